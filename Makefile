@@ -1,0 +1,67 @@
+# One entry point for people and CI. `make run` and `make test` each set up a fresh machine first.
+SHELL := /bin/bash
+SWIFT ?= swift
+PYTHON ?= python3
+CONFIG ?= release
+SHARED ?= $(abspath ../shared)
+GOLDEN := .golden
+STAMP := .build/stamps
+
+export KWS_SHARED := $(SHARED)
+export KWS_GOLDEN := $(abspath $(GOLDEN))
+
+.PHONY: all setup build run test golden firmware firmware-test clean help
+
+all: build
+
+help:
+	@echo "make run    - set up, fetch models, and evaluate micro_speech on ../shared/data"
+	@echo "make test   - set up, regenerate golden vectors, run every test (host + firmware under QEMU)"
+	@echo "make setup  - install Debian and PyPI packages from apt-packages.txt and requirements.txt"
+	@echo "make bench  - compare speed with the PyPI reference runtimes"
+
+# System and Python packages, from the project's own lists. Re-runs only when a list changes.
+setup: $(STAMP)/apt $(STAMP)/pip
+
+$(STAMP)/apt: apt-packages.txt
+	@mkdir -p $(STAMP)
+	@pkgs=$$(grep -v '^#' apt-packages.txt | xargs); \
+	if dpkg-query -W -f='$${Status}\n' $$pkgs 2>/dev/null | grep -qv 'install ok installed' \
+	   || [ $$(dpkg-query -W $$pkgs 2>/dev/null | wc -l) -ne $$(echo $$pkgs | wc -w) ]; then \
+	  echo "Installing Debian packages: $$pkgs"; \
+	  $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq --no-install-recommends $$pkgs >/dev/null; \
+	fi
+	@touch $@
+
+$(STAMP)/pip: requirements.txt
+	@mkdir -p $(STAMP)
+	$(PYTHON) -m pip install -q --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+build: setup
+	$(SWIFT) build -c $(CONFIG)
+
+models: setup
+	$(PYTHON) Models/fetch.py
+
+golden: setup
+	$(PYTHON) scripts/golden/generate_all.py --shared $(SHARED) --out $(GOLDEN)
+
+run: build models
+	$(SWIFT) run -c $(CONFIG) kws-eval --wav $(SHARED)/data/speech-commands-sample
+
+test: setup models golden
+	$(SWIFT) build -c $(CONFIG) --build-tests
+	$(SWIFT) test -c $(CONFIG) --skip-build
+	$(MAKE) -C Firmware test SHARED=$(SHARED)
+
+bench: build models
+	$(SWIFT) run -c $(CONFIG) kws-bench
+
+firmware: setup
+	$(MAKE) -C Firmware
+
+clean:
+	rm -rf .build $(GOLDEN)
+	$(MAKE) -C Firmware clean

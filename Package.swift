@@ -1,0 +1,53 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// The portable core (TFMicro, AudioFrontend, KeywordSpotting) imports nothing but the
+// Swift standard library, so the same sources build for Linux and, with Embedded Swift,
+// for the Cortex-M firmware in Firmware/. Everything that touches files, devices or
+// threads lives in KWSApp and the command-line tools.
+let package = Package(
+    name: "SwiftKWS",
+    products: [
+        .library(name: "TFMicro", targets: ["TFMicro"]),
+        .library(name: "AudioFrontend", targets: ["AudioFrontend"]),
+        .library(name: "KeywordSpotting", targets: ["KeywordSpotting"]),
+        .executable(name: "kws-model", targets: ["kws-model"]),
+        .executable(name: "kws-features", targets: ["kws-features"]),
+        .executable(name: "kws-eval", targets: ["kws-eval"]),
+        .executable(name: "kws-listen", targets: ["kws-listen"]),
+        .executable(name: "kws-bench", targets: ["kws-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Portable core.
+        .target(name: "TFMicro"),
+        .target(name: "AudioFrontend"),
+        .target(name: "KeywordSpotting", dependencies: ["TFMicro", "AudioFrontend"]),
+
+        // System libraries, host only.
+        .systemLibrary(name: "CAlsa", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
+        .systemLibrary(name: "CFFTW", pkgConfig: "fftw3", providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(name: "CAudioFile", pkgConfig: "sndfile samplerate",
+                       providers: [.apt(["libsndfile1-dev", "libsamplerate0-dev"])]),
+
+        // Host application code shared by the tools.
+        .target(name: "KWSApp", dependencies: [
+            "TFMicro", "AudioFrontend", "KeywordSpotting", "CAlsa", "CAudioFile",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // Command-line tools, one per directory under Sources/Tools.
+        .executableTarget(name: "kws-model", dependencies: ["KWSApp"], path: "Sources/Tools/kws-model"),
+        .executableTarget(name: "kws-features", dependencies: ["KWSApp"], path: "Sources/Tools/kws-features"),
+        .executableTarget(name: "kws-eval", dependencies: ["KWSApp"], path: "Sources/Tools/kws-eval"),
+        .executableTarget(name: "kws-listen", dependencies: ["KWSApp"], path: "Sources/Tools/kws-listen"),
+        .executableTarget(name: "kws-bench", dependencies: ["KWSApp", "CFFTW"], path: "Sources/Tools/kws-bench"),
+
+        .testTarget(name: "TFMicroTests", dependencies: ["TFMicro", "KWSApp"]),
+        .testTarget(name: "AudioFrontendTests", dependencies: ["AudioFrontend", "KWSApp", "CFFTW"]),
+        .testTarget(name: "KeywordSpottingTests", dependencies: ["KeywordSpotting", "KWSApp"]),
+        .testTarget(name: "KWSAppTests", dependencies: ["KWSApp"]),
+    ]
+)
