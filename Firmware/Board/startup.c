@@ -1,0 +1,75 @@
+// Reset and exception entry for the Cortex-M4 of mps2-an386: vector table, .data copy,
+// .bss zeroing, FPU enable, stack painting, then the Swift firmware's main.
+#include "board.h"
+
+extern uint32_t __data_start[], __data_end[], __data_load[];
+extern uint32_t __bss_start[], __bss_end[];
+extern uint32_t __stack_bottom[], __stack_top[];
+extern const uint8_t kws_model_start[], kws_model_end[];
+
+int main(int argc, char **argv);
+void Reset_Handler(void);
+static void Fault_Handler(void);
+
+#define STACK_PAINT 0xC0DEFACEu
+
+__attribute__((section(".vectors"), used))
+static void (*const vector_table[16])(void) = {
+    (void (*)(void))__stack_top, // initial stack pointer
+    Reset_Handler,
+    Fault_Handler, // NMI
+    Fault_Handler, // HardFault
+    Fault_Handler, // MemManage
+    Fault_Handler, // BusFault
+    Fault_Handler, // UsageFault
+};
+
+void Reset_Handler(void) {
+#if defined(__ARM_FP)
+    // Grant full access to coprocessors 10 and 11 (the FPU) before any float code runs.
+    volatile uint32_t *cpacr = (volatile uint32_t *)0xE000ED88u;
+    *cpacr |= 0xFu << 20;
+    __asm__ volatile("dsb\n\tisb" ::: "memory");
+#endif
+    for (uint32_t *s = __data_load, *d = __data_start; d < __data_end;) *d++ = *s++;
+    for (uint32_t *d = __bss_start; d < __bss_end;) *d++ = 0;
+
+    // Paint the stack below this frame so that its high-water mark can be measured.
+    uint32_t *sp;
+    __asm__ volatile("mov %0, sp" : "=r"(sp));
+    for (uint32_t *p = __stack_bottom; p < sp - 16; p++) *p = STACK_PAINT;
+
+    semihosting_exit(main(0, 0));
+}
+
+static void console_text(const char *text) {
+    size_t n = 0;
+    while (text[n]) n++;
+    board_console_write((const uint8_t *)text, n);
+}
+
+static void Fault_Handler(void) {
+    console_text("\nfatal: processor fault\n");
+    semihosting_exit(70);
+}
+
+uint32_t board_stack_high_water(void) {
+    const uint32_t *p = __stack_bottom;
+    while (p < __stack_top && *p == STACK_PAINT) p++;
+    return (uint32_t)((const uint8_t *)__stack_top - (const uint8_t *)p);
+}
+
+uint32_t board_stack_size(void) {
+    return (uint32_t)((const uint8_t *)__stack_top - (const uint8_t *)__stack_bottom);
+}
+
+const uint8_t *board_model_data(void) { return kws_model_start; }
+uint32_t board_model_size(void) { return (uint32_t)(kws_model_end - kws_model_start); }
+
+// Distinct, never-inlined bodies so that each marker keeps its own address.
+#define MARKER(name, tag) \
+    __attribute__((noinline, used)) void name(void) { __asm__ volatile("" ::"r"(tag) : "memory"); }
+MARKER(icount_model_begin, 1)
+MARKER(icount_model_end, 2)
+MARKER(icount_frontend_begin, 3)
+MARKER(icount_frontend_end, 4)
