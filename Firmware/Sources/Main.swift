@@ -3,31 +3,10 @@ import Board
 @main
 struct Firmware {
     static func main() {
-        var commandLine = InlineArray<256, UInt8>(repeating: 0)
-        var span = commandLine.mutableSpan
-        let exitCode: Int32 = span.withUnsafeMutableBufferPointer { buffer in
-            let options: FirmwareOptions
-            do throws(FirmwareOptions.ParseError) { options = try FirmwareOptions.parse(buffer: buffer) } catch {
-                FirmwareOptions.reportUsage(error)
-                return 2
-            }
-            var ringStorage = InlineArray<640, Int16>(repeating: 0)
-            var ringSpan = ringStorage.mutableSpan
-            return ringSpan.withUnsafeMutableBufferPointer { ringBuffer in
-                do throws(AudioSourceError) {
-                    var source = try SemihostingAudioSource(
-                        path: options.inputPath,
-                        ring: PeriodRing(storage: ringBuffer, samplesPerPeriod: 160))
-                    var samples = 0
-                    while let period = try source.nextPeriod() { samples += period.count }
-                    Console.write("samples ")
-                    Console.write(samples)
-                    Console.write("\n")
-                } catch {
-                    error.report()
-                    return 1
-                }
-                return 0
+        let status = withUnsafeMutableBytes(of: &commandLineStorage) { commandLine in
+            withUnsafeMutableBytes(of: &audioRingStorage) { ring in
+                run(commandLine: commandLine.bindMemory(to: UInt8.self),
+                    ring: ring.bindMemory(to: Int16.self))
             }
         }
         Console.write("stack high-water ")
@@ -35,6 +14,32 @@ struct Firmware {
         Console.write(" of ")
         Console.write(Int(board_stack_size()))
         Console.write(" bytes\n")
-        semihosting_exit(exitCode)
+        semihosting_exit(status)
+    }
+
+    /// Exit status: 0 done, 1 audio or model failure, 2 bad command line.
+    static func run(commandLine: UnsafeMutableBufferPointer<UInt8>,
+                    ring: UnsafeMutableBufferPointer<Int16>) -> Int32 {
+        let options: FirmwareOptions
+        do throws(FirmwareOptions.ParseError) {
+            options = try FirmwareOptions.parse(buffer: commandLine)
+        } catch {
+            FirmwareOptions.reportUsage(error)
+            return 2
+        }
+        do throws(AudioSourceError) {
+            var source = try SemihostingAudioSource(
+                path: options.inputPath,
+                ring: PeriodRing(storage: ring, samplesPerPeriod: StaticMemory.samplesPerPeriod))
+            var samples = 0
+            while let period = try source.nextPeriod() { samples += period.count }
+            Console.write("samples ")
+            Console.write(samples)
+            Console.write("\n")
+        } catch {
+            error.report()
+            return 1
+        }
+        return 0
     }
 }
