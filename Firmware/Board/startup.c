@@ -48,9 +48,45 @@ static void console_text(const char *text) {
     board_console_write((const uint8_t *)text, n);
 }
 
-static void Fault_Handler(void) {
-    console_text("\nfatal: processor fault\n");
+static void console_hex(uint32_t value) {
+    char text[11] = "0x";
+    for (int i = 0; i < 8; i++) text[2 + i] = "0123456789abcdef"[(value >> (28 - 4 * i)) & 0xF];
+    text[10] = 0;
+    console_text(text);
+}
+
+// Reports where the fault happened (the PC the processor stacked) and why (the fault
+// status registers), then ends the run: a trap in Swift (overflow, bounds) lands here too.
+__attribute__((used)) static void fault_report(const uint32_t *frame, uint32_t exception_return) {
+    (void)exception_return;
+    console_text("\nfatal: processor fault at pc ");
+    console_hex(frame[6]);
+    console_text(", lr ");
+    console_hex(frame[5]);
+    console_text(", CFSR ");
+    console_hex(*(volatile uint32_t *)0xE000ED28u);
+    console_text(", HFSR ");
+    console_hex(*(volatile uint32_t *)0xE000ED2Cu);
+    console_text(", BFAR ");
+    console_hex(*(volatile uint32_t *)0xE000ED38u);
+    for (int r = 0; r < 4; r++) {
+        const char name[] = {',', ' ', 'r', (char)('0' + r), ' ', 0};
+        console_text(name);
+        console_hex(frame[r]);
+    }
+    console_text("\n");
     semihosting_exit(70);
+}
+
+__attribute__((naked)) static void Fault_Handler(void) {
+    // Pass the stacked exception frame (on MSP or PSP) and EXC_RETURN to fault_report.
+    __asm__ volatile(
+        "tst lr, #4\n\t"
+        "ite eq\n\t"
+        "mrseq r0, msp\n\t"
+        "mrsne r0, psp\n\t"
+        "mov r1, lr\n\t"
+        "b fault_report\n\t");
 }
 
 uint32_t board_stack_high_water(void) {
