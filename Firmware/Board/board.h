@@ -32,6 +32,9 @@ uint32_t board_model_size(void);
 // with a pattern before main runs), and the size of the region.
 uint32_t board_stack_high_water(void);
 uint32_t board_stack_size(void);
+// Returns the high-water mark so far and repaints the free part of the stack, so that the
+// next board_stack_high_water() measures only what follows (e.g. streaming after setup).
+uint32_t board_stack_restart_measurement(void);
 
 // --- Instruction-count markers ---
 // Empty functions whose addresses the QEMU instruction-count plugin watches; calls cost
@@ -40,5 +43,7 @@ void icount_model_begin(void);
 void icount_model_end(void);
 void icount_frontend_begin(void);
 void icount_frontend_end(void);
+void icount_pipeline_begin(void);
+void icount_pipeline_end(void);
 
 #endif

@@ -24,6 +24,14 @@ static void (*const vector_table[16])(void) = {
     Fault_Handler, // UsageFault
 };
 
+// Paints the stack below the caller's frame (keeping 64 bytes for this function) so that
+// the high-water mark can be measured.
+__attribute__((noinline)) static void paint_stack(void) {
+    uint32_t *sp;
+    __asm__ volatile("mov %0, sp" : "=r"(sp));
+    for (uint32_t *p = __stack_bottom; p < sp - 16; p++) *p = STACK_PAINT;
+}
+
 void Reset_Handler(void) {
 #if defined(__ARM_FP)
     // Grant full access to coprocessors 10 and 11 (the FPU) before any float code runs.
@@ -34,11 +42,7 @@ void Reset_Handler(void) {
     for (uint32_t *s = __data_load, *d = __data_start; d < __data_end;) *d++ = *s++;
     for (uint32_t *d = __bss_start; d < __bss_end;) *d++ = 0;
 
-    // Paint the stack below this frame so that its high-water mark can be measured.
-    uint32_t *sp;
-    __asm__ volatile("mov %0, sp" : "=r"(sp));
-    for (uint32_t *p = __stack_bottom; p < sp - 16; p++) *p = STACK_PAINT;
-
+    paint_stack();
     semihosting_exit(main(0, 0));
 }
 
@@ -95,6 +99,12 @@ uint32_t board_stack_high_water(void) {
     return (uint32_t)((const uint8_t *)__stack_top - (const uint8_t *)p);
 }
 
+uint32_t board_stack_restart_measurement(void) {
+    uint32_t used = board_stack_high_water();
+    paint_stack();
+    return used;
+}
+
 uint32_t board_stack_size(void) {
     return (uint32_t)((const uint8_t *)__stack_top - (const uint8_t *)__stack_bottom);
 }
@@ -109,3 +119,5 @@ MARKER(icount_model_begin, 1)
 MARKER(icount_model_end, 2)
 MARKER(icount_frontend_begin, 3)
 MARKER(icount_frontend_end, 4)
+MARKER(icount_pipeline_begin, 5)
+MARKER(icount_pipeline_end, 6)

@@ -1,10 +1,12 @@
 import Board
 
 /// What the firmware was asked to do, read from the semihosting command line
-/// (QEMU: `-semihosting-config enable=on,arg=kws-firmware,arg=[--scores],arg=FILE`).
+/// (QEMU: `-semihosting-config enable=on,arg=kws-firmware,arg=--scores,arg=FILE`).
 struct FirmwareOptions {
     /// Print every inference's int8 scores, for comparison with the host.
     var printScores = false
+    /// Run the frontend and the model separately between instruction-count markers.
+    var measure = false
     /// Path of the raw 16 kHz s16le input file on the host, as bytes of the buffer below.
     var inputPath: UnsafeBufferPointer<UInt8>
 
@@ -15,11 +17,13 @@ struct FirmwareOptions {
     }
 
     /// Splits the command line in `buffer` at spaces; the first word is the program name.
+    @inline(never)
     static func parse(buffer: UnsafeMutableBufferPointer<UInt8>) throws(ParseError) -> FirmwareOptions {
         let length = semihosting_command_line(buffer.baseAddress!, UInt32(buffer.count))
         guard length > 0 else { throw .noCommandLine }
         let line = UnsafeBufferPointer(rebasing: buffer[0..<Int(length)])
         var printScores = false
+        var measure = false
         var input: UnsafeBufferPointer<UInt8>? = nil
         var wordIndex = 0
         var start = 0
@@ -30,8 +34,13 @@ struct FirmwareOptions {
                 let word = UnsafeBufferPointer(rebasing: line[start..<end])
                 if wordIndex > 0 {
                     if word.first == UInt8(ascii: "-") {
-                        guard equals(word, "--scores") else { throw .unknownOption }
-                        printScores = true
+                        if equals(word, "--scores") {
+                            printScores = true
+                        } else if equals(word, "--measure") {
+                            measure = true
+                        } else {
+                            throw .unknownOption
+                        }
                     } else {
                         input = word
                     }
@@ -41,7 +50,7 @@ struct FirmwareOptions {
             start = end + 1
         }
         guard let input else { throw .missingInput }
-        return FirmwareOptions(printScores: printScores, inputPath: input)
+        return FirmwareOptions(printScores: printScores, measure: measure, inputPath: input)
     }
 
     private static func equals(_ word: UnsafeBufferPointer<UInt8>, _ text: StaticString) -> Bool {
@@ -56,6 +65,6 @@ struct FirmwareOptions {
         case .missingInput: Console.write("error: no input file given\n")
         case .unknownOption: Console.write("error: unknown option\n")
         }
-        Console.write("usage: kws-firmware [--scores] FILE.raw (16 kHz mono s16le)\n")
+        Console.write("usage: kws-firmware [--scores | --measure] FILE.raw (16 kHz mono s16le)\n")
     }
 }

@@ -13,9 +13,14 @@ enum Console {
     }
 
     static func write(_ value: Int) {
+        write(Int64(value))
+    }
+
+    /// 64-bit, because frame counts and audio times of an always-on device outgrow Int32.
+    static func write(_ value: Int64) {
         if value < 0 { writeByte(UInt8(ascii: "-")) }
         var remainder = value.magnitude
-        var divisor: UInt = 1
+        var divisor: UInt64 = 1
         while remainder / divisor >= 10 { divisor &*= 10 }
         repeat {
             writeByte(UInt8(truncatingIfNeeded: remainder / divisor) &+ UInt8(ascii: "0"))
@@ -26,12 +31,12 @@ enum Console {
 
     /// Writes `value / 10^decimals` with exactly `decimals` digits after the point,
     /// e.g. milliseconds as seconds.
-    static func write(_ value: Int, decimals: Int) {
-        var scale = 1
+    static func write(_ value: Int64, decimals: Int) {
+        var scale: UInt64 = 1
         for _ in 0..<decimals { scale &*= 10 }
         if value < 0 { writeByte(UInt8(ascii: "-")) }
-        let magnitude = Int(value.magnitude)
-        write(magnitude / scale)
+        let magnitude = value.magnitude
+        write(Int64(magnitude / scale))
         guard decimals > 0 else { return }
         writeByte(UInt8(ascii: "."))
         var fraction = magnitude % scale

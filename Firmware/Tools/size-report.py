@@ -8,8 +8,11 @@ Flash is split into the model (.model, linked with .incbin) and the application 
 else that is loaded into flash), the application by the object each input section came from:
 the three portable modules, the firmware's own Swift, the Embedded Swift runtime helpers,
 the board's C, and libc/libgcc. RAM is .data + .bss + the reserved stack; the largest
-static buffers are listed by name. With --check the exit status is 1 when the application
-is over its flash budget or RAM is over its budget.
+static buffers are listed by name. Swift code is attributed to the module its mangled name comes
+from, so generics specialized in the firmware's object count for the module that wrote them.
+The flash budget applies to everything but the model. The exit status is 1 when the stack's
+high-water mark reached the reserved size, and with --check also when flash or RAM is over
+its budget.
 """
 
 import argparse
@@ -23,20 +26,35 @@ FLASH_SECTIONS = (".vectors", ".text", ".rodata", ".ARM.exidx", ".data")
 RAM_SECTIONS = (".data", ".bss", ".stack")
 
 
+MODULES = {"TFMicro": "TFMicro (runtime + kernels)", "AudioFrontend": "AudioFrontend",
+           "KeywordSpotting": "KeywordSpotting (pipeline + recognizer)", "Firmware": "Firmware app (Swift)"}
+CORE = ("TFMicro (runtime + kernels)", "AudioFrontend", "KeywordSpotting (pipeline + recognizer)",
+        "Swift stdlib specializations", "Swift runtime helpers")
+
+
 def category(section: str, origin: str) -> str:
-    name = origin.rsplit("/", 1)[-1]
-    if section.startswith(".text.swift_") or section.startswith(".text.$es17swift_"):
+    """Swift code by the module its mangled name starts with (a generic specialized in the
+    firmware's object still belongs to the module that wrote it); the rest by object file."""
+    name = section.split(".", 2)[-1] if section.startswith((".text.", ".rodata.", ".data.")) else ""
+    if name.startswith("swift_") or name.startswith("$es17swift_"):
         return "Swift runtime helpers"
-    if "libc.a" in origin or "libgcc.a" in origin:
-        return "libc + libgcc"
-    if name == "model.o":
+    m = re.match(r"^\$e(\d+)(\w+)", name)
+    if m:
+        module = m.group(2)[:int(m.group(1))]
+        if module in MODULES:
+            return MODULES[module]
+    if name.startswith("$es"):
+        return "Swift stdlib specializations"
+    base = origin.rsplit("/", 1)[-1]
+    for library in ("libc.a", "libm.a", "libgcc.a"):
+        if library in origin:
+            return "libc + libm + libgcc"
+    if base == "model.o":
         return "model"
     if "/board/" in origin:
         return "board support (C)"
-    stem = name[:-2] if name.endswith(".o") else name
-    return {"TFMicro": "TFMicro (runtime + kernels)", "AudioFrontend": "AudioFrontend",
-            "KeywordSpotting": "KeywordSpotting (pipeline + recognizer)",
-            "Firmware": "Firmware app (Swift)"}.get(stem, "other: " + name)
+    stem = base[:-2] if base.endswith(".o") else base
+    return MODULES.get(stem, "other: " + base)
 
 
 def parse_map(path):
@@ -73,7 +91,7 @@ def main():
     parser.add_argument("--nm", default="llvm-nm", help="llvm-nm (reads Swift symbols)")
     parser.add_argument("--demangle", default="swift-demangle", help="swift-demangle")
     parser.add_argument("--stack-high-water", type=int, help="measured stack high-water mark in bytes")
-    parser.add_argument("--check", action="store_true", help="exit 1 when over the flash or RAM budget")
+    parser.add_argument("--check", action="store_true", help="also exit 1 when over the flash or RAM budget")
     args = parser.parse_args()
 
     flash, ram = {}, {}
@@ -94,9 +112,11 @@ def main():
 
     model = flash.pop("model", 0)
     app = sum(flash.values())
+    core = sum(size for key, size in flash.items() if key in CORE)
     print("Flash")
     for key, size in sorted(flash.items(), key=lambda kv: -kv[1]):
         print(f"  {key:<42} {size:>7} B")
+    print(f"  {'portable core (frontend+runtime+kernels+recognizer)':<42} {core:>7} B")
     print(f"  {'application total (without model)':<42} {app:>7} B   budget {APP_FLASH_BUDGET} B"
           f"  {'ok' if app <= APP_FLASH_BUDGET else 'OVER BUDGET'}")
     print(f"  {'model (.model, read in place)':<42} {model:>7} B")
@@ -119,8 +139,10 @@ def main():
           f"  {'ok' if total_ram <= RAM_BUDGET else 'OVER BUDGET'}")
     if args.stack_high_water is not None and args.stack_high_water >= stack_size:
         print("  warning: the stack high-water mark reached the end of the stack; raise STACK_SIZE")
-    if args.check and (app > APP_FLASH_BUDGET or total_ram > RAM_BUDGET
-                       or (args.stack_high_water or 0) >= stack_size):
+    if (args.stack_high_water or 0) >= stack_size:
+        sys.exit(1)
+    if args.check and (app > APP_FLASH_BUDGET or total_ram > RAM_BUDGET):
+        print("size check: over budget")
         sys.exit(1)
 
 
