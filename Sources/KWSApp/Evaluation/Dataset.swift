@@ -6,6 +6,12 @@ public struct Dataset: Sendable {
     public var clips: [LabeledClip]
     public var skipped: [(path: String, reason: String)]
 
+    public init(root: String, clips: [LabeledClip], skipped: [(path: String, reason: String)] = []) {
+        self.root = root
+        self.clips = clips
+        self.skipped = skipped
+    }
+
     /// File name endings libsndfile reads.
     public static let audioExtensions: Set<String> = ["wav", "flac", "ogg", "aif", "aiff", "au"]
 

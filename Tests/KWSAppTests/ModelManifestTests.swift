@@ -1,0 +1,53 @@
+import Foundation
+import KWSApp
+import XCTest
+
+final class ModelManifestTests: XCTestCase {
+    private var modelsFolder: String { SharedData.packageRoot.appendingPathComponent("Models").path }
+
+    func testMicroSpeechManifestDescribesTheReferenceModel() throws {
+        let data = try XCTUnwrap(FileManager.default.contents(atPath: modelsFolder + "/micro_speech.json"))
+        let manifest = try ModelManifest.decode(data, origin: "micro_speech.json")
+        XCTAssertEqual(manifest.labels, ["silence", "unknown", "yes", "no"])
+        XCTAssertEqual(manifest.keywordLabels, ["yes", "no"])
+        XCTAssertEqual(manifest.frontend.windowMs, 30)
+        XCTAssertEqual(manifest.frontend.stepMs, 20)
+        XCTAssertEqual(manifest.input.frames, 49)
+        let conversion = manifest.input.conversion
+        XCTAssertEqual([conversion.multiplier, conversion.divisor, conversion.offset], [256, 666, -128])
+        let recognizer = manifest.recognizer
+        XCTAssertEqual([recognizer.averageWindowMs, recognizer.detectionThreshold, recognizer.suppressionMs, recognizer.minimumCount],
+                       [1000, 200, 1500, 3])
+    }
+
+    func testLocatorResolvesANameToTheFetchedModel() throws {
+        let modelPath = modelsFolder + "/micro_speech.tflite"
+        guard FileManager.default.fileExists(atPath: modelPath) else {
+            XCTFail("missing \(modelPath): run `make models` (python3 Models/fetch.py)")
+            return
+        }
+        let model = try ModelLocator(modelsDirectories: [modelsFolder]).resolve("micro_speech")
+        XCTAssertEqual(model.modelData.count, 18800)
+        XCTAssertEqual(model.modelPath, modelPath)
+    }
+
+    func testUnknownNameListsTheKnownModels() {
+        XCTAssertThrowsError(try ModelLocator(modelsDirectories: [modelsFolder]).resolve("nope")) { error in
+            guard case .notFound(let name, _, let known) = error as? ModelManifestError else {
+                return XCTFail("unexpected \(error)")
+            }
+            XCTAssertEqual(name, "nope")
+            XCTAssertTrue(known.contains("micro_speech"))
+        }
+    }
+
+    func testInconsistentManifestIsRejected() throws {
+        let data = try XCTUnwrap(FileManager.default.contents(atPath: modelsFolder + "/micro_speech.json"))
+        var object = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        object["unknown_label"] = "other"
+        let broken = try JSONSerialization.data(withJSONObject: object)
+        XCTAssertThrowsError(try ModelManifest.decode(broken, origin: "x.json")) { error in
+            XCTAssertEqual(error as? ModelManifestError, .malformed(path: "x.json", reason: "unknown_label \"other\" is not one of the labels"))
+        }
+    }
+}
