@@ -104,12 +104,6 @@ public struct HostClipScorer: ClipScorer {
         let scores = try samples.withUnsafeBufferPointer { (buffer) throws(PipelineError) in try classifier.classify(buffer) }
         return Array(scores)
     }
-
-    /// The int8 model input the last clip produced (frames x channels, oldest frame first).
-    public var lastInput: [Int8] {
-        let input = classifier.interpreter.input(0)
-        return Array(UnsafeBufferPointer(start: input.pointer(to: Int8.self), count: input.byteCount))
-    }
 }
 
 /// ``KeywordSpotter`` with the memory it works in.
