@@ -80,7 +80,7 @@ struct EvalBenchmark: ParsableCommand {
         guard FileManager.default.fileExists(atPath: script) else {
             throw benchFailure("\(script) not found: run kws-bench from the package root")
         }
-        fflush(stdout)  // our figures first, then the script's
+        fflush(nil)  // our figures first, then the script's
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script, "--wav", wav, "--repeat", "\(passes)"]
