@@ -32,7 +32,7 @@ public struct ModelLocator: Sendable {
             folder = folder.deletingLastPathComponent()
             let candidate = folder.appendingPathComponent("Models").path
             if FileManager.default.fileExists(atPath: candidate + "/fetch.py") {
-                folders.append(candidate)
+                if !folders.contains(candidate) { folders.append(candidate) }
                 break
             }
         }

@@ -28,6 +28,12 @@ final class DatasetTests: XCTestCase {
         XCTAssertThrowsError(try Dataset.readListing(csv: csv.path, root: "/data", labels: labels))
     }
 
+    func testEveryFolderKeepsFolderNamesAsLabels() throws {
+        let dataset = try Dataset.scanFolder(try SharedData.path("data/speech-commands-sample"), labels: .everyFolder)
+        XCTAssertEqual(dataset.clips.count, 300)
+        XCTAssertEqual(Set(dataset.clips.map(\.datasetLabel)).count, 30)
+    }
+
     func testMissingFolderIsAnError() {
         XCTAssertThrowsError(try Dataset.scanFolder("/no/such/folder", labels: labels)) { error in
             XCTAssertEqual(error as? DatasetError, .notAFolder("/no/such/folder"))

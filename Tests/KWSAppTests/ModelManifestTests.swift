@@ -31,6 +31,15 @@ final class ModelManifestTests: XCTestCase {
         XCTAssertEqual(model.modelPath, modelPath)
     }
 
+    func testTflitePathBorrowsMicroSpeechSettings() throws {
+        let path = try SharedData.path("models/micro_speech_quantized.tflite")
+        let model = try ModelLocator(modelsDirectories: [modelsFolder]).resolve(path)
+        XCTAssertEqual(model.modelPath, path)
+        XCTAssertEqual(model.manifest.file, "micro_speech_quantized.tflite")
+        XCTAssertEqual(model.manifest.labels, ["silence", "unknown", "yes", "no"])
+        XCTAssertEqual(model.modelData.count, 18800)
+    }
+
     func testUnknownNameListsTheKnownModels() {
         XCTAssertThrowsError(try ModelLocator(modelsDirectories: [modelsFolder]).resolve("nope")) { error in
             guard case .notFound(let name, _, let known) = error as? ModelManifestError else {

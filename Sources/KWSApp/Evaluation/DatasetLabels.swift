@@ -18,6 +18,10 @@ public struct DatasetLabels: Sendable, Equatable {
         self.init(modelLabels: manifest.labels, silenceLabel: manifest.silenceLabel, unknownLabel: manifest.unknownLabel)
     }
 
+    /// Keeps every clip whatever its folder (all at index 0): for tools that want the folder
+    /// names themselves (``LabeledClip/datasetLabel``), such as building test streams.
+    public static let everyFolder = DatasetLabels(modelLabels: ["*"], silenceLabel: nil, unknownLabel: "*")
+
     /// The model label index a dataset label counts as, or nil when the model has no label for it
     /// (a word outside the labels of a model without an unknown label).
     public func index(for datasetLabel: String) -> Int? {

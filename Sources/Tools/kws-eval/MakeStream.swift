@@ -54,7 +54,7 @@ struct MakeStream: ParsableCommand {
         var dataset: Dataset
         do {
             // Every folder name is kept as its own label: the truth lists words, not model labels.
-            dataset = try Dataset.scanFolder(clips, labels: DatasetLabels(modelLabels: [], silenceLabel: nil, unknownLabel: "*"))
+            dataset = try Dataset.scanFolder(clips, labels: .everyFolder)
         } catch {
             throw failure(error.description)
         }
