@@ -23,6 +23,16 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from kws_reference import LABELS, ClipClassifier, first_argmax, read_wav  # noqa: E402
 
 
+# REFERENCE-NOTES.md's figures for the legacy pipeline: (sum of the 1960 int8 features, scores).
+# Checked on every run, so golden data is never written by a reference that drifted.
+REFERENCE_FIGURES = {
+    "tflm-testdata/yes_1000ms.wav": (-90478, [-128, -128, 127, -128]),
+    "tflm-testdata/no_1000ms.wav": (-78720, [-128, -114, -128, 114]),
+    "tflm-testdata/silence_1000ms.wav": (-236667, [-42, -68, -68, -78]),
+    "tflm-testdata/noise_1000ms.wav": (-33924, [120, -125, -126, -125]),
+}
+
+
 def label_for(rel: str) -> str:
     parts = rel.split("/")
     if parts[0] == "tflm-testdata":
@@ -56,6 +66,11 @@ def main():
     for rel in clips:
         features, scores = classifier.scores(read_wav(os.path.join(data, rel)))
         rows.append((rel, label_for(rel), LABELS[first_argmax(scores)], int(features.astype(int).sum()), scores))
+    by_path = {r[0]: (r[3], r[4]) for r in rows}
+    for rel, expected in REFERENCE_FIGURES.items():
+        if rel in by_path and by_path[rel] != expected:
+            sys.exit(f"gen_pipeline.py: the reference pipeline gives {by_path[rel]} for {rel}, REFERENCE-NOTES.md says "
+                     f"{expected}: check the pinned pymicro-features / tflite-micro versions (requirements.txt)")
     with open(os.path.join(out, "clip_scores.csv"), "w") as f:
         f.write("path,label,predicted,feature_sum," + ",".join(LABELS) + "\n")
         f.writelines(f"{r},{l},{p},{s}," + ",".join(map(str, sc)) + "\n" for r, l, p, s, sc in rows)
@@ -66,6 +81,8 @@ def main():
         hits, total = per_label.get(label, (0, 0))
         per_label[label] = (hits + (label == predicted), total + 1)
     correct = sum(h for h, _ in per_label.values())
+    if correct != 246:
+        sys.exit(f"gen_pipeline.py: reference accuracy {correct}/{len(sample)}, REFERENCE-NOTES.md says 246/300 (82.0%)")
     summary = {"clips": len(sample), "correct": correct, "accuracy": correct / len(sample),
                "per_label": {k: {"correct": h, "total": t} for k, (h, t) in sorted(per_label.items())}}
     with open(os.path.join(out, "summary.json"), "w") as f:
