@@ -4,7 +4,7 @@ import TFMicro
 /// One model invocation while streaming: when it happened and what came of it.
 public struct Inference {
     /// Index of the newest frame in the window (0 = the first frame since reset).
-    public var frameIndex: Int
+    public var frameIndex: Int64
     /// Audio time of the newest frame: when its window's last sample arrived, in ms since reset.
     public var timeMilliseconds: Int64
     /// The model's int8 scores, one per label (valid only during the callback).
@@ -27,8 +27,9 @@ public struct KeywordSpotter {
     public let conversion: FeatureConversion
     public let strideFrames: Int
     public let labelCount: Int
-    /// Frames produced since setup or the last reset.
-    public private(set) var frameCount = 0
+    /// Frames produced since setup or the last reset. 64-bit: an always-on device passes
+    /// 2^31 frames of 20 ms after 497 days.
+    public private(set) var frameCount: Int64 = 0
 
     /// `windowStorage` must hold `FeatureWindow.storageBytes(frames:channels:)` bytes and outlive
     /// the spotter, as must the frontend's and the interpreter's storage.
@@ -63,8 +64,8 @@ public struct KeywordSpotter {
     }
 
     /// Audio time at which frame `index` is complete.
-    public func timeMilliseconds(ofFrame index: Int) -> Int64 {
-        Int64(index) * Int64(frontend.config.stepMilliseconds) + Int64(frontend.config.windowMilliseconds)
+    public func timeMilliseconds(ofFrame index: Int64) -> Int64 {
+        index * Int64(frontend.config.stepMilliseconds) + Int64(frontend.config.windowMilliseconds)
     }
 
     /// Feeds samples; calls `onInference` after every model invocation they cause, in order.
@@ -79,7 +80,7 @@ public struct KeywordSpotter {
             window.append(frame, conversion: conversion)
             let index = frameCount
             frameCount += 1
-            guard frameCount % strideFrames == 0 else { return }
+            guard frameCount % Int64(strideFrames) == 0 else { return }
             window.copy(to: interpreter.input(0).pointer(to: Int8.self))
             do { try interpreter.invoke() } catch { throw .interpreter(error) }
             let scores = interpreter.scores

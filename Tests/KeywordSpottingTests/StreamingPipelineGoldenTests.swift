@@ -38,11 +38,11 @@ final class StreamingPipelineGoldenTests: XCTestCase {
         let factory = try TestPipelines.microSpeech()
         var everyFrame = try factory.makeSpotter(strideFrames: 1)
         var everyThird = try factory.makeSpotter(strideFrames: 3)
-        var all: [Int: [Int8]] = [:]
-        var strided: [Int: [Int8]] = [:]
+        var all: [Int64: [Int8]] = [:]
+        var strided: [Int64: [Int8]] = [:]
         _ = try StreamRun.run(&everyFrame, samples: samples, sampleRate: 16000, labels: labels) { all[$0.frameIndex] = Array($0.scores) }
         _ = try StreamRun.run(&everyThird, samples: samples, sampleRate: 16000, labels: labels) { strided[$0.frameIndex] = Array($0.scores) }
-        XCTAssertEqual(strided.keys.sorted(), Array(stride(from: 2, to: all.count, by: 3)))
+        XCTAssertEqual(strided.keys.sorted(), Array(stride(from: 2, to: Int64(all.count), by: 3)))
         for (frame, scores) in strided { XCTAssertEqual(scores, all[frame], "frame \(frame)") }
     }
 
