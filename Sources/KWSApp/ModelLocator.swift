@@ -11,7 +11,8 @@ public struct ResolvedModel: Sendable {
 /// Finds models for `--model`: a manifest name (`micro_speech` -> Models/micro_speech.json), a
 /// manifest path (`*.json`), or a `.tflite` path. A bare `.tflite` takes its settings from the
 /// manifest beside it with the same stem if there is one, otherwise from micro_speech's manifest
-/// (same frontend and recognizer; the labels must match the model's outputs).
+/// (same frontend and recognizer; the labels must match the model's outputs). A model found
+/// through its manifest must have the manifest's SHA-256; a `.tflite` path is taken as it is.
 public struct ModelLocator: Sendable {
     /// Folders searched for manifests, in order.
     public var modelsDirectories: [String]
@@ -61,6 +62,10 @@ public struct ModelLocator: Sendable {
         let manifest = try Self.readManifest(at: path)
         let modelPath = ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(manifest.file)
         let data = try Self.readModel(at: modelPath, manifestPath: path, expectedBytes: manifest.bytes)
+        let digest = SHA256.hexDigest(data)
+        guard digest == manifest.sha256.lowercased() else {
+            throw .modelFileWrongHash(path: modelPath, expected: manifest.sha256.lowercased(), actual: digest)
+        }
         return ResolvedModel(manifest: manifest, manifestPath: path, modelPath: modelPath, modelData: data)
     }
 

@@ -118,6 +118,7 @@ public enum ModelManifestError: Error, CustomStringConvertible, Equatable {
     case malformed(path: String, reason: String)
     case modelFileMissing(path: String, manifest: String)
     case modelFileWrongSize(path: String, expected: Int, actual: Int)
+    case modelFileWrongHash(path: String, expected: String, actual: String)
 
     public var description: String {
         switch self {
@@ -133,6 +134,9 @@ public enum ModelManifestError: Error, CustomStringConvertible, Equatable {
             return "model file \(path) (named by \(manifest)) is missing: run `make models` (python3 Models/fetch.py)."
         case .modelFileWrongSize(let path, let expected, let actual):
             return "model file \(path) has \(actual) bytes, its manifest says \(expected): "
+                + "delete it and run `make models` (python3 Models/fetch.py) to fetch a verified copy."
+        case .modelFileWrongHash(let path, let expected, let actual):
+            return "model file \(path) has SHA-256 \(actual), its manifest says \(expected): "
                 + "delete it and run `make models` (python3 Models/fetch.py) to fetch a verified copy."
         }
     }

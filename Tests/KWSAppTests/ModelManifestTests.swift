@@ -40,6 +40,25 @@ final class ModelManifestTests: XCTestCase {
         XCTAssertEqual(model.modelData.count, 18800)
     }
 
+    func testSHA256MatchesKnownDigests() {
+        XCTAssertEqual(SHA256.hexDigest([]), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        XCTAssertEqual(SHA256.hexDigest(Array("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertEqual(SHA256.hexDigest(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)),
+                       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    }
+
+    func testModelWithAnotherHashIsRejected() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kws-hash-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let manifest = try XCTUnwrap(FileManager.default.contents(atPath: modelsFolder + "/micro_speech.json"))
+        try manifest.write(to: folder.appendingPathComponent("micro_speech.json"))
+        try Data(repeating: 7, count: 18800).write(to: folder.appendingPathComponent("micro_speech.tflite"))
+        XCTAssertThrowsError(try ModelLocator(modelsDirectories: [folder.path]).resolve("micro_speech")) { error in
+            guard case .modelFileWrongHash = error as? ModelManifestError else { return XCTFail("\(error)") }
+        }
+    }
+
     func testUnknownNameListsTheKnownModels() {
         XCTAssertThrowsError(try ModelLocator(modelsDirectories: [modelsFolder]).resolve("nope")) { error in
             guard case .notFound(let name, _, let known) = error as? ModelManifestError else {
