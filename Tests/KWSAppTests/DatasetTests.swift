@@ -34,6 +34,16 @@ final class DatasetTests: XCTestCase {
         XCTAssertEqual(Set(dataset.clips.map(\.datasetLabel)).count, 30)
     }
 
+    func testListFileRestrictsTheClips() throws {
+        let root = try SharedData.path("data/speech-commands-sample")
+        let list = FileManager.default.temporaryDirectory.appendingPathComponent("kws-list-\(UUID()).txt")
+        defer { try? FileManager.default.removeItem(at: list) }
+        try "yes/439c84f4_nohash_1.wav\nbed/62581901_nohash_0.wav\nnot/there.wav\n".write(to: list, atomically: true, encoding: .utf8)
+        let dataset = try Dataset.scanFolder(root, labels: labels).restricted(toList: list.path)
+        XCTAssertEqual(dataset.clips.map(\.relativePath), ["bed/62581901_nohash_0.wav", "yes/439c84f4_nohash_1.wav"])
+        XCTAssertEqual(dataset.clips.map(\.labelIndex), [1, 2])
+    }
+
     func testMissingFolderIsAnError() {
         XCTAssertThrowsError(try Dataset.scanFolder("/no/such/folder", labels: labels)) { error in
             XCTAssertEqual(error as? DatasetError, .notAFolder("/no/such/folder"))

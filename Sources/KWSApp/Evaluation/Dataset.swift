@@ -64,6 +64,19 @@ public struct Dataset: Sendable {
         return dataset
     }
 
+    /// Only the clips named in a Speech Commands list file (e.g. testing_list.txt: one
+    /// `<word>/<clip>` path per line, relative to root); labels from the folder names.
+    public func restricted(toList path: String) throws(DatasetError) -> Dataset {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw .unreadableListing(path: path, reason: error.localizedDescription)
+        }
+        let wanted = Set(text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) })
+        var result = self
+        result.clips = clips.filter { wanted.contains($0.relativePath) }
+        return result
+    }
+
     mutating func add(path: String, relative: String, label: String, labels: DatasetLabels) {
         guard let index = labels.index(for: label) else {
             skipped.append((path, "label \"\(label)\" is not a model label and the model has no unknown label"))

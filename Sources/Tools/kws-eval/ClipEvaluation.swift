@@ -7,19 +7,21 @@ struct ClipEvaluation {
     let factory: KeywordPipelineFactory
     let folder: String
     let listing: String?
+    let pathList: String?
     let jobs: Int
     let csvPath: String?
     let jsonPath: String?
 
     func run() throws {
         let labels = DatasetLabels(manifest: factory.model.manifest)
-        let dataset: Dataset
+        var dataset: Dataset
         do throws(DatasetError) {
             if let listing {
                 dataset = try Dataset.readListing(csv: listing, root: folder, labels: labels)
             } else {
                 dataset = try Dataset.scanFolder(folder, labels: labels)
             }
+            if let pathList { dataset = try dataset.restricted(toList: pathList) }
         } catch {
             throw failure(error.description)
         }

@@ -18,6 +18,10 @@ struct Evaluate: ParsableCommand {
                                + "instead of the folder names.", valueName: "csv"))
     var manifest: String?
 
+    @Option(help: ArgumentHelp("With --wav: only the clips a Speech Commands list names (e.g. testing_list.txt; "
+                               + "paths relative to the --wav folder).", valueName: "file"))
+    var list: String?
+
     @Option(help: ArgumentHelp("With --wav: write one row per clip (path,label,predicted,<int8 score per label>).", valueName: "file"))
     var csv: String?
 
@@ -50,7 +54,10 @@ struct Evaluate: ParsableCommand {
         guard (wav == nil) != (stream == nil) else {
             throw ValidationError("give either --wav DIR (classify clips) or --stream FILE (stream a recording)")
         }
-        if wav == nil, manifest != nil || csv != nil { throw ValidationError("--manifest and --csv go with --wav") }
+        if wav == nil, manifest != nil || csv != nil || list != nil {
+            throw ValidationError("--manifest, --list and --csv go with --wav")
+        }
+        if manifest != nil, list != nil { throw ValidationError("give --manifest or --list, not both") }
         if stream == nil, truth != nil || detectionsCsv != nil || stride != nil || keywords != nil {
             throw ValidationError("--truth, --keywords, --stride and --detections-csv go with --stream")
         }
@@ -64,7 +71,7 @@ struct Evaluate: ParsableCommand {
         do { resolved = try ModelLocator.standard.resolve(model) } catch { throw failure(error.description) }
         let factory = KeywordPipelineFactory(model: resolved)
         if let wav {
-            try ClipEvaluation(factory: factory, folder: wav, listing: manifest, jobs: jobs, csvPath: csv, jsonPath: json).run()
+            try ClipEvaluation(factory: factory, folder: wav, listing: manifest, pathList: list, jobs: jobs, csvPath: csv, jsonPath: json).run()
         } else if let stream {
             let keywordSet = keywords.map { Set($0.split(separator: ",").map(String.init)) } ?? Set(resolved.manifest.keywordLabels)
             let unknown = keywordSet.subtracting(resolved.manifest.labels)
