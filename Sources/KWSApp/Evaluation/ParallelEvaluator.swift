@@ -53,15 +53,24 @@ public struct ParallelEvaluator<Scorer: ClipScorer> {
 }
 
 /// One value per worker thread, each touched only by its own worker (so no lock is needed).
+/// Held in fixed memory rather than an Array, so workers never share an array header.
 final class WorkerSlots<Value>: @unchecked Sendable {
-    private var values: [Value]
+    private let values: UnsafeMutableBufferPointer<Value>
 
-    init(_ values: [Value]) { self.values = values }
+    init(_ initial: [Value]) {
+        values = .allocate(capacity: initial.count)
+        _ = values.initialize(from: initial)
+    }
+
+    deinit {
+        values.deinitialize()
+        values.deallocate()
+    }
 
     var count: Int { values.count }
 
     func withSlot<Result>(_ index: Int, _ body: (inout Value) -> Result) -> Result {
-        values.withUnsafeMutableBufferPointer { body(&$0[index]) }
+        body(&values[index])
     }
 }
 
