@@ -35,10 +35,13 @@ public struct ClipClassifier {
         let conversion = conversion
         var frontend = frontend
         frontend.reset()
+        let capacity = frames * channels
         var written = 0
         // A local function, not a closure value: passed only as a non-escaping argument, its
         // captures stay on the stack (no allocation on the microcontroller).
         func onFrame(_ frame: UnsafeBufferPointer<UInt16>) {
+            // samplesPerClip makes exactly `frames` frames; the bound keeps the input safe regardless.
+            guard written + channels <= capacity else { return }
             for channel in 0..<channels { input[written + channel] = conversion.convert(frame[channel]) }
             written += channels
         }
