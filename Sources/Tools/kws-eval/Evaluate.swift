@@ -50,6 +50,10 @@ struct Evaluate: ParsableCommand {
     @Option(help: ArgumentHelp("With --stream: write every detection (time_ms,label,score; every label) as CSV.", valueName: "file"))
     var detectionsCsv: String?
 
+    @Option(help: ArgumentHelp("With --stream: write every inference (frame,time_ms,<int8 score per label>) as CSV, "
+                               + "the format of the reference's stream/scores.csv.", valueName: "file"))
+    var scoresCsv: String?
+
     func validate() throws {
         guard (wav == nil) != (stream == nil) else {
             throw ValidationError("give either --wav DIR (classify clips) or --stream FILE (stream a recording)")
@@ -58,8 +62,8 @@ struct Evaluate: ParsableCommand {
             throw ValidationError("--manifest, --list and --csv go with --wav")
         }
         if manifest != nil, list != nil { throw ValidationError("give --manifest or --list, not both") }
-        if stream == nil, truth != nil || detectionsCsv != nil || stride != nil || keywords != nil {
-            throw ValidationError("--truth, --keywords, --stride and --detections-csv go with --stream")
+        if stream == nil, truth != nil || detectionsCsv != nil || scoresCsv != nil || stride != nil || keywords != nil {
+            throw ValidationError("--truth, --keywords, --stride, --detections-csv and --scores-csv go with --stream")
         }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         if let stride, stride < 1 { throw ValidationError("--stride must be at least 1") }
@@ -80,7 +84,7 @@ struct Evaluate: ParsableCommand {
                                         + resolved.manifest.labels.joined(separator: ","))
             }
             try StreamEvaluation(factory: factory, path: stream, truthPath: truth, keywords: keywordSet, toleranceMs: toleranceMs,
-                                 stride: stride, detectionsCsv: detectionsCsv, jsonPath: json).run()
+                                 stride: stride, detectionsCsv: detectionsCsv, scoresCsv: scoresCsv, jsonPath: json).run()
         }
     }
 }

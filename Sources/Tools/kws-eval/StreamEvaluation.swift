@@ -12,6 +12,7 @@ struct StreamEvaluation {
     let toleranceMs: Int64
     let stride: Int?
     let detectionsCsv: String?
+    let scoresCsv: String?
     let jsonPath: String?
 
     struct Summary: Encodable {
@@ -46,9 +47,15 @@ struct StreamEvaluation {
             throw failure(error.description)
         }
         let result: StreamRun
+        var scoreRows = scoresCsv == nil ? [] : ["frame,time_ms," + factory.labels.joined(separator: ",")]
         do {
             var spotter = try factory.makeSpotter(strideFrames: stride)
-            result = try StreamRun.run(&spotter, samples: audio.samples, sampleRate: factory.sampleRate, labels: factory.labels)
+            result = try StreamRun.run(&spotter, samples: audio.samples, sampleRate: factory.sampleRate, labels: factory.labels) {
+                inference in
+                guard scoresCsv != nil else { return }
+                scoreRows.append("\(inference.frameIndex),\(inference.timeMilliseconds),"
+                                 + inference.scores.map { "\($0)" }.joined(separator: ","))
+            }
         } catch {
             throw failure(error.description)
         }
@@ -87,6 +94,9 @@ struct StreamEvaluation {
             if let detectionsCsv {
                 let rows = ["time_ms,label,score"] + result.detections.map { "\($0.timeMilliseconds),\($0.label),\($0.score)" }
                 try (rows.joined(separator: "\n") + "\n").write(toFile: detectionsCsv, atomically: true, encoding: .utf8)
+            }
+            if let scoresCsv {
+                try (scoreRows.joined(separator: "\n") + "\n").write(toFile: scoresCsv, atomically: true, encoding: .utf8)
             }
             if let jsonPath {
                 let encoder = JSONEncoder()
