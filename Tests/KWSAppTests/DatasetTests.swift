@@ -28,6 +28,15 @@ final class DatasetTests: XCTestCase {
         XCTAssertThrowsError(try Dataset.readListing(csv: csv.path, root: "/data", labels: labels))
     }
 
+    func testLabelIsTheFolderHoldingTheClip() throws {
+        let dataset = try Dataset.scanFolder(try SharedData.path("data"), labels: labels)
+        XCTAssertEqual(dataset.clips.count, 306)
+        XCTAssertEqual(dataset.clips.filter { $0.labelIndex == 2 }.count, 10, "speech-commands-sample/yes/*")
+        let testdata = dataset.clips.filter { $0.relativePath.hasPrefix("tflm-testdata/") }
+        XCTAssertEqual(Set(testdata.map(\.datasetLabel)), ["tflm-testdata"])
+        XCTAssertEqual(Set(testdata.map(\.labelIndex)), [1], "a folder that is not a label counts as unknown")
+    }
+
     func testEveryFolderKeepsFolderNamesAsLabels() throws {
         let dataset = try Dataset.scanFolder(try SharedData.path("data/speech-commands-sample"), labels: .everyFolder)
         XCTAssertEqual(dataset.clips.count, 300)

@@ -15,8 +15,9 @@ public struct Dataset: Sendable {
     /// File name endings libsndfile reads.
     public static let audioExtensions: Set<String> = ["wav", "flac", "ogg", "aif", "aiff", "au"]
 
-    /// Speech Commands layout: `root/<word>/<clip>`; the label is the clip's folder name (the
-    /// first folder under root). Files directly in root have no label and are skipped.
+    /// Speech Commands layout: `root/<word>/<clip>`; the label is the name of the folder that
+    /// holds the clip (so a root above several such datasets works too). Files directly in
+    /// root have no label and are skipped.
     public static func scanFolder(_ root: String, labels: DatasetLabels) throws(DatasetError) -> Dataset {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -37,7 +38,7 @@ public struct Dataset: Sendable {
                 dataset.skipped.append((path, "not inside a label folder"))
                 continue
             }
-            dataset.add(path: path, relative: relative, label: String(components[0]), labels: labels)
+            dataset.add(path: path, relative: relative, label: String(components[components.count - 2]), labels: labels)
         }
         return dataset
     }
