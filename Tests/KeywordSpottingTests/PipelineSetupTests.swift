@@ -47,16 +47,24 @@ final class PipelineSetupTests: XCTestCase {
         manifest.manifest.input.frames = 48
         factory = KeywordPipelineFactory(model: manifest)
         XCTAssertThrowsError(try factory.makeClipScorer()) { error in
-            guard case .inputMismatch(1920, 1960, true) = error as? PipelineError else { return XCTFail("\(error)") }
+            guard case .pipeline(.inputMismatch(1920, 1960, true)) = error as? PipelineSetupError else { return XCTFail("\(error)") }
         }
         XCTAssertThrowsError(try factory.makeSpotter())
+    }
+
+    func testManifestWithOtherLabelsThanTheModelIsRejected() throws {
+        var model = try TestPipelines.microSpeech().model
+        model.manifest.labels = ["silence", "unknown", "yes"]
+        XCTAssertThrowsError(try KeywordPipelineFactory(model: model).makeSpotter()) { error in
+            guard case .labelCountMismatch(3, 4, _) = error as? PipelineSetupError else { return XCTFail("\(error)") }
+        }
     }
 
     func testTooSmallArenaIsATypedError() throws {
         var factory = try TestPipelines.microSpeech()
         factory.arenaBytes = 1024
         XCTAssertThrowsError(try factory.makeClipScorer()) { error in
-            guard case .interpreter(.arenaTooSmall) = error as? PipelineError else { return XCTFail("\(error)") }
+            guard case .pipeline(.interpreter(.arenaTooSmall)) = error as? PipelineSetupError else { return XCTFail("\(error)") }
         }
     }
 }

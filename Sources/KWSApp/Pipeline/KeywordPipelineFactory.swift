@@ -48,26 +48,60 @@ public struct KeywordPipelineFactory: Sendable {
     }
 
     /// A per-clip classifier (for `kws-eval --wav`).
-    public func makeClipScorer() throws(PipelineError) -> HostClipScorer {
-        let (storage, frontend, interpreter) = try makeParts()
-        let classifier = try ClipClassifier(frontend: frontend, interpreter: interpreter, frames: frames, conversion: conversion)
-        guard classifier.labelCount == labels.count else {
-            throw .unsupportedOutput(bytes: classifier.labelCount, isInt8: true)
+    public func makeClipScorer() throws(PipelineSetupError) -> HostClipScorer {
+        let classifier: ClipClassifier
+        let storage: PipelineStorage
+        do throws(PipelineError) {
+            let (parts, frontend, interpreter) = try makeParts()
+            storage = parts
+            classifier = try ClipClassifier(frontend: frontend, interpreter: interpreter, frames: frames, conversion: conversion)
+        } catch {
+            throw .pipeline(error)
         }
+        try checkLabels(modelOutputs: classifier.labelCount)
         return HostClipScorer(storage: storage, classifier: classifier, sampleRate: sampleRate)
     }
 
-    /// A streaming spotter (for `kws-eval --stream` and live listening).
-    public func makeSpotter(strideFrames: Int? = nil) throws(PipelineError) -> HostKeywordSpotter {
-        let (storage, frontend, interpreter) = try makeParts()
-        let spotter = try KeywordSpotter(
-            frontend: frontend, interpreter: interpreter, frames: frames, conversion: conversion,
-            recognizer: recognizerConfiguration, strideFrames: strideFrames ?? model.manifest.streaming.strideFrames,
-            windowStorage: storage.window)
-        guard spotter.labelCount == labels.count else {
-            throw .unsupportedOutput(bytes: spotter.labelCount, isInt8: true)
+    private func checkLabels(modelOutputs: Int) throws(PipelineSetupError) {
+        guard modelOutputs == labels.count else {
+            throw .labelCountMismatch(manifestLabels: labels.count, modelOutputs: modelOutputs,
+                                      manifest: model.manifestPath ?? model.manifest.name)
         }
+    }
+
+    /// A streaming spotter (for `kws-eval --stream` and live listening).
+    public func makeSpotter(strideFrames: Int? = nil) throws(PipelineSetupError) -> HostKeywordSpotter {
+        let spotter: KeywordSpotter
+        let storage: PipelineStorage
+        do throws(PipelineError) {
+            let (parts, frontend, interpreter) = try makeParts()
+            storage = parts
+            spotter = try KeywordSpotter(
+                frontend: frontend, interpreter: interpreter, frames: frames, conversion: conversion,
+                recognizer: recognizerConfiguration, strideFrames: strideFrames ?? model.manifest.streaming.strideFrames,
+                windowStorage: storage.window)
+        } catch {
+            throw .pipeline(error)
+        }
+        try checkLabels(modelOutputs: spotter.labelCount)
         return HostKeywordSpotter(storage: storage, spotter: spotter)
+    }
+}
+
+/// Why a pipeline could not be built for a model and its manifest.
+public enum PipelineSetupError: Error, CustomStringConvertible {
+    case pipeline(PipelineError)
+    /// The manifest names a different number of labels than the model has outputs.
+    case labelCountMismatch(manifestLabels: Int, modelOutputs: Int, manifest: String)
+
+    public var description: String {
+        switch self {
+        case .pipeline(let error):
+            return error.description
+        case .labelCountMismatch(let labels, let outputs, let manifest):
+            return "the model has \(outputs) outputs but \(manifest) lists \(labels) labels: "
+                + "give the model a manifest of its own (a .json beside the .tflite with the same name)"
+        }
     }
 }
 

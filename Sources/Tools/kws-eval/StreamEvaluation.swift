@@ -48,8 +48,9 @@ struct StreamEvaluation {
         }
         let result: StreamRun
         var scoreRows = scoresCsv == nil ? [] : ["frame,time_ms," + factory.labels.joined(separator: ",")]
+        var spotter: HostKeywordSpotter
+        do { spotter = try factory.makeSpotter(strideFrames: stride) } catch { throw failure(error.description) }
         do {
-            var spotter = try factory.makeSpotter(strideFrames: stride)
             result = try StreamRun.run(&spotter, samples: audio.samples, sampleRate: factory.sampleRate, labels: factory.labels) {
                 inference in
                 guard scoresCsv != nil else { return }
