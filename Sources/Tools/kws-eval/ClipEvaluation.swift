@@ -25,7 +25,13 @@ struct ClipEvaluation {
         } catch {
             throw failure(error.description)
         }
-        guard !dataset.clips.isEmpty else { throw failure("no audio files found under \(folder)") }
+        guard !dataset.clips.isEmpty else {
+            if let first = dataset.skipped.first {
+                throw failure("no labelled clips under \(folder): \(dataset.skipped.count) files skipped, e.g. \(first.path): "
+                              + "\(first.reason). --wav takes a folder of label folders, or use --manifest with a path,label CSV")
+            }
+            throw failure("no audio files found under \(folder)")
+        }
 
         let workers = min(jobs, dataset.clips.count)
         var scorers: [HostClipScorer] = []
