@@ -68,7 +68,8 @@ public enum DepthwiseConv2D {
         guard filter.isConstant else { throw KernelError("filter must be constant", tensor: filter.index) }
         let inputDepth = input.shape[3], outputDepth = output.shape[3]
         let multiplier = Int(options.depthMultiplier)
-        guard multiplier >= 1, inputDepth * multiplier == outputDepth, filter.shape[3] == outputDepth, filter.shape[0] == 1 else {
+        let (expectedDepth, overflow) = inputDepth.multipliedReportingOverflow(by: multiplier)
+        guard multiplier >= 1, !overflow, expectedDepth == outputDepth, filter.shape[3] == outputDepth, filter.shape[0] == 1 else {
             throw KernelError("output depth must be input depth x depth_multiplier and match the filter", tensor: filter.index)
         }
         let rows = AxisGeometry(padding: options.padding, inputSize: input.shape[1], filterSize: filter.shape[1],
@@ -100,7 +101,7 @@ public enum DepthwiseConv2D {
                                            multipliers: multipliers, shifts: shifts)
             let range = try quantizedActivationRange(options.activation, scale: output.quantization.scale,
                                                      zeroPoint: output.quantization.zeroPoint, typeMin: -128, typeMax: 127)
-            parameters.inputOffset = -input.quantization.zeroPoint
+            parameters.inputOffset = 0 &- input.quantization.zeroPoint
             parameters.outputOffset = output.quantization.zeroPoint
             parameters.activationMin = range.min
             parameters.activationMax = range.max

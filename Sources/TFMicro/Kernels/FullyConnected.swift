@@ -59,7 +59,8 @@ public enum FullyConnected {
             throw KernelError("output depth does not match the weights", tensor: output.index)
         }
         let batches = output.shape.elementCount(skipping: output.shape.rank - 1)
-        guard batches * accumDepth == input.shape.elementCount else {
+        let (inputSize, overflow) = batches.multipliedReportingOverflow(by: accumDepth)
+        guard !overflow, inputSize == input.shape.elementCount else {
             throw KernelError("input size is not batches x accum_depth", tensor: input.index)
         }
         if let bias {
@@ -103,8 +104,8 @@ public enum FullyConnected {
             }
             let range = try quantizedActivationRange(options.activation, scale: output.quantization.scale,
                                                      zeroPoint: output.quantization.zeroPoint, typeMin: -128, typeMax: 127)
-            parameters.inputOffset = -input.quantization.zeroPoint
-            parameters.filterOffset = -filter.quantization.zeroPoint
+            parameters.inputOffset = 0 &- input.quantization.zeroPoint
+            parameters.filterOffset = 0 &- filter.quantization.zeroPoint
             parameters.outputOffset = output.quantization.zeroPoint
             parameters.activationMin = range.min
             parameters.activationMax = range.max
