@@ -143,9 +143,11 @@ public enum DepthwiseConv2D {
     }
 
     /// Int8 depthwise convolution. Per output pixel the filter taps inside the image are
-    /// visited in the reference's (filter_y, filter_x) order, accumulating all output channels
-    /// at once; int32 sums wrap exactly as the reference's do, so the order of channels does
-    /// not change any result. `bias` (int32, may be unaligned) is optional.
+    /// visited in the reference's (filter_y, filter_x) order, accumulating output channels
+    /// eight at a time in SIMD registers where the depth multiplier allows (1 or a multiple
+    /// of 8) and one at a time otherwise. Int32 sums wrap exactly as the reference's do, so
+    /// the grouping of the additions cannot change any result. `bias` (int32, may be
+    /// unaligned) is optional; `accumulators` holds one Int32 per output channel.
     public static func perChannelInt8(_ p: Parameters, inputShape: Shape, input: UnsafePointer<Int8>,
                                       filterShape: Shape, filter: UnsafePointer<Int8>, bias: UnsafeRawPointer?,
                                       outputShape: Shape, output: UnsafeMutablePointer<Int8>,
@@ -153,43 +155,81 @@ public enum DepthwiseConv2D {
         let batches = inputShape[0], inputHeight = inputShape[1], inputWidth = inputShape[2], inputDepth = inputShape[3]
         let filterHeight = filterShape[1], filterWidth = filterShape[2]
         let outputHeight = outputShape[1], outputWidth = outputShape[2], outputDepth = outputShape[3]
-        let multipliers = p.multipliers!, shifts = p.shifts!
         let depthMultiplier = p.depthMultiplier
+        // Channels [0, vectorDepth) go eight at a time, the rest one at a time.
+        let vectorizable = depthMultiplier == 1 || depthMultiplier % 8 == 0
+        let vectorDepth = vectorizable ? outputDepth / 8 * 8 : 0
         var out = output
         for b in 0 ..< batches {
             let inputBatch = input + b * inputHeight * inputWidth * inputDepth
             for outY in 0 ..< outputHeight {
                 let originY = outY * p.strideHeight - p.paddingHeight
+                // The filter rows whose input row is inside the image.
+                let firstRow = originY >= 0 ? 0 : (-originY + p.dilationHeight - 1) / p.dilationHeight
+                let endRow = min(filterHeight, max((inputHeight - originY + p.dilationHeight - 1) / p.dilationHeight, 0))
                 for outX in 0 ..< outputWidth {
                     let originX = outX * p.strideWidth - p.paddingWidth
-                    accumulators.update(repeating: 0, count: outputDepth)
-                    for filterY in 0 ..< filterHeight {
-                        let inY = originY + p.dilationHeight * filterY
-                        if inY < 0 || inY >= inputHeight { continue }
-                        for filterX in 0 ..< filterWidth {
-                            let inX = originX + p.dilationWidth * filterX
-                            if inX < 0 || inX >= inputWidth { continue }
-                            let pixel = inputBatch + (inY * inputWidth + inX) * inputDepth
-                            let taps = filter + (filterY * filterWidth + filterX) * outputDepth
-                            var channel = 0
-                            for ic in 0 ..< inputDepth {
-                                let value = Int32(pixel[ic]) &+ p.inputOffset
-                                for _ in 0 ..< depthMultiplier {
+                    let firstColumn = originX >= 0 ? 0 : (-originX + p.dilationWidth - 1) / p.dilationWidth
+                    let endColumn = min(filterWidth, max((inputWidth - originX + p.dilationWidth - 1) / p.dilationWidth, 0))
+                    var c0 = 0
+                    while c0 < vectorDepth {
+                        var sum = SIMD8<Int32>(repeating: 0)
+                        var filterY = firstRow
+                        while filterY < endRow {
+                            let inY = originY + p.dilationHeight * filterY
+                            var filterX = firstColumn
+                            while filterX < endColumn {
+                                let inX = originX + p.dilationWidth * filterX
+                                let pixel = inputBatch + (inY * inputWidth + inX) * inputDepth
+                                let taps = UnsafeRawPointer(filter + (filterY * filterWidth + filterX) * outputDepth + c0)
+                                let weights = SIMD8<Int32>(truncatingIfNeeded: taps.loadUnaligned(as: SIMD8<Int8>.self))
+                                let values: SIMD8<Int32>
+                                if depthMultiplier == 1 {
+                                    values = SIMD8<Int32>(truncatingIfNeeded: UnsafeRawPointer(pixel + c0).loadUnaligned(as: SIMD8<Int8>.self))
+                                        &+ p.inputOffset
+                                } else {
+                                    values = SIMD8<Int32>(repeating: Int32(pixel[c0 / depthMultiplier]) &+ p.inputOffset)
+                                }
+                                sum &+= weights &* values
+                                filterX &+= 1
+                            }
+                            filterY &+= 1
+                        }
+                        for k in 0 ..< 8 { accumulators[c0 + k] = sum[k] }
+                        c0 &+= 8
+                    }
+                    if vectorDepth < outputDepth {
+                        accumulators.advanced(by: vectorDepth).update(repeating: 0, count: outputDepth - vectorDepth)
+                        for filterY in firstRow ..< max(endRow, firstRow) {
+                            let inY = originY + p.dilationHeight * filterY
+                            for filterX in firstColumn ..< max(endColumn, firstColumn) {
+                                let inX = originX + p.dilationWidth * filterX
+                                let pixel = inputBatch + (inY * inputWidth + inX) * inputDepth
+                                let taps = filter + (filterY * filterWidth + filterX) * outputDepth
+                                for channel in vectorDepth ..< outputDepth {
+                                    let value = Int32(pixel[channel / depthMultiplier]) &+ p.inputOffset
                                     accumulators[channel] = accumulators[channel] &+ Int32(taps[channel]) &* value
-                                    channel &+= 1
                                 }
                             }
                         }
                     }
-                    for c in 0 ..< outputDepth {
-                        var acc = accumulators[c]
-                        if let bias { acc = acc &+ Int32(littleEndian: bias.loadUnaligned(fromByteOffset: 4 * c, as: Int32.self)) }
-                        acc = multiplyByQuantizedMultiplier(acc, multipliers[c], shifts[c]) &+ p.outputOffset
-                        out[c] = Int8(truncatingIfNeeded: min(max(acc, p.activationMin), p.activationMax))
-                    }
+                    requantize(p, accumulators, bias: bias, count: outputDepth, into: out)
                     out += outputDepth
                 }
             }
+        }
+    }
+
+    /// Bias, per-channel multiplier, output zero point and activation clamp for one pixel.
+    @inline(__always)
+    static func requantize(_ p: Parameters, _ accumulators: UnsafeMutablePointer<Int32>, bias: UnsafeRawPointer?,
+                           count: Int, into out: UnsafeMutablePointer<Int8>) {
+        let multipliers = p.multipliers.unsafelyUnwrapped, shifts = p.shifts.unsafelyUnwrapped
+        for c in 0 ..< count {
+            var acc = accumulators[c]
+            if let bias { acc = acc &+ Int32(littleEndian: bias.loadUnaligned(fromByteOffset: 4 * c, as: Int32.self)) }
+            acc = multiplyByQuantizedMultiplier(acc, multipliers[c], shifts[c]) &+ p.outputOffset
+            out[c] = Int8(truncatingIfNeeded: min(max(acc, p.activationMin), p.activationMax))
         }
     }
 
