@@ -1,5 +1,5 @@
 /// What is wrong with a frontend configuration or the storage given to it.
-public enum FrontendError: Error, Equatable, CustomStringConvertible {
+public enum FrontendError: Error, Equatable {
     case invalidSampleRate(Int)
     case invalidWindow(samples: Int)
     case invalidStep(samples: Int, windowSamples: Int)
@@ -22,6 +22,12 @@ public enum FrontendError: Error, Equatable, CustomStringConvertible {
         case strengthOrOffset, gainBits, shiftsOutOfRange
     }
 
+}
+
+// The descriptions build strings by interpolation, which allocates; the firmware switches on
+// the cases instead, so it does not carry them.
+#if !hasFeature(Embedded)
+extension FrontendError: CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidSampleRate(let rate):
@@ -55,3 +61,4 @@ public enum FrontendError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
+#endif
