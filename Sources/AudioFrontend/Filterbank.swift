@@ -21,8 +21,10 @@ public struct Filterbank {
     public let channelWidths: UnsafeMutableBufferPointer<Int16>
     public let weights: UnsafeMutableBufferPointer<Int16>
     public let unweights: UnsafeMutableBufferPointer<Int16>
-    /// Power spectrum, padded so every channel's aligned read stays inside it.
-    private let energy: UnsafeMutableBufferPointer<Int32>
+    /// The FFT's output; the power spectrum then overwrites it in place as int32, like the C
+    /// (bins outside the used range keep FFT bits, which only ever meet zero weights). Padded
+    /// so every channel's aligned, block-rounded read stays inside it.
+    let spectrum: UnsafeMutableBufferPointer<ComplexInt16>
     private let work: UnsafeMutableBufferPointer<UInt64>
     /// Square-rooted channel values of the last frame.
     let output: UnsafeMutableBufferPointer<UInt32>
@@ -60,7 +62,13 @@ public struct Filterbank {
         channelWidths = carver.take(Int16.self, count: boundaryCount)
         weights = carver.take(Int16.self, count: weightCount)
         unweights = carver.take(Int16.self, count: weightCount)
-        energy = carver.take(Int32.self, count: max(spectrumSize, readEnd))
+        // Carved as words so the int32 energy view is 4-byte aligned.
+        let spectrumWords = carver.take(UInt32.self, count: max(spectrumSize, readEnd))
+        spectrum = UnsafeMutableBufferPointer(
+            start: spectrumWords.baseAddress.map {
+                UnsafeMutableRawPointer($0).bindMemory(to: ComplexInt16.self, capacity: spectrumWords.count)
+            },
+            count: spectrumWords.count)
         work = carver.take(UInt64.self, count: boundaryCount)
         output = carver.take(UInt32.self, count: config.channelCount)
         guard !carver.isCounting else { return }
@@ -102,17 +110,19 @@ public struct Filterbank {
 
     /// Squared magnitudes of the FFT bins the channels use (int32 arithmetic wraps as in C).
     @inline(__always)
-    func computeEnergy(_ spectrum: UnsafeMutableBufferPointer<ComplexInt16>) {
+    func computeEnergy() {
+        let energy = UnsafeMutableRawPointer(spectrum.baseAddress!)
         for i in startIndex..<endIndex {
             let real = Int32(spectrum[i].real)
             let imaginary = Int32(spectrum[i].imaginary)
-            energy[i] = real &* real &+ imaginary &* imaginary
+            energy.storeBytes(of: real &* real &+ imaginary &* imaginary, toByteOffset: 4 * i, as: Int32.self)
         }
     }
 
     /// Accumulates the channels, then takes square roots shifted down by `scaleDownShift`.
     @inline(__always)
     func accumulateAndSqrt(scaleDownShift: Int) {
+        let energy = UnsafeRawPointer(spectrum.baseAddress!)
         var weightAccumulator: UInt64 = 0
         var unweightAccumulator: UInt64 = 0
         for channel in 0...channelCount {
@@ -120,7 +130,7 @@ public struct Filterbank {
             let weightStart = Int(channelWeightStarts[channel])
             for j in 0..<Int(channelWidths[channel]) {
                 // The C widens the int32 energy to uint64 (sign-extending) and wraps.
-                let magnitude = UInt64(bitPattern: Int64(energy[frequencyStart + j]))
+                let magnitude = UInt64(bitPattern: Int64(energy.load(fromByteOffset: 4 * (frequencyStart + j), as: Int32.self)))
                 weightAccumulator = weightAccumulator &+ UInt64(bitPattern: Int64(weights[weightStart + j])) &* magnitude
                 unweightAccumulator = unweightAccumulator &+ UInt64(bitPattern: Int64(unweights[weightStart + j])) &* magnitude
             }

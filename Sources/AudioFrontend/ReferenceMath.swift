@@ -151,14 +151,13 @@ public enum ReferenceMath {
     public static func exp(_ x: Double) -> Double {
         let k = nearestInteger(x * 1.4426950408889634)
         let r = (x - k * ln2High) - k * ln2Low
-        // Taylor series on |r| <= ln(2)/2: the 14th term is below 1e-17.
+        // Taylor series on |r| <= ln(2)/2 in Horner form (1 + r(1 + r/2(1 + r/3(...)))):
+        // the 17th term is below 1e-19.
         var sum = 1.0
-        var term = 1.0
-        var n = 1.0
-        while n <= 17 {
-            term = term * r / n
-            sum += term
-            n += 1
+        var n = 17.0
+        while n >= 1 {
+            sum = 1 + sum * r / n
+            n -= 1
         }
         return Double(sign: .plus, exponent: Int(k), significand: sum)
     }

@@ -13,6 +13,13 @@ Writes <out>/frontend/:
   frames_10ms.u16    the same at a 10 ms step
   pcan_lut.tsv       the PCAN gain lookup values PcanGainLookupFunction returns for a grid of
                      configurations (checks the setup-time float arithmetic of the Swift port)
+  tables.tsv         for a grid of frontend configurations: the settings, whether the C setup
+                     accepted them, and where their tables start in tables.i16
+  tables.i16         int16 little-endian, per accepted configuration: filterbank start_index,
+                     end_index, channel_frequency_starts, channel_weight_starts, channel_widths
+                     (channels + 1 each), weights, unweights, the window coefficients, the
+                     noise-reduction even/odd/min coefficients, the PCAN gain table's used
+                     entries, then (once, for the first configuration) the 130-entry kLogLut
 
 The 10 ms ctypes path is cross-checked against pymicro-features' own Python API, which is
 fixed at a 10 ms step; the script fails if the two disagree on any frame.
@@ -233,6 +240,80 @@ def pcan_lut_rows(lib: ctypes.CDLL):
     return rows
 
 
+TABLE_GRID = [
+    # (sample_rate, window_ms, step_ms, channels, lower_hz, upper_hz, smoothing_bits, even, odd, min_remaining,
+    #  pcan strength, pcan offset, gain_bits)
+    (16000, 30, 20, 40, 125.0, 7500.0, 10, 0.025, 0.06, 0.05, 0.95, 80.0, 21),
+    (16000, 25, 10, 32, 125.0, 7500.0, 10, 0.025, 0.06, 0.05, 0.95, 80.0, 21),
+    (16000, 30, 10, 40, 20.0, 8000.0, 10, 0.025, 0.06, 0.05, 0.95, 80.0, 21),
+    (16000, 64, 16, 80, 60.0, 7800.0, 12, 0.04, 0.07, 0.1, 0.5, 10.0, 16),
+    (8000, 30, 20, 20, 300.0, 3400.0, 10, 0.025, 0.06, 0.05, 0.95, 80.0, 21),
+    (8000, 32, 10, 64, 0.0, 4000.0, 8, 0.5, 0.25, 0.0, 1.0, 1.0, 24),
+    (22050, 30, 10, 40, 125.0, 7500.0, 10, 0.025, 0.06, 0.05, 0.95, 80.0, 21),
+    (44100, 25, 10, 40, 125.0, 7500.0, 10, 0.025, 0.06, 0.05, 0.95, 80.0, 21),
+    (48000, 30, 20, 64, 50.0, 20000.0, 10, 0.025, 0.06, 0.05, 0.95, 80.0, 21),
+    (48000, 40, 20, 128, 100.0, 16000.0, 10, 0.025, 0.06, 0.05, 0.95, 80.0, 21),
+    (16000, 30, 20, 200, 125.0, 7500.0, 10, 0.025, 0.06, 0.05, 0.95, 80.0, 21),
+    (16000, 10, 5, 8, 125.0, 7500.0, 10, 0.025, 0.06, 0.05, 0.95, 80.0, 21),
+    (16000, 1, 1, 4, 1000.0, 7000.0, 10, 0.025, 0.06, 0.05, 0.95, 80.0, 21),
+    (32000, 20, 10, 48, 125.0, 15000.0, 10, 0.025, 0.06, 0.05, 0.95, 80.0, 21),
+    (11025, 30, 15, 24, 100.0, 5000.0, 10, 0.025, 0.06, 0.05, 0.95, 80.0, 21),
+    (16000, 100, 50, 40, 125.0, 7500.0, 10, 0.025, 0.06, 0.05, 0.95, 80.0, 21),
+    (16000, 128, 64, 96, 30.0, 7990.0, 10, 0.025, 0.06, 0.05, 0.95, 80.0, 21),
+]
+for channels in range(1, 100, 7):
+    TABLE_GRID.append((16000, 30, 20, channels, 125.0, 7500.0, 10, 0.025, 0.06, 0.05, 0.95, 80.0, 21))
+for rate in (8000, 12000, 16000, 24000, 48000):
+    for window_ms in (20, 25, 30, 32, 40):
+        TABLE_GRID.append((rate, window_ms, 10, 40, 125.0, min(7500.0, rate / 2), 10, 0.025, 0.06, 0.05, 0.95, 80.0, 21))
+
+
+def table_rows(lib: ctypes.CDLL):
+    """The C setup's tables for every configuration of TABLE_GRID."""
+    rows = ["sample_rate\twindow_ms\tstep_ms\tchannels\tlower_hz\tupper_hz\tsmoothing_bits\teven\todd\t"
+            "min_remaining\tstrength\toffset\tgain_bits\taccepted\toffset_in_i16\tcount"]
+    values = []
+    log_lut = (ctypes.c_uint16 * 130).in_dll(lib, "kLogLut")
+    for entry in TABLE_GRID:
+        (rate, window_ms, step_ms, channels, lower, upper, smoothing_bits, even, odd, minimum,
+         strength, offset, gain_bits) = entry
+        config = FrontendConfig()
+        lib.FrontendFillConfigWithDefaults(ctypes.byref(config))
+        config.window.size_ms, config.window.step_size_ms = window_ms, step_ms
+        config.filterbank.num_channels = channels
+        config.filterbank.lower_band_limit, config.filterbank.upper_band_limit = lower, upper
+        config.noise_reduction.smoothing_bits = smoothing_bits
+        config.noise_reduction.even_smoothing, config.noise_reduction.odd_smoothing = even, odd
+        config.noise_reduction.min_signal_remaining = minimum
+        config.pcan_gain_control.enable_pcan = 1
+        config.pcan_gain_control.strength, config.pcan_gain_control.offset = strength, offset
+        config.pcan_gain_control.gain_bits = gain_bits
+        state = FrontendState()
+        accepted = lib.FrontendPopulateState(ctypes.byref(config), ctypes.byref(state), rate)
+        start = len(values)
+        if accepted:
+            fb = state.filterbank
+            n = channels + 1
+            starts = np.ctypeslib.as_array(fb.channel_frequency_starts, shape=(n,))
+            weight_starts = np.ctypeslib.as_array(fb.channel_weight_starts, shape=(n,))
+            widths = np.ctypeslib.as_array(fb.channel_widths, shape=(n,))
+            weight_count = int(max(weight_starts + widths))
+            values += [fb.start_index, fb.end_index] + list(starts) + list(weight_starts) + list(widths)
+            values += list(np.ctypeslib.as_array(fb.weights, shape=(weight_count,)))
+            values += list(np.ctypeslib.as_array(fb.unweights, shape=(weight_count,)))
+            values += list(np.ctypeslib.as_array(state.window.coefficients, shape=(state.window.size,)))
+            nr = state.noise_reduction
+            values += [nr.even_smoothing, nr.odd_smoothing, nr.min_signal_remaining]
+            lut = np.ctypeslib.as_array(state.pcan_gain_control.gain_lut, shape=(125,))
+            # Slot 3 of each octave is never written by the C setup (uninitialized), so it is skipped.
+            values += [int(lut[i]) for i in range(125) if i < 2 or (i - 2) % 4 != 3]
+            if start == 0:
+                values += list(log_lut)
+            lib.FrontendFreeStateContents(ctypes.byref(state))
+        rows.append("\t".join(str(v) for v in entry) + f"\t{accepted}\t{start}\t{len(values) - start}")
+    return rows, np.array([int(v) & 0xFFFF for v in values], dtype=np.uint16)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", required=True, help="the shared data folder (holds data/)")
@@ -276,6 +357,9 @@ def main() -> int:
     (out / "index.tsv").write_text("\n".join(index) + "\n")
     (out / "pcan_lut.tsv").write_text("strength\toffset\tgain_bits\tinput_bits\tx\tgain\n"
                                        + "\n".join(pcan_lut_rows(lib)) + "\n")
+    rows, table_values = table_rows(lib)
+    (out / "tables.tsv").write_text("\n".join(rows) + "\n")
+    table_values.astype("<u2").tofile(out / "tables.i16")
     if mismatches:
         return 1
     print(f"frontend: {len(wavs)} clips, {offsets[20]} frames at 20 ms, {offsets[10]} at 10 ms; "

@@ -1,0 +1,70 @@
+import AudioFrontend
+import Foundation
+import XCTest
+
+/// The libm-free setup math against this host's glibc, which the reference library calls.
+final class ReferenceMathTests: XCTestCase {
+    func testLog1pfMatchesGlibcBitForBit() {
+        // glibc's log1pf is not correctly rounded; the port must reproduce its every bit.
+        var generator = SystemRandomNumberGenerator()
+        var mismatches = 0
+        for i in 0..<300_000 {
+            let x: Float = i < 100_000 ? Float(i) * 0.000_13 : Float.random(in: 0...40, using: &generator)
+            if ReferenceMath.log1pf(x).bitPattern != Foundation.log1pf(x).bitPattern { mismatches += 1 }
+        }
+        for x: Float in [0, 1e-30, 1e-9, 2e-8, 1e-5, 0.41, 0.4142, 0.42, 1, 2, 1e6, 3e38] {
+            XCTAssertEqual(ReferenceMath.log1pf(x).bitPattern, Foundation.log1pf(x).bitPattern, "\(x)")
+        }
+        XCTAssertEqual(mismatches, 0)
+    }
+
+    func testHannCoefficientsMatchGlibcForEveryWindowSize() {
+        var mismatches: [String] = []
+        for size in FrontendConfig.minimumWindowSamples...FrontendConfig.maximumWindowSamples {
+            // (float)M_PI rounds to nearest; Swift's Float.pi is rounded down, so it is not used.
+            let arg = Float(3.141592653589793) * 2 / Float(size)
+            for i in 0..<size {
+                let value = 0.5 - 0.5 * Foundation.cosf(arg * (Float(i) + 0.5))
+                let expected = Int16(Foundation.floorf(value * 4096 + 0.5))
+                if HannWindow.coefficient(at: i, size: size) != expected { mismatches.append("\(size):\(i)") }
+            }
+        }
+        XCTAssertEqual(mismatches, [])
+    }
+
+    func testFFTTwiddlesMatchGlibcForEverySize() throws {
+        var size = 16
+        while size <= 4096 {
+            let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: FixedPointRealFFT.storageBytes(size: size), alignment: 16)
+            defer { storage.deallocate() }
+            let fft = try FixedPointRealFFT(size: size, storage: storage)
+            let n = size / 2
+            let pi = 3.141592653589793
+            for i in 0..<n {
+                let phase = -2 * pi * Double(i) / Double(n)
+                XCTAssertEqual(fft.twiddles[i], ComplexInt16(real: Int16(Foundation.floor(0.5 + 32767 * Foundation.cos(phase))),
+                                                             imaginary: Int16(Foundation.floor(0.5 + 32767 * Foundation.sin(phase)))),
+                               "size \(size) twiddle \(i)")
+            }
+            for i in 0..<n / 2 {
+                let phase = -pi * (Double(i + 1) / Double(n) + 0.5)
+                XCTAssertEqual(fft.splitTwiddles[i], ComplexInt16(real: Int16(Foundation.floor(0.5 + 32767 * Foundation.cos(phase))),
+                                                                  imaginary: Int16(Foundation.floor(0.5 + 32767 * Foundation.sin(phase)))),
+                               "size \(size) split twiddle \(i)")
+            }
+            size *= 2
+        }
+    }
+
+    func testDoubleFunctionsAreAccurate() {
+        for i in 0..<20_000 {
+            let x = -7.0 + Double(i) * 0.0007
+            XCTAssertEqual(ReferenceMath.cos(x), Foundation.cos(x), accuracy: 4e-16)
+            XCTAssertEqual(ReferenceMath.sin(x), Foundation.sin(x), accuracy: 4e-16)
+            let y = 0.001 + Double(i) * 1.37
+            XCTAssertEqual(ReferenceMath.log(y), Foundation.log(y), accuracy: abs(Foundation.log(y)) * 4e-16)
+            let z = -20 + Double(i) * 0.002
+            XCTAssertEqual(ReferenceMath.exp(z), Foundation.exp(z), accuracy: Foundation.exp(z) * 4e-16)
+        }
+    }
+}
