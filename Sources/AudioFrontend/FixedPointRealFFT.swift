@@ -81,9 +81,16 @@ public struct FixedPointRealFFT {
                      imaginary: Int16(ReferenceMath.floor(0.5 + 32767 * ReferenceMath.sin(phase))))
     }
 
-    /// Transforms `size` real samples into `size / 2 + 1` complex bins.
-    public func transform(_ input: UnsafeBufferPointer<Int16>, into output: UnsafeMutableBufferPointer<ComplexInt16>) {
-        precondition(input.count >= size && output.count >= size / 2 + 1, "FFT buffers too small")
+    /// Transforms the first `size` real samples of `input` into `size / 2 + 1` complex bins.
+    public func transform(_ input: UnsafeBufferPointer<Int16>,
+                          into output: UnsafeMutableBufferPointer<ComplexInt16>) throws(FrontendError) {
+        guard input.count >= size else { throw .bufferTooSmall(required: size, provided: input.count) }
+        guard output.count > size / 2 else { throw .bufferTooSmall(required: size / 2 + 1, provided: output.count) }
+        transformUnchecked(input, into: output)
+    }
+
+    /// `transform` for buffers the frontend sized itself.
+    func transformUnchecked(_ input: UnsafeBufferPointer<Int16>, into output: UnsafeMutableBufferPointer<ComplexInt16>) {
         let complexCount = size / 2
         input.baseAddress!.withMemoryRebound(to: ComplexInt16.self, capacity: complexCount) { pairs in
             work(output: scratch.baseAddress!, input: pairs, stride: 1, factorIndex: 0)

@@ -104,7 +104,7 @@ public struct Frontend {
             fftInput[i] = Int16(bitPattern: UInt16(bitPattern: fftInput[i]) &<< shift)
         }
         // The rest of fftInput stays zero from setup.
-        fft.transform(UnsafeBufferPointer(fftInput), into: spectrum)
+        fft.transformUnchecked(UnsafeBufferPointer(fftInput), into: spectrum)
         filterbank.computeEnergy()
         filterbank.accumulateAndSqrt(scaleDownShift: inputShift)
         noiseReduction.apply(filterbank.output)

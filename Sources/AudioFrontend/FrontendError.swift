@@ -13,6 +13,8 @@ public enum FrontendError: Error, Equatable {
     case invalidPCAN(PCANProblem)
     case invalidLogScaleShift(Int)
     case storageTooSmall(required: Int, provided: Int)
+    /// A buffer given to `FixedPointRealFFT.transform` holds fewer elements than it needs.
+    case bufferTooSmall(required: Int, provided: Int)
 
     public enum NoiseReductionProblem: Equatable, Sendable {
         case smoothingBits, coefficientOutsideZeroToOne
@@ -56,6 +58,8 @@ extension FrontendError: CustomStringConvertible {
             return "PCAN shifts out of range: smoothingBits and gainBits do not fit this FFT size"
         case .invalidLogScaleShift(let shift):
             return "log scale shift \(shift): give 0...16"
+        case .bufferTooSmall(let required, let provided):
+            return "the FFT buffer holds \(provided) values but needs \(required)"
         case .storageTooSmall(let required, let provided):
             return "frontend storage has \(provided) bytes but needs \(required): size it with Frontend.storageBytes(for:)"
         }

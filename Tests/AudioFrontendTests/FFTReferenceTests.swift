@@ -90,7 +90,7 @@ final class FFTReferenceTests: XCTestCase {
     private func fixedPointTransform(_ fft: FixedPointRealFFT) -> ([Int16]) -> [ComplexInt16] {
         { frame in
             var out = [ComplexInt16](repeating: ComplexInt16(real: 0, imaginary: 0), count: Self.size / 2 + 1)
-            frame.withUnsafeBufferPointer { input in out.withUnsafeMutableBufferPointer { fft.transform(input, into: $0) } }
+            frame.withUnsafeBufferPointer { input in out.withUnsafeMutableBufferPointer { try! fft.transform(input, into: $0) } }
             return out
         }
     }
@@ -122,6 +122,20 @@ final class FFTReferenceTests: XCTestCase {
             print(String(format: "fixed-point FFT vs fftw over %d clips: worst spectrum SNR %.1f dB, worst power SNR %.1f dB",
                          clips.count, worst.spectrum, worst.power))
             XCTAssertTrue(passes, "SNR below the bound: spectrum \(worst.spectrum) dB, power \(worst.power) dB")
+        }
+    }
+
+    func testTooSmallBuffersAreTypedErrors() throws {
+        try withFFT { fft in
+            var out = [ComplexInt16](repeating: ComplexInt16(real: 0, imaginary: 0), count: Self.size / 2)
+            let input = [Int16](repeating: 0, count: Self.size)
+            XCTAssertThrowsError(try input.withUnsafeBufferPointer { i in
+                try out.withUnsafeMutableBufferPointer { try fft.transform(i, into: $0) } }) {
+                XCTAssertEqual($0 as? FrontendError, .bufferTooSmall(required: Self.size / 2 + 1, provided: Self.size / 2))
+            }
+            out.append(ComplexInt16(real: 0, imaginary: 0))
+            XCTAssertThrowsError(try input.dropLast().withUnsafeBufferPointer { i in
+                try out.withUnsafeMutableBufferPointer { try fft.transform(i, into: $0) } })
         }
     }
 
