@@ -12,6 +12,12 @@ public struct PCANGainControl {
     public let gainTable: UnsafeMutableBufferPointer<Int16>
 
     init(config: PCANConfig, smoothingBits: Int, inputCorrectionBits: Int, carver: inout StorageCarver) {
+        // Disabled PCAN has no table (its settings may not even be valid), as in the C.
+        guard config.isEnabled else {
+            snrShift = 0
+            gainTable = UnsafeMutableBufferPointer(start: nil, count: 0)
+            return
+        }
         snrShift = UInt64(config.gainBits - inputCorrectionBits - Self.snrBits)
         gainTable = carver.take(Int16.self, count: Self.tableSize)
         guard !carver.isCounting else { return }
