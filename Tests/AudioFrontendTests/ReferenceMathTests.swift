@@ -68,3 +68,30 @@ final class ReferenceMathTests: XCTestCase {
         }
     }
 }
+
+final class SquareRootTests: XCTestCase {
+    /// The square root the frontend uses agrees with the C library's bit-by-bit loop.
+    func testSquareRootMatchesReferenceLoop() {
+        var generator = SystemRandomNumberGenerator()
+        var values: [UInt64] = [0, 1, 2, 3, 4, 0xFFFF * 0xFFFF, 0xFFFF * 0xFFFF + 0xFFFF, 0xFFFF * 0xFFFF + 0xFFFF + 1,
+                                0xFFFF_FFFF, 0x1_0000_0000, 0x1_0000_0001, UInt64.max, UInt64.max - 1,
+                                0xFFFF_FFFF * 0xFFFF_FFFF, 0xFFFF_FFFF * 0xFFFF_FFFF + 0xFFFF_FFFF]
+        for bits in 1...64 {
+            for _ in 0..<2_000 {
+                values.append(UInt64.random(in: 0...(bits == 64 ? UInt64.max : (1 << UInt64(bits)) - 1), using: &generator))
+            }
+        }
+        for root in [UInt64(1), 255, 65_535, 65_536, 1 << 20, 0xFFFF_FFFF] {
+            for delta in [-1, 0, 1] {
+                let square = root * root
+                values.append(UInt64(bitPattern: Int64(bitPattern: square) &+ Int64(delta)))
+                values.append(square &+ root &+ UInt64(bitPattern: Int64(delta)))
+            }
+        }
+        var mismatches: [UInt64] = []
+        for value in values where Filterbank.squareRoot(value) != Filterbank.referenceSquareRoot(value) {
+            mismatches.append(value)
+        }
+        XCTAssertEqual(mismatches, [])
+    }
+}
