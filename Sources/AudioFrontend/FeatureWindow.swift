@@ -11,7 +11,8 @@ public struct FeatureWindow {
     private var values: InlineArray<4096, Int8>
 
     public init(frameCount: Int, channelCount: Int, filledWith value: Int8 = 0) throws(FeatureWindowError) {
-        guard frameCount > 0, channelCount > 0, frameCount * channelCount <= Self.capacity else {
+        guard frameCount > 0, channelCount > 0, frameCount <= Self.capacity, channelCount <= Self.capacity,
+              frameCount * channelCount <= Self.capacity else {
             throw .invalidShape(frameCount: frameCount, channelCount: channelCount)
         }
         self.frameCount = frameCount

@@ -43,6 +43,7 @@ final class FeatureWindowTests: XCTestCase {
             XCTAssertEqual($0 as? FeatureWindowError, .invalidShape(frameCount: 0, channelCount: 40))
         }
         XCTAssertThrowsError(try FeatureWindow(frameCount: 200, channelCount: 40))
+        XCTAssertThrowsError(try FeatureWindow(frameCount: .max, channelCount: .max))
         var window = try FeatureWindow(frameCount: 49, channelCount: 40)
         XCTAssertThrowsError(try [Int8](repeating: 0, count: 39).withUnsafeBufferPointer { try window.append($0) }) {
             XCTAssertEqual($0 as? FeatureWindowError, .frameSizeMismatch(expected: 40, got: 39))

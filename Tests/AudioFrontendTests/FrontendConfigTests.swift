@@ -47,6 +47,8 @@ final class FrontendConfigTests: XCTestCase {
         assertRejected({ $0.pcan.gainBits = 32 }, .invalidPCAN(.gainBits))
         assertRejected({ $0.pcan.gainBits = 2 }, .invalidPCAN(.shiftsOutOfRange))
         assertRejected({ $0.logScale.scaleShift = 17 }, .invalidLogScaleShift(17))
+        assertRejected({ $0.windowMilliseconds = .max }, .invalidWindow(samples: Int.max &* 16_000 / 1000))
+        assertRejected({ $0.stepMilliseconds = .min }, .invalidStep(samples: Int.min &* 16_000 / 1000, windowSamples: 480))
     }
 
     func testTooSmallStorageIsATypedError() throws {
