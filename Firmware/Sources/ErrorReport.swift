@@ -67,6 +67,10 @@ enum ErrorReport {
             Console.write(" is builtin op ")
             Console.write(Int(op.code))
             Console.write(", which the firmware's op resolver does not register (Firmware.makeResolver)")
+        case .missingCustomOperator(_, _, let index):
+            Console.write("operator ")
+            Console.write(index)
+            Console.write(" is a custom op, which the firmware's op resolver does not register")
         case .arenaTooSmall(let needed, let available, _):
             Console.write("the tensor arena has ")
             Console.write(available)
