@@ -13,6 +13,8 @@ Usage: firmware-test.py --elf kws-firmware.elf --repo REPO --shared ../shared --
 2. The golden stream (.golden/stream: 20 yes/no clips with quiet between them, made by
    scripts/golden/gen_stream.py): every inference's scores must equal scores.csv and the
    firmware's detections must equal detections.csv (time, label and score).
+3. With --host-eval (the host's Swift `kws-eval`, built from the same portable sources): its
+   --stream scores and detections on the golden stream must equal the firmware's too.
 Each QEMU run is bounded by --timeout. Exit status 0 when everything matched.
 """
 
@@ -104,18 +106,50 @@ def test_clips(args):
         check(detections == host_detections, f"detections equal the host's: {host_detections}")
 
 
+def read_scores_csv(path):
+    with open(path) as f:
+        return [(int(r["frame"]), int(r["time_ms"]), [int(r[k]) for k in LABELS]) for r in csv.DictReader(f)]
+
+
+def read_detections_csv(path):
+    with open(path) as f:
+        return [(int(r["time_ms"]), r["label"], int(r["score"])) for r in csv.DictReader(f)]
+
+
+def compare_with_host_swift(args, stream_wav, inferences, detections):
+    """The host's Swift pipeline (kws-eval --stream) on the same stream."""
+    if not args.host_eval:
+        return
+    if not os.path.exists(args.host_eval):
+        print(f"  skip  host Swift comparison: {args.host_eval} not built "
+              "(swift build -c release --product kws-eval)")
+        return
+    scores_csv = os.path.join(args.work, "host-scores.csv")
+    detections_csv = os.path.join(args.work, "host-detections.csv")
+    model = os.path.join(args.shared, "models", "micro_speech_quantized.tflite")
+    result = subprocess.run([args.host_eval, "--model", model, "--stream", stream_wav, "--scores-csv", scores_csv,
+                             "--detections-csv", detections_csv], capture_output=True, text=True, timeout=args.timeout)
+    if not check(result.returncode == 0, f"host kws-eval --stream exits 0 (got {result.returncode})"):
+        print(result.stdout[-1000:], result.stderr[-1000:], sep="\n")
+        return
+    host = read_scores_csv(scores_csv)
+    host_detections = read_detections_csv(detections_csv)
+    check(inferences == host, f"all {len(host)} scores equal the host Swift pipeline's (kws-eval --stream)"
+          + ("" if inferences == host else f" ({first_difference(inferences, host)})"))
+    check(detections == host_detections, f"all {len(host_detections)} detections equal the host Swift pipeline's"
+          + ("" if detections == host_detections else f" ({first_difference(detections, host_detections)})"))
+
+
 def test_stream(args):
     folder = os.path.join(args.golden, "stream")
-    needed = [os.path.join(folder, f) for f in ("stream.s16le", "scores.csv", "detections.csv")]
+    needed = [os.path.join(folder, f) for f in ("stream.s16le", "scores.csv", "detections.csv", "stream.wav")]
     missing = [p for p in needed if not os.path.exists(p)]
     if not check(not missing, "golden stream present" + (f"; missing {missing[0]}: run `make golden` in the "
                  "repository (python3 scripts/golden/gen_stream.py --shared ../shared --out .golden)"
                  if missing else "")):
         return
-    with open(needed[1]) as f:
-        host = [(int(r["frame"]), int(r["time_ms"]), [int(r[k]) for k in LABELS]) for r in csv.DictReader(f)]
-    with open(needed[2]) as f:
-        host_detections = [(int(r["time_ms"]), r["label"], int(r["score"])) for r in csv.DictReader(f)]
+    host = read_scores_csv(needed[1])
+    host_detections = read_detections_csv(needed[2])
     print(f"golden stream ({len(host)} inferences, {len(host_detections)} detections):")
     run = run_firmware(args, needed[0])
     if run is None:
@@ -126,6 +160,7 @@ def test_stream(args):
     same = detections == host_detections
     check(same, f"all {len(host_detections)} detections equal the host's (time, label, score)"
           + ("" if same else f" ({first_difference(detections, host_detections)})"))
+    compare_with_host_swift(args, needed[3], inferences, detections)
 
 
 def main():
@@ -137,6 +172,7 @@ def main():
     parser.add_argument("--work", required=True, help="folder for converted audio")
     parser.add_argument("--qemu", default="qemu-system-arm", help="QEMU system emulator for Arm")
     parser.add_argument("--timeout", type=float, default=120, help="seconds allowed per QEMU run")
+    parser.add_argument("--host-eval", help="the host's kws-eval binary; compared on the golden stream when it exists")
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
     test_clips(args)
