@@ -4,7 +4,7 @@
 /// This is the firmware's only audio seam: the QEMU build reads a host file through
 /// semihosting (`SemihostingAudioSource`); a board with a microphone provides a type
 /// that starts its DMA into a `PeriodRing` and counts periods in its interrupt.
-protocol AudioSource {
+protocol AudioSource: ~Copyable {
     /// Samples in one full period.
     var samplesPerPeriod: Int { get }
 

@@ -142,7 +142,7 @@ struct Firmware {
     }
 
     /// The continuous loop: one period in, at most one frame and one inference out.
-    static func stream<Source: AudioSource>(
+    static func stream<Source: AudioSource & ~Copyable>(
         from source: inout Source, through spotter: inout KeywordSpotter, printScores: Bool
     ) -> Int32 {
         var detections = 0

@@ -8,7 +8,7 @@ import TFMicro
 /// per frontend frame and per model invocation. Scores and detections are not computed.
 enum Measurement {
     @inline(never)
-    static func run<Source: AudioSource>(spotter: inout KeywordSpotter, source: inout Source) -> Int32 {
+    static func run<Source: AudioSource & ~Copyable>(spotter: inout KeywordSpotter, source: inout Source) -> Int32 {
         // Frontend and Interpreter are handles: these copies work on the spotter's storage.
         var frontend = spotter.frontend
         let interpreter = spotter.interpreter

@@ -1,31 +1,38 @@
+import Synchronization
+
 /// A ring of fixed-size audio periods in static memory, shared by a producer (a DMA
 /// engine and its interrupt on hardware, the semihosting transfer on QEMU) and the
 /// consumer (the keyword-spotting loop).
 ///
-/// The counters only ever grow (wrapping), so "filled - consumed" is the number of
-/// periods waiting even across wrap-around, and a producer that gets more than
-/// `periodCount` ahead is detected as an overrun instead of silently corrupting audio.
-struct PeriodRing {
+/// The counters are atomics and only ever grow (wrapping), so an interrupt handler may
+/// commit periods while the loop reads them: "filled - consumed" is the number of periods
+/// waiting even across wrap-around, and a producer that gets `periodCount` or more ahead is
+/// reported as an overrun instead of silently corrupting audio. Every method is
+/// non-mutating, so producer and consumer can both hold the ring (the interrupt through a
+/// pointer to it).
+struct PeriodRing: ~Copyable {
     let storage: UnsafeMutableBufferPointer<Int16>
     let samplesPerPeriod: Int
     let periodCount: Int
-    /// Periods the producer has completed. On hardware the DMA interrupt increments it.
-    private(set) var filled: UInt32 = 0
+    /// Periods the producer has completed.
+    private let filled = Atomic<UInt32>(0)
     /// Periods the consumer has handed back.
-    private(set) var consumed: UInt32 = 0
-    /// Samples in the most recent period when the stream ended inside a period.
-    private(set) var lastPeriodSamples: Int
+    private let consumed = Atomic<UInt32>(0)
+    /// Samples in the most recently filled period (short only at the end of a finite stream).
+    private let lastPeriodSamples: Atomic<Int>
 
     init(storage: UnsafeMutableBufferPointer<Int16>, samplesPerPeriod: Int) {
         precondition(samplesPerPeriod > 0 && storage.count >= 2 * samplesPerPeriod)
         self.storage = storage
         self.samplesPerPeriod = samplesPerPeriod
         self.periodCount = storage.count / samplesPerPeriod
-        self.lastPeriodSamples = samplesPerPeriod
+        self.lastPeriodSamples = Atomic(samplesPerPeriod)
     }
 
-    var waiting: Int { Int(filled &- consumed) }
-    var isFull: Bool { waiting >= periodCount }
+    /// Filled periods not yet handed back.
+    var waiting: Int {
+        Int(filled.load(ordering: .acquiring) &- consumed.load(ordering: .relaxed))
+    }
 
     private func slot(_ counter: UInt32) -> UnsafeMutableBufferPointer<Int16> {
         let start = Int(counter % UInt32(periodCount)) * samplesPerPeriod
@@ -34,36 +41,38 @@ struct PeriodRing {
 
     // Producer side.
 
-    /// The slot the producer fills next.
-    var nextFreeSlot: UnsafeMutableBufferPointer<Int16> { slot(filled) }
+    /// The slot the producer fills next (a DMA engine in circular mode needs no such call).
+    var nextFreeSlot: UnsafeMutableBufferPointer<Int16> { slot(filled.load(ordering: .relaxed)) }
 
-    /// Marks the producer's slot as filled with `samples` samples (a full period except
-    /// at the end of a finite stream).
-    mutating func commitFilled(samples: Int) {
-        lastPeriodSamples = samples
-        filled &+= 1
+    /// Publishes the producer's slot as filled with `samples` samples (a full period except
+    /// at the end of a finite stream). Safe to call from an interrupt handler.
+    func commitFilled(samples: Int) {
+        lastPeriodSamples.store(samples, ordering: .relaxed)
+        filled.wrappingAdd(1, ordering: .releasing)
     }
 
     // Consumer side.
 
     /// Throws if the producer lapped the consumer; the ring then resumes from the newest
     /// period so that processing continues on fresh audio.
-    mutating func checkOverrun() throws(AudioSourceError) {
+    func checkOverrun() throws(AudioSourceError) {
         let dropped = waiting - (periodCount - 1)
         guard dropped > 0 else { return }
-        consumed &+= UInt32(dropped)
+        consumed.wrappingAdd(UInt32(dropped), ordering: .relaxed)
         throw .overrun(droppedPeriods: dropped)
     }
 
     /// The oldest filled period, or nil if none is waiting.
     var oldestFilled: UnsafeBufferPointer<Int16>? {
-        guard waiting > 0 else { return nil }
-        let period = slot(consumed)
-        let count = waiting == 1 ? lastPeriodSamples : samplesPerPeriod
-        return UnsafeBufferPointer(rebasing: period[0..<count])
+        let count = waiting
+        guard count > 0 else { return nil }
+        let period = slot(consumed.load(ordering: .relaxed))
+        let samples = count == 1 ? lastPeriodSamples.load(ordering: .relaxed) : samplesPerPeriod
+        return UnsafeBufferPointer(rebasing: period[0..<samples])
     }
 
-    mutating func releaseOldest() {
-        if waiting > 0 { consumed &+= 1 }
+    /// Hands the oldest period back to the producer.
+    func releaseOldest() {
+        if waiting > 0 { consumed.wrappingAdd(1, ordering: .releasing) }
     }
 }

@@ -4,15 +4,15 @@ import Board
 /// way a DMA engine would: whenever the consumer finds the ring empty, the "transfer"
 /// fills every free slot from the host file (one SYS_READ per period), then the
 /// consumer takes periods one by one. Samples are little-endian, as the Cortex-M is.
-struct SemihostingAudioSource: AudioSource {
-    private var ring: PeriodRing
-    private var handle: Int32
+struct SemihostingAudioSource: AudioSource, ~Copyable {
+    private let ring: PeriodRing
+    private let handle: Int32
     private var holdingPeriod = false
     private var endOfFile = false
 
     var samplesPerPeriod: Int { ring.samplesPerPeriod }
 
-    init(path: UnsafeBufferPointer<UInt8>, ring: PeriodRing) throws(AudioSourceError) {
+    init(path: UnsafeBufferPointer<UInt8>, ring: consuming PeriodRing) throws(AudioSourceError) {
         guard let base = path.baseAddress else { throw .cannotOpen }
         let handle = semihosting_open_for_reading(base, UInt32(path.count))
         guard handle >= 0 else { throw .cannotOpen }
