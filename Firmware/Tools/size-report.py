@@ -91,16 +91,19 @@ def main():
     parser.add_argument("--nm", default="llvm-nm", help="llvm-nm (reads Swift symbols)")
     parser.add_argument("--demangle", default="swift-demangle", help="swift-demangle")
     parser.add_argument("--stack-high-water", type=int, help="measured stack high-water mark in bytes")
+    parser.add_argument("--top", type=int, default=0, help="also list the N largest functions of each Swift module")
     parser.add_argument("--check", action="store_true", help="also exit 1 when over the flash or RAM budget")
     args = parser.parse_args()
 
-    flash, ram = {}, {}
+    flash, ram, functions = {}, {}, {}
     for out, section, size, origin in parse_map(args.map):
         if size == 0 or out is None or section in ("*fill*", "COMMON") and not origin.startswith("/"):
             continue
         if out in FLASH_SECTIONS or out == ".model":
             key = "model" if out == ".model" else category(section, origin)
             flash[key] = flash.get(key, 0) + size
+            if section.startswith(".text.$e"):
+                functions.setdefault(key, []).append((size, section[len(".text."):]))
         if out in (".data", ".bss"):
             ram[out] = ram.get(out, 0) + size
     addresses = {}
@@ -119,6 +122,15 @@ def main():
     print(f"  {'portable core (frontend+runtime+kernels+recognizer)':<42} {core:>7} B")
     print(f"  {'application total (without model)':<42} {app:>7} B   budget {APP_FLASH_BUDGET} B"
           f"  {'ok' if app <= APP_FLASH_BUDGET else 'OVER BUDGET'}")
+    if args.top:
+        for key, entries in sorted(functions.items()):
+            entries.sort(reverse=True)
+            entries = entries[:args.top]
+            names = subprocess.run([args.demangle, "--simplified"], input="\n".join(n for _, n in entries),
+                                   capture_output=True, text=True).stdout.splitlines()
+            print(f"  largest functions of {key}:")
+            for (size, _), name in zip(entries, names):
+                print(f"    {size:>6} B  {name[:100]}")
     print(f"  {'model (.model, read in place)':<42} {model:>7} B")
     print(f"  {'flash total':<42} {app + model:>7} B")
 
