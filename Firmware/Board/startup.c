@@ -61,14 +61,24 @@ static void console_hex(uint32_t value) {
 
 // Reports where the fault happened (the PC the processor stacked) and why (the fault
 // status registers), then ends the run: a trap in Swift (overflow, bounds) lands here too.
-__attribute__((used)) static void fault_report(const uint32_t *frame, uint32_t exception_return) {
+// It runs on a fresh stack (see Fault_Handler); when the faulting stack pointer lies outside
+// the stack region, or stacking itself failed, the stack overflowed and there is no frame
+// to read.
+__attribute__((used, noreturn)) static void fault_report(const uint32_t *frame, uint32_t exception_return) {
     (void)exception_return;
+    uint32_t cfsr = *(volatile uint32_t *)0xE000ED28u;
+    const uint32_t stacking_errors = (1u << 4) | (1u << 12); // MSTKERR, STKERR
+    if ((const uint32_t *)frame < __stack_bottom || (const uint32_t *)frame + 8 > __stack_top
+        || (cfsr & stacking_errors)) {
+        console_text("\nfatal: stack overflow: the stack reserve is too small (raise STACK_SIZE)\n");
+        semihosting_exit(71);
+    }
     console_text("\nfatal: processor fault at pc ");
     console_hex(frame[6]);
     console_text(", lr ");
     console_hex(frame[5]);
     console_text(", CFSR ");
-    console_hex(*(volatile uint32_t *)0xE000ED28u);
+    console_hex(cfsr);
     console_text(", HFSR ");
     console_hex(*(volatile uint32_t *)0xE000ED2Cu);
     console_text(", BFAR ");
@@ -83,13 +93,17 @@ __attribute__((used)) static void fault_report(const uint32_t *frame, uint32_t e
 }
 
 __attribute__((naked)) static void Fault_Handler(void) {
-    // Pass the stacked exception frame (on MSP or PSP) and EXC_RETURN to fault_report.
+    // Pass the stacked exception frame (on MSP or PSP) and EXC_RETURN to fault_report, on
+    // a stack reset to the top of the stack region: the program is over, and after a stack
+    // overflow the old one is unusable.
     __asm__ volatile(
         "tst lr, #4\n\t"
         "ite eq\n\t"
         "mrseq r0, msp\n\t"
         "mrsne r0, psp\n\t"
         "mov r1, lr\n\t"
+        "ldr r2, =__stack_top\n\t"
+        "mov sp, r2\n\t"
         "b fault_report\n\t");
 }
 
