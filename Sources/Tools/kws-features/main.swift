@@ -1,4 +1,5 @@
 import AudioFrontend
+import KeywordSpotting
 import ArgumentParser
 import Foundation
 import KWSApp
@@ -48,7 +49,7 @@ struct KWSFeatures: ParsableCommand {
                 bytes.reserveCapacity(values.count * 2)
                 for value in values { bytes += [UInt8(value & 0xFF), UInt8(value >> 8)] }
             } else {
-                bytes = values.map { UInt8(bitPattern: MicroSpeechQuantization.int8($0)) }
+                bytes = values.map { UInt8(bitPattern: FeatureConversion.microSpeech.convert($0)) }
             }
             guard FileManager.default.createFile(atPath: output, contents: Data(bytes)) else {
                 throw ValidationError("cannot write \(output): check the folder exists and is writable")
@@ -63,7 +64,7 @@ struct KWSFeatures: ParsableCommand {
             let row = values[(frame * channels)..<((frame + 1) * channels)]
             let text = rawValues
                 ? row.map { String($0) }
-                : row.map { String(MicroSpeechQuantization.int8($0)) }
+                : row.map { String(FeatureConversion.microSpeech.convert($0)) }
             let time = frame * config.samplesPerStep * 1000 / config.sampleRate
             print("\(String(frame).leftPadded(4)) \(String(time).leftPadded(6)) ms  "
                 + text.map { $0.leftPadded(rawValues ? 4 : 4) }.joined(separator: " "))
