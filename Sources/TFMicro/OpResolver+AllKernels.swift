@@ -1,0 +1,10 @@
+extension OpResolver {
+    /// Every kernel this package implements (tools use it to run or inspect any model;
+    /// firmware should list only the kernels its model needs).
+    public static var allKernels: OpResolver {
+        var resolver = OpResolver()
+        // Capacity is far above this list, so adding cannot fail.
+        try? resolver.add(Reshape.registration)
+        return resolver
+    }
+}
