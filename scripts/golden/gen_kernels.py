@@ -321,13 +321,17 @@ def case_conv(g, kind):
             if bias_choice == "none":
                 bias_type = g.choice([TT.FLOAT32, TT.INT32, TT.INT64])
         f_scales = [g.scale(0.002, 0.05) for _ in range(out_ch if per_channel else 1)]
+        # TFLM's per-channel kernels ignore the filter zero point; a few cases carry one.
+        f_zps = [0] * len(f_scales)
+        if g.rng.rand() < 0.1:
+            f_zps = [g.int(-5, 5) for _ in f_scales]
         base = output_scale_for(in_scale, np.mean(f_scales), depth, g)
         # int16 activations make the accumulator about 256 times larger than int8 ones, so the
         # same scale spreads the output over the int16 range.
         out_scale = base * (2.0 if in_t == TT.INT16 else 1.0)
         tensors = [Tensor(in_shape, in_t, scale=[in_scale], zero_point=[in_zp]),
                    Tensor(f_shape, TT.INT8, g.ints(TT.INT8, f_shape, -127, 127),
-                          scale=f_scales, zero_point=[0] * len(f_scales), qdim=0)]
+                          scale=f_scales, zero_point=f_zps, qdim=0)]
         if has_bias:
             bias_scales = [in_scale * s for s in (f_scales if per_channel else f_scales * out_ch)]
             bound = 20000 if in_t == TT.INT8 else 2000000
@@ -335,10 +339,11 @@ def case_conv(g, kind):
                                   scale=bias_scales, zero_point=[0] * out_ch, qdim=0))
         tensors.append(Tensor(o_shape, in_t, scale=[out_scale], zero_point=[out_zp]))
         x = g.ints(in_t, in_shape)
-        quant_desc = "%s per-%s" % ("int8" if in_t == TT.INT8 else "int16x8"
+        quant_desc = "%s per-%s%s" % ("int8" if in_t == TT.INT8 else "int16x8"
                                     + (" bias=%s" % TYPE_NAMES[bias_t] if has_bias else
                                        " qbias=%d" % bias_type),
-                                    "channel" if per_channel else "tensor")
+                                    "channel" if per_channel else "tensor",
+                                    " filter_zp=%s" % f_zps if any(f_zps) else "")
         version = 3 if in_t == TT.INT8 else 4
     n = len(tensors)
     op_inputs = [0, 1, 2] if has_bias else [0, 1]
@@ -571,6 +576,23 @@ def case_quantize(g, pair):
             None, [x], desc)
 
 
+def case_quantize_extremes(g, dst_name):
+    """Float inputs far outside the output range, infinities and NaN: the reference's
+    float-to-int32 cast of such quotients is what decides these bytes."""
+    dst = NAME_TYPES[dst_name]
+    out_scale = g.scale(0.002, 0.5)
+    out_zp = zero_point_for(g, dst)
+    specials = [np.inf, -np.inf, np.nan, 3e9, -3e9, 1e30, -1e30, 2.5e9, -2.2e9,
+                out_scale * 2147483520.0, -out_scale * 2147483520.0, 0.0, -0.0]
+    extra = g.floats([7], sd=out_scale * 200.0)
+    x = np.array(specials, np.float32)
+    x = np.concatenate([x, extra]).astype(np.float32)
+    tensors = [Tensor([x.size], TT.FLOAT32), Tensor([x.size], dst, scale=[out_scale], zero_point=[out_zp])]
+    desc = "float32 extremes (inf, nan, beyond int32) -> %s(scale=%.6g zp=%d) shape=%d" % (
+        dst_name, out_scale, out_zp, x.size)
+    return ("QUANTIZE", tensors, [0], [1], Op.QUANTIZE, 1, None, None, [x], desc)
+
+
 def case_dequantize(g, src_name):
     src = NAME_TYPES[src_name]
     shape = [g.int(1, 4) for _ in range(g.int(1, 4))]
@@ -592,6 +614,7 @@ def plan():
     items += [(case_softmax, "i8")] * 30 + [(case_softmax, "f32")] * 12
     items += [(case_reshape, k) for k in ["i8", "f32", "i16", "i32"] * 5]
     items += [(case_quantize, p) for p in QUANTIZE_PAIRS * 4]
+    items += [(case_quantize_extremes, d) for d in ["i8", "i16"] * 2]
     items += [(case_dequantize, s) for s in ["i8", "u8", "i16"] * 6]
     return items
 
