@@ -5,6 +5,9 @@ extension OpResolver {
         var resolver = OpResolver()
         // Capacity is far above this list, so adding cannot fail.
         try? resolver.add(Reshape.registration)
+        try? resolver.add(DepthwiseConv2D.registration)
+        try? resolver.add(FullyConnected.registration)
+        try? resolver.add(Softmax.registration)
         try? resolver.add(Conv2D.registration)
         try? resolver.add(Quantize.registration)
         try? resolver.add(Dequantize.registration)
