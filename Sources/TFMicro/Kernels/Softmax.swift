@@ -1,4 +1,5 @@
-/// SOFTMAX for int8 input with int8 or int16 output: TFLM runs reference_ops::Softmax, the
+/// SOFTMAX for float32, and for int8 input with int8 or int16 output. Float runs
+/// `softmaxFloat` (Arithmetic/FloatSoftmax.swift). Int8: TFLM runs reference_ops::Softmax, the
 /// gemmlowp fixed-point path (input scaled by beta into Q5.26, exp_on_negative_values, sum in
 /// Q12.19, reciprocal by Newton-Raphson), reproduced here bit for bit. (TFLM's exp lookup
 /// table is used only for int16 input, which is not supported here.)
@@ -44,6 +45,13 @@ public enum Softmax {
         guard input.shape.rank >= 1, input.shape == output.shape else {
             throw KernelError("input and output shapes must be equal and at least 1-D", tensor: output.index)
         }
+        if input.type == .float32 {
+            guard output.type == .float32 else { throw KernelError("float SOFTMAX needs a float32 output", tensor: output.index) }
+            let depth = input.shape[input.shape.rank - 1]
+            try context.setOpData(FloatSoftmaxParameters(
+                beta: options.beta, outerSize: input.shape.elementCount(skipping: input.shape.rank - 1), depth: depth))
+            return
+        }
         guard input.type == .int8, input.quantization.isQuantized else {
             throw KernelError("SOFTMAX supports int8 input only", tensor: input.index)
         }
@@ -68,9 +76,14 @@ public enum Softmax {
     }
 
     static func invoke(_ context: InvokeContext) throws(KernelError) {
-        let parameters = context.opData(as: Parameters.self)
         let input = context.input(0)
         let output = context.output(0)
+        if input.type == .float32 {
+            softmaxFloat(context.opData(as: FloatSoftmaxParameters.self),
+                         input: input.pointer(to: Float.self), output: output.pointer(to: Float.self))
+            return
+        }
+        let parameters = context.opData(as: Parameters.self)
         if output.type == .int8 {
             quantized(parameters, input: input.pointer(to: Int8.self), output: output.pointer(to: Int8.self))
         } else {
