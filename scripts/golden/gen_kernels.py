@@ -471,10 +471,13 @@ def case_softmax(g, kind):
         version = 1
     else:
         in_scale, in_zp = g.scale(0.005, 0.15), g.int(-128, 127)
-        tensors = [Tensor(shape, TT.INT8, scale=[in_scale], zero_point=[in_zp]),
-                   Tensor(shape, TT.INT8, scale=[1.0 / 256], zero_point=[-128])]
+        # TFLM requires these output parameters: int8 1/256 - 128, int16 1/65536 - 32768.
+        out = Tensor(shape, TT.INT8, scale=[1.0 / 256], zero_point=[-128]) if kind == "i8" else \
+            Tensor(shape, TT.INT16, scale=[1.0 / 65536], zero_point=[-32768])
+        tensors = [Tensor(shape, TT.INT8, scale=[in_scale], zero_point=[in_zp]), out]
         x = g.ints(TT.INT8, shape)
-        quant_desc = "int8 in_scale=%.6g in_zp=%d" % (in_scale, in_zp)
+        quant_desc = "int8->%s in_scale=%.6g in_zp=%d" % (
+            "int8" if kind == "i8" else "int16", in_scale, in_zp)
         version = 2
 
     def options(b):
@@ -612,6 +615,7 @@ def plan():
     items += [(case_depthwise, "i8")] * 55 + [(case_depthwise, "f32")] * 20
     items += [(case_fully_connected, "i8")] * 40 + [(case_fully_connected, "f32")] * 15
     items += [(case_softmax, "i8")] * 30 + [(case_softmax, "f32")] * 12
+    items += [(case_softmax, "i8->i16")] * 8
     items += [(case_reshape, k) for k in ["i8", "f32", "i16", "i32"] * 5]
     items += [(case_quantize, p) for p in QUANTIZE_PAIRS * 4]
     items += [(case_quantize_extremes, d) for d in ["i8", "i16"] * 2]
