@@ -130,8 +130,16 @@ public enum Conv2D {
         let strideWidth = Int(options.strideWidth)
         let dilationHeight = Int(options.dilationHeight)
         let dilationWidth = Int(options.dilationWidth)
+        // The padding arithmetic adds strides to input sizes in `Int`, 32 bits on the MCU.
         guard strideHeight <= 1 << 16, strideWidth <= 1 << 16, dilationHeight <= 1 << 16, dilationWidth <= 1 << 16 else {
-            throw KernelError("CONV_2D stride or dilation is implausibly large")
+            throw KernelError("CONV_2D strides and dilations above 65536 are not supported")
+        }
+        // Input coordinates are computed as out * stride + tap * dilation; keep them within
+        // 32 bits so the loops cannot overflow on 32-bit targets.
+        let reachY = Int64(output.shape[1]) * Int64(strideHeight) + Int64(filter.shape[1]) * Int64(dilationHeight)
+        let reachX = Int64(output.shape[2]) * Int64(strideWidth) + Int64(filter.shape[2]) * Int64(dilationWidth)
+        guard reachY < Int64(Int32.max), reachX < Int64(Int32.max) else {
+            throw KernelError("CONV_2D output size, stride and dilation reach beyond 32-bit coordinates", tensor: output.index)
         }
         let rows = AxisGeometry(padding: options.padding, inputSize: input.shape[1], filterSize: filter.shape[1],
                                 stride: strideHeight, dilation: dilationHeight)
