@@ -71,6 +71,48 @@ final class KernelGoldenTests: XCTestCase {
         print("KernelGoldenTests:\n  " + summary.joined(separator: "\n  "))
     }
 
+    /// Models the real TFLM refuses (hybrid types, per-channel QUANTIZE output, bad softmax
+    /// output parameters, ...) must be refused here too, by the operator concerned, with a
+    /// typed error rather than a crash or made-up output.
+    func testModelsTFLMRefusesAreRefusedByTheSameOperator() throws {
+        let folder = Self.goldenRoot.appendingPathComponent("kernels")
+        let listURL = folder.appendingPathComponent("invalid.txt")
+        guard let listText = try? String(contentsOf: listURL, encoding: .utf8) else {
+            XCTFail("missing \(listURL.path): run \(Self.regenerate)")
+            return
+        }
+        let entries = listText.split(separator: "\n").map { $0.split(separator: " ", maxSplits: 2) }
+        XCTAssertGreaterThanOrEqual(entries.count, 8, "too few refused models in \(listURL.path): run \(Self.regenerate)")
+        for entry in entries where entry.count == 3 {
+            let name = String(entry[0])
+            let op = String(entry[1].dropFirst("op=".count))
+            let context = "\(name) op=\(op) \(entry[2])"
+            let url = folder.appendingPathComponent(name + ".tflite")
+            guard let data = FileManager.default.contents(atPath: url.path) else {
+                XCTFail("missing \(url.path): run \(Self.regenerate)")
+                continue
+            }
+            let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+            defer { arena.deallocate() }
+            let modelBytes = UnsafeMutableRawBufferPointer.allocate(byteCount: data.count, alignment: 16)
+            defer { modelBytes.deallocate() }
+            modelBytes.copyBytes(from: data)
+            do {
+                let model = try Model(bytes: UnsafeRawBufferPointer(modelBytes))
+                let interpreter = try Interpreter(model: model, resolver: .allKernels, arena: arena)
+                try interpreter.invoke()
+                XCTFail("\(context): TFLM refuses this model but TFMicro ran it")
+            } catch let error as InterpreterError {
+                switch error {
+                case .prepareFailed(let failing, _, _), .invokeFailed(let failing, _, _):
+                    XCTAssertEqual("\(failing.name)", op, "\(context): refused by the wrong operator: \(error)")
+                default:
+                    XCTFail("\(context): refused for another reason than the operator's: \(error)")
+                }
+            }
+        }
+    }
+
     /// Returns whether the case matched; records an XCTest failure naming the case if not.
     func check(_ goldenCase: GoldenCase, in folder: URL) throws -> Bool {
         func file(_ suffix: String) throws -> [UInt8] {

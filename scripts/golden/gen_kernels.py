@@ -11,6 +11,8 @@
 #   case_NNNN.outM.bin         raw little-endian bytes of graph output M, as TFLM computed it
 #   index.txt                  one line per case:
 #                              case_NNNN op=NAME inputs=K outputs=M desc="..."
+#   invalid_NN.tflite          models TFLM refuses (prepare or invoke fails)
+#   invalid.txt                one line per such model: invalid_NN op=NAME desc="..."
 #
 # Everything is drawn from one seeded generator, so the output is identical on every run.
 # A configuration that TFLM rejects is skipped (and counted), never recorded.
@@ -490,6 +492,22 @@ def case_softmax(g, kind):
             [x], desc)
 
 
+def case_softmax_wide(g, _):
+    """One long float row whose differences from the maximum span exp's whole useful range
+    (0 down to below -104), so thousands of distinct exp() arguments reach the output."""
+    depth = 2048
+    x = g.rng.uniform(-110.0, 0.0, size=[1, depth]).astype(np.float32)
+    tensors = [Tensor([1, depth], TT.FLOAT32), Tensor([1, depth], TT.FLOAT32)]
+
+    def options(b):
+        fbSoftmax.Start(b)
+        fbSoftmax.AddBeta(b, 1.0)
+        return fbSoftmax.End(b)
+
+    return ("SOFTMAX", tensors, [0], [1], Op.SOFTMAX, 1, Opt.SoftmaxOptions, options, [x],
+            "float32 shape=1x%d beta=1 inputs uniform in [-110, 0]" % depth)
+
+
 def case_reshape(g, kind):
     dims = [g.int(1, 4) for _ in range(g.int(1, 4))]
     total = int(np.prod(dims))
@@ -615,12 +633,81 @@ def plan():
     items += [(case_depthwise, "i8")] * 55 + [(case_depthwise, "f32")] * 20
     items += [(case_fully_connected, "i8")] * 40 + [(case_fully_connected, "f32")] * 15
     items += [(case_softmax, "i8")] * 30 + [(case_softmax, "f32")] * 12
-    items += [(case_softmax, "i8->i16")] * 8
+    items += [(case_softmax, "i8->i16")] * 8 + [(case_softmax_wide, None)] * 2
     items += [(case_reshape, k) for k in ["i8", "f32", "i16", "i32"] * 5]
     items += [(case_quantize, p) for p in QUANTIZE_PAIRS * 4]
     items += [(case_quantize_extremes, d) for d in ["i8", "i16"] * 2]
     items += [(case_dequantize, s) for s in ["i8", "u8", "i16"] * 6]
     return items
+
+
+# ---------------------------------------------------------------------------------------------
+# Models TFLM refuses (in prepare or invoke). TFMicro must refuse them too, with an error.
+
+def invalid_models(g):
+    """(opname, desc, tensors, op_inputs, opcode, options_type, options_fn, inputs)."""
+    geo = dict(padding=1, sh=1, sw=1, dh=1, dw=1)
+    q = lambda s, z=0: dict(scale=[s], zero_point=[z])  # noqa: E731
+    x8 = g.ints(TT.INT8, [1, 4, 4, 2])
+    xf = g.floats([1, 4, 4, 2])
+    f8 = g.ints(TT.INT8, [3, 2, 2, 2], -127, 127)
+    items = [
+        ("CONV_2D", "hybrid: float32 input with int8 filter",
+         [Tensor([1, 4, 4, 2], TT.FLOAT32), Tensor([3, 2, 2, 2], TT.INT8, f8, **q(0.02)),
+          Tensor([1, 3, 3, 3], TT.FLOAT32)], [0, 1], Op.CONV_2D, Opt.Conv2DOptions,
+         conv_options(geo, 0), [xf]),
+        ("CONV_2D", "int8 input with float32 output",
+         [Tensor([1, 4, 4, 2], TT.INT8, **q(0.1)), Tensor([3, 2, 2, 2], TT.INT8, f8, **q(0.02)),
+          Tensor([1, 3, 3, 3], TT.FLOAT32)], [0, 1], Op.CONV_2D, Opt.Conv2DOptions,
+         conv_options(geo, 0), [x8]),
+        ("CONV_2D", "int8 filter with 2 scales for 3 output channels",
+         [Tensor([1, 4, 4, 2], TT.INT8, **q(0.1)),
+          Tensor([3, 2, 2, 2], TT.INT8, f8, scale=[0.02, 0.03], zero_point=[0, 0]),
+          Tensor([1, 3, 3, 3], TT.INT8, **q(0.5))], [0, 1], Op.CONV_2D, Opt.Conv2DOptions,
+         conv_options(geo, 0), [x8]),
+        ("QUANTIZE", "per-channel output quantization",
+         [Tensor([2, 3], TT.FLOAT32), Tensor([2, 3], TT.INT8, scale=[0.1, 0.2], zero_point=[0, 0])],
+         [0], Op.QUANTIZE, None, None, [g.floats([2, 3])]),
+        ("QUANTIZE", "float32 to uint8",
+         [Tensor([2, 3], TT.FLOAT32), Tensor([2, 3], TT.UINT8, **q(0.1, 128))],
+         [0], Op.QUANTIZE, None, None, [g.floats([2, 3])]),
+        ("QUANTIZE", "int32 to int32",
+         [Tensor([2, 3], TT.INT32, **q(0.1)), Tensor([2, 3], TT.INT32, **q(0.2))],
+         [0], Op.QUANTIZE, None, None, [g.ints(TT.INT32, [2, 3], -100, 100)]),
+        ("DEQUANTIZE", "float32 input",
+         [Tensor([2, 3], TT.FLOAT32), Tensor([2, 3], TT.FLOAT32)],
+         [0], Op.DEQUANTIZE, None, None, [g.floats([2, 3])]),
+        ("DEQUANTIZE", "int8 output",
+         [Tensor([2, 3], TT.INT8, **q(0.1)), Tensor([2, 3], TT.INT8, **q(0.1))],
+         [0], Op.DEQUANTIZE, None, None, [g.ints(TT.INT8, [2, 3])]),
+        ("FULLY_CONNECTED", "hybrid: float32 input with int8 weights",
+         [Tensor([1, 4], TT.FLOAT32), Tensor([2, 4], TT.INT8, g.ints(TT.INT8, [2, 4]), **q(0.02)),
+          Tensor([1, 2], TT.FLOAT32)], [0, 1], Op.FULLY_CONNECTED, None, None, [g.floats([1, 4])]),
+        ("SOFTMAX", "int8 output with zero point 0",
+         [Tensor([1, 5], TT.INT8, **q(0.1)), Tensor([1, 5], TT.INT8, **q(1.0 / 256))],
+         [0], Op.SOFTMAX, Opt.SoftmaxOptions, lambda b: (fbSoftmax.Start(b), fbSoftmax.End(b))[1],
+         [g.ints(TT.INT8, [1, 5])]),
+    ]
+    return items
+
+
+def write_invalid(g, out_dir):
+    lines = []
+    for k, (opname, desc, tensors, op_inputs, opcode, opt_type, opt_fn, inputs) in \
+            enumerate(invalid_models(g)):
+        model, _ = build_model(opcode, 1, tensors, op_inputs, [len(tensors) - 1], opt_type, opt_fn)
+        try:
+            run_tflm(model, inputs)
+        except RuntimeError:
+            stem = "invalid_%02d" % k
+            with open(os.path.join(out_dir, stem + ".tflite"), "wb") as f:
+                f.write(model)
+            lines.append('%s op=%s desc="%s"' % (stem, opname, desc))
+            continue
+        print("gen_kernels: TFLM accepted the invalid model %s (%s); not recorded" % (opname, desc))
+    with open(os.path.join(out_dir, "invalid.txt"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print("gen_kernels: %d models TFLM rejects in %s" % (len(lines), out_dir))
 
 
 def main():
@@ -631,7 +718,7 @@ def main():
     out_dir = os.path.join(args.out, "kernels")
     os.makedirs(out_dir, exist_ok=True)
     for name in os.listdir(out_dir):
-        if name.startswith("case_") or name == "index.txt":
+        if name.startswith(("case_", "invalid_")) or name in ("index.txt", "invalid.txt"):
             os.remove(os.path.join(out_dir, name))
 
     g = Gen(SEED)
@@ -671,6 +758,7 @@ def main():
         print("gen_kernels: %-18s %4d cases, %d rejected by TFLM and skipped" % (
             op, written[op], skipped[op]))
     print("gen_kernels: %d cases in %s" % (number, out_dir))
+    write_invalid(g, out_dir)
 
 
 if __name__ == "__main__":
