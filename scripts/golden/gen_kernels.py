@@ -357,10 +357,14 @@ def case_conv(g, kind):
 
 
 def case_depthwise(g, kind):
+    # "w" kinds: many channels and depth multipliers 8/16 (vectorised paths), filters using
+    # the full int8 range including -128.
+    wide = kind.endswith("w")
+    kind = kind.rstrip("w")
     geo = conv_geometry(g)
     batch = g.choice([1, 1, 1, 2])
-    in_ch = g.int(1, 4)
-    mult = g.int(1, 4)
+    in_ch = g.choice([1, 2, 3, 8, 9, 16]) if wide else g.int(1, 4)
+    mult = g.choice([1, 8, 16]) if wide else g.int(1, 4)
     out_ch = in_ch * mult
     act = g.int(0, 3)
     has_bias = g.rng.rand() < 0.75
@@ -381,7 +385,7 @@ def case_depthwise(g, kind):
         f_scales = [g.scale(0.002, 0.05) for _ in range(out_ch if per_channel else 1)]
         out_scale = output_scale_for(in_scale, np.mean(f_scales), geo["kh"] * geo["kw"], g)
         tensors = [Tensor(in_shape, TT.INT8, scale=[in_scale], zero_point=[in_zp]),
-                   Tensor(f_shape, TT.INT8, g.ints(TT.INT8, f_shape, -127, 127),
+                   Tensor(f_shape, TT.INT8, g.ints(TT.INT8, f_shape, -128 if wide else -127, 127),
                           scale=f_scales, zero_point=[0] * len(f_scales), qdim=3)]
         if has_bias:
             bias_scales = [in_scale * s for s in (f_scales if per_channel else f_scales * out_ch)]
@@ -412,9 +416,12 @@ def case_depthwise(g, kind):
 
 
 def case_fully_connected(g, kind):
+    # "w" kinds: long rows (vectorised paths and their remainders), full int8 weight range.
+    wide = kind.endswith("w")
+    kind = kind.rstrip("w")
     rank = g.int(1, 4)
     units = g.int(1, 12)
-    depth = g.int(1, 24)
+    depth = g.int(16, 100) if wide else g.int(1, 24)
     lead = [g.int(1, 3) for _ in range(rank - 1)]
     in_shape = lead + [depth]
     keep = rank >= 2 and g.rng.rand() < 0.5
@@ -437,7 +444,7 @@ def case_fully_connected(g, kind):
         f_scales = [g.scale(0.002, 0.05) for _ in range(units if per_channel else 1)]
         out_scale = output_scale_for(in_scale, np.mean(f_scales), depth, g)
         tensors = [Tensor(in_shape, TT.INT8, scale=[in_scale], zero_point=[in_zp]),
-                   Tensor(w_shape, TT.INT8, g.ints(TT.INT8, w_shape, -127, 127),
+                   Tensor(w_shape, TT.INT8, g.ints(TT.INT8, w_shape, -128 if wide else -127, 127),
                           scale=f_scales, zero_point=[0] * len(f_scales), qdim=0)]
         if has_bias:
             bias_scales = [in_scale * s for s in (f_scales if per_channel else f_scales * units)]
@@ -638,6 +645,8 @@ def plan():
     items += [(case_quantize, p) for p in QUANTIZE_PAIRS * 4]
     items += [(case_quantize_extremes, d) for d in ["i8", "i16"] * 2]
     items += [(case_dequantize, s) for s in ["i8", "u8", "i16"] * 6]
+    items += [(case_depthwise, "i8w")] * 20 + [(case_depthwise, "f32w")] * 6
+    items += [(case_fully_connected, "i8w")] * 15 + [(case_fully_connected, "f32w")] * 5
     return items
 
 
