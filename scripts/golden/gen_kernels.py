@@ -286,13 +286,33 @@ def geo_desc(geo):
         geo["kw"], geo["ih"], geo["iw"])
 
 
+def wake_word_conv_geometry(g):
+    """Shapes of the CONV_2D layers in microWakeWord models: a 5x1 stride-3 VALID layer over
+    40 feature channels, then 1x1 pointwise layers of 30-64 channels."""
+    if g.rng.rand() < 0.5:
+        ih = g.int(5, 11)
+        geo = dict(padding=1, sh=3, sw=1, dh=1, dw=1, kh=5, kw=1, ih=ih, iw=1,
+                   oh=out_size(1, ih, 5, 3, 1), ow=1)
+        return geo, 40, g.choice([30, 32])
+    ih, iw = g.int(1, 3), g.int(1, 3)
+    geo = dict(padding=g.int(0, 1), sh=1, sw=1, dh=1, dw=1, kh=1, kw=1, ih=ih, iw=iw, oh=ih, ow=iw)
+    return geo, g.choice([16, 30, 32, 60, 64]), g.choice([16, 30, 32, 60, 64])
+
+
 def case_conv(g, kind):
-    geo = conv_geometry(g)
-    batch = g.choice([1, 1, 1, 2])
-    groups = g.choice([1, 1, 1, 1, 2])
-    filter_in = g.int(1, 4)
-    in_ch = filter_in * groups
-    out_ch = groups * g.int(1, 4)
+    # "w" kinds: the layer shapes of real wake-word models (long channel runs).
+    wide = kind.endswith("w")
+    kind = kind.rstrip("w")
+    if wide:
+        geo, in_ch, out_ch = wake_word_conv_geometry(g)
+        batch, groups, filter_in = 1, 1, in_ch
+    else:
+        geo = conv_geometry(g)
+        batch = g.choice([1, 1, 1, 2])
+        groups = g.choice([1, 1, 1, 1, 2])
+        filter_in = g.int(1, 4)
+        in_ch = filter_in * groups
+        out_ch = groups * g.int(1, 4)
     act = g.int(0, 3)
     has_bias = g.rng.rand() < 0.75
     in_shape = [batch, geo["ih"], geo["iw"], in_ch]
@@ -645,6 +665,7 @@ def plan():
     items += [(case_quantize, p) for p in QUANTIZE_PAIRS * 4]
     items += [(case_quantize_extremes, d) for d in ["i8", "i16"] * 2]
     items += [(case_dequantize, s) for s in ["i8", "u8", "i16"] * 6]
+    items += [(case_conv, "i8w")] * 20 + [(case_conv, "f32w")] * 5
     items += [(case_depthwise, "i8w")] * 20 + [(case_depthwise, "f32w")] * 6
     items += [(case_fully_connected, "i8w")] * 15 + [(case_fully_connected, "f32w")] * 5
     return items
