@@ -51,18 +51,46 @@ func convolvePerChannel(
     activationMin: Int32, activationMax: Int32,
     output: UnsafeMutableBufferPointer<Int8>
 ) {
-    geometry.forEachOutput { outputIndex, batch, outY, outX, outChannel in
-        var acc: Int32 = 0
-        geometry.forEachTap(batch: batch, outY: outY, outX: outX, outChannel: outChannel) {
-            inputIndex, filterIndex in
-            acc = acc &+ Int32(filter[filterIndex]) &* (Int32(input[inputIndex]) &+ inputOffset)
+    let g = geometry
+    let groups = g.inputDepth / g.filterInputDepth
+    let filtersPerGroup = g.outputDepth / groups
+    let depth = g.filterInputDepth
+    guard let inputBase = input.baseAddress, let filterBase = filter.baseAddress,
+          let outputBase = output.baseAddress else { return }
+    // With an int8 zero point, |x + offset| <= 255 and |filter| <= 128, so every product
+    // fits 16 bits exactly.
+    let lanesAreExact = inputOffset >= -127 && inputOffset <= 128
+    var outputIndex = 0
+    for batch in 0 ..< g.batches {
+        for outY in 0 ..< g.outputHeight {
+            let originY = outY * g.strideHeight - g.padHeight
+            for outX in 0 ..< g.outputWidth {
+                let originX = outX * g.strideWidth - g.padWidth
+                for outChannel in 0 ..< g.outputDepth {
+                    let channelBase = (outChannel / filtersPerGroup) * depth
+                    var acc: Int32 = 0
+                    for filterY in 0 ..< g.filterHeight {
+                        let inY = originY + g.dilationHeight * filterY
+                        if inY < 0 || inY >= g.inputHeight { continue }
+                        for filterX in 0 ..< g.filterWidth {
+                            let inX = originX + g.dilationWidth * filterX
+                            if inX < 0 || inX >= g.inputWidth { continue }
+                            let x = inputBase + ((batch * g.inputHeight + inY) * g.inputWidth + inX) * g.inputDepth
+                                + channelBase
+                            let f = filterBase + ((outChannel * g.filterHeight + filterY) * g.filterWidth + filterX) * depth
+                            acc = acc &+ offsetDotProduct(x, f, count: depth, inputOffset: inputOffset,
+                                                          lanesAreExact: lanesAreExact)
+                        }
+                    }
+                    if let bias { acc = acc &+ bias[outChannel] }
+                    var scaled = multiplyByQuantizedMultiplier(acc, multipliers[outChannel], shifts[outChannel])
+                    scaled = scaled &+ outputOffset
+                    scaled = min(max(scaled, activationMin), activationMax)
+                    outputBase[outputIndex] = Int8(truncatingIfNeeded: scaled)
+                    outputIndex += 1
+                }
+            }
         }
-        if let bias { acc = acc &+ bias[outChannel] }
-        var scaled = multiplyByQuantizedMultiplier(
-            acc, multipliers[outChannel], shifts[outChannel])
-        scaled = scaled &+ outputOffset
-        scaled = min(max(scaled, activationMin), activationMax)
-        output[outputIndex] = Int8(truncatingIfNeeded: scaled)
     }
 }
 
@@ -119,4 +147,32 @@ func convolvePerChannel(
         scaled = min(max(scaled, activationMin), activationMax)
         output[outputIndex] = Int16(truncatingIfNeeded: scaled)
     }
+}
+
+/// sum of filter[c] * (input[c] + inputOffset) over one contiguous channel run, in wrapping
+/// 32-bit arithmetic. The sum is exact modulo 2^32 whatever the order, so 16 lanes at a time
+/// give the reference's value.
+@inline(__always)
+func offsetDotProduct(_ input: UnsafePointer<Int8>, _ filter: UnsafePointer<Int8>, count: Int,
+                      inputOffset: Int32, lanesAreExact: Bool) -> Int32 {
+    var acc: Int32 = 0
+    var c = 0
+    if lanesAreExact && count >= 16 {
+        let offset = SIMD16<Int16>(repeating: Int16(truncatingIfNeeded: inputOffset))
+        var lanes = SIMD16<Int32>(repeating: 0)
+        while c + 16 <= count {
+            let x = UnsafeRawPointer(input + c).loadUnaligned(as: SIMD16<Int8>.self)
+            let f = UnsafeRawPointer(filter + c).loadUnaligned(as: SIMD16<Int8>.self)
+            let products = SIMD16<Int16>(truncatingIfNeeded: f)
+                &* (SIMD16<Int16>(truncatingIfNeeded: x) &+ offset)
+            lanes &+= SIMD16<Int32>(truncatingIfNeeded: products)
+            c += 16
+        }
+        acc = lanes.wrappedSum()
+    }
+    while c < count {
+        acc = acc &+ Int32(filter[c]) &* (Int32(input[c]) &+ inputOffset)
+        c += 1
+    }
+    return acc
 }
