@@ -60,24 +60,26 @@ func convolvePerChannel(
     // With an int8 zero point, |x + offset| <= 255 and |filter| <= 128, so every product
     // fits 16 bits exactly.
     let lanesAreExact = inputOffset >= -127 && inputOffset <= 128
+    // Index arithmetic wraps: prepare checked that every coordinate and offset fits.
     var outputIndex = 0
     for batch in 0 ..< g.batches {
         for outY in 0 ..< g.outputHeight {
-            let originY = outY * g.strideHeight - g.padHeight
+            let originY = outY &* g.strideHeight &- g.padHeight
             for outX in 0 ..< g.outputWidth {
-                let originX = outX * g.strideWidth - g.padWidth
+                let originX = outX &* g.strideWidth &- g.padWidth
                 for outChannel in 0 ..< g.outputDepth {
-                    let channelBase = (outChannel / filtersPerGroup) * depth
+                    let channelBase = (outChannel / filtersPerGroup) &* depth
                     var acc: Int32 = 0
                     for filterY in 0 ..< g.filterHeight {
-                        let inY = originY + g.dilationHeight * filterY
+                        let inY = originY &+ g.dilationHeight &* filterY
                         if inY < 0 || inY >= g.inputHeight { continue }
                         for filterX in 0 ..< g.filterWidth {
-                            let inX = originX + g.dilationWidth * filterX
+                            let inX = originX &+ g.dilationWidth &* filterX
                             if inX < 0 || inX >= g.inputWidth { continue }
-                            let x = inputBase + ((batch * g.inputHeight + inY) * g.inputWidth + inX) * g.inputDepth
-                                + channelBase
-                            let f = filterBase + ((outChannel * g.filterHeight + filterY) * g.filterWidth + filterX) * depth
+                            let x = inputBase + (((batch &* g.inputHeight &+ inY) &* g.inputWidth &+ inX)
+                                &* g.inputDepth &+ channelBase)
+                            let f = filterBase + (((outChannel &* g.filterHeight &+ filterY) &* g.filterWidth
+                                &+ filterX) &* depth)
                             acc = acc &+ offsetDotProduct(x, f, count: depth, inputOffset: inputOffset,
                                                           lanesAreExact: lanesAreExact)
                         }
@@ -150,29 +152,39 @@ func convolvePerChannel(
 }
 
 /// sum of filter[c] * (input[c] + inputOffset) over one contiguous channel run, in wrapping
-/// 32-bit arithmetic. The sum is exact modulo 2^32 whatever the order, so 16 lanes at a time
-/// give the reference's value.
+/// 32-bit arithmetic. That sum is exact modulo 2^32 in any order, so 16 channels at a time in
+/// 16-bit lanes (exact when `lanesAreExact`) give the reference's value.
+///
+/// Bytes are sign-extended with lane shifts of the same 16 bytes read as eight 16-bit lanes
+/// (low bytes: shift left then arithmetic right; high bytes: arithmetic right), and products
+/// widened the same way, because the stdlib's SIMD `init(truncatingIfNeeded:)` is an opaque
+/// call per vector. Low and high bytes of `input` and `filter` pair up at the same channel.
 @inline(__always)
 func offsetDotProduct(_ input: UnsafePointer<Int8>, _ filter: UnsafePointer<Int8>, count: Int,
                       inputOffset: Int32, lanesAreExact: Bool) -> Int32 {
     var acc: Int32 = 0
     var c = 0
     if lanesAreExact && count >= 16 {
-        let offset = SIMD16<Int16>(repeating: Int16(truncatingIfNeeded: inputOffset))
-        var lanes = SIMD16<Int32>(repeating: 0)
-        while c + 16 <= count {
+        let offset = SIMD8<Int16>(repeating: Int16(truncatingIfNeeded: inputOffset))
+        var lanes = SIMD4<Int32>(repeating: 0)
+        while c &+ 16 <= count {
             let x = UnsafeRawPointer(input + c).loadUnaligned(as: SIMD16<Int8>.self)
             let f = UnsafeRawPointer(filter + c).loadUnaligned(as: SIMD16<Int8>.self)
-            let products = SIMD16<Int16>(truncatingIfNeeded: f)
-                &* (SIMD16<Int16>(truncatingIfNeeded: x) &+ offset)
-            lanes &+= SIMD16<Int32>(truncatingIfNeeded: products)
-            c += 16
+            let x16 = unsafeBitCast(x, to: SIMD8<Int16>.self)
+            let f16 = unsafeBitCast(f, to: SIMD8<Int16>.self)
+            let low = ((f16 &<< 8) &>> 8) &* (((x16 &<< 8) &>> 8) &+ offset)
+            let high = (f16 &>> 8) &* ((x16 &>> 8) &+ offset)
+            let low32 = unsafeBitCast(low, to: SIMD4<Int32>.self)
+            let high32 = unsafeBitCast(high, to: SIMD4<Int32>.self)
+            lanes &+= ((low32 &<< 16) &>> 16) &+ (low32 &>> 16)
+            lanes &+= ((high32 &<< 16) &>> 16) &+ (high32 &>> 16)
+            c &+= 16
         }
-        acc = lanes.wrappedSum()
+        acc = lanes[0] &+ lanes[1] &+ lanes[2] &+ lanes[3]
     }
     while c < count {
         acc = acc &+ Int32(filter[c]) &* (Int32(input[c]) &+ inputOffset)
-        c += 1
+        c &+= 1
     }
     return acc
 }
