@@ -332,6 +332,8 @@ def case_conv(g, kind):
         per_channel = g.rng.rand() < 0.7
         if kind == "i8":
             in_t, in_zp, in_scale = TT.INT8, g.int(-128, 127), g.scale(0.005, 0.5)
+            if wide and g.rng.rand() < 0.5:
+                in_zp = g.choice([-128, 127])  # the largest |input - zero point|
             out_zp = g.int(-128, 127)
             bias_t = TT.INT32
         else:  # int16 activations, int8 weights
@@ -352,7 +354,7 @@ def case_conv(g, kind):
         # same scale spreads the output over the int16 range.
         out_scale = base * (2.0 if in_t == TT.INT16 else 1.0)
         tensors = [Tensor(in_shape, in_t, scale=[in_scale], zero_point=[in_zp]),
-                   Tensor(f_shape, TT.INT8, g.ints(TT.INT8, f_shape, -127, 127),
+                   Tensor(f_shape, TT.INT8, g.ints(TT.INT8, f_shape, -128 if wide else -127, 127),
                           scale=f_scales, zero_point=f_zps, qdim=0)]
         if has_bias:
             bias_scales = [in_scale * s for s in (f_scales if per_channel else f_scales * out_ch)]
