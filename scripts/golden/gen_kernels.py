@@ -80,7 +80,7 @@ def build_model(opcode, version, tensors, op_inputs, op_outputs, options_type, o
 
     # Buffer 0 is the conventional empty buffer; each constant gets its own.
     buffer_offsets = []
-    empty = fbBuffer.Start(b)
+    fbBuffer.Start(b)
     buffer_offsets.append(fbBuffer.End(b))
     tensor_buffer = []
     for t in tensors:
@@ -96,7 +96,6 @@ def build_model(opcode, version, tensors, op_inputs, op_outputs, options_type, o
         fbBuffer.AddData(b, data_vec)
         tensor_buffer.append(len(buffer_offsets))
         buffer_offsets.append(fbBuffer.End(b))
-    del empty
 
     tensor_offsets = []
     for i, t in enumerate(tensors):
@@ -743,7 +742,8 @@ def write_invalid(g, out_dir):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__)
+    ap = argparse.ArgumentParser(
+        description="Write single-operator .tflite cases with TFLM's outputs to OUT/kernels/.")
     ap.add_argument("--shared", required=True, help="the shared data folder (unused here)")
     ap.add_argument("--out", required=True, help="golden root; cases go to OUT/kernels/")
     args = ap.parse_args()
