@@ -54,6 +54,9 @@ public struct Interpreter {
                 code = try model.operatorCode(op.opcodeIndex)
             } catch { throw .malformedModel(error) }
             guard let registration = resolver.registration(for: code.builtin) else {
+                if code.builtin == .custom {
+                    throw .missingCustomOperator(CustomOperatorName(code.customName), version: code.version, operatorIndex: i)
+                }
                 throw .missingOperator(code.builtin, version: code.version, operatorIndex: i)
             }
             (nodes.baseAddress! + i).initialize(to: NodeRecord(

@@ -1,3 +1,4 @@
+import KWSApp
 import TFMicro
 import XCTest
 
@@ -19,6 +20,24 @@ final class OpResolverTests: XCTestCase {
             XCTAssertTrue(text.contains("DEPTHWISE_CONV_2D"), text)
             XCTAssertTrue(text.contains("version 3"), text)
             XCTAssertTrue(text.contains("add its kernel to the OpResolver"), text)
+        }
+    }
+
+    func testMissingCustomOperatorIsNamed() throws {
+        let path = TestData.shared + "/models/audio_preprocessor_int8.tflite"
+        guard FileManager.default.fileExists(atPath: path) else {
+            return XCTFail("missing \(path): the shared data folder (KWS_SHARED) must hold models/")
+        }
+        let file = try ModelFile(path: path)
+        let model = try Model(bytes: file.bytes)
+        let arena = TestArena(64 * 1024)
+        XCTAssertThrowsError(try Interpreter(model: model, resolver: .allKernels, arena: arena.buffer)) { error in
+            guard case .missingCustomOperator(let name, _, let index) = error as? InterpreterError else {
+                return XCTFail("expected missingCustomOperator, got \(error)")
+            }
+            XCTAssertEqual(index, 0)
+            XCTAssertEqual("\(name)", "SignalWindow")
+            XCTAssertTrue("\(error)".contains("custom op \"SignalWindow\""), "\(error)")
         }
     }
 

@@ -100,4 +100,27 @@ final class RobustnessTests: XCTestCase {
             XCTAssertGreaterThan(tally.threw, 0)
         }
     }
+
+    func testDamagedWakeWordModelsThrowButNeverTrap() throws {
+        // microWakeWord's models ship inside PyPI's pymicro-wakeword; optional here.
+        let finder = Process()
+        finder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        finder.arguments = ["python3", "-c", "import pymicro_wakeword, pathlib; print(pathlib.Path(pymicro_wakeword.__file__).parent / 'models')"]
+        let pipe = Pipe()
+        finder.standardOutput = pipe
+        finder.standardError = FileHandle.nullDevice
+        try finder.run()
+        let folder = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        finder.waitUntilExit()
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder))?.filter { $0.hasSuffix(".tflite") }.sorted() ?? []
+        guard finder.terminationStatus == 0, !names.isEmpty else {
+            throw XCTSkip("pymicro-wakeword models not installed (optional)")
+        }
+        for name in names {
+            let file = try ModelFile(path: folder + "/" + name)
+            let tally = try damage(Array(file.bytes), name: name, flips: 400)
+            XCTAssertGreaterThan(tally.threw, 0)
+        }
+    }
 }
