@@ -536,6 +536,24 @@ def case_softmax_wide(g, _):
             "float32 shape=1x%d beta=1 inputs uniform in [-110, 0]" % depth)
 
 
+def case_softmax_exp_edge(g, _):
+    """A row whose second output is exp(-63.09946) itself (the sum rounds to 1): one of the two
+    floats in [-110, 100] where the unfused and the FMA-fused evaluation of glibc's expf
+    algorithm differ by one ulp (glibc runs its FMA build on FMA CPUs). The other one,
+    exp(32.564632), cannot reach a softmax output unrounded."""
+    beta = 1.0
+    x = np.array([[0.0, np.uint32(0xC27C65D9).view(np.float32)]], np.float32)
+    tensors = [Tensor([1, 2], TT.FLOAT32), Tensor([1, 2], TT.FLOAT32)]
+
+    def options(b):
+        fbSoftmax.Start(b)
+        fbSoftmax.AddBeta(b, beta)
+        return fbSoftmax.End(b)
+
+    return ("SOFTMAX", tensors, [0], [1], Op.SOFTMAX, 1, Opt.SoftmaxOptions, options, [x],
+            "float32 shape=1x2 beta=1 exp argument %r (fused/unfused expf differ)" % float(x[0, 1]))
+
+
 def case_reshape(g, kind):
     dims = [g.int(1, 4) for _ in range(g.int(1, 4))]
     total = int(np.prod(dims))
@@ -666,6 +684,7 @@ def plan():
     items += [(case_quantize, p) for p in QUANTIZE_PAIRS * 4]
     items += [(case_quantize_extremes, d) for d in ["i8", "i16"] * 2]
     items += [(case_dequantize, s) for s in ["i8", "u8", "i16"] * 6]
+    items += [(case_softmax_exp_edge, None)]
     items += [(case_conv, "i8w")] * 20 + [(case_conv, "f32w")] * 5
     items += [(case_depthwise, "i8w")] * 20 + [(case_depthwise, "f32w")] * 6
     items += [(case_fully_connected, "i8w")] * 15 + [(case_fully_connected, "f32w")] * 5
