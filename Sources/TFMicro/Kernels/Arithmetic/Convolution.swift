@@ -16,14 +16,62 @@ func convolveFloat(
     activationMin: Float, activationMax: Float,
     output: UnsafeMutableBufferPointer<Float>
 ) {
-    geometry.forEachOutput { outputIndex, batch, outY, outX, outChannel in
-        var total: Float = 0
-        geometry.forEachTap(batch: batch, outY: outY, outX: outX, outChannel: outChannel) {
-            inputIndex, filterIndex in
-            total += input[inputIndex] * filter[filterIndex]
+    let g = geometry
+    let depth = g.filterInputDepth
+    let filtersPerGroup = g.outputDepth / (g.inputDepth / depth)
+    guard let inputBase = input.baseAddress, let filterBase = filter.baseAddress,
+          let outputBase = output.baseAddress else { return }
+    // Index arithmetic wraps: prepare checked that every coordinate and offset fits.
+    var outputIndex = 0
+    for batch in 0 ..< g.batches {
+        for outY in 0 ..< g.outputHeight {
+            let originY = outY &* g.strideHeight &- g.padHeight
+            for outX in 0 ..< g.outputWidth {
+                let originX = outX &* g.strideWidth &- g.padWidth
+                var outChannel = 0
+                while outChannel < g.outputDepth {
+                    let group = outChannel / filtersPerGroup
+                    // Four channels of one group at a time: four independent running sums,
+                    // each in the reference's order (row, column, channel). Float addition is
+                    // not associative, so a channel's sum is never split; interleaving four
+                    // of them only hides the latency of each addition.
+                    let block = outChannel &+ 4 <= g.outputDepth
+                        && (outChannel &+ 3) / filtersPerGroup == group ? 4 : 1
+                    let channelBase = group &* depth
+                    var totals = SIMD4<Float>(repeating: 0)
+                    for filterY in 0 ..< g.filterHeight {
+                        let inY = originY &+ g.dilationHeight &* filterY
+                        if inY < 0 || inY >= g.inputHeight { continue }
+                        for filterX in 0 ..< g.filterWidth {
+                            let inX = originX &+ g.dilationWidth &* filterX
+                            if inX < 0 || inX >= g.inputWidth { continue }
+                            let x = inputBase + (((batch &* g.inputHeight &+ inY) &* g.inputWidth &+ inX)
+                                &* g.inputDepth &+ channelBase)
+                            let filterStride = g.filterHeight &* g.filterWidth &* depth
+                            let f = filterBase + (((outChannel &* g.filterHeight &+ filterY) &* g.filterWidth
+                                &+ filterX) &* depth)
+                            if block == 4 {
+                                for c in 0 ..< depth {
+                                    let products = SIMD4<Float>(f[c], f[c &+ filterStride],
+                                                                f[c &+ 2 &* filterStride], f[c &+ 3 &* filterStride])
+                                        * SIMD4<Float>(repeating: x[c])
+                                    totals += products
+                                }
+                            } else {
+                                for c in 0 ..< depth { totals[0] += x[c] * f[c] }
+                            }
+                        }
+                    }
+                    for k in 0 ..< block {
+                        let channel = outChannel &+ k
+                        let biased = totals[k] + (bias.map { $0[channel] } ?? 0)
+                        outputBase[outputIndex] = clampFloat(biased, activationMin, activationMax)
+                        outputIndex &+= 1
+                    }
+                    outChannel &+= block
+                }
+            }
         }
-        let biased = total + (bias.map { $0[outChannel] } ?? 0)
-        output[outputIndex] = clampFloat(biased, activationMin, activationMax)
     }
 }
 
