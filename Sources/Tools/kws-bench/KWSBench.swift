@@ -4,6 +4,6 @@ import ArgumentParser
 struct KWSBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kws-bench",
-        abstract: "Compare the speed of the Swift stack with the PyPI reference runtimes.",
-        subcommands: [ModelBenchmark.self])
+        abstract: "Measure the speed of the Swift keyword-spotting stack beside the PyPI reference runtimes.",
+        subcommands: [ModelBenchmark.self, FrontendBenchmark.self, EvalBenchmark.self])
 }
