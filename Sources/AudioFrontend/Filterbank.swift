@@ -229,6 +229,7 @@ private struct ChannelPlan {
         startIndex = Int(1.5 + config.lowerBandLimit / hzPerBin)
     }
 
+    @inline(never)
     static func mel(_ frequency: Float) -> Float { 1127 * ReferenceMath.log1pf(frequency / 700) }
 
     func mel(ofBin bin: Int) -> Float { Self.mel(Float(bin) * hzPerBin) }
@@ -243,6 +244,7 @@ private struct ChannelPlan {
         var nextStart: Int
         var channel = 0
 
+        @inline(never)
         mutating func next() -> (start: Int, width: Int)? {
             guard channel < plan.boundaryCount else { return nil }
             let center = plan.center(channel)

@@ -76,6 +76,7 @@ public struct FixedPointRealFFT {
     }
 
     /// kissfft's `floor(.5 + 32767 * cos(phase))`, and the same for sin.
+    @inline(never)
     private static func quantized(_ phase: Double) -> ComplexInt16 {
         ComplexInt16(real: Int16(ReferenceMath.floor(0.5 + 32767 * ReferenceMath.cos(phase))),
                      imaginary: Int16(ReferenceMath.floor(0.5 + 32767 * ReferenceMath.sin(phase))))
