@@ -25,11 +25,18 @@ public struct Filterbank {
     /// (bins outside the used range keep FFT bits, which only ever meet zero weights). Padded
     /// so every channel's aligned, block-rounded read stays inside it.
     let spectrum: UnsafeMutableBufferPointer<ComplexInt16>
-    private let work: UnsafeMutableBufferPointer<UInt64>
+    /// Per-frame accumulators (`channelCount + 1` UInt64, 8-byte aligned) in memory the
+    /// frontend lends: the FFT input, idle once the spectrum is computed. Raw loads and stores
+    /// keep the two views of those bytes from being reordered against each other.
+    private let work: UnsafeMutableRawPointer?
     /// Square-rooted channel values of the last frame.
     let output: UnsafeMutableBufferPointer<UInt32>
 
-    init(config: FrontendConfig, spectrumSize: Int, carver: inout StorageCarver) throws(FrontendError) {
+    /// Bytes of the scratch `init` borrows for the per-frame accumulators.
+    static func scratchBytes(channelCount: Int) -> Int { (channelCount + 1) * MemoryLayout<UInt64>.stride }
+
+    init(config: FrontendConfig, spectrumSize: Int, scratch: UnsafeMutableRawPointer?,
+         carver: inout StorageCarver) throws(FrontendError) {
         let plan = ChannelPlan(config: config, spectrumSize: spectrumSize)
         // First pass: how many weights, and whether any channel is empty.
         var boundaries = plan.boundaries()
@@ -69,7 +76,7 @@ public struct Filterbank {
                 UnsafeMutableRawPointer($0).bindMemory(to: ComplexInt16.self, capacity: spectrumWords.count)
             },
             count: spectrumWords.count)
-        work = carver.take(UInt64.self, count: boundaryCount)
+        work = scratch
         output = carver.take(UInt32.self, count: config.channelCount)
         guard !carver.isCounting else { return }
 
@@ -104,10 +111,6 @@ public struct Filterbank {
         }
     }
 
-    func reset() {
-        work.update(repeating: 0)
-    }
-
     /// Squared magnitudes of the FFT bins the channels use (int32 arithmetic wraps as in C).
     @inline(__always)
     func computeEnergy() {
@@ -139,12 +142,13 @@ public struct Filterbank {
                 weight += 1
                 unweight += 1
             }
-            work[channel] = weightAccumulator
+            work.unsafelyUnwrapped.storeBytes(of: weightAccumulator, toByteOffset: 8 &* channel, as: UInt64.self)
             weightAccumulator = unweightAccumulator
             unweightAccumulator = 0
         }
         for channel in 0..<channelCount {
-            output[channel] = Self.squareRoot(work[channel + 1]) >> UInt32(scaleDownShift)
+            let accumulator = work.unsafelyUnwrapped.load(fromByteOffset: 8 &* (channel &+ 1), as: UInt64.self)
+            output[channel] = Self.squareRoot(accumulator) >> UInt32(scaleDownShift)
         }
     }
 

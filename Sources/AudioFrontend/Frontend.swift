@@ -49,12 +49,19 @@ public struct Frontend {
         let fftSize = config.fftSize
         let spectrumSize = fftSize / 2 + 1
         correctionBits = config.inputCorrectionBits
-        fftInput = carver.take(Int16.self, count: fftSize)
+        // The FFT input doubles as the filterbank's accumulators, once the FFT has read it.
+        let fftInputBytes = max(2 * fftSize, Filterbank.scratchBytes(channelCount: config.channelCount))
+        let fftInputWords = carver.take(UInt64.self, count: (fftInputBytes + 7) / 8)
+        let fftInputStart = fftInputWords.baseAddress.map {
+            UnsafeMutableRawPointer($0).bindMemory(to: Int16.self, capacity: fftSize)
+        }
+        fftInput = UnsafeMutableBufferPointer(start: fftInputStart, count: fftInputStart == nil ? 0 : fftSize)
         let windowSize = config.samplesPerWindow
         let windowOutput = carver.isCounting ? fftInput : UnsafeMutableBufferPointer(rebasing: fftInput[0..<windowSize])
         window = HannWindow(size: windowSize, step: config.samplesPerStep, output: windowOutput, carver: &carver)
         fft = FixedPointRealFFT(size: fftSize, carver: &carver)
-        filterbank = try Filterbank(config: config, spectrumSize: spectrumSize, carver: &carver)
+        filterbank = try Filterbank(config: config, spectrumSize: spectrumSize,
+                                    scratch: fftInputStart.map { UnsafeMutableRawPointer($0) }, carver: &carver)
         spectrum = filterbank.spectrum
         noiseReduction = NoiseReduction(config: config.noiseReduction, channelCount: config.channelCount, carver: &carver)
         pcan = PCANGainControl(config: config.pcan, smoothingBits: config.noiseReduction.smoothingBits,
@@ -72,7 +79,6 @@ public struct Frontend {
         fftInput.update(repeating: 0)
         window.reset()
         spectrum.update(repeating: ComplexInt16(real: 0, imaginary: 0))
-        filterbank.reset()
         noiseReduction.reset()
         frame.update(repeating: 0)
     }
@@ -103,7 +109,9 @@ public struct Frontend {
         for i in 0..<window.size {
             fftInput[i] = Int16(bitPattern: UInt16(bitPattern: fftInput[i]) &<< shift)
         }
-        // The rest of fftInput stays zero from setup.
+        // Zero padding up to the FFT size; the filterbank's accumulators may have used it.
+        let padding = fftInput.count &- window.size
+        if padding > 0 { (fftInput.baseAddress! + window.size).update(repeating: 0, count: padding) }
         fft.transformUnchecked(UnsafeBufferPointer(fftInput), into: spectrum)
         filterbank.computeEnergy()
         filterbank.accumulateAndSqrt(scaleDownShift: inputShift)
