@@ -132,10 +132,28 @@ struct Firmware {
         return resolver
     }
 
+    /// micro_speech's frontend over its setup tables in flash (generated at build time by
+    /// Tools/frontend-tables.swift from the same sources), with only its state in `storage`.
     @inline(never)
     static func makeFrontend(storage: UnsafeMutableRawBufferPointer) throws(PipelineError) -> Frontend {
+        let t = board_frontend_tables().pointee
+        func table(_ start: UnsafePointer<Int16>?, _ count: UInt32) -> UnsafeBufferPointer<Int16> {
+            UnsafeBufferPointer(start: start, count: Int(count))
+        }
+        func pairs(_ start: UnsafePointer<Int16>?, _ count: UInt32) -> UnsafeBufferPointer<ComplexInt16> {
+            UnsafeBufferPointer(start: UnsafeRawPointer(start)?.assumingMemoryBound(to: ComplexInt16.self), count: Int(count))
+        }
+        let tables = FrontendTables(
+            windowCoefficients: table(t.window, t.window_count),
+            twiddles: pairs(t.twiddles, t.twiddle_count), splitTwiddles: pairs(t.split_twiddles, t.split_twiddle_count),
+            filterbankStartIndex: Int(t.start_index), filterbankEndIndex: Int(t.end_index),
+            channelFrequencyStarts: table(t.frequency_starts, t.boundary_count),
+            channelWeightStarts: table(t.weight_starts, t.boundary_count), channelWidths: table(t.widths, t.boundary_count),
+            weights: table(t.weights, t.weight_count), unweights: table(t.unweights, t.weight_count),
+            pcanGainTable: table(t.pcan_gains, t.pcan_gain_count),
+            logTable: UnsafeBufferPointer(start: t.log_table, count: Int(t.log_table_count)))
         do throws(FrontendError) {
-            return try Frontend(config: .microSpeech, storage: storage)
+            return try Frontend(config: .microSpeech, tables: tables, storage: storage)
         } catch {
             throw .frontend(error)
         }

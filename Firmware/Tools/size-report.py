@@ -24,11 +24,13 @@ APP_FLASH_BUDGET = 20 * 1024
 RAM_BUDGET = 12 * 1024
 FLASH_SECTIONS = (".vectors", ".text", ".rodata", ".ARM.exidx", ".data")
 RAM_SECTIONS = (".data", ".bss", ".stack")
+RAM_ORIGIN = 0x20000000  # Board/link.ld
 
 
 MODULES = {"TFMicro": "TFMicro (runtime + kernels)", "AudioFrontend": "AudioFrontend",
            "KeywordSpotting": "KeywordSpotting (pipeline + recognizer)", "Firmware": "Firmware app (Swift)"}
-CORE = ("TFMicro (runtime + kernels)", "AudioFrontend", "KeywordSpotting (pipeline + recognizer)",
+FRONTEND_TABLES = "AudioFrontend tables (generated, in flash)"
+CORE = ("TFMicro (runtime + kernels)", "AudioFrontend", FRONTEND_TABLES, "KeywordSpotting (pipeline + recognizer)",
         "Swift stdlib specializations", "Swift runtime helpers")
 
 
@@ -51,6 +53,8 @@ def category(section: str, origin: str) -> str:
             return "libc + libm + libgcc"
     if base == "model.o":
         return "model"
+    if base == "frontend_tables.o":
+        return FRONTEND_TABLES
     if "/board/" in origin:
         return "board support (C)"
     stem = base[:-2] if base.endswith(".o") else base
@@ -138,7 +142,9 @@ def main():
     statics = ram.get(".data", 0) + ram.get(".bss", 0)
     print(f"  {'.data + .bss (all static)':<42} {statics:>7} B")
     sym = subprocess.run([args.nm, "-S", "--size-sort", args.elf], capture_output=True, text=True, check=True).stdout
-    big = [l.split() for l in sym.splitlines() if len(l.split()) == 4 and l.split()[2] in "bBdD" and int(l.split()[1], 16) >= 64]
+    # Data symbols in RAM only: read-only C tables (e.g. the frontend's) may show as data too.
+    big = [l.split() for l in sym.splitlines() if len(l.split()) == 4 and l.split()[2] in "bBdD"
+           and int(l.split()[1], 16) >= 64 and int(l.split()[0], 16) >= RAM_ORIGIN]
     if big:
         names = subprocess.run([args.demangle, "--simplified"], input="\n".join(p[3] for p in big),
                                capture_output=True, text=True).stdout.splitlines()

@@ -69,13 +69,7 @@ public struct Filterbank {
         channelWidths = carver.take(Int16.self, count: boundaryCount)
         weights = carver.take(Int16.self, count: weightCount)
         unweights = carver.take(Int16.self, count: weightCount)
-        // Carved as words so the int32 energy view is 4-byte aligned.
-        let spectrumWords = carver.take(UInt32.self, count: max(spectrumSize, readEnd))
-        spectrum = UnsafeMutableBufferPointer(
-            start: spectrumWords.baseAddress.map {
-                UnsafeMutableRawPointer($0).bindMemory(to: ComplexInt16.self, capacity: spectrumWords.count)
-            },
-            count: spectrumWords.count)
+        spectrum = Self.carveSpectrum(count: max(spectrumSize, readEnd), carver: &carver)
         work = scratch
         output = carver.take(UInt32.self, count: config.channelCount)
         guard !carver.isCounting else { return }
@@ -109,6 +103,31 @@ public struct Filterbank {
             }
             channel += 1
         }
+    }
+
+    /// A filterbank over precomputed tables (read in place), which `FrontendTables.validate`
+    /// checked: `readEnd` is the number of spectrum bins its channels read.
+    init(config: FrontendConfig, tables: FrontendTables, readEnd: Int, scratch: UnsafeMutableRawPointer?,
+         carver: inout StorageCarver) {
+        channelCount = config.channelCount
+        startIndex = tables.filterbankStartIndex
+        endIndex = tables.filterbankEndIndex
+        channelFrequencyStarts = UnsafeMutableBufferPointer(mutating: tables.channelFrequencyStarts)
+        channelWeightStarts = UnsafeMutableBufferPointer(mutating: tables.channelWeightStarts)
+        channelWidths = UnsafeMutableBufferPointer(mutating: tables.channelWidths)
+        weights = UnsafeMutableBufferPointer(mutating: tables.weights)
+        unweights = UnsafeMutableBufferPointer(mutating: tables.unweights)
+        spectrum = Self.carveSpectrum(count: readEnd, carver: &carver)
+        work = scratch
+        output = carver.take(UInt32.self, count: config.channelCount)
+    }
+
+    /// The spectrum, carved as words so that the int32 energy view is 4-byte aligned.
+    private static func carveSpectrum(count: Int, carver: inout StorageCarver) -> UnsafeMutableBufferPointer<ComplexInt16> {
+        let words = carver.take(UInt32.self, count: count)
+        return UnsafeMutableBufferPointer(
+            start: words.baseAddress.map { UnsafeMutableRawPointer($0).bindMemory(to: ComplexInt16.self, capacity: words.count) },
+            count: words.count)
     }
 
     /// Squared magnitudes of the FFT bins the channels use (int32 arithmetic wraps as in C).

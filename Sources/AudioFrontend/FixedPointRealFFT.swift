@@ -60,6 +60,13 @@ public struct FixedPointRealFFT {
         }
     }
 
+    /// A transform over precomputed twiddles (read in place; `FrontendTables` checks their counts).
+    init(size: Int, twiddles: UnsafeBufferPointer<ComplexInt16>, splitTwiddles: UnsafeBufferPointer<ComplexInt16>) {
+        self.size = size
+        self.twiddles = UnsafeMutableBufferPointer(mutating: twiddles)
+        self.splitTwiddles = UnsafeMutableBufferPointer(mutating: splitTwiddles)
+    }
+
     /// kissfft's `floor(.5 + 32767 * cos(phase))`, and the same for sin.
     @inline(never)
     private static func quantized(_ phase: Double) -> ComplexInt16 {

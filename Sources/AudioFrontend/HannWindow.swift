@@ -6,7 +6,8 @@ public struct HannWindow {
 
     public let size: Int
     public let step: Int
-    /// The window, as the reference rounds it.
+    /// The window, as the reference rounds it (the caller's read-only table when the frontend
+    /// was given `FrontendTables`).
     public let coefficients: UnsafeMutableBufferPointer<Int16>
     private let input: UnsafeMutableBufferPointer<Int16>
     /// Where windowed frames go: the front of the FFT's input, which the frontend then scales
@@ -24,6 +25,16 @@ public struct HannWindow {
         input = carver.take(Int16.self, count: size)
         guard !carver.isCounting else { return }
         for i in 0..<size { coefficients[i] = Self.coefficient(at: i, size: size) }
+    }
+
+    /// A window over precomputed coefficients, read in place.
+    init(size: Int, step: Int, output: UnsafeMutableBufferPointer<Int16>, coefficients: UnsafeBufferPointer<Int16>,
+         carver: inout StorageCarver) {
+        self.size = size
+        self.step = step
+        self.output = output
+        self.coefficients = UnsafeMutableBufferPointer(mutating: coefficients)
+        input = carver.take(Int16.self, count: size)
     }
 
     /// Coefficient `i` of a window of `size` samples, in float exactly as the C setup computes
