@@ -75,7 +75,12 @@ struct Firmware {
             return 1
         }
         if options.measure {
+            #if MEASURE
             return Measurement.run(spotter: &spotter, source: &source)
+            #else
+            Console.write("error: --measure needs the measuring build (make icount)\n")
+            return 2
+            #endif
         }
         return stream(from: &source, through: &spotter, printScores: options.printScores)
     }
