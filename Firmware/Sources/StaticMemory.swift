@@ -51,9 +51,9 @@ nonisolated(unsafe) var audioRingStorage = InlineArray<640, Int16>(repeating: 0)
 /// margin. UInt64 elements make it 8-byte aligned.
 nonisolated(unsafe) var arenaStorage = InlineArray<960, UInt64>(repeating: 0)
 
-/// The frontend's state and scratch (`Frontend.storageBytes(for: .microSpeech, tables:)` = 3,428
+/// The frontend's state and scratch (`Frontend.storageBytes(for: .microSpeech, tables:)` = 2,788
 /// bytes); its tables are read in place from flash.
-nonisolated(unsafe) var frontendStorage = InlineArray<429, UInt64>(repeating: 0)
+nonisolated(unsafe) var frontendStorage = InlineArray<349, UInt64>(repeating: 0)
 
 /// The model's input window, 49 frames x 40 int8 features, kept apart from the arena because
 /// the arena reuses the input tensor's bytes during an invocation.

@@ -146,6 +146,7 @@ public struct Frontend {
             offset += taken
             if isFrameReady {
                 computeFrame()
+                window.restoreOverlap()
                 try onFrame(UnsafeBufferPointer(frame))
             }
         }
