@@ -75,6 +75,7 @@ public struct FixedPointRealFFT {
     }
 
     /// Transforms the first `size` real samples of `input` into `size / 2 + 1` complex bins.
+    /// `output` doubles as the transform's working buffer, so it must not overlap `input`.
     public func transform(_ input: UnsafeBufferPointer<Int16>,
                           into output: UnsafeMutableBufferPointer<ComplexInt16>) throws(FrontendError) {
         guard input.count >= size else { throw .bufferTooSmall(required: size, provided: input.count) }
