@@ -11,7 +11,7 @@ final class AlsaCaptureTests: XCTestCase {
         while result.count < frames {
             let want = min(chunk, frames - result.count)
             let got = try buffer.withUnsafeMutableBufferPointer {
-                try capture.read(into: UnsafeMutableBufferPointer(rebasing: $0[0..<want]))
+                try capture.read(into: UnsafeMutableBufferPointer(rebasing: $0[0..<want]), timeoutMilliseconds: 200)
             }
             if got == 0 {
                 emptyReads += 1

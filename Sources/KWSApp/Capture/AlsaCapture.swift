@@ -1,5 +1,6 @@
 import CAlsa
 import Glibc
+import Synchronization
 
 /// What to ask the capture device for.
 public struct CaptureSettings: Sendable, Equatable {
@@ -50,9 +51,16 @@ public final class AlsaCapture: @unchecked Sendable {
     private var pcm: OpaquePointer?
     private let requestedDevice: String
 
+    /// Whether alsa-lib prints its own error text on stderr. Off by default: `CaptureError` says
+    /// what happened in the user's terms, and ALSA's text would repeat it in its own.
+    public static var showsLibraryMessages: Bool {
+        get { libraryMessagesShown.load(ordering: .relaxed) }
+        set { libraryMessagesShown.store(newValue, ordering: .relaxed) }
+    }
+
     /// Opens and configures the device; throws a `CaptureError` saying what a user can do.
     public init(settings: CaptureSettings) throws(CaptureError) {
-        kws_alsa_silence_errors()
+        applyLibraryMessageSetting()
         requestedDevice = settings.device
         let opened: OpenedPCM
         do {
@@ -128,6 +136,12 @@ public final class AlsaCapture: @unchecked Sendable {
             throw .deviceFailed(device: openedDevice, operation: "snd_pcm_recover", code: result)
         }
     }
+}
+
+private let libraryMessagesShown = Atomic<Bool>(false)
+
+func applyLibraryMessageSetting() {
+    if libraryMessagesShown.load(ordering: .relaxed) { kws_alsa_restore_errors() } else { kws_alsa_silence_errors() }
 }
 
 /// An open, configured PCM handle; closes itself unless ownership is taken.

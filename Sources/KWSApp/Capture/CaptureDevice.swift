@@ -15,7 +15,7 @@ public struct CaptureDevice: Sendable, Equatable {
 
     /// Every PCM the configuration names that can capture (its IOID hint is absent or "Input").
     public static func available() -> [CaptureDevice] {
-        kws_alsa_silence_errors()
+        applyLibraryMessageSetting()
         var hints: UnsafeMutablePointer<UnsafeMutableRawPointer?>?
         guard snd_device_name_hint(-1, "pcm", &hints) == 0, let hints else { return [] }
         defer { snd_device_name_free_hint(hints) }
