@@ -22,7 +22,7 @@ let package = Package(
     ],
     targets: [
         // Portable core.
-        .target(name: "TFMicro"),
+        .target(name: "TFMicro", exclude: ["Kernels/README.md"]),
         .target(name: "AudioFrontend"),
         .target(name: "KeywordSpotting", dependencies: ["TFMicro", "AudioFrontend"]),
 

@@ -1,0 +1,222 @@
+/// The reference's mel filterbank: power spectrum, triangular mel channels accumulated in 64
+/// bits with 12-bit weights, and an integer square root.
+///
+/// Channel layout and weights come from the same float computation as the C
+/// `FilterbankPopulateState` (mel = 1127 ln(1 + f / 700) in float, weights rounded to Q12),
+/// including its alignment padding and the block of zero weights for empty channels.
+public struct Filterbank {
+    /// Fractional bits of the weights (`kFilterbankBits`).
+    public static let weightBits = 12
+    private static let indexAlignment = 2  // 4-byte alignment in int16 indexes
+    private static let blockSize = 4
+
+    public let channelCount: Int
+    /// First FFT bin used (DC is always excluded).
+    public let startIndex: Int
+    /// One past the last FFT bin used.
+    public let endIndex: Int
+    /// Per channel (channelCount + 1 of them: the first only feeds the next one's rising edge).
+    public let channelFrequencyStarts: UnsafeMutableBufferPointer<Int16>
+    public let channelWeightStarts: UnsafeMutableBufferPointer<Int16>
+    public let channelWidths: UnsafeMutableBufferPointer<Int16>
+    public let weights: UnsafeMutableBufferPointer<Int16>
+    public let unweights: UnsafeMutableBufferPointer<Int16>
+    /// Power spectrum, padded so every channel's aligned read stays inside it.
+    private let energy: UnsafeMutableBufferPointer<Int32>
+    private let work: UnsafeMutableBufferPointer<UInt64>
+    /// Square-rooted channel values of the last frame.
+    let output: UnsafeMutableBufferPointer<UInt32>
+
+    init(config: FrontendConfig, spectrumSize: Int, carver: inout StorageCarver) throws(FrontendError) {
+        let plan = ChannelPlan(config: config, spectrumSize: spectrumSize)
+        // First pass: how many weights, and whether any channel is empty.
+        var boundaries = plan.boundaries()
+        var weightCount = 0
+        var needsZeros = false
+        var endIndex = 0
+        var readEnd = 0
+        while let (start, width) = boundaries.next() {
+            if width == 0 {
+                needsZeros = true
+                readEnd = max(readEnd, Self.blockSize)
+            } else {
+                let aligned = start / Self.indexAlignment * Self.indexAlignment
+                let padded = ((start - aligned + width - 1) / Self.blockSize + 1) * Self.blockSize
+                weightCount += padded
+                readEnd = max(readEnd, aligned + padded)
+            }
+            endIndex = max(endIndex, start + width)
+        }
+        if needsZeros { weightCount += Self.blockSize }
+        guard endIndex < spectrumSize else { throw .filterbankExceedsSpectrum(endBin: endIndex, spectrumSize: spectrumSize) }
+        guard weightCount <= Int(Int16.max) else { throw .filterbankTooLarge(weights: weightCount) }
+
+        channelCount = config.channelCount
+        startIndex = plan.startIndex
+        self.endIndex = endIndex
+        let boundaryCount = config.channelCount + 1
+        channelFrequencyStarts = carver.take(Int16.self, count: boundaryCount)
+        channelWeightStarts = carver.take(Int16.self, count: boundaryCount)
+        channelWidths = carver.take(Int16.self, count: boundaryCount)
+        weights = carver.take(Int16.self, count: weightCount)
+        unweights = carver.take(Int16.self, count: weightCount)
+        energy = carver.take(Int32.self, count: max(spectrumSize, readEnd))
+        work = carver.take(UInt64.self, count: boundaryCount)
+        output = carver.take(UInt32.self, count: config.channelCount)
+        guard !carver.isCounting else { return }
+
+        // Second pass: layout and weights. Empty channels read the zero block at the front,
+        // which shifts every other channel's weights by one block.
+        boundaries = plan.boundaries()
+        var weightStart = needsZeros ? Self.blockSize : 0
+        var channel = 0
+        while let (start, width) = boundaries.next() {
+            if width == 0 {
+                channelFrequencyStarts[channel] = 0
+                channelWeightStarts[channel] = 0
+                channelWidths[channel] = Int16(Self.blockSize)
+            } else {
+                let aligned = start / Self.indexAlignment * Self.indexAlignment
+                let padded = ((start - aligned + width - 1) / Self.blockSize + 1) * Self.blockSize
+                channelFrequencyStarts[channel] = Int16(aligned)
+                channelWeightStarts[channel] = Int16(weightStart)
+                channelWidths[channel] = Int16(padded)
+                let denominator = channel == 0 ? plan.melLow : plan.center(channel - 1)
+                let center = plan.center(channel)
+                for j in 0..<width {
+                    let weight = (center - plan.mel(ofBin: start + j)) / (center - denominator)
+                    let index = weightStart + (start - aligned) + j
+                    let scale = Float(1 << Self.weightBits)
+                    weights[index] = Int16(ReferenceMath.floor(weight * scale + 0.5))
+                    unweights[index] = Int16(ReferenceMath.floor((1 - weight) * scale + 0.5))
+                }
+                weightStart += padded
+            }
+            channel += 1
+        }
+    }
+
+    func reset() {
+        work.update(repeating: 0)
+    }
+
+    /// Squared magnitudes of the FFT bins the channels use (int32 arithmetic wraps as in C).
+    @inline(__always)
+    func computeEnergy(_ spectrum: UnsafeMutableBufferPointer<ComplexInt16>) {
+        for i in startIndex..<endIndex {
+            let real = Int32(spectrum[i].real)
+            let imaginary = Int32(spectrum[i].imaginary)
+            energy[i] = real &* real &+ imaginary &* imaginary
+        }
+    }
+
+    /// Accumulates the channels, then takes square roots shifted down by `scaleDownShift`.
+    @inline(__always)
+    func accumulateAndSqrt(scaleDownShift: Int) {
+        var weightAccumulator: UInt64 = 0
+        var unweightAccumulator: UInt64 = 0
+        for channel in 0...channelCount {
+            let frequencyStart = Int(channelFrequencyStarts[channel])
+            let weightStart = Int(channelWeightStarts[channel])
+            for j in 0..<Int(channelWidths[channel]) {
+                // The C widens the int32 energy to uint64 (sign-extending) and wraps.
+                let magnitude = UInt64(bitPattern: Int64(energy[frequencyStart + j]))
+                weightAccumulator = weightAccumulator &+ UInt64(bitPattern: Int64(weights[weightStart + j])) &* magnitude
+                unweightAccumulator = unweightAccumulator &+ UInt64(bitPattern: Int64(unweights[weightStart + j])) &* magnitude
+            }
+            work[channel] = weightAccumulator
+            weightAccumulator = unweightAccumulator
+            unweightAccumulator = 0
+        }
+        for channel in 0..<channelCount {
+            output[channel] = Self.squareRoot(work[channel + 1]) >> UInt32(scaleDownShift)
+        }
+    }
+
+    /// The reference's bit-by-bit integer square root, rounded (Sqrt64, with its 32-bit shortcut).
+    static func squareRoot(_ value: UInt64) -> UInt32 {
+        if value >> 32 == 0 { return UInt32(squareRoot32(UInt32(value))) }
+        var num = value
+        var result: UInt64 = 0
+        let maxBitNumber = value.leadingZeroBitCount | 1
+        var bit: UInt64 = 1 << UInt64(63 - maxBitNumber)
+        var iterations = (63 - maxBitNumber) / 2 + 1
+        while iterations > 0 {
+            iterations -= 1
+            if num >= result &+ bit {
+                num -= result &+ bit
+                result = (result >> 1) &+ bit
+            } else {
+                result >>= 1
+            }
+            bit >>= 2
+        }
+        if num > result && result != 0xFFFF_FFFF { result += 1 }
+        return UInt32(truncatingIfNeeded: result)
+    }
+
+    static func squareRoot32(_ value: UInt32) -> UInt16 {
+        if value == 0 { return 0 }
+        var num = value
+        var result: UInt32 = 0
+        let maxBitNumber = value.leadingZeroBitCount | 1
+        var bit: UInt32 = 1 << UInt32(31 - maxBitNumber)
+        var iterations = (31 - maxBitNumber) / 2 + 1
+        while iterations > 0 {
+            iterations -= 1
+            if num >= result &+ bit {
+                num -= result &+ bit
+                result = (result >> 1) &+ bit
+            } else {
+                result >>= 1
+            }
+            bit >>= 2
+        }
+        if num > result && result != 0xFFFF { result += 1 }
+        return UInt16(truncatingIfNeeded: result)
+    }
+}
+
+/// The mel-scale geometry the C setup computes in float.
+private struct ChannelPlan {
+    let melLow: Float
+    let melSpacing: Float
+    let hzPerBin: Float
+    let startIndex: Int
+    let boundaryCount: Int
+
+    init(config: FrontendConfig, spectrumSize: Int) {
+        boundaryCount = config.channelCount + 1
+        melLow = Self.mel(config.lowerBandLimit)
+        let melHigh = Self.mel(config.upperBandLimit)
+        melSpacing = (melHigh - melLow) / Float(boundaryCount)
+        hzPerBin = 0.5 * Float(config.sampleRate) / (Float(spectrumSize) - 1)
+        startIndex = Int(1.5 + config.lowerBandLimit / hzPerBin)
+    }
+
+    static func mel(_ frequency: Float) -> Float { 1127 * ReferenceMath.log1pf(frequency / 700) }
+
+    func mel(ofBin bin: Int) -> Float { Self.mel(Float(bin) * hzPerBin) }
+
+    func center(_ channel: Int) -> Float { melLow + melSpacing * Float(channel + 1) }
+
+    func boundaries() -> Boundaries { Boundaries(plan: self, nextStart: startIndex) }
+
+    /// Walks the channels: each takes the bins whose mel value is at most its center.
+    struct Boundaries {
+        let plan: ChannelPlan
+        var nextStart: Int
+        var channel = 0
+
+        mutating func next() -> (start: Int, width: Int)? {
+            guard channel < plan.boundaryCount else { return nil }
+            let center = plan.center(channel)
+            var bin = nextStart
+            while plan.mel(ofBin: bin) <= center { bin += 1 }
+            let start = nextStart
+            nextStart = bin
+            channel += 1
+            return (start, bin - start)
+        }
+    }
+}

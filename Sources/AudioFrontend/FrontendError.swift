@@ -1,0 +1,57 @@
+/// What is wrong with a frontend configuration or the storage given to it.
+public enum FrontendError: Error, Equatable, CustomStringConvertible {
+    case invalidSampleRate(Int)
+    case invalidWindow(samples: Int)
+    case invalidStep(samples: Int, windowSamples: Int)
+    case invalidChannelCount(Int)
+    case invalidBandLimits
+    /// The filterbank's top channel reaches past the FFT's last bin.
+    case filterbankExceedsSpectrum(endBin: Int, spectrumSize: Int)
+    /// The filterbank needs more weights than its 16-bit indexes can address.
+    case filterbankTooLarge(weights: Int)
+    case invalidNoiseReduction(NoiseReductionProblem)
+    case invalidPCAN(PCANProblem)
+    case invalidLogScaleShift(Int)
+    case storageTooSmall(required: Int, provided: Int)
+
+    public enum NoiseReductionProblem: Equatable, Sendable {
+        case smoothingBits, coefficientOutsideZeroToOne
+    }
+
+    public enum PCANProblem: Equatable, Sendable {
+        case strengthOrOffset, gainBits, shiftsOutOfRange
+    }
+
+    public var description: String {
+        switch self {
+        case .invalidSampleRate(let rate):
+            return "sample rate \(rate) Hz is not usable: give a positive rate up to 1 MHz"
+        case .invalidWindow(let samples):
+            return "the window is \(samples) samples: windowMilliseconds * sampleRate / 1000 must be 16...2048"
+        case .invalidStep(let samples, let window):
+            return "the step is \(samples) samples: it must be at least 1 and at most the window (\(window) samples)"
+        case .invalidChannelCount(let count):
+            return "\(count) channels: give 1...256"
+        case .invalidBandLimits:
+            return "band limits must satisfy 0 <= lower < upper <= sampleRate / 2"
+        case .filterbankExceedsSpectrum(let end, let size):
+            return "the filterbank ends at bin \(end) but the spectrum has \(size) bins: lower upperBandLimit or use fewer channels"
+        case .filterbankTooLarge(let weights):
+            return "the filterbank needs \(weights) weights, more than 16-bit indexes reach: use a shorter window"
+        case .invalidNoiseReduction(.smoothingBits):
+            return "noise reduction smoothingBits must be 0...31"
+        case .invalidNoiseReduction(.coefficientOutsideZeroToOne):
+            return "noise reduction smoothing and minSignalRemaining must each be in 0...1"
+        case .invalidPCAN(.strengthOrOffset):
+            return "PCAN strength and offset must be finite and >= 0"
+        case .invalidPCAN(.gainBits):
+            return "PCAN gainBits must be 0...31"
+        case .invalidPCAN(.shiftsOutOfRange):
+            return "PCAN shifts out of range: smoothingBits and gainBits do not fit this FFT size"
+        case .invalidLogScaleShift(let shift):
+            return "log scale shift \(shift): give 0...16"
+        case .storageTooSmall(let required, let provided):
+            return "frontend storage has \(provided) bytes but needs \(required): size it with Frontend.storageBytes(for:)"
+        }
+    }
+}

@@ -1,0 +1,42 @@
+/// Splits the caller's arena like TFLM's allocator: persistent data (tensor and operator
+/// records, kernels' op data) grows down from the end; the planned tensors and scratch
+/// buffers live at the start, at offsets the memory planner chose.
+struct ArenaAllocator {
+    static let alignment = 16
+
+    let arena: UnsafeMutableRawBufferPointer
+    /// Offset of the first aligned byte (the caller's buffer need not be aligned).
+    let headStart: Int
+    /// Offset where persistent allocations currently start.
+    private(set) var tailStart: Int
+
+    init(_ arena: UnsafeMutableRawBufferPointer) {
+        self.arena = arena
+        let address = Int(bitPattern: arena.baseAddress)
+        let misalignment = address & (Self.alignment - 1)
+        let start = misalignment == 0 ? 0 : Self.alignment - misalignment
+        headStart = min(start, arena.count)
+        tailStart = arena.count
+    }
+
+    /// Bytes taken by persistent allocations, alignment padding included.
+    var persistentByteCount: Int { arena.count - tailStart }
+
+    /// Bytes available for planned buffers.
+    var headCapacity: Int { tailStart - headStart }
+
+    /// Memory from the tail, or nil when it does not fit above the head start.
+    mutating func allocatePersistent(byteCount: Int, alignment: Int = alignment) -> UnsafeMutableRawPointer? {
+        guard byteCount >= 0, let base = arena.baseAddress, alignment > 0, alignment & (alignment - 1) == 0 else { return nil }
+        let top = Int(bitPattern: base) &+ tailStart
+        guard byteCount <= tailStart - headStart else { return nil }
+        let start = (top - byteCount) & ~(alignment - 1)
+        let offset = start - Int(bitPattern: base)
+        guard offset >= headStart else { return nil }
+        tailStart = offset
+        return base + offset
+    }
+
+    /// Start of the head region (planned buffers are placed relative to it).
+    var headBase: UnsafeMutableRawPointer? { arena.baseAddress.map { $0 + headStart } }
+}

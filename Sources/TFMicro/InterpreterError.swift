@@ -1,0 +1,37 @@
+/// Why an interpreter could not be built or run. Every case says what to do about it.
+public enum InterpreterError: Error, Sendable, CustomStringConvertible {
+    case malformedModel(ModelError)
+    /// The model uses an op the resolver has no kernel for.
+    case missingOperator(BuiltinOperator, version: Int32, operatorIndex: Int)
+    /// The arena cannot hold what the model needs; `needed` is exact when planning finished,
+    /// a lower bound when persistent allocations already failed.
+    case arenaTooSmall(needed: Int, available: Int, exact: Bool)
+    case prepareFailed(BuiltinOperator, operatorIndex: Int, KernelError)
+    case invokeFailed(BuiltinOperator, operatorIndex: Int, KernelError)
+    /// A tensor this runtime cannot hold (type without fixed size, rank above 6, size overflow).
+    case unsupportedTensor(index: Int, reason: StaticString)
+
+    public var description: String {
+        switch self {
+        case .malformedModel(let error):
+            return error.description
+        case .missingOperator(let op, let version, let index):
+            return "operator \(index) is \(op.name) (code \(op.code)) version \(version), which the op resolver does not have; add its kernel to the OpResolver"
+        case .arenaTooSmall(let needed, let available, let exact):
+            return "tensor arena too small: the model needs \(exact ? "" : "at least ")\(needed) bytes, the arena has \(available); pass a larger arena"
+        case .prepareFailed(let op, let index, let error):
+            return "operator \(index) (\(op.name)) cannot run: \(Self.describe(error))"
+        case .invokeFailed(let op, let index, let error):
+            return "operator \(index) (\(op.name)) failed: \(Self.describe(error))"
+        case .unsupportedTensor(let index, let reason):
+            return "tensor \(index) is not supported: \(reason)"
+        }
+    }
+
+    private static func describe(_ error: KernelError) -> String {
+        var text = "\(error.message)"
+        if let detail = error.detail { text += " (\(detail))" }
+        if let tensor = error.tensorIndex { text += " [tensor \(tensor)]" }
+        return text
+    }
+}

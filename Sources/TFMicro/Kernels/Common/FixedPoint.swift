@@ -1,0 +1,88 @@
+// Integer arithmetic of TFLite's reference kernels (tensorflow/lite/kernels/internal/common.h,
+// quantization_util.cc), reproduced bit for bit. TFLM's PyPI build uses the double-rounding
+// variant (TFLITE_SINGLE_ROUNDING is not defined), so that is what is here.
+
+/// A real multiplier as a Q0.31 significand and a power-of-two exponent:
+/// real ≈ multiplier * 2^(shift - 31).
+public struct QuantizedMultiplier: Sendable, Equatable, BitwiseCopyable {
+    public var multiplier: Int32
+    public var shift: Int32
+
+    public init(multiplier: Int32, shift: Int32) {
+        self.multiplier = multiplier
+        self.shift = shift
+    }
+
+    /// TFLite's QuantizeMultiplier: frexp, round half away from zero, renormalize when the
+    /// significand rounds to 1.0, flush multipliers below 2^-31 to zero.
+    /// Returns nil for values the reference would abort on (NaN, infinite, or so large
+    /// that the shift does not fit), so kernels can reject them in prepare.
+    public init?(_ real: Double) {
+        if real == 0 {
+            self.init(multiplier: 0, shift: 0)
+            return
+        }
+        guard real.isFinite else { return nil }
+        // frexp: real = q * 2^exponent with 0.5 <= |q| < 1.
+        var exponent = Int(real.exponent) + 1
+        let q = (real.sign == .minus ? -real.significand : real.significand) * 0.5
+        var fixed = Int64((q * 2147483648.0).rounded(.toNearestOrAwayFromZero))
+        if fixed == 1 << 31 {
+            fixed /= 2
+            exponent += 1
+        }
+        if exponent < -31 {
+            exponent = 0
+            fixed = 0
+        }
+        guard exponent <= 62, fixed <= Int64(Int32.max), fixed >= Int64(Int32.min) else { return nil }
+        self.init(multiplier: Int32(fixed), shift: Int32(exponent))
+    }
+}
+
+/// gemmlowp's SaturatingRoundingDoublingHighMul: (a * b * 2 + 2^31) >> 32 with the reference's
+/// rounding (nudge towards zero for negative products) and saturation of INT32_MIN^2.
+@inlinable @inline(__always)
+public func saturatingRoundingDoublingHighMul(_ a: Int32, _ b: Int32) -> Int32 {
+    if a == b && a == Int32.min { return Int32.max }
+    let product = Int64(a) &* Int64(b)
+    let nudge: Int64 = product >= 0 ? (1 << 30) : (1 - (1 << 30))
+    // C++ integer division truncates toward zero; Swift's `/` does too.
+    return Int32(truncatingIfNeeded: (product &+ nudge) / (1 << 31))
+}
+
+/// gemmlowp's RoundingDivideByPOT: x / 2^exponent rounded half away from zero.
+@inlinable @inline(__always)
+public func roundingDivideByPOT(_ x: Int32, _ exponent: Int32) -> Int32 {
+    let mask: Int32 = exponent >= 31 ? Int32.max : (1 &<< exponent) &- 1
+    let remainder = x & mask
+    let threshold = (mask >> 1) &+ (x < 0 ? 1 : 0)
+    return (x >> exponent) &+ (remainder > threshold ? 1 : 0)
+}
+
+/// TFLite's MultiplyByQuantizedMultiplier (double rounding).
+@inlinable @inline(__always)
+public func multiplyByQuantizedMultiplier(_ x: Int32, _ multiplier: Int32, _ shift: Int32) -> Int32 {
+    let leftShift = shift > 0 ? shift : 0
+    let rightShift = shift > 0 ? 0 : -shift
+    // The reference multiplies by (1 << left_shift) in int32, wrapping on overflow.
+    return roundingDivideByPOT(saturatingRoundingDoublingHighMul(x &* (1 &<< leftShift), multiplier), rightShift)
+}
+
+/// TFLite's MultiplyByQuantizedMultiplierGreaterThanOne (softmax input scaling).
+@inlinable @inline(__always)
+public func multiplyByQuantizedMultiplierGreaterThanOne(_ x: Int32, _ multiplier: Int32, _ leftShift: Int32) -> Int32 {
+    saturatingRoundingDoublingHighMul(x &* (1 &<< leftShift), multiplier)
+}
+
+/// gemmlowp's SaturatingRoundingMultiplyByPOT: x * 2^exponent, saturating when shifting
+/// left and rounding (RoundingDivideByPOT) when shifting right.
+@inlinable @inline(__always)
+public func saturatingRoundingMultiplyByPOT(_ x: Int32, _ exponent: Int32) -> Int32 {
+    if exponent == 0 { return x }
+    if exponent < 0 { return roundingDivideByPOT(x, -exponent) }
+    let threshold: Int32 = (1 &<< (31 - exponent)) &- 1
+    if x > threshold { return Int32.max }
+    if x < -threshold { return Int32.min }
+    return x &<< exponent
+}

@@ -1,0 +1,236 @@
+/// DEPTHWISE_CONV_2D: int8 with per-channel (or per-tensor) filter quantization, as TFLite's
+/// reference_integer_ops::DepthwiseConvPerChannel, and float32 as reference_ops::DepthwiseConv.
+public enum DepthwiseConv2D {
+    public static var registration: KernelRegistration {
+        KernelRegistration(op: .depthwiseConv2D, prepare: prepare, invoke: invoke)
+    }
+
+    /// Everything invoke needs, computed once in prepare.
+    public struct Parameters: BitwiseCopyable {
+        public var strideWidth: Int
+        public var strideHeight: Int
+        public var dilationWidth: Int
+        public var dilationHeight: Int
+        public var paddingWidth: Int
+        public var paddingHeight: Int
+        public var depthMultiplier: Int
+        /// -input zero point.
+        public var inputOffset: Int32
+        public var outputOffset: Int32
+        public var activationMin: Int32
+        public var activationMax: Int32
+        public var floatActivationMin: Float
+        public var floatActivationMax: Float
+        /// Per output channel, in the arena.
+        public var multipliers: UnsafeMutablePointer<Int32>?
+        public var shifts: UnsafeMutablePointer<Int32>?
+        /// One Int32 accumulator per output channel.
+        var accumulators: ScratchBufferHandle?
+
+        public init(strideWidth: Int, strideHeight: Int, dilationWidth: Int, dilationHeight: Int,
+                    paddingWidth: Int, paddingHeight: Int, depthMultiplier: Int,
+                    inputOffset: Int32 = 0, outputOffset: Int32 = 0,
+                    activationMin: Int32 = -128, activationMax: Int32 = 127,
+                    floatActivationMin: Float = -.greatestFiniteMagnitude, floatActivationMax: Float = .greatestFiniteMagnitude,
+                    multipliers: UnsafeMutablePointer<Int32>? = nil, shifts: UnsafeMutablePointer<Int32>? = nil) {
+            self.strideWidth = strideWidth
+            self.strideHeight = strideHeight
+            self.dilationWidth = dilationWidth
+            self.dilationHeight = dilationHeight
+            self.paddingWidth = paddingWidth
+            self.paddingHeight = paddingHeight
+            self.depthMultiplier = depthMultiplier
+            self.inputOffset = inputOffset
+            self.outputOffset = outputOffset
+            self.activationMin = activationMin
+            self.activationMax = activationMax
+            self.floatActivationMin = floatActivationMin
+            self.floatActivationMax = floatActivationMax
+            self.multipliers = multipliers
+            self.shifts = shifts
+            accumulators = nil
+        }
+    }
+
+    static func prepare(_ context: inout PrepareContext) throws(KernelError) {
+        guard context.inputCount == 2 || context.inputCount == 3 else { throw KernelError("DEPTHWISE_CONV_2D takes 2 or 3 inputs") }
+        guard context.outputCount == 1 else { throw KernelError("DEPTHWISE_CONV_2D has exactly 1 output") }
+        let decoded: DepthwiseConv2DOptions?
+        do { decoded = try context.options.depthwiseConv2D() } catch { throw KernelError(error) }
+        guard let options = decoded else { throw KernelError("DEPTHWISE_CONV_2D needs its options") }
+        let input = try context.input(0)
+        let filter = try context.input(1)
+        let bias = context.optionalInput(2)
+        let output = try context.output(0)
+        guard input.shape.rank == 4, filter.shape.rank == 4, output.shape.rank == 4 else {
+            throw KernelError("input, filter and output must be 4-D (NHWC, 1HWC)")
+        }
+        guard filter.isConstant else { throw KernelError("filter must be constant", tensor: filter.index) }
+        let inputDepth = input.shape[3], outputDepth = output.shape[3]
+        let multiplier = Int(options.depthMultiplier)
+        guard multiplier >= 1, inputDepth * multiplier == outputDepth, filter.shape[3] == outputDepth, filter.shape[0] == 1 else {
+            throw KernelError("output depth must be input depth x depth_multiplier and match the filter", tensor: filter.index)
+        }
+        let rows = AxisGeometry(padding: options.padding, inputSize: input.shape[1], filterSize: filter.shape[1],
+                                stride: Int(options.strideHeight), dilation: Int(options.dilationHeight))
+        let columns = AxisGeometry(padding: options.padding, inputSize: input.shape[2], filterSize: filter.shape[2],
+                                   stride: Int(options.strideWidth), dilation: Int(options.dilationWidth))
+        guard output.shape[0] == input.shape[0], output.shape[1] == rows.outputSize, output.shape[2] == columns.outputSize else {
+            throw KernelError("output shape does not match input, filter, stride and padding", tensor: output.index)
+        }
+        if let bias {
+            guard bias.shape.elementCount == outputDepth, bias.isConstant else {
+                throw KernelError("bias must be constant with one value per output channel", tensor: bias.index)
+            }
+        }
+        var parameters = Parameters(
+            strideWidth: Int(options.strideWidth), strideHeight: Int(options.strideHeight),
+            dilationWidth: Int(options.dilationWidth), dilationHeight: Int(options.dilationHeight),
+            paddingWidth: columns.padding, paddingHeight: rows.padding, depthMultiplier: multiplier)
+
+        switch (input.type, filter.type, output.type) {
+        case (.int8, .int8, .int8):
+            if let bias, bias.type != .int32 { throw KernelError("int8 DEPTHWISE_CONV_2D needs an int32 bias", tensor: bias.index) }
+            guard filter.quantization.quantizedDimension == 3 || filter.quantization.scales.count == 1 else {
+                throw KernelError("per-channel filter quantization must be along dimension 3", tensor: filter.index)
+            }
+            let multipliers = try context.allocatePersistentArray(of: Int32.self, count: outputDepth)
+            let shifts = try context.allocatePersistentArray(of: Int32.self, count: outputDepth)
+            try populateChannelMultipliers(input: input, filter: filter, output: output, channelCount: outputDepth,
+                                           multipliers: multipliers, shifts: shifts)
+            let range = try quantizedActivationRange(options.activation, scale: output.quantization.scale,
+                                                     zeroPoint: output.quantization.zeroPoint, typeMin: -128, typeMax: 127)
+            parameters.inputOffset = -input.quantization.zeroPoint
+            parameters.outputOffset = output.quantization.zeroPoint
+            parameters.activationMin = range.min
+            parameters.activationMax = range.max
+            parameters.multipliers = multipliers.baseAddress
+            parameters.shifts = shifts.baseAddress
+            parameters.accumulators = try context.requestScratch(byteCount: outputDepth * MemoryLayout<Int32>.stride)
+        case (.float32, .float32, .float32):
+            if let bias, bias.type != .float32 { throw KernelError("float DEPTHWISE_CONV_2D needs a float bias", tensor: bias.index) }
+            let range = try floatActivationRange(options.activation)
+            parameters.floatActivationMin = range.min
+            parameters.floatActivationMax = range.max
+            parameters.accumulators = try context.requestScratch(byteCount: outputDepth * MemoryLayout<Float>.stride)
+        default:
+            throw KernelError("DEPTHWISE_CONV_2D supports int8 (int8 filter) and float32 only", tensor: input.index)
+        }
+        try context.setOpData(parameters)
+    }
+
+    static func invoke(_ context: InvokeContext) throws(KernelError) {
+        let parameters = context.opData(as: Parameters.self)
+        let input = context.input(0)
+        let filter = context.input(1)
+        let bias = context.optionalInput(2)
+        let output = context.output(0)
+        let scratch = context.scratch(parameters.accumulators!)
+        if input.type == .int8 {
+            perChannelInt8(parameters, inputShape: input.shape, input: input.pointer(to: Int8.self),
+                           filterShape: filter.shape, filter: filter.pointer(to: Int8.self),
+                           bias: UnsafeRawPointer(bias?.data), outputShape: output.shape,
+                           output: output.pointer(to: Int8.self),
+                           accumulators: scratch.baseAddress!.assumingMemoryBound(to: Int32.self))
+        } else {
+            float32(parameters, inputShape: input.shape, input: UnsafeRawPointer(input.data!),
+                    filterShape: filter.shape, filter: UnsafeRawPointer(filter.data!),
+                    bias: UnsafeRawPointer(bias?.data), outputShape: output.shape,
+                    output: output.pointer(to: Float.self),
+                    accumulators: scratch.baseAddress!.assumingMemoryBound(to: Float.self))
+        }
+    }
+
+    /// Int8 depthwise convolution. Per output pixel the filter taps inside the image are
+    /// visited in the reference's (filter_y, filter_x) order, accumulating all output channels
+    /// at once; int32 sums wrap exactly as the reference's do, so the order of channels does
+    /// not change any result. `bias` (int32, may be unaligned) is optional.
+    public static func perChannelInt8(_ p: Parameters, inputShape: Shape, input: UnsafePointer<Int8>,
+                                      filterShape: Shape, filter: UnsafePointer<Int8>, bias: UnsafeRawPointer?,
+                                      outputShape: Shape, output: UnsafeMutablePointer<Int8>,
+                                      accumulators: UnsafeMutablePointer<Int32>) {
+        let batches = inputShape[0], inputHeight = inputShape[1], inputWidth = inputShape[2], inputDepth = inputShape[3]
+        let filterHeight = filterShape[1], filterWidth = filterShape[2]
+        let outputHeight = outputShape[1], outputWidth = outputShape[2], outputDepth = outputShape[3]
+        let multipliers = p.multipliers!, shifts = p.shifts!
+        let depthMultiplier = p.depthMultiplier
+        var out = output
+        for b in 0 ..< batches {
+            let inputBatch = input + b * inputHeight * inputWidth * inputDepth
+            for outY in 0 ..< outputHeight {
+                let originY = outY * p.strideHeight - p.paddingHeight
+                for outX in 0 ..< outputWidth {
+                    let originX = outX * p.strideWidth - p.paddingWidth
+                    accumulators.update(repeating: 0, count: outputDepth)
+                    for filterY in 0 ..< filterHeight {
+                        let inY = originY + p.dilationHeight * filterY
+                        if inY < 0 || inY >= inputHeight { continue }
+                        for filterX in 0 ..< filterWidth {
+                            let inX = originX + p.dilationWidth * filterX
+                            if inX < 0 || inX >= inputWidth { continue }
+                            let pixel = inputBatch + (inY * inputWidth + inX) * inputDepth
+                            let taps = filter + (filterY * filterWidth + filterX) * outputDepth
+                            var channel = 0
+                            for ic in 0 ..< inputDepth {
+                                let value = Int32(pixel[ic]) &+ p.inputOffset
+                                for _ in 0 ..< depthMultiplier {
+                                    accumulators[channel] = accumulators[channel] &+ Int32(taps[channel]) &* value
+                                    channel &+= 1
+                                }
+                            }
+                        }
+                    }
+                    for c in 0 ..< outputDepth {
+                        var acc = accumulators[c]
+                        if let bias { acc = acc &+ Int32(littleEndian: bias.loadUnaligned(fromByteOffset: 4 * c, as: Int32.self)) }
+                        acc = multiplyByQuantizedMultiplier(acc, multipliers[c], shifts[c]) &+ p.outputOffset
+                        out[c] = Int8(truncatingIfNeeded: min(max(acc, p.activationMin), p.activationMax))
+                    }
+                    out += outputDepth
+                }
+            }
+        }
+    }
+
+    /// Float depthwise convolution; per channel the products are summed in the reference's
+    /// (filter_y, filter_x) order, then the bias is added, so results are bit-identical.
+    /// Filter and bias may be unaligned (they live in the model).
+    public static func float32(_ p: Parameters, inputShape: Shape, input: UnsafeRawPointer,
+                               filterShape: Shape, filter: UnsafeRawPointer, bias: UnsafeRawPointer?,
+                               outputShape: Shape, output: UnsafeMutablePointer<Float>,
+                               accumulators: UnsafeMutablePointer<Float>) {
+        let batches = inputShape[0], inputHeight = inputShape[1], inputWidth = inputShape[2], inputDepth = inputShape[3]
+        let filterHeight = filterShape[1], filterWidth = filterShape[2]
+        let outputHeight = outputShape[1], outputWidth = outputShape[2], outputDepth = outputShape[3]
+        var out = output
+        for b in 0 ..< batches {
+            for outY in 0 ..< outputHeight {
+                let originY = outY * p.strideHeight - p.paddingHeight
+                for outX in 0 ..< outputWidth {
+                    let originX = outX * p.strideWidth - p.paddingWidth
+                    accumulators.update(repeating: 0, count: outputDepth)
+                    for filterY in 0 ..< filterHeight {
+                        let inY = originY + p.dilationHeight * filterY
+                        if inY < 0 || inY >= inputHeight { continue }
+                        for filterX in 0 ..< filterWidth {
+                            let inX = originX + p.dilationWidth * filterX
+                            if inX < 0 || inX >= inputWidth { continue }
+                            let pixel = ((b * inputHeight + inY) * inputWidth + inX) * inputDepth
+                            let taps = (filterY * filterWidth + filterX) * outputDepth
+                            for c in 0 ..< outputDepth {
+                                let value = input.loadUnaligned(fromByteOffset: 4 * (pixel + c / p.depthMultiplier), as: Float.self)
+                                let weight = filter.loadUnaligned(fromByteOffset: 4 * (taps + c), as: Float.self)
+                                accumulators[c] += value * weight
+                            }
+                        }
+                    }
+                    for c in 0 ..< outputDepth {
+                        let b = bias.map { $0.loadUnaligned(fromByteOffset: 4 * c, as: Float.self) } ?? 0
+                        out[c] = min(max(accumulators[c] + b, p.floatActivationMin), p.floatActivationMax)
+                    }
+                    out += outputDepth
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,182 @@
+/// FULLY_CONNECTED: int8 with per-tensor or per-channel weights (reference_integer_ops::
+/// FullyConnected / FullyConnectedPerChannel) and float32 (reference_ops::FullyConnected).
+/// Weights are [output_depth, accum_depth]; batches come from the output shape, as in TFLM.
+public enum FullyConnected {
+    public static var registration: KernelRegistration {
+        KernelRegistration(op: .fullyConnected, prepare: prepare, invoke: invoke)
+    }
+
+    public struct Parameters: BitwiseCopyable {
+        public var batches: Int
+        public var outputDepth: Int
+        public var accumDepth: Int
+        /// -input zero point, -filter zero point.
+        public var inputOffset: Int32
+        public var filterOffset: Int32
+        public var outputOffset: Int32
+        /// Per-tensor multiplier (used when `channelMultipliers` is nil).
+        public var multiplier: QuantizedMultiplier
+        public var channelMultipliers: UnsafeMutablePointer<Int32>?
+        public var channelShifts: UnsafeMutablePointer<Int32>?
+        public var activationMin: Int32
+        public var activationMax: Int32
+        public var floatActivationMin: Float
+        public var floatActivationMax: Float
+
+        public init(batches: Int, outputDepth: Int, accumDepth: Int) {
+            self.batches = batches
+            self.outputDepth = outputDepth
+            self.accumDepth = accumDepth
+            inputOffset = 0
+            filterOffset = 0
+            outputOffset = 0
+            multiplier = QuantizedMultiplier(multiplier: 0, shift: 0)
+            channelMultipliers = nil
+            channelShifts = nil
+            activationMin = -128
+            activationMax = 127
+            floatActivationMin = -.greatestFiniteMagnitude
+            floatActivationMax = .greatestFiniteMagnitude
+        }
+    }
+
+    static func prepare(_ context: inout PrepareContext) throws(KernelError) {
+        guard context.inputCount == 2 || context.inputCount == 3 else { throw KernelError("FULLY_CONNECTED takes 2 or 3 inputs") }
+        guard context.outputCount == 1 else { throw KernelError("FULLY_CONNECTED has exactly 1 output") }
+        let decoded: FullyConnectedOptions?
+        do { decoded = try context.options.fullyConnected() } catch { throw KernelError(error) }
+        let options = decoded ?? FullyConnectedOptions()
+        guard options.weightsFormatIsDefault else { throw KernelError("shuffled FULLY_CONNECTED weights are not supported") }
+        let input = try context.input(0)
+        let filter = try context.input(1)
+        let bias = context.optionalInput(2)
+        let output = try context.output(0)
+        guard filter.shape.rank == 2, output.shape.rank >= 1 else {
+            throw KernelError("weights must be 2-D [output_depth, accum_depth]", tensor: filter.index)
+        }
+        let outputDepth = filter.shape[0], accumDepth = filter.shape[1]
+        guard output.shape[output.shape.rank - 1] == outputDepth else {
+            throw KernelError("output depth does not match the weights", tensor: output.index)
+        }
+        let batches = output.shape.elementCount(skipping: output.shape.rank - 1)
+        guard batches * accumDepth == input.shape.elementCount else {
+            throw KernelError("input size is not batches x accum_depth", tensor: input.index)
+        }
+        if let bias {
+            guard bias.shape.elementCount == outputDepth else {
+                throw KernelError("bias must have one value per output channel", tensor: bias.index)
+            }
+        }
+        var parameters = Parameters(batches: batches, outputDepth: outputDepth, accumDepth: accumDepth)
+        switch (input.type, filter.type, output.type) {
+        case (.int8, .int8, .int8):
+            if let bias, bias.type != .int32 { throw KernelError("int8 FULLY_CONNECTED needs an int32 bias", tensor: bias.index) }
+            guard input.quantization.isQuantized, filter.quantization.isQuantized, output.quantization.isQuantized else {
+                throw KernelError("int8 FULLY_CONNECTED needs quantized tensors", tensor: input.index)
+            }
+            let inputScale = Double(input.quantization.scale), outputScale = Double(output.quantization.scale)
+            guard inputScale > 0, outputScale > 0 else { throw KernelError("quantization scales must be positive", tensor: output.index) }
+            if filter.quantization.scales.count > 1 {
+                guard filter.quantization.quantizedDimension == 0, filter.quantization.scales.count == outputDepth else {
+                    throw KernelError("per-channel weights need one scale per output channel (dimension 0)", tensor: filter.index)
+                }
+                let multipliers = try context.allocatePersistentArray(of: Int32.self, count: outputDepth)
+                let shifts = try context.allocatePersistentArray(of: Int32.self, count: outputDepth)
+                try populateChannelMultipliers(input: input, filter: filter, output: output, channelCount: outputDepth,
+                                               multipliers: multipliers, shifts: shifts)
+                parameters.channelMultipliers = multipliers.baseAddress
+                parameters.channelShifts = shifts.baseAddress
+            } else {
+                // GetQuantizedConvolutionMultipler: the product of scales in double precision.
+                let product = inputScale * Double(filter.quantization.scale)
+                if let bias {
+                    let biasScale = Double(bias.quantization.scale)
+                    let difference = product > biasScale ? product - biasScale : biasScale - product
+                    guard difference / outputScale <= 0.02 else {
+                        throw KernelError("bias scale is not input scale x weight scale", tensor: bias.index)
+                    }
+                }
+                guard product >= 0, let multiplier = QuantizedMultiplier(product / outputScale) else {
+                    throw KernelError("scales give an unrepresentable multiplier", tensor: filter.index)
+                }
+                parameters.multiplier = multiplier
+            }
+            let range = try quantizedActivationRange(options.activation, scale: output.quantization.scale,
+                                                     zeroPoint: output.quantization.zeroPoint, typeMin: -128, typeMax: 127)
+            parameters.inputOffset = -input.quantization.zeroPoint
+            parameters.filterOffset = -filter.quantization.zeroPoint
+            parameters.outputOffset = output.quantization.zeroPoint
+            parameters.activationMin = range.min
+            parameters.activationMax = range.max
+        case (.float32, .float32, .float32):
+            if let bias, bias.type != .float32 { throw KernelError("float FULLY_CONNECTED needs a float bias", tensor: bias.index) }
+            let range = try floatActivationRange(options.activation)
+            parameters.floatActivationMin = range.min
+            parameters.floatActivationMax = range.max
+        default:
+            throw KernelError("FULLY_CONNECTED supports int8 (int8 weights) and float32 only", tensor: input.index)
+        }
+        try context.setOpData(parameters)
+    }
+
+    static func invoke(_ context: InvokeContext) throws(KernelError) {
+        let parameters = context.opData(as: Parameters.self)
+        let input = context.input(0)
+        let filter = context.input(1)
+        let bias = context.optionalInput(2)
+        let output = context.output(0)
+        if input.type == .int8 {
+            int8(parameters, input: input.pointer(to: Int8.self), filter: filter.pointer(to: Int8.self),
+                 bias: UnsafeRawPointer(bias?.data), output: output.pointer(to: Int8.self))
+        } else {
+            float32(parameters, input: UnsafeRawPointer(input.data!), filter: UnsafeRawPointer(filter.data!),
+                    bias: UnsafeRawPointer(bias?.data), output: output.pointer(to: Float.self))
+        }
+    }
+
+    /// Int8 matrix-vector products. The dot product wraps like the reference's int32 sum;
+    /// `bias` (int32, may be unaligned) is optional.
+    public static func int8(_ p: Parameters, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>,
+                            bias: UnsafeRawPointer?, output: UnsafeMutablePointer<Int8>) {
+        for b in 0 ..< p.batches {
+            let row = input + b * p.accumDepth
+            for c in 0 ..< p.outputDepth {
+                let weights = filter + c * p.accumDepth
+                var acc: Int32 = 0
+                if p.filterOffset == 0 {
+                    for d in 0 ..< p.accumDepth {
+                        acc = acc &+ Int32(weights[d]) &* (Int32(row[d]) &+ p.inputOffset)
+                    }
+                } else {
+                    for d in 0 ..< p.accumDepth {
+                        acc = acc &+ (Int32(weights[d]) &+ p.filterOffset) &* (Int32(row[d]) &+ p.inputOffset)
+                    }
+                }
+                if let bias { acc = acc &+ Int32(littleEndian: bias.loadUnaligned(fromByteOffset: 4 * c, as: Int32.self)) }
+                if let multipliers = p.channelMultipliers, let shifts = p.channelShifts {
+                    acc = multiplyByQuantizedMultiplier(acc, multipliers[c], shifts[c])
+                } else {
+                    acc = multiplyByQuantizedMultiplier(acc, p.multiplier.multiplier, p.multiplier.shift)
+                }
+                acc = acc &+ p.outputOffset
+                output[b * p.outputDepth + c] = Int8(truncatingIfNeeded: min(max(acc, p.activationMin), p.activationMax))
+            }
+        }
+    }
+
+    /// Float matrix-vector products, summed in the reference's order, then bias, then clamp.
+    public static func float32(_ p: Parameters, input: UnsafeRawPointer, filter: UnsafeRawPointer,
+                               bias: UnsafeRawPointer?, output: UnsafeMutablePointer<Float>) {
+        for b in 0 ..< p.batches {
+            for c in 0 ..< p.outputDepth {
+                var total: Float = 0
+                for d in 0 ..< p.accumDepth {
+                    total += input.loadUnaligned(fromByteOffset: 4 * (b * p.accumDepth + d), as: Float.self)
+                        * filter.loadUnaligned(fromByteOffset: 4 * (c * p.accumDepth + d), as: Float.self)
+                }
+                let biasValue = bias.map { $0.loadUnaligned(fromByteOffset: 4 * c, as: Float.self) } ?? 0
+                output[b * p.outputDepth + c] = min(max(total + biasValue, p.floatActivationMin), p.floatActivationMax)
+            }
+        }
+    }
+}

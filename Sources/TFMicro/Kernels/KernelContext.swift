@@ -1,0 +1,135 @@
+/// What a kernel's `prepare` gets: the operator's tensors (constants readable, others without
+/// memory yet), its options, and the arena for persistent data and scratch requests.
+public struct PrepareContext {
+    let tensors: UnsafeMutableBufferPointer<TensorRecord>
+    let node: NodeRecord
+    var allocator: ArenaAllocator
+    let scratch: UnsafeMutableBufferPointer<ScratchRecord>
+    var scratchCount: Int
+    var opData: UnsafeMutableRawPointer?
+    /// Bytes of a persistent request that did not fit (reported as "arena too small").
+    var persistentShortfall: Int
+
+    public var op: BuiltinOperator { node.op }
+    public var version: Int32 { node.version }
+    public var options: BuiltinOptions { node.options }
+    public var inputCount: Int { node.inputs.count }
+    public var outputCount: Int { node.outputs.count }
+
+    /// Input `i`; throws when the operator has fewer inputs or the input is omitted (-1).
+    public func input(_ i: Int) throws(KernelError) -> TensorView {
+        guard let view = optionalInput(i) else { throw KernelError("required input tensor is missing") }
+        return view
+    }
+
+    /// Input `i`, or nil when it is omitted (e.g. no bias) or beyond the operator's inputs.
+    public func optionalInput(_ i: Int) -> TensorView? {
+        guard i >= 0, i < node.inputs.count else { return nil }
+        let t = node.inputs[i]
+        guard t >= 0 else { return nil }
+        return tensors[Int(t)].view(index: Int(t))
+    }
+
+    public func output(_ i: Int) throws(KernelError) -> TensorView {
+        guard i >= 0, i < node.outputs.count else { throw KernelError("required output tensor is missing") }
+        let t = Int(node.outputs[i])
+        return tensors[t].view(index: t)
+    }
+
+    /// Arena memory that lives as long as the interpreter (multipliers, lookup tables).
+    public mutating func allocatePersistent(byteCount: Int, alignment: Int = 16) throws(KernelError) -> UnsafeMutableRawPointer {
+        guard let p = allocator.allocatePersistent(byteCount: byteCount, alignment: alignment) else {
+            persistentShortfall = max(byteCount, 1)
+            throw KernelError("arena too small for the kernel's persistent data")
+        }
+        return p
+    }
+
+    /// A persistent array of `count` elements of `T`, bound and uninitialized.
+    public mutating func allocatePersistentArray<T>(of type: T.Type, count: Int) throws(KernelError) -> UnsafeMutableBufferPointer<T> {
+        guard count >= 0, count <= Int.max / max(MemoryLayout<T>.stride, 1) else {
+            throw KernelError("persistent array size overflows")
+        }
+        let raw = try allocatePersistent(byteCount: count * MemoryLayout<T>.stride, alignment: max(MemoryLayout<T>.alignment, 16))
+        return UnsafeMutableBufferPointer(start: raw.bindMemory(to: T.self, capacity: count), count: count)
+    }
+
+    /// Stores the kernel's per-operator data (a plain struct) in persistent arena memory;
+    /// `InvokeContext.opData(as:)` returns it.
+    public mutating func setOpData<T: BitwiseCopyable>(_ value: T) throws(KernelError) {
+        let raw = try allocatePersistent(byteCount: MemoryLayout<T>.size, alignment: max(MemoryLayout<T>.alignment, 16))
+        raw.initializeMemory(as: T.self, to: value)
+        opData = raw
+    }
+
+    /// Asks for `byteCount` bytes of scratch memory valid only during this operator's invoke;
+    /// the planner overlaps it with tensors that are not alive then.
+    public mutating func requestScratch(byteCount: Int) throws(KernelError) -> ScratchBufferHandle {
+        guard byteCount >= 0 else { throw KernelError("negative scratch size") }
+        guard scratchCount < scratch.count else { throw KernelError("too many scratch buffers requested") }
+        scratch[scratchCount] = ScratchRecord(byteCount: byteCount, data: nil)
+        scratchCount += 1
+        return ScratchBufferHandle(index: scratchCount - 1)
+    }
+}
+
+/// Identifies a scratch buffer requested in `prepare`.
+public struct ScratchBufferHandle: Sendable, BitwiseCopyable {
+    let index: Int
+}
+
+/// What a kernel's `invoke` gets: every tensor of the operator with its memory, the
+/// per-operator data stored by `prepare`, and its scratch buffers.
+public struct InvokeContext {
+    let tensors: UnsafeMutableBufferPointer<TensorRecord>
+    let node: NodeRecord
+    let scratch: UnsafeMutableBufferPointer<ScratchRecord>
+
+    public var inputCount: Int { node.inputs.count }
+    public var outputCount: Int { node.outputs.count }
+
+    /// Input `i`. `prepare` has checked it exists; asking for another one is a kernel bug.
+    public func input(_ i: Int) -> TensorView {
+        let t = Int(node.inputs[i])
+        return tensors[t].view(index: t)
+    }
+
+    public func optionalInput(_ i: Int) -> TensorView? {
+        guard i < node.inputs.count else { return nil }
+        let t = node.inputs[i]
+        guard t >= 0 else { return nil }
+        return tensors[Int(t)].view(index: Int(t))
+    }
+
+    public func output(_ i: Int) -> TensorView {
+        let t = Int(node.outputs[i])
+        return tensors[t].view(index: t)
+    }
+
+    /// The value stored with `PrepareContext.setOpData`.
+    public func opData<T: BitwiseCopyable>(as type: T.Type) -> T {
+        node.opData.unsafelyUnwrapped.load(as: T.self)
+    }
+
+    public func scratch(_ handle: ScratchBufferHandle) -> UnsafeMutableRawBufferPointer {
+        let record = scratch[handle.index]
+        return UnsafeMutableRawBufferPointer(start: record.data, count: record.byteCount)
+    }
+}
+
+/// A kernel as the op resolver holds it: which builtin op it implements and two plain
+/// (non-capturing) functions. No existentials, nothing allocated.
+public struct KernelRegistration {
+    public typealias Prepare = (inout PrepareContext) throws(KernelError) -> Void
+    public typealias Invoke = (InvokeContext) throws(KernelError) -> Void
+
+    public let op: BuiltinOperator
+    public let prepare: Prepare
+    public let invoke: Invoke
+
+    public init(op: BuiltinOperator, prepare: @escaping Prepare, invoke: @escaping Invoke) {
+        self.op = op
+        self.prepare = prepare
+        self.invoke = invoke
+    }
+}

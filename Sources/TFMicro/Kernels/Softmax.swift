@@ -1,0 +1,183 @@
+/// SOFTMAX for int8 input with int8 or int16 output: TFLM runs reference_ops::Softmax, the
+/// gemmlowp fixed-point path (input scaled by beta into Q5.26, exp_on_negative_values, sum in
+/// Q12.19, reciprocal by Newton-Raphson), reproduced here bit for bit. (TFLM's exp lookup
+/// table is used only for int16 input, which is not supported here.)
+public enum Softmax {
+    public static var registration: KernelRegistration {
+        KernelRegistration(op: .softmax, prepare: prepare, invoke: invoke)
+    }
+
+    /// Integer bits of the scaled input differences (kScaledDiffIntegerBits).
+    static let scaledDiffIntegerBits: Int32 = 5
+    /// Integer bits of the sum of exponentials (kAccumulationIntegerBits).
+    static let accumulationIntegerBits: Int32 = 12
+
+    public struct Parameters: BitwiseCopyable {
+        public var inputMultiplier: Int32
+        public var inputLeftShift: Int32
+        /// Input differences below this give an exponential of 0 (output = type minimum).
+        public var diffMin: Int32
+        public var outerSize: Int
+        public var depth: Int
+    }
+
+    /// TFLite's PreprocessSoftmaxScaling and CalculateInputRadius for int8 input.
+    public static func parameters(beta: Float, inputScale: Float, outerSize: Int, depth: Int) -> Parameters? {
+        let maxRealMultiplier = Double((Int64(1) << 31) - 1)
+        let real = min(Double(beta) * Double(inputScale) * Double(Int64(1) << (31 - Int64(scaledDiffIntegerBits))), maxRealMultiplier)
+        // QuantizeMultiplierGreaterThanOne requires a multiplier above 1 and a non-negative shift.
+        guard real > 1, let q = QuantizedMultiplier(real), q.shift >= 0, q.shift <= 31 else { return nil }
+        let maxInputRescaled = Double((Int64(1) << Int64(scaledDiffIntegerBits)) - 1)
+            * Double(Int64(1) << (31 - Int64(scaledDiffIntegerBits))) / Double(Int64(1) << Int64(q.shift))
+        let radius = Int32(maxInputRescaled.rounded(.down))
+        return Parameters(inputMultiplier: q.multiplier, inputLeftShift: q.shift, diffMin: -radius,
+                          outerSize: outerSize, depth: depth)
+    }
+
+    static func prepare(_ context: inout PrepareContext) throws(KernelError) {
+        guard context.inputCount == 1, context.outputCount == 1 else { throw KernelError("SOFTMAX has 1 input and 1 output") }
+        let decoded: SoftmaxOptions?
+        do { decoded = try context.options.softmax() } catch { throw KernelError(error) }
+        guard let options = decoded else { throw KernelError("SOFTMAX needs its options (beta)") }
+        let input = try context.input(0)
+        let output = try context.output(0)
+        guard input.shape.rank >= 1, input.shape == output.shape else {
+            throw KernelError("input and output shapes must be equal and at least 1-D", tensor: output.index)
+        }
+        guard input.type == .int8, input.quantization.isQuantized else {
+            throw KernelError("SOFTMAX supports int8 input only", tensor: input.index)
+        }
+        let outScale = output.quantization.scale
+        switch output.type {
+        case .int8:
+            guard output.quantization.zeroPoint == -128, abs(outScale - 1.0 / 256) <= 0.001 / 256 else {
+                throw KernelError("int8 SOFTMAX output must have scale 1/256 and zero point -128", tensor: output.index)
+            }
+        case .int16:
+            guard output.quantization.zeroPoint == -32768, abs(outScale - 1.0 / 65536) <= 0.001 / 65536 else {
+                throw KernelError("int16 SOFTMAX output must have scale 1/65536 and zero point -32768", tensor: output.index)
+            }
+        default:
+            throw KernelError("SOFTMAX output must be int8 or int16", tensor: output.index)
+        }
+        let depth = input.shape[input.shape.rank - 1]
+        guard let parameters = parameters(beta: options.beta, inputScale: input.quantization.scale,
+                                          outerSize: input.shape.elementCount(skipping: input.shape.rank - 1), depth: depth)
+        else { throw KernelError("beta x input scale is out of the range SOFTMAX supports", tensor: input.index) }
+        try context.setOpData(parameters)
+    }
+
+    static func invoke(_ context: InvokeContext) throws(KernelError) {
+        let parameters = context.opData(as: Parameters.self)
+        let input = context.input(0)
+        let output = context.output(0)
+        if output.type == .int8 {
+            quantized(parameters, input: input.pointer(to: Int8.self), output: output.pointer(to: Int8.self))
+        } else {
+            quantized(parameters, input: input.pointer(to: Int8.self), output: output.pointer(to: Int16.self))
+        }
+    }
+
+    /// reference_ops::Softmax<int8_t, Output>.
+    public static func quantized<Output: FixedWidthInteger & SignedInteger>(
+        _ p: Parameters, input: UnsafePointer<Int8>, output: UnsafeMutablePointer<Output>
+    ) {
+        let outputMin = Int32(Output.min), outputMax = Int32(Output.max)
+        for i in 0 ..< p.outerSize {
+            let row = input + i * p.depth
+            let out = output + i * p.depth
+            var maxInRow = Int32(Int8.min)
+            for c in 0 ..< p.depth { maxInRow = max(maxInRow, Int32(row[c])) }
+
+            var sumOfExps: Int32 = 0  // Q12.19
+            for c in 0 ..< p.depth {
+                let diff = Int32(row[c]) - maxInRow
+                if diff >= p.diffMin {
+                    let scaled = multiplyByQuantizedMultiplierGreaterThanOne(diff, p.inputMultiplier, p.inputLeftShift)
+                    // Rescale Q0.31 -> Q12.19.
+                    sumOfExps = sumOfExps &+ roundingDivideByPOT(expOnNegativeValues(scaled), accumulationIntegerBits)
+                }
+            }
+            var bitsOverUnit: Int32 = 0
+            let shiftedScale = reciprocal(sumOfExps, integerBits: accumulationIntegerBits, bitsOverUnit: &bitsOverUnit)
+            let outputShift = bitsOverUnit + 31 - Int32(Output.bitWidth)
+            for c in 0 ..< p.depth {
+                let diff = Int32(row[c]) - maxInRow
+                if diff >= p.diffMin {
+                    let scaled = multiplyByQuantizedMultiplierGreaterThanOne(diff, p.inputMultiplier, p.inputLeftShift)
+                    let exp = expOnNegativeValues(scaled)
+                    let unsaturated = roundingDivideByPOT(saturatingRoundingDoublingHighMul(shiftedScale, exp), outputShift)
+                    out[c] = Output(truncatingIfNeeded: min(max(unsaturated &+ outputMin, outputMin), outputMax))
+                } else {
+                    out[c] = Output(truncatingIfNeeded: outputMin)
+                }
+            }
+        }
+    }
+
+    /// gemmlowp's exp_on_negative_values for a Q5.26 input <= 0, result in Q0.31.
+    public static func expOnNegativeValues(_ a: Int32) -> Int32 {
+        let fractionalBits: Int32 = 31 - scaledDiffIntegerBits  // 26
+        let oneQuarter: Int32 = 1 << (fractionalBits - 2)
+        let mask = oneQuarter - 1
+        let aModQuarterMinusOneQuarter = (a & mask) &- oneQuarter
+        // Rescale Q5.26 -> Q0.31 (saturating shift left by 5).
+        var result = expOnIntervalBetweenNegativeOneQuarterAnd0Excl(
+            saturatingRoundingMultiplyByPOT(aModQuarterMinusOneQuarter, scaledDiffIntegerBits))
+        let remainder = aModQuarterMinusOneQuarter &- a
+        // Barrel shifter: multiply by exp(-2^k) for each set bit of the remainder.
+        let multipliers: (Int32, Int32, Int32, Int32, Int32, Int32, Int32) =
+            (1672461947, 1302514674, 790015084, 290630308, 39332535, 720401, 242)
+        if remainder & (1 << (fractionalBits - 2)) != 0 { result = saturatingRoundingDoublingHighMul(result, multipliers.0) }
+        if remainder & (1 << (fractionalBits - 1)) != 0 { result = saturatingRoundingDoublingHighMul(result, multipliers.1) }
+        if remainder & (1 << fractionalBits) != 0 { result = saturatingRoundingDoublingHighMul(result, multipliers.2) }
+        if remainder & (1 << (fractionalBits + 1)) != 0 { result = saturatingRoundingDoublingHighMul(result, multipliers.3) }
+        if remainder & (1 << (fractionalBits + 2)) != 0 { result = saturatingRoundingDoublingHighMul(result, multipliers.4) }
+        if remainder & (1 << (fractionalBits + 3)) != 0 { result = saturatingRoundingDoublingHighMul(result, multipliers.5) }
+        if remainder & (1 << (fractionalBits + 4)) != 0 { result = saturatingRoundingDoublingHighMul(result, multipliers.6) }
+        return a == 0 ? Int32.max : result
+    }
+
+    /// gemmlowp's exp_on_interval_between_negative_one_quarter_and_0_excl (Q0.31 in and out):
+    /// a Taylor expansion around -1/8.
+    static func expOnIntervalBetweenNegativeOneQuarterAnd0Excl(_ a: Int32) -> Int32 {
+        let constantTerm: Int32 = 1895147668
+        let constantOneOverThree: Int32 = 715827883
+        let x = a &+ (1 << 28)  // + 1/8
+        let x2 = saturatingRoundingDoublingHighMul(x, x)
+        let x3 = saturatingRoundingDoublingHighMul(x2, x)
+        let x4 = saturatingRoundingDoublingHighMul(x2, x2)
+        let x4Over4 = saturatingRoundingMultiplyByPOT(x4, -2)
+        let sum = saturatingRoundingMultiplyByPOT(
+            saturatingRoundingDoublingHighMul(x4Over4 &+ x3, constantOneOverThree) &+ x2, -1)
+        return constantTerm &+ saturatingRoundingDoublingHighMul(constantTerm, x &+ sum)
+    }
+
+    /// TFLite's GetReciprocal: 1 / x for a positive fixed-point x with `integerBits`,
+    /// as a Q0.31 value scaled by 2^-bitsOverUnit.
+    static func reciprocal(_ x: Int32, integerBits: Int32, bitsOverUnit: inout Int32) -> Int32 {
+        let headroomPlusOne = Int32(UInt32(bitPattern: x).leadingZeroBitCount)
+        bitsOverUnit = integerBits - headroomPlusOne
+        let shiftedSumMinusOne = Int32(bitPattern: (UInt32(bitPattern: x) &<< UInt32(headroomPlusOne)) &- (1 << 31))
+        return oneOverOnePlusX(shiftedSumMinusOne)
+    }
+
+    /// gemmlowp's one_over_one_plus_x_for_x_in_0_1 (Q0.31 in and out), Newton-Raphson.
+    static func oneOverOnePlusX(_ a: Int32) -> Int32 {
+        // RoundingHalfSum(a, One) in 64 bits.
+        let sum = Int64(a) + Int64(Int32.max)
+        let halfDenominator = Int32(truncatingIfNeeded: (sum + (sum >= 0 ? 1 : -1)) / 2)
+        let constant48Over17: Int32 = 1515870810       // Q2.29
+        let constantNeg32Over17: Int32 = -1010580540   // Q2.29
+        var x = constant48Over17 &+ saturatingRoundingDoublingHighMul(halfDenominator, constantNeg32Over17)
+        let oneQ2: Int32 = 1 << 29
+        for _ in 0 ..< 3 {
+            let halfDenominatorTimesX = saturatingRoundingDoublingHighMul(halfDenominator, x)
+            let oneMinus = oneQ2 &- halfDenominatorTimesX
+            // Q2 * Q2 = Q4, rescaled to Q2 (saturating shift left by 2).
+            x = x &+ saturatingRoundingMultiplyByPOT(saturatingRoundingDoublingHighMul(x, oneMinus), 2)
+        }
+        // ExactMulByPot<-1> then Rescale<0>: Q1 -> Q0 (saturating shift left by 1).
+        return saturatingRoundingMultiplyByPOT(x, 1)
+    }
+}

@@ -1,0 +1,13 @@
+extension OpResolver {
+    /// Every kernel this package implements (tools use it to run or inspect any model;
+    /// firmware should list only the kernels its model needs).
+    public static var allKernels: OpResolver {
+        var resolver = OpResolver()
+        // Capacity is far above this list, so adding cannot fail.
+        try? resolver.add(Reshape.registration)
+        try? resolver.add(DepthwiseConv2D.registration)
+        try? resolver.add(FullyConnected.registration)
+        try? resolver.add(Softmax.registration)
+        return resolver
+    }
+}

@@ -1,0 +1,112 @@
+import AudioFrontend
+import Foundation
+import KWSApp
+import XCTest
+
+/// Locations of golden and shared data (env KWS_GOLDEN / KWS_SHARED, else beside the package).
+enum TestData {
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static var golden: URL {
+        ProcessInfo.processInfo.environment["KWS_GOLDEN"].map { URL(fileURLWithPath: $0) }
+            ?? packageRoot.appendingPathComponent(".golden")
+    }
+
+    static var shared: URL {
+        ProcessInfo.processInfo.environment["KWS_SHARED"].map { URL(fileURLWithPath: $0) }
+            ?? packageRoot.appendingPathComponent("../shared").standardizedFileURL
+    }
+
+    static let regenerate = "python3 scripts/golden/gen_frontend.py --shared ../shared --out .golden (or make golden)"
+
+    /// A golden file, or an XCTFail naming it and the command that makes it.
+    static func goldenFile(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws -> URL {
+        let url = golden.appendingPathComponent("frontend").appendingPathComponent(name)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            XCTFail("missing golden file \(url.path): run \(regenerate)", file: file, line: line)
+            throw XCTSkip("golden data missing")
+        }
+        return url
+    }
+
+    /// A WAV from the shared data, zero-padded to one second as the golden generator does.
+    static func clip(_ relativePath: String, file: StaticString = #filePath, line: UInt = #line) throws -> [Int16] {
+        let url = shared.appendingPathComponent("data").appendingPathComponent(relativePath)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            XCTFail("missing shared WAV \(url.path): the shared data folder belongs at ../shared (or set KWS_SHARED)",
+                    file: file, line: line)
+            throw XCTSkip("shared data missing")
+        }
+        let clip = try loadAudioClip(path: url.path)
+        var samples = clip.samples
+        if samples.count < 16_000 { samples += [Int16](repeating: 0, count: 16_000 - samples.count) }
+        return samples
+    }
+}
+
+/// One golden clip: its path and where its frames sit in each step's file.
+struct GoldenClip {
+    var path: String
+    var sampleCount: Int
+    var frames: [Int: (count: Int, offset: Int)]
+}
+
+/// The golden index and frame files written by scripts/golden/gen_frontend.py.
+struct GoldenFrames {
+    let clips: [GoldenClip]
+    private let values: [Int: [UInt16]]
+
+    init() throws {
+        let index = try String(contentsOf: TestData.goldenFile("index.tsv"), encoding: .utf8)
+        var clips: [GoldenClip] = []
+        for line in index.split(separator: "\n").dropFirst() {
+            let columns = line.split(separator: "\t").map(String.init)
+            clips.append(GoldenClip(path: columns[0], sampleCount: Int(columns[1])!,
+                                    frames: [20: (Int(columns[2])!, Int(columns[3])!),
+                                             10: (Int(columns[4])!, Int(columns[5])!)]))
+        }
+        self.clips = clips
+        var values: [Int: [UInt16]] = [:]
+        for step in [20, 10] {
+            let data = try Data(contentsOf: TestData.goldenFile("frames_\(step)ms.u16"))
+            values[step] = data.withUnsafeBytes { raw in
+                (0..<data.count / 2).map { UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self)) }
+            }
+        }
+        self.values = values
+    }
+
+    /// The reference frames of `clip` at `step` ms, flattened frames x 40.
+    func frames(of clip: GoldenClip, step: Int) -> ArraySlice<UInt16> {
+        let (count, offset) = clip.frames[step]!
+        return values[step]![(offset * 40)..<((offset + count) * 40)]
+    }
+}
+
+/// A frontend in heap storage the test owns.
+final class OwnedFrontend {
+    let storage: UnsafeMutableRawBufferPointer
+    var frontend: Frontend
+
+    init(_ config: FrontendConfig) throws {
+        storage = .allocate(byteCount: try Frontend.storageBytes(for: config), alignment: 16)
+        frontend = try Frontend(config: config, storage: storage)
+    }
+
+    deinit { storage.deallocate() }
+
+    /// Every frame of `samples`, pushed in chunks of `chunk` samples, flattened.
+    func frames(_ samples: [Int16], chunk: Int = .max) -> [UInt16] {
+        var out: [UInt16] = []
+        samples.withUnsafeBufferPointer { all in
+            var start = 0
+            while start < all.count {
+                let end = min(all.count, start + min(chunk, all.count - start))
+                frontend.process(UnsafeBufferPointer(rebasing: all[start..<end])) { frame in out += frame }
+                start = end
+            }
+        }
+        return out
+    }
+}

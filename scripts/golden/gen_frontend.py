@@ -1,0 +1,287 @@
+#!/usr/bin/env python3
+"""Golden frames of the legacy microfrontend: python3 scripts/golden/gen_frontend.py --shared ../shared --out .golden
+
+Runs the reference C microfrontend shipped in PyPI's `pymicro-features` (its shared library
+micro_features_cpp.abi3.so, called through ctypes) over every WAV under <shared>/data, at a
+20 ms step (micro_speech) and a 10 ms step (microWakeWord), with a fresh state per clip. Clips
+shorter than one second are zero-padded to 16,000 samples (the Speech Commands convention).
+
+Writes <out>/frontend/:
+  index.tsv          one line per clip: path (relative to <shared>/data), samples after padding,
+                     then for each step the frame count and the first frame's index in that step's file
+  frames_20ms.u16    uint16 little-endian, frames x 40 channels, all clips one after the other
+  frames_10ms.u16    the same at a 10 ms step
+  pcan_lut.tsv       the PCAN gain lookup values PcanGainLookupFunction returns for a grid of
+                     configurations (checks the setup-time float arithmetic of the Swift port)
+
+The 10 ms ctypes path is cross-checked against pymicro-features' own Python API, which is
+fixed at a 10 ms step; the script fails if the two disagree on any frame.
+"""
+import argparse
+import ctypes
+import pathlib
+import sys
+import wave
+
+import numpy as np
+import pymicro_features
+
+CHANNELS = 40
+SAMPLE_RATE = 16000
+CLIP_SAMPLES = 16000
+STEPS_MS = (20, 10)
+
+
+# Structs exactly as tensorflow/lite/experimental/microfrontend/lib/*_util.h and *.h declare them.
+class WindowConfig(ctypes.Structure):
+    _fields_ = [("size_ms", ctypes.c_size_t), ("step_size_ms", ctypes.c_size_t)]
+
+
+class FilterbankConfig(ctypes.Structure):
+    _fields_ = [("num_channels", ctypes.c_int), ("upper_band_limit", ctypes.c_float),
+                ("lower_band_limit", ctypes.c_float), ("output_scale_shift", ctypes.c_int)]
+
+
+class NoiseReductionConfig(ctypes.Structure):
+    _fields_ = [("smoothing_bits", ctypes.c_int), ("even_smoothing", ctypes.c_float),
+                ("odd_smoothing", ctypes.c_float), ("min_signal_remaining", ctypes.c_float)]
+
+
+class PcanGainControlConfig(ctypes.Structure):
+    _fields_ = [("enable_pcan", ctypes.c_int), ("strength", ctypes.c_float),
+                ("offset", ctypes.c_float), ("gain_bits", ctypes.c_int)]
+
+
+class LogScaleConfig(ctypes.Structure):
+    _fields_ = [("enable_log", ctypes.c_int), ("scale_shift", ctypes.c_int)]
+
+
+class FrontendConfig(ctypes.Structure):
+    _fields_ = [("window", WindowConfig), ("filterbank", FilterbankConfig),
+                ("noise_reduction", NoiseReductionConfig),
+                ("pcan_gain_control", PcanGainControlConfig), ("log_scale", LogScaleConfig)]
+
+
+class WindowState(ctypes.Structure):
+    _fields_ = [("size", ctypes.c_size_t), ("coefficients", ctypes.POINTER(ctypes.c_int16)),
+                ("step", ctypes.c_size_t), ("input", ctypes.POINTER(ctypes.c_int16)),
+                ("input_used", ctypes.c_size_t), ("output", ctypes.POINTER(ctypes.c_int16)),
+                ("max_abs_output_value", ctypes.c_int16)]
+
+
+class FftState(ctypes.Structure):
+    _fields_ = [("input", ctypes.c_void_p), ("output", ctypes.c_void_p),
+                ("fft_size", ctypes.c_size_t), ("input_size", ctypes.c_size_t),
+                ("scratch", ctypes.c_void_p), ("scratch_size", ctypes.c_size_t)]
+
+
+class FilterbankState(ctypes.Structure):
+    _fields_ = [("num_channels", ctypes.c_int), ("start_index", ctypes.c_int),
+                ("end_index", ctypes.c_int),
+                ("channel_frequency_starts", ctypes.POINTER(ctypes.c_int16)),
+                ("channel_weight_starts", ctypes.POINTER(ctypes.c_int16)),
+                ("channel_widths", ctypes.POINTER(ctypes.c_int16)),
+                ("weights", ctypes.POINTER(ctypes.c_int16)),
+                ("unweights", ctypes.POINTER(ctypes.c_int16)),
+                ("work", ctypes.POINTER(ctypes.c_uint64))]
+
+
+class NoiseReductionState(ctypes.Structure):
+    _fields_ = [("smoothing_bits", ctypes.c_int), ("even_smoothing", ctypes.c_uint16),
+                ("odd_smoothing", ctypes.c_uint16), ("min_signal_remaining", ctypes.c_uint16),
+                ("num_channels", ctypes.c_int), ("estimate", ctypes.POINTER(ctypes.c_uint32))]
+
+
+class PcanGainControlState(ctypes.Structure):
+    _fields_ = [("enable_pcan", ctypes.c_int), ("noise_estimate", ctypes.POINTER(ctypes.c_uint32)),
+                ("num_channels", ctypes.c_int), ("gain_lut", ctypes.POINTER(ctypes.c_int16)),
+                ("snr_shift", ctypes.c_int32)]
+
+
+class LogScaleState(ctypes.Structure):
+    _fields_ = [("enable_log", ctypes.c_int), ("scale_shift", ctypes.c_int)]
+
+
+class FrontendState(ctypes.Structure):
+    _fields_ = [("window", WindowState), ("fft", FftState), ("filterbank", FilterbankState),
+                ("noise_reduction", NoiseReductionState),
+                ("pcan_gain_control", PcanGainControlState), ("log_scale", LogScaleState)]
+
+
+class FrontendOutput(ctypes.Structure):
+    _fields_ = [("values", ctypes.POINTER(ctypes.c_uint16)), ("size", ctypes.c_size_t)]
+
+
+def load_library() -> ctypes.CDLL:
+    site = pathlib.Path(pymicro_features.__file__).resolve().parent.parent
+    candidates = sorted(site.glob("micro_features_cpp*.so"))
+    if not candidates:
+        raise SystemExit(f"error: no micro_features_cpp*.so beside {site}: pip install pymicro-features")
+    lib = ctypes.CDLL(str(candidates[0]))
+    lib.FrontendFillConfigWithDefaults.argtypes = [ctypes.POINTER(FrontendConfig)]
+    lib.FrontendPopulateState.argtypes = [ctypes.POINTER(FrontendConfig), ctypes.POINTER(FrontendState), ctypes.c_int]
+    lib.FrontendPopulateState.restype = ctypes.c_int
+    lib.FrontendProcessSamples.argtypes = [ctypes.POINTER(FrontendState), ctypes.POINTER(ctypes.c_int16),
+                                           ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)]
+    lib.FrontendProcessSamples.restype = FrontendOutput
+    lib.FrontendReset.argtypes = [ctypes.POINTER(FrontendState)]
+    lib.FrontendFreeStateContents.argtypes = [ctypes.POINTER(FrontendState)]
+    lib.PcanGainLookupFunction.argtypes = [ctypes.POINTER(PcanGainControlConfig), ctypes.c_int32, ctypes.c_uint32]
+    lib.PcanGainLookupFunction.restype = ctypes.c_int16
+    return lib
+
+
+def micro_speech_config(lib: ctypes.CDLL, step_ms: int) -> FrontendConfig:
+    """micro_speech's settings (REFERENCE-NOTES.md), with the given step."""
+    config = FrontendConfig()
+    lib.FrontendFillConfigWithDefaults(ctypes.byref(config))
+    config.window.size_ms = 30
+    config.window.step_size_ms = step_ms
+    config.filterbank.num_channels = CHANNELS
+    config.filterbank.lower_band_limit = 125.0
+    config.filterbank.upper_band_limit = 7500.0
+    config.noise_reduction.smoothing_bits = 10
+    config.noise_reduction.even_smoothing = 0.025
+    config.noise_reduction.odd_smoothing = 0.06
+    config.noise_reduction.min_signal_remaining = 0.05
+    config.pcan_gain_control.enable_pcan = 1
+    config.pcan_gain_control.strength = 0.95
+    config.pcan_gain_control.offset = 80.0
+    config.pcan_gain_control.gain_bits = 21
+    config.log_scale.enable_log = 1
+    config.log_scale.scale_shift = 6
+    return config
+
+
+class ReferenceFrontend:
+    """One C FrontendState, populated from a config."""
+
+    def __init__(self, lib: ctypes.CDLL, config: FrontendConfig):
+        self.lib = lib
+        self.state = FrontendState()
+        if not lib.FrontendPopulateState(ctypes.byref(config), ctypes.byref(self.state), SAMPLE_RATE):
+            raise SystemExit("error: FrontendPopulateState failed")
+
+    def reset(self) -> None:
+        self.lib.FrontendReset(ctypes.byref(self.state))
+
+    def frames(self, samples: np.ndarray) -> np.ndarray:
+        """Every frame the samples complete, as uint16 [frames, channels]."""
+        samples = np.ascontiguousarray(samples, dtype=np.int16)
+        base = samples.ctypes.data_as(ctypes.POINTER(ctypes.c_int16))
+        read = ctypes.c_size_t(0)
+        position = 0
+        out = []
+        while position < len(samples):
+            pointer = ctypes.cast(ctypes.addressof(base.contents) + 2 * position, ctypes.POINTER(ctypes.c_int16))
+            result = self.lib.FrontendProcessSamples(ctypes.byref(self.state), pointer,
+                                                     len(samples) - position, ctypes.byref(read))
+            position += read.value
+            if result.size:
+                out.append(np.ctypeslib.as_array(result.values, shape=(result.size,)).copy())
+        if not out:
+            return np.zeros((0, CHANNELS), dtype=np.uint16)
+        return np.stack(out).astype(np.uint16)
+
+    def close(self) -> None:
+        self.lib.FrontendFreeStateContents(ctypes.byref(self.state))
+
+
+def python_api_frames(samples: np.ndarray) -> np.ndarray:
+    """pymicro-features' own API (fixed 10 ms step), decoded back to uint16."""
+    frontend = pymicro_features.MicroFrontend()
+    data = np.ascontiguousarray(samples, dtype="<i2").tobytes()
+    out = []
+    position = 0
+    chunk = 160 * 2
+    while position + chunk <= len(data):
+        result = frontend.process_samples(data[position:])
+        position += result.samples_read * 2
+        if result.features:
+            # The API scales each uint16 by the float 0.0390625 (= 5/128): exact, so it inverts exactly.
+            values = np.array(result.features, dtype=np.float64) / 0.0390625
+            assert np.all(values == np.round(values)), "python API value is not an exact uint16 multiple"
+            out.append(values.astype(np.uint16))
+    return np.stack(out) if out else np.zeros((0, CHANNELS), dtype=np.uint16)
+
+
+def read_wav(path: pathlib.Path) -> np.ndarray:
+    with wave.open(str(path), "rb") as wav:
+        if wav.getnchannels() != 1 or wav.getsampwidth() != 2 or wav.getframerate() != SAMPLE_RATE:
+            raise SystemExit(f"error: {path} is not 16 kHz mono PCM16")
+        samples = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
+    if len(samples) < CLIP_SAMPLES:
+        samples = np.concatenate([samples, np.zeros(CLIP_SAMPLES - len(samples), dtype=np.int16)])
+    return samples
+
+
+def pcan_lut_rows(lib: ctypes.CDLL):
+    """PcanGainLookupFunction over the inputs the LUT setup evaluates, for a grid of configurations."""
+    rows = []
+    for strength in (0.95, 0.5, 0.0, 1.0, 0.8):
+        for offset in (80.0, 1.0, 10.0, 250.5):
+            for gain_bits in (21, 16, 24):
+                for input_bits in (7, 4, 10, 0):
+                    config = PcanGainControlConfig(1, strength, offset, gain_bits)
+                    xs = [0, 1]
+                    for interval in range(2, 33):
+                        x0 = 1 << (interval - 1)
+                        xs += [x0, x0 + (x0 >> 1), (x0 + (x0 - 1)) if interval == 32 else 2 * x0]
+                    for x in xs:
+                        value = lib.PcanGainLookupFunction(ctypes.byref(config), input_bits, x & 0xFFFFFFFF)
+                        rows.append(f"{strength!r}\t{offset!r}\t{gain_bits}\t{input_bits}\t{x & 0xFFFFFFFF}\t{value}")
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", required=True, help="the shared data folder (holds data/)")
+    parser.add_argument("--out", required=True, help="golden output folder; this writes <out>/frontend/")
+    args = parser.parse_args()
+
+    data = pathlib.Path(args.shared) / "data"
+    wavs = sorted(data.rglob("*.wav"))
+    if not wavs:
+        print(f"error: no WAV files under {data}", file=sys.stderr)
+        return 2
+    out = pathlib.Path(args.out) / "frontend"
+    out.mkdir(parents=True, exist_ok=True)
+
+    lib = load_library()
+    frontends = {step: ReferenceFrontend(lib, micro_speech_config(lib, step)) for step in STEPS_MS}
+    files = {step: open(out / f"frames_{step}ms.u16", "wb") for step in STEPS_MS}
+    offsets = {step: 0 for step in STEPS_MS}
+    index = ["path\tsamples\t" + "\t".join(f"frames_{s}ms\toffset_{s}ms" for s in STEPS_MS)]
+    mismatches = 0
+    for wav in wavs:
+        samples = read_wav(wav)
+        columns = [wav.relative_to(data).as_posix(), str(len(samples))]
+        for step in STEPS_MS:
+            frontend = frontends[step]
+            frontend.reset()
+            frames = frontend.frames(samples)
+            if step == 10:
+                api = python_api_frames(samples)
+                if api.shape != frames.shape or not np.array_equal(api, frames):
+                    print(f"error: ctypes and python API disagree on {wav}", file=sys.stderr)
+                    mismatches += 1
+            files[step].write(frames.astype("<u2").tobytes())
+            columns += [str(len(frames)), str(offsets[step])]
+            offsets[step] += len(frames)
+        index.append("\t".join(columns))
+    for handle in files.values():
+        handle.close()
+    for frontend in frontends.values():
+        frontend.close()
+    (out / "index.tsv").write_text("\n".join(index) + "\n")
+    (out / "pcan_lut.tsv").write_text("strength\toffset\tgain_bits\tinput_bits\tx\tgain\n"
+                                       + "\n".join(pcan_lut_rows(lib)) + "\n")
+    if mismatches:
+        return 1
+    print(f"frontend: {len(wavs)} clips, {offsets[20]} frames at 20 ms, {offsets[10]} at 10 ms; "
+          f"python API agrees at 10 ms -> {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
