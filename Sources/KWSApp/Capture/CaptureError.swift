@@ -4,7 +4,7 @@ import CAlsa
 public enum CaptureError: Error, Equatable, CustomStringConvertible, Sendable {
     /// The machine has no sound card at all, so no capture device can exist.
     case noSoundCard(device: String)
-    /// ALSA knows no PCM by this name.
+    /// ALSA knows no PCM by this name, or the name points at a card that is not present.
     case noSuchDevice(device: String)
     /// Another program holds the device exclusively.
     case deviceBusy(device: String)
@@ -23,7 +23,7 @@ public enum CaptureError: Error, Equatable, CustomStringConvertible, Sendable {
         case .noSoundCard(let device):
             return "cannot open capture device '\(device)': this machine has no sound card."
         case .noSuchDevice(let device):
-            return "cannot open capture device '\(device)': ALSA has no PCM by that name."
+            return "cannot open capture device '\(device)': ALSA has no PCM by that name, or its card is not present."
         case .deviceBusy(let device):
             return "capture device '\(device)' is busy: another program is using it."
         case .permissionDenied(let device):
