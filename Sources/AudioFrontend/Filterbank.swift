@@ -21,8 +21,10 @@ public struct Filterbank {
     public let channelWidths: UnsafeMutableBufferPointer<Int16>
     public let weights: UnsafeMutableBufferPointer<Int16>
     public let unweights: UnsafeMutableBufferPointer<Int16>
-    /// Power spectrum, padded so every channel's aligned read stays inside it.
-    private let energy: UnsafeMutableBufferPointer<Int32>
+    /// The FFT's output; the power spectrum then overwrites it in place as int32, like the C
+    /// (bins outside the used range keep FFT bits, which only ever meet zero weights). Padded
+    /// so every channel's aligned, block-rounded read stays inside it.
+    let spectrum: UnsafeMutableBufferPointer<ComplexInt16>
     private let work: UnsafeMutableBufferPointer<UInt64>
     /// Square-rooted channel values of the last frame.
     let output: UnsafeMutableBufferPointer<UInt32>
@@ -60,7 +62,13 @@ public struct Filterbank {
         channelWidths = carver.take(Int16.self, count: boundaryCount)
         weights = carver.take(Int16.self, count: weightCount)
         unweights = carver.take(Int16.self, count: weightCount)
-        energy = carver.take(Int32.self, count: max(spectrumSize, readEnd))
+        // Carved as words so the int32 energy view is 4-byte aligned.
+        let spectrumWords = carver.take(UInt32.self, count: max(spectrumSize, readEnd))
+        spectrum = UnsafeMutableBufferPointer(
+            start: spectrumWords.baseAddress.map {
+                UnsafeMutableRawPointer($0).bindMemory(to: ComplexInt16.self, capacity: spectrumWords.count)
+            },
+            count: spectrumWords.count)
         work = carver.take(UInt64.self, count: boundaryCount)
         output = carver.take(UInt32.self, count: config.channelCount)
         guard !carver.isCounting else { return }
@@ -102,27 +110,34 @@ public struct Filterbank {
 
     /// Squared magnitudes of the FFT bins the channels use (int32 arithmetic wraps as in C).
     @inline(__always)
-    func computeEnergy(_ spectrum: UnsafeMutableBufferPointer<ComplexInt16>) {
+    func computeEnergy() {
+        let energy = UnsafeMutableRawPointer(spectrum.baseAddress!)
         for i in startIndex..<endIndex {
             let real = Int32(spectrum[i].real)
             let imaginary = Int32(spectrum[i].imaginary)
-            energy[i] = real &* real &+ imaginary &* imaginary
+            energy.storeBytes(of: real &* real &+ imaginary &* imaginary, toByteOffset: 4 * i, as: Int32.self)
         }
     }
 
     /// Accumulates the channels, then takes square roots shifted down by `scaleDownShift`.
     @inline(__always)
     func accumulateAndSqrt(scaleDownShift: Int) {
+        let energy = UnsafeRawPointer(spectrum.baseAddress!)
         var weightAccumulator: UInt64 = 0
         var unweightAccumulator: UInt64 = 0
         for channel in 0...channelCount {
-            let frequencyStart = Int(channelFrequencyStarts[channel])
+            var magnitudes = energy + 4 &* Int(channelFrequencyStarts[channel])
             let weightStart = Int(channelWeightStarts[channel])
-            for j in 0..<Int(channelWidths[channel]) {
+            var weight = UnsafePointer(weights.baseAddress! + weightStart)
+            var unweight = UnsafePointer(unweights.baseAddress! + weightStart)
+            for _ in 0..<Int(channelWidths[channel]) {
                 // The C widens the int32 energy to uint64 (sign-extending) and wraps.
-                let magnitude = UInt64(bitPattern: Int64(energy[frequencyStart + j]))
-                weightAccumulator = weightAccumulator &+ UInt64(bitPattern: Int64(weights[weightStart + j])) &* magnitude
-                unweightAccumulator = unweightAccumulator &+ UInt64(bitPattern: Int64(unweights[weightStart + j])) &* magnitude
+                let magnitude = UInt64(bitPattern: Int64(magnitudes.load(as: Int32.self)))
+                weightAccumulator = weightAccumulator &+ UInt64(bitPattern: Int64(weight.pointee)) &* magnitude
+                unweightAccumulator = unweightAccumulator &+ UInt64(bitPattern: Int64(unweight.pointee)) &* magnitude
+                magnitudes += 4
+                weight += 1
+                unweight += 1
             }
             work[channel] = weightAccumulator
             weightAccumulator = unweightAccumulator
@@ -133,8 +148,28 @@ public struct Filterbank {
         }
     }
 
-    /// The reference's bit-by-bit integer square root, rounded (Sqrt64, with its 32-bit shortcut).
-    static func squareRoot(_ value: UInt64) -> UInt32 {
+    /// The reference's rounded integer square root (Sqrt64, with its 32-bit shortcut, whose
+    /// rounding stops at 0xFFFF): floor(sqrt(value)), plus one when the remainder exceeds it.
+    ///
+    /// Hosts with a hardware double square root start from it and correct to the exact floor;
+    /// elsewhere (the Cortex-M4 has no double FPU) this is the reference's bit-by-bit loop.
+    /// Tests check the two agree.
+    public static func squareRoot(_ value: UInt64) -> UInt32 {
+        #if arch(x86_64) || arch(arm64)
+        let cap: UInt64 = value >> 32 == 0 ? 0xFFFF : 0xFFFF_FFFF
+        var root = min(UInt64(Double(value).squareRoot()), 0xFFFF_FFFF)
+        // Double(value) keeps 53 bits, so the estimate is within one of the floor.
+        while root * root > value { root -= 1 }
+        while root < 0xFFFF_FFFF && (root + 1) * (root + 1) <= value { root += 1 }
+        if value - root * root > root && root != cap { root += 1 }
+        return UInt32(truncatingIfNeeded: root)
+        #else
+        return referenceSquareRoot(value)
+        #endif
+    }
+
+    /// The C library's bit-by-bit Sqrt64 / Sqrt32, step for step.
+    public static func referenceSquareRoot(_ value: UInt64) -> UInt32 {
         if value >> 32 == 0 { return UInt32(squareRoot32(UInt32(value))) }
         var num = value
         var result: UInt64 = 0

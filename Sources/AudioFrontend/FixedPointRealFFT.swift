@@ -81,33 +81,46 @@ public struct FixedPointRealFFT {
                      imaginary: Int16(ReferenceMath.floor(0.5 + 32767 * ReferenceMath.sin(phase))))
     }
 
-    /// Transforms `size` real samples into `size / 2 + 1` complex bins.
-    public func transform(_ input: UnsafeBufferPointer<Int16>, into output: UnsafeMutableBufferPointer<ComplexInt16>) {
-        precondition(input.count >= size && output.count >= size / 2 + 1, "FFT buffers too small")
+    /// Transforms the first `size` real samples of `input` into `size / 2 + 1` complex bins.
+    public func transform(_ input: UnsafeBufferPointer<Int16>,
+                          into output: UnsafeMutableBufferPointer<ComplexInt16>) throws(FrontendError) {
+        guard input.count >= size else { throw .bufferTooSmall(required: size, provided: input.count) }
+        guard output.count > size / 2 else { throw .bufferTooSmall(required: size / 2 + 1, provided: output.count) }
+        transformUnchecked(input, into: output)
+    }
+
+    /// `transform` for buffers the frontend sized itself.
+    func transformUnchecked(_ input: UnsafeBufferPointer<Int16>, into output: UnsafeMutableBufferPointer<ComplexInt16>) {
         let complexCount = size / 2
         input.baseAddress!.withMemoryRebound(to: ComplexInt16.self, capacity: complexCount) { pairs in
             work(output: scratch.baseAddress!, input: pairs, stride: 1, factorIndex: 0)
         }
 
-        let dc = halved(scratch[0])
-        output[0] = ComplexInt16(real: dc.real &+ dc.imaginary, imaginary: 0)
-        output[complexCount] = ComplexInt16(real: dc.real &- dc.imaginary, imaginary: 0)
-        var k = 1
-        while k <= complexCount / 2 {
-            let fpk = halved(scratch[k])
-            let mirror = scratch[complexCount - k]
+        let bins = scratch.baseAddress!
+        let out = output.baseAddress!
+        let dc = halved(bins[0])
+        out[0] = ComplexInt16(real: dc.real &+ dc.imaginary, imaginary: 0)
+        out[complexCount] = ComplexInt16(real: dc.real &- dc.imaginary, imaginary: 0)
+        var low = 1
+        var high = complexCount &- 1
+        var tw = UnsafePointer(splitTwiddles.baseAddress!)
+        while low <= complexCount / 2 {
+            let fpk = halved(bins[low])
+            let mirror = bins[high]
             let fpnk = halved(ComplexInt16(real: mirror.real, imaginary: 0 &- mirror.imaginary))
-            let f1k = ComplexInt16(real: fpk.real &+ fpnk.real, imaginary: fpk.imaginary &+ fpnk.imaginary)
-            let f2k = ComplexInt16(real: fpk.real &- fpnk.real, imaginary: fpk.imaginary &- fpnk.imaginary)
-            let tw = multiply(f2k, splitTwiddles[k - 1])
+            let f1k = add(fpk, fpnk)
+            let f2k = subtract(fpk, fpnk)
+            let t = multiply(f2k, tw.pointee)
             // HALF_OF works on the int-promoted sum, so the sum itself never wraps.
-            output[k] = ComplexInt16(
-                real: Int16(truncatingIfNeeded: (Int32(f1k.real) + Int32(tw.real)) >> 1),
-                imaginary: Int16(truncatingIfNeeded: (Int32(f1k.imaginary) + Int32(tw.imaginary)) >> 1))
-            output[complexCount - k] = ComplexInt16(
-                real: Int16(truncatingIfNeeded: (Int32(f1k.real) - Int32(tw.real)) >> 1),
-                imaginary: Int16(truncatingIfNeeded: (Int32(tw.imaginary) - Int32(f1k.imaginary)) >> 1))
-            k += 1
+            out[low] = ComplexInt16(
+                real: Int16(truncatingIfNeeded: (Int32(f1k.real) &+ Int32(t.real)) >> 1),
+                imaginary: Int16(truncatingIfNeeded: (Int32(f1k.imaginary) &+ Int32(t.imaginary)) >> 1))
+            out[high] = ComplexInt16(
+                real: Int16(truncatingIfNeeded: (Int32(f1k.real) &- Int32(t.real)) >> 1),
+                imaginary: Int16(truncatingIfNeeded: (Int32(t.imaginary) &- Int32(f1k.imaginary)) >> 1))
+            low &+= 1
+            high &-= 1
+            tw += 1
         }
     }
 
@@ -117,11 +130,19 @@ public struct FixedPointRealFFT {
         let radix = Int(factors[factorIndex])
         let length = Int(factors[factorIndex + 1])
         if length == 1 {
-            for j in 0..<radix { output[j] = input[j * stride] }
-        } else {
+            var source = input
             for j in 0..<radix {
-                work(output: output + j * length, input: input + j * stride,
-                     stride: stride * radix, factorIndex: factorIndex + 2)
+                output[j] = source.pointee
+                source += stride
+            }
+        } else {
+            var destination = output
+            var source = input
+            let nextStride = stride &* radix
+            for _ in 0..<radix {
+                work(output: destination, input: source, stride: nextStride, factorIndex: factorIndex &+ 2)
+                destination += length
+                source += stride
             }
         }
         if radix == 4 {
@@ -131,35 +152,58 @@ public struct FixedPointRealFFT {
         }
     }
 
+    // The butterflies walk pointers as kissfft does (tw1 += fstride ...), which also keeps
+    // index arithmetic free of overflow checks in the inner loops.
+
     private func butterfly2(_ out: UnsafeMutablePointer<ComplexInt16>, stride: Int, length: Int) {
-        let tw = twiddles.baseAddress!
-        for k in 0..<length {
-            let a = divided(out[k], by: 2)
-            let b = divided(out[k + length], by: 2)
-            let t = multiply(b, tw[k * stride])
-            out[k + length] = subtract(a, t)
-            out[k] = add(a, t)
+        var tw = UnsafePointer(twiddles.baseAddress!)
+        var first = out
+        var second = out + length
+        for _ in 0..<length {
+            let a = divided(first.pointee, by: 2)
+            let b = divided(second.pointee, by: 2)
+            let t = multiply(b, tw.pointee)
+            second.pointee = subtract(a, t)
+            first.pointee = add(a, t)
+            tw += stride
+            first += 1
+            second += 1
         }
     }
 
     private func butterfly4(_ out: UnsafeMutablePointer<ComplexInt16>, stride: Int, length m: Int) {
-        let tw = twiddles.baseAddress!
-        for k in 0..<m {
-            let f0 = divided(out[k], by: 4)
-            let f1 = divided(out[k + m], by: 4)
-            let f2 = divided(out[k + 2 * m], by: 4)
-            let f3 = divided(out[k + 3 * m], by: 4)
-            let s0 = multiply(f1, tw[k * stride])
-            let s1 = multiply(f2, tw[2 * k * stride])
-            let s2 = multiply(f3, tw[3 * k * stride])
+        var tw1 = UnsafePointer(twiddles.baseAddress!)
+        var tw2 = tw1
+        var tw3 = tw1
+        let stride2 = stride &* 2
+        let stride3 = stride &* 3
+        var p0 = out
+        var p1 = out + m
+        var p2 = p1 + m
+        var p3 = p2 + m
+        for _ in 0..<m {
+            let f0 = divided(p0.pointee, by: 4)
+            let f1 = divided(p1.pointee, by: 4)
+            let f2 = divided(p2.pointee, by: 4)
+            let f3 = divided(p3.pointee, by: 4)
+            let s0 = multiply(f1, tw1.pointee)
+            let s1 = multiply(f2, tw2.pointee)
+            let s2 = multiply(f3, tw3.pointee)
             let s5 = subtract(f0, s1)
             let f0b = add(f0, s1)
             let s3 = add(s0, s2)
             let s4 = subtract(s0, s2)
-            out[k + 2 * m] = subtract(f0b, s3)
-            out[k] = add(f0b, s3)
-            out[k + m] = ComplexInt16(real: s5.real &+ s4.imaginary, imaginary: s5.imaginary &- s4.real)
-            out[k + 3 * m] = ComplexInt16(real: s5.real &- s4.imaginary, imaginary: s5.imaginary &+ s4.real)
+            p2.pointee = subtract(f0b, s3)
+            p0.pointee = add(f0b, s3)
+            p1.pointee = ComplexInt16(real: s5.real &+ s4.imaginary, imaginary: s5.imaginary &- s4.real)
+            p3.pointee = ComplexInt16(real: s5.real &- s4.imaginary, imaginary: s5.imaginary &+ s4.real)
+            tw1 += stride
+            tw2 += stride2
+            tw3 += stride3
+            p0 += 1
+            p1 += 1
+            p2 += 1
+            p3 += 1
         }
     }
 

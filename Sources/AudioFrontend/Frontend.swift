@@ -49,11 +49,13 @@ public struct Frontend {
         let fftSize = config.fftSize
         let spectrumSize = fftSize / 2 + 1
         correctionBits = config.inputCorrectionBits
-        window = HannWindow(size: config.samplesPerWindow, step: config.samplesPerStep, carver: &carver)
-        fft = FixedPointRealFFT(size: fftSize, carver: &carver)
         fftInput = carver.take(Int16.self, count: fftSize)
-        spectrum = carver.take(ComplexInt16.self, count: spectrumSize)
+        let windowSize = config.samplesPerWindow
+        let windowOutput = carver.isCounting ? fftInput : UnsafeMutableBufferPointer(rebasing: fftInput[0..<windowSize])
+        window = HannWindow(size: windowSize, step: config.samplesPerStep, output: windowOutput, carver: &carver)
+        fft = FixedPointRealFFT(size: fftSize, carver: &carver)
         filterbank = try Filterbank(config: config, spectrumSize: spectrumSize, carver: &carver)
+        spectrum = filterbank.spectrum
         noiseReduction = NoiseReduction(config: config.noiseReduction, channelCount: config.channelCount, carver: &carver)
         pcan = PCANGainControl(config: config.pcan, smoothingBits: config.noiseReduction.smoothingBits,
                                inputCorrectionBits: correctionBits, carver: &carver)
@@ -67,8 +69,8 @@ public struct Frontend {
     /// Forgets all buffered audio and the noise estimates, as at the start of a clip
     /// (the reference's FrontendReset).
     public mutating func reset() {
-        window.reset()
         fftInput.update(repeating: 0)
+        window.reset()
         spectrum.update(repeating: ComplexInt16(real: 0, imaginary: 0))
         filterbank.reset()
         noiseReduction.reset()
@@ -99,11 +101,11 @@ public struct Frontend {
         let inputShift = 15 - (32 - UInt32(UInt16(bitPattern: window.maxAbsOutput)).leadingZeroBitCount)
         let shift = UInt16(inputShift)
         for i in 0..<window.size {
-            fftInput[i] = Int16(bitPattern: UInt16(bitPattern: window.output[i]) &<< shift)
+            fftInput[i] = Int16(bitPattern: UInt16(bitPattern: fftInput[i]) &<< shift)
         }
         // The rest of fftInput stays zero from setup.
-        fft.transform(UnsafeBufferPointer(fftInput), into: spectrum)
-        filterbank.computeEnergy(spectrum)
+        fft.transformUnchecked(UnsafeBufferPointer(fftInput), into: spectrum)
+        filterbank.computeEnergy()
         filterbank.accumulateAndSqrt(scaleDownShift: inputShift)
         noiseReduction.apply(filterbank.output)
         if config.pcan.isEnabled {

@@ -38,14 +38,15 @@ public struct FrontendConfig: Equatable, Sendable {
     public static let minimumWindowSamples = 16
     public static let maximumChannelCount = 256
 
-    /// Samples in one window, as the reference computes it (truncating).
-    public var samplesPerWindow: Int { windowMilliseconds * sampleRate / 1000 }
+    /// Samples in one window, as the reference computes it (truncating). Wraps rather than
+    /// traps for absurd settings, which `validate()` rejects.
+    public var samplesPerWindow: Int { windowMilliseconds &* sampleRate / 1000 }
     /// Samples between the starts of two windows.
-    public var samplesPerStep: Int { stepMilliseconds * sampleRate / 1000 }
+    public var samplesPerStep: Int { stepMilliseconds &* sampleRate / 1000 }
     /// The FFT length: the window length rounded up to a power of two.
     public var fftSize: Int {
         var size = 1
-        while size < samplesPerWindow { size <<= 1 }
+        while size < samplesPerWindow && size < 1 << 30 { size <<= 1 }
         return size
     }
 
@@ -53,11 +54,12 @@ public struct FrontendConfig: Equatable, Sendable {
     public func validate() throws(FrontendError) {
         guard sampleRate > 0, sampleRate <= 1_000_000 else { throw .invalidSampleRate(sampleRate) }
         let window = samplesPerWindow
-        guard windowMilliseconds > 0, window >= Self.minimumWindowSamples, window <= Self.maximumWindowSamples else {
+        guard windowMilliseconds > 0, windowMilliseconds <= 1_000_000,
+              window >= Self.minimumWindowSamples, window <= Self.maximumWindowSamples else {
             throw .invalidWindow(samples: window)
         }
         let step = samplesPerStep
-        guard stepMilliseconds > 0, step >= 1, step <= window else {
+        guard stepMilliseconds > 0, stepMilliseconds <= 1_000_000, step >= 1, step <= window else {
             throw .invalidStep(samples: step, windowSamples: window)
         }
         guard channelCount >= 1, channelCount <= Self.maximumChannelCount else {

@@ -1,5 +1,5 @@
 /// What is wrong with a frontend configuration or the storage given to it.
-public enum FrontendError: Error, Equatable, CustomStringConvertible {
+public enum FrontendError: Error, Equatable {
     case invalidSampleRate(Int)
     case invalidWindow(samples: Int)
     case invalidStep(samples: Int, windowSamples: Int)
@@ -13,6 +13,8 @@ public enum FrontendError: Error, Equatable, CustomStringConvertible {
     case invalidPCAN(PCANProblem)
     case invalidLogScaleShift(Int)
     case storageTooSmall(required: Int, provided: Int)
+    /// A buffer given to `FixedPointRealFFT.transform` holds fewer elements than it needs.
+    case bufferTooSmall(required: Int, provided: Int)
 
     public enum NoiseReductionProblem: Equatable, Sendable {
         case smoothingBits, coefficientOutsideZeroToOne
@@ -22,6 +24,12 @@ public enum FrontendError: Error, Equatable, CustomStringConvertible {
         case strengthOrOffset, gainBits, shiftsOutOfRange
     }
 
+}
+
+// The descriptions build strings by interpolation, which allocates; the firmware switches on
+// the cases instead, so it does not carry them.
+#if !hasFeature(Embedded)
+extension FrontendError: CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidSampleRate(let rate):
@@ -50,8 +58,11 @@ public enum FrontendError: Error, Equatable, CustomStringConvertible {
             return "PCAN shifts out of range: smoothingBits and gainBits do not fit this FFT size"
         case .invalidLogScaleShift(let shift):
             return "log scale shift \(shift): give 0...16"
+        case .bufferTooSmall(let required, let provided):
+            return "the FFT buffer holds \(provided) values but needs \(required)"
         case .storageTooSmall(let required, let provided):
             return "frontend storage has \(provided) bytes but needs \(required): size it with Frontend.storageBytes(for:)"
         }
     }
 }
+#endif

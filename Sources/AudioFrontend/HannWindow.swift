@@ -9,25 +9,29 @@ public struct HannWindow {
     /// The window, as the reference rounds it.
     public let coefficients: UnsafeMutableBufferPointer<Int16>
     private let input: UnsafeMutableBufferPointer<Int16>
-    /// The last windowed frame.
-    public let output: UnsafeMutableBufferPointer<Int16>
+    /// Where windowed frames go: the front of the FFT's input, which the frontend then scales
+    /// in place (one buffer fewer than the C, which keeps both).
+    let output: UnsafeMutableBufferPointer<Int16>
     private var inputUsed = 0
     /// Largest magnitude in `output` (-32768 never counts, as in the reference).
     public private(set) var maxAbsOutput: Int16 = 0
 
-    init(size: Int, step: Int, carver: inout StorageCarver) {
+    init(size: Int, step: Int, output: UnsafeMutableBufferPointer<Int16>, carver: inout StorageCarver) {
         self.size = size
         self.step = step
+        self.output = output
         coefficients = carver.take(Int16.self, count: size)
         input = carver.take(Int16.self, count: size)
-        output = carver.take(Int16.self, count: size)
         guard !carver.isCounting else { return }
-        // Float arithmetic exactly as the C setup does it: arg = (float)M_PI * 2 / size.
+        for i in 0..<size { coefficients[i] = Self.coefficient(at: i, size: size) }
+    }
+
+    /// Coefficient `i` of a window of `size` samples, in float exactly as the C setup computes
+    /// it: arg = (float)M_PI * 2 / size; 0.5 - 0.5 * cosf(arg * (i + 0.5)), rounded to Q12.
+    public static func coefficient(at i: Int, size: Int) -> Int16 {
         let arg = Float(3.14159265358979323846) * 2 / Float(size)
-        for i in 0..<size {
-            let value = 0.5 - 0.5 * ReferenceMath.cosf(arg * (Float(i) + 0.5))
-            coefficients[i] = Int16(ReferenceMath.floor(value * Float(1 << Self.coefficientBits) + 0.5))
-        }
+        let value = 0.5 - 0.5 * ReferenceMath.cosf(arg * (Float(i) + 0.5))
+        return Int16(ReferenceMath.floor(value * Float(1 << coefficientBits) + 0.5))
     }
 
     mutating func reset() {

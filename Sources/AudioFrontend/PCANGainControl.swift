@@ -12,6 +12,12 @@ public struct PCANGainControl {
     public let gainTable: UnsafeMutableBufferPointer<Int16>
 
     init(config: PCANConfig, smoothingBits: Int, inputCorrectionBits: Int, carver: inout StorageCarver) {
+        // Disabled PCAN has no table (its settings may not even be valid), as in the C.
+        guard config.isEnabled else {
+            snrShift = 0
+            gainTable = UnsafeMutableBufferPointer(start: nil, count: 0)
+            return
+        }
         snrShift = UInt64(config.gainBits - inputCorrectionBits - Self.snrBits)
         gainTable = carver.take(Int16.self, count: Self.tableSize)
         guard !carver.isCounting else { return }
@@ -35,10 +41,13 @@ public struct PCANGainControl {
     }
 
     /// PcanGainLookupFunction: 2^gainBits * (x / 2^inputBits + offset)^-strength, in float.
+    /// Settings `FrontendConfig.validate()` rejects give a meaningless value, never a trap.
     public static func gain(_ config: PCANConfig, inputBits: Int, x: UInt32) -> Int16 {
-        let xAsFloat = Float(x) / Float(UInt32(1) << UInt32(inputBits))
-        let gain = Float(UInt32(1) << UInt32(config.gainBits)) * ReferenceMath.powf(xAsFloat + config.offset, -config.strength)
+        let xAsFloat = Float(x) / Float(UInt32(1) &<< UInt32(truncatingIfNeeded: inputBits))
+        let gain = Float(UInt32(1) &<< UInt32(truncatingIfNeeded: config.gainBits))
+            * ReferenceMath.powf(xAsFloat + config.offset, -config.strength)
         if gain > 32767 { return 32767 }
+        guard gain >= 0 else { return 0 }  // NaN from a negative offset
         return Int16(gain + 0.5)
     }
 

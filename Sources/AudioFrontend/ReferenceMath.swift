@@ -93,12 +93,14 @@ public enum ReferenceMath {
     /// `floorf`, without libm: the Cortex-M4 FPU has no rounding instruction, so `rounded(.down)`
     /// would call into libm. Valid for |x| < 2^31, which every caller guarantees.
     public static func floor(_ x: Float) -> Float {
+        guard abs(x) < 2_147_483_648 else { return x }  // already integral (or NaN)
         let truncated = Float(Int32(x))
         return truncated > x ? truncated - 1 : truncated
     }
 
     /// `floor` for doubles with |x| < 2^31.
     public static func floor(_ x: Double) -> Double {
+        guard abs(x) < 2_147_483_648 else { return x }
         let truncated = Double(Int32(x))
         return truncated > x ? truncated - 1 : truncated
     }
@@ -107,6 +109,7 @@ public enum ReferenceMath {
 
     /// cos(x) for |x| below about 2^20.
     public static func cos(_ x: Double) -> Double {
+        guard abs(x) < 1_048_576 else { return .nan }
         let (quadrant, high, low) = reduceByHalfPi(x)
         switch quadrant & 3 {
         case 0: return kernelCos(high, low)
@@ -118,6 +121,7 @@ public enum ReferenceMath {
 
     /// sin(x) for |x| below about 2^20.
     public static func sin(_ x: Double) -> Double {
+        guard abs(x) < 1_048_576 else { return .nan }
         let (quadrant, high, low) = reduceByHalfPi(x)
         switch quadrant & 3 {
         case 0: return kernelSin(high, low)
@@ -129,6 +133,7 @@ public enum ReferenceMath {
 
     /// Natural logarithm of a positive, finite x.
     public static func log(_ x: Double) -> Double {
+        guard x > 0, x.isFinite else { return x == 0 ? -.infinity : (x.isInfinite && x > 0 ? x : .nan) }
         var k = Double(x.exponent)
         var m = x.significand  // in [1, 2)
         if m > 1.4142135623730951 {
@@ -147,18 +152,20 @@ public enum ReferenceMath {
         return log(1 + x)
     }
 
-    /// e^x for |x| < 700.
+    /// e^x (accurate for |x| < 700; beyond that 0 or infinity).
     public static func exp(_ x: Double) -> Double {
+        if x.isNaN { return x }
+        if x > 709 { return .infinity }
+        if x < -745 { return 0 }
         let k = nearestInteger(x * 1.4426950408889634)
         let r = (x - k * ln2High) - k * ln2Low
-        // Taylor series on |r| <= ln(2)/2: the 14th term is below 1e-17.
+        // Taylor series on |r| <= ln(2)/2 in Horner form (1 + r(1 + r/2(1 + r/3(...)))):
+        // the 17th term is below 1e-19.
         var sum = 1.0
-        var term = 1.0
-        var n = 1.0
-        while n <= 17 {
-            term = term * r / n
-            sum += term
-            n += 1
+        var n = 17.0
+        while n >= 1 {
+            sum = 1 + sum * r / n
+            n -= 1
         }
         return Double(sign: .plus, exponent: Int(k), significand: sum)
     }

@@ -54,6 +54,9 @@ public struct Interpreter {
                 code = try model.operatorCode(op.opcodeIndex)
             } catch { throw .malformedModel(error) }
             guard let registration = resolver.registration(for: code.builtin) else {
+                if code.builtin == .custom {
+                    throw .missingCustomOperator(CustomOperatorName(code.customName), version: code.version, operatorIndex: i)
+                }
                 throw .missingOperator(code.builtin, version: code.version, operatorIndex: i)
             }
             (nodes.baseAddress! + i).initialize(to: NodeRecord(
@@ -76,8 +79,15 @@ public struct Interpreter {
         plannedBytes = try Self.plan(tensors, scratch: UnsafeMutableBufferPointer(rebasing: scratch[0 ..< scratchCount]),
                                      allocator: allocator, arenaCount: arena.count)
         arenaBytesUsed = allocator.headStart + plannedBytes + allocator.persistentByteCount
+        resetVariableTensors()
+    }
+
+    /// Sets every variable tensor (streaming state) to zero, as TFLM's ResetVariableTensors:
+    /// int8 variables to their zero point, everything else to zero bytes.
+    public func resetVariableTensors() {
         for i in tensors.indices where tensors[i].isVariable && !tensors[i].isConstant {
-            tensors[i].data?.initializeMemory(as: UInt8.self, repeating: 0, count: tensors[i].byteCount)
+            let fill = tensors[i].type == .int8 ? UInt8(truncatingIfNeeded: tensors[i].quantization.zeroPoint) : 0
+            tensors[i].data?.initializeMemory(as: UInt8.self, repeating: fill, count: tensors[i].byteCount)
         }
     }
 

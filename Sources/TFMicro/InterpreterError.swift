@@ -3,6 +3,8 @@ public enum InterpreterError: Error, Sendable, CustomStringConvertible {
     case malformedModel(ModelError)
     /// The model uses an op the resolver has no kernel for.
     case missingOperator(BuiltinOperator, version: Int32, operatorIndex: Int)
+    /// The model uses a custom op (by name) the resolver has no kernel for.
+    case missingCustomOperator(CustomOperatorName, version: Int32, operatorIndex: Int)
     /// The arena cannot hold what the model needs; `needed` is exact when planning finished,
     /// a lower bound when persistent allocations already failed.
     case arenaTooSmall(needed: Int, available: Int, exact: Bool)
@@ -17,6 +19,8 @@ public enum InterpreterError: Error, Sendable, CustomStringConvertible {
             return error.description
         case .missingOperator(let op, let version, let index):
             return "operator \(index) is \(op.name) (code \(op.code)) version \(version), which the op resolver does not have; add its kernel to the OpResolver"
+        case .missingCustomOperator(let name, let version, let index):
+            return "operator \(index) is the custom op \"\(name)\" version \(version), which the op resolver does not have; add its kernel to the OpResolver"
         case .arenaTooSmall(let needed, let available, let exact):
             return "tensor arena too small: the model needs \(exact ? "" : "at least ")\(needed) bytes, the arena has \(available); pass a larger arena"
         case .prepareFailed(let op, let index, let error):
@@ -32,6 +36,29 @@ public enum InterpreterError: Error, Sendable, CustomStringConvertible {
         var text = "\(error.message)"
         if let detail = error.detail { text += " (\(detail))" }
         if let tensor = error.tensorIndex { text += " [tensor \(tensor)]" }
+        return text
+    }
+}
+
+/// A custom op's name, copied (up to 48 bytes) so the error can outlive the model.
+public struct CustomOperatorName: Sendable, CustomStringConvertible {
+    public static let capacity = 48
+    private var storage: InlineArray<48, UInt8>
+    public private(set) var count: Int
+
+    public init(_ name: StringView?) {
+        storage = InlineArray(repeating: 0)
+        count = 0
+        guard let bytes = name?.bytes else { return }
+        for byte in bytes.prefix(Self.capacity) {
+            storage[count] = byte
+            count += 1
+        }
+    }
+
+    public var description: String {
+        var text = ""
+        for i in 0 ..< count { text.unicodeScalars.append(Unicode.Scalar(storage[i])) }
         return text
     }
 }

@@ -22,3 +22,70 @@ final class SetupTablesTests: XCTestCase {
         XCTAssertEqual(mismatches.count, 0, "first mismatches: \(mismatches.prefix(10))")
     }
 }
+
+/// Every setup table of the Swift frontend against the C setup, for a grid of configurations.
+final class ConfigurationGridTests: XCTestCase {
+    func testSetupTablesMatchReferenceAcrossConfigurationGrid() throws {
+        let text = try String(contentsOf: TestData.goldenFile("tables.tsv"), encoding: .utf8)
+        let data = try Data(contentsOf: TestData.goldenFile("tables.i16"))
+        let values: [Int16] = data.withUnsafeBytes { raw in
+            (0..<data.count / 2).map { Int16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: Int16.self)) }
+        }
+        var checked = 0
+        for line in text.split(separator: "\n").dropFirst() {
+            let c = line.split(separator: "\t").map(String.init)
+            var config = FrontendConfig()
+            config.sampleRate = Int(c[0])!
+            config.windowMilliseconds = Int(c[1])!
+            config.stepMilliseconds = Int(c[2])!
+            config.channelCount = Int(c[3])!
+            config.lowerBandLimit = Float(c[4])!
+            config.upperBandLimit = Float(c[5])!
+            config.noiseReduction.smoothingBits = Int(c[6])!
+            config.noiseReduction.evenSmoothing = Float(c[7])!
+            config.noiseReduction.oddSmoothing = Float(c[8])!
+            config.noiseReduction.minSignalRemaining = Float(c[9])!
+            config.pcan.strength = Float(c[10])!
+            config.pcan.offset = Float(c[11])!
+            config.pcan.gainBits = Int(c[12])!
+            let accepted = c[13] == "1"
+            var position = Int(c[14])!
+            func take(_ n: Int) -> [Int16] {
+                defer { position += n }
+                return Array(values[position..<position + n])
+            }
+            let owned: OwnedFrontend
+            do {
+                owned = try OwnedFrontend(config)
+            } catch let error as FrontendError {
+                XCTAssertFalse(accepted, "\(line): Swift rejected (\(error)) what the C setup accepts")
+                if case .filterbankExceedsSpectrum = error {} else if !accepted {
+                    XCTFail("\(line): expected filterbankExceedsSpectrum, got \(error)")
+                }
+                continue
+            }
+            XCTAssertTrue(accepted, "\(line): Swift accepted what the C setup rejects")
+            let frontend = owned.frontend
+            let fb = frontend.filterbank
+            let boundaries = config.channelCount + 1
+            XCTAssertEqual(take(2), [Int16(fb.startIndex), Int16(fb.endIndex)], "\(line): start/end index")
+            XCTAssertEqual(take(boundaries), Array(fb.channelFrequencyStarts), "\(line): frequency starts")
+            XCTAssertEqual(take(boundaries), Array(fb.channelWeightStarts), "\(line): weight starts")
+            XCTAssertEqual(take(boundaries), Array(fb.channelWidths), "\(line): widths")
+            XCTAssertEqual(take(fb.weights.count), Array(fb.weights), "\(line): weights")
+            XCTAssertEqual(take(fb.unweights.count), Array(fb.unweights), "\(line): unweights")
+            XCTAssertEqual(take(frontend.window.size), Array(frontend.window.coefficients), "\(line): window")
+            let nr = frontend.noiseReduction
+            XCTAssertEqual(take(3), [nr.evenSmoothing, nr.oddSmoothing, nr.minSignalRemaining].map { Int16(truncatingIfNeeded: $0) },
+                           "\(line): noise reduction")
+            let used = (0..<PCANGainControl.tableSize).filter { $0 < 2 || ($0 - 2) % 4 != 3 }
+            XCTAssertEqual(take(used.count), used.map { frontend.pcan.gainTable[$0] }, "\(line): PCAN table")
+            if Int(c[14])! == 0 {
+                XCTAssertEqual(take(130).map { UInt16(bitPattern: $0) }, Array(frontend.logScale.table), "kLogLut")
+            }
+            XCTAssertEqual(position, Int(c[14])! + Int(c[15])!, "\(line): table length")
+            checked += 1
+        }
+        XCTAssertGreaterThan(checked, 30)
+    }
+}

@@ -84,29 +84,15 @@ struct GoldenFrames {
     }
 }
 
-/// A frontend in heap storage the test owns.
-final class OwnedFrontend {
-    let storage: UnsafeMutableRawBufferPointer
-    var frontend: Frontend
+/// The tests' name for the host frontend with owned storage.
+typealias OwnedFrontend = HostFrontend
 
-    init(_ config: FrontendConfig) throws {
-        storage = .allocate(byteCount: try Frontend.storageBytes(for: config), alignment: 16)
-        frontend = try Frontend(config: config, storage: storage)
+extension HostFrontend {
+    convenience init(_ config: FrontendConfig) throws {
+        try self.init(config: config)
     }
 
-    deinit { storage.deallocate() }
-
-    /// Every frame of `samples`, pushed in chunks of `chunk` samples, flattened.
     func frames(_ samples: [Int16], chunk: Int = .max) -> [UInt16] {
-        var out: [UInt16] = []
-        samples.withUnsafeBufferPointer { all in
-            var start = 0
-            while start < all.count {
-                let end = min(all.count, start + min(chunk, all.count - start))
-                frontend.process(UnsafeBufferPointer(rebasing: all[start..<end])) { frame in out += frame }
-                start = end
-            }
-        }
-        return out
+        frames(of: samples, chunkSize: chunk)
     }
 }

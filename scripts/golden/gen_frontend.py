@@ -13,6 +13,16 @@ Writes <out>/frontend/:
   frames_10ms.u16    the same at a 10 ms step
   pcan_lut.tsv       the PCAN gain lookup values PcanGainLookupFunction returns for a grid of
                      configurations (checks the setup-time float arithmetic of the Swift port)
+  variants.tsv       frontend settings other than micro_speech's (PCAN off, log off, other rates,
+                     channel counts and coefficients), each run over the clips listed in it
+  frames_variants.u16  their uint16 frames, one variant after another, clip after clip
+  tables.tsv         for a grid of frontend configurations: the settings, whether the C setup
+                     accepted them, and where their tables start in tables.i16
+  tables.i16         int16 little-endian, per accepted configuration: filterbank start_index,
+                     end_index, channel_frequency_starts, channel_weight_starts, channel_widths
+                     (channels + 1 each), weights, unweights, the window coefficients, the
+                     noise-reduction even/odd/min coefficients, the PCAN gain table's used
+                     entries, then (once, for the first configuration) the 130-entry kLogLut
 
 The 10 ms ctypes path is cross-checked against pymicro-features' own Python API, which is
 fixed at a 10 ms step; the script fails if the two disagree on any frame.
@@ -166,6 +176,10 @@ class ReferenceFrontend:
         self.lib.FrontendReset(ctypes.byref(self.state))
 
     def frames(self, samples: np.ndarray) -> np.ndarray:
+        """Every frame the samples complete, as uint16 [frames, 40]."""
+        return self.frames_any(samples, CHANNELS)
+
+    def frames_any(self, samples: np.ndarray, channels: int) -> np.ndarray:
         """Every frame the samples complete, as uint16 [frames, channels]."""
         samples = np.ascontiguousarray(samples, dtype=np.int16)
         base = samples.ctypes.data_as(ctypes.POINTER(ctypes.c_int16))
@@ -180,7 +194,7 @@ class ReferenceFrontend:
             if result.size:
                 out.append(np.ctypeslib.as_array(result.values, shape=(result.size,)).copy())
         if not out:
-            return np.zeros((0, CHANNELS), dtype=np.uint16)
+            return np.zeros((0, channels), dtype=np.uint16)
         return np.stack(out).astype(np.uint16)
 
     def close(self) -> None:
@@ -233,6 +247,134 @@ def pcan_lut_rows(lib: ctypes.CDLL):
     return rows
 
 
+TABLE_GRID = [
+    # (sample_rate, window_ms, step_ms, channels, lower_hz, upper_hz, smoothing_bits, even, odd, min_remaining,
+    #  pcan strength, pcan offset, gain_bits)
+    (16000, 30, 20, 40, 125.0, 7500.0, 10, 0.025, 0.06, 0.05, 0.95, 80.0, 21),
+    (16000, 25, 10, 32, 125.0, 7500.0, 10, 0.025, 0.06, 0.05, 0.95, 80.0, 21),
+    (16000, 30, 10, 40, 20.0, 8000.0, 10, 0.025, 0.06, 0.05, 0.95, 80.0, 21),
+    (16000, 64, 16, 80, 60.0, 7800.0, 12, 0.04, 0.07, 0.1, 0.5, 10.0, 16),
+    (8000, 30, 20, 20, 300.0, 3400.0, 10, 0.025, 0.06, 0.05, 0.95, 80.0, 21),
+    (8000, 32, 10, 64, 0.0, 4000.0, 8, 0.5, 0.25, 0.0, 1.0, 1.0, 24),
+    (22050, 30, 10, 40, 125.0, 7500.0, 10, 0.025, 0.06, 0.05, 0.95, 80.0, 21),
+    (44100, 25, 10, 40, 125.0, 7500.0, 10, 0.025, 0.06, 0.05, 0.95, 80.0, 21),
+    (48000, 30, 20, 64, 50.0, 20000.0, 10, 0.025, 0.06, 0.05, 0.95, 80.0, 21),
+    (48000, 40, 20, 128, 100.0, 16000.0, 10, 0.025, 0.06, 0.05, 0.95, 80.0, 21),
+    (16000, 30, 20, 200, 125.0, 7500.0, 10, 0.025, 0.06, 0.05, 0.95, 80.0, 21),
+    (16000, 10, 5, 8, 125.0, 7500.0, 10, 0.025, 0.06, 0.05, 0.95, 80.0, 21),
+    (16000, 1, 1, 4, 1000.0, 7000.0, 10, 0.025, 0.06, 0.05, 0.95, 80.0, 21),
+    (32000, 20, 10, 48, 125.0, 15000.0, 10, 0.025, 0.06, 0.05, 0.95, 80.0, 21),
+    (11025, 30, 15, 24, 100.0, 5000.0, 10, 0.025, 0.06, 0.05, 0.95, 80.0, 21),
+    (16000, 100, 50, 40, 125.0, 7500.0, 10, 0.025, 0.06, 0.05, 0.95, 80.0, 21),
+    (16000, 128, 64, 96, 30.0, 7990.0, 10, 0.025, 0.06, 0.05, 0.95, 80.0, 21),
+]
+for channels in range(1, 100, 7):
+    TABLE_GRID.append((16000, 30, 20, channels, 125.0, 7500.0, 10, 0.025, 0.06, 0.05, 0.95, 80.0, 21))
+for rate in (8000, 12000, 16000, 24000, 48000):
+    for window_ms in (20, 25, 30, 32, 40):
+        TABLE_GRID.append((rate, window_ms, 10, 40, 125.0, min(7500.0, rate / 2), 10, 0.025, 0.06, 0.05, 0.95, 80.0, 21))
+
+
+def table_rows(lib: ctypes.CDLL):
+    """The C setup's tables for every configuration of TABLE_GRID."""
+    rows = ["sample_rate\twindow_ms\tstep_ms\tchannels\tlower_hz\tupper_hz\tsmoothing_bits\teven\todd\t"
+            "min_remaining\tstrength\toffset\tgain_bits\taccepted\toffset_in_i16\tcount"]
+    values = []
+    log_lut = (ctypes.c_uint16 * 130).in_dll(lib, "kLogLut")
+    for entry in TABLE_GRID:
+        (rate, window_ms, step_ms, channels, lower, upper, smoothing_bits, even, odd, minimum,
+         strength, offset, gain_bits) = entry
+        config = FrontendConfig()
+        lib.FrontendFillConfigWithDefaults(ctypes.byref(config))
+        config.window.size_ms, config.window.step_size_ms = window_ms, step_ms
+        config.filterbank.num_channels = channels
+        config.filterbank.lower_band_limit, config.filterbank.upper_band_limit = lower, upper
+        config.noise_reduction.smoothing_bits = smoothing_bits
+        config.noise_reduction.even_smoothing, config.noise_reduction.odd_smoothing = even, odd
+        config.noise_reduction.min_signal_remaining = minimum
+        config.pcan_gain_control.enable_pcan = 1
+        config.pcan_gain_control.strength, config.pcan_gain_control.offset = strength, offset
+        config.pcan_gain_control.gain_bits = gain_bits
+        state = FrontendState()
+        accepted = lib.FrontendPopulateState(ctypes.byref(config), ctypes.byref(state), rate)
+        start = len(values)
+        if accepted:
+            fb = state.filterbank
+            n = channels + 1
+            starts = np.ctypeslib.as_array(fb.channel_frequency_starts, shape=(n,))
+            weight_starts = np.ctypeslib.as_array(fb.channel_weight_starts, shape=(n,))
+            widths = np.ctypeslib.as_array(fb.channel_widths, shape=(n,))
+            weight_count = int(max(weight_starts + widths))
+            values += [fb.start_index, fb.end_index] + list(starts) + list(weight_starts) + list(widths)
+            values += list(np.ctypeslib.as_array(fb.weights, shape=(weight_count,)))
+            values += list(np.ctypeslib.as_array(fb.unweights, shape=(weight_count,)))
+            values += list(np.ctypeslib.as_array(state.window.coefficients, shape=(state.window.size,)))
+            nr = state.noise_reduction
+            values += [nr.even_smoothing, nr.odd_smoothing, nr.min_signal_remaining]
+            lut = np.ctypeslib.as_array(state.pcan_gain_control.gain_lut, shape=(125,))
+            # Slot 3 of each octave is never written by the C setup (uninitialized), so it is skipped.
+            values += [int(lut[i]) for i in range(125) if i < 2 or (i - 2) % 4 != 3]
+            if start == 0:
+                values += list(log_lut)
+            lib.FrontendFreeStateContents(ctypes.byref(state))
+        rows.append("\t".join(str(v) for v in entry) + f"\t{accepted}\t{start}\t{len(values) - start}")
+    return rows, np.array([int(v) & 0xFFFF for v in values], dtype=np.uint16)
+
+
+VARIANTS = [
+    # name, sample_rate, window_ms, step_ms, channels, lower, upper, smoothing_bits, even, odd, min_remaining,
+    # enable_pcan, strength, offset, gain_bits, enable_log, scale_shift
+    ("pcan-off-25ms-32ch", 16000, 25, 10, 32, 125.0, 7500.0, 10, 0.025, 0.06, 0.05, 0, 0.95, 80.0, 21, 1, 6),
+    ("log-off", 16000, 30, 20, 40, 125.0, 7500.0, 10, 0.025, 0.06, 0.05, 1, 0.95, 80.0, 21, 0, 6),
+    ("pcan-and-log-off", 16000, 30, 20, 40, 125.0, 7500.0, 10, 0.025, 0.06, 0.05, 0, 0.95, 80.0, 21, 0, 6),
+    ("8k-24ch-tuned", 8000, 32, 16, 24, 100.0, 3800.0, 8, 0.1, 0.2, 0.1, 1, 0.8, 40.0, 20, 1, 4),
+    ("48k-64ch", 48000, 30, 10, 64, 50.0, 20000.0, 10, 0.025, 0.06, 0.05, 1, 0.95, 80.0, 21, 1, 6),
+    ("16k-64ms-80ch", 16000, 64, 32, 80, 60.0, 7800.0, 12, 0.04, 0.07, 0.0, 1, 0.5, 10.0, 16, 1, 8),
+]
+VARIANT_CLIPS = 40  # the first clips of the sorted WAV list, plus every tflm-testdata clip
+
+
+def variant_config(lib: ctypes.CDLL, variant) -> FrontendConfig:
+    (_, _, window_ms, step_ms, channels, lower, upper, smoothing_bits, even, odd, minimum,
+     enable_pcan, strength, offset, gain_bits, enable_log, scale_shift) = variant
+    config = FrontendConfig()
+    lib.FrontendFillConfigWithDefaults(ctypes.byref(config))
+    config.window.size_ms, config.window.step_size_ms = window_ms, step_ms
+    config.filterbank.num_channels = channels
+    config.filterbank.lower_band_limit, config.filterbank.upper_band_limit = lower, upper
+    config.noise_reduction.smoothing_bits = smoothing_bits
+    config.noise_reduction.even_smoothing, config.noise_reduction.odd_smoothing = even, odd
+    config.noise_reduction.min_signal_remaining = minimum
+    config.pcan_gain_control.enable_pcan = enable_pcan
+    config.pcan_gain_control.strength, config.pcan_gain_control.offset = strength, offset
+    config.pcan_gain_control.gain_bits = gain_bits
+    config.log_scale.enable_log, config.log_scale.scale_shift = enable_log, scale_shift
+    return config
+
+
+def write_variants(lib: ctypes.CDLL, data: pathlib.Path, wavs, out: pathlib.Path) -> None:
+    chosen = [w for w in wavs if w.relative_to(data).parts[0] == "tflm-testdata"] + \
+             [w for w in wavs if w.relative_to(data).parts[0] != "tflm-testdata"][:VARIANT_CLIPS]
+    rows = ["name\tsample_rate\twindow_ms\tstep_ms\tchannels\tlower_hz\tupper_hz\tsmoothing_bits\teven\todd\t"
+            "min_remaining\tenable_pcan\tstrength\toffset\tgain_bits\tenable_log\tscale_shift\tpath\tframes\toffset_values"]
+    position = 0
+    with open(out / "frames_variants.u16", "wb") as handle:
+        for variant in VARIANTS:
+            frontend = ReferenceFrontend.__new__(ReferenceFrontend)
+            frontend.lib = lib
+            frontend.state = FrontendState()
+            if not lib.FrontendPopulateState(ctypes.byref(variant_config(lib, variant)), ctypes.byref(frontend.state), variant[1]):
+                raise SystemExit(f"error: the C setup rejected variant {variant[0]}")
+            for wav in chosen:
+                frontend.reset()
+                frames = frontend.frames(read_wav(wav)) if variant[4] == CHANNELS else frontend.frames_any(read_wav(wav), variant[4])
+                handle.write(frames.astype("<u2").tobytes())
+                rows.append("\t".join(str(v) for v in variant) + f"\t{wav.relative_to(data).as_posix()}\t{len(frames)}\t{position}")
+                position += frames.size
+            frontend.close()
+    (out / "variants.tsv").write_text("\n".join(rows) + "\n")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", required=True, help="the shared data folder (holds data/)")
@@ -276,6 +418,12 @@ def main() -> int:
     (out / "index.tsv").write_text("\n".join(index) + "\n")
     (out / "pcan_lut.tsv").write_text("strength\toffset\tgain_bits\tinput_bits\tx\tgain\n"
                                        + "\n".join(pcan_lut_rows(lib)) + "\n")
+    write_variants(lib, data, wavs, out)
+    print("frontend: setup tables over a configuration grid (the C library prints why it rejects some of them)",
+          flush=True)
+    rows, table_values = table_rows(lib)
+    (out / "tables.tsv").write_text("\n".join(rows) + "\n")
+    table_values.astype("<u2").tofile(out / "tables.i16")
     if mismatches:
         return 1
     print(f"frontend: {len(wavs)} clips, {offsets[20]} frames at 20 ms, {offsets[10]} at 10 ms; "

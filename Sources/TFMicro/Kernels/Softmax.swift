@@ -1,7 +1,8 @@
-/// SOFTMAX for int8 input with int8 or int16 output: TFLM runs reference_ops::Softmax, the
+/// SOFTMAX. For int8 input with int8 or int16 output TFLM runs reference_ops::Softmax, the
 /// gemmlowp fixed-point path (input scaled by beta into Q5.26, exp_on_negative_values, sum in
 /// Q12.19, reciprocal by Newton-Raphson), reproduced here bit for bit. (TFLM's exp lookup
-/// table is used only for int16 input, which is not supported here.)
+/// table is used only for int16 input, which is not supported here.) Float32 follows
+/// reference_ops::Softmax with libm's expf algorithm (`exponential`).
 public enum Softmax {
     public static var registration: KernelRegistration {
         KernelRegistration(op: .softmax, prepare: prepare, invoke: invoke)
@@ -19,6 +20,8 @@ public enum Softmax {
         public var diffMin: Int32
         public var outerSize: Int
         public var depth: Int
+        /// Float path only.
+        public var beta: Float = 1
     }
 
     /// TFLite's PreprocessSoftmaxScaling and CalculateInputRadius for int8 input.
@@ -44,8 +47,16 @@ public enum Softmax {
         guard input.shape.rank >= 1, input.shape == output.shape else {
             throw KernelError("input and output shapes must be equal and at least 1-D", tensor: output.index)
         }
+        let depth = input.shape[input.shape.rank - 1]
+        let outerSize = input.shape.elementCount(skipping: input.shape.rank - 1)
+        if input.type == .float32 {
+            guard output.type == .float32 else { throw KernelError("float SOFTMAX needs a float output", tensor: output.index) }
+            try context.setOpData(Parameters(inputMultiplier: 0, inputLeftShift: 0, diffMin: 0,
+                                             outerSize: outerSize, depth: depth, beta: options.beta))
+            return
+        }
         guard input.type == .int8, input.quantization.isQuantized else {
-            throw KernelError("SOFTMAX supports int8 input only", tensor: input.index)
+            throw KernelError("SOFTMAX supports int8 and float32 input only", tensor: input.index)
         }
         let outScale = output.quantization.scale
         switch output.type {
@@ -60,9 +71,8 @@ public enum Softmax {
         default:
             throw KernelError("SOFTMAX output must be int8 or int16", tensor: output.index)
         }
-        let depth = input.shape[input.shape.rank - 1]
         guard let parameters = parameters(beta: options.beta, inputScale: input.quantization.scale,
-                                          outerSize: input.shape.elementCount(skipping: input.shape.rank - 1), depth: depth)
+                                          outerSize: outerSize, depth: depth)
         else { throw KernelError("beta x input scale is out of the range SOFTMAX supports", tensor: input.index) }
         try context.setOpData(parameters)
     }
@@ -71,10 +81,30 @@ public enum Softmax {
         let parameters = context.opData(as: Parameters.self)
         let input = context.input(0)
         let output = context.output(0)
-        if output.type == .int8 {
+        if input.type == .float32 {
+            float32(parameters, input: input.pointer(to: Float.self), output: output.pointer(to: Float.self))
+        } else if output.type == .int8 {
             quantized(parameters, input: input.pointer(to: Int8.self), output: output.pointer(to: Int8.self))
         } else {
             quantized(parameters, input: input.pointer(to: Int8.self), output: output.pointer(to: Int16.self))
+        }
+    }
+
+    /// reference_ops::Softmax for float: exp((x - max) * beta), then divide by the sum.
+    public static func float32(_ p: Parameters, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>) {
+        for i in 0 ..< p.outerSize {
+            let row = input + i * p.depth
+            let out = output + i * p.depth
+            var maxInRow = -Float.greatestFiniteMagnitude
+            // std::max(a, b) is (a < b) ? b : a, which matters for NaN.
+            for c in 0 ..< p.depth where maxInRow < row[c] { maxInRow = row[c] }
+            var sum: Float = 0
+            for c in 0 ..< p.depth {
+                let e = exponential((row[c] - maxInRow) * p.beta)
+                out[c] = e
+                sum += e
+            }
+            for c in 0 ..< p.depth { out[c] = out[c] / sum }
         }
     }
 

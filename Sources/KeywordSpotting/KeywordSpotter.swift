@@ -1,0 +1,98 @@
+import AudioFrontend
+import TFMicro
+
+/// One model invocation while streaming: when it happened and what came of it.
+public struct Inference {
+    /// Index of the newest frame in the window (0 = the first frame since reset).
+    public var frameIndex: Int64
+    /// Audio time of the newest frame: when its window's last sample arrived, in ms since reset.
+    public var timeMilliseconds: Int64
+    /// The model's int8 scores, one per label (valid only during the callback).
+    public var scores: UnsafeBufferPointer<Int8>
+    /// The recognizer's view after these scores; `isNewCommand` marks a detection.
+    public var recognition: Recognition
+}
+
+/// The streaming keyword pipeline of micro_speech: samples in, frontend frames into a sliding
+/// `frames`-frame window (starting filled with int8 0), the model invoked every `strideFrames`
+/// new frames on the window, its scores into ``CommandRecognizer``, and each inference (with
+/// its detection, if any) handed to the caller. No allocation after setup.
+///
+/// Frontend state carries across calls to `process`, so audio may arrive in any chunking.
+public struct KeywordSpotter {
+    public private(set) var frontend: Frontend
+    public let interpreter: Interpreter
+    public private(set) var recognizer: CommandRecognizer
+    public private(set) var window: FeatureWindow
+    public let conversion: FeatureConversion
+    public let strideFrames: Int
+    public let labelCount: Int
+    /// Frames produced since setup or the last reset. 64-bit: an always-on device passes
+    /// 2^31 frames of 20 ms after 497 days.
+    public private(set) var frameCount: Int64 = 0
+
+    /// `windowStorage` must hold `FeatureWindow.storageBytes(frames:channels:)` bytes and outlive
+    /// the spotter, as must the frontend's and the interpreter's storage.
+    public init(
+        frontend: Frontend, interpreter: Interpreter, frames: Int, conversion: FeatureConversion,
+        recognizer configuration: RecognizerConfiguration = .init(), strideFrames: Int = 1,
+        windowStorage: UnsafeMutableBufferPointer<Int8>
+    ) throws(PipelineError) {
+        try conversion.validate()
+        guard strideFrames >= 1 else { throw .invalidStride(strideFrames) }
+        let signature = try ModelSignature(interpreter: interpreter, frames: frames, channels: frontend.channelCount)
+        do {
+            recognizer = try CommandRecognizer(labelCount: signature.labelCount, configuration: configuration)
+        } catch {
+            throw .recognizer(error)
+        }
+        window = try FeatureWindow(frames: frames, channels: frontend.channelCount, storage: windowStorage)
+        self.frontend = frontend
+        self.interpreter = interpreter
+        self.conversion = conversion
+        self.strideFrames = strideFrames
+        self.labelCount = signature.labelCount
+        self.frontend.reset()
+    }
+
+    /// Back to the state after setup: frontend, window, recognizer and the clock.
+    public mutating func reset() {
+        frontend.reset()
+        window.reset()
+        recognizer.reset()
+        frameCount = 0
+    }
+
+    /// Audio time at which frame `index` is complete.
+    public func timeMilliseconds(ofFrame index: Int64) -> Int64 {
+        index * Int64(frontend.config.stepMilliseconds) + Int64(frontend.config.windowMilliseconds)
+    }
+
+    /// Feeds samples; calls `onInference` after every model invocation they cause, in order.
+    public mutating func process(
+        _ samples: UnsafeBufferPointer<Int16>, onInference: (Inference) -> Void
+    ) throws(PipelineError) {
+        // The frontend is a handle over its storage; working on a local copy keeps the frame
+        // callback free to update the rest of self.
+        var frontend = frontend
+        defer { self.frontend = frontend }
+        func onFrame(_ frame: UnsafeBufferPointer<UInt16>) throws(PipelineError) {
+            window.append(frame, conversion: conversion)
+            let index = frameCount
+            frameCount += 1
+            guard frameCount % Int64(strideFrames) == 0 else { return }
+            window.copy(to: interpreter.input(0).pointer(to: Int8.self))
+            do { try interpreter.invoke() } catch { throw .interpreter(error) }
+            let scores = interpreter.scores
+            let time = timeMilliseconds(ofFrame: index)
+            let recognition: Recognition
+            do {
+                recognition = try recognizer.process(scores: scores.span, timeMilliseconds: time)
+            } catch {
+                throw .recognizer(error)
+            }
+            onInference(Inference(frameIndex: index, timeMilliseconds: time, scores: scores, recognition: recognition))
+        }
+        try frontend.process(samples, onFrame: onFrame)
+    }
+}

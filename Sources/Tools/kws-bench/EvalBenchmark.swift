@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import KWSApp
+
+/// `kws-bench eval`: clips per second of per-clip classification (what `kws-eval --wav` does),
+/// on one thread and on every worker, with the clips already in memory, and (with
+/// --compare-reference) the reference Python pipeline's figure on the same clips.
+struct EvalBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Clips per second of per-clip classification (frontend + model), beside the reference pipeline.")
+
+    @Option(help: "Model: a manifest name from Models/, a manifest .json or a .tflite path.")
+    var model = "micro_speech"
+
+    @Option(help: ArgumentHelp("Folder of clips (searched recursively).", valueName: "dir"))
+    var wav = "../shared/data/speech-commands-sample"
+
+    @Option(name: .customLong("repeat"), help: "Passes over the clips (more passes, steadier figures).")
+    var passes: Int = 5
+
+    @Option(help: "Worker threads for the parallel figure (default: every core).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(help: "Also run scripts/bench/bench_reference_pipeline.py on the same clips and print its figure.")
+    var compareReference = false
+
+    func validate() throws {
+        guard passes >= 1 else { throw ValidationError("--repeat must be at least 1") }
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+    }
+
+    func run() throws {
+        let factory: KeywordPipelineFactory
+        let dataset: Dataset
+        do {
+            factory = KeywordPipelineFactory(model: try ModelLocator.standard.resolve(model))
+            dataset = try Dataset.scanFolder(wav, labels: DatasetLabels(manifest: factory.model.manifest))
+        } catch {
+            throw benchFailure("\(error)")
+        }
+        var clips: [[Int16]] = []
+        for clip in dataset.clips {
+            if let audio = try? loadAudioClip(path: clip.path, sampleRate: factory.sampleRate) { clips.append(audio.samples) }
+        }
+        guard !clips.isEmpty else { throw benchFailure("no readable clips under \(wav)") }
+        let total = clips.count * passes
+
+        // One thread, clips in memory: the pipeline alone.
+        var scorer: HostClipScorer
+        do { scorer = try factory.makeClipScorer() } catch { throw benchFailure("\(error)") }
+        _ = try? scorer.scores(for: clips[0])
+        let start = Date()
+        for _ in 0..<passes {
+            for clip in clips { _ = try? scorer.scores(for: clip) }
+        }
+        let single = Date().timeIntervalSince(start)
+        print(String(format: "swift pipeline: %d clips in %.3f s on 1 thread: %.0f clips/s (%.1f us per clip, real-time factor %.6f)",
+                     total, single, Double(total) / single, single / Double(total) * 1e6, single / Double(total)))
+
+        // Every worker, files read and decoded too: what `kws-eval --wav` achieves.
+        let workers = min(jobs, dataset.clips.count)
+        var scorers: [HostClipScorer] = []
+        for _ in 0..<workers {
+            do { scorers.append(try factory.makeClipScorer()) } catch { throw benchFailure("\(error)") }
+        }
+        let evaluator = ParallelEvaluator(scorers: scorers)
+        let repeated = Array(repeatElement(dataset.clips, count: passes).joined())
+        let parallelStart = Date()
+        _ = evaluator.evaluate(repeated)
+        let parallel = Date().timeIntervalSince(parallelStart)
+        print(String(format: "kws-eval path:  %d clips in %.3f s on %d threads, reading files: %.0f clips/s",
+                     repeated.count, parallel, workers, Double(repeated.count) / parallel))
+
+        if compareReference { try runReference() }
+    }
+
+    private func runReference() throws {
+        let script = "scripts/bench/bench_reference_pipeline.py"
+        guard FileManager.default.fileExists(atPath: script) else {
+            throw benchFailure("\(script) not found: run kws-bench from the package root")
+        }
+        fflush(nil)  // our figures first, then the script's
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script, "--wav", wav, "--repeat", "\(passes)"]
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw benchFailure("\(script) failed (exit \(process.terminationStatus))") }
+    }
+}
+
+func benchFailure(_ message: String) -> ExitCode {
+    FileHandle.standardError.write(Data("kws-bench: error: \(message)\n".utf8))
+    return ExitCode.failure
+}

@@ -1,0 +1,135 @@
+import AudioFrontend
+import ArgumentParser
+import Foundation
+import KWSApp
+
+/// Frames per second of the Swift frontend beside the reference C library.
+struct FrontendBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "frontend",
+        abstract: "Frames per second of the Swift microfrontend and of the reference C library.",
+        discussion: """
+            Runs both over every WAV of <shared>/data (zero-padded to one second, fresh state per clip, \
+            micro_speech settings). The C library runs in scripts/bench/bench_frontend.py (ctypes, one \
+            call per frame) as a subprocess; its figure is also given without the measured ctypes call \
+            overhead. Both print a checksum of all frame values, which must agree.
+            """)
+
+    @Option(help: "The shared data folder (holds data/).")
+    var shared = ProcessInfo.processInfo.environment["KWS_SHARED"] ?? "../shared"
+
+    @Option(name: .customLong("step-ms"), help: "Frame step in milliseconds: 20 (micro_speech) or 10 (microWakeWord).")
+    var stepMilliseconds = 20
+
+    @Option(help: "Passes over all clips; the fastest pass counts.")
+    var passes = 5
+
+    @Option(help: "Python interpreter for the reference script.")
+    var python = "python3"
+
+    @Option(help: "The reference benchmark script.")
+    var script = "scripts/bench/bench_frontend.py"
+
+    @Flag(help: "Skip the reference C library.")
+    var swiftOnly = false
+
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
+    func validate() throws {
+        guard stepMilliseconds == 10 || stepMilliseconds == 20 else { throw ValidationError("--step-ms must be 10 or 20") }
+        guard passes >= 1 else { throw ValidationError("--passes must be at least 1") }
+    }
+
+    func run() throws {
+        let data = URL(fileURLWithPath: shared).appendingPathComponent("data")
+        guard let walker = FileManager.default.enumerator(atPath: data.path) else {
+            throw ValidationError("no data folder at \(data.path): pass --shared or set KWS_SHARED")
+        }
+        let paths = walker.compactMap { $0 as? String }.filter { $0.hasSuffix(".wav") }.sorted()
+        guard !paths.isEmpty else { throw ValidationError("no WAV files under \(data.path)") }
+        let clips = try paths.map { try loadAudioClip(path: data.appendingPathComponent($0).path).padded(toAtLeast: 16_000).samples }
+
+        var config = FrontendConfig.microSpeech
+        config.stepMilliseconds = stepMilliseconds
+        let host = try HostFrontend(config: config)
+        var checksum = 0
+        var frames = 0
+        var best = Duration.seconds(1_000_000)
+        let clock = ContinuousClock()
+        for pass in 0..<passes {
+            var passFrames = 0
+            var passChecksum = 0
+            let elapsed = clock.measure {
+                for clip in clips {
+                    host.frontend.reset()
+                    clip.withUnsafeBufferPointer { samples in
+                        host.frontend.process(samples) { frame in
+                            passFrames += 1
+                            passChecksum &+= Int(frame[0]) &+ Int(frame[frame.count - 1])
+                        }
+                    }
+                }
+            }
+            best = min(best, elapsed)
+            frames = passFrames
+            if pass == 0 { checksum = fullChecksum(clips, host) }
+        }
+        let seconds = Double(best.components.seconds) + Double(best.components.attoseconds) * 1e-18
+        var result: [String: Any] = [
+            "clips": clips.count, "step_ms": stepMilliseconds, "swift_frames": frames,
+            "swift_seconds": seconds, "swift_frames_per_second": Double(frames) / seconds, "swift_checksum": checksum,
+        ]
+        if !json {
+            print(String(format: "Swift frontend: %d frames in %.3f s = %.0f frames/s (%.2f us/frame, checksum %d)",
+                         frames, seconds, Double(frames) / seconds, seconds / Double(frames) * 1e6, checksum))
+        }
+        if !swiftOnly {
+            let reference = try runReference()
+            result["reference"] = reference
+            let referenceChecksum = reference["checksum"] as? Int ?? -1
+            if !json, let fps = reference["frames_per_second"] as? Double,
+               let bare = reference["frames_per_second_without_call_overhead"] as? Double {
+                print(String(format: "reference C:    %.0f frames/s through ctypes, %.0f frames/s without the call overhead (checksum %d)",
+                             fps, bare, referenceChecksum))
+                print(String(format: "Swift / C speed: %.2fx (%.2fx against the C without call overhead)",
+                             Double(frames) / seconds / fps, Double(frames) / seconds / bare))
+            }
+            guard referenceChecksum == checksum else {
+                throw ValidationError("checksums differ (Swift \(checksum), C \(referenceChecksum)): the frontends disagree")
+            }
+        }
+        if json {
+            let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        }
+    }
+
+    /// Sum of every value of every frame, as the reference script computes it.
+    private func fullChecksum(_ clips: [[Int16]], _ host: HostFrontend) -> Int {
+        var sum = 0
+        for clip in clips {
+            host.reset()
+            sum += host.frames(of: clip).reduce(0) { $0 + Int($1) }
+        }
+        return sum
+    }
+
+    private func runReference() throws -> [String: Any] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [python, script, "--shared", shared, "--step-ms", String(stepMilliseconds),
+                             "--repeat", String(passes), "--json"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0,
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw ValidationError("the reference benchmark (\(python) \(script)) failed with status \(process.terminationStatus): "
+                + "run it from the package root, with pymicro-features installed (make setup)")
+        }
+        return object
+    }
+}

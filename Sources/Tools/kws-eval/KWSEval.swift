@@ -1,0 +1,15 @@
+import ArgumentParser
+
+@main
+struct KWSEval: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kws-eval",
+        abstract: "Measure a keyword model: accuracy on labelled clips, or detections and false alarms on long audio.",
+        discussion: """
+            kws-eval --wav DIR                      classify every clip under DIR (Speech Commands layout)
+            kws-eval --stream FILE --truth CSV      stream long audio through the recognizer, score detections
+            kws-eval make-stream --clips DIR ...    build a long test recording (and its truth CSV) from clips
+            """,
+        subcommands: [Evaluate.self, MakeStream.self],
+        defaultSubcommand: Evaluate.self)
+}

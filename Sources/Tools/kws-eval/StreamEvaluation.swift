@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import KWSApp
+
+/// `kws-eval --stream`: run the streaming pipeline over a recording, list detections, and score
+/// them against a truth list.
+struct StreamEvaluation {
+    let factory: KeywordPipelineFactory
+    let path: String
+    let truthPath: String?
+    let keywords: Set<String>
+    let toleranceMs: Int64
+    let stride: Int?
+    let detectionsCsv: String?
+    let scoresCsv: String?
+    let jsonPath: String?
+
+    struct Summary: Encodable {
+        var model: String
+        var stream: String
+        var audioSeconds: Double
+        var inferences: Int
+        var seconds: Double
+        var realTimeFactor: Double
+        var keywords: [String]
+        var detections: [Detection]
+        var hits: Int?
+        var misses: Int?
+        var falseAlarms: Int?
+        var falseAlarmsPerHour: Double?
+        var toleranceMs: Int64?
+
+        struct Detection: Encodable {
+            var timeMs: Int64
+            var label: String
+            var score: Int32
+        }
+    }
+
+    func run() throws {
+        let audio: AudioClip
+        do { audio = try loadAudioClip(path: path, sampleRate: factory.sampleRate) } catch {
+            throw failure(error.description)
+        }
+        let truth: [TruthEvent]?
+        do { truth = try truthPath.map { path throws(DatasetError) in try TruthEvent.read(csv: path) } } catch {
+            throw failure(error.description)
+        }
+        let result: StreamRun
+        var scoreRows = scoresCsv == nil ? [] : ["frame,time_ms," + factory.labels.joined(separator: ",")]
+        var spotter: HostKeywordSpotter
+        do { spotter = try factory.makeSpotter(strideFrames: stride) } catch { throw failure(error.description) }
+        do {
+            result = try StreamRun.run(&spotter, samples: audio.samples, sampleRate: factory.sampleRate, labels: factory.labels) {
+                inference in
+                guard scoresCsv != nil else { return }
+                scoreRows.append("\(inference.frameIndex),\(inference.timeMilliseconds),"
+                                 + inference.scores.map { "\($0)" }.joined(separator: ","))
+            }
+        } catch {
+            throw failure(error.description)
+        }
+
+        let acted = result.detections.filter { keywords.contains($0.label) }
+        print("\(factory.model.manifest.name): \(path): \(String(format: "%.1f", result.audioSeconds)) s of audio, "
+              + "\(result.inferences) inferences in \(String(format: "%.3f", result.wallSeconds)) s "
+              + "(real-time factor \(String(format: "%.5f", rtf(result))))")
+        print("detections of \(keywords.sorted().joined(separator: ", ")): \(acted.count)")
+        for detection in acted {
+            print(String(format: "%10.2f s  %@  score %d", Double(detection.timeMilliseconds) / 1000, detection.label, detection.score))
+        }
+        var summary = Summary(
+            model: factory.model.manifest.name, stream: path, audioSeconds: result.audioSeconds, inferences: result.inferences,
+            seconds: result.wallSeconds, realTimeFactor: rtf(result), keywords: keywords.sorted(),
+            detections: acted.map { .init(timeMs: $0.timeMilliseconds, label: $0.label, score: $0.score) })
+        if let truth {
+            let score = StreamScore(detections: result.detections, truth: truth, keywords: keywords,
+                                    toleranceMilliseconds: toleranceMs, audioSeconds: result.audioSeconds)
+            let words = score.hits + score.misses
+            print("truth: \(words) keyword events; hits \(score.hits), misses \(score.misses), false alarms \(score.falseAlarms) "
+                  + String(format: "(%.1f per hour)", score.falseAlarmsPerHour))
+            for missed in score.missedEvents {
+                print(String(format: "  missed       %10.2f s  %@", Double(missed.timeMilliseconds) / 1000, missed.label))
+            }
+            for alarm in score.falseAlarmDetections {
+                print(String(format: "  false alarm  %10.2f s  %@", Double(alarm.timeMilliseconds) / 1000, alarm.label))
+            }
+            summary.hits = score.hits
+            summary.misses = score.misses
+            summary.falseAlarms = score.falseAlarms
+            summary.falseAlarmsPerHour = score.falseAlarmsPerHour
+            summary.toleranceMs = toleranceMs
+        }
+        do {
+            if let detectionsCsv {
+                let rows = ["time_ms,label,score"] + result.detections.map { "\($0.timeMilliseconds),\($0.label),\($0.score)" }
+                try (rows.joined(separator: "\n") + "\n").write(toFile: detectionsCsv, atomically: true, encoding: .utf8)
+            }
+            if let scoresCsv {
+                try (scoreRows.joined(separator: "\n") + "\n").write(toFile: scoresCsv, atomically: true, encoding: .utf8)
+            }
+            if let jsonPath {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                encoder.keyEncodingStrategy = .convertToSnakeCase
+                try encoder.encode(summary).write(to: URL(fileURLWithPath: jsonPath))
+            }
+        } catch {
+            throw failure("cannot write the report: \(error.localizedDescription)")
+        }
+    }
+
+    private func rtf(_ result: StreamRun) -> Double { result.audioSeconds > 0 ? result.wallSeconds / result.audioSeconds : 0 }
+}

@@ -1,0 +1,69 @@
+import TFMicro
+import XCTest
+
+/// TFLite's fixed-point primitives, on values worked out by hand from their definitions.
+final class FixedPointTests: XCTestCase {
+    func testQuantizeMultiplierSplitsSignificandAndExponent() {
+        XCTAssertEqual(QuantizedMultiplier(0.5), QuantizedMultiplier(multiplier: 1 << 30, shift: 0))
+        XCTAssertEqual(QuantizedMultiplier(1.0), QuantizedMultiplier(multiplier: 1 << 30, shift: 1))
+        XCTAssertEqual(QuantizedMultiplier(0.75), QuantizedMultiplier(multiplier: 1_610_612_736, shift: 0))
+        XCTAssertEqual(QuantizedMultiplier(0.1), QuantizedMultiplier(multiplier: 1_717_986_918, shift: -3))
+        XCTAssertEqual(QuantizedMultiplier(0), QuantizedMultiplier(multiplier: 0, shift: 0))
+    }
+
+    func testQuantizeMultiplierRenormalizesWhenRoundingReachesOne() {
+        // Just below 1.0: the significand rounds to 2^31, so it halves and the shift grows.
+        XCTAssertEqual(QuantizedMultiplier(1.0 - 1e-12), QuantizedMultiplier(multiplier: 1 << 30, shift: 1))
+    }
+
+    func testQuantizeMultiplierFlushesTinyValuesAndRejectsNonFinite() {
+        XCTAssertEqual(QuantizedMultiplier(1e-12), QuantizedMultiplier(multiplier: 0, shift: 0))
+        XCTAssertNil(QuantizedMultiplier(.nan))
+        XCTAssertNil(QuantizedMultiplier(.infinity))
+    }
+
+    func testRoundingDivideByPOTRoundsHalfAwayFromZero() {
+        XCTAssertEqual(roundingDivideByPOT(3, 1), 2)
+        XCTAssertEqual(roundingDivideByPOT(-3, 1), -2)
+        XCTAssertEqual(roundingDivideByPOT(5, 2), 1)
+        XCTAssertEqual(roundingDivideByPOT(-5, 2), -1)
+        XCTAssertEqual(roundingDivideByPOT(6, 2), 2)
+        XCTAssertEqual(roundingDivideByPOT(Int32.min, 31), -1)
+    }
+
+    func testSaturatingRoundingDoublingHighMul() {
+        XCTAssertEqual(saturatingRoundingDoublingHighMul(Int32.min, Int32.min), Int32.max)
+        XCTAssertEqual(saturatingRoundingDoublingHighMul(1 << 30, 1 << 30), 1 << 29)
+        XCTAssertEqual(saturatingRoundingDoublingHighMul(-(1 << 30), 1 << 30), -(1 << 29))
+        // 3 * 2^30 * 2 / 2^32 = 1.5 -> 2; -1.5 -> -1 (the nudge is 1 - 2^30 for negatives).
+        XCTAssertEqual(saturatingRoundingDoublingHighMul(3, 1 << 30), 2)
+        XCTAssertEqual(saturatingRoundingDoublingHighMul(-3, 1 << 30), -1)
+    }
+
+    func testMultiplyByQuantizedMultiplier() {
+        XCTAssertEqual(multiplyByQuantizedMultiplier(100, 1 << 30, 0), 50)
+        XCTAssertEqual(multiplyByQuantizedMultiplier(100, 1 << 30, 2), 200)
+        XCTAssertEqual(multiplyByQuantizedMultiplier(-101, 1 << 30, -1), -25)
+        XCTAssertEqual(multiplyByQuantizedMultiplier(1000, 1_717_986_918, -3), 100)
+    }
+
+    func testActivationRangeQuantizesRealBounds() throws {
+        let relu6 = try quantizedActivationRange(.relu6, scale: 0.05, zeroPoint: -10, typeMin: -128, typeMax: 127)
+        XCTAssertEqual(relu6.min, -10)
+        XCTAssertEqual(relu6.max, 110)
+        let relu = try quantizedActivationRange(.relu, scale: 0.05, zeroPoint: -200, typeMin: -128, typeMax: 127)
+        XCTAssertEqual(relu.min, -128)
+        XCTAssertThrowsError(try quantizedActivationRange(.tanh, scale: 1, zeroPoint: 0, typeMin: -128, typeMax: 127))
+    }
+
+    func testPaddingSameAndValid() {
+        let same = AxisGeometry(padding: .same, inputSize: 49, filterSize: 10, stride: 2, dilation: 1)
+        XCTAssertEqual(same, AxisGeometry(padding: .same, inputSize: 49, filterSize: 10, stride: 2, dilation: 1))
+        XCTAssertEqual(same.outputSize, 25)
+        XCTAssertEqual(same.padding, 4)
+        let valid = AxisGeometry(padding: .valid, inputSize: 10, filterSize: 3, stride: 2, dilation: 2)
+        XCTAssertEqual(valid.outputSize, 3)
+        XCTAssertEqual(valid.padding, 0)
+        XCTAssertEqual(AxisGeometry(padding: .same, inputSize: 4, filterSize: 1 << 30, stride: 1, dilation: 4).outputSize, -1)
+    }
+}
