@@ -129,7 +129,11 @@ final class ListenCommandTests: XCTestCase {
     }
 
     private func referenceDetections(_ stream: URL) throws -> [Expected] {
-        let text = try String(contentsOf: stream.appendingPathComponent("detections.csv"), encoding: .utf8)
+        try referenceDetections(at: stream.appendingPathComponent("detections.csv"))
+    }
+
+    private func referenceDetections(at file: URL) throws -> [Expected] {
+        let text = try String(contentsOf: file, encoding: .utf8)
         return text.split(separator: "\n").dropFirst().map { line in
             let fields = line.split(separator: ",")
             return Expected(timeMilliseconds: Int(fields[0])!, label: String(fields[1]), score: Int(fields[2])!)
@@ -188,6 +192,28 @@ final class ListenCommandTests: XCTestCase {
         // Commands run concurrently, so they may append out of order.
         XCTAssertEqual(lines.sorted { $0.timeMilliseconds < $1.timeMilliseconds }, expected)
         XCTAssertEqual(run.stdout.split(separator: "\n").count, expected.count, "one printed line per acted detection")
+    }
+
+    func testRecognizerOptionsGiveTheReferenceDetectionsForThoseSettings() throws {
+        let stream = try goldenStream()
+        let folder = stream.deletingLastPathComponent().appendingPathComponent("listen")
+        let settingsFile = folder.appendingPathComponent("settings.csv")
+        guard FileManager.default.fileExists(atPath: settingsFile.path) else {
+            XCTFail("missing \(settingsFile.path); make it with "
+                + "`python3 scripts/golden/gen_listen.py --shared ../shared --out .golden` (or `make golden`)")
+            return
+        }
+        let rows = try String(contentsOf: settingsFile, encoding: .utf8).split(separator: "\n").dropFirst()
+        XCTAssertFalse(rows.isEmpty)
+        for row in rows {
+            let fields = row.split(separator: ",").map(String.init)
+            let run = try listen(["--wav", stream.appendingPathComponent("stream.wav").path, "--fast", "--json",
+                                  "--labels", "all", "--window-ms", fields[1], "--threshold", fields[2],
+                                  "--suppression-ms", fields[3]])
+            XCTAssertEqual(run.status, 0, run.stderr)
+            let expected = try referenceDetections(at: folder.appendingPathComponent(fields[0] + ".csv"))
+            XCTAssertEqual(try parseJSONLines(run.stdout), expected, "settings \(fields[0])")
+        }
     }
 
     // MARK: Stopping
