@@ -9,6 +9,8 @@ struct ArenaAllocator {
     let headStart: Int
     /// Offset where persistent allocations currently start.
     private(set) var tailStart: Int
+    /// Bytes at the head start lent out temporarily (scratch requests during prepare).
+    private(set) var headReserved = 0
 
     init(_ arena: UnsafeMutableRawBufferPointer) {
         self.arena = arena
@@ -23,19 +25,30 @@ struct ArenaAllocator {
     var persistentByteCount: Int { arena.count - tailStart }
 
     /// Bytes available for planned buffers.
-    var headCapacity: Int { tailStart - headStart }
+    var headCapacity: Int { tailStart - headStart - headReserved }
 
     /// Memory from the tail, or nil when it does not fit above the head start.
     mutating func allocatePersistent(byteCount: Int, alignment: Int = alignment) -> UnsafeMutableRawPointer? {
         guard byteCount >= 0, let base = arena.baseAddress, alignment > 0, alignment & (alignment - 1) == 0 else { return nil }
         let top = Int(bitPattern: base) &+ tailStart
-        guard byteCount <= tailStart - headStart else { return nil }
+        guard byteCount <= tailStart - headStart - headReserved else { return nil }
         let start = (top - byteCount) & ~(alignment - 1)
         let offset = start - Int(bitPattern: base)
-        guard offset >= headStart else { return nil }
+        guard offset >= headStart + headReserved else { return nil }
         tailStart = offset
         return base + offset
     }
+
+    /// Lends `byteCount` more bytes at the head start (contiguous with earlier loans), or nil.
+    mutating func reserveHead(byteCount: Int) -> UnsafeMutableRawPointer? {
+        guard byteCount >= 0, byteCount <= headCapacity, let head = headBase else { return nil }
+        let p = head + headReserved
+        headReserved += byteCount
+        return p
+    }
+
+    /// Returns every head loan (their contents may then be overwritten).
+    mutating func releaseHead() { headReserved = 0 }
 
     /// Start of the head region (planned buffers are placed relative to it).
     var headBase: UnsafeMutableRawPointer? { arena.baseAddress.map { $0 + headStart } }

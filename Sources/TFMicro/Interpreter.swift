@@ -19,16 +19,12 @@ public struct Interpreter {
     /// Bytes used by the planned (non-persistent) region alone.
     public let plannedBytes: Int
 
-    /// Scratch buffers an operator may request.
-    static let scratchBuffersPerOperator = 4
-
     public init(model: Model, resolver: OpResolver, arena: UnsafeMutableRawBufferPointer) throws(InterpreterError) {
         self.model = model
         do { subgraph = try model.subgraph(0) } catch { throw .malformedModel(error) }
         var allocator = ArenaAllocator(arena)
         let tensorCount = subgraph.tensorCount
         let operatorCount = subgraph.operatorCount
-        let scratchCapacity = max(operatorCount * Self.scratchBuffersPerOperator, 1)
 
         func tooSmall(_ allocator: ArenaAllocator, _ more: Int) -> InterpreterError {
             .arenaTooSmall(needed: allocator.headStart + allocator.persistentByteCount + more, available: arena.count, exact: false)
@@ -39,9 +35,6 @@ public struct Interpreter {
         guard let n = allocator.allocatePersistent(byteCount: operatorCount * MemoryLayout<NodeRecord>.stride, alignment: 16)
         else { throw tooSmall(allocator, operatorCount * MemoryLayout<NodeRecord>.stride) }
         nodes = UnsafeMutableBufferPointer(start: n.bindMemory(to: NodeRecord.self, capacity: operatorCount), count: operatorCount)
-        guard let s = allocator.allocatePersistent(byteCount: scratchCapacity * MemoryLayout<ScratchRecord>.stride, alignment: 16)
-        else { throw tooSmall(allocator, scratchCapacity * MemoryLayout<ScratchRecord>.stride) }
-        scratch = UnsafeMutableBufferPointer(start: s.bindMemory(to: ScratchRecord.self, capacity: scratchCapacity), count: scratchCapacity)
 
         try Self.readTensors(model, subgraph, into: tensors)
 
@@ -61,23 +54,35 @@ public struct Interpreter {
             }
             (nodes.baseAddress! + i).initialize(to: NodeRecord(
                 op: code.builtin, version: code.version, inputs: op.inputs, outputs: op.outputs,
-                intermediates: op.intermediates, options: op.options, invoke: registration.invoke, opData: nil))
-            var context = PrepareContext(tensors: tensors, node: nodes[i], allocator: allocator,
-                                         scratch: scratch, scratchCount: scratchCount, opData: nil,
-                                         persistentShortfall: 0)
+                invoke: registration.invoke, opData: nil))
+            var context = PrepareContext(tensors: tensors, node: nodes[i], options: op.options, allocator: allocator,
+                                         scratchCount: scratchCount, opData: nil, persistentShortfall: 0)
             do { try registration.prepare(&context) } catch {
                 if context.persistentShortfall > 0 { throw tooSmall(context.allocator, context.persistentShortfall) }
                 throw .prepareFailed(code.builtin, operatorIndex: i, error)
             }
             allocator = context.allocator
-            for k in scratchCount ..< context.scratchCount { scratch[k].node = i }
+            if context.scratchCount > scratchCount, let list = allocator.headBase?.assumingMemoryBound(to: ScratchRecord.self) {
+                for k in scratchCount ..< context.scratchCount { list[k].node = i }
+            }
             scratchCount = context.scratchCount
             nodes[i].opData = context.opData
         }
 
+        // Move the scratch requests from their temporary list at the head to an exact-size
+        // persistent table, then give the head back to the planner.
+        let scratchBytes = scratchCount * MemoryLayout<ScratchRecord>.stride
+        guard let s = allocator.allocatePersistent(byteCount: scratchBytes, alignment: 16) else {
+            throw tooSmall(allocator, scratchBytes)
+        }
+        scratch = UnsafeMutableBufferPointer(start: s.bindMemory(to: ScratchRecord.self, capacity: scratchCount), count: scratchCount)
+        if scratchCount > 0, let list = allocator.headBase {
+            s.copyMemory(from: list, byteCount: scratchBytes)
+        }
+        allocator.releaseHead()
+
         try Self.markLifetimes(subgraph, nodes, tensors)
-        plannedBytes = try Self.plan(tensors, scratch: UnsafeMutableBufferPointer(rebasing: scratch[0 ..< scratchCount]),
-                                     allocator: allocator, arenaCount: arena.count)
+        plannedBytes = try Self.plan(tensors, scratch: scratch, allocator: allocator, arenaCount: arena.count)
         arenaBytesUsed = allocator.headStart + plannedBytes + allocator.persistentByteCount
         resetVariableTensors()
     }
@@ -114,10 +119,9 @@ public struct Interpreter {
                 throw .unsupportedTensor(index: i, reason: "constant buffer is shorter than the tensor's shape and type need")
             }
             (tensors.baseAddress! + i).initialize(to: TensorRecord(
-                type: tensor.type, shape: shape, quantization: tensor.quantization, byteCount: byteCount,
-                hasFixedSize: elementSize != nil,
                 data: isConstant ? UnsafeMutableRawPointer(mutating: constant.baseAddress) : nil,
-                isConstant: isConstant, isVariable: tensor.isVariable, firstUse: -1, lastUse: -1))
+                byteCount: byteCount, quantization: tensor.quantization, shape: shape, firstUse: -1, lastUse: -1,
+                type: tensor.type, hasFixedSize: elementSize != nil, isConstant: isConstant, isVariable: tensor.isVariable))
         }
     }
 
@@ -135,7 +139,9 @@ public struct Interpreter {
         for (i, node) in nodes.enumerated() {
             for t in node.inputs where t >= 0 { tensors[Int(t)].markUse(i) }
             for t in node.outputs { tensors[Int(t)].markUse(i) }
-            for t in node.intermediates { tensors[Int(t)].markUse(i) }
+            let intermediates: Int32Vector
+            do { intermediates = try subgraph.operator(i).intermediates } catch { throw .malformedModel(error) }
+            for t in intermediates { tensors[Int(t)].markUse(i) }
         }
         for i in tensors.indices where !tensors[i].isConstant && tensors[i].firstUse >= 0 && !tensors[i].hasFixedSize {
             throw .unsupportedTensor(index: i, reason: "its type has no fixed element size")
@@ -157,7 +163,7 @@ public struct Interpreter {
         let work = UnsafeMutableBufferPointer(start: head.bindMemory(to: BufferRequirement.self, capacity: count), count: count)
         var k = 0
         for t in tensors where !t.isConstant && t.firstUse >= 0 {
-            work[k] = BufferRequirement(byteCount: t.byteCount, firstUse: t.firstUse, lastUse: t.lastUse)
+            work[k] = BufferRequirement(byteCount: t.byteCount, firstUse: Int(t.firstUse), lastUse: Int(t.lastUse))
             k += 1
         }
         for s in scratch {

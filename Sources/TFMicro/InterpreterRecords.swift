@@ -2,19 +2,21 @@
 // copyable except NodeRecord's function reference, which is non-capturing by convention.
 
 struct TensorRecord {
-    var type: TensorType
-    var shape: Shape
-    var quantization: Quantization
+    // Ordered largest-alignment first so the record packs without padding.
+    var data: UnsafeMutableRawPointer?
     /// Bytes of the tensor's data; 0 for types without a fixed element size.
     var byteCount: Int
+    var quantization: Quantization
+    var shape: Shape
+    var firstUse: Int32
+    var lastUse: Int32
+    var type: TensorType
     var hasFixedSize: Bool
-    var data: UnsafeMutableRawPointer?
     var isConstant: Bool
     var isVariable: Bool
-    var firstUse: Int
-    var lastUse: Int
 
     mutating func markUse(_ op: Int) {
+        let op = Int32(truncatingIfNeeded: op)
         if firstUse < 0 || op < firstUse { firstUse = op }
         if op > lastUse { lastUse = op }
     }
@@ -25,13 +27,13 @@ struct TensorRecord {
     }
 }
 
+/// What invoke needs of an operator (its options and intermediates are read from the model
+/// while preparing and planning, and not kept).
 struct NodeRecord {
     var op: BuiltinOperator
     var version: Int32
     var inputs: Int32Vector
     var outputs: Int32Vector
-    var intermediates: Int32Vector
-    var options: BuiltinOptions
     var invoke: KernelRegistration.Invoke
     var opData: UnsafeMutableRawPointer?
 }

@@ -3,11 +3,14 @@
 public struct Shape: Equatable, Sendable {
     public static let maxRank = 6
 
-    public private(set) var rank: Int
     @usableFromInline var dims: InlineArray<6, Int32>
+    // Int32 rather than Int keeps a shape at 28 bytes (the interpreter keeps one per tensor).
+    @usableFromInline var storedRank: Int32
+
+    public var rank: Int { Int(storedRank) }
 
     public init() {
-        rank = 0
+        storedRank = 0
         dims = InlineArray(repeating: 0)
     }
 
@@ -18,7 +21,7 @@ public struct Shape: Equatable, Sendable {
         for d in dimensions {
             guard d >= 0 else { return nil }
             dims[rank] = d
-            rank += 1
+            storedRank += 1
         }
     }
 

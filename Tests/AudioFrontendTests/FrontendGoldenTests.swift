@@ -1,5 +1,6 @@
 import AudioFrontend
 import KWSApp
+import KeywordSpotting
 import XCTest
 
 /// The Swift frontend against the reference C library's frames (scripts/golden/gen_frontend.py).
@@ -35,5 +36,19 @@ final class FrontendGoldenTests: XCTestCase {
 
     func testEveryClipMatchesReferenceAtTenMillisecondStep() throws {
         try checkEveryClip(step: 10)
+    }
+
+    /// REFERENCE-NOTES.md: sums of the 49 x 40 int8 model inputs (micro_speech's conversion),
+    /// fresh state per clip.
+    func testMicroSpeechFeatureSumsMatchReferenceNotes() throws {
+        let expected = ["yes_1000ms.wav": -90478, "no_1000ms.wav": -78720,
+                        "silence_1000ms.wav": -236667, "noise_1000ms.wav": -33924]
+        let host = try HostFrontend(config: .microSpeech)
+        for (name, sum) in expected.sorted(by: { $0.key < $1.key }) {
+            host.reset()
+            let frames = host.frames(of: try TestData.clip("tflm-testdata/" + name))
+            XCTAssertEqual(frames.count, 49 * 40, name)
+            XCTAssertEqual(frames.reduce(0) { $0 + Int(FeatureConversion.microSpeech.convert($1)) }, sum, name)
+        }
     }
 }

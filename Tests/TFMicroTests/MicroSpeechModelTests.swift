@@ -67,7 +67,7 @@ final class MicroSpeechModelTests: XCTestCase {
         XCTAssertEqual(try run(interpreter, features[...]), first)
     }
 
-    func testArenaUseIsReportedAndSmallerThanTFLMs() throws {
+    func testArenaUseIsOptimalAndBelowTFLMs() throws {
         let file = try TestData.microSpeech()
         let arena = TestArena(64 * 1024)
         let interpreter = try makeInterpreter(file, arena)
@@ -75,6 +75,7 @@ final class MicroSpeechModelTests: XCTestCase {
         // and its 8 int32 accumulators (32) are alive together: 6000 bytes is the optimum.
         XCTAssertEqual(interpreter.plannedBytes, 6000)
         XCTAssertGreaterThan(interpreter.arenaBytesUsed, interpreter.plannedBytes)
-        XCTAssertLessThan(interpreter.arenaBytesUsed, 9 * 1024)
+        // tflite-micro's RecordingMicroAllocator reports 7584 bytes for this model on x86-64.
+        XCTAssertLessThan(interpreter.arenaBytesUsed, 7584)
     }
 }

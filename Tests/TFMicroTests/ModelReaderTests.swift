@@ -88,6 +88,52 @@ final class ModelReaderTests: XCTestCase {
         }
     }
 
+    func testOperatorInputPastTheTensorsIsIndexOutOfRange() throws {
+        var bytes = try modelBytes()
+        let op0 = table(bytes, at: element(bytes, vector(bytes, table: table(bytes, at: element(bytes, vector(bytes, table: root(bytes), slot: 2), 0)), slot: 3), 0))
+        let inputs = vector(bytes, table: op0, slot: 1)
+        put32(&bytes, inputs.start, 999)
+        let error = try XCTUnwrap(error(of: bytes))
+        XCTAssertEqual(error.kind, .indexOutOfRange)
+        XCTAssertTrue(error.description.contains("Operator.inputs"), error.description)
+    }
+
+    func testVectorLengthPastTheEndIsOutOfBounds() throws {
+        var bytes = try modelBytes()
+        let tensors = vector(bytes, table: table(bytes, at: element(bytes, vector(bytes, table: root(bytes), slot: 2), 0)), slot: 0)
+        put32(&bytes, tensors.start - 4, 0x00FF_FFFF)
+        let error = try XCTUnwrap(error(of: bytes))
+        XCTAssertEqual(error.kind, .outOfBounds)
+        XCTAssertTrue(error.description.contains("SubGraph.tensors"), error.description)
+    }
+
+    func testVTableSmallerThanItsHeaderIsInvalid() throws {
+        var bytes = try modelBytes()
+        let rootTable = root(bytes)
+        let vtable = rootTable - Int(Int32(bitPattern: u32(bytes, rootTable)))
+        bytes[vtable] = 2
+        bytes[vtable + 1] = 0
+        XCTAssertEqual(kind(of: bytes), .invalidVTable)
+    }
+
+    func testUnterminatedNameIsRejected() throws {
+        var bytes = try modelBytes()
+        let tensor0 = table(bytes, at: element(bytes, vector(bytes, table: table(bytes, at: element(bytes, vector(bytes, table: root(bytes), slot: 2), 0)), slot: 0), 0))
+        let name = vector(bytes, table: tensor0, slot: 3)
+        bytes[name.start + name.count] = UInt8(ascii: "x")
+        let error = try XCTUnwrap(error(of: bytes))
+        XCTAssertEqual(error.kind, .unterminatedString)
+        XCTAssertTrue(error.description.contains("Tensor.name"), error.description)
+    }
+
+    func testNegativeDimensionIsInvalid() throws {
+        var bytes = try modelBytes()
+        let tensor0 = table(bytes, at: element(bytes, vector(bytes, table: table(bytes, at: element(bytes, vector(bytes, table: root(bytes), slot: 2), 0)), slot: 0), 0))
+        let shape = vector(bytes, table: tensor0, slot: 0)
+        put32(&bytes, shape.start, UInt32(bitPattern: -2))
+        XCTAssertEqual(kind(of: bytes), .invalidValue)
+    }
+
     func testErrorDescriptionSaysWhatAndWhere() {
         let error = ModelError(.outOfBounds, "Tensor.shape", at: 123)
         XCTAssertTrue(error.description.contains("Tensor.shape"))
@@ -100,6 +146,28 @@ final class ModelReaderTests: XCTestCase {
     func modelBytes() throws -> [UInt8] {
         let file = try TestData.microSpeech()
         return Array(file.bytes)
+    }
+
+    // A minimal flatbuffer walker (trusting the intact model) to find where to damage it.
+    func root(_ bytes: [UInt8]) -> Int { Int(u32(bytes, 0)) }
+    func table(_ bytes: [UInt8], at position: Int) -> Int { position }
+    func field(_ bytes: [UInt8], table: Int, slot: Int) -> Int {
+        let vtable = table - Int(Int32(bitPattern: u32(bytes, table)))
+        let offset = Int(UInt16(bytes[vtable + 4 + 2 * slot]) | UInt16(bytes[vtable + 5 + 2 * slot]) << 8)
+        precondition(offset != 0, "field absent in the test model")
+        return table + offset
+    }
+    func vector(_ bytes: [UInt8], table: Int, slot: Int) -> (start: Int, count: Int) {
+        let at = field(bytes, table: table, slot: slot)
+        let vector = at + Int(u32(bytes, at))
+        return (vector + 4, Int(u32(bytes, vector)))
+    }
+    func element(_ bytes: [UInt8], _ vector: (start: Int, count: Int), _ index: Int) -> Int {
+        let at = vector.start + 4 * index
+        return at + Int(u32(bytes, at))
+    }
+    func put32(_ bytes: inout [UInt8], _ at: Int, _ value: UInt32) {
+        for k in 0 ..< 4 { bytes[at + k] = UInt8(truncatingIfNeeded: value >> (8 * UInt32(k))) }
     }
 
     func u32(_ bytes: [UInt8], _ at: Int) -> UInt32 {

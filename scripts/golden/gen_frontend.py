@@ -16,6 +16,9 @@ Writes <out>/frontend/:
   variants.tsv       frontend settings other than micro_speech's (PCAN off, log off, other rates,
                      channel counts and coefficients), each run over the clips listed in it
   frames_variants.u16  their uint16 frames, one variant after another, clip after clip
+  synthetic.tsv      extreme signals (full-scale square waves and chirps, clipped noise, DC at
+                     -32768, impulses) that drive the fixed-point arithmetic into its wrapping
+                     corners; samples in synthetic_samples.i16, frames in frames_synthetic.u16
   tables.tsv         for a grid of frontend configurations: the settings, whether the C setup
                      accepted them, and where their tables start in tables.i16
   tables.i16         int16 little-endian, per accepted configuration: filterbank start_index,
@@ -375,6 +378,47 @@ def write_variants(lib: ctypes.CDLL, data: pathlib.Path, wavs, out: pathlib.Path
     (out / "variants.tsv").write_text("\n".join(rows) + "\n")
 
 
+def synthetic_signals():
+    """Deterministic extreme inputs, one second each at 16 kHz."""
+    t = np.arange(CLIP_SAMPLES) / SAMPLE_RATE
+    rng = np.random.default_rng(1234)
+    signals = {
+        "square-1kHz-full-scale": np.where(np.sin(2 * np.pi * 1000 * t) >= 0, 32767, -32768),
+        "square-123Hz-full-scale": np.where(np.sin(2 * np.pi * 123 * t) >= 0, 32767, -32768),
+        "chirp-full-scale": np.clip(np.round(32767 * np.sin(2 * np.pi * (50 + 3950 * t) * t)), -32768, 32767),
+        "noise-clipped": np.clip(np.round(rng.normal(0, 30000, CLIP_SAMPLES)), -32768, 32767),
+        "noise-quiet": np.round(rng.normal(0, 2, CLIP_SAMPLES)),
+        "dc-minimum": np.full(CLIP_SAMPLES, -32768),
+        "dc-maximum": np.full(CLIP_SAMPLES, 32767),
+        "alternating-extremes": np.where(np.arange(CLIP_SAMPLES) % 2 == 0, 32767, -32768),
+        "impulses": np.where(np.arange(CLIP_SAMPLES) % 997 == 0, -32768, 0),
+        "nyquist-and-dc": np.where(np.arange(CLIP_SAMPLES) % 2 == 0, -32768, 0),
+        "sine-7999Hz": np.round(32767 * np.sin(2 * np.pi * 7999 * t)),
+        "silence-then-burst": np.concatenate([np.zeros(8000), np.clip(np.round(rng.normal(0, 20000, 8000)), -32768, 32767)]),
+    }
+    return {name: np.asarray(v, dtype=np.int16) for name, v in signals.items()}
+
+
+def write_synthetic(lib: ctypes.CDLL, out: pathlib.Path) -> None:
+    rows = ["name\tstep_ms\tframes\toffset_values\tsample_offset"]
+    signals = synthetic_signals()
+    with open(out / "synthetic_samples.i16", "wb") as handle:
+        for samples in signals.values():
+            handle.write(samples.astype("<i2").tobytes())
+    position = 0
+    with open(out / "frames_synthetic.u16", "wb") as handle:
+        for step in STEPS_MS:
+            frontend = ReferenceFrontend(lib, micro_speech_config(lib, step))
+            for index, (name, samples) in enumerate(signals.items()):
+                frontend.reset()
+                frames = frontend.frames(samples)
+                handle.write(frames.astype("<u2").tobytes())
+                rows.append(f"{name}\t{step}\t{len(frames)}\t{position}\t{index * CLIP_SAMPLES}")
+                position += frames.size
+            frontend.close()
+    (out / "synthetic.tsv").write_text("\n".join(rows) + "\n")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", required=True, help="the shared data folder (holds data/)")
@@ -419,6 +463,7 @@ def main() -> int:
     (out / "pcan_lut.tsv").write_text("strength\toffset\tgain_bits\tinput_bits\tx\tgain\n"
                                        + "\n".join(pcan_lut_rows(lib)) + "\n")
     write_variants(lib, data, wavs, out)
+    write_synthetic(lib, out)
     print("frontend: setup tables over a configuration grid (the C library prints why it rejects some of them)",
           flush=True)
     rows, table_values = table_rows(lib)

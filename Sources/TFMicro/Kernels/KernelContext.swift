@@ -3,8 +3,9 @@
 public struct PrepareContext {
     let tensors: UnsafeMutableBufferPointer<TensorRecord>
     let node: NodeRecord
+    public let options: BuiltinOptions
     var allocator: ArenaAllocator
-    let scratch: UnsafeMutableBufferPointer<ScratchRecord>
+    /// Scratch requests of every operator so far, in a temporary list at the arena's head.
     var scratchCount: Int
     var opData: UnsafeMutableRawPointer?
     /// Bytes of a persistent request that did not fit (reported as "arena too small").
@@ -12,7 +13,6 @@ public struct PrepareContext {
 
     public var op: BuiltinOperator { node.op }
     public var version: Int32 { node.version }
-    public var options: BuiltinOptions { node.options }
     public var inputCount: Int { node.inputs.count }
     public var outputCount: Int { node.outputs.count }
 
@@ -66,8 +66,12 @@ public struct PrepareContext {
     /// the planner overlaps it with tensors that are not alive then.
     public mutating func requestScratch(byteCount: Int) throws(KernelError) -> ScratchBufferHandle {
         guard byteCount >= 0 else { throw KernelError("negative scratch size") }
-        guard scratchCount < scratch.count else { throw KernelError("too many scratch buffers requested") }
-        scratch[scratchCount] = ScratchRecord(byteCount: byteCount, data: nil)
+        let stride = MemoryLayout<ScratchRecord>.stride
+        guard let slot = allocator.reserveHead(byteCount: stride) else {
+            persistentShortfall = stride
+            throw KernelError("arena too small for the scratch request list")
+        }
+        slot.initializeMemory(as: ScratchRecord.self, to: ScratchRecord(byteCount: byteCount, data: nil))
         scratchCount += 1
         return ScratchBufferHandle(index: scratchCount - 1)
     }

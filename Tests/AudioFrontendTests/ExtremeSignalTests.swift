@@ -1,0 +1,41 @@
+import AudioFrontend
+import Foundation
+import KWSApp
+import XCTest
+
+/// Full-scale, clipped and degenerate signals, which push the fixed-point arithmetic into its
+/// wrapping corners (int16 FFT overflow, int32 energy overflow, 64-bit square roots, PCAN on
+/// huge noise estimates), against the reference C library.
+final class ExtremeSignalTests: XCTestCase {
+    func testExtremeSignalsMatchReference() throws {
+        let text = try String(contentsOf: TestData.goldenFile("synthetic.tsv"), encoding: .utf8)
+        let samplesData = try Data(contentsOf: TestData.goldenFile("synthetic_samples.i16"))
+        let framesData = try Data(contentsOf: TestData.goldenFile("frames_synthetic.u16"))
+        let samples: [Int16] = samplesData.withUnsafeBytes { raw in
+            (0..<samplesData.count / 2).map { Int16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: Int16.self)) }
+        }
+        let frames: [UInt16] = framesData.withUnsafeBytes { raw in
+            (0..<framesData.count / 2).map { UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self)) }
+        }
+        var hosts: [Int: HostFrontend] = [:]
+        var checked = 0
+        for line in text.split(separator: "\n").dropFirst() {
+            let c = line.split(separator: "\t").map(String.init)
+            let step = Int(c[1])!
+            if hosts[step] == nil {
+                var config = FrontendConfig.microSpeech
+                config.stepMilliseconds = step
+                hosts[step] = try HostFrontend(config: config)
+            }
+            let host = hosts[step]!
+            host.reset()
+            let start = Int(c[4])!
+            let got = host.frames(of: Array(samples[start..<start + 16_000]))
+            let offset = Int(c[3])!
+            let expected = Array(frames[offset..<offset + Int(c[2])! * 40])
+            XCTAssertEqual(got, expected, "\(c[0]) at \(step) ms")
+            checked += 1
+        }
+        XCTAssertEqual(checked, 24)
+    }
+}
