@@ -31,7 +31,8 @@ public struct CaptureSettings: Sendable, Equatable {
 /// The PCM is opened non-blocking, so a busy device reports `deviceBusy` at once instead of
 /// waiting for its owner, and `read` returns after a timeout so a caller can notice a stop request.
 /// Overruns (-EPIPE) and suspends (-ESTRPIPE) are recovered inside `read`; the stream continues
-/// and the counters say how often it happened.
+/// and the counters say how often it happened. The audio lost in an overrun is not replaced, so
+/// audio time counted from delivered samples runs behind the wall clock by that much.
 ///
 /// The object is used by one thread at a time: it is created on one thread and may be handed to
 /// a capture thread, which alone reads from and closes it.
@@ -49,7 +50,6 @@ public final class AlsaCapture: @unchecked Sendable {
     public private(set) var suspends = 0
 
     private var pcm: OpaquePointer?
-    private let requestedDevice: String
 
     /// Whether alsa-lib prints its own error text on stderr. Off by default: `CaptureError` says
     /// what happened in the user's terms, and ALSA's text would repeat it in its own.
@@ -61,7 +61,6 @@ public final class AlsaCapture: @unchecked Sendable {
     /// Opens and configures the device; throws a `CaptureError` saying what a user can do.
     public init(settings: CaptureSettings) throws(CaptureError) {
         applyLibraryMessageSetting()
-        requestedDevice = settings.device
         let opened: OpenedPCM
         do {
             opened = try OpenedPCM(name: settings.device, settings: settings)

@@ -110,7 +110,7 @@ struct KWSListen: ParsableCommand {
                 fail("\(error)", "Pass a readable WAV (or other libsndfile) file to --wav.", code: .badInput)
             }
             try listen(to: ClipSource(clip: clip, name: wav, realTime: !fast), detector: detector, acting: acted,
-                       stop: stop, overruns: { nil })
+                       stop: stop, deviceCounters: { nil })
         } else {
             let capture: AlsaCapture
             do {
@@ -122,13 +122,14 @@ struct KWSListen: ParsableCommand {
                 warn("capturing through \(capture.openedDevice): the device cannot deliver "
                     + "\(detector.sampleRate) Hz mono S16_LE itself")
             }
-            try listen(to: capture, detector: detector, acting: acted, stop: stop, overruns: { capture.overruns })
+            try listen(to: capture, detector: detector, acting: acted, stop: stop,
+                       deviceCounters: { (capture.overruns, capture.suspends) })
         }
     }
 
     /// Runs the session on a capture thread while this thread waits; SIGINT/SIGTERM stop it.
     private func listen<Source: AudioSource>(to source: Source, detector: SpotterStream, acting acted: Set<String>,
-                                             stop: SignalStop, overruns: @escaping () -> Int?) throws {
+                                             stop: SignalStop, deviceCounters: @escaping () -> (overruns: Int, suspends: Int)?) throws {
         var session = ListenSession(source: source, stream: detector,
                                     sampleLimit: duration.map { Int(($0 * Double(source.sampleRate)).rounded()) })
         var printer = DetectionPrinter(json: json, liveLine: !noLiveLine)
@@ -162,7 +163,7 @@ struct KWSListen: ParsableCommand {
                 warn("stopped after \(summary.samples * 1000 / sampleRate) ms of audio")
             }
             if stats {
-                warn(statistics.report(audioSamples: summary.samples, sampleRate: sampleRate, overruns: overruns()))
+                warn(statistics.report(audioSamples: summary.samples, sampleRate: sampleRate, device: deviceCounters()))
             }
         case .failure(let error as CaptureError):
             fail(error.description, error.suggestion, code: ListenExitCode(error))

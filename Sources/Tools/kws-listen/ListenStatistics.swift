@@ -14,7 +14,7 @@ struct ListenStatistics {
         delays.append(detection.wallMilliseconds - detection.timeMilliseconds)
     }
 
-    func report(audioSamples: Int, sampleRate: Int, overruns: Int?) -> String {
+    func report(audioSamples: Int, sampleRate: Int, device: (overruns: Int, suspends: Int)?) -> String {
         let wall = monotonicSeconds() - startWall
         let cpu = cpuSeconds() - startCPU
         let audio = Double(audioSamples) / Double(sampleRate)
@@ -23,7 +23,9 @@ struct ListenStatistics {
                 + "\(format(cpu / max(wall, 1e-9) * 100))% of one core over the run, "
                 + "\(format(cpu / max(audio, 1e-9) * 100))% per second of audio",
         ]
-        if let overruns { lines.append("overruns: \(overruns)") }
+        if let device {
+            lines.append("overruns: \(device.overruns), suspends: \(device.suspends) (each recovered; audio lost in an overrun is skipped)")
+        }
         // Delays mean something only when audio arrived at its own pace (a microphone, or --wav
         // without --fast), not from a source that delivers faster than real time.
         if audio > wall * 1.05 {
