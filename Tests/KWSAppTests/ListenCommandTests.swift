@@ -216,6 +216,35 @@ final class ListenCommandTests: XCTestCase {
         }
     }
 
+    // MARK: Live line
+
+    func testLiveLineIsShownOnATerminalOnly() throws {
+        let stream = try goldenStream()
+        let wav = stream.appendingPathComponent("stream.wav").path
+        let piped = try listen(["--wav", wav, "--fast", "--duration", "2"])
+        XCTAssertEqual(piped.status, 0, piped.stderr)
+        XCTAssertFalse(piped.stderr.contains("level ["), "live line written to a non-terminal: \(piped.stderr)")
+
+        // util-linux `script` runs the tool on a pseudo-terminal and copies what it shows.
+        let script = "/usr/bin/script"
+        guard FileManager.default.isExecutableFile(atPath: script) else { throw XCTSkip("no \(script) to make a terminal") }
+        let command = "'\(try listenBinary.path)' --wav '\(wav)' --fast --duration 2"
+        let shown = Process()
+        shown.executableURL = URL(fileURLWithPath: script)
+        shown.arguments = ["-qec", command, "/dev/null"]
+        shown.currentDirectoryURL = CaptureFixtures.packageRoot
+        let output = Pipe()
+        shown.standardOutput = output
+        shown.standardInput = FileHandle.nullDevice
+        try shown.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        shown.waitUntilExit()
+        XCTAssertEqual(shown.terminationStatus, 0, text)
+        XCTAssertTrue(text.contains("level ["), text)
+        XCTAssertTrue(text.contains("dBFS  top "), text)
+        XCTAssertTrue(text.contains("0:02.000"), "the live line tracks audio time: \(text)")
+    }
+
     // MARK: Stopping
 
     func testSIGINTStopsDeviceCaptureCleanly() throws {
