@@ -159,9 +159,14 @@ public enum DepthwiseConv2D {
         // Channels [0, vectorDepth) go eight at a time, the rest one at a time.
         let vectorizable = depthMultiplier == 1 || depthMultiplier % 8 == 0
         let vectorDepth = vectorizable ? outputDepth / 8 * 8 : 0
+        #if arch(arm)
+        // A Cortex-M has no vector unit: a 32-bit multiply-accumulate is one instruction.
+        let narrowProducts = false
+        #else
         // With an int8 zero point, |input - zero point| <= 255 and |weight| <= 128, so each
-        // product fits in 16 bits exactly (|p| <= 32640); 16-bit multiplies are much cheaper.
+        // product fits in 16 bits exactly (|p| <= 32640); 16-bit vector multiplies are cheaper.
         let narrowProducts = p.inputOffset >= -127 && p.inputOffset <= 128
+        #endif
         var out = output
         for b in 0 ..< batches {
             let inputBatch = input + b * inputHeight * inputWidth * inputDepth
@@ -176,13 +181,28 @@ public enum DepthwiseConv2D {
                     let endColumn = min(filterWidth, max((inputWidth - originX + p.dilationWidth - 1) / p.dilationWidth, 0))
                     var c0 = 0
                     while c0 < vectorDepth {
-                        let sum = narrowProducts
-                            ? vectorPixel16(p, inputBatch, filter, c0: c0, inputWidth: inputWidth, inputDepth: inputDepth,
-                                            filterWidth: filterWidth, outputDepth: outputDepth, originY: originY, originX: originX,
-                                            rows: firstRow ..< max(endRow, firstRow), columns: firstColumn ..< max(endColumn, firstColumn))
-                            : vectorPixel32(p, inputBatch, filter, c0: c0, inputWidth: inputWidth, inputDepth: inputDepth,
-                                            filterWidth: filterWidth, outputDepth: outputDepth, originY: originY, originX: originX,
-                                            rows: firstRow ..< max(endRow, firstRow), columns: firstColumn ..< max(endColumn, firstColumn))
+                        let rows = firstRow ..< max(endRow, firstRow), columns = firstColumn ..< max(endColumn, firstColumn)
+                        // Constant `contiguous` arguments let each inlined copy keep its loop tight
+                        // (a broadcast input value stays in one register on a Cortex-M).
+                        let sum: SIMD8<Int32>
+                        switch (narrowProducts, depthMultiplier == 1) {
+                        case (true, true):
+                            sum = vectorPixel16(p, inputBatch, filter, c0: c0, inputWidth: inputWidth, inputDepth: inputDepth,
+                                                filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
+                                                originX: originX, rows: rows, columns: columns, contiguous: true)
+                        case (true, false):
+                            sum = vectorPixel16(p, inputBatch, filter, c0: c0, inputWidth: inputWidth, inputDepth: inputDepth,
+                                                filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
+                                                originX: originX, rows: rows, columns: columns, contiguous: false)
+                        case (false, true):
+                            sum = vectorPixel32(p, inputBatch, filter, c0: c0, inputWidth: inputWidth, inputDepth: inputDepth,
+                                                filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
+                                                originX: originX, rows: rows, columns: columns, contiguous: true)
+                        case (false, false):
+                            sum = vectorPixel32(p, inputBatch, filter, c0: c0, inputWidth: inputWidth, inputDepth: inputDepth,
+                                                filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
+                                                originX: originX, rows: rows, columns: columns, contiguous: false)
+                        }
                         UnsafeMutableRawPointer(accumulators + c0).storeBytes(of: sum, as: SIMD8<Int32>.self)
                         c0 &+= 8
                     }
@@ -213,7 +233,8 @@ public enum DepthwiseConv2D {
     @inline(__always)
     static func vectorPixel16(_ p: Parameters, _ inputBatch: UnsafePointer<Int8>, _ filter: UnsafePointer<Int8>, c0: Int,
                               inputWidth: Int, inputDepth: Int, filterWidth: Int, outputDepth: Int,
-                              originY: Int, originX: Int, rows: Range<Int>, columns: Range<Int>) -> SIMD8<Int32> {
+                              originY: Int, originX: Int, rows: Range<Int>, columns: Range<Int>,
+                              contiguous: Bool) -> SIMD8<Int32> {
         var sum = SIMD8<Int32>(repeating: 0)
         let offset = Int16(truncatingIfNeeded: p.inputOffset)
         let inputChannel = c0 / p.depthMultiplier
@@ -226,13 +247,12 @@ public enum DepthwiseConv2D {
                 let pixel = inputRow + inX &* inputDepth
                 let taps = UnsafeRawPointer(filterRow + filterX &* outputDepth)
                 let weights = SIMD8<Int16>(truncatingIfNeeded: taps.loadUnaligned(as: SIMD8<Int8>.self))
-                let values: SIMD8<Int16>
-                if p.depthMultiplier == 1 {
-                    values = SIMD8<Int16>(truncatingIfNeeded: UnsafeRawPointer(pixel + c0).loadUnaligned(as: SIMD8<Int8>.self)) &+ offset
+                if contiguous {
+                    let values = SIMD8<Int16>(truncatingIfNeeded: UnsafeRawPointer(pixel + c0).loadUnaligned(as: SIMD8<Int8>.self)) &+ offset
+                    sum &+= SIMD8<Int32>(truncatingIfNeeded: weights &* values)
                 } else {
-                    values = SIMD8<Int16>(repeating: Int16(pixel[inputChannel]) &+ offset)
+                    sum &+= SIMD8<Int32>(truncatingIfNeeded: weights &* (Int16(pixel[inputChannel]) &+ offset))
                 }
-                sum &+= SIMD8<Int32>(truncatingIfNeeded: weights &* values)
             }
         }
         return sum
@@ -242,7 +262,8 @@ public enum DepthwiseConv2D {
     @inline(__always)
     static func vectorPixel32(_ p: Parameters, _ inputBatch: UnsafePointer<Int8>, _ filter: UnsafePointer<Int8>, c0: Int,
                               inputWidth: Int, inputDepth: Int, filterWidth: Int, outputDepth: Int,
-                              originY: Int, originX: Int, rows: Range<Int>, columns: Range<Int>) -> SIMD8<Int32> {
+                              originY: Int, originX: Int, rows: Range<Int>, columns: Range<Int>,
+                              contiguous: Bool) -> SIMD8<Int32> {
         var sum = SIMD8<Int32>(repeating: 0)
         let inputChannel = c0 / p.depthMultiplier
         for filterY in rows {
@@ -254,13 +275,12 @@ public enum DepthwiseConv2D {
                 let pixel = inputRow + inX &* inputDepth
                 let taps = UnsafeRawPointer(filterRow + filterX &* outputDepth)
                 let weights = SIMD8<Int32>(truncatingIfNeeded: taps.loadUnaligned(as: SIMD8<Int8>.self))
-                let values: SIMD8<Int32>
-                if p.depthMultiplier == 1 {
-                    values = SIMD8<Int32>(truncatingIfNeeded: UnsafeRawPointer(pixel + c0).loadUnaligned(as: SIMD8<Int8>.self)) &+ p.inputOffset
+                if contiguous {
+                    let values = SIMD8<Int32>(truncatingIfNeeded: UnsafeRawPointer(pixel + c0).loadUnaligned(as: SIMD8<Int8>.self)) &+ p.inputOffset
+                    sum &+= weights &* values
                 } else {
-                    values = SIMD8<Int32>(repeating: Int32(pixel[inputChannel]) &+ p.inputOffset)
+                    sum &+= weights &* (Int32(pixel[inputChannel]) &+ p.inputOffset)
                 }
-                sum &+= weights &* values
             }
         }
         return sum
