@@ -139,9 +139,14 @@ public enum FullyConnected {
     /// `bias` (int32, may be unaligned) is optional.
     public static func int8(_ p: Parameters, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>,
                             bias: UnsafeRawPointer?, output: UnsafeMutablePointer<Int8>) {
+        #if arch(arm)
+        // A Cortex-M has no vector unit: the plain loop's multiply-accumulate is one instruction.
+        let narrowProducts = false
+        #else
         // With an int8 zero point, |input - zero point| <= 255 and |weight| <= 128: each
         // product fits in 16 bits exactly, and 16-bit vector multiplies are cheap.
         let narrowProducts = p.inputOffset >= -127 && p.inputOffset <= 128
+        #endif
         for b in 0 ..< p.batches {
             let row = input + b * p.accumDepth
             for c in 0 ..< p.outputDepth {
