@@ -5,6 +5,32 @@ public enum DepthwiseConv2D {
         KernelRegistration(op: .depthwiseConv2D, prepare: prepare, invoke: invoke)
     }
 
+    /// The int8 path alone (TFLM's Register_DEPTHWISE_CONV_2D_INT8): firmware running int8
+    /// models links no float code.
+    public static var int8Registration: KernelRegistration {
+        KernelRegistration(op: .depthwiseConv2D, prepare: prepareInt8, invoke: invokeInt8)
+    }
+
+    static func prepareInt8(_ context: inout PrepareContext) throws(KernelError) {
+        let input = try context.input(0)
+        guard input.type == .int8 else {
+            throw KernelError("this DEPTHWISE_CONV_2D kernel is int8-only; register DepthwiseConv2D.registration for float", tensor: input.index)
+        }
+        try prepare(&context)
+    }
+
+    static func invokeInt8(_ context: InvokeContext) throws(KernelError) {
+        let parameters = context.opData(as: Parameters.self)
+        let input = context.input(0)
+        let filter = context.input(1)
+        let output = context.output(0)
+        perChannelInt8(parameters, inputShape: input.shape, input: input.pointer(to: Int8.self),
+                       filterShape: filter.shape, filter: filter.pointer(to: Int8.self),
+                       bias: UnsafeRawPointer(context.optionalInput(2)?.data), outputShape: output.shape,
+                       output: output.pointer(to: Int8.self),
+                       accumulators: context.scratch(parameters.accumulators!).baseAddress!.assumingMemoryBound(to: Int32.self))
+    }
+
     /// Everything invoke needs, computed once in prepare.
     public struct Parameters: BitwiseCopyable {
         public var strideWidth: Int
@@ -121,25 +147,16 @@ public enum DepthwiseConv2D {
     }
 
     static func invoke(_ context: InvokeContext) throws(KernelError) {
-        let parameters = context.opData(as: Parameters.self)
         let input = context.input(0)
+        if input.type == .int8 { return try invokeInt8(context) }
+        let parameters = context.opData(as: Parameters.self)
         let filter = context.input(1)
-        let bias = context.optionalInput(2)
         let output = context.output(0)
-        let scratch = context.scratch(parameters.accumulators!)
-        if input.type == .int8 {
-            perChannelInt8(parameters, inputShape: input.shape, input: input.pointer(to: Int8.self),
-                           filterShape: filter.shape, filter: filter.pointer(to: Int8.self),
-                           bias: UnsafeRawPointer(bias?.data), outputShape: output.shape,
-                           output: output.pointer(to: Int8.self),
-                           accumulators: scratch.baseAddress!.assumingMemoryBound(to: Int32.self))
-        } else {
-            float32(parameters, inputShape: input.shape, input: UnsafeRawPointer(input.data!),
-                    filterShape: filter.shape, filter: UnsafeRawPointer(filter.data!),
-                    bias: UnsafeRawPointer(bias?.data), outputShape: output.shape,
-                    output: output.pointer(to: Float.self),
-                    accumulators: scratch.baseAddress!.assumingMemoryBound(to: Float.self))
-        }
+        float32(parameters, inputShape: input.shape, input: UnsafeRawPointer(input.data!),
+                filterShape: filter.shape, filter: UnsafeRawPointer(filter.data!),
+                bias: UnsafeRawPointer(context.optionalInput(2)?.data), outputShape: output.shape,
+                output: output.pointer(to: Float.self),
+                accumulators: context.scratch(parameters.accumulators!).baseAddress!.assumingMemoryBound(to: Float.self))
     }
 
     /// Int8 depthwise convolution. Per output pixel the filter taps inside the image are
