@@ -62,6 +62,9 @@ bench: build models
 firmware: setup
 	$(MAKE) -C Firmware
 
+firmware-test: setup models golden
+	$(MAKE) -C Firmware test SHARED=$(SHARED)
+
 clean:
 	rm -rf .build $(GOLDEN)
 	$(MAKE) -C Firmware clean

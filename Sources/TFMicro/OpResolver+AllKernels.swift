@@ -8,6 +8,9 @@ extension OpResolver {
         try? resolver.add(DepthwiseConv2D.registration)
         try? resolver.add(FullyConnected.registration)
         try? resolver.add(Softmax.registration)
+        try? resolver.add(Conv2D.registration)
+        try? resolver.add(Quantize.registration)
+        try? resolver.add(Dequantize.registration)
         return resolver
     }
 }

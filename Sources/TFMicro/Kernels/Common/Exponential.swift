@@ -14,19 +14,21 @@ public func exponential(_ x: Float) -> Float {
     }
     let invLn2N = Double(bitPattern: 0x3FF7_1547_652B_82FE) * 32
     let shift = Double(bitPattern: 0x4338_0000_0000_0000)  // 1.5 * 2^52: rounds to an integer
-    let z = invLn2N * Double(x)
-    var kd = z + shift
-    let ki = kd.bitPattern
-    kd -= shift
-    let r = z - kd
+    // glibc's x86-64 expf runs its FMA build on CPUs that have FMA (these machines do), where
+    // the compiler fuses every multiply-add of the algorithm; the fused forms below match it
+    // on every float in [-110, 100]. Unfused, 2 of them (-63.09946, 32.564632) came out one
+    // ulp off the C library, i.e. off the PyPI reference.
+    let wide = Double(x)
+    let shifted = shift.addingProduct(invLn2N, wide)
+    let ki = shifted.bitPattern
+    let kd = shifted - shift
+    let r = (-kd).addingProduct(invLn2N, wide)
     let t = exp2Table[Int(ki % 32)] &+ (ki &<< 47)
     let s = Double(bitPattern: t)
     let c0 = Double(bitPattern: 0x3FAC_6AF8_4B91_2394) / 32768   // polynomial for 2^(r/32)
     let c1 = Double(bitPattern: 0x3FCE_BFCE_50FA_C4F3) / 1024
     let c2 = Double(bitPattern: 0x3FE6_2E42_FF0C_52D6) / 32
-    let r2 = r * r
-    var y = c2 * r + 1
-    y = (c0 * r + c1) * r2 + y
+    let y = (1.0).addingProduct(c2, r).addingProduct(c1.addingProduct(c0, r), r * r)
     return Float(y * s)
 }
 

@@ -1,0 +1,49 @@
+// Board support for QEMU's mps2-an386 (Cortex-M4), as seen from Swift.
+// Everything here is small C on purpose: the Swift firmware talks to the board only
+// through these functions, so a real board swaps this folder and keeps the Swift code.
+#ifndef KWS_BOARD_H
+#define KWS_BOARD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+// --- Console (UART0 of the MPS2, 0x40004000) ---
+void board_console_write(const uint8_t *bytes, size_t count);
+
+// --- ARM semihosting (the debugger/QEMU host services) ---
+// Copies the program's command line (QEMU: -semihosting-config ...,arg=...) into
+// `buffer` as a NUL-terminated string. Returns its length, or -1 on failure.
+int32_t semihosting_command_line(uint8_t *buffer, uint32_t capacity);
+// Opens a host file for binary reading. Returns a handle, or -1.
+int32_t semihosting_open_for_reading(const uint8_t *path, uint32_t length);
+// Reads up to `count` bytes. Returns the number of bytes read (0 at end of file), or -1.
+int32_t semihosting_read(int32_t handle, uint8_t *buffer, uint32_t count);
+void semihosting_close(int32_t handle);
+// Ends the simulation; QEMU exits with `code`.
+void semihosting_exit(int32_t code) __attribute__((noreturn));
+
+// --- Model and static memory placed by the linker ---
+// The keyword model, linked into flash with .incbin and read in place.
+const uint8_t *board_model_data(void);
+uint32_t board_model_size(void);
+
+// --- Stack measurement ---
+// Bytes of the stack region that were ever written since reset (the stack is painted
+// with a pattern before main runs), and the size of the region.
+uint32_t board_stack_high_water(void);
+uint32_t board_stack_size(void);
+// Returns the high-water mark so far and repaints the free part of the stack, so that the
+// next board_stack_high_water() measures only what follows (e.g. streaming after setup).
+uint32_t board_stack_restart_measurement(void);
+
+// --- Instruction-count markers ---
+// Empty functions whose addresses the QEMU instruction-count plugin watches; calls cost
+// a few instructions and change nothing else.
+void icount_model_begin(void);
+void icount_model_end(void);
+void icount_frontend_begin(void);
+void icount_frontend_end(void);
+void icount_pipeline_begin(void);
+void icount_pipeline_end(void);
+
+#endif

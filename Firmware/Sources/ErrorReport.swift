@@ -1,0 +1,94 @@
+import AudioFrontend
+import KeywordSpotting
+import TFMicro
+
+/// Prints setup and run errors of the portable modules on the console. The modules'
+/// `description`s build Strings with interpolation, which would add tens of kilobytes to
+/// the image, so the firmware words them itself from their StaticString and integer parts.
+/// Operators are named by builtin code: `BuiltinOperator.name` would link a table of every
+/// TFLite op name (about 3 KB).
+enum ErrorReport {
+    static func print(_ error: PipelineError) {
+        Console.write("error: ")
+        switch error {
+        case .frontend(let error): print(error)
+        case .interpreter(let error): print(error)
+        case .recognizer: Console.write("the recognizer settings are invalid")
+        case .inputMismatch(let expected, let actual, _):
+            Console.write("the model's input has ")
+            Console.write(actual)
+            Console.write(" bytes; the firmware feeds ")
+            Console.write(expected)
+            Console.write(" int8 features (49 frames x 40 channels)")
+        case .unsupportedOutput(let bytes, _):
+            Console.write("the model's output is not int8 scores, one per label (")
+            Console.write(bytes)
+            Console.write(" bytes)")
+        case .windowStorageTooSmall(let required, let provided):
+            Console.write("the feature window buffer has ")
+            Console.write(provided)
+            Console.write(" bytes, ")
+            Console.write(required)
+            Console.write(" are needed; enlarge featureWindowStorage")
+        case .invalidFrameCount, .invalidStride, .invalidFeatureConversion:
+            Console.write("invalid pipeline settings")
+        }
+        Console.write("\n")
+    }
+
+    static func print(_ error: FrontendError) {
+        switch error {
+        case .storageTooSmall(let required, let provided):
+            Console.write("frontend storage has ")
+            Console.write(provided)
+            Console.write(" bytes, ")
+            Console.write(required)
+            Console.write(" are needed; enlarge frontendStorage")
+        default:
+            Console.write("invalid frontend configuration")
+        }
+    }
+
+    static func print(_ error: ModelError) {
+        Console.write("the model in flash is malformed at byte ")
+        Console.write(error.position)
+        Console.write(" (")
+        Console.write(error.field)
+        Console.write("); relink with a valid .tflite (MODEL=...)")
+    }
+
+    static func print(_ error: InterpreterError) {
+        switch error {
+        case .malformedModel(let error):
+            print(error)
+        case .missingOperator(let op, _, let index):
+            Console.write("operator ")
+            Console.write(index)
+            Console.write(" is builtin op ")
+            Console.write(Int(op.code))
+            Console.write(", which the firmware's op resolver does not register (Firmware.makeResolver)")
+        case .missingCustomOperator(_, _, let index):
+            Console.write("operator ")
+            Console.write(index)
+            Console.write(" is a custom op, which the firmware's op resolver does not register")
+        case .arenaTooSmall(let needed, let available, _):
+            Console.write("the tensor arena has ")
+            Console.write(available)
+            Console.write(" bytes, the model needs ")
+            Console.write(needed)
+            Console.write("; enlarge arenaStorage")
+        case .prepareFailed(let op, let index, let error), .invokeFailed(let op, let index, let error):
+            Console.write("operator ")
+            Console.write(index)
+            Console.write(" (builtin op ")
+            Console.write(Int(op.code))
+            Console.write("): ")
+            Console.write(error.message)
+        case .unsupportedTensor(let index, let reason):
+            Console.write("tensor ")
+            Console.write(index)
+            Console.write(" is not supported: ")
+            Console.write(reason)
+        }
+    }
+}

@@ -1,0 +1,208 @@
+import AudioFrontend
+import Board
+import KeywordSpotting
+import TFMicro
+
+/// micro_speech on the Cortex-M4: audio periods from the DMA ring go through the shared
+/// KeywordSpotting pipeline (frontend, 49-frame window, TFMicro, recognizer); every
+/// detection is reported on the console, and with --scores every inference's int8 scores.
+@main
+struct Firmware {
+    /// Stack used by setup (building the interpreter, frontend and spotter), which peaks
+    /// higher than streaming does.
+    nonisolated(unsafe) static var setupStackHighWater = 0
+
+    static func main() {
+        let status = StaticMemory.withBuffers { buffers in run(buffers) }
+        Console.write("stack high-water ")
+        Console.write(max(setupStackHighWater, Int(board_stack_high_water())))
+        Console.write(" of ")
+        Console.write(Int(board_stack_size()))
+        Console.write(" bytes (setup ")
+        Console.write(setupStackHighWater)
+        Console.write(", streaming ")
+        Console.write(Int(board_stack_high_water()))
+        Console.write(")\n")
+        semihosting_exit(status)
+    }
+
+    /// Exit status: 0 done, 1 setup or audio failure, 2 bad command line.
+    static func run(_ buffers: StaticMemory.Buffers) -> Int32 {
+        let options: FirmwareOptions
+        do throws(FirmwareOptions.ParseError) {
+            options = try FirmwareOptions.parse(buffer: buffers.commandLine)
+        } catch {
+            FirmwareOptions.reportUsage(error)
+            return 2
+        }
+        guard buffers.spotter.count >= MemoryLayout<KeywordSpotter>.size else {
+            Console.write("error: spotterStorage has ")
+            Console.write(buffers.spotter.count)
+            Console.write(" bytes, KeywordSpotter needs ")
+            Console.write(MemoryLayout<KeywordSpotter>.size)
+            Console.write("; enlarge it\n")
+            return 1
+        }
+        let spotter = buffers.spotter.baseAddress!.bindMemory(to: KeywordSpotter.self, capacity: 1)
+        do throws(PipelineError) {
+            try setUpSpotter(buffers, into: spotter)
+        } catch {
+            ErrorReport.print(error)
+            return 1
+        }
+        setupStackHighWater = Int(board_stack_restart_measurement())
+        return runSpotter(options: options, buffers: buffers, spotter: &spotter.pointee)
+    }
+
+    @inline(never)
+    static func runSpotter(options: FirmwareOptions, buffers: StaticMemory.Buffers,
+                           spotter: inout KeywordSpotter) -> Int32 {
+        Console.write("kws-firmware: micro_speech, model ")
+        Console.write(Int(board_model_size()))
+        Console.write(" B in flash, arena ")
+        Console.write(spotter.interpreter.arenaBytesUsed)
+        Console.write(" of ")
+        Console.write(buffers.arena.count)
+        Console.write(" B used\n")
+
+        var source: SemihostingAudioSource
+        do throws(AudioSourceError) {
+            source = try SemihostingAudioSource(
+                path: options.inputPath,
+                ring: PeriodRing(storage: buffers.audioRing, samplesPerPeriod: StaticMemory.samplesPerPeriod))
+        } catch {
+            error.report()
+            return 1
+        }
+        if options.measure {
+            return Measurement.run(spotter: &spotter, source: &source)
+        }
+        return stream(from: &source, through: &spotter, printScores: options.printScores)
+    }
+
+    /// Builds the spotter into static memory. The parts are built one after another in
+    /// non-inlined functions called from here, so that their large stack frames (the op
+    /// resolver, kernel preparation, the recognizer's history) follow one another instead
+    /// of nesting: the stack must only hold the largest.
+    @inline(never)
+    static func setUpSpotter(
+        _ buffers: StaticMemory.Buffers, into spotter: UnsafeMutablePointer<KeywordSpotter>
+    ) throws(PipelineError) {
+        let interpreter = try makeInterpreter(arena: buffers.arena)
+        let frontend = try makeFrontend(storage: buffers.frontend)
+        try storeSpotter(frontend: frontend, interpreter: interpreter, windowStorage: buffers.featureWindow,
+                         into: spotter)
+    }
+
+    @inline(never)
+    static func storeSpotter(
+        frontend: Frontend, interpreter: Interpreter, windowStorage: UnsafeMutableBufferPointer<Int8>,
+        into spotter: UnsafeMutablePointer<KeywordSpotter>
+    ) throws(PipelineError) {
+        spotter.initialize(to: try KeywordSpotter(
+            frontend: frontend, interpreter: interpreter, frames: StaticMemory.windowFrames,
+            conversion: .microSpeech, windowStorage: windowStorage))
+    }
+
+    /// The model from flash, read in place.
+    @inline(never)
+    static func makeInterpreter(arena: UnsafeMutableRawBufferPointer) throws(PipelineError) -> Interpreter {
+        do throws(InterpreterError) {
+            let model: Model
+            do throws(ModelError) {
+                model = try Model(bytes: UnsafeRawBufferPointer(start: board_model_data(), count: Int(board_model_size())))
+            } catch {
+                throw .malformedModel(error)
+            }
+            return try Interpreter(model: model, resolver: makeResolver(), arena: arena)
+        } catch {
+            throw .interpreter(error)
+        }
+    }
+
+    /// The kernels micro_speech uses, and no others (only these are linked in).
+    @inline(never)
+    static func makeResolver() -> OpResolver {
+        var resolver = OpResolver()
+        // Four kernels into a 32-entry resolver cannot fail.
+        try? resolver.add(Reshape.registration)
+        try? resolver.add(DepthwiseConv2D.registration)
+        try? resolver.add(FullyConnected.registration)
+        try? resolver.add(Softmax.registration)
+        return resolver
+    }
+
+    @inline(never)
+    static func makeFrontend(storage: UnsafeMutableRawBufferPointer) throws(PipelineError) -> Frontend {
+        do throws(FrontendError) {
+            return try Frontend(config: .microSpeech, storage: storage)
+        } catch {
+            throw .frontend(error)
+        }
+    }
+
+    /// The continuous loop: one period in, at most one frame and one inference out.
+    static func stream<Source: AudioSource & ~Copyable>(
+        from source: inout Source, through spotter: inout KeywordSpotter, printScores: Bool
+    ) -> Int32 {
+        var detections = 0
+        var samples: Int64 = 0
+        do throws(AudioSourceError) {
+            while let period = try source.nextPeriod() {
+                samples += Int64(period.count)
+                icount_pipeline_begin()
+                do throws(PipelineError) {
+                    try spotter.process(period) { inference in
+                        if printScores { Report.scores(inference) }
+                        if inference.recognition.isNewCommand {
+                            detections += 1
+                            Report.detection(inference.recognition)
+                        }
+                    }
+                } catch {
+                    ErrorReport.print(error)
+                    return 1
+                }
+                icount_pipeline_end()
+            }
+        } catch {
+            error.report()
+            return 1
+        }
+        Console.write("done: ")
+        Console.write(spotter.frameCount)
+        Console.write(" frames (")
+        Console.write(samples / 16, decimals: 3)  // 16 samples per millisecond
+        Console.write(" s of audio), ")
+        Console.write(detections)
+        Console.write(" detections\n")
+        return 0
+    }
+}
+
+/// Console lines the test and the user read.
+enum Report {
+    /// `scores <frame> <time ms> <silence> <unknown> <yes> <no>`
+    static func scores(_ inference: Inference) {
+        Console.write("scores ")
+        Console.write(inference.frameIndex)
+        Console.writeByte(UInt8(ascii: " "))
+        Console.write(inference.timeMilliseconds)
+        for score in inference.scores {
+            Console.writeByte(UInt8(ascii: " "))
+            Console.write(Int(score))
+        }
+        Console.writeByte(UInt8(ascii: "\n"))
+    }
+
+    /// `detected <label> score <average 0...255> at <time> ms`
+    static func detection(_ recognition: Recognition) {
+        Console.write("detected ")
+        Console.write(Labels.name(recognition.labelIndex))
+        Console.write(" score ")
+        Console.write(Int(recognition.score))
+        Console.write(" at ")
+        Console.write(recognition.timeMilliseconds)
+        Console.write(" ms\n")
+    }
+}

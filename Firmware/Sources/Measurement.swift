@@ -1,0 +1,48 @@
+import AudioFrontend
+import Board
+import KeywordSpotting
+import TFMicro
+
+/// `--measure`: the spotter's frontend and model run on their own between the
+/// instruction-count markers, so that the QEMU plugin (`make icount`) reports instructions
+/// per frontend frame and per model invocation. Scores and detections are not computed.
+enum Measurement {
+    @inline(never)
+    static func run<Source: AudioSource & ~Copyable>(spotter: inout KeywordSpotter, source: inout Source) -> Int32 {
+        // Frontend and Interpreter are handles: these copies work on the spotter's storage.
+        var frontend = spotter.frontend
+        let interpreter = spotter.interpreter
+        var frames = 0
+        do throws(AudioSourceError) {
+            while let period = try source.nextPeriod() {
+                var framed = false
+                icount_frontend_begin()
+                frontend.process(period) { _ in framed = true }
+                // A period is one step, so after the first one each call makes exactly one
+                // frame; the marker pair then spans buffering the step and computing it.
+                guard framed else { continue }
+                icount_frontend_end()
+                frames += 1
+                icount_model_begin()
+                do throws(InterpreterError) {
+                    try interpreter.invoke()
+                } catch {
+                    Console.write("error: ")
+                    ErrorReport.print(error)
+                    Console.write("\n")
+                    return 1
+                }
+                icount_model_end()
+            }
+        } catch {
+            error.report()
+            return 1
+        }
+        Console.write("measured: ")
+        Console.write(frames)
+        Console.write(" frontend frames, ")
+        Console.write(frames)
+        Console.write(" model invocations\n")
+        return 0
+    }
+}

@@ -1,0 +1,65 @@
+/// All of the firmware's buffers, as statically allocated globals: they land in .bss under
+/// their own names (the size report lists them) and nothing is allocated at run time.
+/// They are reached only through `withBuffers`, for the whole run of `main`.
+enum StaticMemory {
+    /// Samples per DMA period: 20 ms at 16 kHz, one frontend step, so that every period
+    /// completes exactly one feature frame and one inference.
+    static let samplesPerPeriod = 320
+    /// Periods in the audio ring: double buffering, one period processed while the next fills.
+    static let audioPeriods = 2
+    /// Frames in the model's input window (micro_speech: 49 frames of 20 ms).
+    static let windowFrames = 49
+
+    struct Buffers {
+        var commandLine: UnsafeMutableBufferPointer<UInt8>
+        var audioRing: UnsafeMutableBufferPointer<Int16>
+        var arena: UnsafeMutableRawBufferPointer
+        var frontend: UnsafeMutableRawBufferPointer
+        var featureWindow: UnsafeMutableBufferPointer<Int8>
+        var spotter: UnsafeMutableRawBufferPointer
+    }
+
+    static func withBuffers<R>(_ body: (Buffers) -> R) -> R {
+        withUnsafeMutableBytes(of: &commandLineStorage) { commandLine in
+            withUnsafeMutableBytes(of: &audioRingStorage) { audioRing in
+                withUnsafeMutableBytes(of: &arenaStorage) { arena in
+                    withUnsafeMutableBytes(of: &frontendStorage) { frontend in
+                        withUnsafeMutableBytes(of: &featureWindowStorage) { featureWindow in
+                            withUnsafeMutableBytes(of: &spotterStorage) { spotter in
+                                body(Buffers(
+                                    commandLine: commandLine.bindMemory(to: UInt8.self),
+                                    audioRing: audioRing.bindMemory(to: Int16.self),
+                                    arena: arena, frontend: frontend,
+                                    featureWindow: featureWindow.bindMemory(to: Int8.self),
+                                    spotter: spotter))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The semihosting command line (program name, options, input path).
+nonisolated(unsafe) var commandLineStorage = InlineArray<256, UInt8>(repeating: 0)
+
+/// The DMA ring: `audioPeriods` x `samplesPerPeriod` samples.
+nonisolated(unsafe) var audioRingStorage = InlineArray<640, Int16>(repeating: 0)
+
+/// The TFMicro tensor arena. micro_speech needs 7,504 bytes on the Cortex-M4; the rest is
+/// margin. UInt64 elements make it 8-byte aligned.
+nonisolated(unsafe) var arenaStorage = InlineArray<960, UInt64>(repeating: 0)
+
+/// The frontend's tables and state (`Frontend.storageBytes(for: .microSpeech)` = 11,414 bytes).
+nonisolated(unsafe) var frontendStorage = InlineArray<1428, UInt64>(repeating: 0)
+
+/// The model's input window, 49 frames x 40 int8 features, kept apart from the arena because
+/// the arena reuses the input tensor's bytes during an invocation.
+nonisolated(unsafe) var featureWindowStorage = InlineArray<1960, Int8>(repeating: 0)
+
+/// Room for the keyword pipeline's own state (the recognizer's history, handles to the
+/// buffers above; 1,764 bytes), kept here rather than on the stack. Raw zeroed storage rather
+/// than a `KeywordSpotter?`, whose nil would be a non-zero initial value in .data (flash
+/// and RAM). Built once at startup by `Firmware.storeSpotter`, which checks the size.
+nonisolated(unsafe) var spotterStorage = InlineArray<224, UInt64>(repeating: 0)

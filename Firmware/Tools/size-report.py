@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""Flash and RAM report of the firmware ELF, from its GNU ld map and symbol table.
+
+Usage: size-report.py --map kws-firmware.map --elf kws-firmware.elf --nm llvm-nm
+                      [--stack-high-water BYTES] [--check]
+
+Flash is split into the model (.model, linked with .incbin) and the application (everything
+else that is loaded into flash), the application by the object each input section came from:
+the three portable modules, the firmware's own Swift, the Embedded Swift runtime helpers,
+the board's C, and libc/libgcc. RAM is .data + .bss + the reserved stack; the largest
+static buffers are listed by name. Swift code is attributed to the module its mangled name comes
+from, so generics specialized in the firmware's object count for the module that wrote them.
+The flash budget applies to everything but the model. The exit status is 1 when the stack's
+high-water mark reached the reserved size, and with --check also when flash or RAM is over
+its budget.
+"""
+
+import argparse
+import re
+import subprocess
+import sys
+
+APP_FLASH_BUDGET = 20 * 1024
+RAM_BUDGET = 12 * 1024
+FLASH_SECTIONS = (".vectors", ".text", ".rodata", ".ARM.exidx", ".data")
+RAM_SECTIONS = (".data", ".bss", ".stack")
+
+
+MODULES = {"TFMicro": "TFMicro (runtime + kernels)", "AudioFrontend": "AudioFrontend",
+           "KeywordSpotting": "KeywordSpotting (pipeline + recognizer)", "Firmware": "Firmware app (Swift)"}
+CORE = ("TFMicro (runtime + kernels)", "AudioFrontend", "KeywordSpotting (pipeline + recognizer)",
+        "Swift stdlib specializations", "Swift runtime helpers")
+
+
+def category(section: str, origin: str) -> str:
+    """Swift code by the module its mangled name starts with (a generic specialized in the
+    firmware's object still belongs to the module that wrote it); the rest by object file."""
+    name = section.split(".", 2)[-1] if section.startswith((".text.", ".rodata.", ".data.")) else ""
+    if name.startswith("swift_") or name.startswith("$es17swift_"):
+        return "Swift runtime helpers"
+    m = re.match(r"^\$e(\d+)(\w+)", name)
+    if m:
+        module = m.group(2)[:int(m.group(1))]
+        if module in MODULES:
+            return MODULES[module]
+    if name.startswith("$es"):
+        return "Swift stdlib specializations"
+    base = origin.rsplit("/", 1)[-1]
+    for library in ("libc.a", "libm.a", "libgcc.a"):
+        if library in origin:
+            return "libc + libm + libgcc"
+    if base == "model.o":
+        return "model"
+    if "/board/" in origin:
+        return "board support (C)"
+    stem = base[:-2] if base.endswith(".o") else base
+    return MODULES.get(stem, "other: " + base)
+
+
+def parse_map(path):
+    """Yields (output section, input section, size, origin) for every placed input section."""
+    with open(path) as f:
+        text = f.read()
+    text = text.split("Linker script and memory map", 1)[1]
+    out_section = None
+    pending = None
+    for line in text.splitlines():
+        if re.match(r"^[./]", line):
+            out_section = line.split()[0]
+            pending = None
+            continue
+        m = re.match(r"^ (\S+)\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S.*)$", line)
+        if m:
+            yield out_section, m.group(1), int(m.group(3), 16), m.group(4)
+            pending = None
+            continue
+        m = re.match(r"^ (\S+)$", line)
+        if m:
+            pending = m.group(1)
+            continue
+        m = re.match(r"^\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S.*)$", line)
+        if m and pending:
+            yield out_section, pending, int(m.group(2), 16), m.group(3)
+            pending = None
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--map", required=True, help="GNU ld map file of the firmware")
+    parser.add_argument("--elf", required=True, help="the firmware ELF")
+    parser.add_argument("--nm", default="llvm-nm", help="llvm-nm (reads Swift symbols)")
+    parser.add_argument("--demangle", default="swift-demangle", help="swift-demangle")
+    parser.add_argument("--stack-high-water", type=int, help="measured stack high-water mark in bytes")
+    parser.add_argument("--top", type=int, default=0, help="also list the N largest functions of each Swift module")
+    parser.add_argument("--check", action="store_true", help="also exit 1 when over the flash or RAM budget")
+    args = parser.parse_args()
+
+    flash, ram, functions = {}, {}, {}
+    for out, section, size, origin in parse_map(args.map):
+        if size == 0 or out is None or section in ("*fill*", "COMMON") and not origin.startswith("/"):
+            continue
+        if out in FLASH_SECTIONS or out == ".model":
+            key = "model" if out == ".model" else category(section, origin)
+            flash[key] = flash.get(key, 0) + size
+            if section.startswith(".text.$e"):
+                functions.setdefault(key, []).append((size, section[len(".text."):]))
+        if out in (".data", ".bss"):
+            ram[out] = ram.get(out, 0) + size
+    addresses = {}
+    for line in subprocess.run([args.nm, args.elf], capture_output=True, text=True, check=True).stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 3:
+            addresses[parts[2]] = int(parts[0], 16)
+    stack_size = addresses["__stack_top"] - addresses["__stack_bottom"]
+
+    model = flash.pop("model", 0)
+    app = sum(flash.values())
+    core = sum(size for key, size in flash.items() if key in CORE)
+    print("Flash")
+    for key, size in sorted(flash.items(), key=lambda kv: -kv[1]):
+        print(f"  {key:<42} {size:>7} B")
+    print(f"  {'portable core (frontend+runtime+kernels+recognizer)':<42} {core:>7} B")
+    print(f"  {'application total (without model)':<42} {app:>7} B   budget {APP_FLASH_BUDGET} B"
+          f"  {'ok' if app <= APP_FLASH_BUDGET else 'OVER BUDGET'}")
+    if args.top:
+        for key, entries in sorted(functions.items()):
+            entries.sort(reverse=True)
+            entries = entries[:args.top]
+            names = subprocess.run([args.demangle, "--simplified"], input="\n".join(n for _, n in entries),
+                                   capture_output=True, text=True).stdout.splitlines()
+            print(f"  largest functions of {key}:")
+            for (size, _), name in zip(entries, names):
+                print(f"    {size:>6} B  {name[:100]}")
+    print(f"  {'model (.model, read in place)':<42} {model:>7} B")
+    print(f"  {'flash total':<42} {app + model:>7} B")
+
+    print("RAM")
+    statics = ram.get(".data", 0) + ram.get(".bss", 0)
+    print(f"  {'.data + .bss (all static)':<42} {statics:>7} B")
+    sym = subprocess.run([args.nm, "-S", "--size-sort", args.elf], capture_output=True, text=True, check=True).stdout
+    big = [l.split() for l in sym.splitlines() if len(l.split()) == 4 and l.split()[2] in "bBdD" and int(l.split()[1], 16) >= 64]
+    if big:
+        names = subprocess.run([args.demangle, "--simplified"], input="\n".join(p[3] for p in big),
+                               capture_output=True, text=True).stdout.splitlines()
+        for parts, name in sorted(zip(big, names), key=lambda pn: -int(pn[0][1], 16)):
+            print(f"    {name[:60]:<60} {int(parts[1], 16):>7} B")
+    total_ram = statics + stack_size
+    water = f", high-water {args.stack_high_water} B" if args.stack_high_water is not None else ""
+    print(f"  {'stack (reserved' + water + ')':<42} {stack_size:>7} B")
+    print(f"  {'RAM total':<42} {total_ram:>7} B   budget {RAM_BUDGET} B"
+          f"  {'ok' if total_ram <= RAM_BUDGET else 'OVER BUDGET'}")
+    if args.stack_high_water is not None and args.stack_high_water >= stack_size:
+        print("  warning: the stack high-water mark reached the end of the stack; raise STACK_SIZE")
+    if (args.stack_high_water or 0) >= stack_size:
+        sys.exit(1)
+    if args.check and (app > APP_FLASH_BUDGET or total_ram > RAM_BUDGET):
+        print("size check: over budget")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

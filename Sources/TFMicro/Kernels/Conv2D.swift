@@ -1,0 +1,243 @@
+/// CONV_2D: 2-D convolution of an NHWC input with an [outC, kH, kW, inC / groups] filter,
+/// as TFLM's conv.cc with the reference kernels.
+///
+/// Supported (as TFLM): float32; int8 input and filter with int32 bias and per-tensor or
+/// per-channel filter scales; int16 input with int8 filter (int64 bias, int32 bias, or none).
+/// Grouped convolution (filter input depth dividing the input depth) works for all of them.
+public enum Conv2D {
+    public static var registration: KernelRegistration {
+        KernelRegistration(op: .conv2D, prepare: prepare, invoke: invoke)
+    }
+
+    enum Arithmetic: BitwiseCopyable {
+        case float
+        case int8
+        /// int16 activations, int8 filter, 64-bit accumulator.
+        case int16Wide
+        /// int16 activations, int8 filter, 32-bit accumulator (int32 bias).
+        case int16Narrow
+    }
+
+    struct OpData: BitwiseCopyable {
+        var arithmetic: Arithmetic
+        var geometry: ConvolutionGeometry
+        var multipliers: UnsafeMutablePointer<Int32>?
+        var shifts: UnsafeMutablePointer<Int32>?
+        var inputOffset: Int32
+        var outputOffset: Int32
+        var activationMin: Int32
+        var activationMax: Int32
+        var floatActivationMin: Float
+        var floatActivationMax: Float
+    }
+
+    static func prepare(_ context: inout PrepareContext) throws(KernelError) {
+        guard context.inputCount == 2 || context.inputCount == 3 else {
+            throw KernelError("CONV_2D takes 2 or 3 inputs (input, filter, optional bias)")
+        }
+        guard context.outputCount == 1 else { throw KernelError("CONV_2D has exactly 1 output") }
+        let input = try context.input(0)
+        let filter = try context.input(1)
+        let bias = context.optionalInput(2)
+        let output = try context.output(0)
+        let decoded: Conv2DOptions?
+        do { decoded = try context.options.conv2D() } catch { throw KernelError(error) }
+        guard let options = decoded else { throw KernelError("CONV_2D needs Conv2DOptions (padding, strides)") }
+
+        guard input.shape.rank == 4 else { throw KernelError("CONV_2D input must be 4-D (NHWC)", tensor: input.index) }
+        guard filter.shape.rank == 4 else { throw KernelError("CONV_2D filter must be 4-D (OHWI)", tensor: filter.index) }
+        guard output.shape.rank == 4 else { throw KernelError("CONV_2D output must be 4-D (NHWC)", tensor: output.index) }
+        guard input.type == output.type else {
+            throw KernelError("CONV_2D input and output types differ", tensor: output.index)
+        }
+
+        let geometry = try makeGeometry(input: input, filter: filter, output: output, options: options)
+        var data = OpData(
+            arithmetic: .float, geometry: geometry, multipliers: nil, shifts: nil,
+            inputOffset: 0, outputOffset: 0, activationMin: 0, activationMax: 0,
+            floatActivationMin: 0, floatActivationMax: 0)
+
+        switch (input.type, filter.type) {
+        case (.float32, .float32):
+            if let bias {
+                guard bias.type == .float32 else { throw KernelError("float CONV_2D needs a float32 bias", tensor: bias.index) }
+            }
+            let range = try floatActivationRange(options.activation)
+            data.floatActivationMin = range.min
+            data.floatActivationMax = range.max
+        case (.int8, .int8):
+            if let bias {
+                guard bias.type == .int32 else { throw KernelError("int8 CONV_2D needs an int32 bias", tensor: bias.index) }
+            }
+            data.arithmetic = .int8
+            data.inputOffset = 0 &- input.quantization.zeroPoint
+            data.outputOffset = output.quantization.zeroPoint
+        case (.int16, .int8):
+            if let bias {
+                switch bias.type {
+                case .int64: data.arithmetic = .int16Wide
+                case .int32: data.arithmetic = .int16Narrow
+                default: throw KernelError("int16 CONV_2D needs an int64 or int32 bias", tensor: bias.index)
+                }
+            } else {
+                // Without a bias the model's quantized_bias_type (Conv2DOptions field 6)
+                // picks the accumulator, as in TFLM.
+                let biasType: UInt8
+                do { biasType = try context.options.uint8Field(6, default: 0) } catch { throw KernelError(error) }
+                data.arithmetic = biasType == UInt8(TensorType.int32.rawValue) ? .int16Narrow : .int16Wide
+            }
+        case (.int8, .int4):
+            throw KernelError("CONV_2D with packed int4 filters is not supported", tensor: filter.index)
+        default:
+            throw KernelError("CONV_2D supports float32, int8 x int8 and int16 x int8 (hybrid models are not supported)",
+                              tensor: filter.index)
+        }
+
+        if let bias {
+            guard bias.shape.elementCount == geometry.outputDepth else {
+                throw KernelError("CONV_2D bias must have one value per output channel", tensor: bias.index)
+            }
+        }
+
+        if data.arithmetic != .float {
+            try prepareQuantization(&context, &data, input: input, filter: filter, output: output,
+                                    activation: options.activation)
+        }
+        try context.setOpData(data)
+    }
+
+    /// Checks the tensor shapes against each other and derives the padding from the input,
+    /// filter, strides and dilations (not from the output's shape), as TFLM does.
+    static func makeGeometry(input: TensorView, filter: TensorView, output: TensorView,
+                             options: Conv2DOptions) throws(KernelError) -> ConvolutionGeometry {
+        let inputDepth = input.shape[3]
+        let filterInputDepth = filter.shape[3]
+        let outputDepth = filter.shape[0]
+        guard output.shape[0] == input.shape[0] else {
+            throw KernelError("CONV_2D output batch differs from the input's", tensor: output.index)
+        }
+        guard output.shape[3] == outputDepth else {
+            throw KernelError("CONV_2D output depth differs from the filter's output channels", tensor: output.index)
+        }
+        guard filterInputDepth > 0, inputDepth % filterInputDepth == 0, inputDepth > 0 else {
+            throw KernelError("CONV_2D filter input depth must divide the input depth", tensor: filter.index)
+        }
+        let groups = inputDepth / filterInputDepth
+        guard outputDepth % groups == 0, outputDepth > 0 else {
+            throw KernelError("CONV_2D output channels must split evenly into the filter groups", tensor: filter.index)
+        }
+        let strideHeight = Int(options.strideHeight)
+        let strideWidth = Int(options.strideWidth)
+        let dilationHeight = Int(options.dilationHeight)
+        let dilationWidth = Int(options.dilationWidth)
+        // The padding arithmetic adds strides to input sizes in `Int`, 32 bits on the MCU.
+        guard strideHeight <= 1 << 16, strideWidth <= 1 << 16, dilationHeight <= 1 << 16, dilationWidth <= 1 << 16 else {
+            throw KernelError("CONV_2D strides and dilations above 65536 are not supported")
+        }
+        // Input coordinates are computed as out * stride + tap * dilation; keep them within
+        // 32 bits so the loops cannot overflow on 32-bit targets.
+        let reachY = Int64(output.shape[1]) * Int64(strideHeight) + Int64(filter.shape[1]) * Int64(dilationHeight)
+        let reachX = Int64(output.shape[2]) * Int64(strideWidth) + Int64(filter.shape[2]) * Int64(dilationWidth)
+        guard reachY < Int64(Int32.max), reachX < Int64(Int32.max) else {
+            throw KernelError("CONV_2D output size, stride and dilation reach beyond 32-bit coordinates", tensor: output.index)
+        }
+        let rows = AxisGeometry(padding: options.padding, inputSize: input.shape[1], filterSize: filter.shape[1],
+                                stride: strideHeight, dilation: dilationHeight)
+        let columns = AxisGeometry(padding: options.padding, inputSize: input.shape[2], filterSize: filter.shape[2],
+                                   stride: strideWidth, dilation: dilationWidth)
+        return ConvolutionGeometry(
+            batches: input.shape[0],
+            inputHeight: input.shape[1], inputWidth: input.shape[2], inputDepth: inputDepth,
+            filterHeight: filter.shape[1], filterWidth: filter.shape[2], filterInputDepth: filterInputDepth,
+            outputHeight: output.shape[1], outputWidth: output.shape[2], outputDepth: outputDepth,
+            strideHeight: strideHeight, strideWidth: strideWidth,
+            dilationHeight: dilationHeight, dilationWidth: dilationWidth,
+            padHeight: rows.padding, padWidth: columns.padding)
+    }
+
+    /// Per-channel multipliers and the output clamp (TFLite's
+    /// PopulateConvolutionQuantizationParams with the filter quantized along dimension 0).
+    static func prepareQuantization(_ context: inout PrepareContext, _ data: inout OpData,
+                                    input: TensorView, filter: TensorView, output: TensorView,
+                                    activation: FusedActivation) throws(KernelError) {
+        let channels = data.geometry.outputDepth
+        let filterScales = filter.quantization.scales.count
+        guard filterScales == 1 || (filterScales == channels && filter.quantization.quantizedDimension == 0) else {
+            throw KernelError("CONV_2D filter needs one scale, or one per output channel along dimension 0",
+                              tensor: filter.index)
+        }
+        let multipliers = try context.allocatePersistentArray(of: Int32.self, count: channels)
+        let shifts = try context.allocatePersistentArray(of: Int32.self, count: channels)
+        try populateChannelMultipliers(input: input, filter: filter, output: output, channelCount: channels,
+                                       multipliers: multipliers, shifts: shifts)
+        if data.arithmetic == .int16Wide {
+            // The 64-bit rescale is only defined for shifts in -31...7.
+            for c in 0 ..< channels where shifts[c] > 7 || shifts[c] < -31 {
+                throw KernelError("CONV_2D int16 output scale is too small for the input and filter scales",
+                                  tensor: output.index)
+            }
+        }
+        guard let typeRange = output.type.quantizedRange else {
+            throw KernelError("CONV_2D output type is not quantized", tensor: output.index)
+        }
+        let range = try quantizedActivationRange(activation, scale: output.quantization.scale,
+                                                 zeroPoint: output.quantization.zeroPoint,
+                                                 typeMin: typeRange.min, typeMax: typeRange.max)
+        data.multipliers = multipliers.baseAddress
+        data.shifts = shifts.baseAddress
+        data.activationMin = range.min
+        data.activationMax = range.max
+    }
+
+    static func invoke(_ context: InvokeContext) throws(KernelError) {
+        let data = context.opData(as: OpData.self)
+        let geometry = data.geometry
+        let input = context.input(0)
+        let filter = context.input(1)
+        let bias = context.optionalInput(2)
+        let output = context.output(0)
+        let channels = geometry.outputDepth
+
+        switch data.arithmetic {
+        case .float:
+            convolveFloat(
+                geometry: geometry,
+                input: elements(input, Float.self, geometry.inputCount),
+                filter: elements(filter, Float.self, geometry.filterCount),
+                bias: bias.map { elements($0, Float.self, channels) },
+                activationMin: data.floatActivationMin, activationMax: data.floatActivationMax,
+                output: mutableElements(output, Float.self, geometry.outputCount))
+        case .int8:
+            convolvePerChannel(
+                geometry: geometry, inputOffset: data.inputOffset,
+                input: elements(input, Int8.self, geometry.inputCount),
+                filter: elements(filter, Int8.self, geometry.filterCount),
+                bias: bias.map { elements($0, Int32.self, channels) },
+                multipliers: UnsafeBufferPointer(start: data.multipliers, count: channels),
+                shifts: UnsafeBufferPointer(start: data.shifts, count: channels),
+                outputOffset: data.outputOffset,
+                activationMin: data.activationMin, activationMax: data.activationMax,
+                output: mutableElements(output, Int8.self, geometry.outputCount))
+        case .int16Wide:
+            convolvePerChannel(
+                geometry: geometry,
+                input: elements(input, Int16.self, geometry.inputCount),
+                filter: elements(filter, Int8.self, geometry.filterCount),
+                bias: bias.map { elements($0, Int64.self, channels) },
+                multipliers: UnsafeBufferPointer(start: data.multipliers, count: channels),
+                shifts: UnsafeBufferPointer(start: data.shifts, count: channels),
+                activationMin: data.activationMin, activationMax: data.activationMax,
+                output: mutableElements(output, Int16.self, geometry.outputCount))
+        case .int16Narrow:
+            convolvePerChannel(
+                geometry: geometry,
+                input: elements(input, Int16.self, geometry.inputCount),
+                filter: elements(filter, Int8.self, geometry.filterCount),
+                bias: bias.map { elements($0, Int32.self, channels) },
+                multipliers: UnsafeBufferPointer(start: data.multipliers, count: channels),
+                shifts: UnsafeBufferPointer(start: data.shifts, count: channels),
+                activationMin: data.activationMin, activationMax: data.activationMax,
+                output: mutableElements(output, Int16.self, geometry.outputCount))
+        }
+    }
+}

@@ -1,0 +1,95 @@
+/// QUANTIZE: float -> int8/int16 (affine quantization), or integer -> integer rescaling
+/// (requantization) between per-tensor quantized types, as TFLM's quantize.cc with the
+/// reference kernels. The output must be per-tensor quantized.
+///
+/// Requantization pairs, as TFLM: int8 -> int8/uint8/int16/int32, uint8 -> int8,
+/// int16 -> int8/int16/int32, int32 -> int8/int16.
+public enum Quantize {
+    public static var registration: KernelRegistration {
+        KernelRegistration(op: .quantize, prepare: prepare, invoke: invoke)
+    }
+
+    struct OpData: BitwiseCopyable {
+        var count: Int
+        var outputScale: Float
+        var outputZeroPoint: Int32
+        var inputZeroPoint: Int32
+        var requantize: QuantizedMultiplier
+    }
+
+    static func prepare(_ context: inout PrepareContext) throws(KernelError) {
+        guard context.inputCount == 1 else { throw KernelError("QUANTIZE takes exactly 1 input") }
+        guard context.outputCount == 1 else { throw KernelError("QUANTIZE has exactly 1 output") }
+        let input = try context.input(0)
+        let output = try context.output(0)
+        guard output.quantization.scales.count == 1 else {
+            throw KernelError("QUANTIZE output must have exactly one scale (per-tensor quantization)",
+                              tensor: output.index)
+        }
+        guard input.shape.elementCount == output.shape.elementCount else {
+            throw KernelError("QUANTIZE input and output element counts differ", tensor: output.index)
+        }
+        var data = OpData(
+            count: output.shape.elementCount, outputScale: output.quantization.scale,
+            outputZeroPoint: output.quantization.zeroPoint, inputZeroPoint: input.quantization.zeroPoint,
+            requantize: QuantizedMultiplier(multiplier: 0, shift: 0))
+        switch (input.type, output.type) {
+        case (.float32, .int8), (.float32, .int16):
+            break
+        case (.int8, .int8), (.int8, .uint8), (.int8, .int16), (.int8, .int32), (.uint8, .int8),
+             (.int16, .int8), (.int16, .int16), (.int16, .int32), (.int32, .int8), (.int32, .int16):
+            // TFLM divides the float scales in double precision.
+            let ratio = Double(input.quantization.scale) / Double(output.quantization.scale)
+            guard let multiplier = QuantizedMultiplier(ratio), multiplier.shift <= 30 else {
+                throw KernelError("QUANTIZE input/output scale ratio is not representable", tensor: output.index)
+            }
+            data.requantize = multiplier
+        default:
+            throw KernelError("QUANTIZE supports float32 -> int8/int16 and integer rescaling between int8, uint8, int16, int32",
+                              tensor: output.index)
+        }
+        try context.setOpData(data)
+    }
+
+    static func invoke(_ context: InvokeContext) throws(KernelError) {
+        let data = context.opData(as: OpData.self)
+        let input = context.input(0)
+        let output = context.output(0)
+        switch input.type {
+        case .float32:
+            let source = elements(input, Float.self, data.count)
+            if output.type == .int8 {
+                affineQuantize(source, scale: data.outputScale, zeroPoint: data.outputZeroPoint,
+                               into: mutableElements(output, Int8.self, data.count))
+            } else {
+                affineQuantize(source, scale: data.outputScale, zeroPoint: data.outputZeroPoint,
+                               into: mutableElements(output, Int16.self, data.count))
+            }
+        case .int8: requantize(elements(input, Int8.self, data.count), to: output, data)
+        case .uint8: requantize(elements(input, UInt8.self, data.count), to: output, data)
+        case .int16: requantize(elements(input, Int16.self, data.count), to: output, data)
+        default: requantize(elements(input, Int32.self, data.count), to: output, data)
+        }
+    }
+
+    /// Dispatches on the output type that prepare accepted for this input type.
+    static func requantize<Input: QuantizedElement>(_ source: UnsafeBufferPointer<Input>, to output: TensorView,
+                                                    _ data: OpData) {
+        let multiplier = data.requantize.multiplier
+        let shift = data.requantize.shift
+        switch output.type {
+        case .int8:
+            TFMicro.requantize(source, multiplier: multiplier, shift: shift, inputZeroPoint: data.inputZeroPoint,
+                               outputZeroPoint: data.outputZeroPoint, into: mutableElements(output, Int8.self, data.count))
+        case .uint8:
+            TFMicro.requantize(source, multiplier: multiplier, shift: shift, inputZeroPoint: data.inputZeroPoint,
+                               outputZeroPoint: data.outputZeroPoint, into: mutableElements(output, UInt8.self, data.count))
+        case .int16:
+            TFMicro.requantize(source, multiplier: multiplier, shift: shift, inputZeroPoint: data.inputZeroPoint,
+                               outputZeroPoint: data.outputZeroPoint, into: mutableElements(output, Int16.self, data.count))
+        default:
+            TFMicro.requantize(source, multiplier: multiplier, shift: shift, inputZeroPoint: data.inputZeroPoint,
+                               outputZeroPoint: data.outputZeroPoint, into: mutableElements(output, Int32.self, data.count))
+        }
+    }
+}
