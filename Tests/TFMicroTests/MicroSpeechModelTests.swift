@@ -59,14 +59,14 @@ final class MicroSpeechModelTests: XCTestCase {
     }
 
     func testInt8OnlyKernelsGiveTheSameOutputs() throws {
-        let file = try TestData.microSpeech()
+        let modelBytes = try TestData.microSpeech()
         var resolver = OpResolver()
         for registration in [Reshape.registration, DepthwiseConv2D.int8Registration,
                              FullyConnected.int8Registration, Softmax.int8Registration] {
             try resolver.add(registration)
         }
         let arena = TestArena(16 * 1024)
-        let interpreter = try Interpreter(model: try Model(bytes: file.bytes), resolver: resolver, arena: arena.buffer)
+        let interpreter = try Interpreter(model: try Model(bytes: modelBytes), resolver: resolver, arena: arena.buffer)
         for clip in clips {
             let features = try TestData.golden("micro_speech/\(clip).features.i8")
             XCTAssertEqual(try run(interpreter, features[...]), try TestData.golden("micro_speech/\(clip).output.i8"), clip)
