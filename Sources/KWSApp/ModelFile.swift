@@ -8,8 +8,8 @@ import Darwin
 /// (no copy, pages loaded on demand). Unmapped when released.
 public final class ModelFile {
     public let path: String
-    /// The file's bytes; valid while this object lives.
-    public let bytes: UnsafeRawBufferPointer
+    /// The mapping; valid only while this object lives, hence reachable only through `withBytes`.
+    private let bytes: UnsafeRawBufferPointer
 
     public struct OpenError: Error, CustomStringConvertible {
         public let path: String
@@ -34,6 +34,17 @@ public final class ModelFile {
             throw OpenError(path: path, reason: String(cString: strerror(errno)))
         }
         bytes = UnsafeRawBufferPointer(start: address, count: size)
+    }
+
+    /// Calls `body` with the file's bytes, keeping the mapping alive until `body` returns.
+    ///
+    /// A model and an interpreter read these bytes in place for as long as they exist, so
+    /// create and use them inside `body`: Swift may release this object right after its last
+    /// visible use, and the unmapped pages would then be read.
+    public func withBytes<Result, Failure: Error>(
+        _ body: (UnsafeRawBufferPointer) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        try withExtendedLifetime(self) { () throws(Failure) -> Result in try body(bytes) }
     }
 
     deinit {

@@ -80,7 +80,10 @@ final class KernelArithmeticTests: XCTestCase {
                     let p = DepthwiseConv2D.Parameters(
                         strideWidth: sw, strideHeight: sh, dilationWidth: dw, dilationHeight: dh,
                         paddingWidth: cols.padding, paddingHeight: rows.padding, depthMultiplier: multiplier,
-                        inputOffset: Int32(random(-20 ... 128)), outputOffset: Int32(random(-20 ... 20)),
+                        // Offsets of int8 zero points take the 16-bit-product path on hosts with
+                        // vector units; larger ones (any int32 zero point is accepted) the 32-bit one.
+                        inputOffset: trial % 4 == 0 ? Int32(random(129 ... 400)) : Int32(random(-20 ... 128)),
+                        outputOffset: Int32(random(-20 ... 20)),
                         activationMin: activationMin, activationMax: activationMax,
                         multipliers: m.baseAddress, shifts: s.baseAddress)
                     let expected = referenceDepthwise(p, ins, input, fs, filter, bias, os, Array(m), Array(s))
@@ -161,7 +164,8 @@ final class KernelArithmeticTests: XCTestCase {
                 shifts.append(q.shift)
             }
             var p = FullyConnected.Parameters(batches: batches, outputDepth: outputs, accumDepth: depth)
-            p.inputOffset = Int32(random(-10 ... 128))
+            // int8 zero points take the 16-bit SIMD path on hosts with vector units, others the plain loop.
+            p.inputOffset = trial % 5 == 0 ? Int32(random(-400 ... -128)) : Int32(random(-10 ... 128))
             p.filterOffset = trial % 3 == 0 ? Int32(random(-3 ... 3)) : 0
             p.outputOffset = Int32(random(-10 ... 10))
             p.multiplier = QuantizedMultiplier(multiplier: multipliers[0], shift: shifts[0])

@@ -58,8 +58,8 @@ final class MemoryPlannerTests: XCTestCase {
     }
 
     func testTooSmallArenaSaysHowManyBytesAreNeeded() throws {
-        let file = try TestData.microSpeech()
-        let model = try Model(bytes: file.bytes)
+        let modelBytes = try TestData.microSpeech()
+        let model = try Model(bytes: modelBytes)
         let big = TestArena(64 * 1024)
         let needed = try Interpreter(model: model, resolver: .allKernels, arena: big.buffer).arenaBytesUsed
 
@@ -78,8 +78,8 @@ final class MemoryPlannerTests: XCTestCase {
     }
 
     func testTinyArenaFailsWithALowerBound() throws {
-        let file = try TestData.microSpeech()
-        let model = try Model(bytes: file.bytes)
+        let modelBytes = try TestData.microSpeech()
+        let model = try Model(bytes: modelBytes)
         for size in [0, 1, 64, 512, 2048] {
             let arena = TestArena(max(size, 1))
             let buffer = UnsafeMutableRawBufferPointer(rebasing: arena.buffer[0 ..< size])
@@ -93,8 +93,8 @@ final class MemoryPlannerTests: XCTestCase {
     }
 
     func testUnalignedArenaStillAlignsTensors() throws {
-        let file = try TestData.microSpeech()
-        let model = try Model(bytes: file.bytes)
+        let modelBytes = try TestData.microSpeech()
+        let model = try Model(bytes: modelBytes)
         let arena = TestArena(64 * 1024 + 16)
         let shifted = UnsafeMutableRawBufferPointer(rebasing: arena.buffer[3...])
         let interpreter = try Interpreter(model: model, resolver: .allKernels, arena: shifted)

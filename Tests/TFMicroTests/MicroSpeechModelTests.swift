@@ -6,8 +6,8 @@ import XCTest
 final class MicroSpeechModelTests: XCTestCase {
     let clips = ["yes_1000ms", "no_1000ms", "silence_1000ms", "noise_1000ms"]
 
-    func makeInterpreter(_ file: ModelFile, _ arena: TestArena) throws -> Interpreter {
-        let model = try Model(bytes: file.bytes)
+    func makeInterpreter(_ modelBytes: UnsafeRawBufferPointer, _ arena: TestArena) throws -> Interpreter {
+        let model = try Model(bytes: modelBytes)
         return try Interpreter(model: model, resolver: .allKernels, arena: arena.buffer)
     }
 
@@ -21,9 +21,9 @@ final class MicroSpeechModelTests: XCTestCase {
     }
 
     func testReferenceClipsGiveTFLMOutputs() throws {
-        let file = try TestData.microSpeech()
+        let modelBytes = try TestData.microSpeech()
         let arena = TestArena(16 * 1024)
-        let interpreter = try makeInterpreter(file, arena)
+        let interpreter = try makeInterpreter(modelBytes, arena)
         for clip in clips {
             let features = try TestData.golden("micro_speech/\(clip).features.i8")
             let expected = try TestData.golden("micro_speech/\(clip).output.i8")
@@ -34,9 +34,9 @@ final class MicroSpeechModelTests: XCTestCase {
 
     func testReferenceNotesOutputsForYesAndNo() throws {
         // Independent of the golden files: the figures in REFERENCE-NOTES.md.
-        let file = try TestData.microSpeech()
+        let modelBytes = try TestData.microSpeech()
         let arena = TestArena(16 * 1024)
-        let interpreter = try makeInterpreter(file, arena)
+        let interpreter = try makeInterpreter(modelBytes, arena)
         let yes = try TestData.golden("micro_speech/yes_1000ms.features.i8")
         XCTAssertEqual(yes.reduce(0) { $0 + Int($1) }, -90478)
         XCTAssertEqual(try run(interpreter, yes[...]), [-128, -128, 127, -128])
@@ -45,9 +45,9 @@ final class MicroSpeechModelTests: XCTestCase {
     }
 
     func testRandomInputsGiveTFLMOutputs() throws {
-        let file = try TestData.microSpeech()
+        let modelBytes = try TestData.microSpeech()
         let arena = TestArena(16 * 1024)
-        let interpreter = try makeInterpreter(file, arena)
+        let interpreter = try makeInterpreter(modelBytes, arena)
         let inputs = try TestData.golden("micro_speech/random.inputs.i8")
         let outputs = try TestData.golden("micro_speech/random.outputs.i8")
         let count = outputs.count / 4
@@ -58,19 +58,34 @@ final class MicroSpeechModelTests: XCTestCase {
         }
     }
 
-    func testRepeatedInvokeGivesSameOutput() throws {
-        let file = try TestData.microSpeech()
+    func testInt8OnlyKernelsGiveTheSameOutputs() throws {
+        let modelBytes = try TestData.microSpeech()
+        var resolver = OpResolver()
+        for registration in [Reshape.registration, DepthwiseConv2D.int8Registration,
+                             FullyConnected.int8Registration, Softmax.int8Registration] {
+            try resolver.add(registration)
+        }
         let arena = TestArena(16 * 1024)
-        let interpreter = try makeInterpreter(file, arena)
+        let interpreter = try Interpreter(model: try Model(bytes: modelBytes), resolver: resolver, arena: arena.buffer)
+        for clip in clips {
+            let features = try TestData.golden("micro_speech/\(clip).features.i8")
+            XCTAssertEqual(try run(interpreter, features[...]), try TestData.golden("micro_speech/\(clip).output.i8"), clip)
+        }
+    }
+
+    func testRepeatedInvokeGivesSameOutput() throws {
+        let modelBytes = try TestData.microSpeech()
+        let arena = TestArena(16 * 1024)
+        let interpreter = try makeInterpreter(modelBytes, arena)
         let features = try TestData.golden("micro_speech/noise_1000ms.features.i8")
         let first = try run(interpreter, features[...])
         XCTAssertEqual(try run(interpreter, features[...]), first)
     }
 
     func testArenaUseIsOptimalAndBelowTFLMs() throws {
-        let file = try TestData.microSpeech()
+        let modelBytes = try TestData.microSpeech()
         let arena = TestArena(64 * 1024)
-        let interpreter = try makeInterpreter(file, arena)
+        let interpreter = try makeInterpreter(modelBytes, arena)
         // During the depthwise conv its input (1960 bytes, padded to 1968), its output (4000)
         // and its 8 int32 accumulators (32) are alive together: 6000 bytes is the optimum.
         XCTAssertEqual(interpreter.plannedBytes, 6000)

@@ -6,8 +6,8 @@ import XCTest
 /// malformed bytes give the right typed error.
 final class ModelReaderTests: XCTestCase {
     func testMicroSpeechStructure() throws {
-        let file = try TestData.microSpeech()
-        let model = try Model(bytes: file.bytes)
+        let modelBytes = try TestData.microSpeech()
+        let model = try Model(bytes: modelBytes)
         XCTAssertEqual(model.version, 3)
         XCTAssertEqual(model.subgraphCount, 1)
         let subgraph = try model.subgraph(0)
@@ -39,8 +39,8 @@ final class ModelReaderTests: XCTestCase {
     }
 
     func testOptionsOfAnotherTypeAreRejected() throws {
-        let file = try TestData.microSpeech()
-        let model = try Model(bytes: file.bytes)
+        let modelBytes = try TestData.microSpeech()
+        let model = try Model(bytes: modelBytes)
         let depthwise = try model.subgraph(0).operator(1)
         XCTAssertThrowsError(try depthwise.options.conv2D()) { error in
             XCTAssertEqual((error as? ModelError)?.kind, .invalidValue)
@@ -144,8 +144,8 @@ final class ModelReaderTests: XCTestCase {
     // MARK: helpers
 
     func modelBytes() throws -> [UInt8] {
-        let file = try TestData.microSpeech()
-        return Array(file.bytes)
+        let modelBytes = try TestData.microSpeech()
+        return Array(modelBytes)
     }
 
     // A minimal flatbuffer walker (trusting the intact model) to find where to damage it.

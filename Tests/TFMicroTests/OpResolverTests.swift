@@ -4,8 +4,8 @@ import XCTest
 
 final class OpResolverTests: XCTestCase {
     func testMissingOperatorIsNamedWithVersionAndRemedy() throws {
-        let file = try TestData.microSpeech()
-        let model = try Model(bytes: file.bytes)
+        let modelBytes = try TestData.microSpeech()
+        let model = try Model(bytes: modelBytes)
         var resolver = OpResolver()
         try resolver.add(Reshape.registration)
         let arena = TestArena(64 * 1024)
@@ -29,9 +29,10 @@ final class OpResolverTests: XCTestCase {
             return XCTFail("missing \(path): the shared data folder (KWS_SHARED) must hold models/")
         }
         let file = try ModelFile(path: path)
-        let model = try Model(bytes: file.bytes)
         let arena = TestArena(64 * 1024)
-        XCTAssertThrowsError(try Interpreter(model: model, resolver: .allKernels, arena: arena.buffer)) { error in
+        XCTAssertThrowsError(try file.withBytes { bytes in
+            try Interpreter(model: try Model(bytes: bytes), resolver: .allKernels, arena: arena.buffer)
+        }) { error in
             guard case .missingCustomOperator(let name, _, let index) = error as? InterpreterError else {
                 return XCTFail("expected missingCustomOperator, got \(error)")
             }
@@ -49,8 +50,8 @@ final class OpResolverTests: XCTestCase {
     }
 
     func testMicroSpeechNeedsOnlyFourKernels() throws {
-        let file = try TestData.microSpeech()
-        let model = try Model(bytes: file.bytes)
+        let modelBytes = try TestData.microSpeech()
+        let model = try Model(bytes: modelBytes)
         var resolver = OpResolver()
         for registration in [Reshape.registration, DepthwiseConv2D.registration,
                              FullyConnected.registration, Softmax.registration] {

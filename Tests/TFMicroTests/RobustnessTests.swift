@@ -81,8 +81,8 @@ final class RobustnessTests: XCTestCase {
     }
 
     func testDamagedMicroSpeechModelsWorkOrThrowButNeverTrap() throws {
-        let file = try TestData.microSpeech()
-        let tally = try damage(Array(file.bytes), name: "micro_speech", flips: 4000)
+        let modelBytes = try TestData.microSpeech()
+        let tally = try damage(Array(modelBytes), name: "micro_speech", flips: 4000)
         // Both outcomes must occur, or the test is not exercising anything.
         XCTAssertGreaterThan(tally.worked, 100)
         XCTAssertGreaterThan(tally.threw, 500)
@@ -95,8 +95,8 @@ final class RobustnessTests: XCTestCase {
             guard FileManager.default.fileExists(atPath: path) else {
                 return XCTFail("missing \(path): the shared data folder (KWS_SHARED) must hold models/")
             }
-            let file = try ModelFile(path: path)
-            let tally = try damage(Array(file.bytes), name: name, flips: 1000)
+            let bytes = try ModelFile(path: path).withBytes { Array($0) }
+            let tally = try damage(bytes, name: name, flips: 1000)
             XCTAssertGreaterThan(tally.threw, 0)
         }
     }
@@ -118,8 +118,8 @@ final class RobustnessTests: XCTestCase {
             throw XCTSkip("pymicro-wakeword models not installed (optional)")
         }
         for name in names {
-            let file = try ModelFile(path: folder + "/" + name)
-            let tally = try damage(Array(file.bytes), name: name, flips: 400)
+            let bytes = try ModelFile(path: folder + "/" + name).withBytes { Array($0) }
+            let tally = try damage(bytes, name: name, flips: 400)
             XCTAssertGreaterThan(tally.threw, 0)
         }
     }

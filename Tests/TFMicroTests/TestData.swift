@@ -16,13 +16,23 @@ enum TestData {
 
     static var microSpeechPath: String { shared + "/models/micro_speech_quantized.tflite" }
 
-    /// The micro_speech model, memory-mapped; fails the test when it is missing.
-    static func microSpeech(file: StaticString = #filePath, line: UInt = #line) throws -> ModelFile {
+    /// The micro_speech model's bytes, read once and kept for the whole test run so that models
+    /// and interpreters made from them can never outlive them; fails the test when it is missing.
+    static func microSpeech(file: StaticString = #filePath, line: UInt = #line) throws -> UnsafeRawBufferPointer {
         guard FileManager.default.fileExists(atPath: microSpeechPath) else {
             XCTFail("missing \(microSpeechPath): the shared data folder (set KWS_SHARED) must hold models/", file: file, line: line)
             throw XCTSkip("no model")
         }
-        return try ModelFile(path: microSpeechPath)
+        return try microSpeechBytes.get()
+    }
+
+    // Written once, then only read.
+    nonisolated(unsafe) private static let microSpeechBytes = Result { () throws -> UnsafeRawBufferPointer in
+        try ModelFile(path: microSpeechPath).withBytes { bytes in
+            let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 16)
+            copy.copyMemory(from: bytes)
+            return UnsafeRawBufferPointer(copy)
+        }
     }
 
     /// A golden file's bytes; fails the test with the regenerate command when missing.

@@ -5,6 +5,32 @@ public enum DepthwiseConv2D {
         KernelRegistration(op: .depthwiseConv2D, prepare: prepare, invoke: invoke)
     }
 
+    /// The int8 path alone (TFLM's Register_DEPTHWISE_CONV_2D_INT8): firmware running int8
+    /// models links no float code.
+    public static var int8Registration: KernelRegistration {
+        KernelRegistration(op: .depthwiseConv2D, prepare: prepareInt8, invoke: invokeInt8)
+    }
+
+    static func prepareInt8(_ context: inout PrepareContext) throws(KernelError) {
+        let input = try context.input(0)
+        guard input.type == .int8 else {
+            throw KernelError("this DEPTHWISE_CONV_2D kernel is int8-only; register DepthwiseConv2D.registration for float", tensor: input.index)
+        }
+        try prepare(&context)
+    }
+
+    static func invokeInt8(_ context: InvokeContext) throws(KernelError) {
+        let parameters = context.opData(as: Parameters.self)
+        let input = context.input(0)
+        let filter = context.input(1)
+        let output = context.output(0)
+        perChannelInt8(parameters, inputShape: input.shape, input: input.pointer(to: Int8.self),
+                       filterShape: filter.shape, filter: filter.pointer(to: Int8.self),
+                       bias: UnsafeRawPointer(context.optionalInput(2)?.data), outputShape: output.shape,
+                       output: output.pointer(to: Int8.self),
+                       accumulators: context.scratch(parameters.accumulators!).baseAddress!.assumingMemoryBound(to: Int32.self))
+    }
+
     /// Everything invoke needs, computed once in prepare.
     public struct Parameters: BitwiseCopyable {
         public var strideWidth: Int
@@ -121,25 +147,16 @@ public enum DepthwiseConv2D {
     }
 
     static func invoke(_ context: InvokeContext) throws(KernelError) {
-        let parameters = context.opData(as: Parameters.self)
         let input = context.input(0)
+        if input.type == .int8 { return try invokeInt8(context) }
+        let parameters = context.opData(as: Parameters.self)
         let filter = context.input(1)
-        let bias = context.optionalInput(2)
         let output = context.output(0)
-        let scratch = context.scratch(parameters.accumulators!)
-        if input.type == .int8 {
-            perChannelInt8(parameters, inputShape: input.shape, input: input.pointer(to: Int8.self),
-                           filterShape: filter.shape, filter: filter.pointer(to: Int8.self),
-                           bias: UnsafeRawPointer(bias?.data), outputShape: output.shape,
-                           output: output.pointer(to: Int8.self),
-                           accumulators: scratch.baseAddress!.assumingMemoryBound(to: Int32.self))
-        } else {
-            float32(parameters, inputShape: input.shape, input: UnsafeRawPointer(input.data!),
-                    filterShape: filter.shape, filter: UnsafeRawPointer(filter.data!),
-                    bias: UnsafeRawPointer(bias?.data), outputShape: output.shape,
-                    output: output.pointer(to: Float.self),
-                    accumulators: scratch.baseAddress!.assumingMemoryBound(to: Float.self))
-        }
+        float32(parameters, inputShape: input.shape, input: UnsafeRawPointer(input.data!),
+                filterShape: filter.shape, filter: UnsafeRawPointer(filter.data!),
+                bias: UnsafeRawPointer(context.optionalInput(2)?.data), outputShape: output.shape,
+                output: output.pointer(to: Float.self),
+                accumulators: context.scratch(parameters.accumulators!).baseAddress!.assumingMemoryBound(to: Float.self))
     }
 
     /// Int8 depthwise convolution. Per output pixel the filter taps inside the image are
@@ -159,9 +176,14 @@ public enum DepthwiseConv2D {
         // Channels [0, vectorDepth) go eight at a time, the rest one at a time.
         let vectorizable = depthMultiplier == 1 || depthMultiplier % 8 == 0
         let vectorDepth = vectorizable ? outputDepth / 8 * 8 : 0
+        #if arch(arm)
+        // A Cortex-M has no vector unit: a 32-bit multiply-accumulate is one instruction.
+        let narrowProducts = false
+        #else
         // With an int8 zero point, |input - zero point| <= 255 and |weight| <= 128, so each
-        // product fits in 16 bits exactly (|p| <= 32640); 16-bit multiplies are much cheaper.
+        // product fits in 16 bits exactly (|p| <= 32640); 16-bit vector multiplies are cheaper.
         let narrowProducts = p.inputOffset >= -127 && p.inputOffset <= 128
+        #endif
         var out = output
         for b in 0 ..< batches {
             let inputBatch = input + b * inputHeight * inputWidth * inputDepth
@@ -176,13 +198,28 @@ public enum DepthwiseConv2D {
                     let endColumn = min(filterWidth, max((inputWidth - originX + p.dilationWidth - 1) / p.dilationWidth, 0))
                     var c0 = 0
                     while c0 < vectorDepth {
-                        let sum = narrowProducts
-                            ? vectorPixel16(p, inputBatch, filter, c0: c0, inputWidth: inputWidth, inputDepth: inputDepth,
-                                            filterWidth: filterWidth, outputDepth: outputDepth, originY: originY, originX: originX,
-                                            rows: firstRow ..< max(endRow, firstRow), columns: firstColumn ..< max(endColumn, firstColumn))
-                            : vectorPixel32(p, inputBatch, filter, c0: c0, inputWidth: inputWidth, inputDepth: inputDepth,
-                                            filterWidth: filterWidth, outputDepth: outputDepth, originY: originY, originX: originX,
-                                            rows: firstRow ..< max(endRow, firstRow), columns: firstColumn ..< max(endColumn, firstColumn))
+                        let rows = firstRow ..< max(endRow, firstRow), columns = firstColumn ..< max(endColumn, firstColumn)
+                        // Constant `contiguous` arguments let each inlined copy keep its loop tight
+                        // (a broadcast input value stays in one register on a Cortex-M).
+                        let sum: SIMD8<Int32>
+                        switch (narrowProducts, depthMultiplier == 1) {
+                        case (true, true):
+                            sum = vectorPixel16(p, inputBatch, filter, c0: c0, inputWidth: inputWidth, inputDepth: inputDepth,
+                                                filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
+                                                originX: originX, rows: rows, columns: columns, contiguous: true)
+                        case (true, false):
+                            sum = vectorPixel16(p, inputBatch, filter, c0: c0, inputWidth: inputWidth, inputDepth: inputDepth,
+                                                filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
+                                                originX: originX, rows: rows, columns: columns, contiguous: false)
+                        case (false, true):
+                            sum = vectorPixel32(p, inputBatch, filter, c0: c0, inputWidth: inputWidth, inputDepth: inputDepth,
+                                                filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
+                                                originX: originX, rows: rows, columns: columns, contiguous: true)
+                        case (false, false):
+                            sum = vectorPixel32(p, inputBatch, filter, c0: c0, inputWidth: inputWidth, inputDepth: inputDepth,
+                                                filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
+                                                originX: originX, rows: rows, columns: columns, contiguous: false)
+                        }
                         UnsafeMutableRawPointer(accumulators + c0).storeBytes(of: sum, as: SIMD8<Int32>.self)
                         c0 &+= 8
                     }
@@ -213,7 +250,8 @@ public enum DepthwiseConv2D {
     @inline(__always)
     static func vectorPixel16(_ p: Parameters, _ inputBatch: UnsafePointer<Int8>, _ filter: UnsafePointer<Int8>, c0: Int,
                               inputWidth: Int, inputDepth: Int, filterWidth: Int, outputDepth: Int,
-                              originY: Int, originX: Int, rows: Range<Int>, columns: Range<Int>) -> SIMD8<Int32> {
+                              originY: Int, originX: Int, rows: Range<Int>, columns: Range<Int>,
+                              contiguous: Bool) -> SIMD8<Int32> {
         var sum = SIMD8<Int32>(repeating: 0)
         let offset = Int16(truncatingIfNeeded: p.inputOffset)
         let inputChannel = c0 / p.depthMultiplier
@@ -226,13 +264,12 @@ public enum DepthwiseConv2D {
                 let pixel = inputRow + inX &* inputDepth
                 let taps = UnsafeRawPointer(filterRow + filterX &* outputDepth)
                 let weights = SIMD8<Int16>(truncatingIfNeeded: taps.loadUnaligned(as: SIMD8<Int8>.self))
-                let values: SIMD8<Int16>
-                if p.depthMultiplier == 1 {
-                    values = SIMD8<Int16>(truncatingIfNeeded: UnsafeRawPointer(pixel + c0).loadUnaligned(as: SIMD8<Int8>.self)) &+ offset
+                if contiguous {
+                    let values = SIMD8<Int16>(truncatingIfNeeded: UnsafeRawPointer(pixel + c0).loadUnaligned(as: SIMD8<Int8>.self)) &+ offset
+                    sum &+= SIMD8<Int32>(truncatingIfNeeded: weights &* values)
                 } else {
-                    values = SIMD8<Int16>(repeating: Int16(pixel[inputChannel]) &+ offset)
+                    sum &+= SIMD8<Int32>(truncatingIfNeeded: weights &* (Int16(pixel[inputChannel]) &+ offset))
                 }
-                sum &+= SIMD8<Int32>(truncatingIfNeeded: weights &* values)
             }
         }
         return sum
@@ -242,7 +279,8 @@ public enum DepthwiseConv2D {
     @inline(__always)
     static func vectorPixel32(_ p: Parameters, _ inputBatch: UnsafePointer<Int8>, _ filter: UnsafePointer<Int8>, c0: Int,
                               inputWidth: Int, inputDepth: Int, filterWidth: Int, outputDepth: Int,
-                              originY: Int, originX: Int, rows: Range<Int>, columns: Range<Int>) -> SIMD8<Int32> {
+                              originY: Int, originX: Int, rows: Range<Int>, columns: Range<Int>,
+                              contiguous: Bool) -> SIMD8<Int32> {
         var sum = SIMD8<Int32>(repeating: 0)
         let inputChannel = c0 / p.depthMultiplier
         for filterY in rows {
@@ -254,13 +292,12 @@ public enum DepthwiseConv2D {
                 let pixel = inputRow + inX &* inputDepth
                 let taps = UnsafeRawPointer(filterRow + filterX &* outputDepth)
                 let weights = SIMD8<Int32>(truncatingIfNeeded: taps.loadUnaligned(as: SIMD8<Int8>.self))
-                let values: SIMD8<Int32>
-                if p.depthMultiplier == 1 {
-                    values = SIMD8<Int32>(truncatingIfNeeded: UnsafeRawPointer(pixel + c0).loadUnaligned(as: SIMD8<Int8>.self)) &+ p.inputOffset
+                if contiguous {
+                    let values = SIMD8<Int32>(truncatingIfNeeded: UnsafeRawPointer(pixel + c0).loadUnaligned(as: SIMD8<Int8>.self)) &+ p.inputOffset
+                    sum &+= weights &* values
                 } else {
-                    values = SIMD8<Int32>(repeating: Int32(pixel[inputChannel]) &+ p.inputOffset)
+                    sum &+= weights &* (Int32(pixel[inputChannel]) &+ p.inputOffset)
                 }
-                sum &+= weights &* values
             }
         }
         return sum

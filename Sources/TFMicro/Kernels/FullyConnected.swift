@@ -6,6 +6,26 @@ public enum FullyConnected {
         KernelRegistration(op: .fullyConnected, prepare: prepare, invoke: invoke)
     }
 
+    /// The int8 path alone (TFLM's Register_FULLY_CONNECTED_INT8): firmware running int8
+    /// models links no float code.
+    public static var int8Registration: KernelRegistration {
+        KernelRegistration(op: .fullyConnected, prepare: prepareInt8, invoke: invokeInt8)
+    }
+
+    static func prepareInt8(_ context: inout PrepareContext) throws(KernelError) {
+        let input = try context.input(0)
+        guard input.type == .int8 else {
+            throw KernelError("this FULLY_CONNECTED kernel is int8-only; register FullyConnected.registration for float", tensor: input.index)
+        }
+        try prepare(&context)
+    }
+
+    static func invokeInt8(_ context: InvokeContext) throws(KernelError) {
+        int8(context.opData(as: Parameters.self), input: context.input(0).pointer(to: Int8.self),
+             filter: context.input(1).pointer(to: Int8.self), bias: UnsafeRawPointer(context.optionalInput(2)?.data),
+             output: context.output(0).pointer(to: Int8.self))
+    }
+
     public struct Parameters: BitwiseCopyable {
         public var batches: Int
         public var outputDepth: Int
@@ -121,27 +141,25 @@ public enum FullyConnected {
     }
 
     static func invoke(_ context: InvokeContext) throws(KernelError) {
-        let parameters = context.opData(as: Parameters.self)
         let input = context.input(0)
-        let filter = context.input(1)
-        let bias = context.optionalInput(2)
-        let output = context.output(0)
-        if input.type == .int8 {
-            int8(parameters, input: input.pointer(to: Int8.self), filter: filter.pointer(to: Int8.self),
-                 bias: UnsafeRawPointer(bias?.data), output: output.pointer(to: Int8.self))
-        } else {
-            float32(parameters, input: UnsafeRawPointer(input.data!), filter: UnsafeRawPointer(filter.data!),
-                    bias: UnsafeRawPointer(bias?.data), output: output.pointer(to: Float.self))
-        }
+        if input.type == .int8 { return try invokeInt8(context) }
+        float32(context.opData(as: Parameters.self), input: UnsafeRawPointer(input.data!),
+                filter: UnsafeRawPointer(context.input(1).data!), bias: UnsafeRawPointer(context.optionalInput(2)?.data),
+                output: context.output(0).pointer(to: Float.self))
     }
 
     /// Int8 matrix-vector products. The dot product wraps like the reference's int32 sum;
     /// `bias` (int32, may be unaligned) is optional.
     public static func int8(_ p: Parameters, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>,
                             bias: UnsafeRawPointer?, output: UnsafeMutablePointer<Int8>) {
+        #if arch(arm)
+        // A Cortex-M has no vector unit: the plain loop's multiply-accumulate is one instruction.
+        let narrowProducts = false
+        #else
         // With an int8 zero point, |input - zero point| <= 255 and |weight| <= 128: each
         // product fits in 16 bits exactly, and 16-bit vector multiplies are cheap.
         let narrowProducts = p.inputOffset >= -127 && p.inputOffset <= 128
+        #endif
         for b in 0 ..< p.batches {
             let row = input + b * p.accumDepth
             for c in 0 ..< p.outputDepth {

@@ -8,6 +8,26 @@ public enum Softmax {
         KernelRegistration(op: .softmax, prepare: prepare, invoke: invoke)
     }
 
+    /// int8 in, int8 out alone (TFLM's Register_SOFTMAX_INT8): firmware running int8 models
+    /// links neither the float path nor its expf.
+    public static var int8Registration: KernelRegistration {
+        KernelRegistration(op: .softmax, prepare: prepareInt8, invoke: invokeInt8)
+    }
+
+    static func prepareInt8(_ context: inout PrepareContext) throws(KernelError) {
+        let input = try context.input(0)
+        let output = try context.output(0)
+        guard input.type == .int8, output.type == .int8 else {
+            throw KernelError("this SOFTMAX kernel is int8-to-int8 only; register Softmax.registration for others", tensor: input.index)
+        }
+        try prepare(&context)
+    }
+
+    static func invokeInt8(_ context: InvokeContext) throws(KernelError) {
+        quantized(context.opData(as: Parameters.self), input: context.input(0).pointer(to: Int8.self),
+                  output: context.output(0).pointer(to: Int8.self))
+    }
+
     /// Integer bits of the scaled input differences (kScaledDiffIntegerBits).
     static let scaledDiffIntegerBits: Int32 = 5
     /// Integer bits of the sum of exponentials (kAccumulationIntegerBits).
@@ -84,7 +104,7 @@ public enum Softmax {
         if input.type == .float32 {
             float32(parameters, input: input.pointer(to: Float.self), output: output.pointer(to: Float.self))
         } else if output.type == .int8 {
-            quantized(parameters, input: input.pointer(to: Int8.self), output: output.pointer(to: Int8.self))
+            try invokeInt8(context)
         } else {
             quantized(parameters, input: input.pointer(to: Int8.self), output: output.pointer(to: Int16.self))
         }

@@ -54,12 +54,15 @@ struct ModelBenchmark: ParsableCommand {
     func run() throws {
         let shared = ProcessInfo.processInfo.environment["KWS_SHARED"] ?? "../shared"
         let path = model ?? shared + "/models/micro_speech_quantized.tflite"
-        let file = try ModelFile(path: path)
+        try ModelFile(path: path).withBytes { bytes in try run(path: path, modelBytes: bytes) }
+    }
+
+    private func run(path: String, modelBytes: UnsafeRawBufferPointer) throws {
         let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: 1024 * 1024, alignment: 16)
         defer { arena.deallocate() }
         let interpreter: Interpreter
         do {
-            interpreter = try Interpreter(model: try Model(bytes: file.bytes), resolver: .allKernels, arena: arena)
+            interpreter = try Interpreter(model: try Model(bytes: modelBytes), resolver: .allKernels, arena: arena)
         } catch {
             throw Failure("\(path): \(error)")
         }

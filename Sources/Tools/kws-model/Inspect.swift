@@ -23,10 +23,11 @@ struct Inspect: ParsableCommand {
     }
 
     func run() throws {
-        let file = try ModelFile(path: model)
-        let loaded: Model
-        do { loaded = try Model(bytes: file.bytes) } catch { throw ToolError("\(model): \(error)") }
-        let report = try ModelReport(model: loaded, path: model, maxArenaBytes: maxArenaBytes)
+        let report = try ModelFile(path: model).withBytes { bytes in
+            let loaded: Model
+            do { loaded = try Model(bytes: bytes) } catch { throw ToolError("\(model): \(error)") }
+            return try ModelReport(model: loaded, path: model, maxArenaBytes: maxArenaBytes)
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

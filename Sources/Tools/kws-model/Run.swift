@@ -28,12 +28,15 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
-        let file = try ModelFile(path: model)
+        try ModelFile(path: model).withBytes { bytes in try run(modelBytes: bytes) }
+    }
+
+    private func run(modelBytes: UnsafeRawBufferPointer) throws {
         let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: arenaBytes, alignment: 16)
         defer { arena.deallocate() }
         let interpreter: Interpreter
         do {
-            interpreter = try Interpreter(model: try Model(bytes: file.bytes), resolver: .allKernels, arena: arena)
+            interpreter = try Interpreter(model: try Model(bytes: modelBytes), resolver: .allKernels, arena: arena)
         } catch {
             throw ToolError("\(model): \(error)")
         }
