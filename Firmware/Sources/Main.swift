@@ -135,10 +135,12 @@ struct Firmware {
     @inline(never)
     static func makeResolver() -> OpResolver {
         var resolver = OpResolver()
+        // micro_speech is int8 throughout: the int8-only registrations keep the kernels'
+        // float paths (and their expf) out of the image.
         add(Reshape.registration, to: &resolver)
-        add(DepthwiseConv2D.registration, to: &resolver)
-        add(FullyConnected.registration, to: &resolver)
-        add(Softmax.registration, to: &resolver)
+        add(DepthwiseConv2D.int8Registration, to: &resolver)
+        add(FullyConnected.int8Registration, to: &resolver)
+        add(Softmax.int8Registration, to: &resolver)
         return resolver
     }
 
