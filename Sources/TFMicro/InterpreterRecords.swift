@@ -15,6 +15,8 @@ struct TensorRecord {
     var isConstant: Bool
     var isVariable: Bool
 
+    // Planning only: one shared copy is 110 B smaller than one inlined per call site.
+    @inline(never)
     mutating func markUse(_ op: Int) {
         let op = Int32(truncatingIfNeeded: op)
         if firstUse < 0 || op < firstUse { firstUse = op }
