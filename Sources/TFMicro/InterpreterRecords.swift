@@ -23,6 +23,8 @@ struct TensorRecord {
         if op > lastUse { lastUse = op }
     }
 
+    // One shared copy: inlined into each tensor accessor it cost ~60 B per accessor.
+    @inline(never)
     func view(index: Int) -> TensorView {
         TensorView(index: index, type: type, shape: shape, quantization: quantization,
                    byteCount: byteCount, data: data, isConstant: isConstant)
