@@ -47,6 +47,9 @@ def category(section: str, origin: str) -> str:
             return MODULES[module]
     if name.startswith("$es"):
         return "Swift stdlib specializations"
+    if origin == "<internal>" and section.startswith(".rodata.str"):
+        # ld.lld merges every module's string literals (mostly error messages) into one section.
+        return "string literals (all modules, merged)"
     base = origin.rsplit("/", 1)[-1]
     for library in ("libc.a", "libm.a", "libgcc.a"):
         if library in origin:
@@ -62,35 +65,26 @@ def category(section: str, origin: str) -> str:
 
 
 def parse_map(path):
-    """Yields (output section, input section, size, origin) for every placed input section."""
-    with open(path) as f:
-        text = f.read()
-    text = text.split("Linker script and memory map", 1)[1]
+    """Yields (output section, input section, size, origin) for every placed input section of
+    an ld.lld map: columns VMA, LMA, size, alignment, then the output section (indented by one
+    space), its input sections (`file:(section)`, by nine) and their symbols (by seventeen)."""
     out_section = None
-    pending = None
-    for line in text.splitlines():
-        if re.match(r"^[./]", line):
-            out_section = line.split()[0]
-            pending = None
-            continue
-        m = re.match(r"^ (\S+)\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S.*)$", line)
-        if m:
-            yield out_section, m.group(1), int(m.group(3), 16), m.group(4)
-            pending = None
-            continue
-        m = re.match(r"^ (\S+)$", line)
-        if m:
-            pending = m.group(1)
-            continue
-        m = re.match(r"^\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S.*)$", line)
-        if m and pending:
-            yield out_section, pending, int(m.group(2), 16), m.group(3)
-            pending = None
+    with open(path) as f:
+        for line in f:
+            m = re.match(r"^\s*[0-9a-f]+\s+[0-9a-f]+\s+([0-9a-f]+)\s+\d+( +)(\S.*)$", line.rstrip("\n"))
+            if not m:
+                continue
+            size, indent, rest = int(m.group(1), 16), len(m.group(2)), m.group(3)
+            if indent == 1:
+                out_section = rest.split()[0]
+            elif indent == 9 and rest.endswith(")") and ":(" in rest:
+                origin, section = rest[:-1].rsplit(":(", 1)
+                yield out_section, section, size, origin
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--map", required=True, help="GNU ld map file of the firmware")
+    parser.add_argument("--map", required=True, help="ld.lld map file of the firmware")
     parser.add_argument("--elf", required=True, help="the firmware ELF")
     parser.add_argument("--nm", default="llvm-nm", help="llvm-nm (reads Swift symbols)")
     parser.add_argument("--demangle", default="swift-demangle", help="swift-demangle")
