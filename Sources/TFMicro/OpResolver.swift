@@ -11,32 +11,43 @@ public struct OpResolver {
         count = 0
     }
 
-    public enum Error: Swift.Error, Sendable, CustomStringConvertible {
+    public enum Error: Swift.Error, Sendable {
         case full
         case duplicate(BuiltinOperator)
-
-        public var description: String {
-            switch self {
-            case .full: "op resolver is full (\(OpResolver.capacity) kernels)"
-            case .duplicate(let op): "op resolver already has a kernel for \(op.name)"
-            }
-        }
     }
 
     public mutating func add(_ registration: KernelRegistration) throws(OpResolver.Error) {
-        guard self.registration(for: registration.op) == nil else { throw .duplicate(registration.op) }
+        // The lookup loop is written out: calling `self.registration(for:)` from this mutating
+        // method copied the whole resolver for each call.
+        do {
+            let entries = registrations.span
+            for i in 0 ..< count where entries[i]?.op == registration.op { throw .duplicate(registration.op) }
+        }
         guard count < Self.capacity else { throw .full }
         registrations[count] = registration
         count += 1
     }
 
     public func registration(for op: BuiltinOperator) -> KernelRegistration? {
-        for i in 0 ..< count {
-            if let r = registrations[i], r.op == op { return r }
-        }
+        // Through a span: indexing the InlineArray itself copied all of it (640 bytes on a
+        // Cortex-M, with a retain per function) into every lookup's stack frame.
+        let entries = registrations.span
+        for i in 0 ..< count where entries[i]?.op == op { return entries[i] }
         return nil
     }
 
     /// Whether a kernel for `op` is registered.
     public func contains(_ op: BuiltinOperator) -> Bool { registration(for: op) != nil }
 }
+
+// Host only: see InterpreterError's description.
+#if !hasFeature(Embedded)
+extension OpResolver.Error: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .full: "op resolver is full (\(OpResolver.capacity) kernels)"
+        case .duplicate(let op): "op resolver already has a kernel for \(op.name)"
+        }
+    }
+}
+#endif
