@@ -10,6 +10,8 @@ public struct PrepareContext {
     var opData: UnsafeMutableRawPointer?
     /// Bytes of a persistent request that did not fit (reported as "arena too small").
     var persistentShortfall: Int
+    /// Every subgraph and the resource variables (CALL_ONCE and the variable ops use it).
+    var graph: UnsafeMutablePointer<GraphRuntime>? = nil
 
     public var op: BuiltinOperator { node.op }
     public var version: Int32 { node.version }
@@ -88,6 +90,7 @@ public struct InvokeContext {
     let tensors: UnsafeMutableBufferPointer<TensorRecord>
     let node: NodeRecord
     let scratch: UnsafeMutableBufferPointer<ScratchRecord>
+    var graph: UnsafeMutablePointer<GraphRuntime>? = nil
 
     public var inputCount: Int { node.inputs.count }
     public var outputCount: Int { node.outputs.count }
