@@ -89,9 +89,12 @@ public enum StridedSlice {
             written *= n
         }
         for axis in stride(from: 3, through: 0, by: -1) { data.inputStride[axis] = data.inputStride[axis + 1] * Int(dims[axis + 1]) }
-        // The loops write exactly this many elements; the output must hold them.
+        // The loops write exactly this many elements. Fewer than the output holds happens when
+        // a shrunk axis's index is outside the axis or its stride is negative: TFLM then leaves
+        // output elements unwritten, which is refused here rather than reproduced.
         guard written == output.shape.elementCount else {
-            throw KernelError("STRIDED_SLICE output shape does not match the slice", tensor: output.index)
+            throw KernelError("STRIDED_SLICE writes fewer elements than the output holds (shrunk axis index out of range or with a negative stride)",
+                              tensor: output.index)
         }
         try context.setOpData(data)
     }
