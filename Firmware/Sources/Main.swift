@@ -120,15 +120,16 @@ struct Firmware {
         }
     }
 
-    /// The kernels micro_speech uses, and no others (only these are linked in).
+    /// The kernels micro_speech uses, and no others (only these are linked in). The model is
+    /// fully int8, so the int8-only registrations keep the float paths out of the link.
     @inline(never)
     static func makeResolver() -> OpResolver {
         var resolver = OpResolver()
         // Four kernels into a 32-entry resolver cannot fail.
         try? resolver.add(Reshape.registration)
-        try? resolver.add(DepthwiseConv2D.registration)
-        try? resolver.add(FullyConnected.registration)
-        try? resolver.add(Softmax.registration)
+        try? resolver.add(DepthwiseConv2D.int8Registration)
+        try? resolver.add(FullyConnected.int8Registration)
+        try? resolver.add(Softmax.int8Registration)
         return resolver
     }
 

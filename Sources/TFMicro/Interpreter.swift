@@ -23,7 +23,7 @@ public struct Interpreter {
     /// Bytes used by the planned (non-persistent) region alone.
     public let plannedBytes: Int
 
-    public init(model: Model, resolver: OpResolver, arena: UnsafeMutableRawBufferPointer) throws(InterpreterError) {
+    public init(model: Model, resolver: borrowing OpResolver, arena: UnsafeMutableRawBufferPointer) throws(InterpreterError) {
         self.model = model
         do { subgraph = try model.subgraph(0) } catch { throw .malformedModel(error) }
         var allocator = ArenaAllocator(arena)

@@ -1,5 +1,5 @@
 /// Why an interpreter could not be built or run. Every case says what to do about it.
-public enum InterpreterError: Error, Sendable, CustomStringConvertible {
+public enum InterpreterError: Error, Sendable {
     case malformedModel(ModelError)
     /// The model uses an op the resolver has no kernel for.
     case missingOperator(BuiltinOperator, version: Int32, operatorIndex: Int)
@@ -12,7 +12,30 @@ public enum InterpreterError: Error, Sendable, CustomStringConvertible {
     case invokeFailed(BuiltinOperator, operatorIndex: Int, KernelError)
     /// A tensor this runtime cannot hold (type without fixed size, rank above 6, size overflow).
     case unsupportedTensor(index: Int, reason: StaticString)
+}
 
+/// A custom op's name, copied (up to 48 bytes) so the error can outlive the model.
+public struct CustomOperatorName: Sendable {
+    public static let capacity = 48
+    fileprivate var storage: InlineArray<48, UInt8>
+    public private(set) var count: Int
+
+    public init(_ name: StringView?) {
+        storage = InlineArray(repeating: 0)
+        count = 0
+        guard let bytes = name?.bytes else { return }
+        for byte in bytes.prefix(Self.capacity) {
+            storage[count] = byte
+            count += 1
+        }
+    }
+}
+
+// Descriptions build Strings and name ops through the host-only op-name table; embedded
+// builds report errors from the payloads instead (see Firmware/Sources/ErrorReport.swift),
+// and leaving the descriptions out keeps their text out of the firmware's flash.
+#if !hasFeature(Embedded)
+extension InterpreterError: CustomStringConvertible {
     public var description: String {
         switch self {
         case .malformedModel(let error):
@@ -40,25 +63,11 @@ public enum InterpreterError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// A custom op's name, copied (up to 48 bytes) so the error can outlive the model.
-public struct CustomOperatorName: Sendable, CustomStringConvertible {
-    public static let capacity = 48
-    private var storage: InlineArray<48, UInt8>
-    public private(set) var count: Int
-
-    public init(_ name: StringView?) {
-        storage = InlineArray(repeating: 0)
-        count = 0
-        guard let bytes = name?.bytes else { return }
-        for byte in bytes.prefix(Self.capacity) {
-            storage[count] = byte
-            count += 1
-        }
-    }
-
+extension CustomOperatorName: CustomStringConvertible {
     public var description: String {
         var text = ""
         for i in 0 ..< count { text.unicodeScalars.append(Unicode.Scalar(storage[i])) }
         return text
     }
 }
+#endif

@@ -11,16 +11,9 @@ public struct OpResolver {
         count = 0
     }
 
-    public enum Error: Swift.Error, Sendable, CustomStringConvertible {
+    public enum Error: Swift.Error, Sendable {
         case full
         case duplicate(BuiltinOperator)
-
-        public var description: String {
-            switch self {
-            case .full: "op resolver is full (\(OpResolver.capacity) kernels)"
-            case .duplicate(let op): "op resolver already has a kernel for \(op.name)"
-            }
-        }
     }
 
     public mutating func add(_ registration: KernelRegistration) throws(OpResolver.Error) {
@@ -40,3 +33,15 @@ public struct OpResolver {
     /// Whether a kernel for `op` is registered.
     public func contains(_ op: BuiltinOperator) -> Bool { registration(for: op) != nil }
 }
+
+// Host only: see InterpreterError's description.
+#if !hasFeature(Embedded)
+extension OpResolver.Error: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .full: "op resolver is full (\(OpResolver.capacity) kernels)"
+        case .duplicate(let op): "op resolver already has a kernel for \(op.name)"
+        }
+    }
+}
+#endif

@@ -1,8 +1,14 @@
 /// What a kernel's `prepare` gets: the operator's tensors (constants readable, others without
 /// memory yet), its options, and the arena for persistent data and scratch requests.
+///
+/// It holds the node's fields rather than its `NodeRecord`, whose invoke closure would make
+/// the context non-trivial: every `context.input(i)` would then copy and retain it.
 public struct PrepareContext {
     let tensors: UnsafeMutableBufferPointer<TensorRecord>
-    let node: NodeRecord
+    public let op: BuiltinOperator
+    public let version: Int32
+    let inputs: Int32Vector
+    let outputs: Int32Vector
     public let options: BuiltinOptions
     var allocator: ArenaAllocator
     /// Scratch requests of every operator so far, in a temporary list at the arena's head.
@@ -13,10 +19,22 @@ public struct PrepareContext {
     /// Every subgraph and the resource variables (CALL_ONCE and the variable ops use it).
     var graph: UnsafeMutablePointer<GraphRuntime>? = nil
 
-    public var op: BuiltinOperator { node.op }
-    public var version: Int32 { node.version }
-    public var inputCount: Int { node.inputs.count }
-    public var outputCount: Int { node.outputs.count }
+    init(tensors: UnsafeMutableBufferPointer<TensorRecord>, node: borrowing NodeRecord, options: BuiltinOptions,
+         allocator: ArenaAllocator, scratchCount: Int, opData: UnsafeMutableRawPointer?, persistentShortfall: Int) {
+        self.tensors = tensors
+        op = node.op
+        version = node.version
+        inputs = node.inputs
+        outputs = node.outputs
+        self.options = options
+        self.allocator = allocator
+        self.scratchCount = scratchCount
+        self.opData = opData
+        self.persistentShortfall = persistentShortfall
+    }
+
+    public var inputCount: Int { inputs.count }
+    public var outputCount: Int { outputs.count }
 
     /// Input `i`; throws when the operator has fewer inputs or the input is omitted (-1).
     public func input(_ i: Int) throws(KernelError) -> TensorView {
@@ -26,15 +44,15 @@ public struct PrepareContext {
 
     /// Input `i`, or nil when it is omitted (e.g. no bias) or beyond the operator's inputs.
     public func optionalInput(_ i: Int) -> TensorView? {
-        guard i >= 0, i < node.inputs.count else { return nil }
-        let t = node.inputs[i]
+        guard i >= 0, i < inputs.count else { return nil }
+        let t = inputs[i]
         guard t >= 0 else { return nil }
         return tensors[Int(t)].view(index: Int(t))
     }
 
     public func output(_ i: Int) throws(KernelError) -> TensorView {
-        guard i >= 0, i < node.outputs.count else { throw KernelError("required output tensor is missing") }
-        let t = Int(node.outputs[i])
+        guard i >= 0, i < outputs.count else { throw KernelError("required output tensor is missing") }
+        let t = Int(outputs[i])
         return tensors[t].view(index: t)
     }
 
@@ -86,36 +104,48 @@ public struct ScratchBufferHandle: Sendable, BitwiseCopyable {
 
 /// What a kernel's `invoke` gets: every tensor of the operator with its memory, the
 /// per-operator data stored by `prepare`, and its scratch buffers.
+/// Like `PrepareContext`, it holds the node's fields, not its record, to stay trivial.
 public struct InvokeContext {
     let tensors: UnsafeMutableBufferPointer<TensorRecord>
-    let node: NodeRecord
+    let inputs: Int32Vector
+    let outputs: Int32Vector
+    let nodeData: UnsafeMutableRawPointer?
     let scratch: UnsafeMutableBufferPointer<ScratchRecord>
     var graph: UnsafeMutablePointer<GraphRuntime>? = nil
 
-    public var inputCount: Int { node.inputs.count }
-    public var outputCount: Int { node.outputs.count }
+    init(tensors: UnsafeMutableBufferPointer<TensorRecord>, node: borrowing NodeRecord,
+         scratch: UnsafeMutableBufferPointer<ScratchRecord>) {
+        self.tensors = tensors
+        inputs = node.inputs
+        outputs = node.outputs
+        nodeData = node.opData
+        self.scratch = scratch
+    }
+
+    public var inputCount: Int { inputs.count }
+    public var outputCount: Int { outputs.count }
 
     /// Input `i`. `prepare` has checked it exists; asking for another one is a kernel bug.
     public func input(_ i: Int) -> TensorView {
-        let t = Int(node.inputs[i])
+        let t = Int(inputs[i])
         return tensors[t].view(index: t)
     }
 
     public func optionalInput(_ i: Int) -> TensorView? {
-        guard i < node.inputs.count else { return nil }
-        let t = node.inputs[i]
+        guard i < inputs.count else { return nil }
+        let t = inputs[i]
         guard t >= 0 else { return nil }
         return tensors[Int(t)].view(index: Int(t))
     }
 
     public func output(_ i: Int) -> TensorView {
-        let t = Int(node.outputs[i])
+        let t = Int(outputs[i])
         return tensors[t].view(index: t)
     }
 
     /// The value stored with `PrepareContext.setOpData`.
     public func opData<T: BitwiseCopyable>(as type: T.Type) -> T {
-        node.opData.unsafelyUnwrapped.load(as: T.self)
+        nodeData.unsafelyUnwrapped.load(as: T.self)
     }
 
     public func scratch(_ handle: ScratchBufferHandle) -> UnsafeMutableRawBufferPointer {

@@ -50,9 +50,10 @@ public enum Softmax {
         let real = min(Double(beta) * Double(inputScale) * Double(Int64(1) << (31 - Int64(scaledDiffIntegerBits))), maxRealMultiplier)
         // QuantizeMultiplierGreaterThanOne requires a multiplier above 1 and a non-negative shift.
         guard real > 1, let q = QuantizedMultiplier(real), q.shift >= 0, q.shift <= 31 else { return nil }
-        let maxInputRescaled = Double((Int64(1) << Int64(scaledDiffIntegerBits)) - 1)
-            * Double(Int64(1) << (31 - Int64(scaledDiffIntegerBits))) / Double(Int64(1) << Int64(q.shift))
-        let radius = Int32(maxInputRescaled.rounded(.down))
+        // CalculateInputRadius: floor((2^5 - 1) * 2^26 / 2^shift) in double, which is exact,
+        // so an integer shift gives the same value without soft-float.
+        let maxInputRescaled = ((Int64(1) << Int64(scaledDiffIntegerBits)) - 1) << (31 - Int64(scaledDiffIntegerBits))
+        let radius = Int32(maxInputRescaled >> Int64(q.shift))
         return Parameters(inputMultiplier: q.multiplier, inputLeftShift: q.shift, diffMin: -radius,
                           outerSize: outerSize, depth: depth)
     }

@@ -1,5 +1,10 @@
 // Generated from the TFLite schema's BuiltinOperator enum (tflite PyPI package, schema v3).
 // Names are StaticStrings so error messages can name an op without allocating.
+// Host only: the table is ~2.6 KB of text an embedded build never prints (the firmware names
+// ops by code), and a module's string literals share one linker section, so an unused table
+// would still be linked.
+
+#if !hasFeature(Embedded)
 
 extension BuiltinOperator {
     /// The schema name of the operator, e.g. "CONV_2D"; "UNKNOWN" for codes newer than this table.
@@ -218,3 +223,4 @@ extension BuiltinOperator {
         }
     }
 }
+#endif

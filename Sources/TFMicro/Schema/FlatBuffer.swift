@@ -3,6 +3,9 @@
 /// Every read checks its range against the buffer, with arithmetic done in `Int64` so that
 /// hostile offsets cannot overflow the 32-bit `Int` of a Cortex-M. Nothing is copied: vectors
 /// and strings are returned as positions into the buffer.
+///
+/// The readers are `@inline(never)`: they run only while a model loads and kernels prepare,
+/// and inlining their checks and error paths into every caller cost 1.5 KB of firmware flash.
 @usableFromInline
 struct FlatBuffer {
     @usableFromInline let bytes: UnsafeRawBufferPointer
@@ -39,6 +42,7 @@ struct FlatBuffer {
     }
 
     /// Follows the unsigned offset stored at `position` (flatbuffer `uoffset_t`).
+    @inline(never)
     func follow(_ position: Int, _ field: StaticString) throws(ModelError) -> Int {
         let target = Int64(position) + Int64(try u32(position, field))
         try check(target, size: 4, field)
@@ -46,6 +50,7 @@ struct FlatBuffer {
     }
 
     /// The table whose start is at `position`, with its vtable validated.
+    @inline(never)
     func table(at position: Int, _ field: StaticString) throws(ModelError) -> Table {
         let soffset = Int64(Int32(bitPattern: try u32(position, field)))
         let vtable = Int64(position) - soffset
@@ -62,6 +67,7 @@ struct FlatBuffer {
 
     /// Position of field `slot` inside `table`, or nil when the field is absent (default value).
     /// The field's `size` bytes must lie inside the table.
+    @inline(never)
     func fieldPosition(_ table: Table, _ slot: Int, size: Int, _ field: StaticString) throws(ModelError) -> Int? {
         let entry = 4 + 2 * slot
         guard entry + 2 <= table.vtableSize else { return nil }
@@ -73,37 +79,44 @@ struct FlatBuffer {
         return table.position + offset
     }
 
+    @inline(never)
     func scalarU8(_ table: Table, _ slot: Int, default value: UInt8, _ field: StaticString) throws(ModelError) -> UInt8 {
         guard let p = try fieldPosition(table, slot, size: 1, field) else { return value }
         return try u8(p, field)
     }
 
+    @inline(never)
     func scalarI32(_ table: Table, _ slot: Int, default value: Int32, _ field: StaticString) throws(ModelError) -> Int32 {
         guard let p = try fieldPosition(table, slot, size: 4, field) else { return value }
         return Int32(bitPattern: try u32(p, field))
     }
 
+    @inline(never)
     func scalarU32(_ table: Table, _ slot: Int, default value: UInt32, _ field: StaticString) throws(ModelError) -> UInt32 {
         guard let p = try fieldPosition(table, slot, size: 4, field) else { return value }
         return try u32(p, field)
     }
 
+    @inline(never)
     func scalarU64(_ table: Table, _ slot: Int, default value: UInt64, _ field: StaticString) throws(ModelError) -> UInt64 {
         guard let p = try fieldPosition(table, slot, size: 8, field) else { return value }
         return try u64(p, field)
     }
 
+    @inline(never)
     func scalarF32(_ table: Table, _ slot: Int, default value: Float, _ field: StaticString) throws(ModelError) -> Float {
         guard let p = try fieldPosition(table, slot, size: 4, field) else { return value }
         return Float(bitPattern: try u32(p, field))
     }
 
+    @inline(never)
     func subtable(_ table: Table, _ slot: Int, _ field: StaticString) throws(ModelError) -> Table? {
         guard let p = try fieldPosition(table, slot, size: 4, field) else { return nil }
         return try self.table(at: try follow(p, field), field)
     }
 
     /// A vector of fixed-size elements; nil when absent.
+    @inline(never)
     func vector(_ table: Table, _ slot: Int, elementSize: Int, _ field: StaticString) throws(ModelError) -> VectorPosition? {
         guard let p = try fieldPosition(table, slot, size: 4, field) else { return nil }
         let start = try follow(p, field)
@@ -113,12 +126,14 @@ struct FlatBuffer {
     }
 
     /// The `index`-th table of a vector of tables.
+    @inline(never)
     func table(in vector: VectorPosition, at index: Int, _ field: StaticString) throws(ModelError) -> Table {
         guard index >= 0, index < vector.count else { throw ModelError(.indexOutOfRange, field, at: vector.start) }
         return try table(at: try follow(vector.start + 4 * index, field), field)
     }
 
     /// A NUL-terminated string field; nil when absent.
+    @inline(never)
     func string(_ table: Table, _ slot: Int, _ field: StaticString) throws(ModelError) -> StringView? {
         guard let v = try vector(table, slot, elementSize: 1, field) else { return nil }
         try check(Int64(v.start) + Int64(v.count), size: 1, field)

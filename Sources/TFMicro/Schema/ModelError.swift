@@ -1,6 +1,6 @@
 /// A model file that cannot be read safely. Thrown by the flatbuffer reader before any
 /// byte outside the model is touched; `field` names the schema field being read.
-public struct ModelError: Error, Equatable, CustomStringConvertible {
+public struct ModelError: Error, Equatable {
     public enum Kind: Equatable, Sendable {
         /// The buffer is too short for the flatbuffer header.
         case truncated
@@ -38,7 +38,11 @@ public struct ModelError: Error, Equatable, CustomStringConvertible {
         lhs.kind == rhs.kind && lhs.position == rhs.position
             && lhs.field.utf8Start == rhs.field.utf8Start
     }
+}
 
+// Host only: see InterpreterError's description.
+#if !hasFeature(Embedded)
+extension ModelError: CustomStringConvertible {
     public var description: String {
         let what: String
         switch kind {
@@ -55,3 +59,4 @@ public struct ModelError: Error, Equatable, CustomStringConvertible {
         return "malformed model: \(field) \(what) (at byte \(position)); re-export the model or check the file is complete"
     }
 }
+#endif

@@ -36,7 +36,11 @@ public struct TensorType: Equatable, Sendable {
         default: nil
         }
     }
+}
 
+// Host only, like BuiltinOperator.name (see BuiltinOperatorNames.swift).
+#if !hasFeature(Embedded)
+extension TensorType {
     public var name: StaticString {
         switch rawValue {
         case 0: "FLOAT32"
@@ -62,6 +66,7 @@ public struct TensorType: Equatable, Sendable {
         }
     }
 }
+#endif
 
 /// A TFLite builtin operator code (`BuiltinOperator` in the schema).
 public struct BuiltinOperator: Equatable, Sendable {

@@ -23,10 +23,15 @@ public struct QuantizedMultiplier: Sendable, Equatable, BitwiseCopyable {
             return
         }
         guard real.isFinite else { return nil }
-        // frexp: real = q * 2^exponent with 0.5 <= |q| < 1.
+        // frexp: real = q * 2^exponent with 0.5 <= |q| < 1, and |q| = m / 2^53 for the 53-bit
+        // significand m (top bit set; a subnormal's is shifted up to match its exponent).
+        // round(q * 2^31) half away from zero is then (m + 2^21) >> 22, exact in integers:
+        // no soft-float multiply or libm round on a Cortex-M.
         var exponent = Int(real.exponent) + 1
-        let q = (real.sign == .minus ? -real.significand : real.significand) * 0.5
-        var fixed = Int64((q * 2147483648.0).rounded(.toNearestOrAwayFromZero))
+        let bits = real.significandBitPattern
+        let m = real.isNormal ? bits | (1 << 52) : bits << (bits.leadingZeroBitCount - 11)
+        let magnitude = Int64((m + (1 << 21)) >> 22)
+        var fixed = real.sign == .minus ? -magnitude : magnitude
         if fixed == 1 << 31 {
             fixed /= 2
             exponent += 1
