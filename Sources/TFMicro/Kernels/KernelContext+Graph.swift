@@ -9,8 +9,8 @@ extension PrepareContext {
     /// TFLM sets `output->data`), so the planner gives it no memory and later operators can
     /// read it while preparing.
     func bindOutput(_ i: Int, to data: UnsafeMutableRawPointer, byteCount: Int) throws(KernelError) {
-        guard i >= 0, i < node.outputs.count else { throw KernelError("required output tensor is missing") }
-        let t = Int(node.outputs[i])
+        guard i >= 0, i < outputs.count else { throw KernelError("required output tensor is missing") }
+        let t = Int(outputs[i])
         tensors[t].data = data
         tensors[t].byteCount = byteCount
         tensors[t].hasFixedSize = true
@@ -21,6 +21,6 @@ extension PrepareContext {
 extension InvokeContext {
     /// The op data stored by `prepare`, writable (state a kernel keeps across invokes).
     func mutableOpData<T: BitwiseCopyable>(as type: T.Type) -> UnsafeMutablePointer<T> {
-        node.opData.unsafelyUnwrapped.assumingMemoryBound(to: T.self)
+        nodeData.unsafelyUnwrapped.assumingMemoryBound(to: T.self)
     }
 }
