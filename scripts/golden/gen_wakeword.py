@@ -24,6 +24,8 @@ Writes <out>/wakeword/:
                         every streaming layer, not only the (mostly saturated) probability
   <model>.states.tsv    variable shared_name and byte count, in the order stored per invoke
   index.tsv             model, invokes, sum of outputs, count of nonzero outputs
+  clips.txt             "feature_invokes N" (the first N inputs come from audio), then the WAVs
+                        used, relative to <shared>/data, in order (for end-to-end tests)
 """
 import argparse
 import pathlib
@@ -83,10 +85,10 @@ def clip_paths(shared: pathlib.Path) -> list:
     return paths
 
 
-def feature_inputs(shared: pathlib.Path) -> np.ndarray:
+def feature_inputs(shared: pathlib.Path, paths: list) -> np.ndarray:
     frontend = LegacyFrontend(MICRO_WAKEWORD)
     frames = []
-    for path in clip_paths(shared):
+    for path in paths:
         frames.extend(to_model_input(f) for f in frontend.frames(read_wav(path)))
     usable = len(frames) // FRAMES_PER_INVOKE * FRAMES_PER_INVOKE
     return np.array(frames[:usable], dtype=np.int8).reshape(-1, FRAMES_PER_INVOKE * FRAME_VALUES)
@@ -159,7 +161,11 @@ def main() -> None:
 
     out = args.out / "wakeword"
     out.mkdir(parents=True, exist_ok=True)
-    inputs = np.concatenate([feature_inputs(args.shared), random_inputs()])
+    paths = clip_paths(args.shared)
+    features = feature_inputs(args.shared, paths)
+    inputs = np.concatenate([features, random_inputs()])
+    (out / "clips.txt").write_text(f"feature_invokes {len(features)}\n" + "".join(
+        f"{p.relative_to(args.shared / 'data')}\n" for p in paths))
     inputs.tofile(out / "inputs.i8")
     lines = []
     for name in MODELS:
