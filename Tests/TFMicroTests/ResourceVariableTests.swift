@@ -103,4 +103,24 @@ final class ResourceVariableTests: XCTestCase {
             }
         }
     }
+
+    func testCallOnceOfAMissingSubgraphIsRefusedInPrepare() throws {
+        let bytes = try wakeWordModel("call_once_bad_index")
+        let arena = TestArena(64 * 1024)
+        XCTAssertThrowsError(try Interpreter(model: try bytes.model, resolver: .allKernels, arena: arena.buffer)) { error in
+            guard case .prepareFailed(let op, operatorIndex: 0, _) = error as? InterpreterError, op == .callOnce else {
+                return XCTFail("expected CALL_ONCE (operator 0) to refuse the model, got \(error)")
+            }
+        }
+    }
+
+    func testCallOnceOfItsOwnSubgraphTerminates() throws {
+        // tflite-micro recurses without end on this model; here the nested CALL_ONCE sees that
+        // it has already started and returns, so the invoke finishes.
+        let bytes = try wakeWordModel("call_once_self")
+        let arena = TestArena(64 * 1024)
+        let interpreter = try Interpreter(model: try bytes.model, resolver: .allKernels, arena: arena.buffer)
+        try interpreter.invoke()
+        try interpreter.invoke()
+    }
 }

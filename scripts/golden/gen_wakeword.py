@@ -24,11 +24,16 @@ Writes <out>/wakeword/:
                         every streaming layer, not only the (mostly saturated) probability
   <model>.states.tsv    variable shared_name and byte count, in the order stored per invoke
   index.tsv             model, invokes, sum of outputs, count of nonzero outputs
+  call_once_bad_index.tflite   alexa with CALL_ONCE's init_subgraph_index set to 5 (no such
+                        subgraph): tflite-micro refuses it in prepare (checked here)
+  call_once_self.tflite alexa with CALL_ONCE calling subgraph 0, its own (tflite-micro recurses
+                        without end; not run here): a runtime must not hang or crash on it
   clips.txt             "feature_invokes N" (the first N inputs come from audio), then the WAVs
                         used, relative to <shared>/data, in order (for end-to-end tests)
 """
 import argparse
 import pathlib
+import struct
 import sys
 import wave
 
@@ -109,7 +114,7 @@ def random_inputs() -> np.ndarray:
     return np.array(rows, dtype=np.int8)
 
 
-VAR_HANDLE, ASSIGN_VARIABLE = 142, 144
+CALL_ONCE, VAR_HANDLE, ASSIGN_VARIABLE = 129, 142, 144
 
 
 def assigned_variables(model_bytes: bytes) -> list:
@@ -153,6 +158,37 @@ def run(model_path: pathlib.Path, inputs: np.ndarray):
     return np.array(outputs, dtype=np.uint8), np.concatenate(states), variables
 
 
+def patch_call_once(model_bytes: bytes, index: int) -> bytes:
+    """The model with its CALL_ONCE's init_subgraph_index (CallOnceOptions field 0) set to index."""
+    model = tflite.Model.GetRootAsModel(model_bytes, 0)
+    graph = model.Subgraphs(0)
+    for i in range(graph.OperatorsLength()):
+        op = graph.Operators(i)
+        code = model.OperatorCodes(op.OpcodeIndex())
+        if max(code.BuiltinCode(), code.DeprecatedBuiltinCode()) == CALL_ONCE:
+            table = op.BuiltinOptions()
+            offset = table.Offset(4)  # vtable slot of field 0
+            if not offset:
+                sys.exit("error: CALL_ONCE stores the default init_subgraph_index; cannot patch it in place")
+            patched = bytearray(model_bytes)
+            struct.pack_into("<i", patched, table.Pos + offset, index)
+            return bytes(patched)
+    sys.exit("error: no CALL_ONCE in the model")
+
+
+def write_patched_models(out: pathlib.Path) -> None:
+    source = (model_dir() / "alexa.tflite").read_bytes()
+    bad = patch_call_once(source, 5)
+    try:
+        runtime.Interpreter.from_bytes(bad).invoke()
+    except RuntimeError:
+        pass
+    else:
+        sys.exit("error: tflite-micro accepted CALL_ONCE of subgraph 5; the invalid case tests nothing")
+    (out / "call_once_bad_index.tflite").write_bytes(bad)
+    (out / "call_once_self.tflite").write_bytes(patch_call_once(source, 0))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shared", required=True, type=pathlib.Path, help="the shared data folder (../shared)")
@@ -177,6 +213,7 @@ def main() -> None:
         (out / f"{name}.states.tsv").write_text("".join(f"{v}\t{n}\n" for v, _, n in variables))
         nonzero = int(np.count_nonzero(outputs))
         lines.append(f"{name}\t{len(outputs)}\t{int(outputs.sum())}\t{nonzero}")
+    write_patched_models(out)
     (out / "index.tsv").write_text("model\tinvokes\toutput_sum\tnonzero\n" + "\n".join(lines) + "\n")
     print("\n".join(lines))
     print(f"wrote {out}")
