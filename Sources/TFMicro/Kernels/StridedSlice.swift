@@ -114,11 +114,18 @@ public enum StridedSlice {
                     var i3 = d.start[3]
                     while more(i3, 3) {
                         let base = Int(i0) * d.inputStride[0] + Int(i1) * d.inputStride[1] + Int(i2) * d.inputStride[2] + Int(i3) * d.inputStride[3]
-                        var i4 = d.start[4]
-                        while more(i4, 4) {
-                            target.copyMemory(from: source + (base + Int(i4)) * size, byteCount: size)
-                            target += size
-                            i4 &+= d.stride[4]
+                        // A unit inner stride is one contiguous run, as the reference's WriteN.
+                        if d.stride[4] == 1 {
+                            let run = max(Int(d.stop[4]) - Int(d.start[4]), 0) * size
+                            target.copyMemory(from: source + (base + Int(d.start[4])) * size, byteCount: run)
+                            target += run
+                        } else {
+                            var i4 = d.start[4]
+                            while more(i4, 4) {
+                                target.copyMemory(from: source + (base + Int(i4)) * size, byteCount: size)
+                                target += size
+                                i4 &+= d.stride[4]
+                            }
                         }
                         i3 &+= d.stride[3]
                     }
