@@ -17,16 +17,22 @@ public struct OpResolver {
     }
 
     public mutating func add(_ registration: KernelRegistration) throws(OpResolver.Error) {
-        guard self.registration(for: registration.op) == nil else { throw .duplicate(registration.op) }
+        // The lookup loop is written out: calling `self.registration(for:)` from this mutating
+        // method copied the whole resolver for each call.
+        do {
+            let entries = registrations.span
+            for i in 0 ..< count where entries[i]?.op == registration.op { throw .duplicate(registration.op) }
+        }
         guard count < Self.capacity else { throw .full }
         registrations[count] = registration
         count += 1
     }
 
     public func registration(for op: BuiltinOperator) -> KernelRegistration? {
-        for i in 0 ..< count {
-            if let r = registrations[i], r.op == op { return r }
-        }
+        // Through a span: indexing the InlineArray itself copied all of it (640 bytes on a
+        // Cortex-M, with a retain per function) into every lookup's stack frame.
+        let entries = registrations.span
+        for i in 0 ..< count where entries[i]?.op == op { return entries[i] }
         return nil
     }
 

@@ -165,6 +165,10 @@ public enum DepthwiseConv2D {
     /// of 8) and one at a time otherwise. Int32 sums wrap exactly as the reference's do, so
     /// the grouping of the additions cannot change any result. `bias` (int32, may be
     /// unaligned) is optional; `accumulators` holds one Int32 per output channel.
+    ///
+    /// Index arithmetic wraps: prepare checked the geometry (AxisGeometry, in 64 bits) and the
+    /// interpreter the tensor byte sizes, so every offset of an in-bounds element fits in Int.
+    /// (Overflow checks here cost 400 B of firmware flash and time in the innermost loops.)
     public static func perChannelInt8(_ p: Parameters, inputShape: Shape, input: UnsafePointer<Int8>,
                                       filterShape: Shape, filter: UnsafePointer<Int8>, bias: UnsafeRawPointer?,
                                       outputShape: Shape, output: UnsafeMutablePointer<Int8>,
@@ -186,16 +190,16 @@ public enum DepthwiseConv2D {
         #endif
         var out = output
         for b in 0 ..< batches {
-            let inputBatch = input + b * inputHeight * inputWidth * inputDepth
+            let inputBatch = input + b &* inputHeight &* inputWidth &* inputDepth
             for outY in 0 ..< outputHeight {
-                let originY = outY * p.strideHeight - p.paddingHeight
+                let originY = outY &* p.strideHeight &- p.paddingHeight
                 // The filter rows whose input row is inside the image.
-                let firstRow = originY >= 0 ? 0 : (-originY + p.dilationHeight - 1) / p.dilationHeight
-                let endRow = min(filterHeight, max((inputHeight - originY + p.dilationHeight - 1) / p.dilationHeight, 0))
+                let firstRow = originY >= 0 ? 0 : (p.dilationHeight &- 1 &- originY) / p.dilationHeight
+                let endRow = min(filterHeight, max((inputHeight &- originY &+ p.dilationHeight &- 1) / p.dilationHeight, 0))
                 for outX in 0 ..< outputWidth {
-                    let originX = outX * p.strideWidth - p.paddingWidth
-                    let firstColumn = originX >= 0 ? 0 : (-originX + p.dilationWidth - 1) / p.dilationWidth
-                    let endColumn = min(filterWidth, max((inputWidth - originX + p.dilationWidth - 1) / p.dilationWidth, 0))
+                    let originX = outX &* p.strideWidth &- p.paddingWidth
+                    let firstColumn = originX >= 0 ? 0 : (p.dilationWidth &- 1 &- originX) / p.dilationWidth
+                    let endColumn = min(filterWidth, max((inputWidth &- originX &+ p.dilationWidth &- 1) / p.dilationWidth, 0))
                     var c0 = 0
                     while c0 < vectorDepth {
                         let rows = firstRow ..< max(endRow, firstRow), columns = firstColumn ..< max(endColumn, firstColumn)
@@ -224,13 +228,13 @@ public enum DepthwiseConv2D {
                         c0 &+= 8
                     }
                     if vectorDepth < outputDepth {
-                        accumulators.advanced(by: vectorDepth).update(repeating: 0, count: outputDepth - vectorDepth)
+                        accumulators.advanced(by: vectorDepth).update(repeating: 0, count: outputDepth &- vectorDepth)
                         for filterY in firstRow ..< max(endRow, firstRow) {
-                            let inY = originY + p.dilationHeight * filterY
+                            let inY = originY &+ p.dilationHeight &* filterY
                             for filterX in firstColumn ..< max(endColumn, firstColumn) {
-                                let inX = originX + p.dilationWidth * filterX
-                                let pixel = inputBatch + (inY * inputWidth + inX) * inputDepth
-                                let taps = filter + (filterY * filterWidth + filterX) * outputDepth
+                                let inX = originX &+ p.dilationWidth &* filterX
+                                let pixel = inputBatch + (inY &* inputWidth &+ inX) &* inputDepth
+                                let taps = filter + (filterY &* filterWidth &+ filterX) &* outputDepth
                                 for channel in vectorDepth ..< outputDepth {
                                     let value = Int32(pixel[channel / depthMultiplier]) &+ p.inputOffset
                                     accumulators[channel] = accumulators[channel] &+ Int32(taps[channel]) &* value
@@ -310,7 +314,7 @@ public enum DepthwiseConv2D {
         let multipliers = p.multipliers.unsafelyUnwrapped, shifts = p.shifts.unsafelyUnwrapped
         for c in 0 ..< count {
             var acc = accumulators[c]
-            if let bias { acc = acc &+ Int32(littleEndian: bias.loadUnaligned(fromByteOffset: 4 * c, as: Int32.self)) }
+            if let bias { acc = acc &+ Int32(littleEndian: bias.loadUnaligned(fromByteOffset: 4 &* c, as: Int32.self)) }
             acc = multiplyByQuantizedMultiplier(acc, multipliers[c], shifts[c]) &+ p.outputOffset
             out[c] = Int8(truncatingIfNeeded: min(max(acc, p.activationMin), p.activationMax))
         }

@@ -149,7 +149,8 @@ public enum FullyConnected {
     }
 
     /// Int8 matrix-vector products. The dot product wraps like the reference's int32 sum;
-    /// `bias` (int32, may be unaligned) is optional.
+    /// `bias` (int32, may be unaligned) is optional. Offsets wrap: prepare matched the shapes
+    /// to the tensors, whose byte sizes the interpreter checked, so they fit in Int.
     public static func int8(_ p: Parameters, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>,
                             bias: UnsafeRawPointer?, output: UnsafeMutablePointer<Int8>) {
         #if arch(arm)
@@ -161,9 +162,9 @@ public enum FullyConnected {
         let narrowProducts = p.inputOffset >= -127 && p.inputOffset <= 128
         #endif
         for b in 0 ..< p.batches {
-            let row = input + b * p.accumDepth
+            let row = input + b &* p.accumDepth
             for c in 0 ..< p.outputDepth {
-                let weights = filter + c * p.accumDepth
+                let weights = filter + c &* p.accumDepth
                 var acc: Int32 = 0
                 if p.filterOffset == 0 && narrowProducts {
                     acc = dotProduct16(row, weights, count: p.accumDepth, inputOffset: Int16(truncatingIfNeeded: p.inputOffset))
@@ -176,14 +177,14 @@ public enum FullyConnected {
                         acc = acc &+ (Int32(weights[d]) &+ p.filterOffset) &* (Int32(row[d]) &+ p.inputOffset)
                     }
                 }
-                if let bias { acc = acc &+ Int32(littleEndian: bias.loadUnaligned(fromByteOffset: 4 * c, as: Int32.self)) }
+                if let bias { acc = acc &+ Int32(littleEndian: bias.loadUnaligned(fromByteOffset: 4 &* c, as: Int32.self)) }
                 if let multipliers = p.channelMultipliers, let shifts = p.channelShifts {
                     acc = multiplyByQuantizedMultiplier(acc, multipliers[c], shifts[c])
                 } else {
                     acc = multiplyByQuantizedMultiplier(acc, p.multiplier.multiplier, p.multiplier.shift)
                 }
                 acc = acc &+ p.outputOffset
-                output[b * p.outputDepth + c] = Int8(truncatingIfNeeded: min(max(acc, p.activationMin), p.activationMax))
+                output[b &* p.outputDepth &+ c] = Int8(truncatingIfNeeded: min(max(acc, p.activationMin), p.activationMax))
             }
         }
     }

@@ -78,9 +78,18 @@ public struct PrepareContext {
 
     /// Stores the kernel's per-operator data (a plain struct) in persistent arena memory;
     /// `InvokeContext.opData(as:)` returns it.
+    @inline(__always)
     public mutating func setOpData<T: BitwiseCopyable>(_ value: T) throws(KernelError) {
-        let raw = try allocatePersistent(byteCount: MemoryLayout<T>.size, alignment: max(MemoryLayout<T>.alignment, 16))
-        raw.initializeMemory(as: T.self, to: value)
+        // One non-generic copy does the work (a specialization per kernel's type cost ~140 B each).
+        try withUnsafeBytes(of: value) { (bytes) throws(KernelError) in
+            try storeOpData(bytes, alignment: max(MemoryLayout<T>.alignment, 16))
+        }
+    }
+
+    @inline(never)
+    mutating func storeOpData(_ bytes: UnsafeRawBufferPointer, alignment: Int) throws(KernelError) {
+        let raw = try allocatePersistent(byteCount: bytes.count, alignment: alignment)
+        if let source = bytes.baseAddress { raw.copyMemory(from: source, byteCount: bytes.count) }
         opData = raw
     }
 

@@ -157,7 +157,7 @@ public enum Softmax {
                 if diff >= p.diffMin {
                     let scaled = multiplyByQuantizedMultiplierGreaterThanOne(diff, p.inputMultiplier, p.inputLeftShift)
                     let exp = expOnNegativeValues(scaled)
-                    let unsaturated = roundingDivideByPOT(saturatingRoundingDoublingHighMul(shiftedScale, exp), outputShift)
+                    let unsaturated = roundingDivideByPOT(highMul(shiftedScale, exp), outputShift)
                     out[c] = Output(truncatingIfNeeded: min(max(unsaturated &+ outputMin, outputMin), outputMax))
                 } else {
                     out[c] = Output(truncatingIfNeeded: outputMin)
@@ -174,18 +174,18 @@ public enum Softmax {
         let aModQuarterMinusOneQuarter = (a & mask) &- oneQuarter
         // Rescale Q5.26 -> Q0.31 (saturating shift left by 5).
         var result = expOnIntervalBetweenNegativeOneQuarterAnd0Excl(
-            saturatingRoundingMultiplyByPOT(aModQuarterMinusOneQuarter, scaledDiffIntegerBits))
+            multiplyByPOT(aModQuarterMinusOneQuarter, scaledDiffIntegerBits))
         let remainder = aModQuarterMinusOneQuarter &- a
         // Barrel shifter: multiply by exp(-2^k) for each set bit of the remainder.
         let multipliers: (Int32, Int32, Int32, Int32, Int32, Int32, Int32) =
             (1672461947, 1302514674, 790015084, 290630308, 39332535, 720401, 242)
-        if remainder & (1 << (fractionalBits - 2)) != 0 { result = saturatingRoundingDoublingHighMul(result, multipliers.0) }
-        if remainder & (1 << (fractionalBits - 1)) != 0 { result = saturatingRoundingDoublingHighMul(result, multipliers.1) }
-        if remainder & (1 << fractionalBits) != 0 { result = saturatingRoundingDoublingHighMul(result, multipliers.2) }
-        if remainder & (1 << (fractionalBits + 1)) != 0 { result = saturatingRoundingDoublingHighMul(result, multipliers.3) }
-        if remainder & (1 << (fractionalBits + 2)) != 0 { result = saturatingRoundingDoublingHighMul(result, multipliers.4) }
-        if remainder & (1 << (fractionalBits + 3)) != 0 { result = saturatingRoundingDoublingHighMul(result, multipliers.5) }
-        if remainder & (1 << (fractionalBits + 4)) != 0 { result = saturatingRoundingDoublingHighMul(result, multipliers.6) }
+        if remainder & (1 << (fractionalBits - 2)) != 0 { result = highMul(result, multipliers.0) }
+        if remainder & (1 << (fractionalBits - 1)) != 0 { result = highMul(result, multipliers.1) }
+        if remainder & (1 << fractionalBits) != 0 { result = highMul(result, multipliers.2) }
+        if remainder & (1 << (fractionalBits + 1)) != 0 { result = highMul(result, multipliers.3) }
+        if remainder & (1 << (fractionalBits + 2)) != 0 { result = highMul(result, multipliers.4) }
+        if remainder & (1 << (fractionalBits + 3)) != 0 { result = highMul(result, multipliers.5) }
+        if remainder & (1 << (fractionalBits + 4)) != 0 { result = highMul(result, multipliers.6) }
         return a == 0 ? Int32.max : result
     }
 
@@ -195,13 +195,13 @@ public enum Softmax {
         let constantTerm: Int32 = 1895147668
         let constantOneOverThree: Int32 = 715827883
         let x = a &+ (1 << 28)  // + 1/8
-        let x2 = saturatingRoundingDoublingHighMul(x, x)
-        let x3 = saturatingRoundingDoublingHighMul(x2, x)
-        let x4 = saturatingRoundingDoublingHighMul(x2, x2)
-        let x4Over4 = saturatingRoundingMultiplyByPOT(x4, -2)
-        let sum = saturatingRoundingMultiplyByPOT(
-            saturatingRoundingDoublingHighMul(x4Over4 &+ x3, constantOneOverThree) &+ x2, -1)
-        return constantTerm &+ saturatingRoundingDoublingHighMul(constantTerm, x &+ sum)
+        let x2 = highMul(x, x)
+        let x3 = highMul(x2, x)
+        let x4 = highMul(x2, x2)
+        let x4Over4 = multiplyByPOT(x4, -2)
+        let sum = multiplyByPOT(
+            highMul(x4Over4 &+ x3, constantOneOverThree) &+ x2, -1)
+        return constantTerm &+ highMul(constantTerm, x &+ sum)
     }
 
     /// TFLite's GetReciprocal: 1 / x for a positive fixed-point x with `integerBits`,
@@ -220,15 +220,23 @@ public enum Softmax {
         let halfDenominator = Int32(truncatingIfNeeded: (sum + (sum >= 0 ? 1 : -1)) / 2)
         let constant48Over17: Int32 = 1515870810       // Q2.29
         let constantNeg32Over17: Int32 = -1010580540   // Q2.29
-        var x = constant48Over17 &+ saturatingRoundingDoublingHighMul(halfDenominator, constantNeg32Over17)
+        var x = constant48Over17 &+ highMul(halfDenominator, constantNeg32Over17)
         let oneQ2: Int32 = 1 << 29
         for _ in 0 ..< 3 {
-            let halfDenominatorTimesX = saturatingRoundingDoublingHighMul(halfDenominator, x)
+            let halfDenominatorTimesX = highMul(halfDenominator, x)
             let oneMinus = oneQ2 &- halfDenominatorTimesX
             // Q2 * Q2 = Q4, rescaled to Q2 (saturating shift left by 2).
-            x = x &+ saturatingRoundingMultiplyByPOT(saturatingRoundingDoublingHighMul(x, oneMinus), 2)
+            x = x &+ multiplyByPOT(highMul(x, oneMinus), 2)
         }
         // ExactMulByPot<-1> then Rescale<0>: Q1 -> Q0 (saturating shift left by 1).
-        return saturatingRoundingMultiplyByPOT(x, 1)
+        return multiplyByPOT(x, 1)
     }
+
+    // Out-of-line copies of the fixed-point helpers for this file: softmax runs them a few
+    // dozen times per invoke, and inlining each of their ~20 uses cost 300 B of flash.
+    @inline(never)
+    static func highMul(_ a: Int32, _ b: Int32) -> Int32 { saturatingRoundingDoublingHighMul(a, b) }
+
+    @inline(never)
+    static func multiplyByPOT(_ x: Int32, _ exponent: Int32) -> Int32 { saturatingRoundingMultiplyByPOT(x, exponent) }
 }

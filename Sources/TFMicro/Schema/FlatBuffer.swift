@@ -162,6 +162,8 @@ struct VectorPosition {
 }
 
 /// A validated vector of little-endian int32 inside the model (shapes, tensor indices).
+/// (In these vectors the byte offset of an index below `count` cannot overflow: the whole
+/// vector was checked to lie inside the buffer, hence the wrapping multiply.)
 public struct Int32Vector: RandomAccessCollection {
     @usableFromInline let base: UnsafeRawPointer?
     public let count: Int
@@ -171,7 +173,7 @@ public struct Int32Vector: RandomAccessCollection {
 
     @inlinable public subscript(i: Int) -> Int32 {
         precondition(i >= 0 && i < count, "Int32Vector index out of range")
-        return Int32(littleEndian: base.unsafelyUnwrapped.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self))
+        return Int32(littleEndian: base.unsafelyUnwrapped.loadUnaligned(fromByteOffset: 4 &* i, as: Int32.self))
     }
 }
 
@@ -185,7 +187,7 @@ public struct Float32Vector: RandomAccessCollection {
 
     @inlinable public subscript(i: Int) -> Float {
         precondition(i >= 0 && i < count, "Float32Vector index out of range")
-        return Float(bitPattern: UInt32(littleEndian: base.unsafelyUnwrapped.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
+        return Float(bitPattern: UInt32(littleEndian: base.unsafelyUnwrapped.loadUnaligned(fromByteOffset: 4 &* i, as: UInt32.self)))
     }
 }
 
@@ -199,7 +201,7 @@ public struct Int64Vector: RandomAccessCollection {
 
     @inlinable public subscript(i: Int) -> Int64 {
         precondition(i >= 0 && i < count, "Int64Vector index out of range")
-        return Int64(littleEndian: base.unsafelyUnwrapped.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self))
+        return Int64(littleEndian: base.unsafelyUnwrapped.loadUnaligned(fromByteOffset: 8 &* i, as: Int64.self))
     }
 }
 

@@ -4,6 +4,9 @@
 /// `init` walks the whole flatbuffer once (every subgraph, tensor, operator, operator code
 /// and buffer) and throws `ModelError` for anything out of bounds or out of range, so a model
 /// that loads is safe to traverse.
+///
+/// The accessors are `@inline(never)` (like the flatbuffer readers): they run while loading,
+/// and one shared copy of each is smaller than one per caller.
 public struct Model {
     @usableFromInline let flatBuffer: FlatBuffer
     let root: Table
@@ -36,12 +39,14 @@ public struct Model {
     public var operatorCodeCount: Int { operatorCodes?.count ?? 0 }
     public var bufferCount: Int { buffers?.count ?? 0 }
 
+    @inline(never)
     public func subgraph(_ index: Int) throws(ModelError) -> Subgraph {
         guard let subgraphs else { throw ModelError(.missingField, "Model.subgraphs", at: root.position) }
         let table = try flatBuffer.table(in: subgraphs, at: index, "Model.subgraphs")
         return try Subgraph(flatBuffer, table)
     }
 
+    @inline(never)
     public func operatorCode(_ index: Int) throws(ModelError) -> OperatorCode {
         guard let operatorCodes else { throw ModelError(.missingField, "Model.operator_codes", at: root.position) }
         let table = try flatBuffer.table(in: operatorCodes, at: index, "Model.operator_codes")
@@ -50,6 +55,7 @@ public struct Model {
 
     /// The constant data of buffer `index` (empty when the buffer holds none).
     /// Supports both inline data and the offset/size form used by models over 2 GB.
+    @inline(never)
     public func bufferData(_ index: Int) throws(ModelError) -> UnsafeRawBufferPointer {
         guard let buffers else { throw ModelError(.missingField, "Model.buffers", at: root.position) }
         let table = try flatBuffer.table(in: buffers, at: index, "Model.buffers")
@@ -150,11 +156,13 @@ public struct Subgraph {
     public var tensorCount: Int { tensors?.count ?? 0 }
     public var operatorCount: Int { operators?.count ?? 0 }
 
+    @inline(never)
     public func tensor(_ index: Int) throws(ModelError) -> Tensor {
         guard let tensors else { throw ModelError(.indexOutOfRange, "SubGraph.tensors", at: table.position) }
         return try Tensor(flatBuffer, try flatBuffer.table(in: tensors, at: index, "SubGraph.tensors"))
     }
 
+    @inline(never)
     public func `operator`(_ index: Int) throws(ModelError) -> Operator {
         guard let operators else { throw ModelError(.indexOutOfRange, "SubGraph.operators", at: table.position) }
         return try Operator(flatBuffer, try flatBuffer.table(in: operators, at: index, "SubGraph.operators"))
