@@ -57,7 +57,9 @@ test: setup models golden
 	$(MAKE) -C Firmware test SHARED=$(SHARED)
 
 bench: build models
-	$(SWIFT) run -c $(CONFIG) kws-bench
+	.build/$(CONFIG)/kws-bench model
+	.build/$(CONFIG)/kws-bench frontend
+	.build/$(CONFIG)/kws-bench eval
 
 firmware: setup
 	$(MAKE) -C Firmware

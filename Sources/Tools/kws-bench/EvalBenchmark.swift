@@ -3,8 +3,8 @@ import Foundation
 import KWSApp
 
 /// `kws-bench eval`: clips per second of per-clip classification (what `kws-eval --wav` does),
-/// on one thread and on every worker, with the clips already in memory, and (with
-/// --compare-reference) the reference Python pipeline's figure on the same clips.
+/// on one thread and on every worker, with the clips already in memory, beside the reference
+/// Python pipeline's figure on the same clips (unless --swift-only).
 struct EvalBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
@@ -19,11 +19,11 @@ struct EvalBenchmark: ParsableCommand {
     @Option(name: .customLong("repeat"), help: "Passes over the clips (more passes, steadier figures).")
     var passes: Int = 5
 
-    @Option(help: "Worker threads for the parallel figure (default: every core).")
+    @Option(help: "Worker threads for the parallel figure; the default is one per core.")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Flag(help: "Also run scripts/bench/bench_reference_pipeline.py on the same clips and print its figure.")
-    var compareReference = false
+    @Flag(help: "Skip the reference pipeline (scripts/bench/bench_reference_pipeline.py) and time only Swift.")
+    var swiftOnly = false
 
     func validate() throws {
         guard passes >= 1 else { throw ValidationError("--repeat must be at least 1") }
@@ -72,7 +72,7 @@ struct EvalBenchmark: ParsableCommand {
         print(String(format: "kws-eval path:  %d clips in %.3f s on %d threads, reading files: %.0f clips/s",
                      repeated.count, parallel, workers, Double(repeated.count) / parallel))
 
-        if compareReference { try runReference() }
+        if !swiftOnly { try runReference() }
     }
 
     private func runReference() throws {

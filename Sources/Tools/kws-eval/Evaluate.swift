@@ -28,7 +28,7 @@ struct Evaluate: ParsableCommand {
     @Option(help: ArgumentHelp("Write the summary as JSON.", valueName: "file"))
     var json: String?
 
-    @Option(help: "Worker threads for --wav, each with its own interpreter and arena (default: every core).")
+    @Option(help: "Worker threads for --wav, each with its own interpreter and arena; the default is one per core.")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: ArgumentHelp("Long recording to stream through the recognizer (any format libsndfile reads).", valueName: "file"))

@@ -7,9 +7,9 @@ struct MakeStream: ParsableCommand {
         commandName: "make-stream",
         abstract: "Build a long test recording from a folder of clips, with gaps and background noise, and its truth CSV.",
         discussion: """
-            Clips come from label folders under --clips (Speech Commands layout), in a seeded shuffled order;
-            each is zero-padded to one second and preceded by a random gap. Background noise (a file, or every
-            audio file in a folder, joined and looped) is mixed under the whole recording. The truth CSV lists
+            Clips come from label folders under --clips (Speech Commands layout), in a seeded shuffled order; \
+            each is zero-padded to one second and preceded by a random gap. Background noise (a file, or every \
+            audio file in a folder, joined and looped) is mixed under the whole recording. The truth CSV lists \
             time_ms,label for every clip (time = where the clip starts), ready for `kws-eval --stream --truth`.
             """)
 

@@ -1,1 +1,1 @@
-print("not implemented yet")
+KWSListen.main()

@@ -1,0 +1,45 @@
+import ArgumentParser
+import KWSApp
+
+/// kws-listen's exit codes, listed in --help so scripts can tell failures apart.
+enum ListenExitCode: Int32, CaseIterable {
+    case noSuchDevice = 2
+    case noSoundCard = 3
+    case deviceBusy = 4
+    case permissionDenied = 5
+    case formatNotSupported = 6
+    case captureFailed = 7
+    case badInput = 8
+
+    init(_ error: CaptureError) {
+        switch error {
+        case .noSuchDevice: self = .noSuchDevice
+        case .noSoundCard: self = .noSoundCard
+        case .deviceBusy: self = .deviceBusy
+        case .permissionDenied: self = .permissionDenied
+        case .formatNotSupported: self = .formatNotSupported
+        case .deviceFailed, .stalled: self = .captureFailed
+        }
+    }
+
+    var meaning: String {
+        switch self {
+        case .noSuchDevice: return "no capture device by that name"
+        case .noSoundCard: return "no sound card in this machine"
+        case .deviceBusy: return "capture device busy (used by another program)"
+        case .permissionDenied: return "no permission to open the capture device"
+        case .formatNotSupported: return "device cannot deliver 16 kHz mono 16-bit audio"
+        case .captureFailed: return "device failed or stalled while capturing"
+        case .badInput: return "model, manifest or --wav file could not be read"
+        }
+    }
+
+    /// The table printed at the end of --help.
+    static var helpTable: String {
+        var lines = ["Exit codes:", "  0   stopped normally (--duration reached, end of --wav, SIGINT or SIGTERM)",
+                     "  1   other failure"]
+        lines += allCases.map { "  \($0.rawValue)   \($0.meaning)" }
+        lines.append("  64  invalid command line")
+        return lines.joined(separator: "\n")
+    }
+}
