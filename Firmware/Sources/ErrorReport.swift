@@ -24,13 +24,9 @@ enum ErrorReport {
             Console.write("the model's output is not int8 scores, one per label (")
             Console.write(bytes)
             Console.write(" bytes)")
-        case .windowStorageTooSmall(let required, let provided):
-            Console.write("the feature window buffer has ")
-            Console.write(provided)
-            Console.write(" bytes, ")
-            Console.write(required)
-            Console.write(" are needed; enlarge featureWindowStorage")
-        case .invalidFrameCount, .invalidStride, .invalidFeatureConversion:
+        case .inputNotPreserved:
+            Console.write("the feature window needs an interpreter made with preservingInputs")
+        case .windowStorageTooSmall, .invalidFrameCount, .invalidStride, .invalidFeatureConversion:
             Console.write("invalid pipeline settings")
         }
         Console.write("\n")

@@ -15,7 +15,6 @@ enum StaticMemory {
         var audioRing: UnsafeMutableBufferPointer<Int16>
         var arena: UnsafeMutableRawBufferPointer
         var frontend: UnsafeMutableRawBufferPointer
-        var featureWindow: UnsafeMutableBufferPointer<Int8>
         var spotter: UnsafeMutableRawBufferPointer
     }
 
@@ -24,15 +23,11 @@ enum StaticMemory {
             withUnsafeMutableBytes(of: &audioRingStorage) { audioRing in
                 withUnsafeMutableBytes(of: &arenaStorage) { arena in
                     withUnsafeMutableBytes(of: &frontendStorage) { frontend in
-                        withUnsafeMutableBytes(of: &featureWindowStorage) { featureWindow in
-                            withUnsafeMutableBytes(of: &spotterStorage) { spotter in
-                                body(Buffers(
-                                    commandLine: commandLine.bindMemory(to: UInt8.self),
-                                    audioRing: audioRing.bindMemory(to: Int16.self),
-                                    arena: arena, frontend: frontend,
-                                    featureWindow: featureWindow.bindMemory(to: Int8.self),
-                                    spotter: spotter))
-                            }
+                        withUnsafeMutableBytes(of: &spotterStorage) { spotter in
+                            body(Buffers(
+                                commandLine: commandLine.bindMemory(to: UInt8.self),
+                                audioRing: audioRing.bindMemory(to: Int16.self),
+                                arena: arena, frontend: frontend, spotter: spotter))
                         }
                     }
                 }
@@ -55,10 +50,6 @@ nonisolated(unsafe) var arenaStorage = InlineArray<912, UInt64>(repeating: 0)
 /// The frontend's state and scratch (`Frontend.storageBytes(for: .microSpeech, tables:)` = 2,788
 /// bytes); its tables are read in place from flash.
 nonisolated(unsafe) var frontendStorage = InlineArray<349, UInt64>(repeating: 0)
-
-/// The model's input window, 49 frames x 40 int8 features, kept apart from the arena because
-/// the arena reuses the input tensor's bytes during an invocation.
-nonisolated(unsafe) var featureWindowStorage = InlineArray<1960, Int8>(repeating: 0)
 
 /// Room for the keyword pipeline's own state (the recognizer's history, handles to the
 /// buffers above; 1,764 bytes), kept here rather than on the stack. Raw zeroed storage rather

@@ -22,9 +22,18 @@ public struct Interpreter {
     public let arenaBytesUsed: Int
     /// Bytes used by the planned (non-persistent) region alone.
     public let plannedBytes: Int
+    /// Whether subgraph 0's inputs keep their bytes across `invoke` (see `init`).
+    public let preservesInputs: Bool
 
-    public init(model: Model, resolver: borrowing OpResolver, arena: UnsafeMutableRawBufferPointer) throws(InterpreterError) {
+    /// With `preservingInputs`, subgraph 0's input tensors are planned alive for the whole
+    /// invocation, so nothing else shares their bytes and they still hold what the caller
+    /// wrote after `invoke`: a streaming caller can keep its sliding window in the input
+    /// tensor itself instead of in a second buffer. Without it (TFLM's behaviour) the planner
+    /// may reuse input bytes once their last reader has run.
+    public init(model: Model, resolver: borrowing OpResolver, arena: UnsafeMutableRawBufferPointer,
+                preservingInputs: Bool = false) throws(InterpreterError) {
         self.model = model
+        preservesInputs = preservingInputs
         do { subgraph = try model.subgraph(0) } catch { throw .malformedModel(error) }
         var allocator = ArenaAllocator(arena)
 
@@ -119,6 +128,10 @@ public struct Interpreter {
             do { sub = try model.subgraph(s) } catch { throw .malformedModel(error) }
             let tensors = record(s).tensors
             try Self.markLifetimes(sub, record(s).nodes, tensors)
+            if s == 0 && preservingInputs {
+                for t in sub.inputs { tensors[Int(t)].markUse(lastOperator) }
+            }
+            Self.mergeReshapeLifetimes(sub, record(s).nodes, tensors)
             guard s > 0 else { continue }
             for i in tensors.indices where tensors[i].firstUse >= 0 {
                 tensors[i].markUse(0)
@@ -127,6 +140,11 @@ public struct Interpreter {
         }
         plannedBytes = try Self.plan(subgraphCount, record, scratch: scratch, lastOperator: lastOperator,
                                      allocator: allocator, arenaCount: arena.count)
+        for s in 0 ..< subgraphCount {
+            let sub: Subgraph
+            do { sub = try model.subgraph(s) } catch { throw .malformedModel(error) }
+            Self.placeReshapeAliases(sub, record(s).nodes, record(s).tensors)
+        }
         arenaBytesUsed = allocator.headStart + plannedBytes + allocator.persistentByteCount
         resetVariableTensors()
     }
