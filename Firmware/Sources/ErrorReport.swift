@@ -13,6 +13,11 @@ enum ErrorReport {
         switch error {
         case .frontend(let error): print(error)
         case .interpreter(let error): print(error)
+        case .recognizer(.storageTooSmall(let required, let provided)):
+            Console.write("recognizerStorage has ")
+            Console.write(provided)
+            Console.write(" bytes, the model's labels need ")
+            Console.write(required)
         case .recognizer: Console.write("the recognizer settings are invalid")
         case .inputMismatch(let expected, let actual, _):
             Console.write("the model's input has ")

@@ -106,7 +106,7 @@ struct Firmware {
         let frontend = try makeFrontend(storage: buffers.frontend)
         spotter.initialize(to: try KeywordSpotter(
             frontend: frontend, interpreter: interpreter, frames: StaticMemory.windowFrames,
-            conversion: .microSpeech, windowStorage: nil))
+            conversion: .microSpeech, windowStorage: nil, recognizerStorage: buffers.recognizer))
     }
 
     /// The model from flash, read in place. Its input tensor keeps its bytes across

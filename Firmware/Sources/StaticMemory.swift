@@ -16,6 +16,7 @@ enum StaticMemory {
         var arena: UnsafeMutableRawBufferPointer
         var frontend: UnsafeMutableRawBufferPointer
         var spotter: UnsafeMutableRawBufferPointer
+        var recognizer: UnsafeMutableRawBufferPointer
     }
 
     static func withBuffers<R>(_ body: (Buffers) -> R) -> R {
@@ -24,10 +25,12 @@ enum StaticMemory {
                 withUnsafeMutableBytes(of: &arenaStorage) { arena in
                     withUnsafeMutableBytes(of: &frontendStorage) { frontend in
                         withUnsafeMutableBytes(of: &spotterStorage) { spotter in
-                            body(Buffers(
-                                commandLine: commandLine.bindMemory(to: UInt8.self),
-                                audioRing: audioRing.bindMemory(to: Int16.self),
-                                arena: arena, frontend: frontend, spotter: spotter))
+                            withUnsafeMutableBytes(of: &recognizerStorage) { recognizer in
+                                body(Buffers(
+                                    commandLine: commandLine.bindMemory(to: UInt8.self),
+                                    audioRing: audioRing.bindMemory(to: Int16.self),
+                                    arena: arena, frontend: frontend, spotter: spotter, recognizer: recognizer))
+                            }
                         }
                     }
                 }
@@ -51,8 +54,13 @@ nonisolated(unsafe) var arenaStorage = InlineArray<912, UInt64>(repeating: 0)
 /// bytes); its tables are read in place from flash.
 nonisolated(unsafe) var frontendStorage = InlineArray<349, UInt64>(repeating: 0)
 
-/// Room for the keyword pipeline's own state (the recognizer's history, handles to the
-/// buffers above; 1,764 bytes), kept here rather than on the stack. Raw zeroed storage rather
+/// Room for the keyword pipeline's own state (handles to the buffers above and below, the
+/// recognizer's counters; 560 bytes), kept here rather than on the stack. Raw zeroed storage rather
 /// than a `KeywordSpotter?`, whose nil would be a non-zero initial value in .data (flash
 /// and RAM). Built once at startup by `Firmware.storeSpotter`, which checks the size.
-nonisolated(unsafe) var spotterStorage = InlineArray<224, UInt64>(repeating: 0)
+nonisolated(unsafe) var spotterStorage = InlineArray<70, UInt64>(repeating: 0)
+
+/// The recognizer's held results, sized for micro_speech's 4 labels
+/// (`CommandRecognizer.storageBytes(labelCount: 4)` = 600 bytes: 50 results of an Int64 time
+/// and 4 scores); a model with more labels is a setup error naming the bytes needed.
+nonisolated(unsafe) var recognizerStorage = InlineArray<75, UInt64>(repeating: 0)

@@ -35,17 +35,19 @@ public struct KeywordSpotter {
     /// the spotter, as must the frontend's and the interpreter's storage. With nil the window
     /// lives in the model's input tensor itself (no second buffer, no copy before each
     /// inference); the interpreter must then be made `preservingInputs`, else the arena would
-    /// reuse the window's bytes during an invocation.
+    /// reuse the window's bytes during an invocation. `recognizerStorage` holds the
+    /// recognizer's results: `CommandRecognizer.storageBytes(labelCount:)` for the model's labels.
     public init(
         frontend: Frontend, interpreter: Interpreter, frames: Int, conversion: FeatureConversion,
         recognizer configuration: RecognizerConfiguration = .init(), strideFrames: Int = 1,
-        windowStorage: UnsafeMutableBufferPointer<Int8>?
+        windowStorage: UnsafeMutableBufferPointer<Int8>?, recognizerStorage: UnsafeMutableRawBufferPointer
     ) throws(PipelineError) {
         try conversion.validate()
         guard strideFrames >= 1 else { throw .invalidStride(strideFrames) }
         let signature = try ModelSignature(interpreter: interpreter, frames: frames, channels: frontend.channelCount)
         do {
-            recognizer = try CommandRecognizer(labelCount: signature.labelCount, configuration: configuration)
+            recognizer = try CommandRecognizer(labelCount: signature.labelCount, configuration: configuration,
+                                               storage: recognizerStorage)
         } catch {
             throw .recognizer(error)
         }

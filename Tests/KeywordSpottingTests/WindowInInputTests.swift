@@ -13,6 +13,7 @@ final class WindowInInputTests: XCTestCase {
         let frontendStorage: UnsafeMutableRawBufferPointer
         let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: 16 * 1024, alignment: 16)
         let window = UnsafeMutableBufferPointer<Int8>.allocate(capacity: 49 * 40)
+        let recognizer = UnsafeMutableRawBufferPointer.allocate(byteCount: CommandRecognizer.storageBytes(labelCount: 4), alignment: 8)
 
         init() throws {
             let url = GoldenData.packageRoot.appendingPathComponent("Models/micro_speech.tflite")
@@ -26,14 +27,15 @@ final class WindowInInputTests: XCTestCase {
             frontendStorage = .allocate(byteCount: try Frontend.storageBytes(for: .microSpeech), alignment: 16)
         }
 
-        deinit { [model, frontendStorage, arena].forEach { $0.deallocate() }; window.deallocate() }
+        deinit { [model, frontendStorage, arena, recognizer].forEach { $0.deallocate() }; window.deallocate() }
 
         func spotter(preservingInputs: Bool, windowInInput: Bool) throws -> KeywordSpotter {
             let interpreter = try Interpreter(model: try Model(bytes: UnsafeRawBufferPointer(model)), resolver: .allKernels,
                                               arena: arena, preservingInputs: preservingInputs)
             return try KeywordSpotter(
                 frontend: try Frontend(config: .microSpeech, storage: frontendStorage), interpreter: interpreter,
-                frames: 49, conversion: .microSpeech, windowStorage: windowInInput ? nil : window)
+                frames: 49, conversion: .microSpeech, windowStorage: windowInInput ? nil : window,
+                recognizerStorage: recognizer)
         }
     }
 

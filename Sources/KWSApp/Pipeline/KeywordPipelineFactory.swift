@@ -79,7 +79,7 @@ public struct KeywordPipelineFactory: Sendable {
             spotter = try KeywordSpotter(
                 frontend: frontend, interpreter: interpreter, frames: frames, conversion: conversion,
                 recognizer: recognizerConfiguration, strideFrames: strideFrames ?? model.manifest.streaming.strideFrames,
-                windowStorage: nil)
+                windowStorage: nil, recognizerStorage: storage.recognizer)
         } catch {
             throw .pipeline(error)
         }
