@@ -75,34 +75,9 @@ public struct Interpreter {
           let tensors = record(s).tensors
           let nodes = record(s).nodes
           for i in 0 ..< sub.operatorCount {
-            let op: Operator
-            let code: OperatorCode
-            do {
-                op = try sub.operator(i)
-                code = try model.operatorCode(op.opcodeIndex)
-            } catch { throw .malformedModel(error) }
-            guard let registration = resolver.registration(for: code.builtin) else {
-                if code.builtin == .custom {
-                    throw .missingCustomOperator(CustomOperatorName(code.customName), version: code.version, operatorIndex: i)
-                }
-                throw .missingOperator(code.builtin, version: code.version, operatorIndex: i)
-            }
-            (nodes.baseAddress! + i).initialize(to: NodeRecord(
-                op: code.builtin, version: code.version, inputs: op.inputs, outputs: op.outputs,
-                invoke: registration.invoke, opData: nil))
-            var context = PrepareContext(tensors: tensors, node: nodes[i], options: op.options, allocator: allocator,
-                                         scratchCount: scratchCount, opData: nil, persistentShortfall: 0, graph: graph)
-            do { try registration.prepare(&context) } catch {
-                if context.persistentShortfall > 0 { throw tooSmall(context.allocator, context.persistentShortfall) }
-                throw .prepareFailed(code.builtin, operatorIndex: i, error)
-            }
-            allocator = context.allocator
-            if context.scratchCount > scratchCount, let list = allocator.headBase?.assumingMemoryBound(to: ScratchRecord.self) {
-                // Scratch of another subgraph's operator is marked -1: alive throughout.
-                for k in scratchCount ..< context.scratchCount { list[k].node = s == 0 ? i : -1 }
-            }
-            scratchCount = context.scratchCount
-            nodes[i].opData = context.opData
+            try Self.prepareOperator(i, of: sub, subgraphIndex: s, model: model, resolver: resolver, tensors: tensors,
+                                     nodes: nodes, allocator: &allocator, scratchCount: &scratchCount, graph: graph,
+                                     arenaCount: arena.count)
           }
         }
 
@@ -147,6 +122,49 @@ public struct Interpreter {
         }
         arenaBytesUsed = allocator.headStart + plannedBytes + allocator.persistentByteCount
         resetVariableTensors()
+    }
+
+    /// Resolves operator `i` of subgraph `s` and runs its kernel's `prepare`. Out of line so
+    /// that its locals (the operator, its code, the prepare context) are on the stack only
+    /// while it runs, not under every kernel's `prepare` in `init`'s frame.
+    @inline(never)
+    private static func prepareOperator(
+        _ i: Int, of sub: Subgraph, subgraphIndex s: Int, model: Model, resolver: borrowing OpResolver,
+        tensors: UnsafeMutableBufferPointer<TensorRecord>, nodes: UnsafeMutableBufferPointer<NodeRecord>,
+        allocator: inout ArenaAllocator, scratchCount: inout Int, graph: UnsafeMutablePointer<GraphRuntime>?,
+        arenaCount: Int
+    ) throws(InterpreterError) {
+        let op: Operator
+        let code: OperatorCode
+        do {
+            op = try sub.operator(i)
+            code = try model.operatorCode(op.opcodeIndex)
+        } catch { throw .malformedModel(error) }
+        guard let registration = resolver.registration(for: code.builtin) else {
+            if code.builtin == .custom {
+                throw .missingCustomOperator(CustomOperatorName(code.customName), version: code.version, operatorIndex: i)
+            }
+            throw .missingOperator(code.builtin, version: code.version, operatorIndex: i)
+        }
+        (nodes.baseAddress! + i).initialize(to: NodeRecord(
+            op: code.builtin, version: code.version, inputs: op.inputs, outputs: op.outputs,
+            invoke: registration.invoke, opData: nil))
+        var context = PrepareContext(tensors: tensors, node: nodes[i], options: op.options, allocator: allocator,
+                                     scratchCount: scratchCount, opData: nil, persistentShortfall: 0, graph: graph)
+        do { try registration.prepare(&context) } catch {
+            if context.persistentShortfall > 0 {
+                throw .arenaTooSmall(needed: context.allocator.headStart + context.allocator.persistentByteCount
+                                         + context.persistentShortfall, available: arenaCount, exact: false)
+            }
+            throw .prepareFailed(code.builtin, operatorIndex: i, error)
+        }
+        allocator = context.allocator
+        if context.scratchCount > scratchCount, let list = allocator.headBase?.assumingMemoryBound(to: ScratchRecord.self) {
+            // Scratch of another subgraph's operator is marked -1: alive throughout.
+            for k in scratchCount ..< context.scratchCount { list[k].node = s == 0 ? i : -1 }
+        }
+        scratchCount = context.scratchCount
+        nodes[i].opData = context.opData
     }
 
     /// Sets every variable tensor (streaming state) to zero, as TFLM's ResetVariableTensors:
