@@ -41,7 +41,7 @@ let package = Package(
         // Command-line tools, one per directory under Sources/Tools.
         .executableTarget(name: "kws-model", dependencies: ["KWSApp"], path: "Sources/Tools/kws-model"),
         .executableTarget(name: "kws-features", dependencies: ["KWSApp"], path: "Sources/Tools/kws-features"),
-        .executableTarget(name: "kws-eval", dependencies: ["KWSApp"], path: "Sources/Tools/kws-eval"),
+        .executableTarget(name: "kws-eval", dependencies: ["KWSApp", "KeywordSpotting"], path: "Sources/Tools/kws-eval"),
         .executableTarget(name: "kws-listen", dependencies: ["KWSApp"], path: "Sources/Tools/kws-listen"),
         .executableTarget(name: "kws-bench", dependencies: ["KWSApp", "CFFTW"], path: "Sources/Tools/kws-bench"),
 

@@ -5,12 +5,15 @@ Run by `make models` (which `make run` and `make test` call):  python3 Models/fe
 
 For each manifest: an existing Models/<file> with the right SHA-256 is kept; otherwise the file is
 copied from the shared data folder (<shared>/<source.shared_path>; --shared, else env KWS_SHARED,
-else ../shared beside the repository) or downloaded from source.url. Whatever arrives must match
+else ../shared beside the repository), from an installed Python package
+(<package folder>/<source.package_path> for source.python_package, e.g. pymicro_wakeword's
+wake-word models) or downloaded from source.url. Whatever arrives must match
 the manifest's SHA-256. Model files are git-ignored: they are never committed.
 """
 
 import argparse
 import hashlib
+import importlib.util
 import json
 import os
 import pathlib
@@ -50,6 +53,22 @@ def place(manifest: dict, shared: pathlib.Path) -> str:
             install(candidate.read_bytes(), target)
             return f"{target.name} copied from {candidate}"
 
+    package = source.get("python_package")
+    if package:
+        spec = importlib.util.find_spec(package)
+        if spec is None or not spec.submodule_search_locations:
+            problems.append(f"Python package {package} is not installed (pip install -r requirements.txt)")
+        else:
+            candidate = pathlib.Path(list(spec.submodule_search_locations)[0]) / source["package_path"]
+            if not candidate.exists():
+                problems.append(f"{candidate} does not exist in the installed {package}")
+            elif sha256(candidate) != want:
+                problems.append(f"{candidate} has SHA-256 {sha256(candidate)}, the manifest expects {want} "
+                                f"(another {package} version?)")
+            else:
+                install(candidate.read_bytes(), target)
+                return f"{target.name} copied from {candidate}"
+
     url = source.get("url")
     if url:
         try:
@@ -65,7 +84,7 @@ def place(manifest: dict, shared: pathlib.Path) -> str:
                 install(data, target)
                 return f"{target.name} downloaded from {url}"
     if not problems:
-        problems.append("the manifest names no source (source.shared_path or source.url)")
+        problems.append("the manifest names no source (source.shared_path, source.python_package or source.url)")
     raise RuntimeError("; ".join(problems))
 
 

@@ -106,15 +106,18 @@ struct Firmware {
         let frontend = try makeFrontend(storage: buffers.frontend)
         spotter.initialize(to: try KeywordSpotter(
             frontend: frontend, interpreter: interpreter, frames: StaticMemory.windowFrames,
-            conversion: .microSpeech, windowStorage: buffers.featureWindow))
+            conversion: .microSpeech, windowStorage: nil, recognizerStorage: buffers.recognizer))
     }
 
-    /// The model from flash, read in place.
+    /// The model from flash, read in place. Its input tensor keeps its bytes across
+    /// invocations (`preservingInputs`): the spotter's feature window lives there, with no
+    /// buffer of its own; the arena's peak is unchanged, as RESHAPE's output shares the input's
+    /// bytes instead of taking 1,960 more.
     @inline(never)
     static func makeInterpreter(arena: UnsafeMutableRawBufferPointer) throws(PipelineError) -> Interpreter {
         let model = try makeModel()
         do throws(InterpreterError) {
-            return try Interpreter(model: model, resolver: makeResolver(), arena: arena)
+            return try Interpreter(model: model, resolver: makeResolver(), arena: arena, preservingInputs: true)
         } catch {
             throw .interpreter(error)
         }

@@ -1,5 +1,6 @@
 /// Runs subgraph 0 of a model with the kernels of an op resolver, all working memory in one
-/// caller-supplied arena.
+/// caller-supplied arena. Every other subgraph is prepared too, for kernels that run one
+/// (CALL_ONCE); resource variables (VAR_HANDLE, READ_VARIABLE, ASSIGN_VARIABLE) live in the arena.
 ///
 /// `init` does everything that can fail for reasons other than the data: it reads every
 /// tensor, resolves every operator, runs each kernel's `prepare` (which checks types and
@@ -14,59 +15,70 @@ public struct Interpreter {
     let tensors: UnsafeMutableBufferPointer<TensorRecord>
     let nodes: UnsafeMutableBufferPointer<NodeRecord>
     let scratch: UnsafeMutableBufferPointer<ScratchRecord>
+    /// Every subgraph and the resource variables; nil for a model with one subgraph and no
+    /// VAR_HANDLE (micro_speech), which then needs no arena for them.
+    let graph: UnsafeMutablePointer<GraphRuntime>?
     /// Bytes of the arena in use: planned tensors and scratch plus persistent data.
     public let arenaBytesUsed: Int
     /// Bytes used by the planned (non-persistent) region alone.
     public let plannedBytes: Int
+    /// Whether subgraph 0's inputs keep their bytes across `invoke` (see `init`).
+    public let preservesInputs: Bool
 
-    public init(model: Model, resolver: borrowing OpResolver, arena: UnsafeMutableRawBufferPointer) throws(InterpreterError) {
+    /// With `preservingInputs`, subgraph 0's input tensors are planned alive for the whole
+    /// invocation, so nothing else shares their bytes and they still hold what the caller
+    /// wrote after `invoke`: a streaming caller can keep its sliding window in the input
+    /// tensor itself instead of in a second buffer. Without it (TFLM's behaviour) the planner
+    /// may reuse input bytes once their last reader has run.
+    public init(model: Model, resolver: borrowing OpResolver, arena: UnsafeMutableRawBufferPointer,
+                preservingInputs: Bool = false) throws(InterpreterError) {
         self.model = model
+        preservesInputs = preservingInputs
         do { subgraph = try model.subgraph(0) } catch { throw .malformedModel(error) }
         var allocator = ArenaAllocator(arena)
-        let tensorCount = subgraph.tensorCount
-        let operatorCount = subgraph.operatorCount
 
         func tooSmall(_ allocator: ArenaAllocator, _ more: Int) -> InterpreterError {
             .arenaTooSmall(needed: allocator.headStart + allocator.persistentByteCount + more, available: arena.count, exact: false)
         }
-        guard let t = allocator.allocatePersistent(byteCount: tensorCount * MemoryLayout<TensorRecord>.stride, alignment: 16)
-        else { throw tooSmall(allocator, tensorCount * MemoryLayout<TensorRecord>.stride) }
-        tensors = UnsafeMutableBufferPointer(start: t.bindMemory(to: TensorRecord.self, capacity: tensorCount), count: tensorCount)
-        guard let n = allocator.allocatePersistent(byteCount: operatorCount * MemoryLayout<NodeRecord>.stride, alignment: 16)
-        else { throw tooSmall(allocator, operatorCount * MemoryLayout<NodeRecord>.stride) }
-        nodes = UnsafeMutableBufferPointer(start: n.bindMemory(to: NodeRecord.self, capacity: operatorCount), count: operatorCount)
+        let graph = try Self.allocateGraph(model, &allocator, tooSmall)
+        self.graph = graph
+        let subgraphCount = graph?.pointee.subgraphs.count ?? 1
+        var tensors0 = UnsafeMutableBufferPointer<TensorRecord>(start: nil, count: 0)
+        var nodes0 = UnsafeMutableBufferPointer<NodeRecord>(start: nil, count: 0)
+        for s in 0 ..< subgraphCount {
+            let sub: Subgraph
+            do { sub = try model.subgraph(s) } catch { throw .malformedModel(error) }
+            let tensorCount = sub.tensorCount
+            let operatorCount = sub.operatorCount
+            guard let t = allocator.allocatePersistent(byteCount: tensorCount * MemoryLayout<TensorRecord>.stride, alignment: 16)
+            else { throw tooSmall(allocator, tensorCount * MemoryLayout<TensorRecord>.stride) }
+            let tensors = UnsafeMutableBufferPointer(start: t.bindMemory(to: TensorRecord.self, capacity: tensorCount), count: tensorCount)
+            guard let n = allocator.allocatePersistent(byteCount: operatorCount * MemoryLayout<NodeRecord>.stride, alignment: 16)
+            else { throw tooSmall(allocator, operatorCount * MemoryLayout<NodeRecord>.stride) }
+            let nodes = UnsafeMutableBufferPointer(start: n.bindMemory(to: NodeRecord.self, capacity: operatorCount), count: operatorCount)
+            try Self.readTensors(model, sub, into: tensors)
+            if s == 0 { (tensors0, nodes0) = (tensors, nodes) }
+            if let graph { (graph.pointee.subgraphs.baseAddress! + s).initialize(to: SubgraphRecord(tensors: tensors, nodes: nodes)) }
+        }
+        tensors = tensors0
+        nodes = nodes0
+        // Without a graph there is only subgraph 0.
+        func record(_ s: Int) -> SubgraphRecord {
+            s == 0 ? SubgraphRecord(tensors: tensors0, nodes: nodes0) : graph.unsafelyUnwrapped.pointee.subgraphs[s]
+        }
 
-        try Self.readTensors(model, subgraph, into: tensors)
-
+        // Subgraphs are prepared in order, as TFLM's PrepareSubgraphs.
         var scratchCount = 0
-        for i in 0 ..< operatorCount {
-            let op: Operator
-            let code: OperatorCode
-            do {
-                op = try subgraph.operator(i)
-                code = try model.operatorCode(op.opcodeIndex)
-            } catch { throw .malformedModel(error) }
-            guard let registration = resolver.registration(for: code.builtin) else {
-                if code.builtin == .custom {
-                    throw .missingCustomOperator(CustomOperatorName(code.customName), version: code.version, operatorIndex: i)
-                }
-                throw .missingOperator(code.builtin, version: code.version, operatorIndex: i)
-            }
-            (nodes.baseAddress! + i).initialize(to: NodeRecord(
-                op: code.builtin, version: code.version, inputs: op.inputs, outputs: op.outputs,
-                invoke: registration.invoke, opData: nil))
-            var context = PrepareContext(tensors: tensors, node: nodes[i], options: op.options, allocator: allocator,
-                                         scratchCount: scratchCount, opData: nil, persistentShortfall: 0)
-            do { try registration.prepare(&context) } catch {
-                if context.persistentShortfall > 0 { throw tooSmall(context.allocator, context.persistentShortfall) }
-                throw .prepareFailed(code.builtin, operatorIndex: i, error)
-            }
-            allocator = context.allocator
-            if context.scratchCount > scratchCount, let list = allocator.headBase?.assumingMemoryBound(to: ScratchRecord.self) {
-                for k in scratchCount ..< context.scratchCount { list[k].node = i }
-            }
-            scratchCount = context.scratchCount
-            nodes[i].opData = context.opData
+        for s in 0 ..< subgraphCount {
+          let sub: Subgraph
+          do { sub = try model.subgraph(s) } catch { throw .malformedModel(error) }
+          let tensors = record(s).tensors
+          let nodes = record(s).nodes
+          for i in 0 ..< sub.operatorCount {
+            try Self.prepareOperator(i, of: sub, subgraphIndex: s, model: model, resolver: resolver, tensors: tensors,
+                                     nodes: nodes, allocator: &allocator, scratchCount: &scratchCount, graph: graph,
+                                     arenaCount: arena.count)
+          }
         }
 
         // Move the scratch requests from their temporary list at the head to an exact-size
@@ -79,21 +91,125 @@ public struct Interpreter {
         if scratchCount > 0, let list = allocator.headBase {
             s.copyMemory(from: list, byteCount: scratchBytes)
         }
+        graph?.pointee.scratch = scratch
         allocator.releaseHead()
 
-        try Self.markLifetimes(subgraph, nodes, tensors)
-        plannedBytes = try Self.plan(tensors, scratch: scratch, allocator: allocator, arenaCount: arena.count)
+        // Subgraph 0's operators are the timeline. Another subgraph runs inside one of its
+        // operators, so its tensors are kept alive throughout (they share memory with none).
+        var lastOperator = 0
+        for s in 0 ..< subgraphCount { lastOperator = max(lastOperator, record(s).nodes.count - 1) }
+        for s in 0 ..< subgraphCount {
+            let sub: Subgraph
+            do { sub = try model.subgraph(s) } catch { throw .malformedModel(error) }
+            let tensors = record(s).tensors
+            try Self.markLifetimes(sub, record(s).nodes, tensors)
+            if s == 0 && preservingInputs {
+                for t in sub.inputs { tensors[Int(t)].markUse(lastOperator) }
+            }
+            Self.mergeReshapeLifetimes(sub, record(s).nodes, tensors)
+            guard s > 0 else { continue }
+            for i in tensors.indices where tensors[i].firstUse >= 0 {
+                tensors[i].markUse(0)
+                tensors[i].markUse(lastOperator)
+            }
+        }
+        plannedBytes = try Self.plan(subgraphCount, record, scratch: scratch, lastOperator: lastOperator,
+                                     allocator: allocator, arenaCount: arena.count)
+        for s in 0 ..< subgraphCount {
+            let sub: Subgraph
+            do { sub = try model.subgraph(s) } catch { throw .malformedModel(error) }
+            Self.placeReshapeAliases(sub, record(s).nodes, record(s).tensors)
+        }
         arenaBytesUsed = allocator.headStart + plannedBytes + allocator.persistentByteCount
         resetVariableTensors()
+    }
+
+    /// Resolves operator `i` of subgraph `s` and runs its kernel's `prepare`. Out of line so
+    /// that its locals (the operator, its code, the prepare context) are on the stack only
+    /// while it runs, not under every kernel's `prepare` in `init`'s frame.
+    @inline(never)
+    private static func prepareOperator(
+        _ i: Int, of sub: Subgraph, subgraphIndex s: Int, model: Model, resolver: borrowing OpResolver,
+        tensors: UnsafeMutableBufferPointer<TensorRecord>, nodes: UnsafeMutableBufferPointer<NodeRecord>,
+        allocator: inout ArenaAllocator, scratchCount: inout Int, graph: UnsafeMutablePointer<GraphRuntime>?,
+        arenaCount: Int
+    ) throws(InterpreterError) {
+        let op: Operator
+        let code: OperatorCode
+        do {
+            op = try sub.operator(i)
+            code = try model.operatorCode(op.opcodeIndex)
+        } catch { throw .malformedModel(error) }
+        guard let registration = resolver.registration(for: code.builtin) else {
+            if code.builtin == .custom {
+                throw .missingCustomOperator(CustomOperatorName(code.customName), version: code.version, operatorIndex: i)
+            }
+            throw .missingOperator(code.builtin, version: code.version, operatorIndex: i)
+        }
+        (nodes.baseAddress! + i).initialize(to: NodeRecord(
+            op: code.builtin, version: code.version, inputs: op.inputs, outputs: op.outputs,
+            invoke: registration.invoke, opData: nil))
+        var context = PrepareContext(tensors: tensors, node: nodes[i], options: op.options, allocator: allocator,
+                                     scratchCount: scratchCount, opData: nil, persistentShortfall: 0, graph: graph)
+        do { try registration.prepare(&context) } catch {
+            if context.persistentShortfall > 0 {
+                throw .arenaTooSmall(needed: context.allocator.headStart + context.allocator.persistentByteCount
+                                         + context.persistentShortfall, available: arenaCount, exact: false)
+            }
+            throw .prepareFailed(code.builtin, operatorIndex: i, error)
+        }
+        allocator = context.allocator
+        if context.scratchCount > scratchCount, let list = allocator.headBase?.assumingMemoryBound(to: ScratchRecord.self) {
+            // Scratch of another subgraph's operator is marked -1: alive throughout.
+            for k in scratchCount ..< context.scratchCount { list[k].node = s == 0 ? i : -1 }
+        }
+        scratchCount = context.scratchCount
+        nodes[i].opData = context.opData
     }
 
     /// Sets every variable tensor (streaming state) to zero, as TFLM's ResetVariableTensors:
     /// int8 variables to their zero point, everything else to zero bytes.
     public func resetVariableTensors() {
-        for i in tensors.indices where tensors[i].isVariable && !tensors[i].isConstant {
-            let fill = tensors[i].type == .int8 ? UInt8(truncatingIfNeeded: tensors[i].quantization.zeroPoint) : 0
-            tensors[i].data?.initializeMemory(as: UInt8.self, repeating: fill, count: tensors[i].byteCount)
+        for s in 0 ..< (graph?.pointee.subgraphs.count ?? 1) {
+            let tensors = s == 0 ? self.tensors : graph.unsafelyUnwrapped.pointee.subgraphs[s].tensors
+            for i in tensors.indices where tensors[i].isVariable && !tensors[i].isConstant {
+                let fill = tensors[i].type == .int8 ? UInt8(truncatingIfNeeded: tensors[i].quantization.zeroPoint) : 0
+                tensors[i].data?.initializeMemory(as: UInt8.self, repeating: fill, count: tensors[i].byteCount)
+            }
         }
+    }
+
+    /// The persistent records every subgraph and resource variable needs, sized from the
+    /// model; nil (nothing allocated) for one subgraph without VAR_HANDLE.
+    private static func allocateGraph(_ model: Model, _ allocator: inout ArenaAllocator,
+                                      _ tooSmall: (ArenaAllocator, Int) -> InterpreterError)
+        throws(InterpreterError) -> UnsafeMutablePointer<GraphRuntime>? {
+        let subgraphCount = model.subgraphCount
+        // One variable per VAR_HANDLE at most (TFLM's interpreter is given a maximum instead).
+        var variableCapacity = 0
+        do {
+            for s in 0 ..< subgraphCount {
+                let sub = try model.subgraph(s)
+                for i in 0 ..< sub.operatorCount where try model.operatorCode(sub.operator(i).opcodeIndex).builtin == .varHandle {
+                    variableCapacity += 1
+                }
+            }
+        } catch { throw .malformedModel(error) }
+        guard subgraphCount > 1 || variableCapacity > 0 else { return nil }
+        let graphBytes = MemoryLayout<GraphRuntime>.stride
+        let subgraphBytes = subgraphCount * MemoryLayout<SubgraphRecord>.stride
+        let variableBytes = variableCapacity * MemoryLayout<ResourceVariableRecord>.stride
+        guard let g = allocator.allocatePersistent(byteCount: graphBytes, alignment: 16) else { throw tooSmall(allocator, graphBytes) }
+        guard let s = allocator.allocatePersistent(byteCount: subgraphBytes, alignment: 16) else { throw tooSmall(allocator, subgraphBytes) }
+        guard let v = allocator.allocatePersistent(byteCount: variableBytes, alignment: 16) else { throw tooSmall(allocator, variableBytes) }
+        let graph = g.bindMemory(to: GraphRuntime.self, capacity: 1)
+        graph.initialize(to: GraphRuntime(
+            subgraphs: UnsafeMutableBufferPointer(start: s.bindMemory(to: SubgraphRecord.self, capacity: subgraphCount), count: subgraphCount),
+            scratch: UnsafeMutableBufferPointer(start: nil, count: 0),
+            variables: UnsafeMutableBufferPointer(start: v.bindMemory(to: ResourceVariableRecord.self, capacity: variableCapacity),
+                                                  count: variableCapacity),
+            variableCount: 0))
+        return graph
     }
 
     private static func readTensors(_ model: Model, _ subgraph: Subgraph,
@@ -150,11 +266,14 @@ public struct Interpreter {
 
     /// Plans tensors and scratch buffers in the head of the arena and gives each its address.
     /// The planner's working array sits temporarily where the planned buffers will go.
-    private static func plan(_ tensors: UnsafeMutableBufferPointer<TensorRecord>,
-                             scratch: UnsafeMutableBufferPointer<ScratchRecord>,
+    private static func plan(_ subgraphCount: Int, _ record: (Int) -> SubgraphRecord,
+                             scratch: UnsafeMutableBufferPointer<ScratchRecord>, lastOperator: Int,
                              allocator: ArenaAllocator, arenaCount: Int) throws(InterpreterError) -> Int {
         var count = scratch.count
-        for t in tensors where !t.isConstant && t.firstUse >= 0 { _ = t; count += 1 }
+        for s in 0 ..< subgraphCount {
+            let tensors = record(s).tensors
+            for t in tensors where !t.isConstant && t.firstUse >= 0 { _ = t; count += 1 }
+        }
         let workBytes = count * MemoryLayout<BufferRequirement>.stride
         guard workBytes <= allocator.headCapacity, let head = allocator.headBase else {
             throw .arenaTooSmall(needed: allocator.headStart + allocator.persistentByteCount + workBytes,
@@ -162,12 +281,16 @@ public struct Interpreter {
         }
         let work = UnsafeMutableBufferPointer(start: head.bindMemory(to: BufferRequirement.self, capacity: count), count: count)
         var k = 0
-        for t in tensors where !t.isConstant && t.firstUse >= 0 {
-            work[k] = BufferRequirement(byteCount: t.byteCount, firstUse: Int(t.firstUse), lastUse: Int(t.lastUse))
-            k += 1
+        for s in 0 ..< subgraphCount {
+            let tensors = record(s).tensors
+            for t in tensors where !t.isConstant && t.firstUse >= 0 {
+                work[k] = BufferRequirement(byteCount: t.byteCount, firstUse: Int(t.firstUse), lastUse: Int(t.lastUse))
+                k += 1
+            }
         }
         for s in scratch {
-            work[k] = BufferRequirement(byteCount: s.byteCount, firstUse: s.node, lastUse: s.node)
+            work[k] = s.node < 0 ? BufferRequirement(byteCount: s.byteCount, firstUse: 0, lastUse: lastOperator)
+                                 : BufferRequirement(byteCount: s.byteCount, firstUse: s.node, lastUse: s.node)
             k += 1
         }
         let planned = GreedyMemoryPlanner.plan(work, alignment: ArenaAllocator.alignment)
@@ -177,9 +300,12 @@ public struct Interpreter {
         }
         // Read every offset out of the working array before any tensor memory is handed out.
         k = 0
-        for i in tensors.indices where !tensors[i].isConstant && tensors[i].firstUse >= 0 {
-            tensors[i].data = head + work[k].offset
-            k += 1
+        for s in 0 ..< subgraphCount {
+            let tensors = record(s).tensors
+            for i in tensors.indices where !tensors[i].isConstant && tensors[i].firstUse >= 0 {
+                tensors[i].data = head + work[k].offset
+                k += 1
+            }
         }
         for i in scratch.indices {
             scratch[i].data = head + work[k].offset
@@ -215,15 +341,29 @@ public struct Interpreter {
         (nodes[index].op, nodes[index].version)
     }
 
-    /// Runs every operator once, in order.
+    /// Runs every operator of subgraph 0 once, in order.
     public func invoke() throws(InterpreterError) {
-        for i in nodes.indices {
-            let node = nodes[i]
-            do {
-                try node.invoke(InvokeContext(tensors: tensors, node: node, scratch: scratch))
-            } catch {
-                throw .invokeFailed(node.op, operatorIndex: i, error)
-            }
+        try GraphRuntime.run(nodes: nodes, tensors: tensors, scratch: scratch, graph: graph)
+    }
+
+    /// Resource variables the model created (streaming state), in the order their VAR_HANDLE
+    /// operators were prepared.
+    public var resourceVariableCount: Int { graph?.pointee.variableCount ?? 0 }
+
+    /// Sets every resource variable back to the value it had before the first invoke (the
+    /// zero point of the tensor that sized it), as TFLM's MicroResourceVariables::ResetAll.
+    /// A CALL_ONCE that has run does not run again, again as TFLM.
+    public func resetResourceVariables() {
+        guard let graph else { return }
+        for v in graph.pointee.variables.prefix(graph.pointee.variableCount) {
+            v.buffer?.initializeMemory(as: UInt8.self, repeating: v.defaultValue, count: v.byteCount)
         }
+    }
+
+    /// Resource variable `index` (0 ..< resourceVariableCount).
+    public func resourceVariable(_ index: Int) -> ResourceVariableView {
+        let v = graph.unsafelyUnwrapped.pointee.variables[index]
+        return ResourceVariableView(container: v.container, sharedName: v.sharedName,
+                                    bytes: UnsafeMutableRawBufferPointer(start: v.buffer, count: v.buffer == nil ? 0 : v.byteCount))
     }
 }

@@ -11,6 +11,14 @@ extension OpResolver {
         try? resolver.add(Conv2D.registration)
         try? resolver.add(Quantize.registration)
         try? resolver.add(Dequantize.registration)
+        try? resolver.add(CallOnce.registration)
+        try? resolver.add(VarHandle.registration)
+        try? resolver.add(ReadVariable.registration)
+        try? resolver.add(AssignVariable.registration)
+        try? resolver.add(StridedSlice.registration)
+        try? resolver.add(Concatenation.registration)
+        try? resolver.add(Logistic.registration)
+        try? resolver.add(SplitV.registration)
         return resolver
     }
 }

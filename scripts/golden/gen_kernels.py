@@ -692,6 +692,239 @@ def plan():
 
 
 # ---------------------------------------------------------------------------------------------
+# Streaming-model ops (microWakeWord): STRIDED_SLICE, CONCATENATION, LOGISTIC, SPLIT_V.
+# Drawn from their own seed and numbered after the cases above, so those stay unchanged;
+# every output of the operator is recorded (SPLIT_V has several).
+
+STREAMING_SEED = 20261125
+fbStridedSlice = importlib.import_module("tflite.StridedSliceOptions")
+fbConcat = importlib.import_module("tflite.ConcatenationOptions")
+fbSplitV = importlib.import_module("tflite.SplitVOptions")
+STREAMING_TYPES = {"i8": TT.INT8, "f32": TT.FLOAT32, "i16": TT.INT16, "i32": TT.INT32}
+
+
+def _values(g, ttype, shape):
+    return g.floats(shape, 2.0) if ttype == TT.FLOAT32 else g.ints(ttype, shape)
+
+
+def _quant(g, ttype):
+    if ttype == TT.INT8:
+        return dict(scale=[g.scale(0.01, 1.0)], zero_point=[g.int(-20, 20)])
+    if ttype == TT.INT16:
+        return dict(scale=[g.scale(0.01, 1.0)], zero_point=[0])
+    return {}
+
+
+def _slice_extent(size, begin, end, stride, bit, begin_mask, end_mask, shrink_mask):
+    """TFLM's CheckOutputSize for one axis (StartForAxis / StopForAxis, float ceil)."""
+    def clamp(v, lo, hi):
+        return hi if hi < v else lo if v < lo else v
+    start = begin
+    if begin_mask & bit:
+        start = -(1 << 31) if stride > 0 else (1 << 31) - 1
+    if start < 0:
+        start += size
+    start = clamp(start, 0, size) if stride > 0 else clamp(start, -1, size - 1)
+    if shrink_mask & bit:
+        return None
+    stop = end
+    if end_mask & bit:
+        stop = (1 << 31) - 1 if stride > 0 else -(1 << 31)
+    if stop < 0:
+        stop += size
+    stop = clamp(stop, 0, size) if stride > 0 else clamp(stop, -1, size - 1)
+    return max(int(np.ceil(np.float32(stop - start) / np.float32(stride))), 0)
+
+
+def _slice_written(size, begin, end, stride, bit, begin_mask, end_mask, shrink_mask):
+    """How many indices the reference loop visits on one axis (StridedSliceStartForAxis /
+    StridedSliceEndForAxis)."""
+    def clamp(v, lo, hi):
+        return hi if hi < v else lo if v < lo else v
+    start = begin + size if begin < 0 else begin
+    start = clamp(start, 0, size) if stride > 0 else clamp(start, -1, size - 1)
+    if begin_mask & bit:
+        start = 0 if stride > 0 else size - 1
+    if shrink_mask & bit:
+        stop = start if start >= size else start + 1
+    else:
+        stop = end + size if end < 0 else end
+        stop = clamp(stop, 0, size) if stride > 0 else clamp(stop, -1, size - 1)
+        if end_mask & bit:
+            stop = size if stride > 0 else -1
+    return len(range(start, stop, stride))
+
+
+def case_strided_slice(g, kind):
+    ttype = STREAMING_TYPES[kind]
+    # TFLM refuses empty outputs (dynamic tensors), so draw until every axis keeps something.
+    while True:
+        dims = [g.int(1, 6) for _ in range(g.int(1, 4))]
+        begin, end, strides = [], [], []
+        for d in dims:
+            stride = g.choice([1, 1, 1, 2, 3, -1, -2])
+            begin.append(g.int(-d, d))
+            end.append(g.int(-d - 1, d + 1))
+            strides.append(stride)
+        rank = len(dims)
+        begin_mask = g.int(0, (1 << rank) - 1) if g.rng.rand() < 0.5 else 0
+        end_mask = g.int(0, (1 << rank) - 1) if g.rng.rand() < 0.5 else 0
+        shrink_mask = g.int(0, (1 << rank) - 1) if g.rng.rand() < 0.3 else 0
+        out_shape = []
+        for i, d in enumerate(dims):
+            e = _slice_extent(d, begin[i], end[i], strides[i], 1 << i, begin_mask, end_mask, shrink_mask)
+            if e is not None:
+                out_shape.append(e)
+        # A shrunk axis whose index falls outside it (or runs against a negative stride)
+        # makes the reference loop write fewer elements than the output holds: TFLM leaves
+        # the rest unwritten, so there is nothing defined to compare (TFMicro refuses these).
+        written = int(np.prod([_slice_written(d, begin[i], end[i], strides[i], 1 << i, begin_mask,
+                                              end_mask, shrink_mask) for i, d in enumerate(dims)]))
+        if all(e > 0 for e in out_shape) and written == int(np.prod(out_shape)):
+            break
+    quant = _quant(g, ttype)
+    tensors = [Tensor(dims, ttype, **quant),
+               Tensor([rank], TT.INT32, np.array(begin, np.int32)),
+               Tensor([rank], TT.INT32, np.array(end, np.int32)),
+               Tensor([rank], TT.INT32, np.array(strides, np.int32)),
+               Tensor(out_shape, ttype, **quant)]
+
+    def options(b):
+        fbStridedSlice.Start(b)
+        fbStridedSlice.AddBeginMask(b, begin_mask)
+        fbStridedSlice.AddEndMask(b, end_mask)
+        fbStridedSlice.AddShrinkAxisMask(b, shrink_mask)
+        return fbStridedSlice.End(b)
+
+    desc = "%s %s begin=%s end=%s strides=%s masks b%d e%d s%d -> %s" % (
+        kind, "x".join(map(str, dims)), begin, end, strides, begin_mask, end_mask, shrink_mask,
+        "x".join(map(str, out_shape)))
+    return ("STRIDED_SLICE", tensors, [0, 1, 2, 3], [4], Op.STRIDED_SLICE, 1,
+            Opt.StridedSliceOptions, options, [_values(g, ttype, dims)], desc)
+
+
+def case_concatenation(g, kind):
+    ttype = STREAMING_TYPES[kind]
+    rank = g.int(1, 4)
+    base = [g.int(1, 4) for _ in range(rank)]
+    axis = g.int(-rank, rank - 1)
+    count = g.int(1, 4)
+    quant = _quant(g, ttype)  # TFLM requires int8 inputs to share the output's parameters
+    tensors, inputs = [], []
+    total = 0
+    for _ in range(count):
+        shape = list(base)
+        shape[axis] = g.int(1, 4)
+        total += shape[axis]
+        tensors.append(Tensor(shape, ttype, **quant))
+        inputs.append(_values(g, ttype, shape))
+    out_shape = list(base)
+    out_shape[axis] = total
+    tensors.append(Tensor(out_shape, ttype, **quant))
+
+    def options(b):
+        fbConcat.Start(b)
+        fbConcat.AddAxis(b, axis)
+        return fbConcat.End(b)
+
+    desc = "%s %d inputs axis %d -> %s" % (kind, count, axis, "x".join(map(str, out_shape)))
+    return ("CONCATENATION", tensors, list(range(count)), [count], Op.CONCATENATION, 1,
+            Opt.ConcatenationOptions, options, inputs, desc)
+
+
+def case_logistic(g, kind):
+    ttype = STREAMING_TYPES[kind]
+    shape = [1, g.int(1, 64)]
+    if ttype == TT.INT8:
+        quant_in = dict(scale=[g.scale(0.001, 1.0)], zero_point=[g.int(-128, 127)])
+        quant_out = dict(scale=[1.0 / 256], zero_point=[-128])
+        x = g.ints(ttype, shape)
+        desc = "i8 %d values, input scale %.6g zp %d" % (shape[1], quant_in["scale"][0], quant_in["zero_point"][0])
+    else:
+        quant_in = quant_out = {}
+        x = g.floats(shape, 8.0)
+        desc = "f32 %d values" % shape[1]
+    tensors = [Tensor(shape, ttype, **quant_in), Tensor(shape, ttype, **quant_out)]
+    return ("LOGISTIC", tensors, [0], [1], Op.LOGISTIC, 1, 0, None, [x], desc)
+
+
+def case_split_v(g, kind):
+    ttype = STREAMING_TYPES[kind]
+    rank = g.int(1, 4)
+    dims = [g.int(1, 4) for _ in range(rank)]
+    axis = g.int(-rank, rank - 1)
+    count = g.int(2, 3)
+    sizes = [g.int(1, 3) for _ in range(count)]
+    dims[axis] = sum(sizes)
+    quant = _quant(g, ttype)
+    tensors = [Tensor(dims, ttype, **quant),
+               Tensor([count], TT.INT32, np.array(sizes, np.int32)),
+               Tensor([1], TT.INT32, np.array([axis], np.int32))]
+    for size in sizes:
+        shape = list(dims)
+        shape[axis] = size
+        tensors.append(Tensor(shape, ttype, **quant))
+
+    def options(b):
+        fbSplitV.Start(b)
+        fbSplitV.AddNumSplits(b, count)
+        return fbSplitV.End(b)
+
+    desc = "%s %s axis %d sizes %s" % (kind, "x".join(map(str, dims)), axis, sizes)
+    return ("SPLIT_V", tensors, [0, 1, 2], list(range(3, 3 + count)), Op.SPLIT_V, 1,
+            Opt.SplitVOptions, options, [_values(g, ttype, dims)], desc)
+
+
+def streaming_plan():
+    items = [(case_strided_slice, k) for k in ["i8"] * 30 + ["f32", "i16", "i32"] * 4]
+    items += [(case_concatenation, k) for k in ["i8"] * 15 + ["f32", "i16", "i32"] * 3]
+    items += [(case_logistic, k) for k in ["i8"] * 25 + ["f32"] * 8]
+    items += [(case_split_v, k) for k in ["i8"] * 12 + ["f32", "i16", "i32"] * 2]
+    return items
+
+
+def run_tflm_all_outputs(model_bytes, inputs, output_count):
+    with Quiet():
+        interp = runtime.Interpreter.from_bytes(model_bytes, arena_size=1 << 20)
+        for i, x in enumerate(inputs):
+            interp.set_input(x, i)
+        interp.invoke()
+        return [interp.get_output(k) for k in range(output_count)]
+
+
+def write_streaming_cases(out_dir, number, index_lines, written, skipped):
+    """Appends the streaming-op cases; returns the next case number."""
+    g = Gen(STREAMING_SEED)
+    for builder, arg in streaming_plan():
+        (opname, tensors, op_inputs, op_outputs, opcode, version, opt_type, opt_fn, inputs,
+         desc) = builder(g, arg)
+        model, _ = build_model(opcode, version, tensors, op_inputs, op_outputs, opt_type, opt_fn)
+        try:
+            outputs = run_tflm_all_outputs(model, inputs, len(op_outputs))
+        except RuntimeError:
+            skipped[opname] += 1
+            continue
+        if any(o.dtype != NP_TYPES[tensors[t].ttype] or o.size != int(np.prod(tensors[t].shape))
+               for o, t in zip(outputs, op_outputs)):
+            skipped[opname] += 1
+            continue
+        stem = "case_%04d" % number
+        with open(os.path.join(out_dir, stem + ".tflite"), "wb") as f:
+            f.write(model)
+        for k, x in enumerate(inputs):
+            with open(os.path.join(out_dir, "%s.in%d.bin" % (stem, k)), "wb") as f:
+                f.write(np.ascontiguousarray(x).astype(x.dtype.newbyteorder("<")).tobytes())
+        for k, o in enumerate(outputs):
+            with open(os.path.join(out_dir, "%s.out%d.bin" % (stem, k)), "wb") as f:
+                f.write(np.ascontiguousarray(o).astype(o.dtype.newbyteorder("<")).tobytes())
+        index_lines.append('%s op=%s inputs=%d outputs=%d desc="%s"' % (
+            stem, opname, len(inputs), len(outputs), desc))
+        written[opname] += 1
+        number += 1
+    return number
+
+
+# ---------------------------------------------------------------------------------------------
 # Models TFLM refuses (in prepare or invoke). TFMicro must refuse them too, with an error.
 
 def invalid_models(g):
@@ -803,6 +1036,7 @@ def main():
             stem, opname, len(inputs), desc))
         written[opname] += 1
         number += 1
+    number = write_streaming_cases(out_dir, number, index_lines, written, skipped)
     with open(os.path.join(out_dir, "index.txt"), "w") as f:
         f.write("\n".join(index_lines) + "\n")
     for op in sorted(set(written) | set(skipped)):

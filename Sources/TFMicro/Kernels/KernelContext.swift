@@ -16,9 +16,12 @@ public struct PrepareContext {
     var opData: UnsafeMutableRawPointer?
     /// Bytes of a persistent request that did not fit (reported as "arena too small").
     var persistentShortfall: Int
+    /// Every subgraph and the resource variables (CALL_ONCE and the variable ops use it).
+    var graph: UnsafeMutablePointer<GraphRuntime>?
 
     init(tensors: UnsafeMutableBufferPointer<TensorRecord>, node: borrowing NodeRecord, options: BuiltinOptions,
-         allocator: ArenaAllocator, scratchCount: Int, opData: UnsafeMutableRawPointer?, persistentShortfall: Int) {
+         allocator: ArenaAllocator, scratchCount: Int, opData: UnsafeMutableRawPointer?, persistentShortfall: Int,
+         graph: UnsafeMutablePointer<GraphRuntime>? = nil) {
         self.tensors = tensors
         op = node.op
         version = node.version
@@ -29,6 +32,7 @@ public struct PrepareContext {
         self.scratchCount = scratchCount
         self.opData = opData
         self.persistentShortfall = persistentShortfall
+        self.graph = graph
     }
 
     public var inputCount: Int { inputs.count }
@@ -118,14 +122,16 @@ public struct InvokeContext {
     let outputs: Int32Vector
     let nodeData: UnsafeMutableRawPointer?
     let scratch: UnsafeMutableBufferPointer<ScratchRecord>
+    var graph: UnsafeMutablePointer<GraphRuntime>?
 
     init(tensors: UnsafeMutableBufferPointer<TensorRecord>, node: borrowing NodeRecord,
-         scratch: UnsafeMutableBufferPointer<ScratchRecord>) {
+         scratch: UnsafeMutableBufferPointer<ScratchRecord>, graph: UnsafeMutablePointer<GraphRuntime>? = nil) {
         self.tensors = tensors
         inputs = node.inputs
         outputs = node.outputs
         nodeData = node.opData
         self.scratch = scratch
+        self.graph = graph
     }
 
     public var inputCount: Int { inputs.count }

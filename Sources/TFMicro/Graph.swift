@@ -1,0 +1,91 @@
+// Every subgraph of a model and the resource variables they share, as TFLM's MicroGraph and
+// MicroResourceVariables. Lives in the persistent part of the arena; kernels reach it through
+// their contexts (CALL_ONCE invokes another subgraph, the variable ops use the table).
+
+/// One subgraph's records.
+struct SubgraphRecord {
+    var tensors: UnsafeMutableBufferPointer<TensorRecord>
+    var nodes: UnsafeMutableBufferPointer<NodeRecord>
+}
+
+/// A resource variable (TFLM's MicroResourceVariable): named by container and shared name,
+/// its buffer allocated in the arena by the first ASSIGN_VARIABLE that prepares with it.
+struct ResourceVariableRecord {
+    var container: StringView?
+    var sharedName: StringView?
+    var buffer: UnsafeMutableRawPointer?
+    var byteCount: Int
+    /// The zero point of the tensor that sized the buffer (its reset value).
+    var defaultValue: UInt8
+}
+
+/// The interpreter's graph: what a kernel needs to run another subgraph or reach a variable.
+struct GraphRuntime {
+    var subgraphs: UnsafeMutableBufferPointer<SubgraphRecord>
+    var scratch: UnsafeMutableBufferPointer<ScratchRecord>
+    var variables: UnsafeMutableBufferPointer<ResourceVariableRecord>
+    var variableCount: Int
+}
+
+extension GraphRuntime {
+    /// Runs every operator of one subgraph once, in order.
+    static func run(nodes: UnsafeMutableBufferPointer<NodeRecord>, tensors: UnsafeMutableBufferPointer<TensorRecord>,
+                    scratch: UnsafeMutableBufferPointer<ScratchRecord>, graph: UnsafeMutablePointer<GraphRuntime>?) throws(InterpreterError) {
+        for i in nodes.indices {
+            let node = nodes[i]
+            do {
+                try node.invoke(InvokeContext(tensors: tensors, node: node, scratch: scratch, graph: graph))
+            } catch {
+                throw .invokeFailed(node.op, operatorIndex: i, error)
+            }
+        }
+    }
+}
+
+extension UnsafeMutablePointer where Pointee == GraphRuntime {
+    /// Runs every operator of subgraph `index` once, in order (TFLM's InvokeSubgraph).
+    func invokeSubgraph(_ index: Int) throws(InterpreterError) {
+        try GraphRuntime.run(nodes: pointee.subgraphs[index].nodes, tensors: pointee.subgraphs[index].tensors,
+                             scratch: pointee.scratch, graph: self)
+    }
+
+    /// The id of the variable named (`container`, `sharedName`), creating it when there is
+    /// none (TFLM's CreateIdIfNoneFound); nil when the table is full.
+    func variableID(container: StringView?, sharedName: StringView?) -> Int32? {
+        for id in 0 ..< pointee.variableCount {
+            let v = pointee.variables[id]
+            // A missing container matches any, as in TFLM's FindId.
+            if let container, !Self.same(container, v.container) { continue }
+            if Self.same(sharedName, v.sharedName) { return Int32(id) }
+        }
+        guard pointee.variableCount < pointee.variables.count else { return nil }
+        let id = pointee.variableCount
+        pointee.variables[id] = ResourceVariableRecord(container: container, sharedName: sharedName,
+                                                        buffer: nil, byteCount: 0, defaultValue: 0)
+        pointee.variableCount += 1
+        return Int32(id)
+    }
+
+    /// The variable `id`, or nil for an id that does not exist.
+    func variable(_ id: Int32) -> UnsafeMutablePointer<ResourceVariableRecord>? {
+        guard id >= 0, Int(id) < pointee.variableCount else { return nil }
+        return pointee.variables.baseAddress! + Int(id)
+    }
+
+    /// Compares two model strings by bytes (a missing string equals the empty one).
+    private static func same(_ a: StringView?, _ b: StringView?) -> Bool {
+        let x = a?.bytes ?? UnsafeRawBufferPointer(start: nil, count: 0)
+        let y = b?.bytes ?? UnsafeRawBufferPointer(start: nil, count: 0)
+        guard x.count == y.count else { return false }
+        for i in 0 ..< x.count where x[i] != y[i] { return false }
+        return true
+    }
+}
+
+/// A resource variable as applications see it (streaming state of a model).
+public struct ResourceVariableView {
+    public let container: StringView?
+    public let sharedName: StringView?
+    /// The variable's bytes (empty until an ASSIGN_VARIABLE sized it).
+    public let bytes: UnsafeMutableRawBufferPointer
+}

@@ -1,0 +1,41 @@
+/// ASSIGN_VARIABLE: copies its value input into a resource variable, as TFLM's
+/// assign_variable.cc. The first one to prepare with a variable gives it its arena buffer,
+/// filled with the value tensor's zero point (MicroResourceVariables::Allocate).
+public enum AssignVariable {
+    public static var registration: KernelRegistration {
+        KernelRegistration(op: .assignVariable, prepare: prepare, invoke: invoke)
+    }
+
+    static func prepare(_ context: inout PrepareContext) throws(KernelError) {
+        guard context.inputCount == 2 else { throw KernelError("ASSIGN_VARIABLE takes exactly 2 inputs") }
+        guard context.outputCount == 0 else { throw KernelError("ASSIGN_VARIABLE has no outputs") }
+        guard let graph = context.graph else { throw KernelError("ASSIGN_VARIABLE needs the interpreter's resource variables") }
+        let id = try ResourceVariableInput.id(context)
+        guard let variable = graph.variable(id) else { throw KernelError("ASSIGN_VARIABLE of a resource variable that does not exist") }
+        let value = try context.input(1)
+        guard value.type.elementByteCount != nil else {
+            throw KernelError("ASSIGN_VARIABLE value type has no fixed element size", tensor: value.index)
+        }
+        if variable.pointee.buffer == nil {
+            let buffer = try context.allocatePersistent(byteCount: value.byteCount, alignment: 16)
+            // TFLM casts the zero point to int8 and memsets with it.
+            let fill = value.quantization.isQuantized ? UInt8(truncatingIfNeeded: value.quantization.zeroPoint) : 0
+            buffer.initializeMemory(as: UInt8.self, repeating: fill, count: value.byteCount)
+            variable.pointee.buffer = buffer
+            variable.pointee.byteCount = value.byteCount
+            variable.pointee.defaultValue = fill
+        } else if variable.pointee.byteCount != value.byteCount {
+            throw KernelError("ASSIGN_VARIABLE value size differs from the variable's", tensor: value.index)
+        }
+    }
+
+    static func invoke(_ context: InvokeContext) throws(KernelError) {
+        let value = context.input(1)
+        // prepare gave the variable a buffer of exactly this size.
+        guard let variable = context.graph?.variable(context.input(0).data.unsafelyUnwrapped.load(as: Int32.self)),
+              let buffer = variable.pointee.buffer else {
+            throw KernelError("ASSIGN_VARIABLE of a resource variable without a buffer")
+        }
+        Reshape.copyBytes(from: value.data, to: buffer, count: variable.pointee.byteCount)
+    }
+}

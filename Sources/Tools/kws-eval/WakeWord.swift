@@ -1,0 +1,147 @@
+import ArgumentParser
+import AudioFrontend
+import Foundation
+import KWSApp
+import KeywordSpotting
+import TFMicro
+
+/// `kws-eval wake-word`: stream audio files through a microWakeWord model as ESPHome does.
+struct WakeWord: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wake-word",
+        abstract: "Run a streaming wake-word model (alexa, hey_jarvis, hey_mycroft, okay_nabu) over audio files and report detections.",
+        discussion: """
+            Each file is streamed on its own (fresh model state, frontend and detector): legacy frontend with the
+            manifest's 10 ms step, 3 frames per invoke, and ESPHome's detection (mean of the last N uint8
+            probabilities above the cutoff, nothing in the first invokes after the start, re-armed by a
+            probability below the cutoff). The cutoff and window come from the manifest's wake_word block.
+            """)
+
+    @Option(help: "Wake-word model: a manifest name from Models/ (okay_nabu), or a manifest .json path.")
+    var model = "okay_nabu"
+
+    @Argument(help: ArgumentHelp("Audio files (any format libsndfile reads; resampled to the model's rate).", valueName: "file"))
+    var files: [String]
+
+    @Option(help: "Probability cutoff in 0...1 (default: the manifest's wake_word.probability_cutoff).")
+    var cutoff: Float?
+
+    @Option(help: "Probabilities averaged (default: the manifest's wake_word.sliding_window_size).")
+    var window: Int?
+
+    @Option(help: "Invokes ignored after the start of each file (default: the manifest's, else 74).")
+    var ignore: Int?
+
+    @Flag(help: "Also print every invoke's probability.")
+    var probabilities = false
+
+    @Flag(help: "Print one JSON object per file instead of text.")
+    var json = false
+
+    func validate() throws {
+        guard !files.isEmpty else { throw ValidationError("give at least one audio file") }
+        if let cutoff, !(cutoff >= 0 && cutoff <= 1) { throw ValidationError("--cutoff must be in 0...1") }
+        if let window, window < 1 || window > WakeWordDetector.maximumWindowSize {
+            throw ValidationError("--window must be 1...\(WakeWordDetector.maximumWindowSize)")
+        }
+        if let ignore, ignore < 0 { throw ValidationError("--ignore must not be negative") }
+    }
+
+    func run() throws {
+        let resolved: ResolvedModel
+        do { resolved = try ModelLocator.standard.resolve(model) } catch { throw failure(error.description) }
+        let settings = try wakeWordSettings(resolved)
+        let detectorConfiguration: WakeWordDetectorConfiguration
+        do {
+            detectorConfiguration = try WakeWordDetectorConfiguration(
+                probabilityCutoff: cutoff ?? settings.cutoff, slidingWindowSize: window ?? settings.window,
+                ignoredInvocationsAfterReset: ignore ?? settings.ignore)
+        } catch { throw failure(error.description) }
+        let frontendConfig = FrontendConfig(resolved.manifest.frontend)
+        let c = resolved.manifest.input.conversion
+        let conversion = FeatureConversion(multiplier: c.multiplier, divisor: c.divisor, offset: c.offset)
+        let frontend = resolved.manifest.frontend
+        let frames = resolved.manifest.input.frames
+        // Invoke k consumes frames up to frames × (k + 1) - 1, whose window ends here.
+        let endMilliseconds = { (k: Int) in (frames * (k + 1) - 1) * frontend.stepMs + frontend.windowMs }
+
+        // One set of buffers for every file; each file gets a fresh interpreter over them.
+        let modelBytes = UnsafeMutableRawBufferPointer.allocate(byteCount: resolved.modelData.count, alignment: 16)
+        defer { modelBytes.deallocate() }
+        resolved.modelData.withUnsafeBytes { modelBytes.copyMemory(from: $0) }
+        let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
+        defer { arena.deallocate() }
+        let frontendBytes: Int
+        do { frontendBytes = try Frontend.storageBytes(for: frontendConfig) } catch { throw failure("frontend: \(error)") }
+        let frontendStorage = UnsafeMutableRawBufferPointer.allocate(byteCount: frontendBytes, alignment: 16)
+        defer { frontendStorage.deallocate() }
+
+        var failed = false
+        for file in files {
+            let clip: AudioClip
+            do { clip = try loadAudioClip(path: file, sampleRate: frontendConfig.sampleRate) } catch {
+                FileHandle.standardError.write(Data("kws-eval: \(file): \(error.description)\n".utf8))
+                failed = true
+                continue
+            }
+            var spotter: WakeWordSpotter
+            do {
+                let interpreter = try Interpreter(model: try Model(bytes: UnsafeRawBufferPointer(modelBytes)),
+                                                  resolver: .allKernels, arena: arena)
+                spotter = try WakeWordSpotter(frontend: try Frontend(config: frontendConfig, storage: frontendStorage),
+                                              interpreter: interpreter, conversion: conversion,
+                                              detector: WakeWordDetector(configuration: detectorConfiguration))
+            } catch { throw failure("\(resolved.modelPath): \(error)") }
+            var invokes: [UInt8] = []
+            var detections: [(invoke: Int, detection: WakeWordDetection)] = []
+            do {
+                try clip.samples.withUnsafeBufferPointer { samples throws(WakeWordSpotterError) in
+                    try spotter.process(samples) { result in
+                        if let d = result.detection { detections.append((invokes.count, d)) }
+                        invokes.append(result.probability)
+                    }
+                }
+            } catch { throw failure("\(file): \(error)") }
+            report(file: file, invokes: invokes, detections: detections, time: endMilliseconds)
+        }
+        if failed { throw ExitCode.failure }
+    }
+
+    /// Prints one file's result; `time` gives the end of invoke k's audio in ms.
+    private func report(file: String, invokes: [UInt8], detections: [(invoke: Int, detection: WakeWordDetection)],
+                        time: (Int) -> Int) {
+        let peak = invokes.max() ?? 0
+        if json {
+            var object: [String: Any] = [
+                "file": file, "invokes": invokes.count, "max_probability": Int(peak),
+                "detections": detections.map { ["time_ms": time($0.invoke), "average_probability": Int($0.detection.averageProbability),
+                                                 "max_probability": Int($0.detection.maximumProbability)] },
+            ]
+            if probabilities { object["probabilities"] = invokes.map(Int.init) }
+            if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
+                print(String(decoding: data, as: UTF8.self))
+            }
+            return
+        }
+        print("\(file): \(invokes.count) invokes, peak probability \(peak)/255, \(detections.count) detection(s)")
+        for (k, d) in detections {
+            print("  detected at \(time(k)) ms (mean \(d.averageProbability), max \(d.maximumProbability))")
+        }
+        if probabilities { print("  probabilities: " + invokes.map(String.init).joined(separator: " ")) }
+    }
+
+    /// The manifest's `wake_word` block (KWSApp's manifest type does not decode it).
+    private func wakeWordSettings(_ resolved: ResolvedModel) throws -> (cutoff: Float, window: Int, ignore: Int) {
+        guard let path = resolved.manifestPath, let data = FileManager.default.contents(atPath: path),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let block = object["wake_word"] as? [String: Any],
+              let cutoff = block["probability_cutoff"] as? Double,
+              let window = block["sliding_window_size"] as? Int else {
+            if let cutoff, let window { return (cutoff, window, ignore ?? 74) }
+            throw failure("\(resolved.manifestPath ?? resolved.modelPath) has no wake_word block with probability_cutoff and "
+                          + "sliding_window_size: use a wake-word manifest (alexa, hey_jarvis, hey_mycroft, okay_nabu) "
+                          + "or give --cutoff and --window")
+        }
+        return (Float(cutoff), window, block["ignore_invocations_after_reset"] as? Int ?? 74)
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import TFMicro
+import XCTest
+
+/// The four microWakeWord models (streaming, state in resource variables initialised by
+/// CALL_ONCE) give exactly tflite-micro's outputs and states over a long input sequence.
+final class WakeWordModelTests: XCTestCase {
+    static let models = ["alexa", "hey_jarvis", "hey_mycroft", "okay_nabu"]
+    static let inputBytes = 3 * 40
+    static let regenerate = "python3 scripts/golden/gen_wakeword.py --shared ../shared --out .golden (or make golden)"
+
+    /// A golden file of the wake-word set, failing the test with the command that makes it.
+    func golden(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws -> Data {
+        let path = TestData.golden + "/wakeword/" + name
+        guard let data = FileManager.default.contents(atPath: path) else {
+            XCTFail("missing golden file \(path); make it with: \(Self.regenerate)", file: file, line: line)
+            throw XCTSkip("no golden data")
+        }
+        return data
+    }
+
+    /// Runs `name` over the golden input sequence and compares every output byte and, after
+    /// every invoke, every resource variable (each streaming layer's state).
+    func checkModel(_ name: String) throws {
+        let modelData = try golden(name + ".tflite")
+        let inputs = try golden("inputs.i8")
+        let expectedOutputs = try golden(name + ".outputs.u8")
+        let states = try golden(name + ".states.i8")
+        let layout = String(decoding: try golden(name + ".states.tsv"), as: UTF8.self)
+            .split(separator: "\n").map { $0.split(separator: "\t") }
+            .map { (name: String($0[0]), bytes: Int($0[1])!) }
+        let invokes = expectedOutputs.count
+        XCTAssertEqual(inputs.count, invokes * Self.inputBytes)
+        let stateBytes = layout.reduce(0) { $0 + $1.bytes }
+        XCTAssertEqual(states.count, invokes * stateBytes)
+
+        let modelBytes = UnsafeMutableRawBufferPointer.allocate(byteCount: modelData.count, alignment: 16)
+        defer { modelBytes.deallocate() }
+        modelData.copyBytes(to: modelBytes)
+        let arena = TestArena(64 * 1024)
+        let interpreter = try Interpreter(model: try Model(bytes: UnsafeRawBufferPointer(modelBytes)),
+                                          resolver: .allKernels, arena: arena.buffer)
+        XCTAssertEqual(interpreter.input(0).type, .int8)
+        XCTAssertEqual(interpreter.input(0).byteCount, Self.inputBytes)
+        XCTAssertEqual(interpreter.output(0).type, .uint8)
+
+        // Variables by shared name, in the generator's order.
+        var variables: [Int] = []
+        for entry in layout {
+            let index = (0 ..< interpreter.resourceVariableCount).first {
+                interpreter.resourceVariable($0).sharedName?.string == entry.name
+            }
+            guard let index else { return XCTFail("\(name): no resource variable named \(entry.name)") }
+            XCTAssertEqual(interpreter.resourceVariable(index).bytes.count, entry.bytes, entry.name)
+            variables.append(index)
+        }
+
+        var outputMismatches = 0
+        var stateMismatches = 0
+        for k in 0 ..< invokes {
+            let input = interpreter.input(0).bytes
+            inputs.withUnsafeBytes { input.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[k * Self.inputBytes ..< (k + 1) * Self.inputBytes])) }
+            try interpreter.invoke()
+            let got = interpreter.output(0).bytes[0]
+            if got != expectedOutputs[k] {
+                if outputMismatches == 0 { XCTFail("\(name) invoke \(k): output \(got), tflite-micro \(expectedOutputs[k])") }
+                outputMismatches += 1
+            }
+            var offset = k * stateBytes
+            for (entry, index) in zip(layout, variables) {
+                let bytes = interpreter.resourceVariable(index).bytes
+                let expected = states[offset ..< offset + entry.bytes]
+                if !bytes.elementsEqual(expected) {
+                    if stateMismatches == 0 { XCTFail("\(name) invoke \(k): variable \(entry.name) differs from tflite-micro") }
+                    stateMismatches += 1
+                }
+                offset += entry.bytes
+            }
+        }
+        XCTAssertEqual(outputMismatches, 0, "\(name): outputs differing from tflite-micro")
+        XCTAssertEqual(stateMismatches, 0, "\(name): variable states differing from tflite-micro")
+    }
+
+    func testAlexaMatchesTFLMOverAStream() throws { try checkModel("alexa") }
+    func testHeyJarvisMatchesTFLMOverAStream() throws { try checkModel("hey_jarvis") }
+    func testHeyMycroftMatchesTFLMOverAStream() throws { try checkModel("hey_mycroft") }
+    func testOkayNabuMatchesTFLMOverAStream() throws { try checkModel("okay_nabu") }
+}
