@@ -62,7 +62,7 @@ struct FlatBuffer {
         }
         try check(vtable, size: Int64(vtableSize), field)
         try check(Int64(position), size: Int64(tableSize), field)
-        return Table(position: position, vtable: Int(vtable), vtableSize: vtableSize, tableSize: tableSize)
+        return Table(position: position, vtable: Int(vtable), vtableSize: UInt16(vtableSize), tableSize: UInt16(tableSize))
     }
 
     /// Position of field `slot` inside `table`, or nil when the field is absent (default value).
@@ -70,10 +70,10 @@ struct FlatBuffer {
     @inline(never)
     func fieldPosition(_ table: Table, _ slot: Int, size: Int, _ field: StaticString) throws(ModelError) -> Int? {
         let entry = 4 + 2 * slot
-        guard entry + 2 <= table.vtableSize else { return nil }
+        guard entry + 2 <= Int(table.vtableSize) else { return nil }
         let offset = Int(try u16(table.vtable + entry, field))
         guard offset != 0 else { return nil }
-        guard offset >= 4, offset + size <= table.tableSize else {
+        guard offset >= 4, offset + size <= Int(table.tableSize) else {
             throw ModelError(.outOfBounds, field, at: table.position)
         }
         return table.position + offset
@@ -151,8 +151,10 @@ struct FlatBuffer {
 struct Table {
     let position: Int
     let vtable: Int
-    let vtableSize: Int
-    let tableSize: Int
+    // The sizes are the vtable's 16-bit fields; kept at that width so a Table is three words
+    // and every reader taking one passes it in registers.
+    let vtableSize: UInt16
+    let tableSize: UInt16
 }
 
 @usableFromInline
