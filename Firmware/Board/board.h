@@ -27,6 +27,20 @@ void semihosting_exit(int32_t code) __attribute__((noreturn));
 const uint8_t *board_model_data(void);
 uint32_t board_model_size(void);
 
+// --- Frontend tables (generated at build time by Tools/frontend-tables.swift) ---
+// The frontend's setup tables for micro_speech's settings, read in place from flash.
+// Twiddles are (real, imaginary) pairs; counts are in elements (pairs for twiddles).
+struct frontend_tables {
+    const int16_t *window; uint32_t window_count;
+    const int16_t *twiddles; const int16_t *split_twiddles; uint32_t twiddle_count; uint32_t split_twiddle_count;
+    int32_t start_index; int32_t end_index;
+    const int16_t *frequency_starts; const int16_t *weight_starts; const int16_t *widths; uint32_t boundary_count;
+    const int16_t *weights; const int16_t *unweights; uint32_t weight_count;
+    const int16_t *pcan_gains; uint32_t pcan_gain_count;
+    const uint16_t *log_table; uint32_t log_table_count;
+};
+const struct frontend_tables *board_frontend_tables(void);
+
 // --- Stack measurement ---
 // Bytes of the stack region that were ever written since reset (the stack is painted
 // with a pattern before main runs), and the size of the region.

@@ -13,6 +13,11 @@ enum ErrorReport {
         switch error {
         case .frontend(let error): print(error)
         case .interpreter(let error): print(error)
+        case .recognizer(.storageTooSmall(let required, let provided)):
+            Console.write("recognizerStorage has ")
+            Console.write(provided)
+            Console.write(" bytes, the model's labels need ")
+            Console.write(required)
         case .recognizer: Console.write("the recognizer settings are invalid")
         case .inputMismatch(let expected, let actual, _):
             Console.write("the model's input has ")
@@ -24,13 +29,9 @@ enum ErrorReport {
             Console.write("the model's output is not int8 scores, one per label (")
             Console.write(bytes)
             Console.write(" bytes)")
-        case .windowStorageTooSmall(let required, let provided):
-            Console.write("the feature window buffer has ")
-            Console.write(provided)
-            Console.write(" bytes, ")
-            Console.write(required)
-            Console.write(" are needed; enlarge featureWindowStorage")
-        case .invalidFrameCount, .invalidStride, .invalidFeatureConversion:
+        case .inputNotPreserved:
+            Console.write("the feature window needs an interpreter made with preservingInputs")
+        case .windowStorageTooSmall, .invalidFrameCount, .invalidStride, .invalidFeatureConversion:
             Console.write("invalid pipeline settings")
         }
         Console.write("\n")

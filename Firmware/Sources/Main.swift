@@ -75,7 +75,12 @@ struct Firmware {
             return 1
         }
         if options.measure {
+            #if MEASURE
             return Measurement.run(spotter: &spotter, source: &source)
+            #else
+            Console.write("error: --measure needs the measuring build (make icount)\n")
+            return 2
+            #endif
         }
         return stream(from: &source, through: &spotter, printScores: options.printScores)
     }
@@ -88,55 +93,88 @@ struct Firmware {
     static func setUpSpotter(
         _ buffers: StaticMemory.Buffers, into spotter: UnsafeMutablePointer<KeywordSpotter>
     ) throws(PipelineError) {
+        // Only the interpreter (172 B) is held here while the model's kernels are prepared,
+        // the deepest part of setup; the frontend is built afterwards, inside storeSpotter.
         let interpreter = try makeInterpreter(arena: buffers.arena)
-        let frontend = try makeFrontend(storage: buffers.frontend)
-        try storeSpotter(frontend: frontend, interpreter: interpreter, windowStorage: buffers.featureWindow,
-                         into: spotter)
+        try storeSpotter(interpreter: interpreter, buffers: buffers, into: spotter)
     }
 
     @inline(never)
     static func storeSpotter(
-        frontend: Frontend, interpreter: Interpreter, windowStorage: UnsafeMutableBufferPointer<Int8>,
-        into spotter: UnsafeMutablePointer<KeywordSpotter>
+        interpreter: Interpreter, buffers: StaticMemory.Buffers, into spotter: UnsafeMutablePointer<KeywordSpotter>
     ) throws(PipelineError) {
+        let frontend = try makeFrontend(storage: buffers.frontend)
         spotter.initialize(to: try KeywordSpotter(
             frontend: frontend, interpreter: interpreter, frames: StaticMemory.windowFrames,
-            conversion: .microSpeech, windowStorage: windowStorage))
+            conversion: .microSpeech, windowStorage: nil, recognizerStorage: buffers.recognizer))
     }
 
-    /// The model from flash, read in place.
+    /// The model from flash, read in place. Its input tensor keeps its bytes across
+    /// invocations (`preservingInputs`): the spotter's feature window lives there, with no
+    /// buffer of its own; the arena's peak is unchanged, as RESHAPE's output shares the input's
+    /// bytes instead of taking 1,960 more.
     @inline(never)
     static func makeInterpreter(arena: UnsafeMutableRawBufferPointer) throws(PipelineError) -> Interpreter {
+        let model = try makeModel()
         do throws(InterpreterError) {
-            let model: Model
-            do throws(ModelError) {
-                model = try Model(bytes: UnsafeRawBufferPointer(start: board_model_data(), count: Int(board_model_size())))
-            } catch {
-                throw .malformedModel(error)
-            }
-            return try Interpreter(model: model, resolver: makeResolver(), arena: arena)
+            return try Interpreter(model: model, resolver: makeResolver(), arena: arena, preservingInputs: true)
         } catch {
             throw .interpreter(error)
         }
     }
 
-    /// The kernels micro_speech uses, and no others (only these are linked in). The model is
-    /// fully int8, so the int8-only registrations keep the float paths out of the link.
+    @inline(never)
+    static func makeModel() throws(PipelineError) -> Model {
+        do throws(ModelError) {
+            return try Model(bytes: UnsafeRawBufferPointer(start: board_model_data(), count: Int(board_model_size())))
+        } catch {
+            throw .interpreter(.malformedModel(error))
+        }
+    }
+
+    /// The kernels micro_speech uses, and no others (only these are linked in). Each `add`
+    /// runs out of line: inlined four times, their copies of the 644 B resolver made this
+    /// function's stack frame 2.6 KB, the largest of setup.
     @inline(never)
     static func makeResolver() -> OpResolver {
         var resolver = OpResolver()
-        // Four kernels into a 32-entry resolver cannot fail.
-        try? resolver.add(Reshape.registration)
-        try? resolver.add(DepthwiseConv2D.int8Registration)
-        try? resolver.add(FullyConnected.int8Registration)
-        try? resolver.add(Softmax.int8Registration)
+        // micro_speech is int8 throughout: the int8-only registrations keep the kernels'
+        // float paths (and their expf) out of the image.
+        add(Reshape.registration, to: &resolver)
+        add(DepthwiseConv2D.int8Registration, to: &resolver)
+        add(FullyConnected.int8Registration, to: &resolver)
+        add(Softmax.int8Registration, to: &resolver)
         return resolver
     }
 
     @inline(never)
+    static func add(_ registration: KernelRegistration, to resolver: inout OpResolver) {
+        // Four kernels into a 32-entry resolver cannot fail.
+        try? resolver.add(registration)
+    }
+
+    /// micro_speech's frontend over its setup tables in flash (generated at build time by
+    /// Tools/frontend-tables.swift from the same sources), with only its state in `storage`.
+    @inline(never)
     static func makeFrontend(storage: UnsafeMutableRawBufferPointer) throws(PipelineError) -> Frontend {
+        let t = board_frontend_tables().pointee
+        func table(_ start: UnsafePointer<Int16>?, _ count: UInt32) -> UnsafeBufferPointer<Int16> {
+            UnsafeBufferPointer(start: start, count: Int(count))
+        }
+        func pairs(_ start: UnsafePointer<Int16>?, _ count: UInt32) -> UnsafeBufferPointer<ComplexInt16> {
+            UnsafeBufferPointer(start: UnsafeRawPointer(start)?.assumingMemoryBound(to: ComplexInt16.self), count: Int(count))
+        }
+        let tables = FrontendTables(
+            windowCoefficients: table(t.window, t.window_count),
+            twiddles: pairs(t.twiddles, t.twiddle_count), splitTwiddles: pairs(t.split_twiddles, t.split_twiddle_count),
+            filterbankStartIndex: Int(t.start_index), filterbankEndIndex: Int(t.end_index),
+            channelFrequencyStarts: table(t.frequency_starts, t.boundary_count),
+            channelWeightStarts: table(t.weight_starts, t.boundary_count), channelWidths: table(t.widths, t.boundary_count),
+            weights: table(t.weights, t.weight_count), unweights: table(t.unweights, t.weight_count),
+            pcanGainTable: table(t.pcan_gains, t.pcan_gain_count),
+            logTable: UnsafeBufferPointer(start: t.log_table, count: Int(t.log_table_count)))
         do throws(FrontendError) {
-            return try Frontend(config: .microSpeech, storage: storage)
+            return try Frontend(config: .microSpeech, tables: tables, storage: storage)
         } catch {
             throw .frontend(error)
         }

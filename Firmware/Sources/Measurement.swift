@@ -3,9 +3,11 @@ import Board
 import KeywordSpotting
 import TFMicro
 
+#if MEASURE
 /// `--measure`: the spotter's frontend and model run on their own between the
 /// instruction-count markers, so that the QEMU plugin (`make icount`) reports instructions
 /// per frontend frame and per model invocation. Scores and detections are not computed.
+/// Only in `make icount`'s build (-D MEASURE): the normal image does not carry it.
 enum Measurement {
     @inline(never)
     static func run<Source: AudioSource & ~Copyable>(spotter: inout KeywordSpotter, source: inout Source) -> Int32 {
@@ -46,3 +48,4 @@ enum Measurement {
         return 0
     }
 }
+#endif

@@ -24,11 +24,13 @@ APP_FLASH_BUDGET = 20 * 1024
 RAM_BUDGET = 12 * 1024
 FLASH_SECTIONS = (".vectors", ".text", ".rodata", ".ARM.exidx", ".data")
 RAM_SECTIONS = (".data", ".bss", ".stack")
+RAM_ORIGIN = 0x20000000  # Board/link.ld
 
 
 MODULES = {"TFMicro": "TFMicro (runtime + kernels)", "AudioFrontend": "AudioFrontend",
            "KeywordSpotting": "KeywordSpotting (pipeline + recognizer)", "Firmware": "Firmware app (Swift)"}
-CORE = ("TFMicro (runtime + kernels)", "AudioFrontend", "KeywordSpotting (pipeline + recognizer)",
+FRONTEND_TABLES = "AudioFrontend tables (generated, in flash)"
+CORE = ("TFMicro (runtime + kernels)", "AudioFrontend", FRONTEND_TABLES, "KeywordSpotting (pipeline + recognizer)",
         "Swift stdlib specializations", "Swift runtime helpers")
 
 
@@ -45,12 +47,17 @@ def category(section: str, origin: str) -> str:
             return MODULES[module]
     if name.startswith("$es"):
         return "Swift stdlib specializations"
+    if origin == "<internal>" and section.startswith(".rodata.str"):
+        # ld.lld merges every module's string literals (mostly error messages) into one section.
+        return "string literals (all modules, merged)"
     base = origin.rsplit("/", 1)[-1]
     for library in ("libc.a", "libm.a", "libgcc.a"):
         if library in origin:
             return "libc + libm + libgcc"
     if base == "model.o":
         return "model"
+    if base == "frontend_tables.o":
+        return FRONTEND_TABLES
     if "/board/" in origin:
         return "board support (C)"
     stem = base[:-2] if base.endswith(".o") else base
@@ -58,35 +65,26 @@ def category(section: str, origin: str) -> str:
 
 
 def parse_map(path):
-    """Yields (output section, input section, size, origin) for every placed input section."""
-    with open(path) as f:
-        text = f.read()
-    text = text.split("Linker script and memory map", 1)[1]
+    """Yields (output section, input section, size, origin) for every placed input section of
+    an ld.lld map: columns VMA, LMA, size, alignment, then the output section (indented by one
+    space), its input sections (`file:(section)`, by nine) and their symbols (by seventeen)."""
     out_section = None
-    pending = None
-    for line in text.splitlines():
-        if re.match(r"^[./]", line):
-            out_section = line.split()[0]
-            pending = None
-            continue
-        m = re.match(r"^ (\S+)\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S.*)$", line)
-        if m:
-            yield out_section, m.group(1), int(m.group(3), 16), m.group(4)
-            pending = None
-            continue
-        m = re.match(r"^ (\S+)$", line)
-        if m:
-            pending = m.group(1)
-            continue
-        m = re.match(r"^\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S.*)$", line)
-        if m and pending:
-            yield out_section, pending, int(m.group(2), 16), m.group(3)
-            pending = None
+    with open(path) as f:
+        for line in f:
+            m = re.match(r"^\s*[0-9a-f]+\s+[0-9a-f]+\s+([0-9a-f]+)\s+\d+( +)(\S.*)$", line.rstrip("\n"))
+            if not m:
+                continue
+            size, indent, rest = int(m.group(1), 16), len(m.group(2)), m.group(3)
+            if indent == 1:
+                out_section = rest.split()[0]
+            elif indent == 9 and rest.endswith(")") and ":(" in rest:
+                origin, section = rest[:-1].rsplit(":(", 1)
+                yield out_section, section, size, origin
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--map", required=True, help="GNU ld map file of the firmware")
+    parser.add_argument("--map", required=True, help="ld.lld map file of the firmware")
     parser.add_argument("--elf", required=True, help="the firmware ELF")
     parser.add_argument("--nm", default="llvm-nm", help="llvm-nm (reads Swift symbols)")
     parser.add_argument("--demangle", default="swift-demangle", help="swift-demangle")
@@ -138,7 +136,9 @@ def main():
     statics = ram.get(".data", 0) + ram.get(".bss", 0)
     print(f"  {'.data + .bss (all static)':<42} {statics:>7} B")
     sym = subprocess.run([args.nm, "-S", "--size-sort", args.elf], capture_output=True, text=True, check=True).stdout
-    big = [l.split() for l in sym.splitlines() if len(l.split()) == 4 and l.split()[2] in "bBdD" and int(l.split()[1], 16) >= 64]
+    # Data symbols in RAM only: read-only C tables (e.g. the frontend's) may show as data too.
+    big = [l.split() for l in sym.splitlines() if len(l.split()) == 4 and l.split()[2] in "bBdD"
+           and int(l.split()[1], 16) >= 64 and int(l.split()[0], 16) >= RAM_ORIGIN]
     if big:
         names = subprocess.run([args.demangle, "--simplified"], input="\n".join(p[3] for p in big),
                                capture_output=True, text=True).stdout.splitlines()

@@ -25,11 +25,18 @@ public struct Filterbank {
     /// (bins outside the used range keep FFT bits, which only ever meet zero weights). Padded
     /// so every channel's aligned, block-rounded read stays inside it.
     let spectrum: UnsafeMutableBufferPointer<ComplexInt16>
-    private let work: UnsafeMutableBufferPointer<UInt64>
+    /// Per-frame accumulators (`channelCount + 1` UInt64, 8-byte aligned) in memory the
+    /// frontend lends: the FFT input, idle once the spectrum is computed. Raw loads and stores
+    /// keep the two views of those bytes from being reordered against each other.
+    private let work: UnsafeMutableRawPointer?
     /// Square-rooted channel values of the last frame.
     let output: UnsafeMutableBufferPointer<UInt32>
 
-    init(config: FrontendConfig, spectrumSize: Int, carver: inout StorageCarver) throws(FrontendError) {
+    /// Bytes of the scratch `init` borrows for the per-frame accumulators.
+    static func scratchBytes(channelCount: Int) -> Int { (channelCount + 1) * MemoryLayout<UInt64>.stride }
+
+    init(config: FrontendConfig, spectrumSize: Int, scratch: UnsafeMutableRawPointer?,
+         carver: inout StorageCarver) throws(FrontendError) {
         let plan = ChannelPlan(config: config, spectrumSize: spectrumSize)
         // First pass: how many weights, and whether any channel is empty.
         var boundaries = plan.boundaries()
@@ -62,14 +69,8 @@ public struct Filterbank {
         channelWidths = carver.take(Int16.self, count: boundaryCount)
         weights = carver.take(Int16.self, count: weightCount)
         unweights = carver.take(Int16.self, count: weightCount)
-        // Carved as words so the int32 energy view is 4-byte aligned.
-        let spectrumWords = carver.take(UInt32.self, count: max(spectrumSize, readEnd))
-        spectrum = UnsafeMutableBufferPointer(
-            start: spectrumWords.baseAddress.map {
-                UnsafeMutableRawPointer($0).bindMemory(to: ComplexInt16.self, capacity: spectrumWords.count)
-            },
-            count: spectrumWords.count)
-        work = carver.take(UInt64.self, count: boundaryCount)
+        spectrum = Self.carveSpectrum(count: max(spectrumSize, readEnd), carver: &carver)
+        work = scratch
         output = carver.take(UInt32.self, count: config.channelCount)
         guard !carver.isCounting else { return }
 
@@ -104,8 +105,29 @@ public struct Filterbank {
         }
     }
 
-    func reset() {
-        work.update(repeating: 0)
+    /// A filterbank over precomputed tables (read in place), which `FrontendTables.validate`
+    /// checked: `readEnd` is the number of spectrum bins its channels read.
+    init(config: FrontendConfig, tables: FrontendTables, readEnd: Int, scratch: UnsafeMutableRawPointer?,
+         carver: inout StorageCarver) {
+        channelCount = config.channelCount
+        startIndex = tables.filterbankStartIndex
+        endIndex = tables.filterbankEndIndex
+        channelFrequencyStarts = UnsafeMutableBufferPointer(mutating: tables.channelFrequencyStarts)
+        channelWeightStarts = UnsafeMutableBufferPointer(mutating: tables.channelWeightStarts)
+        channelWidths = UnsafeMutableBufferPointer(mutating: tables.channelWidths)
+        weights = UnsafeMutableBufferPointer(mutating: tables.weights)
+        unweights = UnsafeMutableBufferPointer(mutating: tables.unweights)
+        spectrum = Self.carveSpectrum(count: readEnd, carver: &carver)
+        work = scratch
+        output = carver.take(UInt32.self, count: config.channelCount)
+    }
+
+    /// The spectrum, carved as words so that the int32 energy view is 4-byte aligned.
+    private static func carveSpectrum(count: Int, carver: inout StorageCarver) -> UnsafeMutableBufferPointer<ComplexInt16> {
+        let words = carver.take(UInt32.self, count: count)
+        return UnsafeMutableBufferPointer(
+            start: words.baseAddress.map { UnsafeMutableRawPointer($0).bindMemory(to: ComplexInt16.self, capacity: words.count) },
+            count: words.count)
     }
 
     /// Squared magnitudes of the FFT bins the channels use (int32 arithmetic wraps as in C).
@@ -139,12 +161,13 @@ public struct Filterbank {
                 weight += 1
                 unweight += 1
             }
-            work[channel] = weightAccumulator
+            work.unsafelyUnwrapped.storeBytes(of: weightAccumulator, toByteOffset: 8 &* channel, as: UInt64.self)
             weightAccumulator = unweightAccumulator
             unweightAccumulator = 0
         }
         for channel in 0..<channelCount {
-            output[channel] = Self.squareRoot(work[channel + 1]) >> UInt32(scaleDownShift)
+            let accumulator = work.unsafelyUnwrapped.load(fromByteOffset: 8 &* (channel &+ 1), as: UInt64.self)
+            output[channel] = Self.squareRoot(accumulator) >> UInt32(scaleDownShift)
         }
     }
 
@@ -229,6 +252,7 @@ private struct ChannelPlan {
         startIndex = Int(1.5 + config.lowerBandLimit / hzPerBin)
     }
 
+    @inline(never)
     static func mel(_ frequency: Float) -> Float { 1127 * ReferenceMath.log1pf(frequency / 700) }
 
     func mel(ofBin bin: Int) -> Float { Self.mel(Float(bin) * hzPerBin) }
@@ -243,6 +267,7 @@ private struct ChannelPlan {
         var nextStart: Int
         var channel = 0
 
+        @inline(never)
         mutating func next() -> (start: Int, width: Int)? {
             guard channel < plan.boundaryCount else { return nil }
             let center = plan.center(channel)

@@ -24,9 +24,6 @@ public struct FixedPointRealFFT {
     public let twiddles: UnsafeMutableBufferPointer<ComplexInt16>
     /// The real-FFT split twiddles, exp(-i pi ((k + 1) / (size / 2) + 1/2)) in Q15.
     public let splitTwiddles: UnsafeMutableBufferPointer<ComplexInt16>
-    private let scratch: UnsafeMutableBufferPointer<ComplexInt16>
-    /// Radix and remaining length per stage: p0, m0, p1, m1, ...
-    private let factors: UnsafeMutableBufferPointer<Int32>
 
     /// Bytes `init(size:storage:)` needs.
     public static func storageBytes(size: Int) -> Int {
@@ -49,8 +46,6 @@ public struct FixedPointRealFFT {
         let complexCount = size / 2
         twiddles = carver.take(ComplexInt16.self, count: complexCount)
         splitTwiddles = carver.take(ComplexInt16.self, count: complexCount / 2)
-        scratch = carver.take(ComplexInt16.self, count: complexCount)
-        factors = carver.take(Int32.self, count: 2 * 16)
         guard !carver.isCounting else { return }
 
         // Same double expressions as kiss_fft_alloc / kiss_fftr_alloc.
@@ -63,25 +58,24 @@ public struct FixedPointRealFFT {
             let phase = -3.14159265358979323846264338327 * (Double(i + 1) / Double(complexCount) + 0.5)
             splitTwiddles[i] = Self.quantized(phase)
         }
-        // kf_factor: take out fours, then twos (sizes here are powers of two).
-        var n = complexCount
-        var index = 0
-        while n > 1 {
-            let radix = n % 4 == 0 ? 4 : 2
-            n /= radix
-            factors[index] = Int32(radix)
-            factors[index + 1] = Int32(n)
-            index += 2
-        }
+    }
+
+    /// A transform over precomputed twiddles (read in place; `FrontendTables` checks their counts).
+    init(size: Int, twiddles: UnsafeBufferPointer<ComplexInt16>, splitTwiddles: UnsafeBufferPointer<ComplexInt16>) {
+        self.size = size
+        self.twiddles = UnsafeMutableBufferPointer(mutating: twiddles)
+        self.splitTwiddles = UnsafeMutableBufferPointer(mutating: splitTwiddles)
     }
 
     /// kissfft's `floor(.5 + 32767 * cos(phase))`, and the same for sin.
+    @inline(never)
     private static func quantized(_ phase: Double) -> ComplexInt16 {
         ComplexInt16(real: Int16(ReferenceMath.floor(0.5 + 32767 * ReferenceMath.cos(phase))),
                      imaginary: Int16(ReferenceMath.floor(0.5 + 32767 * ReferenceMath.sin(phase))))
     }
 
     /// Transforms the first `size` real samples of `input` into `size / 2 + 1` complex bins.
+    /// `output` doubles as the transform's working buffer, so it must not overlap `input`.
     public func transform(_ input: UnsafeBufferPointer<Int16>,
                           into output: UnsafeMutableBufferPointer<ComplexInt16>) throws(FrontendError) {
         guard input.count >= size else { throw .bufferTooSmall(required: size, provided: input.count) }
@@ -90,14 +84,19 @@ public struct FixedPointRealFFT {
     }
 
     /// `transform` for buffers the frontend sized itself.
+    ///
+    /// Unlike kissfft, which keeps a scratch buffer for the complex FFT, the complex bins go
+    /// straight into `output`, and the split into the real spectrum then runs in place: step
+    /// `k` reads bins `k` and `size / 2 - k` and writes only those two (and bin `size / 2`,
+    /// which no step reads), so no bin is overwritten before it is read.
     func transformUnchecked(_ input: UnsafeBufferPointer<Int16>, into output: UnsafeMutableBufferPointer<ComplexInt16>) {
         let complexCount = size / 2
+        let bins = output.baseAddress!
         input.baseAddress!.withMemoryRebound(to: ComplexInt16.self, capacity: complexCount) { pairs in
-            work(output: scratch.baseAddress!, input: pairs, stride: 1, factorIndex: 0)
+            work(output: bins, input: pairs, stride: 1, count: complexCount)
         }
 
-        let bins = scratch.baseAddress!
-        let out = output.baseAddress!
+        let out = bins
         let dc = halved(bins[0])
         out[0] = ComplexInt16(real: dc.real &+ dc.imaginary, imaginary: 0)
         out[complexCount] = ComplexInt16(real: dc.real &- dc.imaginary, imaginary: 0)
@@ -124,11 +123,13 @@ public struct FixedPointRealFFT {
         }
     }
 
-    /// kf_work: decimation in time, recursing over the factors.
+    /// kf_work on `count` points: decimation in time, recursing over the factors. kf_factor's
+    /// factors for a power of two are fours while four divides the remaining count, then one
+    /// two, so each stage's radix follows from its count and needs no table.
     private func work(output: UnsafeMutablePointer<ComplexInt16>, input: UnsafePointer<ComplexInt16>,
-                      stride: Int, factorIndex: Int) {
-        let radix = Int(factors[factorIndex])
-        let length = Int(factors[factorIndex + 1])
+                      stride: Int, count: Int) {
+        let radix = count & 3 == 0 ? 4 : 2
+        let length = count / radix
         if length == 1 {
             var source = input
             for j in 0..<radix {
@@ -140,7 +141,7 @@ public struct FixedPointRealFFT {
             var source = input
             let nextStride = stride &* radix
             for _ in 0..<radix {
-                work(output: destination, input: source, stride: nextStride, factorIndex: factorIndex &+ 2)
+                work(output: destination, input: source, stride: nextStride, count: length)
                 destination += length
                 source += stride
             }

@@ -3,7 +3,9 @@
 ///
 /// Samples go in as they arrive; a frame of `channelCount` uint16 values comes out for every
 /// completed window. Setup (window, twiddles, mel weights, PCAN and log tables) happens once in
-/// `init`, in the storage given; processing allocates nothing.
+/// `init`, in the storage given; processing allocates nothing. A device can skip that setup
+/// math and keep the tables in flash: `init(config:tables:storage:)` reads precomputed
+/// ``FrontendTables`` in place and keeps only the state in `storage`.
 ///
 /// ```swift
 /// let bytes = try Frontend.storageBytes(for: .microSpeech)
@@ -43,24 +45,79 @@ public struct Frontend {
         try self.init(config: config, carver: &carver)
     }
 
+    /// Bytes of storage `init(config:tables:storage:)` needs for `config` (any alignment): the
+    /// frontend's state and scratch only.
+    public static func storageBytes(for config: FrontendConfig, tables: FrontendTables) throws(FrontendError) -> Int {
+        var carver = StorageCarver()
+        _ = try Frontend(config: config, tables: tables, carver: &carver)
+        return carver.bytesUsed + StorageCarver.alignmentSlack
+    }
+
+    /// A frontend over precomputed, read-only `tables` (see ``FrontendTables``), with only its
+    /// state in `storage`, which must hold `storageBytes(for: config, tables: tables)` bytes.
+    /// The tables and the storage must outlive the frontend.
+    public init(config: FrontendConfig, tables: FrontendTables, storage: UnsafeMutableRawBufferPointer) throws(FrontendError) {
+        let required = try Self.storageBytes(for: config, tables: tables)
+        guard storage.count >= required else { throw .storageTooSmall(required: required, provided: storage.count) }
+        var carver = StorageCarver(storage)
+        try self.init(config: config, tables: tables, carver: &carver)
+    }
+
     private init(config: FrontendConfig, carver: inout StorageCarver) throws(FrontendError) {
         try config.validate()
         self.config = config
         let fftSize = config.fftSize
-        let spectrumSize = fftSize / 2 + 1
         correctionBits = config.inputCorrectionBits
-        fftInput = carver.take(Int16.self, count: fftSize)
-        let windowSize = config.samplesPerWindow
-        let windowOutput = carver.isCounting ? fftInput : UnsafeMutableBufferPointer(rebasing: fftInput[0..<windowSize])
-        window = HannWindow(size: windowSize, step: config.samplesPerStep, output: windowOutput, carver: &carver)
+        let (fftInput, scratch) = Self.carveFFTInput(config: config, carver: &carver)
+        self.fftInput = fftInput
+        window = HannWindow(size: config.samplesPerWindow, step: config.samplesPerStep,
+                            output: Self.windowOutput(fftInput, config: config), carver: &carver)
         fft = FixedPointRealFFT(size: fftSize, carver: &carver)
-        filterbank = try Filterbank(config: config, spectrumSize: spectrumSize, carver: &carver)
+        filterbank = try Filterbank(config: config, spectrumSize: fftSize / 2 + 1, scratch: scratch, carver: &carver)
         spectrum = filterbank.spectrum
         noiseReduction = NoiseReduction(config: config.noiseReduction, channelCount: config.channelCount, carver: &carver)
         pcan = PCANGainControl(config: config.pcan, smoothingBits: config.noiseReduction.smoothingBits,
                                inputCorrectionBits: correctionBits, carver: &carver)
         logScale = LogScale(config: config.logScale, carver: &carver)
         frame = carver.take(UInt16.self, count: config.channelCount)
+    }
+
+    /// The same frontend over `tables`: the same carving for the state, the tables read in place.
+    private init(config: FrontendConfig, tables: FrontendTables, carver: inout StorageCarver) throws(FrontendError) {
+        try config.validate()
+        let readEnd = try tables.validate(for: config)
+        self.config = config
+        correctionBits = config.inputCorrectionBits
+        let (fftInput, scratch) = Self.carveFFTInput(config: config, carver: &carver)
+        self.fftInput = fftInput
+        window = HannWindow(size: config.samplesPerWindow, step: config.samplesPerStep,
+                            output: Self.windowOutput(fftInput, config: config),
+                            coefficients: tables.windowCoefficients, carver: &carver)
+        fft = FixedPointRealFFT(size: config.fftSize, twiddles: tables.twiddles, splitTwiddles: tables.splitTwiddles)
+        filterbank = Filterbank(config: config, tables: tables, readEnd: readEnd, scratch: scratch, carver: &carver)
+        spectrum = filterbank.spectrum
+        noiseReduction = NoiseReduction(config: config.noiseReduction, channelCount: config.channelCount, carver: &carver)
+        pcan = PCANGainControl(config: config.pcan, inputCorrectionBits: correctionBits, gainTable: tables.pcanGainTable)
+        logScale = LogScale(config: config.logScale, table: tables.logTable)
+        frame = carver.take(UInt16.self, count: config.channelCount)
+    }
+
+    /// The FFT input, which doubles as the filterbank's accumulators once the FFT has read it
+    /// (returned as `scratch`; nil in counting mode).
+    private static func carveFFTInput(config: FrontendConfig, carver: inout StorageCarver)
+        -> (UnsafeMutableBufferPointer<Int16>, UnsafeMutableRawPointer?) {
+        let fftSize = config.fftSize
+        let bytes = max(2 * fftSize, Filterbank.scratchBytes(channelCount: config.channelCount))
+        let words = carver.take(UInt64.self, count: (bytes + 7) / 8)
+        guard let start = words.baseAddress else { return (UnsafeMutableBufferPointer(start: nil, count: 0), nil) }
+        let samples = UnsafeMutableRawPointer(start).bindMemory(to: Int16.self, capacity: fftSize)
+        return (UnsafeMutableBufferPointer(start: samples, count: fftSize), UnsafeMutableRawPointer(start))
+    }
+
+    /// Where the window puts its frames: the front of the FFT input.
+    private static func windowOutput(_ fftInput: UnsafeMutableBufferPointer<Int16>, config: FrontendConfig)
+        -> UnsafeMutableBufferPointer<Int16> {
+        fftInput.baseAddress == nil ? fftInput : UnsafeMutableBufferPointer(rebasing: fftInput[0..<config.samplesPerWindow])
     }
 
     /// Values per frame.
@@ -72,7 +129,6 @@ public struct Frontend {
         fftInput.update(repeating: 0)
         window.reset()
         spectrum.update(repeating: ComplexInt16(real: 0, imaginary: 0))
-        filterbank.reset()
         noiseReduction.reset()
         frame.update(repeating: 0)
     }
@@ -90,6 +146,7 @@ public struct Frontend {
             offset += taken
             if isFrameReady {
                 computeFrame()
+                window.restoreOverlap()
                 try onFrame(UnsafeBufferPointer(frame))
             }
         }
@@ -103,7 +160,9 @@ public struct Frontend {
         for i in 0..<window.size {
             fftInput[i] = Int16(bitPattern: UInt16(bitPattern: fftInput[i]) &<< shift)
         }
-        // The rest of fftInput stays zero from setup.
+        // Zero padding up to the FFT size; the filterbank's accumulators may have used it.
+        let padding = fftInput.count &- window.size
+        if padding > 0 { (fftInput.baseAddress! + window.size).update(repeating: 0, count: padding) }
         fft.transformUnchecked(UnsafeBufferPointer(fftInput), into: spectrum)
         filterbank.computeEnergy()
         filterbank.accumulateAndSqrt(scaleDownShift: inputShift)

@@ -15,6 +15,8 @@ public enum FrontendError: Error, Equatable {
     case storageTooSmall(required: Int, provided: Int)
     /// A buffer given to `FixedPointRealFFT.transform` holds fewer elements than it needs.
     case bufferTooSmall(required: Int, provided: Int)
+    /// Tables given to `Frontend(config:tables:storage:)` have the wrong shape for the config.
+    case tablesDoNotMatchConfig(Table)
 
     public enum NoiseReductionProblem: Equatable, Sendable {
         case smoothingBits, coefficientOutsideZeroToOne
@@ -22,6 +24,11 @@ public enum FrontendError: Error, Equatable {
 
     public enum PCANProblem: Equatable, Sendable {
         case strengthOrOffset, gainBits, shiftsOutOfRange
+    }
+
+    /// Which of `FrontendTables`' tables is wrong.
+    public enum Table: Equatable, Sendable {
+        case window, fft, filterbank, pcanGain, log
     }
 
 }
@@ -60,6 +67,8 @@ extension FrontendError: CustomStringConvertible {
             return "log scale shift \(shift): give 0...16"
         case .bufferTooSmall(let required, let provided):
             return "the FFT buffer holds \(provided) values but needs \(required)"
+        case .tablesDoNotMatchConfig(let table):
+            return "the precomputed \(table) table does not fit this configuration: make the tables with FrontendTables(of:) from a frontend built for it"
         case .storageTooSmall(let required, let provided):
             return "frontend storage has \(provided) bytes but needs \(required): size it with Frontend.storageBytes(for:)"
         }

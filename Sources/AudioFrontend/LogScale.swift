@@ -3,6 +3,7 @@ public struct LogScale {
     static let scaleLog2: UInt32 = 16
     static let segmentsLog2: UInt32 = 7
     static let coefficient: UInt64 = 45426  // ln(2) in Q16
+    static let tableSize = 130
 
     public let isEnabled: Bool
     public let scaleShift: UInt32
@@ -13,7 +14,7 @@ public struct LogScale {
     init(config: LogScaleConfig, carver: inout StorageCarver) {
         isEnabled = config.isEnabled
         scaleShift = UInt32(config.scaleShift)
-        table = carver.take(UInt16.self, count: 130)
+        table = carver.take(UInt16.self, count: Self.tableSize)
         guard !carver.isCounting else { return }
         let ln2 = ReferenceMath.log(2)
         for i in 0...128 {
@@ -21,6 +22,13 @@ public struct LogScale {
             let correction = 65536 * (ReferenceMath.log1p(x) / ln2 - x)
             table[i] = UInt16(ReferenceMath.floor(correction + 0.5))
         }
+    }
+
+    /// A log over a precomputed correction table (read in place).
+    init(config: LogScaleConfig, table: UnsafeBufferPointer<UInt16>) {
+        isEnabled = config.isEnabled
+        scaleShift = UInt32(config.scaleShift)
+        self.table = UnsafeMutableBufferPointer(mutating: table)
     }
 
     @inline(__always)

@@ -40,6 +40,12 @@ public struct PCANGainControl {
         }
     }
 
+    /// A gain control over a precomputed table (read in place; empty when PCAN is disabled).
+    init(config: PCANConfig, inputCorrectionBits: Int, gainTable: UnsafeBufferPointer<Int16>) {
+        snrShift = config.isEnabled ? UInt64(config.gainBits - inputCorrectionBits - Self.snrBits) : 0
+        self.gainTable = UnsafeMutableBufferPointer(mutating: gainTable)
+    }
+
     /// PcanGainLookupFunction: 2^gainBits * (x / 2^inputBits + offset)^-strength, in float.
     /// Settings `FrontendConfig.validate()` rejects give a meaningless value, never a trap.
     public static func gain(_ config: PCANConfig, inputBits: Int, x: UInt32) -> Int16 {

@@ -9,6 +9,9 @@
 /// correctly rounded and is therefore followed operation by operation. The double functions use fdlibm-style
 /// argument reduction and polynomials; the twiddles only need them accurate to well under
 /// the 1/32767 quantization step they are rounded to.
+///
+/// The functions are `@inline(never)`: they only run at setup, and on the Cortex-M4 (no double
+/// FPU) each inlined copy of their soft-float code cost up to 1.5 KB of flash.
 public enum ReferenceMath {
     // MARK: Float functions, as the C setup code calls them.
 
@@ -22,6 +25,7 @@ public enum ReferenceMath {
     /// bits decide some mel weights. So this follows the same float algorithm step by step:
     /// reduce 1 + x to 2^k * (1 + f) with a correction term c, then a polynomial in
     /// s = f / (2 + f).
+    @inline(never)
     public static func log1pf(_ x: Float) -> Float {
         let ln2High: Float = 6.9313812256e-01
         let ln2Low: Float = 9.0580006145e-06
@@ -108,6 +112,7 @@ public enum ReferenceMath {
     // MARK: Double functions.
 
     /// cos(x) for |x| below about 2^20.
+    @inline(never)
     public static func cos(_ x: Double) -> Double {
         guard abs(x) < 1_048_576 else { return .nan }
         let (quadrant, high, low) = reduceByHalfPi(x)
@@ -120,6 +125,7 @@ public enum ReferenceMath {
     }
 
     /// sin(x) for |x| below about 2^20.
+    @inline(never)
     public static func sin(_ x: Double) -> Double {
         guard abs(x) < 1_048_576 else { return .nan }
         let (quadrant, high, low) = reduceByHalfPi(x)
@@ -132,6 +138,7 @@ public enum ReferenceMath {
     }
 
     /// Natural logarithm of a positive, finite x.
+    @inline(never)
     public static func log(_ x: Double) -> Double {
         guard x > 0, x.isFinite else { return x == 0 ? -.infinity : (x.isInfinite && x > 0 ? x : .nan) }
         var k = Double(x.exponent)
@@ -144,6 +151,7 @@ public enum ReferenceMath {
     }
 
     /// log(1 + x) for x >= 0.
+    @inline(never)
     public static func log1p(_ x: Double) -> Double {
         if x < 1e-4 {
             // 1 + x would lose x's low bits; the series converges fast here.
@@ -153,6 +161,7 @@ public enum ReferenceMath {
     }
 
     /// e^x (accurate for |x| < 700; beyond that 0 or infinity).
+    @inline(never)
     public static func exp(_ x: Double) -> Double {
         if x.isNaN { return x }
         if x > 709 { return .infinity }
@@ -189,6 +198,7 @@ public enum ReferenceMath {
     }
 
     /// x = n * pi/2 + (high + low), |high| <= about pi/4.
+    @inline(never)
     private static func reduceByHalfPi(_ x: Double) -> (Int, Double, Double) {
         let n = nearestInteger(x * 6.36619772367581382433e-01)
         // pi/2 in two pieces; the first has trailing zero bits, so n * piece is exact for the
@@ -205,6 +215,7 @@ public enum ReferenceMath {
         Double(Int64(x >= 0 ? x + 0.5 : x - 0.5))
     }
 
+    @inline(never)
     private static func kernelSin(_ x: Double, _ y: Double) -> Double {
         let z = x * x
         let v = z * x
@@ -213,6 +224,7 @@ public enum ReferenceMath {
         return x - ((z * (0.5 * y - v * r) - y) - v * -1.66666666666666324348e-01)
     }
 
+    @inline(never)
     private static func kernelCos(_ x: Double, _ y: Double) -> Double {
         let z = x * x
         let r = z * (4.16666666666666019037e-02 + z * (-1.38888888888741095749e-03 + z * (2.48015872894767294178e-05

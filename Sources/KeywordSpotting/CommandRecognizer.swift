@@ -13,30 +13,53 @@
 ///   command starts as label 0 and label 0 never suppresses (TFLM's "silence").
 ///
 /// Every label can fire, silence and unknown included: which labels to act on is the
-/// application's choice. Storage is fixed (no heap), so it runs on the microcontroller.
-public struct CommandRecognizer: Sendable {
+/// application's choice. The held results live in caller-supplied storage sized for the
+/// model's labels (no heap), so it runs on the microcontroller; the recognizer is a handle to
+/// it (copies share the history), which must outlive it.
+public struct CommandRecognizer {
     /// TFLM's `kMaxResults`.
     public static let maximumResults = 50
-    /// Largest number of model output labels the fixed storage holds.
+    /// Largest number of model output labels (TFLM's micro_speech has 4).
     public static let maximumLabels = 16
 
     public let configuration: RecognizerConfiguration
     public let labelCount: Int
 
-    private var times = InlineArray<50, Int64>(repeating: 0)
-    private var scores = InlineArray<800, Int8>(repeating: 0)  // maximumResults x maximumLabels
+    /// `maximumResults` Int64 times, then `maximumResults` x `labelCount` int8 scores.
+    private let storage: UnsafeMutableRawPointer
     private var oldest = 0
     private var count = 0
     private var previousLabel = 0
     private var previousTime: Int64 = 0
 
-    public init(labelCount: Int, configuration: RecognizerConfiguration = .init()) throws(RecognizerError) {
+    /// Bytes of storage the held results of a model with `labelCount` labels take: an Int64
+    /// time and `labelCount` scores for each of `maximumResults` results (600 for micro_speech).
+    public static func storageBytes(labelCount: Int) -> Int { maximumResults * (8 + max(labelCount, 0)) }
+
+    /// `storage` (any alignment) must hold `storageBytes(labelCount:)` bytes and outlive the
+    /// recognizer. Its contents need no initialization: only results fed since are read.
+    public init(labelCount: Int, configuration: RecognizerConfiguration = .init(),
+                storage: UnsafeMutableRawBufferPointer) throws(RecognizerError) {
         try configuration.validate()
         guard labelCount >= 1, labelCount <= Self.maximumLabels else {
             throw .labelCountOutOfRange(count: labelCount, maximum: Self.maximumLabels)
         }
+        let required = Self.storageBytes(labelCount: labelCount)
+        guard let base = storage.baseAddress, storage.count >= required else {
+            throw .storageTooSmall(required: required, provided: storage.count)
+        }
         self.configuration = configuration
         self.labelCount = labelCount
+        self.storage = base
+    }
+
+    private func time(_ slot: Int) -> Int64 {
+        storage.loadUnaligned(fromByteOffset: 8 &* slot, as: Int64.self)
+    }
+
+    /// Byte offset of result `slot`'s score for label 0.
+    private func scoresOffset(_ slot: Int) -> Int {
+        8 &* Self.maximumResults &+ slot &* labelCount
     }
 
     /// Number of results currently held in the averaging window.
@@ -57,25 +80,26 @@ public struct CommandRecognizer: Sendable {
         guard latest.count == labelCount else {
             throw .scoreCountMismatch(expected: labelCount, actual: latest.count)
         }
-        if count > 0, now < times[oldest] {
-            throw .timeWentBackwards(time: now, oldestHeld: times[oldest])
+        if count > 0, now < time(oldest) {
+            throw .timeWentBackwards(time: now, oldestHeld: time(oldest))
         }
         if count < Self.maximumResults {
             let slot = (oldest + count) % Self.maximumResults
-            times[slot] = now
+            storage.storeBytes(of: now, toByteOffset: 8 * slot, as: Int64.self)
+            let base = scoresOffset(slot)
             for label in 0..<labelCount {
-                scores[slot * Self.maximumLabels + label] = latest[label]
+                storage.storeBytes(of: latest[label], toByteOffset: base + label, as: Int8.self)
             }
             count += 1
         }
         let window = Int64(configuration.averageWindowMilliseconds)
-        while count > 0, times[oldest] < now - window {
+        while count > 0, time(oldest) < now - window {
             oldest = (oldest + 1) % Self.maximumResults
             count -= 1
         }
 
         let notJudged = Recognition(labelIndex: previousLabel, score: 0, isNewCommand: false, timeMilliseconds: now)
-        guard count > 0, count >= Int(configuration.minimumCount), now - times[oldest] >= window / 4 else {
+        guard count > 0, count >= Int(configuration.minimumCount), now - time(oldest) >= window / 4 else {
             return notJudged
         }
 
@@ -85,7 +109,7 @@ public struct CommandRecognizer: Sendable {
             var sum: Int32 = 0  // at most 50 x 255, far from overflow
             for offset in 0..<count {
                 let slot = (oldest + offset) % Self.maximumResults
-                sum += Int32(scores[slot * Self.maximumLabels + label]) + 128
+                sum += Int32(storage.load(fromByteOffset: scoresOffset(slot) + label, as: Int8.self)) + 128
             }
             let average = sum / Int32(count)
             if average > topAverage {

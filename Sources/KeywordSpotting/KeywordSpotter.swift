@@ -32,21 +32,36 @@ public struct KeywordSpotter {
     public private(set) var frameCount: Int64 = 0
 
     /// `windowStorage` must hold `FeatureWindow.storageBytes(frames:channels:)` bytes and outlive
-    /// the spotter, as must the frontend's and the interpreter's storage.
+    /// the spotter, as must the frontend's and the interpreter's storage. With nil the window
+    /// lives in the model's input tensor itself (no second buffer, no copy before each
+    /// inference); the interpreter must then be made `preservingInputs`, else the arena would
+    /// reuse the window's bytes during an invocation. `recognizerStorage` holds the
+    /// recognizer's results: `CommandRecognizer.storageBytes(labelCount:)` for the model's labels.
     public init(
         frontend: Frontend, interpreter: Interpreter, frames: Int, conversion: FeatureConversion,
         recognizer configuration: RecognizerConfiguration = .init(), strideFrames: Int = 1,
-        windowStorage: UnsafeMutableBufferPointer<Int8>
+        windowStorage: UnsafeMutableBufferPointer<Int8>?, recognizerStorage: UnsafeMutableRawBufferPointer
     ) throws(PipelineError) {
         try conversion.validate()
         guard strideFrames >= 1 else { throw .invalidStride(strideFrames) }
         let signature = try ModelSignature(interpreter: interpreter, frames: frames, channels: frontend.channelCount)
         do {
-            recognizer = try CommandRecognizer(labelCount: signature.labelCount, configuration: configuration)
+            recognizer = try CommandRecognizer(labelCount: signature.labelCount, configuration: configuration,
+                                               storage: recognizerStorage)
         } catch {
             throw .recognizer(error)
         }
-        window = try FeatureWindow(frames: frames, channels: frontend.channelCount, storage: windowStorage)
+        if let windowStorage {
+            window = try FeatureWindow(frames: frames, channels: frontend.channelCount, storage: windowStorage)
+        } else {
+            guard interpreter.preservesInputs else { throw .inputNotPreserved }
+            let input = interpreter.input(0)
+            // ModelSignature checked: int8, frames x channels bytes.
+            window = try FeatureWindow(
+                frames: frames, channels: frontend.channelCount,
+                storage: UnsafeMutableBufferPointer(start: input.pointer(to: Int8.self), count: input.byteCount),
+                keepsTimeOrder: true)
+        }
         self.frontend = frontend
         self.interpreter = interpreter
         self.conversion = conversion

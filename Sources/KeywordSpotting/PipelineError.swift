@@ -14,6 +14,9 @@ public enum PipelineError: Error {
     case unsupportedOutput(bytes: Int, isInt8: Bool)
     /// Fewer window bytes were supplied than `frames` x `channels`.
     case windowStorageTooSmall(required: Int, provided: Int)
+    /// The window was to live in the model's input tensor, but the interpreter was not made
+    /// `preservingInputs`.
+    case inputNotPreserved
     case invalidFrameCount(Int)
     case invalidStride(Int)
     /// FeatureConversion's multiplier must be 0...32767 and its divisor positive.
@@ -35,6 +38,8 @@ extension PipelineError: CustomStringConvertible {
                 + "one per label (1...\(CommandRecognizer.maximumLabels))"
         case .windowStorageTooSmall(let required, let provided):
             return "feature window storage holds \(provided) bytes, \(required) are needed"
+        case .inputNotPreserved:
+            return "the feature window can live in the model's input only if the interpreter is made with preservingInputs: true"
         case .invalidFrameCount(let frames): return "frames per model input must be positive (got \(frames))"
         case .invalidStride(let stride): return "the inference stride must be at least one frame (got \(stride))"
         case .invalidFeatureConversion:

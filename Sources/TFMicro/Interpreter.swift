@@ -22,9 +22,18 @@ public struct Interpreter {
     public let arenaBytesUsed: Int
     /// Bytes used by the planned (non-persistent) region alone.
     public let plannedBytes: Int
+    /// Whether subgraph 0's inputs keep their bytes across `invoke` (see `init`).
+    public let preservesInputs: Bool
 
-    public init(model: Model, resolver: borrowing OpResolver, arena: UnsafeMutableRawBufferPointer) throws(InterpreterError) {
+    /// With `preservingInputs`, subgraph 0's input tensors are planned alive for the whole
+    /// invocation, so nothing else shares their bytes and they still hold what the caller
+    /// wrote after `invoke`: a streaming caller can keep its sliding window in the input
+    /// tensor itself instead of in a second buffer. Without it (TFLM's behaviour) the planner
+    /// may reuse input bytes once their last reader has run.
+    public init(model: Model, resolver: borrowing OpResolver, arena: UnsafeMutableRawBufferPointer,
+                preservingInputs: Bool = false) throws(InterpreterError) {
         self.model = model
+        preservesInputs = preservingInputs
         do { subgraph = try model.subgraph(0) } catch { throw .malformedModel(error) }
         var allocator = ArenaAllocator(arena)
 
@@ -66,34 +75,9 @@ public struct Interpreter {
           let tensors = record(s).tensors
           let nodes = record(s).nodes
           for i in 0 ..< sub.operatorCount {
-            let op: Operator
-            let code: OperatorCode
-            do {
-                op = try sub.operator(i)
-                code = try model.operatorCode(op.opcodeIndex)
-            } catch { throw .malformedModel(error) }
-            guard let registration = resolver.registration(for: code.builtin) else {
-                if code.builtin == .custom {
-                    throw .missingCustomOperator(CustomOperatorName(code.customName), version: code.version, operatorIndex: i)
-                }
-                throw .missingOperator(code.builtin, version: code.version, operatorIndex: i)
-            }
-            (nodes.baseAddress! + i).initialize(to: NodeRecord(
-                op: code.builtin, version: code.version, inputs: op.inputs, outputs: op.outputs,
-                invoke: registration.invoke, opData: nil))
-            var context = PrepareContext(tensors: tensors, node: nodes[i], options: op.options, allocator: allocator,
-                                         scratchCount: scratchCount, opData: nil, persistentShortfall: 0, graph: graph)
-            do { try registration.prepare(&context) } catch {
-                if context.persistentShortfall > 0 { throw tooSmall(context.allocator, context.persistentShortfall) }
-                throw .prepareFailed(code.builtin, operatorIndex: i, error)
-            }
-            allocator = context.allocator
-            if context.scratchCount > scratchCount, let list = allocator.headBase?.assumingMemoryBound(to: ScratchRecord.self) {
-                // Scratch of another subgraph's operator is marked -1: alive throughout.
-                for k in scratchCount ..< context.scratchCount { list[k].node = s == 0 ? i : -1 }
-            }
-            scratchCount = context.scratchCount
-            nodes[i].opData = context.opData
+            try Self.prepareOperator(i, of: sub, subgraphIndex: s, model: model, resolver: resolver, tensors: tensors,
+                                     nodes: nodes, allocator: &allocator, scratchCount: &scratchCount, graph: graph,
+                                     arenaCount: arena.count)
           }
         }
 
@@ -119,6 +103,10 @@ public struct Interpreter {
             do { sub = try model.subgraph(s) } catch { throw .malformedModel(error) }
             let tensors = record(s).tensors
             try Self.markLifetimes(sub, record(s).nodes, tensors)
+            if s == 0 && preservingInputs {
+                for t in sub.inputs { tensors[Int(t)].markUse(lastOperator) }
+            }
+            Self.mergeReshapeLifetimes(sub, record(s).nodes, tensors)
             guard s > 0 else { continue }
             for i in tensors.indices where tensors[i].firstUse >= 0 {
                 tensors[i].markUse(0)
@@ -127,8 +115,56 @@ public struct Interpreter {
         }
         plannedBytes = try Self.plan(subgraphCount, record, scratch: scratch, lastOperator: lastOperator,
                                      allocator: allocator, arenaCount: arena.count)
+        for s in 0 ..< subgraphCount {
+            let sub: Subgraph
+            do { sub = try model.subgraph(s) } catch { throw .malformedModel(error) }
+            Self.placeReshapeAliases(sub, record(s).nodes, record(s).tensors)
+        }
         arenaBytesUsed = allocator.headStart + plannedBytes + allocator.persistentByteCount
         resetVariableTensors()
+    }
+
+    /// Resolves operator `i` of subgraph `s` and runs its kernel's `prepare`. Out of line so
+    /// that its locals (the operator, its code, the prepare context) are on the stack only
+    /// while it runs, not under every kernel's `prepare` in `init`'s frame.
+    @inline(never)
+    private static func prepareOperator(
+        _ i: Int, of sub: Subgraph, subgraphIndex s: Int, model: Model, resolver: borrowing OpResolver,
+        tensors: UnsafeMutableBufferPointer<TensorRecord>, nodes: UnsafeMutableBufferPointer<NodeRecord>,
+        allocator: inout ArenaAllocator, scratchCount: inout Int, graph: UnsafeMutablePointer<GraphRuntime>?,
+        arenaCount: Int
+    ) throws(InterpreterError) {
+        let op: Operator
+        let code: OperatorCode
+        do {
+            op = try sub.operator(i)
+            code = try model.operatorCode(op.opcodeIndex)
+        } catch { throw .malformedModel(error) }
+        guard let registration = resolver.registration(for: code.builtin) else {
+            if code.builtin == .custom {
+                throw .missingCustomOperator(CustomOperatorName(code.customName), version: code.version, operatorIndex: i)
+            }
+            throw .missingOperator(code.builtin, version: code.version, operatorIndex: i)
+        }
+        (nodes.baseAddress! + i).initialize(to: NodeRecord(
+            op: code.builtin, version: code.version, inputs: op.inputs, outputs: op.outputs,
+            invoke: registration.invoke, opData: nil))
+        var context = PrepareContext(tensors: tensors, node: nodes[i], options: op.options, allocator: allocator,
+                                     scratchCount: scratchCount, opData: nil, persistentShortfall: 0, graph: graph)
+        do { try registration.prepare(&context) } catch {
+            if context.persistentShortfall > 0 {
+                throw .arenaTooSmall(needed: context.allocator.headStart + context.allocator.persistentByteCount
+                                         + context.persistentShortfall, available: arenaCount, exact: false)
+            }
+            throw .prepareFailed(code.builtin, operatorIndex: i, error)
+        }
+        allocator = context.allocator
+        if context.scratchCount > scratchCount, let list = allocator.headBase?.assumingMemoryBound(to: ScratchRecord.self) {
+            // Scratch of another subgraph's operator is marked -1: alive throughout.
+            for k in scratchCount ..< context.scratchCount { list[k].node = s == 0 ? i : -1 }
+        }
+        scratchCount = context.scratchCount
+        nodes[i].opData = context.opData
     }
 
     /// Sets every variable tensor (streaming state) to zero, as TFLM's ResetVariableTensors:

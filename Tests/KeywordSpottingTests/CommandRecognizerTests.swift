@@ -25,7 +25,7 @@ final class CommandRecognizerTests: XCTestCase {
     }
 
     func testFirstCommandFiresOnceResultsSpanAQuarterOfTheWindow() throws {
-        var recognizer = try CommandRecognizer(labelCount: 4)
+        var recognizer = try makeRecognizer(labelCount: 4)
         for time in stride(from: Int64(0), through: 240, by: 20) {
             let result = try feed(&recognizer, yes, at: time)
             XCTAssertFalse(result.isNewCommand, "at \(time) ms the results span less than 250 ms")
@@ -39,7 +39,7 @@ final class CommandRecognizerTests: XCTestCase {
     }
 
     func testSameLabelIsSuppressedUntilMoreThanTheSuppressionTimeHasPassed() throws {
-        var recognizer = try CommandRecognizer(labelCount: 4)
+        var recognizer = try makeRecognizer(labelCount: 4)
         let fired = try newCommands(&recognizer, yes, from: 0, through: 4000)
         // 260 first; then strictly more than 1500 ms later: 1760 is exactly 1500 (suppressed), 1780 fires.
         XCTAssertEqual(fired.map(\.time), [260, 1780, 3300])
@@ -47,7 +47,7 @@ final class CommandRecognizerTests: XCTestCase {
     }
 
     func testDifferentLabelFiresInsideTheSuppressionTime() throws {
-        var recognizer = try CommandRecognizer(labelCount: 4)
+        var recognizer = try makeRecognizer(labelCount: 4)
         let yesFired = try newCommands(&recognizer, yes, from: 0, through: 500)
         XCTAssertEqual(yesFired.map(\.time), [260])
         let noFired = try newCommands(&recognizer, no, from: 520, through: 1400)
@@ -59,23 +59,23 @@ final class CommandRecognizerTests: XCTestCase {
     }
 
     func testSilenceNeverSuppressesItself() throws {
-        var recognizer = try CommandRecognizer(labelCount: 4)
+        var recognizer = try makeRecognizer(labelCount: 4)
         let fired = try newCommands(&recognizer, silence, from: 0, through: 320)
         XCTAssertEqual(fired.map(\.time), [260, 280, 300, 320])
         XCTAssertEqual(Set(fired.map(\.label)), [0])
     }
 
     func testAverageMustBeAboveTheThresholdNotEqual() throws {
-        var atThreshold = try CommandRecognizer(labelCount: 4)
+        var atThreshold = try makeRecognizer(labelCount: 4)
         XCTAssertTrue(try newCommands(&atThreshold, [-128, -128, 72, -128], from: 0, through: 1000).isEmpty,
                       "an average of exactly 200 must not fire")
-        var above = try CommandRecognizer(labelCount: 4)
+        var above = try makeRecognizer(labelCount: 4)
         XCTAssertEqual(try newCommands(&above, [-128, -128, 73, -128], from: 0, through: 1000).map(\.time), [260])
     }
 
     func testAveragesUseIntegerDivision() throws {
         // (201 + 201 + 200) / 3 = 200.67: truncated to 200, which is not above the threshold.
-        var recognizer = try CommandRecognizer(labelCount: 4)
+        var recognizer = try makeRecognizer(labelCount: 4)
         _ = try feed(&recognizer, [-128, -128, 73, -128], at: 0)
         _ = try feed(&recognizer, [-128, -128, 73, -128], at: 125)
         let result = try feed(&recognizer, [-128, -128, 72, -128], at: 250)
@@ -83,21 +83,21 @@ final class CommandRecognizerTests: XCTestCase {
     }
 
     func testTieGoesToTheFirstLabel() throws {
-        var recognizer = try CommandRecognizer(labelCount: 4)
+        var recognizer = try makeRecognizer(labelCount: 4)
         let fired = try newCommands(&recognizer, [-128, 100, -128, 100], from: 0, through: 300)
         XCTAssertEqual(fired.first?.label, 1)
     }
 
     func testMinimumCountIsRequired() throws {
         let configuration = RecognizerConfiguration(minimumCount: 5)
-        var recognizer = try CommandRecognizer(labelCount: 4, configuration: configuration)
+        var recognizer = try makeRecognizer(labelCount: 4, configuration: configuration)
         // Results 100 ms apart: the span reaches 250 ms at the 4th result but 5 are needed.
         let fired = try newCommands(&recognizer, yes, from: 0, through: 600, step: 100)
         XCTAssertEqual(fired.map(\.time), [400])
     }
 
     func testResultsOlderThanTheWindowArePruned() throws {
-        var recognizer = try CommandRecognizer(labelCount: 4, configuration: .init(averageWindowMilliseconds: 500))
+        var recognizer = try makeRecognizer(labelCount: 4, configuration: .init(averageWindowMilliseconds: 500))
         _ = try newCommands(&recognizer, yes, from: 0, through: 1000, step: 100)
         // Held: 500...1000 (a result exactly one window old stays).
         XCTAssertEqual(recognizer.heldResults, 6)
@@ -107,9 +107,8 @@ final class CommandRecognizerTests: XCTestCase {
     }
 
     func testResultArrivingWhenFiftyAreHeldIsDroppedBeforePruning() throws {
-        var recognizer = try CommandRecognizer(labelCount: 4)
+        var recognizer = try makeRecognizer(labelCount: 4)
         for time in Int64(0)..<50 { _ = try feed(&recognizer, no, at: time) }
-        XCTAssertEqual(recognizer.heldResults, 50)
         // Full: this "yes" is dropped, so the average is still all "no".
         let dropped = try feed(&recognizer, yes, at: 300)
         XCTAssertEqual(dropped, Recognition(labelIndex: 3, score: 255, isNewCommand: true, timeMilliseconds: 300))
@@ -125,7 +124,7 @@ final class CommandRecognizerTests: XCTestCase {
     }
 
     func testResetForgetsResultsAndThePreviousCommand() throws {
-        var recognizer = try CommandRecognizer(labelCount: 4)
+        var recognizer = try makeRecognizer(labelCount: 4)
         XCTAssertEqual(try newCommands(&recognizer, yes, from: 0, through: 300).map(\.time), [260])
         recognizer.reset()
         XCTAssertEqual(recognizer.heldResults, 0)
@@ -133,7 +132,7 @@ final class CommandRecognizerTests: XCTestCase {
     }
 
     func testTimeGoingBackwardsIsAnError() throws {
-        var recognizer = try CommandRecognizer(labelCount: 4)
+        var recognizer = try makeRecognizer(labelCount: 4)
         _ = try feed(&recognizer, yes, at: 100)
         XCTAssertThrowsError(try feed(&recognizer, yes, at: 99)) { error in
             XCTAssertEqual(error as? RecognizerError, .timeWentBackwards(time: 99, oldestHeld: 100))
@@ -141,20 +140,34 @@ final class CommandRecognizerTests: XCTestCase {
     }
 
     func testWrongNumberOfScoresIsAnError() throws {
-        var recognizer = try CommandRecognizer(labelCount: 4)
+        var recognizer = try makeRecognizer(labelCount: 4)
         XCTAssertThrowsError(try feed(&recognizer, [0, 0, 0], at: 0)) { error in
             XCTAssertEqual(error as? RecognizerError, .scoreCountMismatch(expected: 4, actual: 3))
         }
     }
 
     func testBadConfigurationIsRejectedAtSetup() {
-        XCTAssertThrowsError(try CommandRecognizer(labelCount: 4, configuration: .init(minimumCount: 0))) { error in
+        XCTAssertThrowsError(try makeRecognizer(labelCount: 4, configuration: .init(minimumCount: 0))) { error in
             XCTAssertEqual(error as? RecognizerError, .invalidConfiguration(.minimumCountOutOfRange(0)))
         }
-        XCTAssertThrowsError(try CommandRecognizer(labelCount: 4, configuration: .init(averageWindowMilliseconds: 0)))
-        XCTAssertThrowsError(try CommandRecognizer(labelCount: 4, configuration: .init(suppressionMilliseconds: -1)))
-        XCTAssertThrowsError(try CommandRecognizer(labelCount: 17)) { error in
+        XCTAssertThrowsError(try makeRecognizer(labelCount: 4, configuration: .init(averageWindowMilliseconds: 0)))
+        XCTAssertThrowsError(try makeRecognizer(labelCount: 4, configuration: .init(suppressionMilliseconds: -1)))
+        XCTAssertThrowsError(try makeRecognizer(labelCount: 17)) { error in
             XCTAssertEqual(error as? RecognizerError, .labelCountOutOfRange(count: 17, maximum: 16))
         }
+    }
+
+    func testStorageIsSizedForTheModelsLabels() throws {
+        XCTAssertEqual(CommandRecognizer.storageBytes(labelCount: 4), 600, "50 results x (Int64 time + 4 scores)")
+        let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: 601, alignment: 8)
+        defer { storage.deallocate() }
+        XCTAssertThrowsError(try CommandRecognizer(labelCount: 4, storage: UnsafeMutableRawBufferPointer(rebasing: storage[0 ..< 599]))) {
+            XCTAssertEqual($0 as? RecognizerError, .storageTooSmall(required: 600, provided: 599))
+        }
+        // Exactly 600 bytes at an odd address: results fill all 50 slots and age out correctly.
+        storage.initializeMemory(as: UInt8.self, repeating: 0xA5)
+        var recognizer = try CommandRecognizer(labelCount: 4, storage: UnsafeMutableRawBufferPointer(rebasing: storage[1 ..< 601]))
+        let commands = try newCommands(&recognizer, yes, from: 0, through: 2000)
+        XCTAssertEqual(commands.map(\.time), [260, 1780], "the 50-slot ring wrapped")
     }
 }

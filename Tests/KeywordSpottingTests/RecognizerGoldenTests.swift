@@ -12,7 +12,7 @@ final class RecognizerGoldenTests: XCTestCase {
             .map { "\($0[0]),\($0[1]),\($0[2])" }
         XCTAssertGreaterThan(scores.count, 1000)
 
-        var recognizer = try CommandRecognizer(labelCount: 4)
+        var recognizer = try makeRecognizer(labelCount: 4)
         var found: [String] = []
         for row in scores {
             let time = try XCTUnwrap(Int64(row[1]))

@@ -67,7 +67,11 @@ final class KernelGoldenTests: XCTestCase {
             }
         }
         let ops = Set(passedPerOp.keys).union(failedPerOp.keys).sorted()
-        let summary = ops.map { "\($0): \(passedPerOp[$0] ?? 0) passed, \(failedPerOp[$0] ?? 0) failed" }
+        // Not "N passed, N failed": CI reads lines of that form as a test runner's closing count.
+        let summary = ops.map { op -> String in
+            let passed = passedPerOp[op] ?? 0
+            return "\(op): \(passed) of \(passed + (failedPerOp[op] ?? 0)) cases match TFLM"
+        }
         print("KernelGoldenTests:\n  " + summary.joined(separator: "\n  "))
     }
 

@@ -34,14 +34,14 @@ public struct KeywordPipelineFactory: Sendable {
         let frontendBytes: Int
         do { frontendBytes = try Frontend.storageBytes(for: frontendConfig) } catch { throw .frontend(error) }
         let storage = PipelineStorage(
-            model: modelBytes, frontendBytes: frontendBytes, arenaBytes: arenaBytes,
-            windowBytes: FeatureWindow.storageBytes(frames: frames, channels: frontendConfig.channelCount))
+            model: modelBytes, frontendBytes: frontendBytes, arenaBytes: arenaBytes)
         let frontend: Frontend
         do { frontend = try Frontend(config: frontendConfig, storage: storage.frontendStorage) } catch { throw .frontend(error) }
         let parsed: Model
         do { parsed = try Model(bytes: modelBytes.bytes) } catch { throw .interpreter(.malformedModel(error)) }
         let interpreter: Interpreter
-        do { interpreter = try Interpreter(model: parsed, resolver: .allKernels, arena: storage.arena) } catch {
+        // Inputs preserved: the streaming spotter keeps its feature window in the input tensor.
+        do { interpreter = try Interpreter(model: parsed, resolver: .allKernels, arena: storage.arena, preservingInputs: true) } catch {
             throw .interpreter(error)
         }
         return (storage, frontend, interpreter)
@@ -79,7 +79,7 @@ public struct KeywordPipelineFactory: Sendable {
             spotter = try KeywordSpotter(
                 frontend: frontend, interpreter: interpreter, frames: frames, conversion: conversion,
                 recognizer: recognizerConfiguration, strideFrames: strideFrames ?? model.manifest.streaming.strideFrames,
-                windowStorage: storage.window)
+                windowStorage: nil, recognizerStorage: storage.recognizer)
         } catch {
             throw .pipeline(error)
         }

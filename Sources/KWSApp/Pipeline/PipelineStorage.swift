@@ -3,8 +3,9 @@ import KeywordSpotting
 import TFMicro
 
 /// Host-side owner of the memory a portable pipeline works in (the firmware uses static
-/// buffers instead): model bytes, frontend tables, tensor arena and feature window. The
-/// portable types only refer to this memory, so whoever holds them also holds this.
+/// buffers instead): model bytes, frontend state, tensor arena (the feature window lives in
+/// the model's input tensor) and the recognizer's results. The portable types only refer to
+/// this memory, so whoever holds them also holds this.
 public final class PipelineStorage: @unchecked Sendable {
     /// Generous for micro_speech (about 7.6 KB on a 64-bit host) and small models like it.
     public static let defaultArenaBytes = 64 * 1024
@@ -12,19 +13,21 @@ public final class PipelineStorage: @unchecked Sendable {
     let model: ModelBytes
     let frontendStorage: UnsafeMutableRawBufferPointer
     let arena: UnsafeMutableRawBufferPointer
-    let window: UnsafeMutableBufferPointer<Int8>
+    /// Room for any label count the recognizer supports.
+    let recognizer: UnsafeMutableRawBufferPointer
 
-    init(model: ModelBytes, frontendBytes: Int, arenaBytes: Int, windowBytes: Int) {
+    init(model: ModelBytes, frontendBytes: Int, arenaBytes: Int) {
         self.model = model
         frontendStorage = .allocate(byteCount: frontendBytes, alignment: 16)
         arena = .allocate(byteCount: arenaBytes, alignment: 16)
-        window = .allocate(capacity: windowBytes)
+        recognizer = .allocate(byteCount: CommandRecognizer.storageBytes(labelCount: CommandRecognizer.maximumLabels),
+                               alignment: 8)
     }
 
     deinit {
         frontendStorage.deallocate()
         arena.deallocate()
-        window.deallocate()
+        recognizer.deallocate()
     }
 }
 

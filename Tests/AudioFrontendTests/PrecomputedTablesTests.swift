@@ -1,0 +1,112 @@
+import AudioFrontend
+import KWSApp
+import XCTest
+
+/// A frontend over precomputed, read-only tables (what the firmware links into flash) gives
+/// the same frames as one that computes its tables, and rejects tables of the wrong shape.
+final class PrecomputedTablesTests: XCTestCase {
+    /// A frontend over a copy of `source`'s tables, with its own state storage.
+    private final class TableFrontend {
+        var frontend: Frontend
+        private let tableCopies: [UnsafeMutableRawBufferPointer]
+        private let storage: UnsafeMutableRawBufferPointer
+
+        init(config: FrontendConfig, copying source: Frontend) throws {
+            var copies: [UnsafeMutableRawBufferPointer] = []
+            func copy<T>(_ table: UnsafeBufferPointer<T>) -> UnsafeBufferPointer<T> {
+                let bytes = UnsafeMutableRawBufferPointer.allocate(
+                    byteCount: max(1, table.count * MemoryLayout<T>.stride), alignment: MemoryLayout<T>.alignment)
+                copies.append(bytes)
+                let typed = bytes.bindMemory(to: T.self)
+                _ = typed.initialize(from: table)
+                return UnsafeBufferPointer(rebasing: typed[0..<table.count])
+            }
+            var tables = FrontendTables(of: source)
+            tables.windowCoefficients = copy(tables.windowCoefficients)
+            tables.twiddles = copy(tables.twiddles)
+            tables.splitTwiddles = copy(tables.splitTwiddles)
+            tables.channelFrequencyStarts = copy(tables.channelFrequencyStarts)
+            tables.channelWeightStarts = copy(tables.channelWeightStarts)
+            tables.channelWidths = copy(tables.channelWidths)
+            tables.weights = copy(tables.weights)
+            tables.unweights = copy(tables.unweights)
+            tables.pcanGainTable = tables.pcanGainTable.isEmpty ? tables.pcanGainTable : copy(tables.pcanGainTable)
+            tables.logTable = copy(tables.logTable)
+            tableCopies = copies
+            let bytes = try Frontend.storageBytes(for: config, tables: tables)
+            XCTAssertLessThan(bytes, try Frontend.storageBytes(for: config), "the tables are no longer in the storage")
+            storage = .allocate(byteCount: bytes, alignment: 1)
+            frontend = try Frontend(config: config, tables: tables, storage: storage)
+        }
+
+        deinit {
+            storage.deallocate()
+            tableCopies.forEach { $0.deallocate() }
+        }
+
+        func frames(_ samples: [Int16]) -> [UInt16] {
+            var out: [UInt16] = []
+            samples.withUnsafeBufferPointer { frontend.process($0) { out.append(contentsOf: $0) } }
+            return out
+        }
+    }
+
+    func testTablesGiveTheSameFramesAsComputedSetup() throws {
+        var noPCAN = FrontendConfig.microSpeech
+        noPCAN.pcan.isEnabled = false
+        var noLog = FrontendConfig.microSpeech
+        noLog.logScale.isEnabled = false
+        var wide = FrontendConfig.microSpeech
+        wide.windowMilliseconds = 64
+        wide.channelCount = 80
+        let clips = try ["tflm-testdata/yes_1000ms.wav", "tflm-testdata/no_1000ms.wav"].map { try TestData.clip($0) }
+        for config in [FrontendConfig.microSpeech, .microWakeWord, noPCAN, noLog, wide] {
+            let computed = try OwnedFrontend(config)
+            let fromTables = try TableFrontend(config: config, copying: computed.frontend)
+            for clip in clips {
+                computed.frontend.reset()
+                fromTables.frontend.reset()
+                let expected = computed.frames(clip)
+                XCTAssertFalse(expected.isEmpty)
+                XCTAssertEqual(fromTables.frames(clip), expected, "\(config)")
+            }
+        }
+    }
+
+    func testTablesOfTheWrongShapeAreTypedErrors() throws {
+        let source = try OwnedFrontend(.microSpeech)
+        let good = FrontendTables(of: source.frontend)
+        let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+        defer { storage.deallocate() }
+        func assertRejected(_ problem: FrontendError.Table, config: FrontendConfig = .microSpeech,
+                            _ change: (inout FrontendTables) -> Void, line: UInt = #line) {
+            var tables = good
+            change(&tables)
+            XCTAssertThrowsError(try Frontend(config: config, tables: tables, storage: storage), line: line) {
+                XCTAssertEqual($0 as? FrontendError, .tablesDoNotMatchConfig(problem), line: line)
+            }
+        }
+        XCTAssertNoThrow(try Frontend(config: .microSpeech, tables: good, storage: storage))
+        assertRejected(.window) { $0.windowCoefficients = UnsafeBufferPointer(rebasing: $0.windowCoefficients.dropLast()) }
+        assertRejected(.fft) { $0.splitTwiddles = UnsafeBufferPointer(rebasing: $0.splitTwiddles.dropLast()) }
+        assertRejected(.filterbank) { $0.unweights = UnsafeBufferPointer(rebasing: $0.unweights.dropLast()) }
+        assertRejected(.filterbank) { $0.filterbankEndIndex = 257 }
+        assertRejected(.filterbank) { $0.filterbankStartIndex = $0.filterbankEndIndex + 1 }
+        // A channel whose weights would run past the weight table.
+        let starts = Array(good.channelWeightStarts)
+        var shifted = starts
+        shifted[40] = Int16(good.weights.count)
+        shifted.withUnsafeBufferPointer { moved in
+            assertRejected(.filterbank) { $0.channelWeightStarts = moved }
+        }
+        assertRejected(.pcanGain) { $0.pcanGainTable = UnsafeBufferPointer(start: nil, count: 0) }
+        var noPCAN = FrontendConfig.microSpeech
+        noPCAN.pcan.isEnabled = false
+        assertRejected(.pcanGain, config: noPCAN) { _ in }
+        assertRejected(.log) { $0.logTable = UnsafeBufferPointer(rebasing: $0.logTable.dropFirst()) }
+        // A different window size needs a different window table.
+        var longer = FrontendConfig.microSpeech
+        longer.windowMilliseconds = 25
+        assertRejected(.window, config: longer) { _ in }
+    }
+}

@@ -1,0 +1,83 @@
+import AudioFrontend
+import Foundation
+import KeywordSpotting
+import TFMicro
+import XCTest
+
+/// The feature window kept in the model's input tensor (`windowStorage: nil`, the firmware's
+/// layout) gives exactly the scores of the window kept as a ring apart.
+final class WindowInInputTests: XCTestCase {
+    /// Frontend, model and arena memory for one hand-built spotter.
+    final class Parts {
+        let model: UnsafeMutableRawBufferPointer
+        let frontendStorage: UnsafeMutableRawBufferPointer
+        let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: 16 * 1024, alignment: 16)
+        let window = UnsafeMutableBufferPointer<Int8>.allocate(capacity: 49 * 40)
+        let recognizer = UnsafeMutableRawBufferPointer.allocate(byteCount: CommandRecognizer.storageBytes(labelCount: 4), alignment: 8)
+
+        init() throws {
+            let url = GoldenData.packageRoot.appendingPathComponent("Models/micro_speech.tflite")
+            guard let data = FileManager.default.contents(atPath: url.path) else {
+                XCTFail("missing \(url.path): run `make models` (python3 Models/fetch.py)")
+                throw XCTSkip("model missing")
+            }
+            let model = UnsafeMutableRawBufferPointer.allocate(byteCount: data.count, alignment: 16)
+            data.withUnsafeBytes { model.copyMemory(from: $0) }
+            self.model = model
+            frontendStorage = .allocate(byteCount: try Frontend.storageBytes(for: .microSpeech), alignment: 16)
+        }
+
+        deinit { [model, frontendStorage, arena, recognizer].forEach { $0.deallocate() }; window.deallocate() }
+
+        func spotter(preservingInputs: Bool, windowInInput: Bool) throws -> KeywordSpotter {
+            let interpreter = try Interpreter(model: try Model(bytes: UnsafeRawBufferPointer(model)), resolver: .allKernels,
+                                              arena: arena, preservingInputs: preservingInputs)
+            return try KeywordSpotter(
+                frontend: try Frontend(config: .microSpeech, storage: frontendStorage), interpreter: interpreter,
+                frames: 49, conversion: .microSpeech, windowStorage: windowInInput ? nil : window,
+                recognizerStorage: recognizer)
+        }
+    }
+
+    func testWindowInInputGivesTheRingWindowsScores() throws {
+        let data = try Data(contentsOf: GoldenData.goldenFile("stream/stream.s16le", madeBy: "gen_stream.py"))
+        let samples: [Int16] = data.withUnsafeBytes { raw in
+            (0 ..< min(data.count / 2, 16000 * 4)).map { Int16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: Int16.self)) }
+        }
+        func scores(windowInInput: Bool) throws -> [[Int8]] {
+            let parts = try Parts()
+            var spotter = try parts.spotter(preservingInputs: windowInInput, windowInInput: windowInInput)
+            var all: [[Int8]] = []
+            try samples.withUnsafeBufferPointer { try spotter.process($0) { all.append(Array($0.scores)) } }
+            return all
+        }
+        let ring = try scores(windowInInput: false)
+        XCTAssertEqual(ring.count, 199)
+        XCTAssertEqual(try scores(windowInInput: true), ring)
+    }
+
+    func testWindowInInputNeedsAnInterpreterPreservingInputs() throws {
+        let parts = try Parts()
+        XCTAssertThrowsError(try parts.spotter(preservingInputs: false, windowInInput: true)) { error in
+            guard case .inputNotPreserved = error as? PipelineError else { return XCTFail("\(error)") }
+        }
+    }
+
+    func testTimeOrderedWindowShiftsInPlace() throws {
+        let storage = UnsafeMutableBufferPointer<Int8>.allocate(capacity: 6)
+        defer { storage.deallocate() }
+        storage.update(repeating: 99)
+        var window = try FeatureWindow(frames: 3, channels: 2, storage: storage, keepsTimeOrder: true)
+        XCTAssertEqual(Array(storage), [0, 0, 0, 0, 0, 0], "starts filled with int8 0")
+        let identity = FeatureConversion(multiplier: 1, divisor: 1, offset: 0)
+        for frame: [UInt16] in [[1, 2], [3, 4], [5, 6], [7, 8]] {
+            frame.withUnsafeBufferPointer { window.append($0, conversion: identity) }
+        }
+        XCTAssertEqual(Array(storage), [3, 4, 5, 6, 7, 8], "oldest frame first in the storage itself")
+        window.copy(to: storage.baseAddress!)
+        XCTAssertEqual(Array(storage), [3, 4, 5, 6, 7, 8])
+        var out = [Int8](repeating: 0, count: 6)
+        out.withUnsafeMutableBufferPointer { window.copy(to: $0.baseAddress!) }
+        XCTAssertEqual(out, [3, 4, 5, 6, 7, 8])
+    }
+}
