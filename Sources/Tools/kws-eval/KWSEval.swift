@@ -6,10 +6,10 @@ struct KWSEval: ParsableCommand {
         commandName: "kws-eval",
         abstract: "Measure a keyword model: accuracy on labelled clips, or detections and false alarms on long audio.",
         discussion: """
-            kws-eval --wav DIR                      classify every clip under DIR (Speech Commands layout)
-            kws-eval --stream FILE --truth CSV      stream long audio through the recognizer, score detections
-            kws-eval make-stream --clips DIR ...    build a long test recording (and its truth CSV) from clips
-            kws-eval wake-word --model okay_nabu F  run a microWakeWord model over audio files, report detections
+            kws-eval --wav DIR                  accuracy over labelled clips
+            kws-eval --stream FILE --truth CSV  detections and false alarms on long audio
+            kws-eval make-stream --clips DIR    build a long recording and its truth CSV
+            kws-eval wake-word FILE ...         a microWakeWord model over audio files
             """,
         subcommands: [Evaluate.self, MakeStream.self, WakeWord.self],
         defaultSubcommand: Evaluate.self)

@@ -11,9 +11,9 @@ struct WakeWord: ParsableCommand {
         commandName: "wake-word",
         abstract: "Run a streaming wake-word model (alexa, hey_jarvis, hey_mycroft, okay_nabu) over audio files and report detections.",
         discussion: """
-            Each file is streamed on its own (fresh model state, frontend and detector): legacy frontend with the
-            manifest's 10 ms step, 3 frames per invoke, and ESPHome's detection (mean of the last N uint8
-            probabilities above the cutoff, nothing in the first invokes after the start, re-armed by a
+            Each file is streamed on its own (fresh model state, frontend and detector): legacy frontend with the \
+            manifest's 10 ms step, 3 frames per invoke, and ESPHome's detection (mean of the last N uint8 \
+            probabilities above the cutoff, nothing in the first invokes after the start, re-armed by a \
             probability below the cutoff). The cutoff and window come from the manifest's wake_word block.
             """)
 
