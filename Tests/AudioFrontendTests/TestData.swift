@@ -1,43 +1,27 @@
 import AudioFrontend
 import Foundation
 import KWSApp
+import TestSupport
 import XCTest
 
-/// Locations of golden and shared data (env KWS_GOLDEN / KWS_SHARED, else beside the package).
+/// The frontend's golden files and shared clips (found through TestPaths).
 enum TestData {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    static var golden: URL {
-        ProcessInfo.processInfo.environment["KWS_GOLDEN"].map { URL(fileURLWithPath: $0) }
-            ?? packageRoot.appendingPathComponent(".golden")
-    }
-
-    static var shared: URL {
-        ProcessInfo.processInfo.environment["KWS_SHARED"].map { URL(fileURLWithPath: $0) }
-            ?? packageRoot.appendingPathComponent("../shared").standardizedFileURL
-    }
+    static var shared: URL { TestPaths.shared }
 
     static let regenerate = "python3 scripts/golden/gen_frontend.py --shared ../shared --out .golden (or make golden)"
 
     /// A golden file, or an XCTFail naming it and the command that makes it.
     static func goldenFile(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws -> URL {
-        let url = golden.appendingPathComponent("frontend").appendingPathComponent(name)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            XCTFail("missing golden file \(url.path): run \(regenerate)", file: file, line: line)
-            throw XCTSkip("golden data missing")
-        }
-        return url
+        let url = TestPaths.golden.appendingPathComponent("frontend").appendingPathComponent(name)
+        return try TestPaths.require(url, "missing golden file \(url.path): run \(regenerate)", file: file, line: line)
     }
 
     /// A WAV from the shared data, zero-padded to one second as the golden generator does.
     static func clip(_ relativePath: String, file: StaticString = #filePath, line: UInt = #line) throws -> [Int16] {
         let url = shared.appendingPathComponent("data").appendingPathComponent(relativePath)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            XCTFail("missing shared WAV \(url.path): the shared data folder belongs at ../shared (or set KWS_SHARED)",
-                    file: file, line: line)
-            throw XCTSkip("shared data missing")
-        }
+        _ = try TestPaths.require(
+            url, "missing shared WAV \(url.path): the shared data folder belongs at ../shared (or set KWS_SHARED)",
+            file: file, line: line)
         let clip = try loadAudioClip(path: url.path)
         var samples = clip.samples
         if samples.count < 16_000 { samples += [Int16](repeating: 0, count: 16_000 - samples.count) }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Runs the built `kws-listen` the way a user does, capturing through the real ALSA path with the
@@ -34,7 +35,7 @@ final class ListenCommandTests: XCTestCase {
         environment["ALSA_CONFIG_PATH"] = CaptureFixtures.alsaConfig.path
         environment["KWS_ALSA_INFILE"] = rawInput?.path ?? "/dev/null"
         process.environment = environment
-        process.currentDirectoryURL = CaptureFixtures.packageRoot
+        process.currentDirectoryURL = TestPaths.packageRoot
         // Files rather than pipes: nothing to drain while waiting, and the output is complete at exit.
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kws-listen-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -116,9 +117,7 @@ final class ListenCommandTests: XCTestCase {
 
     /// `<golden>/stream/` from scripts/golden/gen_stream.py.
     private func goldenStream() throws -> URL {
-        let root = ProcessInfo.processInfo.environment["KWS_GOLDEN"].map { URL(fileURLWithPath: $0) }
-            ?? CaptureFixtures.packageRoot.appendingPathComponent(".golden")
-        let stream = root.appendingPathComponent("stream")
+        let stream = TestPaths.golden.appendingPathComponent("stream")
         for name in ["stream.s16le", "stream.wav", "detections.csv"]
         where !FileManager.default.fileExists(atPath: stream.appendingPathComponent(name).path) {
             XCTFail("missing \(stream.appendingPathComponent(name).path); make it with "
@@ -232,7 +231,7 @@ final class ListenCommandTests: XCTestCase {
         let shown = Process()
         shown.executableURL = URL(fileURLWithPath: script)
         shown.arguments = ["-qec", command, "/dev/null"]
-        shown.currentDirectoryURL = CaptureFixtures.packageRoot
+        shown.currentDirectoryURL = TestPaths.packageRoot
         let output = Pipe()
         shown.standardOutput = output
         shown.standardInput = FileHandle.nullDevice

@@ -1,9 +1,10 @@
 import Foundation
 import KWSApp
+import TestSupport
 import XCTest
 
 final class ModelManifestTests: XCTestCase {
-    private var modelsFolder: String { SharedData.packageRoot.appendingPathComponent("Models").path }
+    private var modelsFolder: String { TestPaths.packageRoot.appendingPathComponent("Models").path }
 
     func testMicroSpeechManifestDescribesTheReferenceModel() throws {
         let data = try XCTUnwrap(FileManager.default.contents(atPath: modelsFolder + "/micro_speech.json"))

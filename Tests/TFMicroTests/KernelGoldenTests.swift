@@ -1,5 +1,6 @@
 import Foundation
 import TFMicro
+import TestSupport
 import XCTest
 
 /// Runs every single-operator case written by `scripts/golden/gen_kernels.py` through the
@@ -17,14 +18,7 @@ final class KernelGoldenTests: XCTestCase {
         var desc: String
     }
 
-    static var goldenRoot: URL {
-        if let path = ProcessInfo.processInfo.environment["KWS_GOLDEN"], !path.isEmpty {
-            return URL(fileURLWithPath: path)
-        }
-        let packageRoot = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return packageRoot.appendingPathComponent(".golden")
-    }
+    static var goldenRoot: URL { TestPaths.golden }
 
     static func parseIndex(_ text: String) -> [GoldenCase] {
         text.split(separator: "\n").compactMap { line -> GoldenCase? in
