@@ -1,5 +1,6 @@
 import AudioFrontend
 import Foundation
+import KWSApp
 import XCTest
 
 /// Setup-time tables computed without libm, against the reference library and glibc.
@@ -54,10 +55,10 @@ final class ConfigurationGridTests: XCTestCase {
                 defer { position += n }
                 return Array(values[position..<position + n])
             }
-            let owned: OwnedFrontend
+            let owned: HostFrontend
             do {
-                owned = try OwnedFrontend(config)
-            } catch let error as FrontendError {
+                owned = try HostFrontend(config: config)
+            } catch {
                 XCTAssertFalse(accepted, "\(line): Swift rejected (\(error)) what the C setup accepts")
                 if case .filterbankExceedsSpectrum = error {} else if !accepted {
                     XCTFail("\(line): expected filterbankExceedsSpectrum, got \(error)")

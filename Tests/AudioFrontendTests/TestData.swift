@@ -1,4 +1,3 @@
-import AudioFrontend
 import Foundation
 import KWSApp
 import TestSupport
@@ -65,18 +64,5 @@ struct GoldenFrames {
     func frames(of clip: GoldenClip, step: Int) -> ArraySlice<UInt16> {
         let (count, offset) = clip.frames[step]!
         return values[step]![(offset * 40)..<((offset + count) * 40)]
-    }
-}
-
-/// The tests' name for the host frontend with owned storage.
-typealias OwnedFrontend = HostFrontend
-
-extension HostFrontend {
-    convenience init(_ config: FrontendConfig) throws {
-        try self.init(config: config)
-    }
-
-    func frames(_ samples: [Int16], chunk: Int = .max) -> [UInt16] {
-        frames(of: samples, chunkSize: chunk)
     }
 }
