@@ -39,42 +39,17 @@ import wave
 import numpy as np
 import pymicro_features
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "reference"))
+from microfrontend import FrontendConfig, PcanGainControlConfig  # noqa: E402
+
 CHANNELS = 40
 SAMPLE_RATE = 16000
 CLIP_SAMPLES = 16000
 STEPS_MS = (20, 10)
 
 
-# Structs exactly as tensorflow/lite/experimental/microfrontend/lib/*_util.h and *.h declare them.
-class WindowConfig(ctypes.Structure):
-    _fields_ = [("size_ms", ctypes.c_size_t), ("step_size_ms", ctypes.c_size_t)]
-
-
-class FilterbankConfig(ctypes.Structure):
-    _fields_ = [("num_channels", ctypes.c_int), ("upper_band_limit", ctypes.c_float),
-                ("lower_band_limit", ctypes.c_float), ("output_scale_shift", ctypes.c_int)]
-
-
-class NoiseReductionConfig(ctypes.Structure):
-    _fields_ = [("smoothing_bits", ctypes.c_int), ("even_smoothing", ctypes.c_float),
-                ("odd_smoothing", ctypes.c_float), ("min_signal_remaining", ctypes.c_float)]
-
-
-class PcanGainControlConfig(ctypes.Structure):
-    _fields_ = [("enable_pcan", ctypes.c_int), ("strength", ctypes.c_float),
-                ("offset", ctypes.c_float), ("gain_bits", ctypes.c_int)]
-
-
-class LogScaleConfig(ctypes.Structure):
-    _fields_ = [("enable_log", ctypes.c_int), ("scale_shift", ctypes.c_int)]
-
-
-class FrontendConfig(ctypes.Structure):
-    _fields_ = [("window", WindowConfig), ("filterbank", FilterbankConfig),
-                ("noise_reduction", NoiseReductionConfig),
-                ("pcan_gain_control", PcanGainControlConfig), ("log_scale", LogScaleConfig)]
-
-
+# State structs exactly as tensorflow/lite/experimental/microfrontend/lib/*.h declare them (the
+# configuration structs come from scripts/reference/microfrontend.py).
 class WindowState(ctypes.Structure):
     _fields_ = [("size", ctypes.c_size_t), ("coefficients", ctypes.POINTER(ctypes.c_int16)),
                 ("step", ctypes.c_size_t), ("input", ctypes.POINTER(ctypes.c_int16)),
