@@ -22,6 +22,13 @@ public enum TestPaths {
         return URL(fileURLWithPath: path)
     }
 
+    /// `Models/<name>`, the model file `make models` puts there; fails the calling test with
+    /// that command when it is missing.
+    public static func model(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws -> URL {
+        let url = packageRoot.appendingPathComponent("Models").appendingPathComponent(name)
+        return try require(url, "missing \(url.path): run `make models` (python3 Models/fetch.py)", file: file, line: line)
+    }
+
     /// `url` when a file is there; otherwise fails the calling test with `message` (which should
     /// name the path and the command that makes it) and skips the rest of it.
     public static func require(_ url: URL, _ message: @autoclosure () -> String,
