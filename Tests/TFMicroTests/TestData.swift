@@ -11,12 +11,29 @@ enum TestData {
 
     static var microSpeechPath: String { shared + "/models/micro_speech_quantized.tflite" }
 
+    /// The path of `<shared>/models/<name>.tflite`; fails the test when it is missing.
+    static func sharedModel(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let path = shared + "/models/\(name).tflite"
+        return try TestPaths.require(
+            URL(fileURLWithPath: path), "missing \(path): the shared data folder (set KWS_SHARED) must hold models/",
+            file: file, line: line).path
+    }
+
+    /// A file of the wake-word golden set (`<golden>/wakeword/`); fails the test with the
+    /// command that makes it when it is missing.
+    static func wakeWordGolden(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws -> Data {
+        let path = golden + "/wakeword/" + name
+        let url = try TestPaths.require(
+            URL(fileURLWithPath: path),
+            "missing golden file \(path); make it with: python3 scripts/golden/gen_wakeword.py --shared ../shared --out .golden (or make golden)",
+            file: file, line: line)
+        return try Data(contentsOf: url)
+    }
+
     /// The micro_speech model's bytes, read once and kept for the whole test run so that models
     /// and interpreters made from them can never outlive them; fails the test when it is missing.
     static func microSpeech(file: StaticString = #filePath, line: UInt = #line) throws -> UnsafeRawBufferPointer {
-        _ = try TestPaths.require(
-            URL(fileURLWithPath: microSpeechPath),
-            "missing \(microSpeechPath): the shared data folder (set KWS_SHARED) must hold models/", file: file, line: line)
+        _ = try sharedModel("micro_speech_quantized", file: file, line: line)
         return try microSpeechBytes.get()
     }
 
