@@ -118,11 +118,10 @@ final class ListenCommandTests: XCTestCase {
     /// `<golden>/stream/` from scripts/golden/gen_stream.py.
     private func goldenStream() throws -> URL {
         let stream = TestPaths.golden.appendingPathComponent("stream")
-        for name in ["stream.s16le", "stream.wav", "detections.csv"]
-        where !FileManager.default.fileExists(atPath: stream.appendingPathComponent(name).path) {
-            XCTFail("missing \(stream.appendingPathComponent(name).path); make it with "
+        for name in ["stream.s16le", "stream.wav", "detections.csv"] {
+            let url = stream.appendingPathComponent(name)
+            _ = try TestPaths.require(url, "missing \(url.path); make it with "
                 + "`python3 scripts/golden/gen_stream.py --shared ../shared --out .golden` (or `make golden`)")
-            throw XCTSkip("golden stream missing")
         }
         return stream
     }
@@ -197,11 +196,8 @@ final class ListenCommandTests: XCTestCase {
         let stream = try goldenStream()
         let folder = stream.deletingLastPathComponent().appendingPathComponent("listen")
         let settingsFile = folder.appendingPathComponent("settings.csv")
-        guard FileManager.default.fileExists(atPath: settingsFile.path) else {
-            XCTFail("missing \(settingsFile.path); make it with "
-                + "`python3 scripts/golden/gen_listen.py --shared ../shared --out .golden` (or `make golden`)")
-            return
-        }
+        _ = try TestPaths.require(settingsFile, "missing \(settingsFile.path); make it with "
+            + "`python3 scripts/golden/gen_listen.py --shared ../shared --out .golden` (or `make golden`)")
         let rows = try String(contentsOf: settingsFile, encoding: .utf8).split(separator: "\n").dropFirst()
         XCTAssertFalse(rows.isEmpty)
         for row in rows {

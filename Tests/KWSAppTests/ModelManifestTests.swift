@@ -22,11 +22,7 @@ final class ModelManifestTests: XCTestCase {
     }
 
     func testLocatorResolvesANameToTheFetchedModel() throws {
-        let modelPath = modelsFolder + "/micro_speech.tflite"
-        guard FileManager.default.fileExists(atPath: modelPath) else {
-            XCTFail("missing \(modelPath): run `make models` (python3 Models/fetch.py)")
-            return
-        }
+        let modelPath = try TestPaths.model("micro_speech.tflite").path
         let model = try ModelLocator(modelsDirectories: [modelsFolder]).resolve("micro_speech")
         XCTAssertEqual(model.modelData.count, 18800)
         XCTAssertEqual(model.modelPath, modelPath)

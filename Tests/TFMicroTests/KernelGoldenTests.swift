@@ -41,10 +41,8 @@ final class KernelGoldenTests: XCTestCase {
     func testEveryKernelCaseMatchesTFLMByteForByte() throws {
         let folder = Self.goldenRoot.appendingPathComponent("kernels")
         let indexURL = folder.appendingPathComponent("index.txt")
-        guard let indexText = try? String(contentsOf: indexURL, encoding: .utf8) else {
-            XCTFail("missing \(indexURL.path): run \(Self.regenerate)")
-            return
-        }
+        let indexText = try String(
+            contentsOf: TestPaths.require(indexURL, "missing \(indexURL.path): run \(Self.regenerate)"), encoding: .utf8)
         let cases = Self.parseIndex(indexText)
         XCTAssertGreaterThanOrEqual(
             cases.count, Self.minimumCaseCount,
@@ -75,10 +73,8 @@ final class KernelGoldenTests: XCTestCase {
     func testModelsTFLMRefusesAreRefusedByTheSameOperator() throws {
         let folder = Self.goldenRoot.appendingPathComponent("kernels")
         let listURL = folder.appendingPathComponent("invalid.txt")
-        guard let listText = try? String(contentsOf: listURL, encoding: .utf8) else {
-            XCTFail("missing \(listURL.path): run \(Self.regenerate)")
-            return
-        }
+        let listText = try String(
+            contentsOf: TestPaths.require(listURL, "missing \(listURL.path): run \(Self.regenerate)"), encoding: .utf8)
         let entries = listText.split(separator: "\n").map { $0.split(separator: " ", maxSplits: 2) }
         XCTAssertGreaterThanOrEqual(entries.count, 8, "too few refused models in \(listURL.path): run \(Self.regenerate)")
         for entry in entries where entry.count == 3 {
