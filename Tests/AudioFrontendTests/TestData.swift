@@ -15,6 +15,15 @@ enum TestData {
         return try TestPaths.require(url, "missing golden file \(url.path): run \(regenerate)", file: file, line: line)
     }
 
+    /// A golden file of little-endian 16-bit values (`.u16`, `.i16`).
+    static func goldenValues<Value: FixedWidthInteger>(_ name: String, as type: Value.Type,
+                                                       file: StaticString = #filePath, line: UInt = #line) throws -> [Value] {
+        let data = try Data(contentsOf: goldenFile(name, file: file, line: line))
+        return data.withUnsafeBytes { raw in
+            (0..<data.count / 2).map { Value(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: Value.self)) }
+        }
+    }
+
     /// A WAV from the shared data, zero-padded to one second as the golden generator does.
     static func clip(_ relativePath: String, file: StaticString = #filePath, line: UInt = #line) throws -> [Int16] {
         let url = shared.appendingPathComponent("data").appendingPathComponent(relativePath)
@@ -52,10 +61,7 @@ struct GoldenFrames {
         self.clips = clips
         var values: [Int: [UInt16]] = [:]
         for step in [20, 10] {
-            let data = try Data(contentsOf: TestData.goldenFile("frames_\(step)ms.u16"))
-            values[step] = data.withUnsafeBytes { raw in
-                (0..<data.count / 2).map { UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self)) }
-            }
+            values[step] = try TestData.goldenValues("frames_\(step)ms.u16", as: UInt16.self)
         }
         self.values = values
     }
