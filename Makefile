@@ -10,15 +10,20 @@ STAMP := .build/stamps
 export KWS_SHARED := $(SHARED)
 export KWS_GOLDEN := $(abspath $(GOLDEN))
 
-.PHONY: all setup build run test golden firmware firmware-test clean help
+.PHONY: all setup build models run test golden bench firmware firmware-test clean help
 
 all: build
 
 help:
-	@echo "make run    - set up, fetch models, and evaluate micro_speech on ../shared/data"
+	@echo "make run    - set up, fetch models, and evaluate micro_speech on ../shared/data/speech-commands-sample"
 	@echo "make test   - set up, regenerate golden vectors, run every test (host + firmware under QEMU)"
 	@echo "make setup  - install Debian and PyPI packages from apt-packages.txt and requirements.txt"
+	@echo "make build  - build the package (CONFIG=release by default)"
+	@echo "make models - put the model files beside their manifests in Models/"
+	@echo "make golden - regenerate the golden vectors into .golden from the PyPI reference runtimes"
 	@echo "make bench  - compare speed with the PyPI reference runtimes"
+	@echo "make firmware / firmware-test - build the Cortex-M4 firmware / run its test under QEMU"
+	@echo "make clean  - remove .build, .golden and the firmware build"
 
 # System and Python packages, from the project's own lists. Re-runs only when a list changes.
 setup: $(STAMP)/apt $(STAMP)/pip

@@ -45,9 +45,11 @@ let package = Package(
         .executableTarget(name: "kws-listen", dependencies: ["KWSApp"], path: "Sources/Tools/kws-listen"),
         .executableTarget(name: "kws-bench", dependencies: ["KWSApp", "CFFTW"], path: "Sources/Tools/kws-bench"),
 
-        .testTarget(name: "TFMicroTests", dependencies: ["TFMicro", "KWSApp"]),
-        .testTarget(name: "AudioFrontendTests", dependencies: ["AudioFrontend", "KWSApp", "CFFTW"]),
-        .testTarget(name: "KeywordSpottingTests", dependencies: ["KeywordSpotting", "KWSApp"]),
-        .testTarget(name: "KWSAppTests", dependencies: ["KWSApp"]),
+        // Where the tests find golden and shared data; used by every test target.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "TFMicroTests", dependencies: ["TFMicro", "KWSApp", "TestSupport"]),
+        .testTarget(name: "AudioFrontendTests", dependencies: ["AudioFrontend", "KWSApp", "CFFTW", "TestSupport"]),
+        .testTarget(name: "KeywordSpottingTests", dependencies: ["KeywordSpotting", "KWSApp", "TestSupport"]),
+        .testTarget(name: "KWSAppTests", dependencies: ["KWSApp", "TestSupport"]),
     ]
 )

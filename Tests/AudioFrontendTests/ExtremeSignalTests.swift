@@ -9,14 +9,8 @@ import XCTest
 final class ExtremeSignalTests: XCTestCase {
     func testExtremeSignalsMatchReference() throws {
         let text = try String(contentsOf: TestData.goldenFile("synthetic.tsv"), encoding: .utf8)
-        let samplesData = try Data(contentsOf: TestData.goldenFile("synthetic_samples.i16"))
-        let framesData = try Data(contentsOf: TestData.goldenFile("frames_synthetic.u16"))
-        let samples: [Int16] = samplesData.withUnsafeBytes { raw in
-            (0..<samplesData.count / 2).map { Int16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: Int16.self)) }
-        }
-        let frames: [UInt16] = framesData.withUnsafeBytes { raw in
-            (0..<framesData.count / 2).map { UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self)) }
-        }
+        let samples = try TestData.goldenValues("synthetic_samples.i16", as: Int16.self)
+        let frames = try TestData.goldenValues("frames_synthetic.u16", as: UInt16.self)
         var hosts: [Int: HostFrontend] = [:]
         var checked = 0
         for line in text.split(separator: "\n").dropFirst() {

@@ -9,14 +9,14 @@ final class FrontendGoldenTests: XCTestCase {
         let golden = try GoldenFrames()
         var config = FrontendConfig.microSpeech
         config.stepMilliseconds = step
-        let owned = try OwnedFrontend(config)
+        let owned = try HostFrontend(config: config)
         XCTAssertGreaterThanOrEqual(golden.clips.count, 306, "expected every WAV of ../shared/data in the golden index")
         var mismatchedClips = 0
         for clip in golden.clips {
             let samples = try TestData.clip(clip.path)
             XCTAssertEqual(samples.count, clip.sampleCount, clip.path)
             owned.frontend.reset()
-            let frames = owned.frames(samples)
+            let frames = owned.frames(of: samples)
             let expected = golden.frames(of: clip, step: step)
             if frames != Array(expected) {
                 mismatchedClips += 1

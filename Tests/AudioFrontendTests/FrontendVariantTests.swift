@@ -8,10 +8,7 @@ import XCTest
 final class FrontendVariantTests: XCTestCase {
     func testNonDefaultSettingsMatchReference() throws {
         let text = try String(contentsOf: TestData.goldenFile("variants.tsv"), encoding: .utf8)
-        let data = try Data(contentsOf: TestData.goldenFile("frames_variants.u16"))
-        let values: [UInt16] = data.withUnsafeBytes { raw in
-            (0..<data.count / 2).map { UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self)) }
-        }
+        let values = try TestData.goldenValues("frames_variants.u16", as: UInt16.self)
         var frontends: [String: HostFrontend] = [:]
         var checkedClips = 0
         var names = Set<String>()

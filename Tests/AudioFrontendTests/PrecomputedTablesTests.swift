@@ -61,12 +61,12 @@ final class PrecomputedTablesTests: XCTestCase {
         wide.channelCount = 80
         let clips = try ["tflm-testdata/yes_1000ms.wav", "tflm-testdata/no_1000ms.wav"].map { try TestData.clip($0) }
         for config in [FrontendConfig.microSpeech, .microWakeWord, noPCAN, noLog, wide] {
-            let computed = try OwnedFrontend(config)
+            let computed = try HostFrontend(config: config)
             let fromTables = try TableFrontend(config: config, copying: computed.frontend)
             for clip in clips {
                 computed.frontend.reset()
                 fromTables.frontend.reset()
-                let expected = computed.frames(clip)
+                let expected = computed.frames(of: clip)
                 XCTAssertFalse(expected.isEmpty)
                 XCTAssertEqual(fromTables.frames(clip), expected, "\(config)")
             }
@@ -74,7 +74,7 @@ final class PrecomputedTablesTests: XCTestCase {
     }
 
     func testTablesOfTheWrongShapeAreTypedErrors() throws {
-        let source = try OwnedFrontend(.microSpeech)
+        let source = try HostFrontend(config: .microSpeech)
         let good = FrontendTables(of: source.frontend)
         let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
         defer { storage.deallocate() }

@@ -1,5 +1,6 @@
 import AudioFrontend
 import Foundation
+import KWSApp
 import XCTest
 
 /// Setup-time tables computed without libm, against the reference library and glibc.
@@ -27,10 +28,7 @@ final class SetupTablesTests: XCTestCase {
 final class ConfigurationGridTests: XCTestCase {
     func testSetupTablesMatchReferenceAcrossConfigurationGrid() throws {
         let text = try String(contentsOf: TestData.goldenFile("tables.tsv"), encoding: .utf8)
-        let data = try Data(contentsOf: TestData.goldenFile("tables.i16"))
-        let values: [Int16] = data.withUnsafeBytes { raw in
-            (0..<data.count / 2).map { Int16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: Int16.self)) }
-        }
+        let values = try TestData.goldenValues("tables.i16", as: Int16.self)
         var checked = 0
         for line in text.split(separator: "\n").dropFirst() {
             let c = line.split(separator: "\t").map(String.init)
@@ -54,10 +52,10 @@ final class ConfigurationGridTests: XCTestCase {
                 defer { position += n }
                 return Array(values[position..<position + n])
             }
-            let owned: OwnedFrontend
+            let owned: HostFrontend
             do {
-                owned = try OwnedFrontend(config)
-            } catch let error as FrontendError {
+                owned = try HostFrontend(config: config)
+            } catch {
                 XCTAssertFalse(accepted, "\(line): Swift rejected (\(error)) what the C setup accepts")
                 if case .filterbankExceedsSpectrum = error {} else if !accepted {
                     XCTFail("\(line): expected filterbankExceedsSpectrum, got \(error)")

@@ -1,4 +1,5 @@
 import AudioFrontend
+import KWSApp
 import XCTest
 
 /// Streaming behaviour: chunking, state across frames, reset.
@@ -8,41 +9,41 @@ final class StreamingTests: XCTestCase {
 
     func testOddChunkSizesGiveTheSameFramesAsOneCall() throws {
         for config in [FrontendConfig.microSpeech, .microWakeWord] {
-            let owned = try OwnedFrontend(config)
+            let owned = try HostFrontend(config: config)
             for path in clips {
                 let samples = try TestData.clip(path)
                 owned.frontend.reset()
-                let whole = owned.frames(samples)
+                let whole = owned.frames(of: samples)
                 XCTAssertEqual(whole.count, (1 + (16_000 - 480) / config.samplesPerStep) * 40)
                 for chunk in [1, 7, 160, 333, 16_000] {
                     owned.frontend.reset()
-                    XCTAssertEqual(owned.frames(samples, chunk: chunk), whole, "\(path), chunks of \(chunk)")
+                    XCTAssertEqual(owned.frames(of: samples, chunkSize: chunk), whole, "\(path), chunks of \(chunk)")
                 }
             }
         }
     }
 
     func testStateCarriesAcrossCallsAndResetStartsOver() throws {
-        let owned = try OwnedFrontend(.microSpeech)
+        let owned = try HostFrontend(config: .microSpeech)
         let yes = try TestData.clip(clips[0])
-        let fresh = owned.frames(yes)
+        let fresh = owned.frames(of: yes)
         // Without a reset the noise estimates (and the buffered tail) carry into the next clip.
-        let continued = owned.frames(yes)
+        let continued = owned.frames(of: yes)
         XCTAssertNotEqual(Array(continued.prefix(40 * 10)), Array(fresh.prefix(40 * 10)))
         owned.frontend.reset()
-        XCTAssertEqual(owned.frames(yes), fresh)
+        XCTAssertEqual(owned.frames(of: yes), fresh)
     }
 
     func testEmptyAndPartialInputProduceNoFrame() throws {
-        let owned = try OwnedFrontend(.microSpeech)
-        XCTAssertEqual(owned.frames([]), [])
-        XCTAssertEqual(owned.frames([Int16](repeating: 1000, count: 479)), [])
-        XCTAssertEqual(owned.frames([1000]).count, 40, "the 480th sample completes the first window")
+        let owned = try HostFrontend(config: .microSpeech)
+        XCTAssertEqual(owned.frames(of: []), [])
+        XCTAssertEqual(owned.frames(of: [Int16](repeating: 1000, count: 479)), [])
+        XCTAssertEqual(owned.frames(of: [1000]).count, 40, "the 480th sample completes the first window")
     }
 
     func testClosureErrorsPropagateTyped() throws {
         struct Stop: Error {}
-        let owned = try OwnedFrontend(.microSpeech)
+        let owned = try HostFrontend(config: .microSpeech)
         let samples = [Int16](repeating: 500, count: 16_000)
         var frames = 0
         XCTAssertThrowsError(try samples.withUnsafeBufferPointer { buffer throws(Stop) in

@@ -1,43 +1,35 @@
-import AudioFrontend
 import Foundation
 import KWSApp
+import TestSupport
 import XCTest
 
-/// Locations of golden and shared data (env KWS_GOLDEN / KWS_SHARED, else beside the package).
+/// The frontend's golden files and shared clips (found through TestPaths).
 enum TestData {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    static var golden: URL {
-        ProcessInfo.processInfo.environment["KWS_GOLDEN"].map { URL(fileURLWithPath: $0) }
-            ?? packageRoot.appendingPathComponent(".golden")
-    }
-
-    static var shared: URL {
-        ProcessInfo.processInfo.environment["KWS_SHARED"].map { URL(fileURLWithPath: $0) }
-            ?? packageRoot.appendingPathComponent("../shared").standardizedFileURL
-    }
+    static var shared: URL { TestPaths.shared }
 
     static let regenerate = "python3 scripts/golden/gen_frontend.py --shared ../shared --out .golden (or make golden)"
 
     /// A golden file, or an XCTFail naming it and the command that makes it.
     static func goldenFile(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws -> URL {
-        let url = golden.appendingPathComponent("frontend").appendingPathComponent(name)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            XCTFail("missing golden file \(url.path): run \(regenerate)", file: file, line: line)
-            throw XCTSkip("golden data missing")
+        let url = TestPaths.golden.appendingPathComponent("frontend").appendingPathComponent(name)
+        return try TestPaths.require(url, "missing golden file \(url.path): run \(regenerate)", file: file, line: line)
+    }
+
+    /// A golden file of little-endian 16-bit values (`.u16`, `.i16`).
+    static func goldenValues<Value: FixedWidthInteger>(_ name: String, as type: Value.Type,
+                                                       file: StaticString = #filePath, line: UInt = #line) throws -> [Value] {
+        let data = try Data(contentsOf: goldenFile(name, file: file, line: line))
+        return data.withUnsafeBytes { raw in
+            (0..<data.count / 2).map { Value(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: Value.self)) }
         }
-        return url
     }
 
     /// A WAV from the shared data, zero-padded to one second as the golden generator does.
     static func clip(_ relativePath: String, file: StaticString = #filePath, line: UInt = #line) throws -> [Int16] {
         let url = shared.appendingPathComponent("data").appendingPathComponent(relativePath)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            XCTFail("missing shared WAV \(url.path): the shared data folder belongs at ../shared (or set KWS_SHARED)",
-                    file: file, line: line)
-            throw XCTSkip("shared data missing")
-        }
+        _ = try TestPaths.require(
+            url, "missing shared WAV \(url.path): the shared data folder belongs at ../shared (or set KWS_SHARED)",
+            file: file, line: line)
         let clip = try loadAudioClip(path: url.path)
         var samples = clip.samples
         if samples.count < 16_000 { samples += [Int16](repeating: 0, count: 16_000 - samples.count) }
@@ -69,10 +61,7 @@ struct GoldenFrames {
         self.clips = clips
         var values: [Int: [UInt16]] = [:]
         for step in [20, 10] {
-            let data = try Data(contentsOf: TestData.goldenFile("frames_\(step)ms.u16"))
-            values[step] = data.withUnsafeBytes { raw in
-                (0..<data.count / 2).map { UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self)) }
-            }
+            values[step] = try TestData.goldenValues("frames_\(step)ms.u16", as: UInt16.self)
         }
         self.values = values
     }
@@ -81,18 +70,5 @@ struct GoldenFrames {
     func frames(of clip: GoldenClip, step: Int) -> ArraySlice<UInt16> {
         let (count, offset) = clip.frames[step]!
         return values[step]![(offset * 40)..<((offset + count) * 40)]
-    }
-}
-
-/// The tests' name for the host frontend with owned storage.
-typealias OwnedFrontend = HostFrontend
-
-extension HostFrontend {
-    convenience init(_ config: FrontendConfig) throws {
-        try self.init(config: config)
-    }
-
-    func frames(_ samples: [Int16], chunk: Int = .max) -> [UInt16] {
-        frames(of: samples, chunkSize: chunk)
     }
 }

@@ -1,14 +1,11 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Paths and environment for tests that capture through ALSA's `file` plugin (no sound card needed).
 enum CaptureFixtures {
-    /// Package root: three levels above this file (Tests/KWSAppTests/<file>).
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     /// The ALSA configuration whose PCMs read raw audio from `$KWS_ALSA_INFILE`.
-    static let alsaConfig = packageRoot.appendingPathComponent("Tests/Fixtures/alsa/file-capture.conf")
+    static let alsaConfig = TestPaths.packageRoot.appendingPathComponent("Tests/Fixtures/alsa/file-capture.conf")
 
     /// Makes this process's ALSA use the test configuration, reading `rawFile`.
     static func useFileCapture(reading rawFile: URL) {

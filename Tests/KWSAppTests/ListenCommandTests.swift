@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Runs the built `kws-listen` the way a user does, capturing through the real ALSA path with the
@@ -34,13 +35,13 @@ final class ListenCommandTests: XCTestCase {
         environment["ALSA_CONFIG_PATH"] = CaptureFixtures.alsaConfig.path
         environment["KWS_ALSA_INFILE"] = rawInput?.path ?? "/dev/null"
         process.environment = environment
-        process.currentDirectoryURL = CaptureFixtures.packageRoot
+        process.currentDirectoryURL = TestPaths.packageRoot
         // Files rather than pipes: nothing to drain while waiting, and the output is complete at exit.
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kws-listen-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let outURL = directory.appendingPathComponent("stdout"), errURL = directory.appendingPathComponent("stderr")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        try Data().write(to: outURL)
+        try Data().write(to: errURL)
         process.standardOutput = try FileHandle(forWritingTo: outURL)
         process.standardError = try FileHandle(forWritingTo: errURL)
         try process.run()
@@ -116,14 +117,11 @@ final class ListenCommandTests: XCTestCase {
 
     /// `<golden>/stream/` from scripts/golden/gen_stream.py.
     private func goldenStream() throws -> URL {
-        let root = ProcessInfo.processInfo.environment["KWS_GOLDEN"].map { URL(fileURLWithPath: $0) }
-            ?? CaptureFixtures.packageRoot.appendingPathComponent(".golden")
-        let stream = root.appendingPathComponent("stream")
-        for name in ["stream.s16le", "stream.wav", "detections.csv"]
-        where !FileManager.default.fileExists(atPath: stream.appendingPathComponent(name).path) {
-            XCTFail("missing \(stream.appendingPathComponent(name).path); make it with "
+        let stream = TestPaths.golden.appendingPathComponent("stream")
+        for name in ["stream.s16le", "stream.wav", "detections.csv"] {
+            let url = stream.appendingPathComponent(name)
+            _ = try TestPaths.require(url, "missing \(url.path); make it with "
                 + "`python3 scripts/golden/gen_stream.py --shared ../shared --out .golden` (or `make golden`)")
-            throw XCTSkip("golden stream missing")
         }
         return stream
     }
@@ -198,11 +196,8 @@ final class ListenCommandTests: XCTestCase {
         let stream = try goldenStream()
         let folder = stream.deletingLastPathComponent().appendingPathComponent("listen")
         let settingsFile = folder.appendingPathComponent("settings.csv")
-        guard FileManager.default.fileExists(atPath: settingsFile.path) else {
-            XCTFail("missing \(settingsFile.path); make it with "
-                + "`python3 scripts/golden/gen_listen.py --shared ../shared --out .golden` (or `make golden`)")
-            return
-        }
+        _ = try TestPaths.require(settingsFile, "missing \(settingsFile.path); make it with "
+            + "`python3 scripts/golden/gen_listen.py --shared ../shared --out .golden` (or `make golden`)")
         let rows = try String(contentsOf: settingsFile, encoding: .utf8).split(separator: "\n").dropFirst()
         XCTAssertFalse(rows.isEmpty)
         for row in rows {
@@ -232,7 +227,7 @@ final class ListenCommandTests: XCTestCase {
         let shown = Process()
         shown.executableURL = URL(fileURLWithPath: script)
         shown.arguments = ["-qec", command, "/dev/null"]
-        shown.currentDirectoryURL = CaptureFixtures.packageRoot
+        shown.currentDirectoryURL = TestPaths.packageRoot
         let output = Pipe()
         shown.standardOutput = output
         shown.standardInput = FileHandle.nullDevice

@@ -1,9 +1,10 @@
 import Foundation
 import KWSApp
+import TestSupport
 import XCTest
 
 final class ModelManifestTests: XCTestCase {
-    private var modelsFolder: String { SharedData.packageRoot.appendingPathComponent("Models").path }
+    private var modelsFolder: String { TestPaths.packageRoot.appendingPathComponent("Models").path }
 
     func testMicroSpeechManifestDescribesTheReferenceModel() throws {
         let data = try XCTUnwrap(FileManager.default.contents(atPath: modelsFolder + "/micro_speech.json"))
@@ -21,11 +22,7 @@ final class ModelManifestTests: XCTestCase {
     }
 
     func testLocatorResolvesANameToTheFetchedModel() throws {
-        let modelPath = modelsFolder + "/micro_speech.tflite"
-        guard FileManager.default.fileExists(atPath: modelPath) else {
-            XCTFail("missing \(modelPath): run `make models` (python3 Models/fetch.py)")
-            return
-        }
+        let modelPath = try TestPaths.model("micro_speech.tflite").path
         let model = try ModelLocator(modelsDirectories: [modelsFolder]).resolve("micro_speech")
         XCTAssertEqual(model.modelData.count, 18800)
         XCTAssertEqual(model.modelPath, modelPath)

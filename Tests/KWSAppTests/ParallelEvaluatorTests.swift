@@ -1,14 +1,11 @@
 import Foundation
 import KWSApp
+import TestSupport
 import XCTest
 
 final class ParallelEvaluatorTests: XCTestCase {
     private func factory() throws -> KeywordPipelineFactory {
-        let models = SharedData.packageRoot.appendingPathComponent("Models").path
-        guard FileManager.default.fileExists(atPath: models + "/micro_speech.tflite") else {
-            XCTFail("missing \(models)/micro_speech.tflite: run `make models` (python3 Models/fetch.py)")
-            throw XCTSkip("model missing")
-        }
+        let models = try TestPaths.model("micro_speech.tflite").deletingLastPathComponent().path
         return KeywordPipelineFactory(model: try ModelLocator(modelsDirectories: [models]).resolve("micro_speech"))
     }
 

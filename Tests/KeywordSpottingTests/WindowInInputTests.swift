@@ -2,6 +2,7 @@ import AudioFrontend
 import Foundation
 import KeywordSpotting
 import TFMicro
+import TestSupport
 import XCTest
 
 /// The feature window kept in the model's input tensor (`windowStorage: nil`, the firmware's
@@ -16,11 +17,7 @@ final class WindowInInputTests: XCTestCase {
         let recognizer = UnsafeMutableRawBufferPointer.allocate(byteCount: CommandRecognizer.storageBytes(labelCount: 4), alignment: 8)
 
         init() throws {
-            let url = GoldenData.packageRoot.appendingPathComponent("Models/micro_speech.tflite")
-            guard let data = FileManager.default.contents(atPath: url.path) else {
-                XCTFail("missing \(url.path): run `make models` (python3 Models/fetch.py)")
-                throw XCTSkip("model missing")
-            }
+            let data = try Data(contentsOf: try TestPaths.model("micro_speech.tflite"))
             let model = UnsafeMutableRawBufferPointer.allocate(byteCount: data.count, alignment: 16)
             data.withUnsafeBytes { model.copyMemory(from: $0) }
             self.model = model

@@ -1,5 +1,6 @@
 import Foundation
 import TFMicro
+import TestSupport
 import XCTest
 
 /// Runs every single-operator case written by `scripts/golden/gen_kernels.py` through the
@@ -17,14 +18,7 @@ final class KernelGoldenTests: XCTestCase {
         var desc: String
     }
 
-    static var goldenRoot: URL {
-        if let path = ProcessInfo.processInfo.environment["KWS_GOLDEN"], !path.isEmpty {
-            return URL(fileURLWithPath: path)
-        }
-        let packageRoot = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return packageRoot.appendingPathComponent(".golden")
-    }
+    static var goldenRoot: URL { TestPaths.golden }
 
     static func parseIndex(_ text: String) -> [GoldenCase] {
         text.split(separator: "\n").compactMap { line -> GoldenCase? in
@@ -47,10 +41,8 @@ final class KernelGoldenTests: XCTestCase {
     func testEveryKernelCaseMatchesTFLMByteForByte() throws {
         let folder = Self.goldenRoot.appendingPathComponent("kernels")
         let indexURL = folder.appendingPathComponent("index.txt")
-        guard let indexText = try? String(contentsOf: indexURL, encoding: .utf8) else {
-            XCTFail("missing \(indexURL.path): run \(Self.regenerate)")
-            return
-        }
+        let indexText = try String(
+            contentsOf: TestPaths.require(indexURL, "missing \(indexURL.path): run \(Self.regenerate)"), encoding: .utf8)
         let cases = Self.parseIndex(indexText)
         XCTAssertGreaterThanOrEqual(
             cases.count, Self.minimumCaseCount,
@@ -81,10 +73,8 @@ final class KernelGoldenTests: XCTestCase {
     func testModelsTFLMRefusesAreRefusedByTheSameOperator() throws {
         let folder = Self.goldenRoot.appendingPathComponent("kernels")
         let listURL = folder.appendingPathComponent("invalid.txt")
-        guard let listText = try? String(contentsOf: listURL, encoding: .utf8) else {
-            XCTFail("missing \(listURL.path): run \(Self.regenerate)")
-            return
-        }
+        let listText = try String(
+            contentsOf: TestPaths.require(listURL, "missing \(listURL.path): run \(Self.regenerate)"), encoding: .utf8)
         let entries = listText.split(separator: "\n").map { $0.split(separator: " ", maxSplits: 2) }
         XCTAssertGreaterThanOrEqual(entries.count, 8, "too few refused models in \(listURL.path): run \(Self.regenerate)")
         for entry in entries where entry.count == 3 {

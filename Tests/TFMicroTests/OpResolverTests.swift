@@ -24,11 +24,7 @@ final class OpResolverTests: XCTestCase {
     }
 
     func testMissingCustomOperatorIsNamed() throws {
-        let path = TestData.shared + "/models/audio_preprocessor_int8.tflite"
-        guard FileManager.default.fileExists(atPath: path) else {
-            return XCTFail("missing \(path): the shared data folder (KWS_SHARED) must hold models/")
-        }
-        let file = try ModelFile(path: path)
+        let file = try ModelFile(path: try TestData.sharedModel("audio_preprocessor_int8"))
         let arena = TestArena(64 * 1024)
         XCTAssertThrowsError(try file.withBytes { bytes in
             try Interpreter(model: try Model(bytes: bytes), resolver: .allKernels, arena: arena.buffer)

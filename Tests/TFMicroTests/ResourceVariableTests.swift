@@ -16,12 +16,7 @@ final class ResourceVariableTests: XCTestCase {
     }
 
     func wakeWordModel(_ name: String) throws -> ModelBytes {
-        let path = TestData.golden + "/wakeword/\(name).tflite"
-        guard let data = FileManager.default.contents(atPath: path) else {
-            XCTFail("missing \(path); make it with: python3 scripts/golden/gen_wakeword.py --shared ../shared --out .golden")
-            throw XCTSkip("no model")
-        }
-        return ModelBytes(data)
+        ModelBytes(try TestData.wakeWordGolden("\(name).tflite"))
     }
 
     func testStreamingModelsExposeTheirSixStateVariables() throws {

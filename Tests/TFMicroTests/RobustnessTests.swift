@@ -91,10 +91,7 @@ final class RobustnessTests: XCTestCase {
     func testDamagedPreprocessorModelsThrowButNeverTrap() throws {
         // Custom Signal ops: these never run here, so this exercises the reader and resolver.
         for name in ["audio_preprocessor_int8", "audio_preprocessor_float"] {
-            let path = TestData.shared + "/models/\(name).tflite"
-            guard FileManager.default.fileExists(atPath: path) else {
-                return XCTFail("missing \(path): the shared data folder (KWS_SHARED) must hold models/")
-            }
+            let path = try TestData.sharedModel(name)
             let bytes = try ModelFile(path: path).withBytes { Array($0) }
             let tally = try damage(bytes, name: name, flips: 1000)
             XCTAssertGreaterThan(tally.threw, 0)

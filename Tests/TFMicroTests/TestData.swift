@@ -1,28 +1,39 @@
 import KWSApp
 import TFMicro
+import TestSupport
 import XCTest
 
-/// Paths to shared and golden data, as COMMON.md fixes them: env KWS_SHARED / KWS_GOLDEN,
-/// defaulting to ../shared and .golden beside the package root.
+/// Paths (as strings) to shared and golden data found through TestPaths, the micro_speech
+/// model and its golden files.
 enum TestData {
-    static let packageRoot: String = {
-        var parts = "\(#filePath)".split(separator: "/", omittingEmptySubsequences: false)
-        parts.removeLast(3)
-        return parts.joined(separator: "/")
-    }()
-
-    static var shared: String { ProcessInfo.processInfo.environment["KWS_SHARED"] ?? packageRoot + "/../shared" }
-    static var golden: String { ProcessInfo.processInfo.environment["KWS_GOLDEN"] ?? packageRoot + "/.golden" }
+    static var shared: String { TestPaths.shared.path }
+    static var golden: String { TestPaths.golden.path }
 
     static var microSpeechPath: String { shared + "/models/micro_speech_quantized.tflite" }
+
+    /// The path of `<shared>/models/<name>.tflite`; fails the test when it is missing.
+    static func sharedModel(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let path = shared + "/models/\(name).tflite"
+        return try TestPaths.require(
+            URL(fileURLWithPath: path), "missing \(path): the shared data folder (set KWS_SHARED) must hold models/",
+            file: file, line: line).path
+    }
+
+    /// A file of the wake-word golden set (`<golden>/wakeword/`); fails the test with the
+    /// command that makes it when it is missing.
+    static func wakeWordGolden(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws -> Data {
+        let path = golden + "/wakeword/" + name
+        let url = try TestPaths.require(
+            URL(fileURLWithPath: path),
+            "missing golden file \(path); make it with: python3 scripts/golden/gen_wakeword.py --shared ../shared --out .golden (or make golden)",
+            file: file, line: line)
+        return try Data(contentsOf: url)
+    }
 
     /// The micro_speech model's bytes, read once and kept for the whole test run so that models
     /// and interpreters made from them can never outlive them; fails the test when it is missing.
     static func microSpeech(file: StaticString = #filePath, line: UInt = #line) throws -> UnsafeRawBufferPointer {
-        guard FileManager.default.fileExists(atPath: microSpeechPath) else {
-            XCTFail("missing \(microSpeechPath): the shared data folder (set KWS_SHARED) must hold models/", file: file, line: line)
-            throw XCTSkip("no model")
-        }
+        _ = try sharedModel("micro_speech_quantized", file: file, line: line)
         return try microSpeechBytes.get()
     }
 
@@ -38,11 +49,11 @@ enum TestData {
     /// A golden file's bytes; fails the test with the regenerate command when missing.
     static func golden(_ relative: String, file: StaticString = #filePath, line: UInt = #line) throws -> [Int8] {
         let path = golden + "/" + relative
-        guard let data = FileManager.default.contents(atPath: path) else {
-            XCTFail("missing golden file \(path); make it with: python3 scripts/golden/gen_micro_speech.py --shared ../shared --out .golden (or make golden)", file: file, line: line)
-            throw XCTSkip("no golden data")
-        }
-        return data.map { Int8(bitPattern: $0) }
+        let url = try TestPaths.require(
+            URL(fileURLWithPath: path),
+            "missing golden file \(path); make it with: python3 scripts/golden/gen_micro_speech.py --shared ../shared --out .golden (or make golden)",
+            file: file, line: line)
+        return try Data(contentsOf: url).map { Int8(bitPattern: $0) }
     }
 }
 

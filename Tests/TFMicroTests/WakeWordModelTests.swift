@@ -7,26 +7,15 @@ import XCTest
 final class WakeWordModelTests: XCTestCase {
     static let models = ["alexa", "hey_jarvis", "hey_mycroft", "okay_nabu"]
     static let inputBytes = 3 * 40
-    static let regenerate = "python3 scripts/golden/gen_wakeword.py --shared ../shared --out .golden (or make golden)"
-
-    /// A golden file of the wake-word set, failing the test with the command that makes it.
-    func golden(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws -> Data {
-        let path = TestData.golden + "/wakeword/" + name
-        guard let data = FileManager.default.contents(atPath: path) else {
-            XCTFail("missing golden file \(path); make it with: \(Self.regenerate)", file: file, line: line)
-            throw XCTSkip("no golden data")
-        }
-        return data
-    }
 
     /// Runs `name` over the golden input sequence and compares every output byte and, after
     /// every invoke, every resource variable (each streaming layer's state).
     func checkModel(_ name: String) throws {
-        let modelData = try golden(name + ".tflite")
-        let inputs = try golden("inputs.i8")
-        let expectedOutputs = try golden(name + ".outputs.u8")
-        let states = try golden(name + ".states.i8")
-        let layout = String(decoding: try golden(name + ".states.tsv"), as: UTF8.self)
+        let modelData = try TestData.wakeWordGolden(name + ".tflite")
+        let inputs = try TestData.wakeWordGolden("inputs.i8")
+        let expectedOutputs = try TestData.wakeWordGolden(name + ".outputs.u8")
+        let states = try TestData.wakeWordGolden(name + ".states.i8")
+        let layout = String(decoding: try TestData.wakeWordGolden(name + ".states.tsv"), as: UTF8.self)
             .split(separator: "\n").map { $0.split(separator: "\t") }
             .map { (name: String($0[0]), bytes: Int($0[1])!) }
         let invokes = expectedOutputs.count

@@ -39,42 +39,17 @@ import wave
 import numpy as np
 import pymicro_features
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "reference"))
+from microfrontend import FrontendConfig, PcanGainControlConfig  # noqa: E402
+
 CHANNELS = 40
 SAMPLE_RATE = 16000
 CLIP_SAMPLES = 16000
 STEPS_MS = (20, 10)
 
 
-# Structs exactly as tensorflow/lite/experimental/microfrontend/lib/*_util.h and *.h declare them.
-class WindowConfig(ctypes.Structure):
-    _fields_ = [("size_ms", ctypes.c_size_t), ("step_size_ms", ctypes.c_size_t)]
-
-
-class FilterbankConfig(ctypes.Structure):
-    _fields_ = [("num_channels", ctypes.c_int), ("upper_band_limit", ctypes.c_float),
-                ("lower_band_limit", ctypes.c_float), ("output_scale_shift", ctypes.c_int)]
-
-
-class NoiseReductionConfig(ctypes.Structure):
-    _fields_ = [("smoothing_bits", ctypes.c_int), ("even_smoothing", ctypes.c_float),
-                ("odd_smoothing", ctypes.c_float), ("min_signal_remaining", ctypes.c_float)]
-
-
-class PcanGainControlConfig(ctypes.Structure):
-    _fields_ = [("enable_pcan", ctypes.c_int), ("strength", ctypes.c_float),
-                ("offset", ctypes.c_float), ("gain_bits", ctypes.c_int)]
-
-
-class LogScaleConfig(ctypes.Structure):
-    _fields_ = [("enable_log", ctypes.c_int), ("scale_shift", ctypes.c_int)]
-
-
-class FrontendConfig(ctypes.Structure):
-    _fields_ = [("window", WindowConfig), ("filterbank", FilterbankConfig),
-                ("noise_reduction", NoiseReductionConfig),
-                ("pcan_gain_control", PcanGainControlConfig), ("log_scale", LogScaleConfig)]
-
-
+# State structs exactly as tensorflow/lite/experimental/microfrontend/lib/*.h declare them (the
+# configuration structs come from scripts/reference/microfrontend.py).
 class WindowState(ctypes.Structure):
     _fields_ = [("size", ctypes.c_size_t), ("coefficients", ctypes.POINTER(ctypes.c_int16)),
                 ("step", ctypes.c_size_t), ("input", ctypes.POINTER(ctypes.c_int16)),
@@ -278,6 +253,23 @@ for rate in (8000, 12000, 16000, 24000, 48000):
         TABLE_GRID.append((rate, window_ms, 10, 40, 125.0, min(7500.0, rate / 2), 10, 0.025, 0.06, 0.05, 0.95, 80.0, 21))
 
 
+def filled_config(lib: ctypes.CDLL, window_ms, step_ms, channels, lower, upper, smoothing_bits, even, odd,
+                  minimum, enable_pcan, strength, offset, gain_bits) -> FrontendConfig:
+    """The C defaults with the given window, filterbank, noise reduction and PCAN settings."""
+    config = FrontendConfig()
+    lib.FrontendFillConfigWithDefaults(ctypes.byref(config))
+    config.window.size_ms, config.window.step_size_ms = window_ms, step_ms
+    config.filterbank.num_channels = channels
+    config.filterbank.lower_band_limit, config.filterbank.upper_band_limit = lower, upper
+    config.noise_reduction.smoothing_bits = smoothing_bits
+    config.noise_reduction.even_smoothing, config.noise_reduction.odd_smoothing = even, odd
+    config.noise_reduction.min_signal_remaining = minimum
+    config.pcan_gain_control.enable_pcan = enable_pcan
+    config.pcan_gain_control.strength, config.pcan_gain_control.offset = strength, offset
+    config.pcan_gain_control.gain_bits = gain_bits
+    return config
+
+
 def table_rows(lib: ctypes.CDLL):
     """The C setup's tables for every configuration of TABLE_GRID."""
     rows = ["sample_rate\twindow_ms\tstep_ms\tchannels\tlower_hz\tupper_hz\tsmoothing_bits\teven\todd\t"
@@ -287,17 +279,8 @@ def table_rows(lib: ctypes.CDLL):
     for entry in TABLE_GRID:
         (rate, window_ms, step_ms, channels, lower, upper, smoothing_bits, even, odd, minimum,
          strength, offset, gain_bits) = entry
-        config = FrontendConfig()
-        lib.FrontendFillConfigWithDefaults(ctypes.byref(config))
-        config.window.size_ms, config.window.step_size_ms = window_ms, step_ms
-        config.filterbank.num_channels = channels
-        config.filterbank.lower_band_limit, config.filterbank.upper_band_limit = lower, upper
-        config.noise_reduction.smoothing_bits = smoothing_bits
-        config.noise_reduction.even_smoothing, config.noise_reduction.odd_smoothing = even, odd
-        config.noise_reduction.min_signal_remaining = minimum
-        config.pcan_gain_control.enable_pcan = 1
-        config.pcan_gain_control.strength, config.pcan_gain_control.offset = strength, offset
-        config.pcan_gain_control.gain_bits = gain_bits
+        config = filled_config(lib, window_ms, step_ms, channels, lower, upper, smoothing_bits, even, odd,
+                               minimum, 1, strength, offset, gain_bits)
         state = FrontendState()
         accepted = lib.FrontendPopulateState(ctypes.byref(config), ctypes.byref(state), rate)
         start = len(values)
@@ -340,17 +323,8 @@ VARIANT_CLIPS = 40  # the first clips of the sorted WAV list, plus every tflm-te
 def variant_config(lib: ctypes.CDLL, variant) -> FrontendConfig:
     (_, _, window_ms, step_ms, channels, lower, upper, smoothing_bits, even, odd, minimum,
      enable_pcan, strength, offset, gain_bits, enable_log, scale_shift) = variant
-    config = FrontendConfig()
-    lib.FrontendFillConfigWithDefaults(ctypes.byref(config))
-    config.window.size_ms, config.window.step_size_ms = window_ms, step_ms
-    config.filterbank.num_channels = channels
-    config.filterbank.lower_band_limit, config.filterbank.upper_band_limit = lower, upper
-    config.noise_reduction.smoothing_bits = smoothing_bits
-    config.noise_reduction.even_smoothing, config.noise_reduction.odd_smoothing = even, odd
-    config.noise_reduction.min_signal_remaining = minimum
-    config.pcan_gain_control.enable_pcan = enable_pcan
-    config.pcan_gain_control.strength, config.pcan_gain_control.offset = strength, offset
-    config.pcan_gain_control.gain_bits = gain_bits
+    config = filled_config(lib, window_ms, step_ms, channels, lower, upper, smoothing_bits, even, odd,
+                           minimum, enable_pcan, strength, offset, gain_bits)
     config.log_scale.enable_log, config.log_scale.scale_shift = enable_log, scale_shift
     return config
 

@@ -260,6 +260,33 @@ def output_scale_for(in_scale, filter_scale, depth, g):
     return float(np.float32(3.0 * spread * in_scale * filter_scale / 100.0 * g.scale(0.3, 3.0)))
 
 
+def float_weighted_tensors(g, in_shape, f_shape, o_shape, out_ch, has_bias):
+    """Input, filter, optional bias and output of a float32 conv-like operator, and its input."""
+    tensors = [Tensor(in_shape, TT.FLOAT32), Tensor(f_shape, TT.FLOAT32, g.floats(f_shape))]
+    if has_bias:
+        tensors.append(Tensor([out_ch], TT.FLOAT32, g.floats([out_ch])))
+    tensors.append(Tensor(o_shape, TT.FLOAT32))
+    return tensors, g.floats(in_shape)
+
+
+def int8_weighted_tensors(g, in_shape, f_shape, o_shape, out_ch, depth, qdim, per_channel, has_bias,
+                          wide):
+    """Input, filter (quantized along `qdim`), optional int32 bias and output of an int8
+    operator whose accumulator sums `depth` products, and its input."""
+    in_zp, in_scale, out_zp = g.int(-128, 127), g.scale(0.005, 0.5), g.int(-128, 127)
+    f_scales = [g.scale(0.002, 0.05) for _ in range(out_ch if per_channel else 1)]
+    out_scale = output_scale_for(in_scale, np.mean(f_scales), depth, g)
+    tensors = [Tensor(in_shape, TT.INT8, scale=[in_scale], zero_point=[in_zp]),
+               Tensor(f_shape, TT.INT8, g.ints(TT.INT8, f_shape, -128 if wide else -127, 127),
+                      scale=f_scales, zero_point=[0] * len(f_scales), qdim=qdim)]
+    if has_bias:
+        bias_scales = [in_scale * s for s in (f_scales if per_channel else f_scales * out_ch)]
+        tensors.append(Tensor([out_ch], TT.INT32, g.ints(TT.INT32, [out_ch], -20000, 20000),
+                              scale=bias_scales, zero_point=[0] * out_ch, qdim=0))
+    tensors.append(Tensor(o_shape, TT.INT8, scale=[out_scale], zero_point=[out_zp]))
+    return tensors, g.ints(TT.INT8, in_shape)
+
+
 # ---------------------------------------------------------------------------------------------
 # Case builders. Each returns (opname, tensors, op_inputs, op_outputs, opcode, version,
 # options_type, options_fn, input_arrays, desc).
@@ -320,11 +347,7 @@ def case_conv(g, kind):
     depth = geo["kh"] * geo["kw"] * filter_in
     bias_type = None
     if kind == "f32":
-        tensors = [Tensor(in_shape, TT.FLOAT32), Tensor(f_shape, TT.FLOAT32, g.floats(f_shape))]
-        if has_bias:
-            tensors.append(Tensor([out_ch], TT.FLOAT32, g.floats([out_ch])))
-        tensors.append(Tensor(o_shape, TT.FLOAT32))
-        x = g.floats(in_shape)
+        tensors, x = float_weighted_tensors(g, in_shape, f_shape, o_shape, out_ch, has_bias)
         quant_desc = "float32"
         version = 1 if geo["dh"] == 1 and geo["dw"] == 1 else 2
     else:
@@ -393,27 +416,13 @@ def case_depthwise(g, kind):
     f_shape = [1, geo["kh"], geo["kw"], out_ch]
     o_shape = [batch, geo["oh"], geo["ow"], out_ch]
     if kind == "f32":
-        tensors = [Tensor(in_shape, TT.FLOAT32), Tensor(f_shape, TT.FLOAT32, g.floats(f_shape))]
-        if has_bias:
-            tensors.append(Tensor([out_ch], TT.FLOAT32, g.floats([out_ch])))
-        tensors.append(Tensor(o_shape, TT.FLOAT32))
-        x = g.floats(in_shape)
+        tensors, x = float_weighted_tensors(g, in_shape, f_shape, o_shape, out_ch, has_bias)
         quant_desc = "float32"
         version = 1 if geo["dh"] == 1 and geo["dw"] == 1 else 2
     else:
         per_channel = g.rng.rand() < 0.7
-        in_zp, in_scale, out_zp = g.int(-128, 127), g.scale(0.005, 0.5), g.int(-128, 127)
-        f_scales = [g.scale(0.002, 0.05) for _ in range(out_ch if per_channel else 1)]
-        out_scale = output_scale_for(in_scale, np.mean(f_scales), geo["kh"] * geo["kw"], g)
-        tensors = [Tensor(in_shape, TT.INT8, scale=[in_scale], zero_point=[in_zp]),
-                   Tensor(f_shape, TT.INT8, g.ints(TT.INT8, f_shape, -128 if wide else -127, 127),
-                          scale=f_scales, zero_point=[0] * len(f_scales), qdim=3)]
-        if has_bias:
-            bias_scales = [in_scale * s for s in (f_scales if per_channel else f_scales * out_ch)]
-            tensors.append(Tensor([out_ch], TT.INT32, g.ints(TT.INT32, [out_ch], -20000, 20000),
-                                  scale=bias_scales, zero_point=[0] * out_ch, qdim=0))
-        tensors.append(Tensor(o_shape, TT.INT8, scale=[out_scale], zero_point=[out_zp]))
-        x = g.ints(TT.INT8, in_shape)
+        tensors, x = int8_weighted_tensors(g, in_shape, f_shape, o_shape, out_ch, geo["kh"] * geo["kw"],
+                                           3, per_channel, has_bias, wide)
         quant_desc = "int8 per-%s" % ("channel" if per_channel else "tensor")
         version = 3
 
@@ -452,27 +461,13 @@ def case_fully_connected(g, kind):
     o_shape = (lead + [units]) if keep else [batch, units]
     w_shape = [units, depth]
     if kind == "f32":
-        tensors = [Tensor(in_shape, TT.FLOAT32), Tensor(w_shape, TT.FLOAT32, g.floats(w_shape))]
-        if has_bias:
-            tensors.append(Tensor([units], TT.FLOAT32, g.floats([units])))
-        tensors.append(Tensor(o_shape, TT.FLOAT32))
-        x = g.floats(in_shape)
+        tensors, x = float_weighted_tensors(g, in_shape, w_shape, o_shape, units, has_bias)
         quant_desc = "float32"
         version = 1
     else:
         per_channel = g.rng.rand() < 0.3
-        in_zp, in_scale, out_zp = g.int(-128, 127), g.scale(0.005, 0.5), g.int(-128, 127)
-        f_scales = [g.scale(0.002, 0.05) for _ in range(units if per_channel else 1)]
-        out_scale = output_scale_for(in_scale, np.mean(f_scales), depth, g)
-        tensors = [Tensor(in_shape, TT.INT8, scale=[in_scale], zero_point=[in_zp]),
-                   Tensor(w_shape, TT.INT8, g.ints(TT.INT8, w_shape, -128 if wide else -127, 127),
-                          scale=f_scales, zero_point=[0] * len(f_scales), qdim=0)]
-        if has_bias:
-            bias_scales = [in_scale * s for s in (f_scales if per_channel else f_scales * units)]
-            tensors.append(Tensor([units], TT.INT32, g.ints(TT.INT32, [units], -20000, 20000),
-                                  scale=bias_scales, zero_point=[0] * units, qdim=0))
-        tensors.append(Tensor(o_shape, TT.INT8, scale=[out_scale], zero_point=[out_zp]))
-        x = g.ints(TT.INT8, in_shape)
+        tensors, x = int8_weighted_tensors(g, in_shape, w_shape, o_shape, units, depth, 0, per_channel,
+                                           has_bias, wide)
         quant_desc = "int8 per-%s" % ("channel" if per_channel else "tensor")
         version = 4
 

@@ -42,33 +42,35 @@ MICRO_SPEECH = FrontendSettings()
 MICRO_WAKEWORD = FrontendSettings(step_ms=10)
 
 
-class _WindowConfig(ctypes.Structure):
+# The configuration structs exactly as tensorflow/lite/experimental/microfrontend/lib/*_util.h
+# declare them (gen_frontend.py fills them too).
+class WindowConfig(ctypes.Structure):
     _fields_ = [("size_ms", ctypes.c_size_t), ("step_size_ms", ctypes.c_size_t)]
 
 
-class _FilterbankConfig(ctypes.Structure):
+class FilterbankConfig(ctypes.Structure):
     _fields_ = [("num_channels", ctypes.c_int), ("upper_band_limit", ctypes.c_float),
                 ("lower_band_limit", ctypes.c_float), ("output_scale_shift", ctypes.c_int)]
 
 
-class _NoiseReductionConfig(ctypes.Structure):
+class NoiseReductionConfig(ctypes.Structure):
     _fields_ = [("smoothing_bits", ctypes.c_int), ("even_smoothing", ctypes.c_float),
                 ("odd_smoothing", ctypes.c_float), ("min_signal_remaining", ctypes.c_float)]
 
 
-class _PcanGainControlConfig(ctypes.Structure):
+class PcanGainControlConfig(ctypes.Structure):
     _fields_ = [("enable_pcan", ctypes.c_int), ("strength", ctypes.c_float),
                 ("offset", ctypes.c_float), ("gain_bits", ctypes.c_int)]
 
 
-class _LogScaleConfig(ctypes.Structure):
+class LogScaleConfig(ctypes.Structure):
     _fields_ = [("enable_log", ctypes.c_int), ("scale_shift", ctypes.c_int)]
 
 
-class _FrontendConfig(ctypes.Structure):
-    _fields_ = [("window", _WindowConfig), ("filterbank", _FilterbankConfig),
-                ("noise_reduction", _NoiseReductionConfig),
-                ("pcan_gain_control", _PcanGainControlConfig), ("log_scale", _LogScaleConfig)]
+class FrontendConfig(ctypes.Structure):
+    _fields_ = [("window", WindowConfig), ("filterbank", FilterbankConfig),
+                ("noise_reduction", NoiseReductionConfig),
+                ("pcan_gain_control", PcanGainControlConfig), ("log_scale", LogScaleConfig)]
 
 
 class _FrontendOutput(ctypes.Structure):
@@ -88,7 +90,7 @@ def _load_library():
         raise RuntimeError("pymicro-features' micro_features_cpp shared library not found in "
                            f"{site}; run `make setup` (pip install -r requirements.txt)")
     lib = ctypes.CDLL(candidates[0])
-    lib.FrontendPopulateState.argtypes = [ctypes.POINTER(_FrontendConfig), ctypes.c_void_p, ctypes.c_int]
+    lib.FrontendPopulateState.argtypes = [ctypes.POINTER(FrontendConfig), ctypes.c_void_p, ctypes.c_int]
     lib.FrontendPopulateState.restype = ctypes.c_int
     lib.FrontendProcessSamples.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int16),
                                            ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)]
@@ -112,7 +114,7 @@ class LegacyFrontend:
             _LIB = _load_library()
         self.settings = settings
         s = settings
-        config = _FrontendConfig()
+        config = FrontendConfig()
         config.window.size_ms = s.window_ms
         config.window.step_size_ms = s.step_ms
         config.filterbank.num_channels = s.num_channels

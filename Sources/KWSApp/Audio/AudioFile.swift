@@ -10,9 +10,6 @@ public struct AudioClip: Sendable {
         self.sampleRate = sampleRate
     }
 
-    /// Audio length in milliseconds.
-    public var durationMilliseconds: Int { sampleRate > 0 ? samples.count * 1000 / sampleRate : 0 }
-
     /// The clip zero-padded (never truncated) to at least `count` samples: the Speech Commands
     /// convention for clips shorter than one second.
     public func padded(toAtLeast count: Int) -> AudioClip {

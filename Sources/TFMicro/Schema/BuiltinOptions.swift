@@ -64,7 +64,7 @@ public struct BuiltinOptions {
         return ReshapeOptions(newShape: flatBuffer.int32Vector(try flatBuffer.vector(t, 0, elementSize: 4, "ReshapeOptions.new_shape")))
     }
 
-    /// Raw access for kernels whose options this file does not decode yet: the union table's
+    /// Raw access for kernels whose options this file does not decode: the union table's
     /// scalar field `slot` (0-based, in schema order) as Int32, or `default` when absent.
     public func int32Field(_ slot: Int, default value: Int32) throws(ModelError) -> Int32 {
         guard let table else { return value }

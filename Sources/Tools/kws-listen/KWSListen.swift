@@ -33,7 +33,7 @@ struct KWSListen: ParsableCommand {
     @Flag(name: .long, help: "With --wav, process as fast as possible instead of in real time.")
     var fast = false
 
-    @Option(name: .long, help: ArgumentHelp("Model: a manifest name from Models/ (e.g. micro_speech) or a path to a manifest.",
+    @Option(name: .long, help: ArgumentHelp("Command model: a manifest name from Models/ (e.g. micro_speech) or a path to a manifest. Wake-word models (okay_nabu, ...) run in kws-eval wake-word.",
                                             valueName: "name|path"))
     var model = "micro_speech"
 
