@@ -49,6 +49,14 @@ public struct ModelLocator: Sendable {
         return Array(Set(names)).sorted()
     }
 
+    /// `resolve`, for the command pipeline (per-label scores into the recognizer): a wake-word
+    /// model is refused with the command that runs it.
+    public func resolveCommandModel(_ argument: String) throws(ModelManifestError) -> ResolvedModel {
+        let model = try resolve(argument)
+        if model.manifest.wakeWord != nil { throw .wakeWordModel(name: model.manifest.name) }
+        return model
+    }
+
     public func resolve(_ argument: String) throws(ModelManifestError) -> ResolvedModel {
         if argument.hasSuffix(".tflite") {
             let sibling = String(argument.dropLast(7)) + ".json"

@@ -58,6 +58,18 @@ public struct ModelManifest: Codable, Sendable, Equatable {
         public var minimumCount: Int32
     }
 
+    /// ESPHome's detection settings of a microWakeWord model (its JSON manifest's micro block).
+    public struct WakeWord: Codable, Sendable, Equatable {
+        public var phrase: String?
+        /// Detection when the mean probability over the window exceeds this, in 0...1.
+        public var probabilityCutoff: Float
+        /// Probabilities averaged.
+        public var slidingWindowSize: Int
+        /// Invocations ignored after a reset (ESPHome: 74).
+        public var ignoreInvocationsAfterReset: Int?
+        public var tensorArenaSize: Int?
+    }
+
     public struct Streaming: Codable, Sendable, Equatable {
         /// Run the model once every this many new feature frames.
         public var strideFrames: Int
@@ -78,6 +90,9 @@ public struct ModelManifest: Codable, Sendable, Equatable {
     public var input: Input
     public var recognizer: Recognizer
     public var streaming: Streaming
+    /// Present for wake-word models, which run with a WakeWordDetector (`kws-eval wake-word`)
+    /// rather than the command pipeline and recognizer.
+    public var wakeWord: WakeWord?
 
     /// Decodes a manifest and checks that it is self-consistent.
     public static func decode(_ data: Data, origin: String) throws(ModelManifestError) -> ModelManifest {
@@ -119,6 +134,7 @@ public enum ModelManifestError: Error, CustomStringConvertible, Equatable {
     case modelFileMissing(path: String, manifest: String)
     case modelFileWrongSize(path: String, expected: Int, actual: Int)
     case modelFileWrongHash(path: String, expected: String, actual: String)
+    case wakeWordModel(name: String)
 
     public var description: String {
         switch self {
@@ -138,6 +154,9 @@ public enum ModelManifestError: Error, CustomStringConvertible, Equatable {
         case .modelFileWrongHash(let path, let expected, let actual):
             return "model file \(path) has SHA-256 \(actual), its manifest says \(expected): "
                 + "delete it and run `make models` (python3 Models/fetch.py) to fetch a verified copy."
+        case .wakeWordModel(let name):
+            return "\(name) is a wake-word model, not a command model with per-label scores: "
+                + "run it with `kws-eval wake-word --model \(name) FILE...`."
         }
     }
 }

@@ -37,6 +37,20 @@ final class ModelManifestTests: XCTestCase {
         XCTAssertEqual(model.modelData.count, 18800)
     }
 
+    func testWakeWordManifestCarriesDetectionSettingsAndIsNoCommandModel() throws {
+        _ = try TestPaths.model("okay_nabu.tflite")
+        let locator = ModelLocator(modelsDirectories: [modelsFolder])
+        let wakeWord = try XCTUnwrap(try locator.resolve("okay_nabu").manifest.wakeWord)
+        XCTAssertEqual(wakeWord.probabilityCutoff, 0.85)
+        XCTAssertEqual(wakeWord.slidingWindowSize, 5)
+        XCTAssertEqual(wakeWord.ignoreInvocationsAfterReset, 74)
+        XCTAssertThrowsError(try locator.resolveCommandModel("okay_nabu")) { error in
+            XCTAssertEqual(error as? ModelManifestError, .wakeWordModel(name: "okay_nabu"))
+            XCTAssertTrue("\(error)".contains("kws-eval wake-word --model okay_nabu"), "\(error)")
+        }
+        XCTAssertNil(try locator.resolveCommandModel("micro_speech").manifest.wakeWord)
+    }
+
     func testSHA256MatchesKnownDigests() {
         XCTAssertEqual(SHA256.hexDigest([]), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         XCTAssertEqual(SHA256.hexDigest(Array("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")

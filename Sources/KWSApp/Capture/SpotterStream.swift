@@ -25,7 +25,7 @@ public struct SpotterStream: KeywordStream {
 
     /// Loads `model` (a manifest name or path, as `--model` takes it) and builds its pipeline.
     public init(model: String, overrides: RecognizerOverrides = .init(), locator: ModelLocator = .standard) throws {
-        var resolved = try locator.resolve(model)
+        var resolved = try locator.resolveCommandModel(model)
         if let value = overrides.threshold { resolved.manifest.recognizer.detectionThreshold = Int32(clamping: value) }
         if let value = overrides.suppressionMilliseconds {
             resolved.manifest.recognizer.suppressionMs = Int32(clamping: value)

@@ -34,7 +34,7 @@ struct EvalBenchmark: ParsableCommand {
         let factory: KeywordPipelineFactory
         let dataset: Dataset
         do {
-            factory = KeywordPipelineFactory(model: try ModelLocator.standard.resolve(model))
+            factory = KeywordPipelineFactory(model: try ModelLocator.standard.resolveCommandModel(model))
             dataset = try Dataset.scanFolder(wav, labels: DatasetLabels(manifest: factory.model.manifest))
         } catch {
             throw benchFailure("\(error)")

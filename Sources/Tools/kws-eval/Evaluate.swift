@@ -72,7 +72,7 @@ struct Evaluate: ParsableCommand {
 
     func run() throws {
         let resolved: ResolvedModel
-        do { resolved = try ModelLocator.standard.resolve(model) } catch { throw failure(error.description) }
+        do { resolved = try ModelLocator.standard.resolveCommandModel(model) } catch { throw failure(error.description) }
         let factory = KeywordPipelineFactory(model: resolved)
         if let wav {
             try ClipEvaluation(factory: factory, folder: wav, listing: manifest, pathList: list, jobs: jobs, csvPath: csv, jsonPath: json).run()

@@ -54,8 +54,8 @@ struct WakeWord: ParsableCommand {
         let detectorConfiguration: WakeWordDetectorConfiguration
         do {
             detectorConfiguration = try WakeWordDetectorConfiguration(
-                probabilityCutoff: cutoff ?? settings.cutoff, slidingWindowSize: window ?? settings.window,
-                ignoredInvocationsAfterReset: ignore ?? settings.ignore)
+                probabilityCutoff: settings.cutoff, slidingWindowSize: settings.window,
+                ignoredInvocationsAfterReset: settings.ignore)
         } catch { throw failure(error.description) }
         let frontendConfig = FrontendConfig(resolved.manifest.frontend)
         let c = resolved.manifest.input.conversion
@@ -130,18 +130,14 @@ struct WakeWord: ParsableCommand {
         if probabilities { print("  probabilities: " + invokes.map(String.init).joined(separator: " ")) }
     }
 
-    /// The manifest's `wake_word` block (KWSApp's manifest type does not decode it).
+    /// The manifest's `wake_word` block, or --cutoff and --window for a model without one.
     private func wakeWordSettings(_ resolved: ResolvedModel) throws -> (cutoff: Float, window: Int, ignore: Int) {
-        guard let path = resolved.manifestPath, let data = FileManager.default.contents(atPath: path),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let block = object["wake_word"] as? [String: Any],
-              let cutoff = block["probability_cutoff"] as? Double,
-              let window = block["sliding_window_size"] as? Int else {
-            if let cutoff, let window { return (cutoff, window, ignore ?? 74) }
+        let block = resolved.manifest.wakeWord
+        guard let cutoff = cutoff ?? block?.probabilityCutoff, let window = window ?? block?.slidingWindowSize else {
             throw failure("\(resolved.manifestPath ?? resolved.modelPath) has no wake_word block with probability_cutoff and "
                           + "sliding_window_size: use a wake-word manifest (alexa, hey_jarvis, hey_mycroft, okay_nabu) "
                           + "or give --cutoff and --window")
         }
-        return (Float(cutoff), window, block["ignore_invocations_after_reset"] as? Int ?? 74)
+        return (cutoff, window, ignore ?? block?.ignoreInvocationsAfterReset ?? 74)
     }
 }
