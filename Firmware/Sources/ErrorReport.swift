@@ -85,6 +85,10 @@ enum ErrorReport {
             Console.write(Int(op.code))
             Console.write("): ")
             Console.write(error.message)
+            if let tensor = error.tensorIndex {
+                Console.write(", tensor ")
+                Console.write(tensor)
+            }
         case .unsupportedTensor(let index, let reason):
             Console.write("tensor ")
             Console.write(index)

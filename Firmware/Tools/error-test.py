@@ -1,0 +1,49 @@
+#!/usr/bin/env python3
+"""Checks that firmware images linked with a model they cannot run fail cleanly under QEMU.
+
+Usage: error-test.py --raw AUDIO.raw [--qemu qemu-system-arm] [--timeout S] ELF=TEXT [ELF=TEXT ...]
+
+Each ELF runs on AUDIO.raw and must exit with status 1 (setup failure) within the timeout,
+print TEXT (a regular expression) on its console, and print no "fatal:" line (the fault
+handler's processor-fault or stack-overflow report). Exit status 0 when every image passed.
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+
+
+def run(args, elf, expected):
+    name = os.path.basename(elf)
+    command = [args.qemu, "-M", "mps2-an386", "-cpu", "cortex-m4", "-nographic", "-monitor", "none",
+               "-serial", "stdio", "-semihosting-config", f"enable=on,target=native,arg=kws-firmware,arg={args.raw}",
+               "-kernel", elf]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=args.timeout)
+    except subprocess.TimeoutExpired:
+        print(f"  FAIL  {name} finished within {args.timeout} s")
+        return False
+    console = result.stdout.replace("\r", "")
+    error = next((line for line in console.splitlines() if line.startswith("error:")), "(no error line)")
+    passed = result.returncode == 1 and re.search(expected, console) and "fatal:" not in console
+    print(("  ok    " if passed else "  FAIL  ") + f"{name} exits 1 with a typed error: {error}")
+    if not passed:
+        print(f"        exit status {result.returncode}; expected /{expected}/\n{console[-2000:]}")
+    return bool(passed)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--raw", required=True, help="raw 16 kHz s16le audio to run on")
+    parser.add_argument("--qemu", default="qemu-system-arm", help="QEMU system emulator for Arm")
+    parser.add_argument("--timeout", type=float, default=60, help="seconds allowed per QEMU run")
+    parser.add_argument("cases", nargs="+", metavar="ELF=TEXT", help="image and the text its error must contain")
+    args = parser.parse_args()
+    results = [run(args, *case.split("=", 1)) for case in args.cases]
+    sys.exit(0 if all(results) else 1)
+
+
+if __name__ == "__main__":
+    main()
