@@ -18,33 +18,36 @@ enum Console {
 
     /// 64-bit, because frame counts and audio times of an always-on device outgrow Int32.
     static func write(_ value: Int64) {
-        if value < 0 { writeByte(UInt8(ascii: "-")) }
-        var remainder = value.magnitude
-        var divisor: UInt64 = 1
-        while remainder / divisor >= 10 { divisor &*= 10 }
-        repeat {
-            writeByte(UInt8(truncatingIfNeeded: remainder / divisor) &+ UInt8(ascii: "0"))
-            remainder %= divisor
-            divisor /= 10
-        } while divisor > 0
+        write(value, decimals: 0)
     }
 
     /// Writes `value / 10^decimals` with exactly `decimals` digits after the point,
     /// e.g. milliseconds as seconds.
     static func write(_ value: Int64, decimals: Int) {
-        var scale: UInt64 = 1
-        for _ in 0..<decimals { scale &*= 10 }
         if value < 0 { writeByte(UInt8(ascii: "-")) }
         let magnitude = value.magnitude
-        write(Int64(magnitude / scale))
-        guard decimals > 0 else { return }
-        writeByte(UInt8(ascii: "."))
-        var fraction = magnitude % scale
-        for _ in 0..<decimals {
-            scale /= 10
-            writeByte(UInt8(truncatingIfNeeded: fraction / scale) &+ UInt8(ascii: "0"))
-            fraction %= scale
+        var digits = decimals + 1
+        while digits < 20, magnitude >= powerOfTen(digits) { digits += 1 }
+        // Each digit by repeated subtraction of its power of ten: a 64-bit division on this
+        // 32-bit core is a call into libgcc's __udivmoddi4 (700 B of flash).
+        var remainder = magnitude
+        for position in stride(from: digits - 1, through: 0, by: -1) {
+            if position == decimals - 1 { writeByte(UInt8(ascii: ".")) }
+            let unit = powerOfTen(position)
+            var digit: UInt8 = 0
+            while remainder >= unit {
+                remainder &-= unit
+                digit &+= 1
+            }
+            writeByte(digit &+ UInt8(ascii: "0"))
         }
+    }
+
+    /// 10^exponent for exponent 0...19 (all fit in UInt64).
+    private static func powerOfTen(_ exponent: Int) -> UInt64 {
+        var power: UInt64 = 1
+        for _ in 0..<exponent { power &*= 10 }
+        return power
     }
 
     static func writeByte(_ byte: UInt8) {
