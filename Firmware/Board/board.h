@@ -13,11 +13,11 @@ void board_console_write(const uint8_t *bytes, size_t count);
 // --- ARM semihosting (the debugger/QEMU host services) ---
 // Copies the program's command line (QEMU: -semihosting-config ...,arg=...) into
 // `buffer` as a NUL-terminated string. Returns its length, or -1 on failure.
-int32_t semihosting_command_line(uint8_t *buffer, uint32_t capacity);
+int32_t semihosting_command_line(void *buffer, uint32_t capacity);
 // Opens a host file for binary reading. Returns a handle, or -1.
-int32_t semihosting_open_for_reading(const uint8_t *path, uint32_t length);
+int32_t semihosting_open_for_reading(const void *path, uint32_t length);
 // Reads up to `count` bytes. Returns the number of bytes read (0 at end of file), or -1.
-int32_t semihosting_read(int32_t handle, uint8_t *buffer, uint32_t count);
+int32_t semihosting_read(int32_t handle, void *buffer, uint32_t count);
 void semihosting_close(int32_t handle);
 // Ends the simulation; QEMU exits with `code`.
 void semihosting_exit(int32_t code) __attribute__((noreturn));

@@ -20,23 +20,23 @@ static int32_t semihosting_call(uint32_t operation, const void *parameters) {
     return (int32_t)r0;
 }
 
-int32_t semihosting_command_line(uint8_t *buffer, uint32_t capacity) {
+int32_t semihosting_command_line(void *buffer, uint32_t capacity) {
     uint32_t block[2] = {(uint32_t)buffer, capacity};
     if (capacity == 0 || semihosting_call(SYS_GET_CMDLINE, block) != 0) return -1;
     return (int32_t)block[1];
 }
 
-int32_t semihosting_open_for_reading(const uint8_t *path, uint32_t length) {
+int32_t semihosting_open_for_reading(const void *path, uint32_t length) {
     // SYS_OPEN wants a NUL-terminated name and its length without the NUL.
     uint8_t name[256];
     if (length >= sizeof name) return -1;
-    for (uint32_t i = 0; i < length; i++) name[i] = path[i];
+    for (uint32_t i = 0; i < length; i++) name[i] = ((const uint8_t *)path)[i];
     name[length] = 0;
     uint32_t block[3] = {(uint32_t)name, OPEN_MODE_READ_BINARY, length};
     return semihosting_call(SYS_OPEN, block);
 }
 
-int32_t semihosting_read(int32_t handle, uint8_t *buffer, uint32_t count) {
+int32_t semihosting_read(int32_t handle, void *buffer, uint32_t count) {
     uint32_t block[3] = {(uint32_t)handle, (uint32_t)buffer, count};
     int32_t notRead = semihosting_call(SYS_READ, block);
     // SYS_READ returns the number of bytes NOT read.

@@ -7,8 +7,8 @@ struct FirmwareOptions {
     var printScores = false
     /// Run the frontend and the model separately between instruction-count markers.
     var measure = false
-    /// Path of the raw 16 kHz s16le input file on the host, as bytes of the buffer below.
-    var inputPath: UnsafeBufferPointer<UInt8>
+    /// Path of the raw 16 kHz s16le input file on the host, as bytes of the parsed buffer.
+    var inputPath: UnsafeRawBufferPointer
 
     enum ParseError: Error {
         case noCommandLine
@@ -18,20 +18,20 @@ struct FirmwareOptions {
 
     /// Splits the command line in `buffer` at spaces; the first word is the program name.
     @inline(never)
-    static func parse(buffer: UnsafeMutableBufferPointer<UInt8>) throws(ParseError) -> FirmwareOptions {
+    static func parse(buffer: UnsafeMutableRawBufferPointer) throws(ParseError) -> FirmwareOptions {
         let length = semihosting_command_line(buffer.baseAddress!, UInt32(buffer.count))
         guard length > 0 else { throw .noCommandLine }
-        let line = UnsafeBufferPointer(rebasing: buffer[0..<Int(length)])
+        let line = UnsafeRawBufferPointer(rebasing: buffer[0..<Int(length)])
         var printScores = false
         var measure = false
-        var input: UnsafeBufferPointer<UInt8>? = nil
+        var input: UnsafeRawBufferPointer? = nil
         var wordIndex = 0
         var start = 0
         while start < line.count {
             var end = start
             while end < line.count && line[end] != UInt8(ascii: " ") { end += 1 }
             if end > start {
-                let word = UnsafeBufferPointer(rebasing: line[start..<end])
+                let word = UnsafeRawBufferPointer(rebasing: line[start..<end])
                 if wordIndex > 0 {
                     if word.first == UInt8(ascii: "-") {
                         if equals(word, "--scores") {
@@ -53,7 +53,7 @@ struct FirmwareOptions {
         return FirmwareOptions(printScores: printScores, measure: measure, inputPath: input)
     }
 
-    private static func equals(_ word: UnsafeBufferPointer<UInt8>, _ text: StaticString) -> Bool {
+    private static func equals(_ word: UnsafeRawBufferPointer, _ text: StaticString) -> Bool {
         guard word.count == text.utf8CodeUnitCount else { return false }
         for i in 0..<word.count where word[i] != text.utf8Start[i] { return false }
         return true

@@ -30,7 +30,9 @@ struct Firmware {
     static func run(_ buffers: StaticMemory.Buffers) -> Int32 {
         let options: FirmwareOptions
         do throws(FirmwareOptions.ParseError) {
-            options = try FirmwareOptions.parse(buffer: buffers.commandLine)
+            // The audio ring holds no audio until the source opens the input, the last use of
+            // the command line's bytes.
+            options = try FirmwareOptions.parse(buffer: UnsafeMutableRawBufferPointer(buffers.audioRing))
         } catch {
             FirmwareOptions.reportUsage(error)
             return 2
@@ -211,7 +213,7 @@ struct Firmware {
         Console.write("done: ")
         Console.write(spotter.frameCount)
         Console.write(" frames (")
-        Console.write(samples / 16, decimals: 3)  // 16 samples per millisecond
+        Console.write(samples >> 4, decimals: 3)  // 16 samples per millisecond (a shift: no 64-bit division)
         Console.write(" s of audio), ")
         Console.write(detections)
         Console.write(" detections\n")

@@ -12,7 +12,7 @@ struct SemihostingAudioSource: AudioSource, ~Copyable {
 
     var samplesPerPeriod: Int { ring.samplesPerPeriod }
 
-    init(path: UnsafeBufferPointer<UInt8>, ring: consuming PeriodRing) throws(AudioSourceError) {
+    init(path: UnsafeRawBufferPointer, ring: consuming PeriodRing) throws(AudioSourceError) {
         guard let base = path.baseAddress else { throw .cannotOpen }
         let handle = semihosting_open_for_reading(base, UInt32(path.count))
         guard handle >= 0 else { throw .cannotOpen }
@@ -38,8 +38,7 @@ struct SemihostingAudioSource: AudioSource, ~Copyable {
         while !endOfFile && ring.waiting < ring.periodCount - 1 {
             let slot = ring.nextFreeSlot
             let bytes = UnsafeMutableRawBufferPointer(slot)
-            let read = semihosting_read(handle, bytes.baseAddress!.assumingMemoryBound(to: UInt8.self),
-                                        UInt32(bytes.count))
+            let read = semihosting_read(handle, bytes.baseAddress!, UInt32(bytes.count))
             guard read >= 0 else { throw .readFailed }
             let samples = Int(read) / 2
             if samples < ring.samplesPerPeriod {

@@ -11,7 +11,6 @@ enum StaticMemory {
     static let windowFrames = 49
 
     struct Buffers {
-        var commandLine: UnsafeMutableBufferPointer<UInt8>
         var audioRing: UnsafeMutableBufferPointer<Int16>
         var arena: UnsafeMutableRawBufferPointer
         var frontend: UnsafeMutableRawBufferPointer
@@ -20,17 +19,14 @@ enum StaticMemory {
     }
 
     static func withBuffers<R>(_ body: (Buffers) -> R) -> R {
-        withUnsafeMutableBytes(of: &commandLineStorage) { commandLine in
-            withUnsafeMutableBytes(of: &audioRingStorage) { audioRing in
-                withUnsafeMutableBytes(of: &arenaStorage) { arena in
-                    withUnsafeMutableBytes(of: &frontendStorage) { frontend in
-                        withUnsafeMutableBytes(of: &spotterStorage) { spotter in
-                            withUnsafeMutableBytes(of: &recognizerStorage) { recognizer in
-                                body(Buffers(
-                                    commandLine: commandLine.bindMemory(to: UInt8.self),
-                                    audioRing: audioRing.bindMemory(to: Int16.self),
-                                    arena: arena, frontend: frontend, spotter: spotter, recognizer: recognizer))
-                            }
+        withUnsafeMutableBytes(of: &audioRingStorage) { audioRing in
+            withUnsafeMutableBytes(of: &arenaStorage) { arena in
+                withUnsafeMutableBytes(of: &frontendStorage) { frontend in
+                    withUnsafeMutableBytes(of: &spotterStorage) { spotter in
+                        withUnsafeMutableBytes(of: &recognizerStorage) { recognizer in
+                            body(Buffers(
+                                audioRing: audioRing.bindMemory(to: Int16.self),
+                                arena: arena, frontend: frontend, spotter: spotter, recognizer: recognizer))
                         }
                     }
                 }
@@ -39,10 +35,9 @@ enum StaticMemory {
     }
 }
 
-/// The semihosting command line (program name, options, input path).
-nonisolated(unsafe) var commandLineStorage = InlineArray<256, UInt8>(repeating: 0)
-
-/// The DMA ring: `audioPeriods` x `samplesPerPeriod` samples.
+/// The DMA ring: `audioPeriods` x `samplesPerPeriod` samples. Before the audio source starts
+/// it also holds the semihosting command line (`FirmwareOptions.parse`), whose input path is
+/// last read when the source opens the file: no separate buffer for it.
 nonisolated(unsafe) var audioRingStorage = InlineArray<640, Int16>(repeating: 0)
 
 /// The TFMicro tensor arena, sized to what micro_speech uses on the Cortex-M4 (7,088 bytes with
@@ -56,10 +51,10 @@ nonisolated(unsafe) var arenaStorage = InlineArray<888, UInt64>(repeating: 0)
 nonisolated(unsafe) var frontendStorage = InlineArray<349, UInt64>(repeating: 0)
 
 /// Room for the keyword pipeline's own state (handles to the buffers above and below, the
-/// recognizer's counters; 560 bytes), kept here rather than on the stack. Raw zeroed storage rather
+/// recognizer's counters; 564 bytes), kept here rather than on the stack. Raw zeroed storage rather
 /// than a `KeywordSpotter?`, whose nil would be a non-zero initial value in .data (flash
 /// and RAM). Built once at startup by `Firmware.storeSpotter`, which checks the size.
-nonisolated(unsafe) var spotterStorage = InlineArray<70, UInt64>(repeating: 0)
+nonisolated(unsafe) var spotterStorage = InlineArray<71, UInt64>(repeating: 0)
 
 /// The recognizer's held results, sized for micro_speech's 4 labels
 /// (`CommandRecognizer.storageBytes(labelCount: 4)` = 600 bytes: 50 results of an Int64 time

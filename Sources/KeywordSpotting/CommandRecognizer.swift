@@ -99,7 +99,9 @@ public struct CommandRecognizer {
         }
 
         let notJudged = Recognition(labelIndex: previousLabel, score: 0, isNewCommand: false, timeMilliseconds: now)
-        guard count > 0, count >= Int(configuration.minimumCount), now - time(oldest) >= window / 4 else {
+        // Divided as Int32: an Int64 division is a libgcc call on a 32-bit MCU.
+        let quarterWindow = Int64(configuration.averageWindowMilliseconds / 4)
+        guard count > 0, count >= Int(configuration.minimumCount), now - time(oldest) >= quarterWindow else {
             return notJudged
         }
 

@@ -30,6 +30,9 @@ public struct KeywordSpotter {
     /// Frames produced since setup or the last reset. 64-bit: an always-on device passes
     /// 2^31 frames of 20 ms after 497 days.
     public private(set) var frameCount: Int64 = 0
+    /// Frames since the last invocation: counted rather than taken as `frameCount % strideFrames`,
+    /// a 64-bit division, which a 32-bit MCU does in a libgcc call.
+    private var framesSinceInvocation = 0
 
     /// `windowStorage` must hold `FeatureWindow.storageBytes(frames:channels:)` bytes and outlive
     /// the spotter, as must the frontend's and the interpreter's storage. With nil the window
@@ -76,6 +79,7 @@ public struct KeywordSpotter {
         window.reset()
         recognizer.reset()
         frameCount = 0
+        framesSinceInvocation = 0
     }
 
     /// Audio time at which frame `index` is complete.
@@ -95,7 +99,9 @@ public struct KeywordSpotter {
             window.append(frame, conversion: conversion)
             let index = frameCount
             frameCount += 1
-            guard frameCount % Int64(strideFrames) == 0 else { return }
+            framesSinceInvocation += 1
+            guard framesSinceInvocation == strideFrames else { return }
+            framesSinceInvocation = 0
             window.copy(to: interpreter.input(0).pointer(to: Int8.self))
             do { try interpreter.invoke() } catch { throw .interpreter(error) }
             let scores = interpreter.scores
