@@ -45,6 +45,12 @@ enum ErrorReport {
             Console.write(" bytes, ")
             Console.write(required)
             Console.write(" are needed; enlarge frontendStorage")
+        case .scratchTooSmall(let required, let provided):
+            Console.write("the arena's idle bytes (")
+            Console.write(provided)
+            Console.write(") cannot hold the frontend's scratch (")
+            Console.write(required)
+            Console.write(" bytes)")
         default:
             Console.write("invalid frontend configuration")
         }
@@ -67,7 +73,7 @@ enum ErrorReport {
             Console.write(index)
             Console.write(" is builtin op ")
             Console.write(Int(op.code))
-            Console.write(", which the firmware's op resolver does not register (Firmware.makeResolver)")
+            Console.write(", which the firmware's op resolver does not register (MicroSpeechResolver)")
         case .missingCustomOperator(_, _, let index):
             Console.write("operator ")
             Console.write(index)

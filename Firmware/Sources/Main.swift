@@ -105,7 +105,7 @@ struct Firmware {
     static func storeSpotter(
         interpreter: Interpreter, buffers: StaticMemory.Buffers, into spotter: UnsafeMutablePointer<KeywordSpotter>
     ) throws(PipelineError) {
-        let frontend = try makeFrontend(storage: buffers.frontend)
+        let frontend = try makeFrontend(storage: buffers.frontend, scratch: interpreter.idleArena)
         spotter.initialize(to: try KeywordSpotter(
             frontend: frontend, interpreter: interpreter, frames: StaticMemory.windowFrames,
             conversion: .microSpeech, windowStorage: nil, recognizerStorage: buffers.recognizer))
@@ -119,7 +119,7 @@ struct Firmware {
     static func makeInterpreter(arena: UnsafeMutableRawBufferPointer) throws(PipelineError) -> Interpreter {
         let model = try makeModel()
         do throws(InterpreterError) {
-            return try Interpreter(model: model, resolver: makeResolver(), arena: arena, preservingInputs: true)
+            return try Interpreter(model: model, resolver: MicroSpeechResolver(), arena: arena, preservingInputs: true)
         } catch {
             throw .interpreter(error)
         }
@@ -134,31 +134,13 @@ struct Firmware {
         }
     }
 
-    /// The kernels micro_speech uses, and no others (only these are linked in). Each `add`
-    /// runs out of line: inlined four times, their copies of the 644 B resolver made this
-    /// function's stack frame 2.6 KB, the largest of setup.
-    @inline(never)
-    static func makeResolver() -> OpResolver {
-        var resolver = OpResolver()
-        // micro_speech is int8 throughout: the int8-only registrations keep the kernels'
-        // float paths (and their expf) out of the image.
-        add(Reshape.registration, to: &resolver)
-        add(DepthwiseConv2D.int8Registration, to: &resolver)
-        add(FullyConnected.int8Registration, to: &resolver)
-        add(Softmax.int8Registration, to: &resolver)
-        return resolver
-    }
-
-    @inline(never)
-    static func add(_ registration: KernelRegistration, to resolver: inout OpResolver) {
-        // Four kernels into a 32-entry resolver cannot fail.
-        try? resolver.add(registration)
-    }
-
     /// micro_speech's frontend over its setup tables in flash (generated at build time by
-    /// Tools/frontend-tables.swift from the same sources), with only its state in `storage`.
+    /// Tools/frontend-tables.swift from the same sources), with its state in `storage` and its
+    /// per-frame scratch in `scratch`: the interpreter's idle arena, which the model only uses
+    /// while the spotter invokes it from the frontend's frame callback.
     @inline(never)
-    static func makeFrontend(storage: UnsafeMutableRawBufferPointer) throws(PipelineError) -> Frontend {
+    static func makeFrontend(storage: UnsafeMutableRawBufferPointer,
+                             scratch: UnsafeMutableRawBufferPointer) throws(PipelineError) -> Frontend {
         let t = board_frontend_tables().pointee
         func table(_ start: UnsafePointer<Int16>?, _ count: UInt32) -> UnsafeBufferPointer<Int16> {
             UnsafeBufferPointer(start: start, count: Int(count))
@@ -176,7 +158,7 @@ struct Firmware {
             pcanGainTable: table(t.pcan_gains, t.pcan_gain_count),
             logTable: UnsafeBufferPointer(start: t.log_table, count: Int(t.log_table_count)))
         do throws(FrontendError) {
-            return try Frontend(config: .microSpeech, tables: tables, storage: storage)
+            return try Frontend(config: .microSpeech, tables: tables, storage: storage, scratch: scratch)
         } catch {
             throw .frontend(error)
         }

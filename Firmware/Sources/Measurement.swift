@@ -17,24 +17,29 @@ enum Measurement {
         var frames = 0
         do throws(AudioSourceError) {
             while let period = try source.nextPeriod() {
-                var framed = false
                 icount_frontend_begin()
-                frontend.process(period) { _ in framed = true }
+                // The model runs inside the frame callback, as in the spotter: the frontend's
+                // scratch lies in the interpreter's idle arena, free only while it runs.
                 // A period is one step, so after the first one each call makes exactly one
-                // frame; the marker pair then spans buffering the step and computing it.
-                guard framed else { continue }
-                icount_frontend_end()
-                frames += 1
-                icount_model_begin()
-                do throws(InterpreterError) {
-                    try interpreter.invoke()
-                } catch {
+                // frame; the frontend's marker pair spans buffering the step and computing it.
+                var failure: InterpreterError? = nil
+                frontend.process(period) { _ in
+                    icount_frontend_end()
+                    frames += 1
+                    icount_model_begin()
+                    do throws(InterpreterError) {
+                        try interpreter.invoke()
+                    } catch {
+                        failure = error
+                    }
+                    icount_model_end()
+                }
+                if let failure {
                     Console.write("error: ")
-                    ErrorReport.print(error)
+                    ErrorReport.print(failure)
                     Console.write("\n")
                     return 1
                 }
-                icount_model_end()
             }
         } catch {
             error.report()

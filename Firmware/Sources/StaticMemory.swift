@@ -46,15 +46,16 @@ nonisolated(unsafe) var audioRingStorage = InlineArray<640, Int16>(repeating: 0)
 /// the count here then. UInt64 elements make it 8-byte aligned.
 nonisolated(unsafe) var arenaStorage = InlineArray<888, UInt64>(repeating: 0)
 
-/// The frontend's state and scratch (`Frontend.storageBytes(for: .microSpeech, tables:)` = 2,788
-/// bytes); its tables are read in place from flash.
-nonisolated(unsafe) var frontendStorage = InlineArray<349, UInt64>(repeating: 0)
+/// The frontend's state: the window's overlap, the noise estimates and the last frame
+/// (`Frontend.stateBytes(for: .microSpeech, tables:)` = 576 bytes). Its tables are read in place
+/// from flash and its per-frame scratch (2,244 bytes) lies in the interpreter's idle arena.
+nonisolated(unsafe) var frontendStorage = InlineArray<72, UInt64>(repeating: 0)
 
 /// Room for the keyword pipeline's own state (handles to the buffers above and below, the
-/// recognizer's counters; 564 bytes), kept here rather than on the stack. Raw zeroed storage rather
+/// recognizer's counters; 572 bytes), kept here rather than on the stack. Raw zeroed storage rather
 /// than a `KeywordSpotter?`, whose nil would be a non-zero initial value in .data (flash
 /// and RAM). Built once at startup by `Firmware.storeSpotter`, which checks the size.
-nonisolated(unsafe) var spotterStorage = InlineArray<71, UInt64>(repeating: 0)
+nonisolated(unsafe) var spotterStorage = InlineArray<72, UInt64>(repeating: 0)
 
 /// The recognizer's held results, sized for micro_speech's 4 labels
 /// (`CommandRecognizer.storageBytes(labelCount: 4)` = 600 bytes: 50 results of an Int64 time

@@ -48,19 +48,56 @@ public struct Frontend {
     /// Bytes of storage `init(config:tables:storage:)` needs for `config` (any alignment): the
     /// frontend's state and scratch only.
     public static func storageBytes(for config: FrontendConfig, tables: FrontendTables) throws(FrontendError) -> Int {
-        var carver = StorageCarver()
-        _ = try Frontend(config: config, tables: tables, carver: &carver)
-        return carver.bytesUsed + StorageCarver.alignmentSlack
+        try stateBytes(for: config, tables: tables) + scratchBytes(for: config, tables: tables)
     }
 
-    /// A frontend over precomputed, read-only `tables` (see ``FrontendTables``), with only its
-    /// state in `storage`, which must hold `storageBytes(for: config, tables: tables)` bytes.
+    /// Bytes of state `init(config:tables:storage:scratch:)` needs (any alignment): what one
+    /// frame leaves for the next (the window's overlap, the noise estimates, the last frame).
+    public static func stateBytes(for config: FrontendConfig, tables: FrontendTables) throws(FrontendError) -> Int {
+        var state = StorageCarver()
+        var scratch = StorageCarver()
+        _ = try Frontend(config: config, tables: tables, state: &state, scratch: &scratch)
+        return state.bytesUsed + StorageCarver.alignmentSlack
+    }
+
+    /// Bytes of scratch `init(config:tables:storage:scratch:)` needs (any alignment): the FFT
+    /// input (which also collects the samples of the window being filled) and the spectrum.
+    public static func scratchBytes(for config: FrontendConfig, tables: FrontendTables) throws(FrontendError) -> Int {
+        var state = StorageCarver()
+        var scratch = StorageCarver()
+        _ = try Frontend(config: config, tables: tables, state: &state, scratch: &scratch)
+        return scratch.bytesUsed + StorageCarver.alignmentSlack
+    }
+
+    /// A frontend over precomputed, read-only `tables` (see ``FrontendTables``), with its state
+    /// and scratch in `storage`, which must hold `storageBytes(for: config, tables: tables)` bytes.
     /// The tables and the storage must outlive the frontend.
     public init(config: FrontendConfig, tables: FrontendTables, storage: UnsafeMutableRawBufferPointer) throws(FrontendError) {
         let required = try Self.storageBytes(for: config, tables: tables)
         guard storage.count >= required else { throw .storageTooSmall(required: required, provided: storage.count) }
-        var carver = StorageCarver(storage)
-        try self.init(config: config, tables: tables, carver: &carver)
+        let stateCount = try Self.stateBytes(for: config, tables: tables)
+        try self.init(config: config, tables: tables,
+                      storage: UnsafeMutableRawBufferPointer(rebasing: storage[..<stateCount]),
+                      scratch: UnsafeMutableRawBufferPointer(rebasing: storage[stateCount...]))
+    }
+
+    /// A frontend over `tables` whose state and scratch are apart. The scratch's bytes must be
+    /// left alone between calls to `process`, but they are free while `onFrame` runs: a
+    /// streaming pipeline that runs its model in `onFrame` can lend the frontend the model's
+    /// idle arena (`Interpreter.idleArena`) instead of RAM of its own. `storage` must hold
+    /// `stateBytes(for:tables:)` bytes, `scratch` `scratchBytes(for:tables:)`; both, and the
+    /// tables, must outlive the frontend.
+    public init(config: FrontendConfig, tables: FrontendTables, storage: UnsafeMutableRawBufferPointer,
+                scratch: UnsafeMutableRawBufferPointer) throws(FrontendError) {
+        let stateRequired = try Self.stateBytes(for: config, tables: tables)
+        guard storage.count >= stateRequired else { throw .storageTooSmall(required: stateRequired, provided: storage.count) }
+        let scratchRequired = try Self.scratchBytes(for: config, tables: tables)
+        guard scratch.count >= scratchRequired else {
+            throw .scratchTooSmall(required: scratchRequired, provided: scratch.count)
+        }
+        var stateCarver = StorageCarver(storage)
+        var scratchCarver = StorageCarver(scratch)
+        try self.init(config: config, tables: tables, state: &stateCarver, scratch: &scratchCarver)
     }
 
     private init(config: FrontendConfig, carver: inout StorageCarver) throws(FrontendError) {
@@ -82,24 +119,26 @@ public struct Frontend {
         frame = carver.take(UInt16.self, count: config.channelCount)
     }
 
-    /// The same frontend over `tables`: the same carving for the state, the tables read in place.
-    private init(config: FrontendConfig, tables: FrontendTables, carver: inout StorageCarver) throws(FrontendError) {
+    /// The same frontend over `tables`, read in place: what carries from frame to frame carved
+    /// from `state`, the FFT input, spectrum and channel values from `scratch`.
+    private init(config: FrontendConfig, tables: FrontendTables, state: inout StorageCarver,
+                 scratch: inout StorageCarver) throws(FrontendError) {
         try config.validate()
         let readEnd = try tables.validate(for: config)
         self.config = config
         correctionBits = config.inputCorrectionBits
-        let (fftInput, scratch) = Self.carveFFTInput(config: config, carver: &carver)
+        let (fftInput, accumulators) = Self.carveFFTInput(config: config, carver: &scratch)
         self.fftInput = fftInput
         window = HannWindow(size: config.samplesPerWindow, step: config.samplesPerStep,
                             output: Self.windowOutput(fftInput, config: config),
-                            coefficients: tables.windowCoefficients, carver: &carver)
+                            coefficients: tables.windowCoefficients, carver: &state)
         fft = FixedPointRealFFT(size: config.fftSize, twiddles: tables.twiddles, splitTwiddles: tables.splitTwiddles)
-        filterbank = Filterbank(config: config, tables: tables, readEnd: readEnd, scratch: scratch, carver: &carver)
+        filterbank = Filterbank(config: config, tables: tables, readEnd: readEnd, scratch: accumulators, carver: &scratch)
         spectrum = filterbank.spectrum
-        noiseReduction = NoiseReduction(config: config.noiseReduction, channelCount: config.channelCount, carver: &carver)
+        noiseReduction = NoiseReduction(config: config.noiseReduction, channelCount: config.channelCount, carver: &state)
         pcan = PCANGainControl(config: config.pcan, inputCorrectionBits: correctionBits, gainTable: tables.pcanGainTable)
         logScale = LogScale(config: config.logScale, table: tables.logTable)
-        frame = carver.take(UInt16.self, count: config.channelCount)
+        frame = state.take(UInt16.self, count: config.channelCount)
     }
 
     /// The FFT input, which doubles as the filterbank's accumulators once the FFT has read it
@@ -146,13 +185,21 @@ public struct Frontend {
             offset += taken
             if isFrameReady {
                 computeFrame()
+                // The overlap goes back into the FFT input only after the callback, which may
+                // use the scratch (see init(config:tables:storage:scratch:)).
+                do { try onFrame(UnsafeBufferPointer(frame)) } catch {
+                    window.restoreOverlap()
+                    throw error
+                }
                 window.restoreOverlap()
-                try onFrame(UnsafeBufferPointer(frame))
             }
         }
     }
 
     /// Runs the stages after the window on `window.output` (the reference's FrontendProcessSamples).
+    /// Out of line: the frame callback (a streaming caller runs the model there) then does not
+    /// sit on top of this function's locals on a microcontroller's stack.
+    @inline(never)
     private func computeFrame() {
         // Scale the windowed frame up so the 16-bit FFT keeps as much resolution as it can.
         let inputShift = 15 - (32 - UInt32(UInt16(bitPattern: window.maxAbsOutput)).leadingZeroBitCount)

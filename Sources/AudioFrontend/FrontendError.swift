@@ -13,6 +13,8 @@ public enum FrontendError: Error, Equatable {
     case invalidPCAN(PCANProblem)
     case invalidLogScaleShift(Int)
     case storageTooSmall(required: Int, provided: Int)
+    /// The scratch given to `Frontend(config:tables:storage:scratch:)` is too small.
+    case scratchTooSmall(required: Int, provided: Int)
     /// A buffer given to `FixedPointRealFFT.transform` holds fewer elements than it needs.
     case bufferTooSmall(required: Int, provided: Int)
     /// Tables given to `Frontend(config:tables:storage:)` have the wrong shape for the config.
@@ -71,6 +73,8 @@ extension FrontendError: CustomStringConvertible {
             return "the precomputed \(table) table does not fit this configuration: make the tables with FrontendTables(of:) from a frontend built for it"
         case .storageTooSmall(let required, let provided):
             return "frontend storage has \(provided) bytes but needs \(required): size it with Frontend.storageBytes(for:)"
+        case .scratchTooSmall(let required, let provided):
+            return "frontend scratch has \(provided) bytes but needs \(required): size it with Frontend.scratchBytes(for:tables:)"
         }
     }
 }

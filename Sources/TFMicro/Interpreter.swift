@@ -22,6 +22,8 @@ public struct Interpreter {
     public let arenaBytesUsed: Int
     /// Bytes used by the planned (non-persistent) region alone.
     public let plannedBytes: Int
+    /// Start of the planned region (see `idleArena`).
+    let plannedStart: UnsafeMutableRawPointer?
     /// Whether subgraph 0's inputs keep their bytes across `invoke` (see `init`).
     public let preservesInputs: Bool
 
@@ -30,8 +32,9 @@ public struct Interpreter {
     /// wrote after `invoke`: a streaming caller can keep its sliding window in the input
     /// tensor itself instead of in a second buffer. Without it (TFLM's behaviour) the planner
     /// may reuse input bytes once their last reader has run.
-    public init(model: Model, resolver: borrowing OpResolver, arena: UnsafeMutableRawBufferPointer,
-                preservingInputs: Bool = false) throws(InterpreterError) {
+    public init<Resolver: OperatorResolver>(
+        model: Model, resolver: borrowing Resolver, arena: UnsafeMutableRawBufferPointer, preservingInputs: Bool = false
+    ) throws(InterpreterError) {
         self.model = model
         preservesInputs = preservingInputs
         do { subgraph = try model.subgraph(0) } catch { throw .malformedModel(error) }
@@ -115,6 +118,7 @@ public struct Interpreter {
         }
         plannedBytes = try Self.plan(subgraphCount, record, scratch: scratch, lastOperator: lastOperator,
                                      allocator: allocator, arenaCount: arena.count)
+        plannedStart = allocator.headBase
         for s in 0 ..< subgraphCount {
             let sub: Subgraph
             do { sub = try model.subgraph(s) } catch { throw .malformedModel(error) }
@@ -128,8 +132,8 @@ public struct Interpreter {
     /// that its locals (the operator, its code, the prepare context) are on the stack only
     /// while it runs, not under every kernel's `prepare` in `init`'s frame.
     @inline(never)
-    private static func prepareOperator(
-        _ i: Int, of sub: Subgraph, subgraphIndex s: Int, model: Model, resolver: borrowing OpResolver,
+    private static func prepareOperator<Resolver: OperatorResolver>(
+        _ i: Int, of sub: Subgraph, subgraphIndex s: Int, model: Model, resolver: borrowing Resolver,
         tensors: UnsafeMutableBufferPointer<TensorRecord>, nodes: UnsafeMutableBufferPointer<NodeRecord>,
         allocator: inout ArenaAllocator, scratchCount: inout Int, graph: UnsafeMutablePointer<GraphRuntime>?,
         arenaCount: Int

@@ -1,4 +1,6 @@
-extension OpResolver {
+// On the protocol, so that `resolver: .allKernels` reads as before where a generic
+// `OperatorResolver` is expected (Interpreter.init).
+extension OperatorResolver where Self == OpResolver {
     /// Every kernel this package implements (tools use it to run or inspect any model;
     /// firmware should list only the kernels its model needs).
     public static var allKernels: OpResolver {

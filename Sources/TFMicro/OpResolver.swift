@@ -1,6 +1,6 @@
 /// The kernels an application links, by builtin op. Fixed capacity, no allocation: only the
 /// kernels named here end up in the firmware.
-public struct OpResolver {
+public struct OpResolver: OperatorResolver {
     public static let capacity = 32
 
     private var registrations: InlineArray<32, KernelRegistration?>

@@ -73,6 +73,41 @@ final class PrecomputedTablesTests: XCTestCase {
         }
     }
 
+    /// State and scratch apart: the scratch may be overwritten while `onFrame` runs (the
+    /// firmware's model uses it then), also when samples arrive in chunks smaller than a step.
+    func testScratchMayBeOverwrittenDuringTheFrameCallback() throws {
+        let computed = try HostFrontend(config: .microSpeech)
+        let tables = FrontendTables(of: computed.frontend)
+        let state = UnsafeMutableRawBufferPointer.allocate(
+            byteCount: try Frontend.stateBytes(for: .microSpeech, tables: tables), alignment: 1)
+        let scratch = UnsafeMutableRawBufferPointer.allocate(
+            byteCount: try Frontend.scratchBytes(for: .microSpeech, tables: tables), alignment: 1)
+        defer { [state, scratch].forEach { $0.deallocate() } }
+        XCTAssertLessThan(state.count, 1024, "the state is the overlap, the noise estimates and the frame")
+        var frontend = try Frontend(config: .microSpeech, tables: tables, storage: state, scratch: scratch)
+        for name in ["tflm-testdata/yes_1000ms.wav", "tflm-testdata/no_1000ms.wav"] {
+            let clip = try TestData.clip(name)
+            computed.frontend.reset()
+            frontend.reset()
+            let expected = computed.frames(of: clip)
+            var got: [UInt16] = []
+            clip.withUnsafeBufferPointer { all in
+                for start in stride(from: 0, to: all.count, by: 100) {
+                    frontend.process(UnsafeBufferPointer(rebasing: all[start ..< min(start + 100, all.count)])) { frame in
+                        got.append(contentsOf: frame)
+                        scratch.initializeMemory(as: UInt8.self, repeating: 0xA5)
+                    }
+                }
+            }
+            XCTAssertFalse(expected.isEmpty)
+            XCTAssertEqual(got, expected, name)
+        }
+        let small = UnsafeMutableRawBufferPointer(rebasing: scratch[..<(scratch.count - 1)])
+        XCTAssertThrowsError(try Frontend(config: .microSpeech, tables: tables, storage: state, scratch: small)) {
+            XCTAssertEqual($0 as? FrontendError, .scratchTooSmall(required: scratch.count, provided: scratch.count - 1))
+        }
+    }
+
     func testTablesOfTheWrongShapeAreTypedErrors() throws {
         let source = try HostFrontend(config: .microSpeech)
         let good = FrontendTables(of: source.frontend)

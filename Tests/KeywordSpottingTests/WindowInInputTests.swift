@@ -53,6 +53,45 @@ final class WindowInInputTests: XCTestCase {
         XCTAssertEqual(try scores(windowInInput: true), ring)
     }
 
+    /// The firmware's whole layout: the window in the input tensor, the frontend over
+    /// precomputed tables with its per-frame scratch in the interpreter's idle arena.
+    func testFrontendScratchInTheIdleArenaGivesTheSameScores() throws {
+        let data = try Data(contentsOf: GoldenData.goldenFile("stream/stream.s16le", madeBy: "gen_stream.py"))
+        let samples: [Int16] = data.withUnsafeBytes { raw in
+            (0 ..< min(data.count / 2, 16000 * 4)).map { Int16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: Int16.self)) }
+        }
+        let parts = try Parts()
+        var ring = try parts.spotter(preservingInputs: false, windowInInput: false)
+        var expected: [[Int8]] = []
+        try samples.withUnsafeBufferPointer { try ring.process($0) { expected.append(Array($0.scores)) } }
+
+        // The tables of the ring spotter's frontend (it keeps computing them in its storage).
+        let tables = FrontendTables(of: ring.frontend)
+        let model = UnsafeRawBufferPointer(parts.model)
+        let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: 16 * 1024, alignment: 16)
+        let state = UnsafeMutableRawBufferPointer.allocate(
+            byteCount: try Frontend.stateBytes(for: .microSpeech, tables: tables), alignment: 1)
+        let recognizer = UnsafeMutableRawBufferPointer.allocate(
+            byteCount: CommandRecognizer.storageBytes(labelCount: 4), alignment: 8)
+        defer { [arena, state, recognizer].forEach { $0.deallocate() } }
+        let interpreter = try Interpreter(model: try Model(bytes: model), resolver: .allKernels, arena: arena,
+                                          preservingInputs: true)
+        XCTAssertGreaterThanOrEqual(interpreter.idleArena.count, try Frontend.scratchBytes(for: .microSpeech, tables: tables))
+        let frontend = try Frontend(config: .microSpeech, tables: tables, storage: state, scratch: interpreter.idleArena)
+        var spotter = try KeywordSpotter(frontend: frontend, interpreter: interpreter, frames: 49, conversion: .microSpeech,
+                                         windowStorage: nil, recognizerStorage: recognizer)
+        var scores: [[Int8]] = []
+        // Chunks of 10 ms, so that samples wait in the scratch across calls and invocations.
+        try samples.withUnsafeBufferPointer { all in
+            for start in stride(from: 0, to: all.count, by: 160) {
+                let chunk = UnsafeBufferPointer(rebasing: all[start ..< min(start + 160, all.count)])
+                try spotter.process(chunk) { scores.append(Array($0.scores)) }
+            }
+        }
+        XCTAssertEqual(expected.count, 199)
+        XCTAssertEqual(scores, expected)
+    }
+
     func testWindowInInputNeedsAnInterpreterPreservingInputs() throws {
         let parts = try Parts()
         XCTAssertThrowsError(try parts.spotter(preservingInputs: false, windowInInput: true)) { error in
