@@ -95,17 +95,27 @@ struct Firmware {
     static func setUpSpotter(
         _ buffers: StaticMemory.Buffers, into spotter: UnsafeMutablePointer<KeywordSpotter>
     ) throws(PipelineError) {
-        // Only the interpreter (172 B) is held here while the model's kernels are prepared,
-        // the deepest part of setup; the frontend is built afterwards, inside storeSpotter.
+        // Only the interpreter (173 B) is held here while the model's kernels are prepared,
+        // the deepest part of setup; the frontend is built afterwards.
         let interpreter = try makeInterpreter(arena: buffers.arena)
-        try storeSpotter(interpreter: interpreter, buffers: buffers, into: spotter)
+        try finishSpotter(interpreter: interpreter, buffers: buffers, into: spotter)
+    }
+
+    /// The frontend (288 B) is held here while the spotter is built from it, so that neither
+    /// step's stack frame sits on top of the other's.
+    @inline(never)
+    static func finishSpotter(
+        interpreter: Interpreter, buffers: StaticMemory.Buffers, into spotter: UnsafeMutablePointer<KeywordSpotter>
+    ) throws(PipelineError) {
+        let frontend = try makeFrontend(storage: buffers.frontend, scratch: interpreter.idleArena)
+        try storeSpotter(interpreter: interpreter, frontend: frontend, buffers: buffers, into: spotter)
     }
 
     @inline(never)
     static func storeSpotter(
-        interpreter: Interpreter, buffers: StaticMemory.Buffers, into spotter: UnsafeMutablePointer<KeywordSpotter>
+        interpreter: Interpreter, frontend: Frontend, buffers: StaticMemory.Buffers,
+        into spotter: UnsafeMutablePointer<KeywordSpotter>
     ) throws(PipelineError) {
-        let frontend = try makeFrontend(storage: buffers.frontend, scratch: interpreter.idleArena)
         spotter.initialize(to: try KeywordSpotter(
             frontend: frontend, interpreter: interpreter, frames: StaticMemory.windowFrames,
             conversion: .microSpeech, windowStorage: nil, recognizerStorage: buffers.recognizer))
@@ -164,7 +174,8 @@ struct Firmware {
         }
     }
 
-    /// The continuous loop: one period in, at most one frame and one inference out.
+    /// The continuous loop: one 10 ms period in; every second period completes a frame and
+    /// runs the model.
     static func stream<Source: AudioSource & ~Copyable>(
         from source: inout Source, through spotter: inout KeywordSpotter, printScores: Bool
     ) -> Int32 {

@@ -17,28 +17,26 @@ enum Measurement {
         var frames = 0
         do throws(AudioSourceError) {
             while let period = try source.nextPeriod() {
+                // Every second 10 ms period completes a frame; the frontend's marker pair spans
+                // buffering that period and computing the frame (a begin without an end, in a
+                // period that completes none, is overridden by the next begin).
+                // The model then runs while the frame is out, as in the spotter: the frontend's
+                // scratch lies in the interpreter's idle arena, free only then.
+                var offset = 0
                 icount_frontend_begin()
-                // The model runs inside the frame callback, as in the spotter: the frontend's
-                // scratch lies in the interpreter's idle arena, free only while it runs.
-                // A period is one step, so after the first one each call makes exactly one
-                // frame; the frontend's marker pair spans buffering the step and computing it.
-                var failure: InterpreterError? = nil
-                frontend.process(period) { _ in
+                while frontend.nextFrame(from: period, offset: &offset) != nil {
                     icount_frontend_end()
                     frames += 1
                     icount_model_begin()
                     do throws(InterpreterError) {
                         try interpreter.invoke()
                     } catch {
-                        failure = error
+                        Console.write("error: ")
+                        ErrorReport.print(error)
+                        Console.write("\n")
+                        return 1
                     }
                     icount_model_end()
-                }
-                if let failure {
-                    Console.write("error: ")
-                    ErrorReport.print(failure)
-                    Console.write("\n")
-                    return 1
                 }
             }
         } catch {

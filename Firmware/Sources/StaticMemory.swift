@@ -2,11 +2,12 @@
 /// their own names (the size report lists them) and nothing is allocated at run time.
 /// They are reached only through `withBuffers`, for the whole run of `main`.
 enum StaticMemory {
-    /// Samples per DMA period: 20 ms at 16 kHz, one frontend step, so that every period
-    /// completes exactly one feature frame and one inference.
-    static let samplesPerPeriod = 320
-    /// Periods in the audio ring: double buffering, one period processed while the next fills.
-    static let audioPeriods = 2
+    /// Samples per DMA period: 10 ms at 16 kHz, half a frontend step: every second period
+    /// completes a feature frame and runs the model.
+    static let samplesPerPeriod = 160
+    /// Periods in the audio ring: one processed while the other two fill, so a period that
+    /// runs the model may take 20 ms, as with two 20 ms periods, in two thirds of the RAM.
+    static let audioPeriods = 3
     /// Frames in the model's input window (micro_speech: 49 frames of 20 ms).
     static let windowFrames = 49
 
@@ -38,7 +39,7 @@ enum StaticMemory {
 /// The DMA ring: `audioPeriods` x `samplesPerPeriod` samples. Before the audio source starts
 /// it also holds the semihosting command line (`FirmwareOptions.parse`), whose input path is
 /// last read when the source opens the file: no separate buffer for it.
-nonisolated(unsafe) var audioRingStorage = InlineArray<640, Int16>(repeating: 0)
+nonisolated(unsafe) var audioRingStorage = InlineArray<480, Int16>(repeating: 0)
 
 /// The TFMicro tensor arena, sized to what micro_speech uses on the Cortex-M4 (7,088 bytes with
 /// TFMicro as of this commit; the firmware prints the figure) plus 16 bytes. A TFMicro change
@@ -52,10 +53,10 @@ nonisolated(unsafe) var arenaStorage = InlineArray<888, UInt64>(repeating: 0)
 nonisolated(unsafe) var frontendStorage = InlineArray<72, UInt64>(repeating: 0)
 
 /// Room for the keyword pipeline's own state (handles to the buffers above and below, the
-/// recognizer's counters; 572 bytes), kept here rather than on the stack. Raw zeroed storage rather
+/// recognizer's counters; 516 bytes), kept here rather than on the stack. Raw zeroed storage rather
 /// than a `KeywordSpotter?`, whose nil would be a non-zero initial value in .data (flash
 /// and RAM). Built once at startup by `Firmware.storeSpotter`, which checks the size.
-nonisolated(unsafe) var spotterStorage = InlineArray<72, UInt64>(repeating: 0)
+nonisolated(unsafe) var spotterStorage = InlineArray<65, UInt64>(repeating: 0)
 
 /// The recognizer's held results, sized for micro_speech's 4 labels
 /// (`CommandRecognizer.storageBytes(labelCount: 4)` = 600 bytes: 50 results of an Int64 time

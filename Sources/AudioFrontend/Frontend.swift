@@ -28,6 +28,9 @@ public struct Frontend {
     private let spectrum: UnsafeMutableBufferPointer<ComplexInt16>
     private let frame: UnsafeMutableBufferPointer<UInt16>
     private let correctionBits: Int
+    /// The window's overlap still has to go back into the FFT input (after a frame is handed
+    /// out: the caller may use the scratch until it asks for the next one).
+    private var isOverlapPending = false
 
     /// Bytes of storage `init(config:storage:)` needs for `config` (any alignment).
     public static func storageBytes(for config: FrontendConfig) throws(FrontendError) -> Int {
@@ -48,53 +51,60 @@ public struct Frontend {
     /// Bytes of storage `init(config:tables:storage:)` needs for `config` (any alignment): the
     /// frontend's state and scratch only.
     public static func storageBytes(for config: FrontendConfig, tables: FrontendTables) throws(FrontendError) -> Int {
-        try stateBytes(for: config, tables: tables) + scratchBytes(for: config, tables: tables)
+        let bytes = try byteCounts(for: config, tables: tables)
+        return bytes.state + bytes.scratch
     }
 
     /// Bytes of state `init(config:tables:storage:scratch:)` needs (any alignment): what one
     /// frame leaves for the next (the window's overlap, the noise estimates, the last frame).
     public static func stateBytes(for config: FrontendConfig, tables: FrontendTables) throws(FrontendError) -> Int {
-        var state = StorageCarver()
-        var scratch = StorageCarver()
-        _ = try Frontend(config: config, tables: tables, state: &state, scratch: &scratch)
-        return state.bytesUsed + StorageCarver.alignmentSlack
+        try byteCounts(for: config, tables: tables).state
     }
 
     /// Bytes of scratch `init(config:tables:storage:scratch:)` needs (any alignment): the FFT
-    /// input (which also collects the samples of the window being filled) and the spectrum.
+    /// input (which also collects the samples of the window being filled), the spectrum and
+    /// the channel values.
     public static func scratchBytes(for config: FrontendConfig, tables: FrontendTables) throws(FrontendError) -> Int {
+        try byteCounts(for: config, tables: tables).scratch
+    }
+
+    /// State and scratch bytes, counted by one pass of the very carving `init` does. Out of
+    /// line, like that carving init: on a microcontroller the counting pass's frontend is then
+    /// off the stack before the real one is built.
+    @inline(never)
+    private static func byteCounts(for config: FrontendConfig, tables: FrontendTables)
+        throws(FrontendError) -> (state: Int, scratch: Int) {
         var state = StorageCarver()
         var scratch = StorageCarver()
         _ = try Frontend(config: config, tables: tables, state: &state, scratch: &scratch)
-        return scratch.bytesUsed + StorageCarver.alignmentSlack
+        return (state.bytesUsed + StorageCarver.alignmentSlack, scratch.bytesUsed + StorageCarver.alignmentSlack)
     }
 
     /// A frontend over precomputed, read-only `tables` (see ``FrontendTables``), with its state
     /// and scratch in `storage`, which must hold `storageBytes(for: config, tables: tables)` bytes.
     /// The tables and the storage must outlive the frontend.
     public init(config: FrontendConfig, tables: FrontendTables, storage: UnsafeMutableRawBufferPointer) throws(FrontendError) {
-        let required = try Self.storageBytes(for: config, tables: tables)
-        guard storage.count >= required else { throw .storageTooSmall(required: required, provided: storage.count) }
-        let stateCount = try Self.stateBytes(for: config, tables: tables)
+        let bytes = try Self.byteCounts(for: config, tables: tables)
+        guard storage.count >= bytes.state + bytes.scratch else {
+            throw .storageTooSmall(required: bytes.state + bytes.scratch, provided: storage.count)
+        }
         try self.init(config: config, tables: tables,
-                      storage: UnsafeMutableRawBufferPointer(rebasing: storage[..<stateCount]),
-                      scratch: UnsafeMutableRawBufferPointer(rebasing: storage[stateCount...]))
+                      storage: UnsafeMutableRawBufferPointer(rebasing: storage[..<bytes.state]),
+                      scratch: UnsafeMutableRawBufferPointer(rebasing: storage[bytes.state...]))
     }
 
-    /// A frontend over `tables` whose state and scratch are apart. The scratch's bytes must be
-    /// left alone between calls to `process`, but they are free while `onFrame` runs: a
-    /// streaming pipeline that runs its model in `onFrame` can lend the frontend the model's
-    /// idle arena (`Interpreter.idleArena`) instead of RAM of its own. `storage` must hold
+    /// A frontend over `tables` whose state and scratch are apart. The scratch holds the
+    /// samples of the window being filled, so it must be left alone between calls, except
+    /// while a frame is out: during `onFrame`, or from a frame `nextFrame` returned until the
+    /// next call. A streaming pipeline that runs its model on each frame can therefore lend the
+    /// frontend the model's idle arena (`Interpreter.idleArena`) instead of RAM of its own. `storage` must hold
     /// `stateBytes(for:tables:)` bytes, `scratch` `scratchBytes(for:tables:)`; both, and the
     /// tables, must outlive the frontend.
     public init(config: FrontendConfig, tables: FrontendTables, storage: UnsafeMutableRawBufferPointer,
                 scratch: UnsafeMutableRawBufferPointer) throws(FrontendError) {
-        let stateRequired = try Self.stateBytes(for: config, tables: tables)
-        guard storage.count >= stateRequired else { throw .storageTooSmall(required: stateRequired, provided: storage.count) }
-        let scratchRequired = try Self.scratchBytes(for: config, tables: tables)
-        guard scratch.count >= scratchRequired else {
-            throw .scratchTooSmall(required: scratchRequired, provided: scratch.count)
-        }
+        let bytes = try Self.byteCounts(for: config, tables: tables)
+        guard storage.count >= bytes.state else { throw .storageTooSmall(required: bytes.state, provided: storage.count) }
+        guard scratch.count >= bytes.scratch else { throw .scratchTooSmall(required: bytes.scratch, provided: scratch.count) }
         var stateCarver = StorageCarver(storage)
         var scratchCarver = StorageCarver(scratch)
         try self.init(config: config, tables: tables, state: &stateCarver, scratch: &scratchCarver)
@@ -121,6 +131,7 @@ public struct Frontend {
 
     /// The same frontend over `tables`, read in place: what carries from frame to frame carved
     /// from `state`, the FFT input, spectrum and channel values from `scratch`.
+    @inline(never)
     private init(config: FrontendConfig, tables: FrontendTables, state: inout StorageCarver,
                  scratch: inout StorageCarver) throws(FrontendError) {
         try config.validate()
@@ -170,6 +181,7 @@ public struct Frontend {
         spectrum.update(repeating: ComplexInt16(real: 0, imaginary: 0))
         noiseReduction.reset()
         frame.update(repeating: 0)
+        isOverlapPending = false
     }
 
     /// Feeds samples; calls `onFrame` with each frame they complete, in order. The frame buffer
@@ -178,22 +190,36 @@ public struct Frontend {
         _ samples: UnsafeBufferPointer<Int16>,
         onFrame: (UnsafeBufferPointer<UInt16>) throws(E) -> Void
     ) throws(E) {
-        guard samples.baseAddress != nil else { return }
         var offset = 0
+        while let frame = nextFrame(from: samples, offset: &offset) {
+            try onFrame(frame)
+        }
+    }
+
+    /// Takes samples from `samples[offset...]` until a frame completes, advancing `offset` past
+    /// those it took; returns the frame, or nil once the samples ran out first. The frame is
+    /// valid until the next call. Between a returned frame and the next call the frontend's
+    /// scratch is free (see `init(config:tables:storage:scratch:)`); after a nil, the samples
+    /// of the window being filled wait in it.
+    ///
+    /// A loop over this is `process` without a callback: a streaming pipeline can run its model
+    /// on each frame while updating its own state, without a closure over it.
+    public mutating func nextFrame(from samples: UnsafeBufferPointer<Int16>, offset: inout Int) -> UnsafeBufferPointer<UInt16>? {
+        if isOverlapPending {
+            window.restoreOverlap()
+            isOverlapPending = false
+        }
+        guard samples.baseAddress != nil else { return nil }
         while offset < samples.count {
             let (taken, isFrameReady) = window.push(samples, from: offset)
             offset += taken
             if isFrameReady {
                 computeFrame()
-                // The overlap goes back into the FFT input only after the callback, which may
-                // use the scratch (see init(config:tables:storage:scratch:)).
-                do { try onFrame(UnsafeBufferPointer(frame)) } catch {
-                    window.restoreOverlap()
-                    throw error
-                }
-                window.restoreOverlap()
+                isOverlapPending = true
+                return UnsafeBufferPointer(frame)
             }
         }
+        return nil
     }
 
     /// Runs the stages after the window on `window.output` (the reference's FrontendProcessSamples).

@@ -91,16 +91,15 @@ public struct KeywordSpotter {
     public mutating func process(
         _ samples: UnsafeBufferPointer<Int16>, onInference: (Inference) -> Void
     ) throws(PipelineError) {
-        // The frontend is a handle over its storage; working on a local copy keeps the frame
-        // callback free to update the rest of self.
-        var frontend = frontend
-        defer { self.frontend = frontend }
-        func onFrame(_ frame: UnsafeBufferPointer<UInt16>) throws(PipelineError) {
+        // Frame by frame rather than through a frontend callback: no closure over self, so no
+        // copy of the frontend or the interpreter (on a microcontroller, stack).
+        var offset = 0
+        while let frame = frontend.nextFrame(from: samples, offset: &offset) {
             window.append(frame, conversion: conversion)
             let index = frameCount
             frameCount += 1
             framesSinceInvocation += 1
-            guard framesSinceInvocation == strideFrames else { return }
+            guard framesSinceInvocation == strideFrames else { continue }
             framesSinceInvocation = 0
             window.copy(to: interpreter.input(0).pointer(to: Int8.self))
             do { try interpreter.invoke() } catch { throw .interpreter(error) }
@@ -114,6 +113,5 @@ public struct KeywordSpotter {
             }
             onInference(Inference(frameIndex: index, timeMilliseconds: time, scores: scores, recognition: recognition))
         }
-        try frontend.process(samples, onFrame: onFrame)
     }
 }

@@ -46,7 +46,7 @@ extension Interpreter {
         }
         for i in tensors.indices {
             let index = Int32(truncatingIfNeeded: i)
-            if tensors[i].isVariable || subgraph.inputs.contains(index) || subgraph.outputs.contains(index) {
+            if tensors[i].isVariable || inputs.contains(index) || outputs.contains(index) {
                 visit(tensors[i])
             }
         }

@@ -11,7 +11,10 @@
 /// must outlive it. Copies share the same state.
 public struct Interpreter {
     public let model: Model
-    let subgraph: Subgraph
+    /// Subgraph 0's input and output tensor indices (the rest of the subgraph is not needed
+    /// once prepared; on a microcontroller every byte of this handle is RAM).
+    let inputs: Int32Vector
+    let outputs: Int32Vector
     let tensors: UnsafeMutableBufferPointer<TensorRecord>
     let nodes: UnsafeMutableBufferPointer<NodeRecord>
     let scratch: UnsafeMutableBufferPointer<ScratchRecord>
@@ -37,95 +40,132 @@ public struct Interpreter {
     ) throws(InterpreterError) {
         self.model = model
         preservesInputs = preservingInputs
-        do { subgraph = try model.subgraph(0) } catch { throw .malformedModel(error) }
+        let subgraph = try Self.subgraph(0, of: model)
+        inputs = subgraph.inputs
+        outputs = subgraph.outputs
         var allocator = ArenaAllocator(arena)
+        // Each phase runs out of line: on a microcontroller its locals (records, error values)
+        // then occupy the stack one phase at a time, not all under every kernel's `prepare`.
+        graph = try Self.allocateGraph(model, &allocator)
+        (tensors, nodes) = try Self.readSubgraphs(model, graph, &allocator)
+        scratch = try Self.prepareSubgraphs(model, resolver, graph, tensors, nodes, &allocator)
+        plannedBytes = try Self.planSubgraphs(model, graph, tensors, nodes, scratch, allocator, preservingInputs)
+        plannedStart = allocator.headBase
+        arenaBytesUsed = allocator.headStart + plannedBytes + allocator.persistentByteCount
+        resetVariableTensors()
+    }
 
-        func tooSmall(_ allocator: ArenaAllocator, _ more: Int) -> InterpreterError {
-            .arenaTooSmall(needed: allocator.headStart + allocator.persistentByteCount + more, available: arena.count, exact: false)
-        }
-        let graph = try Self.allocateGraph(model, &allocator, tooSmall)
-        self.graph = graph
-        let subgraphCount = graph?.pointee.subgraphs.count ?? 1
+    /// The arena-too-small error for `more` bytes beyond what `allocator` has handed out.
+    private static func arenaTooSmall(_ allocator: ArenaAllocator, more: Int) -> InterpreterError {
+        .arenaTooSmall(needed: allocator.headStart + allocator.persistentByteCount + more, available: allocator.arena.count,
+                       exact: false)
+    }
+
+    @inline(never)
+    private static func subgraph(_ index: Int, of model: Model) throws(InterpreterError) -> Subgraph {
+        do { return try model.subgraph(index) } catch { throw .malformedModel(error) }
+    }
+
+    /// Subgraph `s`'s records: subgraph 0's are the interpreter's own; without a graph
+    /// runtime there is only subgraph 0.
+    private static func record(_ s: Int, _ graph: UnsafeMutablePointer<GraphRuntime>?,
+                               _ tensors: UnsafeMutableBufferPointer<TensorRecord>,
+                               _ nodes: UnsafeMutableBufferPointer<NodeRecord>) -> SubgraphRecord {
+        s == 0 ? SubgraphRecord(tensors: tensors, nodes: nodes) : graph.unsafelyUnwrapped.pointee.subgraphs[s]
+    }
+
+    /// Allocates every subgraph's tensor and node records and reads its tensors; returns
+    /// subgraph 0's records.
+    @inline(never)
+    private static func readSubgraphs(_ model: Model, _ graph: UnsafeMutablePointer<GraphRuntime>?,
+                                      _ allocator: inout ArenaAllocator) throws(InterpreterError)
+        -> (UnsafeMutableBufferPointer<TensorRecord>, UnsafeMutableBufferPointer<NodeRecord>) {
         var tensors0 = UnsafeMutableBufferPointer<TensorRecord>(start: nil, count: 0)
         var nodes0 = UnsafeMutableBufferPointer<NodeRecord>(start: nil, count: 0)
-        for s in 0 ..< subgraphCount {
-            let sub: Subgraph
-            do { sub = try model.subgraph(s) } catch { throw .malformedModel(error) }
+        for s in 0 ..< (graph?.pointee.subgraphs.count ?? 1) {
+            let sub = try subgraph(s, of: model)
             let tensorCount = sub.tensorCount
             let operatorCount = sub.operatorCount
-            guard let t = allocator.allocatePersistent(byteCount: tensorCount * MemoryLayout<TensorRecord>.stride, alignment: 16)
-            else { throw tooSmall(allocator, tensorCount * MemoryLayout<TensorRecord>.stride) }
+            let tensorBytes = tensorCount * MemoryLayout<TensorRecord>.stride
+            guard let t = allocator.allocatePersistent(byteCount: tensorBytes, alignment: 16)
+            else { throw arenaTooSmall(allocator, more: tensorBytes) }
             let tensors = UnsafeMutableBufferPointer(start: t.bindMemory(to: TensorRecord.self, capacity: tensorCount), count: tensorCount)
-            guard let n = allocator.allocatePersistent(byteCount: operatorCount * MemoryLayout<NodeRecord>.stride, alignment: 16)
-            else { throw tooSmall(allocator, operatorCount * MemoryLayout<NodeRecord>.stride) }
+            let nodeBytes = operatorCount * MemoryLayout<NodeRecord>.stride
+            guard let n = allocator.allocatePersistent(byteCount: nodeBytes, alignment: 16)
+            else { throw arenaTooSmall(allocator, more: nodeBytes) }
             let nodes = UnsafeMutableBufferPointer(start: n.bindMemory(to: NodeRecord.self, capacity: operatorCount), count: operatorCount)
-            try Self.readTensors(model, sub, into: tensors)
+            try readTensors(model, sub, into: tensors)
             if s == 0 { (tensors0, nodes0) = (tensors, nodes) }
             if let graph { (graph.pointee.subgraphs.baseAddress! + s).initialize(to: SubgraphRecord(tensors: tensors, nodes: nodes)) }
         }
-        tensors = tensors0
-        nodes = nodes0
-        // Without a graph there is only subgraph 0.
-        func record(_ s: Int) -> SubgraphRecord {
-            s == 0 ? SubgraphRecord(tensors: tensors0, nodes: nodes0) : graph.unsafelyUnwrapped.pointee.subgraphs[s]
-        }
+        return (tensors0, nodes0)
+    }
 
-        // Subgraphs are prepared in order, as TFLM's PrepareSubgraphs.
+    /// Resolves and prepares every operator, subgraph by subgraph in order (TFLM's
+    /// PrepareSubgraphs); returns the scratch buffers the kernels requested.
+    @inline(never)
+    private static func prepareSubgraphs<Resolver: OperatorResolver>(
+        _ model: Model, _ resolver: borrowing Resolver, _ graph: UnsafeMutablePointer<GraphRuntime>?,
+        _ tensors0: UnsafeMutableBufferPointer<TensorRecord>, _ nodes0: UnsafeMutableBufferPointer<NodeRecord>,
+        _ allocator: inout ArenaAllocator
+    ) throws(InterpreterError) -> UnsafeMutableBufferPointer<ScratchRecord> {
         var scratchCount = 0
-        for s in 0 ..< subgraphCount {
-          let sub: Subgraph
-          do { sub = try model.subgraph(s) } catch { throw .malformedModel(error) }
-          let tensors = record(s).tensors
-          let nodes = record(s).nodes
-          for i in 0 ..< sub.operatorCount {
-            try Self.prepareOperator(i, of: sub, subgraphIndex: s, model: model, resolver: resolver, tensors: tensors,
-                                     nodes: nodes, allocator: &allocator, scratchCount: &scratchCount, graph: graph,
-                                     arenaCount: arena.count)
-          }
+        for s in 0 ..< (graph?.pointee.subgraphs.count ?? 1) {
+            let sub = try subgraph(s, of: model)
+            let records = record(s, graph, tensors0, nodes0)
+            for i in 0 ..< sub.operatorCount {
+                try prepareOperator(i, of: sub, subgraphIndex: s, model: model, resolver: resolver, tensors: records.tensors,
+                                    nodes: records.nodes, allocator: &allocator, scratchCount: &scratchCount, graph: graph)
+            }
         }
-
         // Move the scratch requests from their temporary list at the head to an exact-size
         // persistent table, then give the head back to the planner.
         let scratchBytes = scratchCount * MemoryLayout<ScratchRecord>.stride
         guard let s = allocator.allocatePersistent(byteCount: scratchBytes, alignment: 16) else {
-            throw tooSmall(allocator, scratchBytes)
+            throw arenaTooSmall(allocator, more: scratchBytes)
         }
-        scratch = UnsafeMutableBufferPointer(start: s.bindMemory(to: ScratchRecord.self, capacity: scratchCount), count: scratchCount)
+        let scratch = UnsafeMutableBufferPointer(start: s.bindMemory(to: ScratchRecord.self, capacity: scratchCount), count: scratchCount)
         if scratchCount > 0, let list = allocator.headBase {
             s.copyMemory(from: list, byteCount: scratchBytes)
         }
         graph?.pointee.scratch = scratch
         allocator.releaseHead()
+        return scratch
+    }
 
+    /// Marks every tensor's lifetime, plans the arena's head and places the tensors; returns
+    /// the planned bytes.
+    @inline(never)
+    private static func planSubgraphs(
+        _ model: Model, _ graph: UnsafeMutablePointer<GraphRuntime>?, _ tensors0: UnsafeMutableBufferPointer<TensorRecord>,
+        _ nodes0: UnsafeMutableBufferPointer<NodeRecord>, _ scratch: UnsafeMutableBufferPointer<ScratchRecord>,
+        _ allocator: ArenaAllocator, _ preservingInputs: Bool
+    ) throws(InterpreterError) -> Int {
+        let subgraphCount = graph?.pointee.subgraphs.count ?? 1
+        func record(_ s: Int) -> SubgraphRecord { Self.record(s, graph, tensors0, nodes0) }
         // Subgraph 0's operators are the timeline. Another subgraph runs inside one of its
         // operators, so its tensors are kept alive throughout (they share memory with none).
         var lastOperator = 0
         for s in 0 ..< subgraphCount { lastOperator = max(lastOperator, record(s).nodes.count - 1) }
         for s in 0 ..< subgraphCount {
-            let sub: Subgraph
-            do { sub = try model.subgraph(s) } catch { throw .malformedModel(error) }
+            let sub = try subgraph(s, of: model)
             let tensors = record(s).tensors
-            try Self.markLifetimes(sub, record(s).nodes, tensors)
+            try markLifetimes(sub, record(s).nodes, tensors)
             if s == 0 && preservingInputs {
                 for t in sub.inputs { tensors[Int(t)].markUse(lastOperator) }
             }
-            Self.mergeReshapeLifetimes(sub, record(s).nodes, tensors)
+            mergeReshapeLifetimes(sub, record(s).nodes, tensors)
             guard s > 0 else { continue }
             for i in tensors.indices where tensors[i].firstUse >= 0 {
                 tensors[i].markUse(0)
                 tensors[i].markUse(lastOperator)
             }
         }
-        plannedBytes = try Self.plan(subgraphCount, record, scratch: scratch, lastOperator: lastOperator,
-                                     allocator: allocator, arenaCount: arena.count)
-        plannedStart = allocator.headBase
+        let planned = try plan(subgraphCount, record, scratch: scratch, lastOperator: lastOperator, allocator: allocator)
         for s in 0 ..< subgraphCount {
-            let sub: Subgraph
-            do { sub = try model.subgraph(s) } catch { throw .malformedModel(error) }
-            Self.placeReshapeAliases(sub, record(s).nodes, record(s).tensors)
+            placeReshapeAliases(try subgraph(s, of: model), record(s).nodes, record(s).tensors)
         }
-        arenaBytesUsed = allocator.headStart + plannedBytes + allocator.persistentByteCount
-        resetVariableTensors()
+        return planned
     }
 
     /// Resolves operator `i` of subgraph `s` and runs its kernel's `prepare`. Out of line so
@@ -135,8 +175,7 @@ public struct Interpreter {
     private static func prepareOperator<Resolver: OperatorResolver>(
         _ i: Int, of sub: Subgraph, subgraphIndex s: Int, model: Model, resolver: borrowing Resolver,
         tensors: UnsafeMutableBufferPointer<TensorRecord>, nodes: UnsafeMutableBufferPointer<NodeRecord>,
-        allocator: inout ArenaAllocator, scratchCount: inout Int, graph: UnsafeMutablePointer<GraphRuntime>?,
-        arenaCount: Int
+        allocator: inout ArenaAllocator, scratchCount: inout Int, graph: UnsafeMutablePointer<GraphRuntime>?
     ) throws(InterpreterError) {
         let op: Operator
         let code: OperatorCode
@@ -157,8 +196,7 @@ public struct Interpreter {
                                      scratchCount: scratchCount, opData: nil, persistentShortfall: 0, graph: graph)
         do { try registration.prepare(&context) } catch {
             if context.persistentShortfall > 0 {
-                throw .arenaTooSmall(needed: context.allocator.headStart + context.allocator.persistentByteCount
-                                         + context.persistentShortfall, available: arenaCount, exact: false)
+                throw arenaTooSmall(context.allocator, more: context.persistentShortfall)
             }
             throw .prepareFailed(code.builtin, operatorIndex: i, error)
         }
@@ -185,8 +223,8 @@ public struct Interpreter {
 
     /// The persistent records every subgraph and resource variable needs, sized from the
     /// model; nil (nothing allocated) for one subgraph without VAR_HANDLE.
-    private static func allocateGraph(_ model: Model, _ allocator: inout ArenaAllocator,
-                                      _ tooSmall: (ArenaAllocator, Int) -> InterpreterError)
+    @inline(never)
+    private static func allocateGraph(_ model: Model, _ allocator: inout ArenaAllocator)
         throws(InterpreterError) -> UnsafeMutablePointer<GraphRuntime>? {
         let subgraphCount = model.subgraphCount
         // One variable per VAR_HANDLE at most (TFLM's interpreter is given a maximum instead).
@@ -203,9 +241,9 @@ public struct Interpreter {
         let graphBytes = MemoryLayout<GraphRuntime>.stride
         let subgraphBytes = subgraphCount * MemoryLayout<SubgraphRecord>.stride
         let variableBytes = variableCapacity * MemoryLayout<ResourceVariableRecord>.stride
-        guard let g = allocator.allocatePersistent(byteCount: graphBytes, alignment: 16) else { throw tooSmall(allocator, graphBytes) }
-        guard let s = allocator.allocatePersistent(byteCount: subgraphBytes, alignment: 16) else { throw tooSmall(allocator, subgraphBytes) }
-        guard let v = allocator.allocatePersistent(byteCount: variableBytes, alignment: 16) else { throw tooSmall(allocator, variableBytes) }
+        guard let g = allocator.allocatePersistent(byteCount: graphBytes, alignment: 16) else { throw arenaTooSmall(allocator, more: graphBytes) }
+        guard let s = allocator.allocatePersistent(byteCount: subgraphBytes, alignment: 16) else { throw arenaTooSmall(allocator, more: subgraphBytes) }
+        guard let v = allocator.allocatePersistent(byteCount: variableBytes, alignment: 16) else { throw arenaTooSmall(allocator, more: variableBytes) }
         let graph = g.bindMemory(to: GraphRuntime.self, capacity: 1)
         graph.initialize(to: GraphRuntime(
             subgraphs: UnsafeMutableBufferPointer(start: s.bindMemory(to: SubgraphRecord.self, capacity: subgraphCount), count: subgraphCount),
@@ -216,6 +254,7 @@ public struct Interpreter {
         return graph
     }
 
+    @inline(never)
     private static func readTensors(_ model: Model, _ subgraph: Subgraph,
                                     into tensors: UnsafeMutableBufferPointer<TensorRecord>) throws(InterpreterError) {
         for i in tensors.indices {
@@ -247,6 +286,7 @@ public struct Interpreter {
 
     /// First and last operator using each non-constant tensor, as TFLM's allocation info:
     /// graph inputs are alive from the start, outputs and variables to the end.
+    @inline(never)
     private static func markLifetimes(_ subgraph: Subgraph, _ nodes: UnsafeMutableBufferPointer<NodeRecord>,
                                       _ tensors: UnsafeMutableBufferPointer<TensorRecord>) throws(InterpreterError) {
         let last = max(nodes.count - 1, 0)
@@ -270,9 +310,10 @@ public struct Interpreter {
 
     /// Plans tensors and scratch buffers in the head of the arena and gives each its address.
     /// The planner's working array sits temporarily where the planned buffers will go.
+    @inline(never)
     private static func plan(_ subgraphCount: Int, _ record: (Int) -> SubgraphRecord,
                              scratch: UnsafeMutableBufferPointer<ScratchRecord>, lastOperator: Int,
-                             allocator: ArenaAllocator, arenaCount: Int) throws(InterpreterError) -> Int {
+                             allocator: ArenaAllocator) throws(InterpreterError) -> Int {
         var count = scratch.count
         for s in 0 ..< subgraphCount {
             let tensors = record(s).tensors
@@ -280,8 +321,7 @@ public struct Interpreter {
         }
         let workBytes = count * MemoryLayout<BufferRequirement>.stride
         guard workBytes <= allocator.headCapacity, let head = allocator.headBase else {
-            throw .arenaTooSmall(needed: allocator.headStart + allocator.persistentByteCount + workBytes,
-                                 available: arenaCount, exact: false)
+            throw arenaTooSmall(allocator, more: workBytes)
         }
         let work = UnsafeMutableBufferPointer(start: head.bindMemory(to: BufferRequirement.self, capacity: count), count: count)
         var k = 0
@@ -300,7 +340,7 @@ public struct Interpreter {
         let planned = GreedyMemoryPlanner.plan(work, alignment: ArenaAllocator.alignment)
         guard planned <= allocator.headCapacity else {
             throw .arenaTooSmall(needed: allocator.headStart + planned + allocator.persistentByteCount,
-                                 available: arenaCount, exact: true)
+                                 available: allocator.arena.count, exact: true)
         }
         // Read every offset out of the working array before any tensor memory is handed out.
         k = 0
@@ -318,20 +358,20 @@ public struct Interpreter {
         return planned
     }
 
-    public var inputCount: Int { subgraph.inputs.count }
-    public var outputCount: Int { subgraph.outputs.count }
+    public var inputCount: Int { inputs.count }
+    public var outputCount: Int { outputs.count }
     public var tensorCount: Int { tensors.count }
     public var operatorCount: Int { nodes.count }
 
     /// Input `index` of subgraph 0 (write its bytes before `invoke`).
     public func input(_ index: Int) -> TensorView {
-        let t = Int(subgraph.inputs[index])
+        let t = Int(inputs[index])
         return tensors[t].view(index: t)
     }
 
     /// Output `index` of subgraph 0 (valid after `invoke`).
     public func output(_ index: Int) -> TensorView {
-        let t = Int(subgraph.outputs[index])
+        let t = Int(outputs[index])
         return tensors[t].view(index: t)
     }
 

@@ -14,10 +14,11 @@ public enum InterpreterError: Error, Sendable {
     case unsupportedTensor(index: Int, reason: StaticString)
 }
 
-/// A custom op's name, copied (up to 48 bytes) so the error can outlive the model.
+/// A custom op's name, copied (up to 32 bytes, e.g. "TFLite_Detection_PostProcess" whole) so the
+/// error can outlive the model; it sits in every InterpreterError, so its size is stack on a device.
 public struct CustomOperatorName: Sendable {
-    public static let capacity = 48
-    fileprivate var storage: InlineArray<48, UInt8>
+    public static let capacity = 32
+    fileprivate var storage: InlineArray<32, UInt8>
     public private(set) var count: Int
 
     public init(_ name: StringView?) {
