@@ -108,6 +108,40 @@ final class PrecomputedTablesTests: XCTestCase {
         }
     }
 
+    /// `nextFrame` (frames without a callback, as the streaming spotter takes them) gives the
+    /// frames of `process`, and the scratch is free from a returned frame until the next call.
+    func testNextFrameGivesProcessFramesAndFreesTheScratchWhileAFrameIsOut() throws {
+        let computed = try HostFrontend(config: .microSpeech)
+        let tables = FrontendTables(of: computed.frontend)
+        let state = UnsafeMutableRawBufferPointer.allocate(
+            byteCount: try Frontend.stateBytes(for: .microSpeech, tables: tables), alignment: 1)
+        let scratch = UnsafeMutableRawBufferPointer.allocate(
+            byteCount: try Frontend.scratchBytes(for: .microSpeech, tables: tables), alignment: 1)
+        defer { [state, scratch].forEach { $0.deallocate() } }
+        var frontend = try Frontend(config: .microSpeech, tables: tables, storage: state, scratch: scratch)
+        let clip = try TestData.clip("tflm-testdata/yes_1000ms.wav")
+        computed.frontend.reset()
+        let expected = computed.frames(of: clip)
+        var got: [UInt16] = []
+        clip.withUnsafeBufferPointer { all in
+            var start = 0
+            var chunk = 1
+            while start < all.count {
+                let samples = UnsafeBufferPointer(rebasing: all[start ..< min(start + chunk, all.count)])
+                var offset = 0
+                while let frame = frontend.nextFrame(from: samples, offset: &offset) {
+                    got.append(contentsOf: frame)
+                    scratch.initializeMemory(as: UInt8.self, repeating: 0x5A)
+                }
+                XCTAssertEqual(offset, samples.count, "every sample taken")
+                start += chunk
+                chunk = chunk % 397 + 53  // uneven chunks, some spanning several frames
+            }
+        }
+        XCTAssertEqual(got.count, 49 * 40)
+        XCTAssertEqual(got, expected)
+    }
+
     func testTablesOfTheWrongShapeAreTypedErrors() throws {
         let source = try HostFrontend(config: .microSpeech)
         let good = FrontendTables(of: source.frontend)

@@ -16,7 +16,7 @@ public enum DepthwiseConv2D {
         guard input.type == .int8 else {
             throw KernelError("this DEPTHWISE_CONV_2D kernel is int8-only; register DepthwiseConv2D.registration for float", tensor: input.index)
         }
-        try prepare(&context)
+        try prepare(&context, int8Only: true)
     }
 
     static func invokeInt8(_ context: InvokeContext) throws(KernelError) {
@@ -79,6 +79,13 @@ public enum DepthwiseConv2D {
     }
 
     static func prepare(_ context: inout PrepareContext) throws(KernelError) {
+        try prepare(&context, int8Only: false)
+    }
+
+    /// Inlined into both preparations: with `int8Only` the other types' branches are dead, so
+    /// an image linking only the int8 registration carries none of their code or messages.
+    @inline(__always)
+    private static func prepare(_ context: inout PrepareContext, int8Only: Bool) throws(KernelError) {
         guard context.inputCount == 2 || context.inputCount == 3 else { throw KernelError("DEPTHWISE_CONV_2D takes 2 or 3 inputs") }
         guard context.outputCount == 1 else { throw KernelError("DEPTHWISE_CONV_2D has exactly 1 output") }
         let decoded: DepthwiseConv2DOptions?
@@ -134,7 +141,7 @@ public enum DepthwiseConv2D {
             parameters.multipliers = multipliers.baseAddress
             parameters.shifts = shifts.baseAddress
             parameters.accumulators = try context.requestScratch(byteCount: outputDepth * MemoryLayout<Int32>.stride)
-        case (.float32, .float32, .float32):
+        case (.float32, .float32, .float32) where !int8Only:
             if let bias, bias.type != .float32 { throw KernelError("float DEPTHWISE_CONV_2D needs a float bias", tensor: bias.index) }
             let range = try floatActivationRange(options.activation)
             parameters.floatActivationMin = range.min

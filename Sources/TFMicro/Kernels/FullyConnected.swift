@@ -17,7 +17,7 @@ public enum FullyConnected {
         guard input.type == .int8 else {
             throw KernelError("this FULLY_CONNECTED kernel is int8-only; register FullyConnected.registration for float", tensor: input.index)
         }
-        try prepare(&context)
+        try prepare(&context, int8Only: true)
     }
 
     static func invokeInt8(_ context: InvokeContext) throws(KernelError) {
@@ -61,6 +61,13 @@ public enum FullyConnected {
     }
 
     static func prepare(_ context: inout PrepareContext) throws(KernelError) {
+        try prepare(&context, int8Only: false)
+    }
+
+    /// Inlined into both preparations: with `int8Only` the other types' branches are dead, so
+    /// an image linking only the int8 registration carries none of their code or messages.
+    @inline(__always)
+    private static func prepare(_ context: inout PrepareContext, int8Only: Bool) throws(KernelError) {
         guard context.inputCount == 2 || context.inputCount == 3 else { throw KernelError("FULLY_CONNECTED takes 2 or 3 inputs") }
         guard context.outputCount == 1 else { throw KernelError("FULLY_CONNECTED has exactly 1 output") }
         let decoded: FullyConnectedOptions?
@@ -129,7 +136,7 @@ public enum FullyConnected {
             parameters.outputOffset = output.quantization.zeroPoint
             parameters.activationMin = range.min
             parameters.activationMax = range.max
-        case (.float32, .float32, .float32):
+        case (.float32, .float32, .float32) where !int8Only:
             if let bias, bias.type != .float32 { throw KernelError("float FULLY_CONNECTED needs a float bias", tensor: bias.index) }
             let range = try floatActivationRange(options.activation)
             parameters.floatActivationMin = range.min

@@ -20,7 +20,7 @@ public enum Softmax {
         guard input.type == .int8, output.type == .int8 else {
             throw KernelError("this SOFTMAX kernel is int8-to-int8 only; register Softmax.registration for others", tensor: input.index)
         }
-        try prepare(&context)
+        try prepare(&context, int8Only: true)
     }
 
     static func invokeInt8(_ context: InvokeContext) throws(KernelError) {
@@ -59,6 +59,13 @@ public enum Softmax {
     }
 
     static func prepare(_ context: inout PrepareContext) throws(KernelError) {
+        try prepare(&context, int8Only: false)
+    }
+
+    /// Inlined into both preparations: with `int8Only` the other types' branches are dead, so
+    /// an image linking only the int8 registration carries none of their code or messages.
+    @inline(__always)
+    private static func prepare(_ context: inout PrepareContext, int8Only: Bool) throws(KernelError) {
         guard context.inputCount == 1, context.outputCount == 1 else { throw KernelError("SOFTMAX has 1 input and 1 output") }
         let decoded: SoftmaxOptions?
         do { decoded = try context.options.softmax() } catch { throw KernelError(error) }
@@ -70,7 +77,7 @@ public enum Softmax {
         }
         let depth = input.shape[input.shape.rank - 1]
         let outerSize = input.shape.elementCount(skipping: input.shape.rank - 1)
-        if input.type == .float32 {
+        if !int8Only && input.type == .float32 {
             guard output.type == .float32 else { throw KernelError("float SOFTMAX needs a float output", tensor: output.index) }
             try context.setOpData(Parameters(inputMultiplier: 0, inputLeftShift: 0, diffMin: 0,
                                              outerSize: outerSize, depth: depth, beta: options.beta))
@@ -85,7 +92,7 @@ public enum Softmax {
             guard output.quantization.zeroPoint == -128, abs(outScale - 1.0 / 256) <= 0.001 / 256 else {
                 throw KernelError("int8 SOFTMAX output must have scale 1/256 and zero point -128", tensor: output.index)
             }
-        case .int16:
+        case .int16 where !int8Only:
             guard output.quantization.zeroPoint == -32768, abs(outScale - 1.0 / 65536) <= 0.001 / 65536 else {
                 throw KernelError("int16 SOFTMAX output must have scale 1/65536 and zero point -32768", tensor: output.index)
             }
@@ -217,7 +224,11 @@ public enum Softmax {
     static func oneOverOnePlusX(_ a: Int32) -> Int32 {
         // RoundingHalfSum(a, One) in 64 bits.
         let sum = Int64(a) + Int64(Int32.max)
-        let halfDenominator = Int32(truncatingIfNeeded: (sum + (sum >= 0 ? 1 : -1)) / 2)
+        // (sum ± 1) / 2 truncated toward zero, by shifts: a 64-bit division is a libgcc call on
+        // a 32-bit microcontroller.
+        let rounded = sum + (sum >= 0 ? 1 : -1)
+        let half = rounded >= 0 ? rounded >> 1 : 0 - ((0 - rounded) >> 1)
+        let halfDenominator = Int32(truncatingIfNeeded: half)
         let constant48Over17: Int32 = 1515870810       // Q2.29
         let constantNeg32Over17: Int32 = -1010580540   // Q2.29
         var x = constant48Over17 &+ highMul(halfDenominator, constantNeg32Over17)

@@ -19,11 +19,11 @@ public struct AxisGeometry: Sendable, Equatable {
             return
         }
         let effectiveFilter = (filter - 1) * dilation + 1
-        let output: Int64
-        switch padding {
-        case .same: output = (input + stride - 1) / stride
-        case .valid: output = max((input + stride - effectiveFilter) / stride, 0)
-        }
+        // The quotients are taken in 32 bits (numerators below 2^32 by the checks above): a
+        // 64-bit division is a libgcc call on a 32-bit microcontroller. A negative VALID
+        // numerator truncates to an output of 0 either way.
+        let numerator = padding == .same ? input + stride - 1 : input + stride - effectiveFilter
+        let output = numerator > 0 ? Int64(UInt32(numerator) / UInt32(stride)) : 0
         let total = (output - 1) * stride + effectiveFilter - input
         guard total <= limit else {
             outputSize = -1
@@ -31,6 +31,6 @@ public struct AxisGeometry: Sendable, Equatable {
             return
         }
         outputSize = Int(output)
-        self.padding = total > 0 ? Int(total / 2) : 0
+        self.padding = total > 0 ? Int(total >> 1) : 0
     }
 }
