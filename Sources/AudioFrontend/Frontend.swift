@@ -223,9 +223,6 @@ public struct Frontend {
     }
 
     /// Runs the stages after the window on `window.output` (the reference's FrontendProcessSamples).
-    /// Out of line: the frame callback (a streaming caller runs the model there) then does not
-    /// sit on top of this function's locals on a microcontroller's stack.
-    @inline(never)
     private func computeFrame() {
         // Scale the windowed frame up so the 16-bit FFT keeps as much resolution as it can.
         let inputShift = 15 - (32 - UInt32(UInt16(bitPattern: window.maxAbsOutput)).leadingZeroBitCount)
