@@ -55,7 +55,7 @@ nonisolated(unsafe) var frontendStorage = InlineArray<72, UInt64>(repeating: 0)
 /// Room for the keyword pipeline's own state (handles to the buffers above and below, the
 /// recognizer's counters; 516 bytes), kept here rather than on the stack. Raw zeroed storage rather
 /// than a `KeywordSpotter?`, whose nil would be a non-zero initial value in .data (flash
-/// and RAM). Built once at startup by `Firmware.storeSpotter`, which checks the size.
+/// and RAM). Built once at startup by `Firmware.storeSpotter`; `Firmware.run` checks the size first.
 nonisolated(unsafe) var spotterStorage = InlineArray<65, UInt64>(repeating: 0)
 
 /// The recognizer's held results, sized for micro_speech's 4 labels

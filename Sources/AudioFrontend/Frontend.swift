@@ -5,7 +5,10 @@
 /// completed window. Setup (window, twiddles, mel weights, PCAN and log tables) happens once in
 /// `init`, in the storage given; processing allocates nothing. A device can skip that setup
 /// math and keep the tables in flash: `init(config:tables:storage:)` reads precomputed
-/// ``FrontendTables`` in place and keeps only the state in `storage`.
+/// ``FrontendTables`` in place and keeps only state and scratch in `storage`, and
+/// `init(config:tables:storage:scratch:)` takes the per-frame scratch apart, so that it can
+/// lie in memory that is idle while a frame is out (the model's arena, on the firmware).
+/// Frames come through a callback (`process`) or one at a time (`nextFrame`).
 ///
 /// ```swift
 /// let bytes = try Frontend.storageBytes(for: .microSpeech)
