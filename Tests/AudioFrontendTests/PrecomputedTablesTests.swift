@@ -73,18 +73,33 @@ final class PrecomputedTablesTests: XCTestCase {
         }
     }
 
+    /// micro_speech's frontend over the tables of a computed one, with its state and scratch
+    /// in buffers of their own (the firmware's layout).
+    private final class SplitFrontend {
+        let computed: HostFrontend
+        let tables: FrontendTables
+        let state: UnsafeMutableRawBufferPointer
+        let scratch: UnsafeMutableRawBufferPointer
+        let frontend: Frontend
+
+        init() throws {
+            computed = try HostFrontend(config: .microSpeech)
+            tables = FrontendTables(of: computed.frontend)
+            state = .allocate(byteCount: try Frontend.stateBytes(for: .microSpeech, tables: tables), alignment: 1)
+            scratch = .allocate(byteCount: try Frontend.scratchBytes(for: .microSpeech, tables: tables), alignment: 1)
+            frontend = try Frontend(config: .microSpeech, tables: tables, storage: state, scratch: scratch)
+        }
+
+        deinit { [state, scratch].forEach { $0.deallocate() } }
+    }
+
     /// State and scratch apart: the scratch may be overwritten while `onFrame` runs (the
     /// firmware's model uses it then), also when samples arrive in chunks smaller than a step.
     func testScratchMayBeOverwrittenDuringTheFrameCallback() throws {
-        let computed = try HostFrontend(config: .microSpeech)
-        let tables = FrontendTables(of: computed.frontend)
-        let state = UnsafeMutableRawBufferPointer.allocate(
-            byteCount: try Frontend.stateBytes(for: .microSpeech, tables: tables), alignment: 1)
-        let scratch = UnsafeMutableRawBufferPointer.allocate(
-            byteCount: try Frontend.scratchBytes(for: .microSpeech, tables: tables), alignment: 1)
-        defer { [state, scratch].forEach { $0.deallocate() } }
+        let split = try SplitFrontend()
+        let (computed, tables, state, scratch) = (split.computed, split.tables, split.state, split.scratch)
         XCTAssertLessThan(state.count, 1024, "the state is the overlap, the noise estimates and the frame")
-        var frontend = try Frontend(config: .microSpeech, tables: tables, storage: state, scratch: scratch)
+        var frontend = split.frontend
         for name in ["tflm-testdata/yes_1000ms.wav", "tflm-testdata/no_1000ms.wav"] {
             let clip = try TestData.clip(name)
             computed.frontend.reset()
@@ -111,14 +126,9 @@ final class PrecomputedTablesTests: XCTestCase {
     /// `nextFrame` (frames without a callback, as the streaming spotter takes them) gives the
     /// frames of `process`, and the scratch is free from a returned frame until the next call.
     func testNextFrameGivesProcessFramesAndFreesTheScratchWhileAFrameIsOut() throws {
-        let computed = try HostFrontend(config: .microSpeech)
-        let tables = FrontendTables(of: computed.frontend)
-        let state = UnsafeMutableRawBufferPointer.allocate(
-            byteCount: try Frontend.stateBytes(for: .microSpeech, tables: tables), alignment: 1)
-        let scratch = UnsafeMutableRawBufferPointer.allocate(
-            byteCount: try Frontend.scratchBytes(for: .microSpeech, tables: tables), alignment: 1)
-        defer { [state, scratch].forEach { $0.deallocate() } }
-        var frontend = try Frontend(config: .microSpeech, tables: tables, storage: state, scratch: scratch)
+        let split = try SplitFrontend()
+        let (computed, scratch) = (split.computed, split.scratch)
+        var frontend = split.frontend
         let clip = try TestData.clip("tflm-testdata/yes_1000ms.wav")
         computed.frontend.reset()
         let expected = computed.frames(of: clip)
