@@ -19,6 +19,11 @@ final class RobustnessTests: XCTestCase {
                 interpreter.input(i).bytes.initializeMemory(as: UInt8.self, repeating: 0x5A)
             }
             try interpreter.invoke()
+            // The idle region of any model that prepares lies inside the arena.
+            let idle = interpreter.idleArena
+            if let start = idle.baseAddress {
+                XCTAssertTrue(start >= arena.baseAddress! && start + idle.count <= arena.baseAddress! + arena.count)
+            }
             return true
         } catch {
             // Every failure must be one of the typed errors, with a description.
