@@ -11,6 +11,7 @@ extension Interpreter {
     /// subgraph 0 occupies (nor any tensor of another subgraph: those are kept apart for the
     /// whole invocation), 16-byte aligned; empty when there is none. Its contents are undefined
     /// after every `invoke`, and whatever is stored there is overwritten by the next one.
+    /// Computed on each access (quadratic in the kept tensors): take it once, at setup.
     public var idleArena: UnsafeMutableRawBufferPointer {
         guard let start = plannedStart, plannedBytes > 0 else { return UnsafeMutableRawBufferPointer(start: nil, count: 0) }
         var best = 0 ..< 0
