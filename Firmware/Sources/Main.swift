@@ -147,7 +147,7 @@ struct Firmware {
     /// micro_speech's frontend over its setup tables in flash (generated at build time by
     /// Tools/frontend-tables.swift from the same sources), with its state in `storage` and its
     /// per-frame scratch in `scratch`: the interpreter's idle arena, which the model only uses
-    /// while the spotter invokes it from the frontend's frame callback.
+    /// while a frame is out (the spotter invokes it on each frame `Frontend.nextFrame` returns).
     @inline(never)
     static func makeFrontend(storage: UnsafeMutableRawBufferPointer,
                              scratch: UnsafeMutableRawBufferPointer) throws(PipelineError) -> Frontend {

@@ -91,18 +91,19 @@ public struct Frontend {
         guard storage.count >= bytes.state + bytes.scratch else {
             throw .storageTooSmall(required: bytes.state + bytes.scratch, provided: storage.count)
         }
-        try self.init(config: config, tables: tables,
-                      storage: UnsafeMutableRawBufferPointer(rebasing: storage[..<bytes.state]),
-                      scratch: UnsafeMutableRawBufferPointer(rebasing: storage[bytes.state...]))
+        // Straight to the carving: the sizes are known, so the split parts fit.
+        var stateCarver = StorageCarver(UnsafeMutableRawBufferPointer(rebasing: storage[..<bytes.state]))
+        var scratchCarver = StorageCarver(UnsafeMutableRawBufferPointer(rebasing: storage[bytes.state...]))
+        try self.init(config: config, tables: tables, state: &stateCarver, scratch: &scratchCarver)
     }
 
     /// A frontend over `tables` whose state and scratch are apart. The scratch holds the
     /// samples of the window being filled, so it must be left alone between calls, except
     /// while a frame is out: during `onFrame`, or from a frame `nextFrame` returned until the
     /// next call. A streaming pipeline that runs its model on each frame can therefore lend the
-    /// frontend the model's idle arena (`Interpreter.idleArena`) instead of RAM of its own. `storage` must hold
-    /// `stateBytes(for:tables:)` bytes, `scratch` `scratchBytes(for:tables:)`; both, and the
-    /// tables, must outlive the frontend.
+    /// frontend the model's idle arena (`Interpreter.idleArena`) instead of RAM of its own.
+    /// `storage` must hold `stateBytes(for:tables:)` bytes, `scratch` `scratchBytes(for:tables:)`;
+    /// both, and the tables, must outlive the frontend.
     public init(config: FrontendConfig, tables: FrontendTables, storage: UnsafeMutableRawBufferPointer,
                 scratch: UnsafeMutableRawBufferPointer) throws(FrontendError) {
         let bytes = try Self.byteCounts(for: config, tables: tables)

@@ -55,10 +55,11 @@ public struct Interpreter {
         resetVariableTensors()
     }
 
-    /// The arena-too-small error for `more` bytes beyond what `allocator` has handed out.
-    private static func arenaTooSmall(_ allocator: ArenaAllocator, more: Int) -> InterpreterError {
+    /// The arena-too-small error for `more` bytes beyond what `allocator` has handed out;
+    /// `exact` once the plan is complete (the figure is then the whole need, not a lower bound).
+    private static func arenaTooSmall(_ allocator: ArenaAllocator, more: Int, exact: Bool = false) -> InterpreterError {
         .arenaTooSmall(needed: allocator.headStart + allocator.persistentByteCount + more, available: allocator.arena.count,
-                       exact: false)
+                       exact: exact)
     }
 
     @inline(never)
@@ -339,8 +340,7 @@ public struct Interpreter {
         }
         let planned = GreedyMemoryPlanner.plan(work, alignment: ArenaAllocator.alignment)
         guard planned <= allocator.headCapacity else {
-            throw .arenaTooSmall(needed: allocator.headStart + planned + allocator.persistentByteCount,
-                                 available: allocator.arena.count, exact: true)
+            throw arenaTooSmall(allocator, more: planned, exact: true)
         }
         // Read every offset out of the working array before any tensor memory is handed out.
         k = 0
