@@ -9,7 +9,7 @@
 ///
 /// The interpreter is a handle: its records live in the arena, which (like the model bytes)
 /// must outlive it. Copies share the same state.
-public struct Interpreter {
+public struct Interpreter: BitwiseCopyable {
     public let model: Model
     /// Subgraph 0's input and output tensor indices (the rest of the subgraph is not needed
     /// once prepared; on a microcontroller every byte of this handle is RAM).
@@ -27,6 +27,8 @@ public struct Interpreter {
     public let plannedBytes: Int
     /// Start of the planned region (see `idleArena`).
     let plannedStart: UnsafeMutableRawPointer?
+    /// The caller's arena (its persistent end is what a snapshot keeps).
+    let arena: UnsafeMutableRawBufferPointer
     /// Whether subgraph 0's inputs keep their bytes across `invoke` (see `init`).
     public let preservesInputs: Bool
 
@@ -39,6 +41,7 @@ public struct Interpreter {
         model: Model, resolver: borrowing Resolver, arena: UnsafeMutableRawBufferPointer, preservingInputs: Bool = false
     ) throws(InterpreterError) {
         self.model = model
+        self.arena = arena
         preservesInputs = preservingInputs
         let subgraph = try Self.subgraph(0, of: model)
         inputs = subgraph.inputs

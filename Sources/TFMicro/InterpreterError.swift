@@ -12,6 +12,8 @@ public enum InterpreterError: Error, Sendable {
     case invokeFailed(BuiltinOperator, operatorIndex: Int, KernelError)
     /// A tensor this runtime cannot hold (type without fixed size, rank above 6, size overflow).
     case unsupportedTensor(index: Int, reason: StaticString)
+    /// A snapshot that does not fit this build, model or arena (`Interpreter(snapshot:...)`).
+    case unusableSnapshot(SnapshotError)
 }
 
 /// A custom op's name, copied (up to 32 bytes, e.g. "TFLite_Detection_PostProcess" whole) so the
@@ -53,6 +55,8 @@ extension InterpreterError: CustomStringConvertible {
             return "operator \(index) (\(op.name)) failed: \(Self.describe(error))"
         case .unsupportedTensor(let index, let reason):
             return "tensor \(index) is not supported: \(reason)"
+        case .unusableSnapshot(let error):
+            return error.description
         }
     }
 
@@ -61,6 +65,27 @@ extension InterpreterError: CustomStringConvertible {
         if let detail = error.detail { text += " (\(detail))" }
         if let tensor = error.tensorIndex { text += " [tensor \(tensor)]" }
         return text
+    }
+}
+
+extension SnapshotError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .notASnapshot:
+            return "not an interpreter snapshot (no TFMS marker); pass the bytes Interpreter.writeSnapshot wrote"
+        case .unsupportedVersion(let version):
+            return "interpreter snapshot format \(version), this runtime reads format \(SnapshotHeader.version); take the snapshot again"
+        case .truncated(let needed, let available):
+            return "interpreter snapshot cut short: \(available) bytes of \(needed); pass all of it"
+        case .otherBuild:
+            return "interpreter snapshot taken by another build (other record layouts); take it again with this build"
+        case .otherModel(let address, let count, let checksum):
+            return "interpreter snapshot taken with another model (\(count) bytes at 0x\(String(address, radix: 16)), checksum 0x\(String(checksum, radix: 16))); take it again with this model"
+        case .otherArena(let address, let count):
+            return "interpreter snapshot taken with another arena (\(count) bytes at 0x\(String(address, radix: 16))); restore into that arena or take the snapshot again"
+        case .bufferTooSmall(let needed, let available):
+            return "snapshot buffer too small: \(needed) bytes needed, \(available) given"
+        }
     }
 }
 

@@ -7,7 +7,7 @@
 /// The readers are `@inline(never)`: they run only while a model loads and kernels prepare,
 /// and inlining their checks and error paths into every caller cost 1.5 KB of firmware flash.
 @usableFromInline
-struct FlatBuffer {
+struct FlatBuffer: BitwiseCopyable {
     @usableFromInline let bytes: UnsafeRawBufferPointer
 
     init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
@@ -148,7 +148,7 @@ struct FlatBuffer {
 }
 
 @usableFromInline
-struct Table {
+struct Table: BitwiseCopyable {
     let position: Int
     let vtable: Int
     // The sizes are the vtable's 16-bit fields; kept at that width so a Table is three words
@@ -158,7 +158,7 @@ struct Table {
 }
 
 @usableFromInline
-struct VectorPosition {
+struct VectorPosition: BitwiseCopyable {
     let start: Int
     let count: Int
 }
@@ -166,7 +166,7 @@ struct VectorPosition {
 /// A validated vector of little-endian int32 inside the model (shapes, tensor indices).
 /// (In these vectors the byte offset of an index below `count` cannot overflow: the whole
 /// vector was checked to lie inside the buffer, hence the wrapping multiply.)
-public struct Int32Vector: RandomAccessCollection {
+public struct Int32Vector: RandomAccessCollection, BitwiseCopyable {
     @usableFromInline let base: UnsafeRawPointer?
     public let count: Int
 

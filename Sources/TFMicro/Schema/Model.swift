@@ -7,7 +7,7 @@
 ///
 /// The accessors are `@inline(never)` (like the flatbuffer readers): they run while loading,
 /// and one shared copy of each is smaller than one per caller.
-public struct Model {
+public struct Model: BitwiseCopyable {
     @usableFromInline let flatBuffer: FlatBuffer
     let root: Table
     /// Schema version (always 3 for a model that loads).

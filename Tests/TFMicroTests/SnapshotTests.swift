@@ -1,0 +1,171 @@
+import Foundation
+import TFMicro
+import XCTest
+
+/// `Interpreter.writeSnapshot(into:)` and `Interpreter(snapshot:model:resolver:arena:)`: an
+/// interpreter restored into an arena whose every byte was overwritten computes what the one
+/// that ran `init` computes; a snapshot that does not fit the model, arena or build is refused
+/// with the reason.
+final class SnapshotTests: XCTestCase {
+    private func snapshot(of interpreter: Interpreter) throws -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: interpreter.snapshotByteCount)
+        let written = try bytes.withUnsafeMutableBytes { try interpreter.writeSnapshot(into: $0) }
+        XCTAssertEqual(written, bytes.count)
+        return bytes
+    }
+
+    private func restore(_ snapshot: [UInt8], model: UnsafeRawBufferPointer, arena: UnsafeMutableRawBufferPointer,
+                         resolver: OpResolver = .allKernels) throws(InterpreterError) -> Interpreter {
+        var result: Result<Interpreter, InterpreterError>!
+        snapshot.withUnsafeBytes { bytes in
+            result = Result { () throws(InterpreterError) in
+                try Interpreter(snapshot: bytes, model: model, resolver: resolver, arena: arena)
+            }
+        }
+        return try result.get()
+    }
+
+    private func expectSnapshotError(_ snapshot: [UInt8], model: UnsafeRawBufferPointer, arena: UnsafeMutableRawBufferPointer,
+                                     _ check: (SnapshotError) -> Bool, line: UInt = #line) {
+        do {
+            _ = try restore(snapshot, model: model, arena: arena)
+            XCTFail("restored", line: line)
+        } catch {
+            guard case .unusableSnapshot(let reason) = error else { return XCTFail("\(error)", line: line) }
+            XCTAssertTrue(check(reason), "\(reason)", line: line)
+            XCTAssertFalse(reason.description.isEmpty, line: line)
+        }
+    }
+
+    func testMicroSpeechRestoredIntoAScribbledArenaGivesTheSameScores() throws {
+        let model = try TestData.microSpeech()
+        let arena = TestArena(16 * 1024)
+        let prepared = try Interpreter(model: try Model(bytes: model), resolver: .allKernels, arena: arena.buffer,
+                                       preservingInputs: true)
+        let bytes = try snapshot(of: prepared)
+        var generator = SystemRandomNumberGenerator()
+        let inputs = (0 ..< 6).map { _ in (0 ..< prepared.input(0).bytes.count).map { _ in UInt8.random(in: 0 ... 255, using: &generator) } }
+        func scores(_ interpreter: Interpreter) throws -> [[UInt8]] {
+            try inputs.map { input in
+                interpreter.input(0).bytes.copyBytes(from: input)
+                try interpreter.invoke()
+                return Array(interpreter.output(0).bytes)
+            }
+        }
+        let expected = try scores(prepared)
+        arena.buffer.initializeMemory(as: UInt8.self, repeating: 0xA5)
+        let restored = try restore(bytes, model: model, arena: arena.buffer)
+        XCTAssertEqual(try scores(restored), expected)
+        XCTAssertEqual(restored.arenaBytesUsed, prepared.arenaBytesUsed)
+        XCTAssertEqual(restored.preservesInputs, true)
+        XCTAssertEqual(restored.idleArena.baseAddress, prepared.idleArena.baseAddress)
+        XCTAssertEqual(restored.idleArena.count, prepared.idleArena.count)
+    }
+
+    /// A streaming model with two subgraphs, CALL_ONCE and resource variables (all of it in the
+    /// snapshot's persistent bytes): 40 invocations equal those of the interpreter that ran `init`.
+    func testStreamingModelRestoredGivesTheSameOutputs() throws {
+        let data = try TestData.wakeWordGolden("okay_nabu.tflite")
+        let inputs = try TestData.wakeWordGolden("inputs.i8")
+        let model = UnsafeMutableRawBufferPointer.allocate(byteCount: data.count, alignment: 16)
+        defer { model.deallocate() }
+        data.copyBytes(to: model)
+        let arena = TestArena(64 * 1024)
+        func outputs(_ interpreter: Interpreter) throws -> [[UInt8]] {
+            try (0 ..< 40).map { k in
+                let input = interpreter.input(0).bytes
+                inputs.withUnsafeBytes { input.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[k * input.count ..< (k + 1) * input.count])) }
+                try interpreter.invoke()
+                return Array(interpreter.output(0).bytes)
+            }
+        }
+        let prepared = try Interpreter(model: try Model(bytes: UnsafeRawBufferPointer(model)), resolver: .allKernels,
+                                       arena: arena.buffer)
+        let bytes = try snapshot(of: prepared)
+        let expected = try outputs(prepared)
+        arena.buffer.initializeMemory(as: UInt8.self, repeating: 0x5A)
+        let restored = try restore(bytes, model: UnsafeRawBufferPointer(model), arena: arena.buffer)
+        XCTAssertEqual(restored.resourceVariableCount, prepared.resourceVariableCount)
+        XCTAssertEqual(try outputs(restored), expected)
+    }
+
+    func testASnapshotOnlyFitsItsModelArenaAndBuild() throws {
+        let model = try TestData.microSpeech()
+        let arena = TestArena(16 * 1024)
+        let bytes = try snapshot(of: try Interpreter(model: try Model(bytes: model), resolver: .allKernels, arena: arena.buffer))
+
+        let otherArena = TestArena(16 * 1024)
+        expectSnapshotError(bytes, model: model, arena: otherArena.buffer) {
+            if case .otherArena(let address, let count) = $0 {
+                return address == UInt64(UInt(bitPattern: arena.buffer.baseAddress)) && count == 16 * 1024
+            }
+            return false
+        }
+        expectSnapshotError(bytes, model: model, arena: UnsafeMutableRawBufferPointer(rebasing: arena.buffer[..<8192])) {
+            if case .otherArena = $0 { return true } else { return false }
+        }
+
+        // The same bytes elsewhere, and other bytes at the same place.
+        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: model.count, alignment: 16)
+        defer { copy.deallocate() }
+        copy.copyMemory(from: model)
+        expectSnapshotError(bytes, model: UnsafeRawBufferPointer(copy), arena: arena.buffer) {
+            if case .otherModel = $0 { return true } else { return false }
+        }
+        let retrained = UnsafeRawBufferPointer(copy)
+        var moved = bytes
+        Self.storeAddress(copy.baseAddress!, into: &moved, word: 9)
+        copy[copy.count / 2] ^= 1
+        expectSnapshotError(moved, model: retrained, arena: arena.buffer) {
+            if case .otherModel = $0 { return true } else { return false }
+        }
+
+        var otherBuild = bytes
+        otherBuild[12] &+= 8  // the recorded handle size
+        expectSnapshotError(otherBuild, model: model, arena: arena.buffer) {
+            if case .otherBuild = $0 { return true } else { return false }
+        }
+        var otherVersion = bytes
+        otherVersion[4] = 2
+        expectSnapshotError(otherVersion, model: model, arena: arena.buffer) {
+            if case .unsupportedVersion(2) = $0 { return true } else { return false }
+        }
+        expectSnapshotError(Array(bytes.dropLast()), model: model, arena: arena.buffer) {
+            if case .truncated(let needed, let available) = $0 { return needed == bytes.count && available == bytes.count - 1 }
+            return false
+        }
+        expectSnapshotError(Array(bytes.prefix(10)), model: model, arena: arena.buffer) {
+            if case .truncated = $0 { return true } else { return false }
+        }
+        expectSnapshotError(Array(model.prefix(bytes.count)), model: model, arena: arena.buffer) {
+            if case .notASnapshot = $0 { return true } else { return false }
+        }
+    }
+
+    func testRestoringNeedsTheKernels() throws {
+        let model = try TestData.microSpeech()
+        let arena = TestArena(16 * 1024)
+        let bytes = try snapshot(of: try Interpreter(model: try Model(bytes: model), resolver: .allKernels, arena: arena.buffer))
+        XCTAssertThrowsError(try restore(bytes, model: model, arena: arena.buffer, resolver: OpResolver())) { error in
+            guard case InterpreterError.missingOperator(_, _, 0) = error else { return XCTFail("\(error)") }
+        }
+    }
+
+    func testWritingNeedsRoomForTheWholeSnapshot() throws {
+        let model = try TestData.microSpeech()
+        let arena = TestArena(16 * 1024)
+        let interpreter = try Interpreter(model: try Model(bytes: model), resolver: .allKernels, arena: arena.buffer)
+        var small = [UInt8](repeating: 0, count: interpreter.snapshotByteCount - 1)
+        XCTAssertThrowsError(try small.withUnsafeMutableBytes { try interpreter.writeSnapshot(into: $0) }) { error in
+            guard case SnapshotError.bufferTooSmall(interpreter.snapshotByteCount, small.count) = error else {
+                return XCTFail("\(error)")
+            }
+        }
+    }
+
+    /// Writes an address into the header's two words at `word` (low word first).
+    private static func storeAddress(_ pointer: UnsafeMutableRawPointer, into bytes: inout [UInt8], word: Int) {
+        let address = UInt64(UInt(bitPattern: pointer))
+        for i in 0 ..< 8 { bytes[4 * word + i] = UInt8(truncatingIfNeeded: address >> (8 * UInt64(i))) }
+    }
+}
