@@ -18,6 +18,10 @@ int32_t semihosting_command_line(void *buffer, uint32_t capacity);
 int32_t semihosting_open_for_reading(const void *path, uint32_t length);
 // Reads up to `count` bytes. Returns the number of bytes read (0 at end of file), or -1.
 int32_t semihosting_read(int32_t handle, void *buffer, uint32_t count);
+// Creates (or truncates) a host file for binary writing. Returns a handle, or -1.
+int32_t semihosting_open_for_writing(const void *path, uint32_t length);
+// Writes all `count` bytes. Returns 0, or -1.
+int32_t semihosting_write(int32_t handle, const void *buffer, uint32_t count);
 void semihosting_close(int32_t handle);
 // Ends the simulation; QEMU exits with `code`.
 void semihosting_exit(int32_t code) __attribute__((noreturn));
@@ -26,6 +30,14 @@ void semihosting_exit(int32_t code) __attribute__((noreturn));
 // The keyword model, linked into flash with .incbin and read in place.
 const uint8_t *board_model_data(void);
 uint32_t board_model_size(void);
+// The tensor arena, in .arena right above the stack (Board/arena.c).
+uint8_t *board_arena(void);
+uint32_t board_arena_size(void);
+// The interpreter snapshot taken at build time for this model and arena (Board/snapshot.S).
+// Inline, so that the image that takes the snapshot, which links none, does not refer to it.
+extern const uint8_t kws_snapshot_start[], kws_snapshot_end[];
+static inline const uint8_t *board_snapshot_data(void) { return kws_snapshot_start; }
+static inline uint32_t board_snapshot_size(void) { return (uint32_t)(kws_snapshot_end - kws_snapshot_start); }
 
 // --- Frontend tables (generated at build time by Tools/frontend-tables.swift) ---
 // The frontend's setup tables for micro_speech's settings, read in place from flash.

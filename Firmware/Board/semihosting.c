@@ -6,11 +6,13 @@
 enum {
     SYS_OPEN = 0x01,
     SYS_CLOSE = 0x02,
+    SYS_WRITE = 0x05,
     SYS_READ = 0x06,
     SYS_GET_CMDLINE = 0x15,
     SYS_EXIT_EXTENDED = 0x20,
     ADP_STOPPED_APPLICATION_EXIT = 0x20026,
     OPEN_MODE_READ_BINARY = 1, // "rb"
+    OPEN_MODE_WRITE_BINARY = 5, // "wb"
 };
 
 static int32_t semihosting_call(uint32_t operation, const void *parameters) {
@@ -26,14 +28,28 @@ int32_t semihosting_command_line(void *buffer, uint32_t capacity) {
     return (int32_t)block[1];
 }
 
-int32_t semihosting_open_for_reading(const void *path, uint32_t length) {
+static int32_t semihosting_open(const void *path, uint32_t length, uint32_t mode) {
     // SYS_OPEN wants a NUL-terminated name and its length without the NUL.
     uint8_t name[256];
     if (length >= sizeof name) return -1;
     for (uint32_t i = 0; i < length; i++) name[i] = ((const uint8_t *)path)[i];
     name[length] = 0;
-    uint32_t block[3] = {(uint32_t)name, OPEN_MODE_READ_BINARY, length};
+    uint32_t block[3] = {(uint32_t)name, mode, length};
     return semihosting_call(SYS_OPEN, block);
+}
+
+int32_t semihosting_open_for_reading(const void *path, uint32_t length) {
+    return semihosting_open(path, length, OPEN_MODE_READ_BINARY);
+}
+
+int32_t semihosting_open_for_writing(const void *path, uint32_t length) {
+    return semihosting_open(path, length, OPEN_MODE_WRITE_BINARY);
+}
+
+int32_t semihosting_write(int32_t handle, const void *buffer, uint32_t count) {
+    uint32_t block[3] = {(uint32_t)handle, (uint32_t)buffer, count};
+    // SYS_WRITE returns the number of bytes NOT written.
+    return semihosting_call(SYS_WRITE, block) == 0 ? 0 : -1;
 }
 
 int32_t semihosting_read(int32_t handle, void *buffer, uint32_t count) {

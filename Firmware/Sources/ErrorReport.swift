@@ -83,7 +83,7 @@ enum ErrorReport {
             Console.write(available)
             Console.write(" bytes, the model needs ")
             Console.write(needed)
-            Console.write("; enlarge arenaStorage")
+            Console.write("; enlarge the arena (Board/arena.c)")
         case .prepareFailed(let op, let index, let error), .invokeFailed(let op, let index, let error):
             Console.write("operator ")
             Console.write(index)
@@ -100,6 +100,15 @@ enum ErrorReport {
             Console.write(index)
             Console.write(" is not supported: ")
             Console.write(reason)
+        case .unusableSnapshot(let error):
+            Console.write("the interpreter snapshot in flash ")
+            switch error {
+            case .otherModel: Console.write("was taken with another model")
+            case .otherArena: Console.write("was taken with the arena elsewhere (another STACK_SIZE)")
+            case .otherBuild, .unsupportedVersion: Console.write("was taken by another build")
+            case .notASnapshot, .truncated, .bufferTooSmall: Console.write("is damaged")
+            }
+            Console.write("; rebuild the firmware with make, which takes it again")
         }
     }
 }

@@ -1,5 +1,8 @@
+import Board
+
 /// All of the firmware's buffers, as statically allocated globals: they land in .bss under
-/// their own names (the size report lists them) and nothing is allocated at run time.
+/// their own names (the size report lists them) and nothing is allocated at run time. The
+/// tensor arena is the board's (Board/arena.c): it must sit at a fixed address.
 /// They are reached only through `withBuffers`, for the whole run of `main`.
 enum StaticMemory {
     /// Samples per DMA period: 10 ms at 16 kHz, half a frontend step: every second period
@@ -21,14 +24,13 @@ enum StaticMemory {
 
     static func withBuffers<R>(_ body: (Buffers) -> R) -> R {
         withUnsafeMutableBytes(of: &audioRingStorage) { audioRing in
-            withUnsafeMutableBytes(of: &arenaStorage) { arena in
-                withUnsafeMutableBytes(of: &frontendStorage) { frontend in
-                    withUnsafeMutableBytes(of: &spotterStorage) { spotter in
-                        withUnsafeMutableBytes(of: &recognizerStorage) { recognizer in
-                            body(Buffers(
-                                audioRing: audioRing.bindMemory(to: Int16.self),
-                                arena: arena, frontend: frontend, spotter: spotter, recognizer: recognizer))
-                        }
+            withUnsafeMutableBytes(of: &frontendStorage) { frontend in
+                withUnsafeMutableBytes(of: &spotterStorage) { spotter in
+                    withUnsafeMutableBytes(of: &recognizerStorage) { recognizer in
+                        body(Buffers(
+                            audioRing: audioRing.bindMemory(to: Int16.self),
+                            arena: UnsafeMutableRawBufferPointer(start: board_arena(), count: Int(board_arena_size())),
+                            frontend: frontend, spotter: spotter, recognizer: recognizer))
                     }
                 }
             }
@@ -41,22 +43,16 @@ enum StaticMemory {
 /// last read when the source opens the file: no separate buffer for it.
 nonisolated(unsafe) var audioRingStorage = InlineArray<480, Int16>(repeating: 0)
 
-/// The TFMicro tensor arena, sized to what micro_speech uses on the Cortex-M4 (7,088 bytes with
-/// TFMicro as of this commit; the firmware prints the figure) plus 16 bytes. A TFMicro change
-/// that needs more is a setup error naming the bytes needed (`make test` fails on it); raise
-/// the count here then. UInt64 elements make it 8-byte aligned.
-nonisolated(unsafe) var arenaStorage = InlineArray<888, UInt64>(repeating: 0)
-
 /// The frontend's state: the window's overlap, the noise estimates and the last frame
 /// (`Frontend.stateBytes(for: .microSpeech, tables:)` = 576 bytes). Its tables are read in place
 /// from flash and its per-frame scratch (2,244 bytes) lies in the interpreter's idle arena.
 nonisolated(unsafe) var frontendStorage = InlineArray<72, UInt64>(repeating: 0)
 
 /// Room for the keyword pipeline's own state (handles to the buffers above and below, the
-/// recognizer's counters; 516 bytes), kept here rather than on the stack. Raw zeroed storage rather
+/// recognizer's counters; 524 bytes), kept here rather than on the stack. Raw zeroed storage rather
 /// than a `KeywordSpotter?`, whose nil would be a non-zero initial value in .data (flash
 /// and RAM). Built once at startup by `Firmware.storeSpotter`; `Firmware.run` checks the size first.
-nonisolated(unsafe) var spotterStorage = InlineArray<65, UInt64>(repeating: 0)
+nonisolated(unsafe) var spotterStorage = InlineArray<66, UInt64>(repeating: 0)
 
 /// The recognizer's held results, sized for micro_speech's 4 labels
 /// (`CommandRecognizer.storageBytes(labelCount: 4)` = 600 bytes: 50 results of an Int64 time

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Checks that firmware images linked with a model they cannot run fail cleanly under QEMU.
 
-Usage: error-test.py --raw AUDIO.raw [--qemu qemu-system-arm] [--timeout S] ELF=TEXT [ELF=TEXT ...]
+Usage: error-test.py [--qemu qemu-system-arm] [--timeout S] ELF,FILE=TEXT [ELF,FILE=TEXT ...]
 
-Each ELF runs on AUDIO.raw and must exit with status 1 (setup failure) within the timeout,
-print TEXT (a regular expression) on its console, and print no "fatal:" line (the fault
-handler's processor-fault or stack-overflow report). Exit status 0 when every image passed.
+Each ELF runs with FILE as its argument (the firmware's audio, or the file the snapshot image
+writes) and must exit with status 1 (setup failure) within the timeout, print TEXT (a regular
+expression) on its console, and print no "fatal:" line (the fault handler's processor-fault or
+stack-overflow report). Exit status 0 when every image passed.
 """
 
 import argparse
@@ -15,10 +16,11 @@ import subprocess
 import sys
 
 
-def run(args, elf, expected):
+def run(args, image, expected):
+    elf, argument = image.split(",", 1)
     name = os.path.basename(elf)
     command = [args.qemu, "-M", "mps2-an386", "-cpu", "cortex-m4", "-nographic", "-monitor", "none",
-               "-serial", "stdio", "-semihosting-config", f"enable=on,target=native,arg=kws-firmware,arg={args.raw}",
+               "-serial", "stdio", "-semihosting-config", f"enable=on,target=native,arg=kws-firmware,arg={argument}",
                "-kernel", elf]
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=args.timeout)
@@ -36,10 +38,9 @@ def run(args, elf, expected):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--raw", required=True, help="raw 16 kHz s16le audio to run on")
     parser.add_argument("--qemu", default="qemu-system-arm", help="QEMU system emulator for Arm")
     parser.add_argument("--timeout", type=float, default=60, help="seconds allowed per QEMU run")
-    parser.add_argument("cases", nargs="+", metavar="ELF=TEXT", help="image and the text its error must contain")
+    parser.add_argument("cases", nargs="+", metavar="ELF,FILE=TEXT", help="image, its argument, and the text its error must contain")
     args = parser.parse_args()
     results = [run(args, *case.split("=", 1)) for case in args.cases]
     sys.exit(0 if all(results) else 1)

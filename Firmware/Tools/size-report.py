@@ -4,17 +4,19 @@
 Usage: size-report.py --map kws-firmware.map --elf kws-firmware.elf --nm llvm-nm
                       [--stack-high-water BYTES] [--check]
 
-Flash is split into the model (.model, linked with .incbin) and the application (everything
-else that is loaded into flash), the application by the object each input section came from:
+Flash is split into the model (.model, linked with .incbin), the interpreter snapshot
+(.snapshot: the records, kernel parameters and memory plan Interpreter.init computed for that
+model, taken at build time) and the application (everything else that is loaded into flash),
+the application by the object each input section came from:
 the three portable modules, the firmware's own Swift, the Embedded Swift runtime helpers,
-the board's C, and libc/libgcc. RAM is .data + .bss + the reserved stack; the largest
+the board's C, and libc/libgcc. RAM is the arena + .data + .bss + the reserved stack; the largest
 static buffers are listed by name. Swift code is attributed to the module its mangled name comes
 from, so generics specialized in the firmware's object count for the module that wrote them.
 The image is built with link-time optimization, which inlines across modules: code of a
 portable module inlined into a firmware function (the streaming loop holds the frontend,
 interpreter and kernels' invoke paths) counts for the firmware app, so the per-module split is
 a lower bound for the portable modules; the application total is exact.
-The flash budget applies to everything but the model. The exit status is 1 when the stack's
+The flash budget applies to everything but the model and its snapshot. The exit status is 1 when the stack's
 high-water mark reached the reserved size, and with --check also when flash or RAM is over
 its budget.
 """
@@ -27,7 +29,7 @@ import sys
 APP_FLASH_BUDGET = 20 * 1024
 RAM_BUDGET = 12 * 1024
 FLASH_SECTIONS = (".vectors", ".text", ".rodata", ".ARM.exidx", ".data")
-RAM_SECTIONS = (".data", ".bss", ".stack")
+MODEL_SECTIONS = {".model": "model", ".snapshot": "snapshot"}
 RAM_ORIGIN = 0x20000000  # Board/link.ld
 
 
@@ -104,12 +106,12 @@ def main():
     for out, section, size, origin in parse_map(args.map):
         if size == 0 or out is None or section in ("*fill*", "COMMON") and not origin.startswith("/"):
             continue
-        if out in FLASH_SECTIONS or out == ".model":
-            key = "model" if out == ".model" else category(section, origin)
+        if out in FLASH_SECTIONS or out in MODEL_SECTIONS:
+            key = MODEL_SECTIONS.get(out) or category(section, origin)
             flash[key] = flash.get(key, 0) + size
             if section.startswith(".text.$e"):
                 functions.setdefault(key, []).append((size, section[len(".text."):]))
-        if out in (".data", ".bss"):
+        if out in (".data", ".bss", ".arena"):
             ram[out] = ram.get(out, 0) + size
     addresses = {}
     for line in subprocess.run([args.nm, args.elf], capture_output=True, text=True, check=True).stdout.splitlines():
@@ -119,13 +121,14 @@ def main():
     stack_size = addresses["__stack_top"] - addresses["__stack_bottom"]
 
     model = flash.pop("model", 0)
+    snapshot = flash.pop("snapshot", 0)
     app = sum(flash.values())
     core = sum(size for key, size in flash.items() if key in CORE)
     print("Flash")
     for key, size in sorted(flash.items(), key=lambda kv: -kv[1]):
         print(f"  {key:<42} {size:>7} B")
     print(f"  {'portable core (by symbol, see above)':<42} {core:>7} B")
-    print(f"  {'application total (without model)':<42} {app:>7} B   budget {APP_FLASH_BUDGET} B"
+    print(f"  {'application total (without model, snapshot)':<42} {app:>7} B   budget {APP_FLASH_BUDGET} B"
           f"  {'ok' if app <= APP_FLASH_BUDGET else 'OVER BUDGET'}")
     if args.top:
         for key, entries in sorted(functions.items()):
@@ -137,11 +140,12 @@ def main():
             for (size, _), name in zip(entries, names):
                 print(f"    {size:>6} B  {name[:100]}")
     print(f"  {'model (.model, read in place)':<42} {model:>7} B")
-    print(f"  {'flash total':<42} {app + model:>7} B")
+    print(f"  {'interpreter snapshot (.snapshot)':<42} {snapshot:>7} B")
+    print(f"  {'flash total':<42} {app + model + snapshot:>7} B")
 
     print("RAM")
-    statics = ram.get(".data", 0) + ram.get(".bss", 0)
-    print(f"  {'.data + .bss (all static)':<42} {statics:>7} B")
+    statics = ram.get(".data", 0) + ram.get(".bss", 0) + ram.get(".arena", 0)
+    print(f"  {'arena + .data + .bss (all static)':<42} {statics:>7} B")
     sym = subprocess.run([args.nm, "-S", "--size-sort", args.elf], capture_output=True, text=True, check=True).stdout
     # Data symbols in RAM only: read-only C tables (e.g. the frontend's) may show as data too.
     big = [l.split() for l in sym.splitlines() if len(l.split()) == 4 and l.split()[2] in "bBdD"

@@ -25,8 +25,6 @@ public struct Interpreter: BitwiseCopyable {
     public let arenaBytesUsed: Int
     /// Bytes used by the planned (non-persistent) region alone.
     public let plannedBytes: Int
-    /// Start of the planned region (see `idleArena`).
-    let plannedStart: UnsafeMutableRawPointer?
     /// The caller's arena (its persistent end is what a snapshot keeps).
     let arena: UnsafeMutableRawBufferPointer
     /// Whether subgraph 0's inputs keep their bytes across `invoke` (see `init`).
@@ -53,7 +51,6 @@ public struct Interpreter: BitwiseCopyable {
         (tensors, nodes) = try Self.readSubgraphs(model, graph, &allocator)
         scratch = try Self.prepareSubgraphs(model, resolver, graph, tensors, nodes, &allocator)
         plannedBytes = try Self.planSubgraphs(model, graph, tensors, nodes, scratch, allocator, preservingInputs)
-        plannedStart = allocator.headBase
         arenaBytesUsed = allocator.headStart + plannedBytes + allocator.persistentByteCount
         resetVariableTensors()
     }
@@ -360,6 +357,9 @@ public struct Interpreter: BitwiseCopyable {
         }
         return planned
     }
+
+    /// Start of the planned region (see `idleArena`): the arena's first aligned byte.
+    var plannedStart: UnsafeMutableRawPointer? { ArenaAllocator(arena).headBase }
 
     public var inputCount: Int { inputs.count }
     public var outputCount: Int { outputs.count }
