@@ -30,10 +30,15 @@ void semihosting_exit(int32_t code) __attribute__((noreturn));
 // The keyword model, linked into flash with .incbin and read in place.
 const uint8_t *board_model_data(void);
 uint32_t board_model_size(void);
-// The tensor arena, in .arena right above the stack (Board/arena.c).
+// The buffers the setup snapshot points into, in .state right above the stack (Board/state.c):
+// the tensor arena, the frontend's state and the recognizer's results.
 uint8_t *board_arena(void);
 uint32_t board_arena_size(void);
-// The interpreter snapshot taken at build time for this model and arena (Board/snapshot.S).
+uint8_t *board_frontend_state(void);
+uint32_t board_frontend_state_size(void);
+uint8_t *board_recognizer_storage(void);
+uint32_t board_recognizer_storage_size(void);
+// The setup snapshot taken at build time for this model and these buffers (Board/snapshot.S).
 // Inline, so that the image that takes the snapshot, which links none, does not refer to it.
 extern const uint8_t kws_snapshot_start[], kws_snapshot_end[];
 static inline const uint8_t *board_snapshot_data(void) { return kws_snapshot_start; }

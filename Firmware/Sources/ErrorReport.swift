@@ -8,13 +8,25 @@ import TFMicro
 /// Operators are named by builtin code: `BuiltinOperator.name` would link a table of every
 /// TFLite op name (about 3 KB).
 enum ErrorReport {
+    static func print(_ error: SetupSnapshot.Mismatch) {
+        Console.write("error: ")
+        switch error {
+        case .interpreter(let error): print(error)
+        case .damaged: Console.write("the setup snapshot in flash is damaged; rebuild the firmware with make")
+        case .otherBuild:
+            Console.write("the setup snapshot in flash was taken by another build; rebuild the firmware with make")
+        }
+        Console.write("\n")
+    }
+
     static func print(_ error: PipelineError) {
         Console.write("error: ")
         switch error {
-        case .frontend(let error): print(error)
         case .interpreter(let error): print(error)
+        #if TAKE_SNAPSHOT
+        case .frontend(let error): print(error)
         case .recognizer(.storageTooSmall(let required, let provided)):
-            Console.write("recognizerStorage has ")
+            Console.write("the recognizer's storage (Board/state.c) has ")
             Console.write(provided)
             Console.write(" bytes, the model's labels need ")
             Console.write(required)
@@ -33,10 +45,16 @@ enum ErrorReport {
             Console.write("the feature window needs an interpreter made with preservingInputs")
         case .windowStorageTooSmall, .invalidFrameCount, .invalidStride, .invalidFeatureConversion:
             Console.write("invalid pipeline settings")
+        #else
+        // Streaming only fails in the model or the recognizer; the rest is setup, done at build time.
+        case .recognizer: Console.write("the recognizer failed")
+        default: Console.write("pipeline setup failed")
+        #endif
         }
         Console.write("\n")
     }
 
+    #if TAKE_SNAPSHOT
     static func print(_ error: FrontendError) {
         switch error {
         case .storageTooSmall(let required, let provided):
@@ -44,7 +62,7 @@ enum ErrorReport {
             Console.write(provided)
             Console.write(" bytes, ")
             Console.write(required)
-            Console.write(" are needed; enlarge frontendStorage")
+            Console.write(" are needed; enlarge FRONTEND_STATE_BYTES in Board/state.c")
         case .scratchTooSmall(let required, let provided):
             Console.write("the arena's idle bytes (")
             Console.write(provided)
@@ -63,43 +81,18 @@ enum ErrorReport {
         Console.write(error.field)
         Console.write("); relink with a valid .tflite (MODEL=...)")
     }
+    #endif
 
     static func print(_ error: InterpreterError) {
         switch error {
-        case .malformedModel(let error):
-            print(error)
         case .missingOperator(let op, _, let index):
             Console.write("operator ")
             Console.write(index)
             Console.write(" is builtin op ")
             Console.write(Int(op.code))
             Console.write(", which the firmware's op resolver does not register (MicroSpeechResolver)")
-        case .missingCustomOperator(_, _, let index):
-            Console.write("operator ")
-            Console.write(index)
-            Console.write(" is a custom op, which the firmware's op resolver does not register")
-        case .arenaTooSmall(let needed, let available, _):
-            Console.write("the tensor arena has ")
-            Console.write(available)
-            Console.write(" bytes, the model needs ")
-            Console.write(needed)
-            Console.write("; enlarge the arena (Board/arena.c)")
-        case .prepareFailed(let op, let index, let error), .invokeFailed(let op, let index, let error):
-            Console.write("operator ")
-            Console.write(index)
-            Console.write(" (builtin op ")
-            Console.write(Int(op.code))
-            Console.write("): ")
-            Console.write(error.message)
-            if let tensor = error.tensorIndex {
-                Console.write(", tensor ")
-                Console.write(tensor)
-            }
-        case .unsupportedTensor(let index, let reason):
-            Console.write("tensor ")
-            Console.write(index)
-            Console.write(" is not supported: ")
-            Console.write(reason)
+        case .invokeFailed(let op, let index, let error):
+            print(op, index, error)
         case .unusableSnapshot(let error):
             Console.write("the interpreter snapshot in flash ")
             switch error {
@@ -109,6 +102,44 @@ enum ErrorReport {
             case .notASnapshot, .truncated, .bufferTooSmall: Console.write("is damaged")
             }
             Console.write("; rebuild the firmware with make, which takes it again")
+        #if TAKE_SNAPSHOT
+        case .malformedModel(let error):
+            print(error)
+        case .missingCustomOperator(_, _, let index):
+            Console.write("operator ")
+            Console.write(index)
+            Console.write(" is a custom op, which the firmware's op resolver does not register")
+        case .arenaTooSmall(let needed, let available, _):
+            Console.write("the tensor arena has ")
+            Console.write(available)
+            Console.write(" bytes, the model needs ")
+            Console.write(needed)
+            Console.write("; enlarge ARENA_BYTES in Board/state.c")
+        case .prepareFailed(let op, let index, let error):
+            print(op, index, error)
+        case .unsupportedTensor(let index, let reason):
+            Console.write("tensor ")
+            Console.write(index)
+            Console.write(" is not supported: ")
+            Console.write(reason)
+        #else
+        // The rest are Interpreter.init's, which ran at build time.
+        default: Console.write("interpreter setup failed")
+        #endif
+        }
+    }
+
+    /// A kernel's error: `operator N (builtin op C): message, tensor T`.
+    private static func print(_ op: BuiltinOperator, _ index: Int, _ error: KernelError) {
+        Console.write("operator ")
+        Console.write(index)
+        Console.write(" (builtin op ")
+        Console.write(Int(op.code))
+        Console.write("): ")
+        Console.write(error.message)
+        if let tensor = error.tensorIndex {
+            Console.write(", tensor ")
+            Console.write(tensor)
         }
     }
 }

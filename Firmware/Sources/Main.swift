@@ -8,8 +8,7 @@ import TFMicro
 /// detection is reported on the console, and with --scores every inference's int8 scores.
 @main
 struct Firmware {
-    /// Stack used by setup (building the interpreter, frontend and spotter), which peaks
-    /// higher than streaming does.
+    /// Stack used by setup (restoring the spotter from the setup snapshot).
     nonisolated(unsafe) static var setupStackHighWater = 0
 
     static func main() {
@@ -50,8 +49,9 @@ struct Firmware {
             return 1
         }
         let spotter = buffers.spotter.baseAddress!.bindMemory(to: KeywordSpotter.self, capacity: 1)
-        do throws(PipelineError) {
-            try setUpSpotter(buffers, into: spotter)
+        do throws(SetupSnapshot.Mismatch) {
+            try SetupSnapshot.restore(UnsafeRawBufferPointer(start: board_snapshot_data(), count: Int(board_snapshot_size())),
+                                      arena: buffers.arena, into: spotter)
         } catch {
             ErrorReport.print(error)
             return 1
@@ -91,88 +91,8 @@ struct Firmware {
         return stream(from: &source, through: &spotter, printScores: options.printScores)
     }
 
-    /// Builds the spotter into static memory. The parts are built one after another in
-    /// non-inlined functions called from here, so that their large stack frames (the op
-    /// resolver, kernel preparation, the recognizer's history) follow one another instead
-    /// of nesting: the stack must only hold the largest.
-    @inline(never)
-    static func setUpSpotter(
-        _ buffers: StaticMemory.Buffers, into spotter: UnsafeMutablePointer<KeywordSpotter>
-    ) throws(PipelineError) {
-        // Only the interpreter (173 B) is held here while the model's kernels are prepared,
-        // the deepest part of setup; the frontend is built afterwards.
-        let interpreter = try makeInterpreter(arena: buffers.arena)
-        try finishSpotter(interpreter: interpreter, buffers: buffers, into: spotter)
-    }
-
-    /// The frontend (288 B) is held here while the spotter is built from it, so that neither
-    /// step's stack frame sits on top of the other's.
-    @inline(never)
-    static func finishSpotter(
-        interpreter: Interpreter, buffers: StaticMemory.Buffers, into spotter: UnsafeMutablePointer<KeywordSpotter>
-    ) throws(PipelineError) {
-        let frontend = try makeFrontend(storage: buffers.frontend, scratch: interpreter.idleArena)
-        try storeSpotter(interpreter: interpreter, frontend: frontend, buffers: buffers, into: spotter)
-    }
-
-    @inline(never)
-    static func storeSpotter(
-        interpreter: Interpreter, frontend: Frontend, buffers: StaticMemory.Buffers,
-        into spotter: UnsafeMutablePointer<KeywordSpotter>
-    ) throws(PipelineError) {
-        spotter.initialize(to: try KeywordSpotter(
-            frontend: frontend, interpreter: interpreter, frames: StaticMemory.windowFrames,
-            conversion: .microSpeech, windowStorage: nil, recognizerStorage: buffers.recognizer))
-    }
-
-    /// The interpreter as `Interpreter.init` left it, restored from the snapshot the build took
-    /// by running the same sources under QEMU (`TakeSnapshot.run`): the image carries none of
-    /// the model reader, the kernels' `prepare` or the memory planner. The model is read in place
-    /// from flash; its input tensor keeps its bytes across invocations (`preservingInputs`), so
-    /// the spotter's feature window lives there, with no buffer of its own.
-    @inline(never)
-    static func makeInterpreter(arena: UnsafeMutableRawBufferPointer) throws(PipelineError) -> Interpreter {
-        do throws(InterpreterError) {
-            return try Interpreter(
-                snapshot: UnsafeRawBufferPointer(start: board_snapshot_data(), count: Int(board_snapshot_size())),
-                model: modelBytes, resolver: MicroSpeechResolver(), arena: arena)
-        } catch {
-            throw .interpreter(error)
-        }
-    }
-
     static var modelBytes: UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: board_model_data(), count: Int(board_model_size()))
-    }
-
-    /// micro_speech's frontend over its setup tables in flash (generated at build time by
-    /// Tools/frontend-tables.swift from the same sources), with its state in `storage` and its
-    /// per-frame scratch in `scratch`: the interpreter's idle arena, which the model only uses
-    /// while a frame is out (the spotter invokes it on each frame `Frontend.nextFrame` returns).
-    @inline(never)
-    static func makeFrontend(storage: UnsafeMutableRawBufferPointer,
-                             scratch: UnsafeMutableRawBufferPointer) throws(PipelineError) -> Frontend {
-        let t = board_frontend_tables().pointee
-        func table(_ start: UnsafePointer<Int16>?, _ count: UInt32) -> UnsafeBufferPointer<Int16> {
-            UnsafeBufferPointer(start: start, count: Int(count))
-        }
-        func pairs(_ start: UnsafePointer<Int16>?, _ count: UInt32) -> UnsafeBufferPointer<ComplexInt16> {
-            UnsafeBufferPointer(start: UnsafeRawPointer(start)?.assumingMemoryBound(to: ComplexInt16.self), count: Int(count))
-        }
-        let tables = FrontendTables(
-            windowCoefficients: table(t.window, t.window_count),
-            twiddles: pairs(t.twiddles, t.twiddle_count), splitTwiddles: pairs(t.split_twiddles, t.split_twiddle_count),
-            filterbankStartIndex: Int(t.start_index), filterbankEndIndex: Int(t.end_index),
-            channelFrequencyStarts: table(t.frequency_starts, t.boundary_count),
-            channelWeightStarts: table(t.weight_starts, t.boundary_count), channelWidths: table(t.widths, t.boundary_count),
-            weights: table(t.weights, t.weight_count), unweights: table(t.unweights, t.weight_count),
-            pcanGainTable: table(t.pcan_gains, t.pcan_gain_count),
-            logTable: UnsafeBufferPointer(start: t.log_table, count: Int(t.log_table_count)))
-        do throws(FrontendError) {
-            return try Frontend(config: .microSpeech, tables: tables, storage: storage, scratch: scratch)
-        } catch {
-            throw .frontend(error)
-        }
     }
 
     /// The continuous loop: one 10 ms period in; every second period completes a frame and

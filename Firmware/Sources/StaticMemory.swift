@@ -2,7 +2,7 @@ import Board
 
 /// All of the firmware's buffers, as statically allocated globals: they land in .bss under
 /// their own names (the size report lists them) and nothing is allocated at run time. The
-/// tensor arena is the board's (Board/arena.c): it must sit at a fixed address.
+/// buffers the setup snapshot points into are the board's (Board/state.c), at fixed addresses.
 /// They are reached only through `withBuffers`, for the whole run of `main`.
 enum StaticMemory {
     /// Samples per DMA period: 10 ms at 16 kHz, half a frontend step: every second period
@@ -24,15 +24,14 @@ enum StaticMemory {
 
     static func withBuffers<R>(_ body: (Buffers) -> R) -> R {
         withUnsafeMutableBytes(of: &audioRingStorage) { audioRing in
-            withUnsafeMutableBytes(of: &frontendStorage) { frontend in
-                withUnsafeMutableBytes(of: &spotterStorage) { spotter in
-                    withUnsafeMutableBytes(of: &recognizerStorage) { recognizer in
-                        body(Buffers(
-                            audioRing: audioRing.bindMemory(to: Int16.self),
-                            arena: UnsafeMutableRawBufferPointer(start: board_arena(), count: Int(board_arena_size())),
-                            frontend: frontend, spotter: spotter, recognizer: recognizer))
-                    }
-                }
+            withUnsafeMutableBytes(of: &spotterStorage) { spotter in
+                body(Buffers(
+                    audioRing: audioRing.bindMemory(to: Int16.self),
+                    arena: UnsafeMutableRawBufferPointer(start: board_arena(), count: Int(board_arena_size())),
+                    frontend: UnsafeMutableRawBufferPointer(start: board_frontend_state(), count: Int(board_frontend_state_size())),
+                    spotter: spotter,
+                    recognizer: UnsafeMutableRawBufferPointer(start: board_recognizer_storage(),
+                                                              count: Int(board_recognizer_storage_size()))))
             }
         }
     }
@@ -43,18 +42,9 @@ enum StaticMemory {
 /// last read when the source opens the file: no separate buffer for it.
 nonisolated(unsafe) var audioRingStorage = InlineArray<480, Int16>(repeating: 0)
 
-/// The frontend's state: the window's overlap, the noise estimates and the last frame
-/// (`Frontend.stateBytes(for: .microSpeech, tables:)` = 576 bytes). Its tables are read in place
-/// from flash and its per-frame scratch (2,244 bytes) lies in the interpreter's idle arena.
-nonisolated(unsafe) var frontendStorage = InlineArray<72, UInt64>(repeating: 0)
-
-/// Room for the keyword pipeline's own state (handles to the buffers above and below, the
+/// Room for the keyword pipeline's own state (handles to the buffers of Board/state.c, the
 /// recognizer's counters; 524 bytes), kept here rather than on the stack. Raw zeroed storage rather
 /// than a `KeywordSpotter?`, whose nil would be a non-zero initial value in .data (flash
-/// and RAM). Built once at startup by `Firmware.storeSpotter`; `Firmware.run` checks the size first.
+/// and RAM). Restored once at start-up by `SetupSnapshot.restore` (built by
+/// `TakeSnapshot.setUpSpotter` in the snapshot image); both check its size first.
 nonisolated(unsafe) var spotterStorage = InlineArray<66, UInt64>(repeating: 0)
-
-/// The recognizer's held results, sized for micro_speech's 4 labels
-/// (`CommandRecognizer.storageBytes(labelCount: 4)` = 600 bytes: 50 results of an Int64 time
-/// and 4 scores); a model with more labels is a setup error naming the bytes needed.
-nonisolated(unsafe) var recognizerStorage = InlineArray<75, UInt64>(repeating: 0)

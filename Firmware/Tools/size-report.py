@@ -5,11 +5,12 @@ Usage: size-report.py --map kws-firmware.map --elf kws-firmware.elf --nm llvm-nm
                       [--stack-high-water BYTES] [--check]
 
 Flash is split into the model (.model, linked with .incbin), the interpreter snapshot
-(.snapshot: the records, kernel parameters and memory plan Interpreter.init computed for that
-model, taken at build time) and the application (everything else that is loaded into flash),
+(.snapshot: the spotter's handles and the records, kernel parameters and memory plan
+Interpreter.init computed for that model, taken at build time) and the application (everything else that is loaded into flash),
 the application by the object each input section came from:
 the three portable modules, the firmware's own Swift, the Embedded Swift runtime helpers,
-the board's C, and libc/libgcc. RAM is the arena + .data + .bss + the reserved stack; the largest
+the board's C, and libc/libgcc. RAM is .state (the buffers at fixed addresses: arena, frontend state, recognizer results)
++ .data + .bss + the reserved stack; the largest
 static buffers are listed by name. Swift code is attributed to the module its mangled name comes
 from, so generics specialized in the firmware's object count for the module that wrote them.
 The image is built with link-time optimization, which inlines across modules: code of a
@@ -28,7 +29,7 @@ import sys
 
 APP_FLASH_BUDGET = 20 * 1024
 RAM_BUDGET = 12 * 1024
-FLASH_SECTIONS = (".vectors", ".text", ".rodata", ".ARM.exidx", ".data")
+FLASH_SECTIONS = (".vectors", ".frontend_tables", ".text", ".rodata", ".ARM.exidx", ".data")
 MODEL_SECTIONS = {".model": "model", ".snapshot": "snapshot"}
 RAM_ORIGIN = 0x20000000  # Board/link.ld
 
@@ -111,7 +112,7 @@ def main():
             flash[key] = flash.get(key, 0) + size
             if section.startswith(".text.$e"):
                 functions.setdefault(key, []).append((size, section[len(".text."):]))
-        if out in (".data", ".bss", ".arena"):
+        if out in (".data", ".bss", ".state"):
             ram[out] = ram.get(out, 0) + size
     addresses = {}
     for line in subprocess.run([args.nm, args.elf], capture_output=True, text=True, check=True).stdout.splitlines():
@@ -140,12 +141,12 @@ def main():
             for (size, _), name in zip(entries, names):
                 print(f"    {size:>6} B  {name[:100]}")
     print(f"  {'model (.model, read in place)':<42} {model:>7} B")
-    print(f"  {'interpreter snapshot (.snapshot)':<42} {snapshot:>7} B")
+    print(f"  {'setup snapshot (.snapshot)':<42} {snapshot:>7} B")
     print(f"  {'flash total':<42} {app + model + snapshot:>7} B")
 
     print("RAM")
-    statics = ram.get(".data", 0) + ram.get(".bss", 0) + ram.get(".arena", 0)
-    print(f"  {'arena + .data + .bss (all static)':<42} {statics:>7} B")
+    statics = ram.get(".data", 0) + ram.get(".bss", 0) + ram.get(".state", 0)
+    print(f"  {'.state + .data + .bss (all static)':<42} {statics:>7} B")
     sym = subprocess.run([args.nm, "-S", "--size-sort", args.elf], capture_output=True, text=True, check=True).stdout
     # Data symbols in RAM only: read-only C tables (e.g. the frontend's) may show as data too.
     big = [l.split() for l in sym.splitlines() if len(l.split()) == 4 and l.split()[2] in "bBdD"

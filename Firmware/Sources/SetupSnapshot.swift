@@ -1,0 +1,87 @@
+import Board
+import KeywordSpotting
+import TFMicro
+
+/// The spotter as setup left it, taken at build time and restored at start-up.
+///
+/// Setup (reading the model, preparing its kernels, planning the arena, building the frontend
+/// over its tables and the recognizer) runs at build time, in an image of the same sources
+/// compiled with -D TAKE_SNAPSHOT (`TakeSnapshot`) under QEMU on the same Cortex-M4. It writes
+/// the spotter's handle and the interpreter's snapshot (`Interpreter.writeSnapshot`); the
+/// firmware links them into flash and at start-up only copies them back: it carries none of
+/// the setup code. The handles hold absolute addresses: of the model and the frontend's tables
+/// (first in flash) and of the arena, frontend state and recognizer results (Board/state.c,
+/// right above the stack), which both images place alike. Restoring checks them.
+///
+/// Layout (native byte order): eight 32-bit words (marker, handle bytes, interpreter snapshot
+/// offset and bytes, arena and tables addresses), the spotter's handle at byte 32, the
+/// interpreter snapshot at the next 16-byte boundary.
+enum SetupSnapshot {
+    static let headerBytes = 32
+    /// "KWSS" in memory order.
+    static let marker: UInt32 = 0x5353_574B
+
+    enum Mismatch: Error {
+        /// The bytes are not a whole setup snapshot.
+        case damaged
+        /// Taken by an image with another spotter layout or other buffer or table addresses.
+        case otherBuild
+        /// The interpreter's snapshot does not fit (another model, arena or build).
+        case interpreter(InterpreterError)
+    }
+
+    static var tablesAddress: UInt32 { UInt32(UInt(bitPattern: board_frontend_tables())) }
+    static var arenaAddress: UInt32 { UInt32(UInt(bitPattern: board_arena())) }
+    static var interpreterOffset: Int { (headerBytes + MemoryLayout<KeywordSpotter>.size + 15) & ~15 }
+
+    /// Restores the spotter into `spotter` (uninitialized storage of at least its size).
+    @inline(never)
+    static func restore(_ snapshot: UnsafeRawBufferPointer, arena: UnsafeMutableRawBufferPointer,
+                        into spotter: UnsafeMutablePointer<KeywordSpotter>) throws(Mismatch) {
+        guard snapshot.count >= headerBytes else { throw .damaged }
+        func word(_ i: Int) -> UInt32 { snapshot.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self) }
+        guard word(0) == marker else { throw .damaged }
+        guard word(1) == MemoryLayout<KeywordSpotter>.size, word(2) == interpreterOffset,
+              word(4) == arenaAddress, word(5) == tablesAddress else { throw .otherBuild }
+        guard Int(word(3)) <= snapshot.count - interpreterOffset else { throw .damaged }
+        let interpreter: Interpreter
+        do throws(InterpreterError) {
+            interpreter = try Interpreter(
+                snapshot: UnsafeRawBufferPointer(rebasing: snapshot[interpreterOffset ..< interpreterOffset + Int(word(3))]),
+                model: Firmware.modelBytes, resolver: MicroSpeechResolver(), arena: arena)
+        } catch {
+            throw .interpreter(error)
+        }
+        UnsafeMutableRawPointer(spotter).copyMemory(from: snapshot.baseAddress! + headerBytes,
+                                                    byteCount: MemoryLayout<KeywordSpotter>.size)
+        // The handle's own copy of the interpreter must be the one just restored.
+        let same = withUnsafeBytes(of: interpreter) { restored in
+            withUnsafeBytes(of: spotter.pointee.interpreter) { held in
+                restored.elementsEqual(held)
+            }
+        }
+        guard same else { throw .otherBuild }
+        spotter.pointee.reset()
+    }
+
+    #if TAKE_SNAPSHOT
+    /// Writes the snapshot of `spotter`, just set up, into `buffer`; returns the bytes written.
+    static func write(_ spotter: UnsafePointer<KeywordSpotter>,
+                      into buffer: UnsafeMutableRawBufferPointer) throws(SnapshotError) -> Int {
+        guard buffer.count >= interpreterOffset else { throw .bufferTooSmall(needed: interpreterOffset, available: buffer.count) }
+        let interpreterBytes = try spotter.pointee.interpreter.writeSnapshot(
+            into: UnsafeMutableRawBufferPointer(rebasing: buffer[interpreterOffset...]))
+        let out = buffer.baseAddress!
+        out.initializeMemory(as: UInt8.self, repeating: 0, count: interpreterOffset)
+        func put(_ i: Int, _ value: UInt32) { out.storeBytes(of: value, toByteOffset: 4 * i, as: UInt32.self) }
+        put(0, marker)
+        put(1, UInt32(MemoryLayout<KeywordSpotter>.size))
+        put(2, UInt32(interpreterOffset))
+        put(3, UInt32(interpreterBytes))
+        put(4, arenaAddress)
+        put(5, tablesAddress)
+        (out + headerBytes).copyMemory(from: spotter, byteCount: MemoryLayout<KeywordSpotter>.size)
+        return interpreterOffset + interpreterBytes
+    }
+    #endif
+}
