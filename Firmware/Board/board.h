@@ -63,9 +63,6 @@ const struct frontend_tables *board_frontend_tables(void);
 // with a pattern before main runs), and the size of the region.
 uint32_t board_stack_high_water(void);
 uint32_t board_stack_size(void);
-// Returns the high-water mark so far and repaints the free part of the stack, so that the
-// next board_stack_high_water() measures only what follows (e.g. streaming after setup).
-uint32_t board_stack_restart_measurement(void);
 
 // --- Instruction-count markers ---
 // Empty functions whose addresses the QEMU instruction-count plugin watches; calls cost

@@ -113,12 +113,6 @@ uint32_t board_stack_high_water(void) {
     return (uint32_t)((const uint8_t *)__stack_top - (const uint8_t *)p);
 }
 
-uint32_t board_stack_restart_measurement(void) {
-    uint32_t used = board_stack_high_water();
-    paint_stack();
-    return used;
-}
-
 uint32_t board_stack_size(void) {
     return (uint32_t)((const uint8_t *)__stack_top - (const uint8_t *)__stack_bottom);
 }

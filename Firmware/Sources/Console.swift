@@ -18,21 +18,14 @@ enum Console {
 
     /// 64-bit, because frame counts and audio times of an always-on device outgrow Int32.
     static func write(_ value: Int64) {
-        write(value, decimals: 0)
-    }
-
-    /// Writes `value / 10^decimals` with exactly `decimals` digits after the point,
-    /// e.g. milliseconds as seconds.
-    static func write(_ value: Int64, decimals: Int) {
         if value < 0 { writeByte(UInt8(ascii: "-")) }
         let magnitude = value.magnitude
-        var digits = decimals + 1
+        var digits = 1
         while digits < 20, magnitude >= powerOfTen(digits) { digits += 1 }
         // Each digit by repeated subtraction of its power of ten: a 64-bit division on this
         // 32-bit core is a call into libgcc's __udivmoddi4 (700 B of flash).
         var remainder = magnitude
         for position in stride(from: digits - 1, through: 0, by: -1) {
-            if position == decimals - 1 { writeByte(UInt8(ascii: ".")) }
             let unit = powerOfTen(position)
             var digit: UInt8 = 0
             while remainder >= unit {

@@ -8,25 +8,25 @@ import TFMicro
 /// detection is reported on the console, and with --scores every inference's int8 scores.
 @main
 struct Firmware {
-    /// Stack used by setup (restoring the spotter from the setup snapshot).
-    nonisolated(unsafe) static var setupStackHighWater = 0
-
     static func main() {
         #if TAKE_SNAPSHOT
-        semihosting_exit(StaticMemory.withBuffers { buffers in TakeSnapshot.run(buffers) })
+        let status = StaticMemory.withBuffers { buffers in TakeSnapshot.run(buffers) }
+        reportStack()
+        semihosting_exit(status)
         #else
         let status = StaticMemory.withBuffers { buffers in run(buffers) }
-        Console.write("stack high-water ")
-        Console.write(max(setupStackHighWater, Int(board_stack_high_water())))
-        Console.write(" of ")
-        Console.write(Int(board_stack_size()))
-        Console.write(" bytes (setup ")
-        Console.write(setupStackHighWater)
-        Console.write(", streaming ")
-        Console.write(Int(board_stack_high_water()))
-        Console.write(")\n")
+        reportStack()
         semihosting_exit(status)
         #endif
+    }
+
+    /// `stack high-water <bytes> of <reserve> bytes`, which `make size` reads.
+    static func reportStack() {
+        Console.write("stack high-water ")
+        Console.write(Int(board_stack_high_water()))
+        Console.write(" of ")
+        Console.write(Int(board_stack_size()))
+        Console.write(" bytes\n")
     }
 
     /// Exit status: 0 done, 1 setup or audio failure, 2 bad command line.
@@ -56,7 +56,6 @@ struct Firmware {
             ErrorReport.print(error)
             return 1
         }
-        setupStackHighWater = Int(board_stack_restart_measurement())
         return runSpotter(options: options, buffers: buffers, spotter: &spotter.pointee)
     }
 
@@ -127,8 +126,8 @@ struct Firmware {
         Console.write("done: ")
         Console.write(spotter.frameCount)
         Console.write(" frames (")
-        Console.write(samples >> 4, decimals: 3)  // 16 samples per millisecond (a shift: no 64-bit division)
-        Console.write(" s of audio), ")
+        Console.write(samples >> 4)  // 16 samples per millisecond (a shift: no 64-bit division)
+        Console.write(" ms of audio), ")
         Console.write(detections)
         Console.write(" detections\n")
         return 0

@@ -35,7 +35,16 @@ enum TakeSnapshot {
             ErrorReport.print(error)
             return 1
         }
-        return withUnsafeMutableBytes(of: &snapshotStorage) { storage in
+        return write(spotter, to: options.inputPath, arena: buffers.arena)
+    }
+
+    /// Writes the setup snapshot of `spotter` to the host file at `path`. Out of line, like
+    /// the setup steps: this image shares the firmware's stack reserve (the arena's address
+    /// depends on it), so its frames must not nest.
+    @inline(never)
+    static func write(_ spotter: UnsafePointer<KeywordSpotter>, to path: UnsafeRawBufferPointer,
+                      arena: UnsafeMutableRawBufferPointer) -> Int32 {
+        withUnsafeMutableBytes(of: &snapshotStorage) { storage in
             let count: Int
             do throws(SnapshotError) { count = try SetupSnapshot.write(spotter, into: storage) } catch {
                 Console.write("error: the snapshot needs more than snapshotStorage's ")
@@ -43,7 +52,6 @@ enum TakeSnapshot {
                 Console.write(" bytes; enlarge it\n")
                 return 1
             }
-            let path = options.inputPath
             let file = semihosting_open_for_writing(path.baseAddress!, UInt32(path.count))
             guard file >= 0, semihosting_write(file, storage.baseAddress!, UInt32(count)) == 0 else {
                 Console.write("error: cannot write the snapshot file\n")
@@ -55,7 +63,7 @@ enum TakeSnapshot {
             Console.write(" bytes, arena ")
             Console.write(spotter.pointee.interpreter.arenaBytesUsed)
             Console.write(" of ")
-            Console.write(buffers.arena.count)
+            Console.write(arena.count)
             Console.write(" B used\n")
             return 0
         }
@@ -101,12 +109,20 @@ enum TakeSnapshot {
     /// bytes instead of taking 1,960 more.
     @inline(never)
     static func makeInterpreter(arena: UnsafeMutableRawBufferPointer) throws(PipelineError) -> Interpreter {
+        let model = try makeModel()
         do throws(InterpreterError) {
-            let model: Model
-            do throws(ModelError) { model = try Model(bytes: Firmware.modelBytes) } catch { throw .malformedModel(error) }
             return try Interpreter(model: model, resolver: MicroSpeechResolver(), arena: arena, preservingInputs: true)
         } catch {
             throw .interpreter(error)
+        }
+    }
+
+    @inline(never)
+    static func makeModel() throws(PipelineError) -> Model {
+        do throws(ModelError) {
+            return try Model(bytes: Firmware.modelBytes)
+        } catch {
+            throw .interpreter(.malformedModel(error))
         }
     }
 

@@ -31,12 +31,15 @@ extension GraphRuntime {
     /// Runs every operator of one subgraph once, in order.
     static func run(nodes: UnsafeMutableBufferPointer<NodeRecord>, tensors: UnsafeMutableBufferPointer<TensorRecord>,
                     scratch: UnsafeMutableBufferPointer<ScratchRecord>, graph: UnsafeMutablePointer<GraphRuntime>?) throws(InterpreterError) {
+        guard let first = nodes.baseAddress else { return }
         for i in nodes.indices {
-            let node = nodes[i]
+            // Through the pointer: a copy of the record (`nodes[i]`) retains and releases its
+            // function on every operator.
+            let node = first + i
             do {
-                try node.invoke(InvokeContext(tensors: tensors, node: node, scratch: scratch, graph: graph))
+                try node.pointee.invoke(InvokeContext(tensors: tensors, node: node.pointee, scratch: scratch, graph: graph))
             } catch {
-                throw .invokeFailed(node.op, operatorIndex: i, error)
+                throw .invokeFailed(node.pointee.op, operatorIndex: i, error)
             }
         }
     }
