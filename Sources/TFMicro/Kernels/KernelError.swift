@@ -7,16 +7,8 @@ public struct KernelError: Error, Sendable {
     /// The tensor concerned, when there is one.
     public var tensorIndex: Int?
 
-    // Always inlined, so that in a build compiled with STRIP_ERROR_MESSAGES the message literal
-    // at each throw site is dead and leaves the image (the firmware's ERROR_MESSAGES=0, like
-    // TFLM's TF_LITE_STRIP_ERROR_STRINGS). The error keeps its type, operator and tensor.
-    @inline(__always)
     public init(_ message: StaticString, tensor: Int? = nil) {
-        #if STRIP_ERROR_MESSAGES
-        self.message = Self.strippedMessage
-        #else
         self.message = message
-        #endif
         detail = nil
         tensorIndex = tensor
     }
@@ -27,7 +19,4 @@ public struct KernelError: Error, Sendable {
         detail = error.field
         tensorIndex = nil
     }
-
-    /// What `message` holds in a build compiled with STRIP_ERROR_MESSAGES.
-    public static let strippedMessage: StaticString = "(message stripped from this build)"
 }

@@ -28,16 +28,9 @@ public struct ModelError: Error, Equatable {
     /// Byte offset in the model where the problem was found.
     public var position: Int
 
-    // Always inlined for the same reason as KernelError.init: with STRIP_ERROR_MESSAGES the
-    // field names leave the image; kind and position remain.
-    @inline(__always)
     public init(_ kind: Kind, _ field: StaticString, at position: Int) {
         self.kind = kind
-        #if STRIP_ERROR_MESSAGES
-        self.field = KernelError.strippedMessage
-        #else
         self.field = field
-        #endif
         self.position = position
     }
 
