@@ -99,7 +99,7 @@ enum ErrorReport {
             case .otherModel: Console.write("was taken with another model")
             case .otherArena: Console.write("was taken with the arena elsewhere (another STACK_SIZE)")
             case .otherBuild, .unsupportedVersion: Console.write("was taken by another build")
-            case .notASnapshot, .truncated, .bufferTooSmall: Console.write("is damaged")
+            case .notASnapshot, .truncated, .corrupted, .bufferTooSmall: Console.write("is damaged")
             }
             Console.write("; rebuild the firmware with make, which takes it again")
         #if TAKE_SNAPSHOT

@@ -14,8 +14,8 @@ import TFMicro
 /// right above the stack), which both images place alike. Restoring checks them.
 ///
 /// Layout (native byte order): eight 32-bit words (marker, handle bytes, interpreter snapshot
-/// offset and bytes, arena and tables addresses), the spotter's handle at byte 32, the
-/// interpreter snapshot at the next 16-byte boundary.
+/// offset and bytes, arena and tables addresses, the handle's checksum), the spotter's handle
+/// at byte 32, the interpreter snapshot (with checksums of its own) at the next 16-byte boundary.
 enum SetupSnapshot {
     static let headerBytes = 32
     /// "KWSS" in memory order.
@@ -32,7 +32,8 @@ enum SetupSnapshot {
 
     static var tablesAddress: UInt32 { UInt32(UInt(bitPattern: board_frontend_tables())) }
     static var arenaAddress: UInt32 { UInt32(UInt(bitPattern: board_arena())) }
-    static var interpreterOffset: Int { (headerBytes + MemoryLayout<KeywordSpotter>.size + 15) & ~15 }
+    static var handleEnd: Int { headerBytes + MemoryLayout<KeywordSpotter>.size }
+    static var interpreterOffset: Int { (handleEnd + 15) & ~15 }
 
     /// Restores the spotter into `spotter` (uninitialized storage of at least its size).
     @inline(never)
@@ -43,10 +44,13 @@ enum SetupSnapshot {
         guard word(0) == marker else { throw .damaged }
         guard word(1) == MemoryLayout<KeywordSpotter>.size, word(2) == interpreterOffset,
               word(4) == arenaAddress, word(5) == tablesAddress else { throw .otherBuild }
-        guard Int(word(3)) <= snapshot.count - interpreterOffset else { throw .damaged }
-        let interpreter: Interpreter
+        guard Int(word(3)) <= snapshot.count - interpreterOffset,
+              word(6) == Interpreter.checksum(UnsafeRawBufferPointer(rebasing: snapshot[headerBytes ..< handleEnd]))
+        else { throw .damaged }
+        // Puts the interpreter's records and kernel parameters back into the arena; the spotter's
+        // handle holds its own copy of the interpreter's (the same bytes, from the same setup).
         do throws(InterpreterError) {
-            interpreter = try Interpreter(
+            _ = try Interpreter(
                 snapshot: UnsafeRawBufferPointer(rebasing: snapshot[interpreterOffset ..< interpreterOffset + Int(word(3))]),
                 model: Firmware.modelBytes, resolver: MicroSpeechResolver(), arena: arena)
         } catch {
@@ -54,13 +58,6 @@ enum SetupSnapshot {
         }
         UnsafeMutableRawPointer(spotter).copyMemory(from: snapshot.baseAddress! + headerBytes,
                                                     byteCount: MemoryLayout<KeywordSpotter>.size)
-        // The handle's own copy of the interpreter must be the one just restored.
-        let same = withUnsafeBytes(of: interpreter) { restored in
-            withUnsafeBytes(of: spotter.pointee.interpreter) { held in
-                restored.elementsEqual(held)
-            }
-        }
-        guard same else { throw .otherBuild }
         spotter.pointee.reset()
     }
 
@@ -81,6 +78,7 @@ enum SetupSnapshot {
         put(4, arenaAddress)
         put(5, tablesAddress)
         (out + headerBytes).copyMemory(from: spotter, byteCount: MemoryLayout<KeywordSpotter>.size)
+        put(6, Interpreter.checksum(UnsafeRawBufferPointer(rebasing: buffer[headerBytes ..< handleEnd])))
         return interpreterOffset + interpreterBytes
     }
     #endif

@@ -11,8 +11,9 @@
 /// planner: only what `invoke` needs. Operators' functions are not in the snapshot; restoring
 /// takes them from the resolver again.
 ///
-/// Layout (native byte order): a 64-byte header of 32-bit words, the interpreter handle at
-/// byte 64, then the arena's persistent bytes at the next 16-byte boundary.
+/// Layout (native byte order): a 64-byte header of 32-bit words (with checksums of the model and
+/// of the rest of the snapshot), the interpreter handle at byte 64, then the arena's persistent
+/// bytes at the next 16-byte boundary.
 extension Interpreter {
     /// Bytes `writeSnapshot(into:)` writes.
     public var snapshotByteCount: Int {
@@ -35,7 +36,6 @@ extension Interpreter {
         header.arenaAddress = UInt64(UInt(bitPattern: arena.baseAddress))
         header.arenaByteCount = UInt32(truncatingIfNeeded: arena.count)
         header.persistentByteCount = UInt32(truncatingIfNeeded: persistentByteCount)
-        header.write(to: out)
         withUnsafeBytes(of: self) { handle in
             (out + SnapshotHeader.byteCount).copyMemory(from: handle.baseAddress!, byteCount: handle.count)
         }
@@ -43,6 +43,8 @@ extension Interpreter {
             (out + SnapshotHeader.byteCount + Self.snapshotHandleStride)
                 .copyMemory(from: arenaBase + (arena.count - persistentByteCount), byteCount: persistentByteCount)
         }
+        header.contentChecksum = Self.checksum(UnsafeRawBufferPointer(rebasing: buffer[SnapshotHeader.byteCount ..< count]))
+        header.write(to: out)
         return count
     }
 
@@ -99,9 +101,11 @@ extension Interpreter {
         }
     }
 
-    /// FNV-1a over the model's bytes: tells a snapshot's model from another one at the same
-    /// address (a relinked image with a retrained model).
-    static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+    /// The checksum snapshots use (FNV-1a): it tells a snapshot's model from another one at the
+    /// same address (a relinked image with a retrained model), and a snapshot's bytes from
+    /// damaged ones. Public for applications that store more state next to a snapshot.
+    @inline(never)
+    public static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
         var hash: UInt32 = 0x811C_9DC5
         for byte in bytes { hash = (hash ^ UInt32(byte)) &* 0x0100_0193 }
         return hash
@@ -116,6 +120,8 @@ public enum SnapshotError: Error, Sendable {
     case unsupportedVersion(UInt32)
     /// The bytes end before the snapshot does.
     case truncated(needed: Int, available: Int)
+    /// The bytes after the header are not those written (damaged storage).
+    case corrupted
     /// Taken by a build whose records have other sizes (another target or runtime version).
     case otherBuild
     /// Taken with another model, or with the model at another address.
@@ -157,6 +163,8 @@ struct SnapshotHeader {
     var arenaAddress: UInt64 = 0
     var arenaByteCount: UInt32 = 0
     var persistentByteCount: UInt32 = 0
+    /// Checksum of everything after the header.
+    var contentChecksum: UInt32 = 0
 
     init(layout: Layout) { self.layout = layout }
 
@@ -164,7 +172,7 @@ struct SnapshotHeader {
     private enum Word: Int {
         case magic, version, pointerBytes, handleBytes, tensorRecordStride, nodeRecordStride, scratchRecordStride
         case modelByteCount, modelChecksum, modelAddressLow, modelAddressHigh, arenaAddressLow, arenaAddressHigh
-        case arenaByteCount, persistentByteCount
+        case arenaByteCount, persistentByteCount, contentChecksum
     }
 
     func write(to out: UnsafeMutableRawPointer) {
@@ -184,6 +192,7 @@ struct SnapshotHeader {
         put(.arenaAddressHigh, UInt32(truncatingIfNeeded: arenaAddress >> 32))
         put(.arenaByteCount, arenaByteCount)
         put(.persistentByteCount, persistentByteCount)
+        put(.contentChecksum, contentChecksum)
     }
 
     /// The header of `snapshot` once it is known to fit this build, `model` and `arena`.
@@ -208,6 +217,10 @@ struct SnapshotHeader {
         header.persistentByteCount = get(.persistentByteCount)
         let needed = byteCount + Interpreter.snapshotHandleStride + Int(header.persistentByteCount)
         guard snapshot.count >= needed else { throw .truncated(needed: needed, available: snapshot.count) }
+        header.contentChecksum = get(.contentChecksum)
+        guard header.contentChecksum == Interpreter.checksum(UnsafeRawBufferPointer(rebasing: snapshot[byteCount ..< needed])) else {
+            throw .corrupted
+        }
         guard header.modelAddress == UInt64(UInt(bitPattern: model.baseAddress)), Int(header.modelByteCount) == model.count,
               header.modelChecksum == Interpreter.checksum(model) else {
             throw .otherModel(address: header.modelAddress, byteCount: Int(header.modelByteCount), checksum: header.modelChecksum)

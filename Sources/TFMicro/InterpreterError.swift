@@ -77,6 +77,8 @@ extension SnapshotError: CustomStringConvertible {
             return "interpreter snapshot format \(version), this runtime reads format \(SnapshotHeader.version); take the snapshot again"
         case .truncated(let needed, let available):
             return "interpreter snapshot cut short: \(available) bytes of \(needed); pass all of it"
+        case .corrupted:
+            return "interpreter snapshot damaged (its checksum does not match); write it again"
         case .otherBuild:
             return "interpreter snapshot taken by another build (other record layouts); take it again with this build"
         case .otherModel(let address, let count, let checksum):

@@ -120,6 +120,12 @@ final class SnapshotTests: XCTestCase {
             if case .otherModel = $0 { return true } else { return false }
         }
 
+        var damaged = bytes
+        damaged[bytes.count - 100] ^= 0x10  // in the arena's persistent bytes
+        expectSnapshotError(damaged, model: model, arena: arena.buffer) {
+            if case .corrupted = $0 { return true } else { return false }
+        }
+
         var otherBuild = bytes
         otherBuild[12] &+= 8  // the recorded handle size
         expectSnapshotError(otherBuild, model: model, arena: arena.buffer) {
