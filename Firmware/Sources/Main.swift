@@ -1,4 +1,3 @@
-import AudioFrontend
 import Board
 import KeywordSpotting
 import TFMicro
@@ -9,15 +8,15 @@ import TFMicro
 @main
 struct Firmware {
     static func main() {
+        // The snapshot image (-D TAKE_SNAPSHOT) sets up and writes the setup snapshot at build
+        // time; the firmware restores it and streams.
         #if TAKE_SNAPSHOT
         let status = StaticMemory.withBuffers { buffers in TakeSnapshot.run(buffers) }
-        reportStack()
-        semihosting_exit(status)
         #else
         let status = StaticMemory.withBuffers { buffers in run(buffers) }
+        #endif
         reportStack()
         semihosting_exit(status)
-        #endif
     }
 
     /// `stack high-water <bytes> of <reserve> bytes`, which `make size` reads.

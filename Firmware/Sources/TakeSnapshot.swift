@@ -69,15 +69,15 @@ enum TakeSnapshot {
         }
     }
 
-    /// Builds the spotter into static memory. The parts are built one after another in
+    /// Builds the spotter into its storage. The parts are built one after another in
     /// non-inlined functions called from here, so that their large stack frames (the op
     /// resolver, kernel preparation, the recognizer's history) follow one another instead
-    /// of nesting: the stack must only hold the largest.
+    /// of nesting: the stack (the firmware's reserve, see the Makefile) must only hold the largest.
     @inline(never)
     static func setUpSpotter(
         _ buffers: StaticMemory.Buffers, into spotter: UnsafeMutablePointer<KeywordSpotter>
     ) throws(PipelineError) {
-        // Only the interpreter (173 B) is held here while the model's kernels are prepared,
+        // Only the interpreter (124 B) is held here while the model's kernels are prepared,
         // the deepest part of setup; the frontend is built afterwards.
         let interpreter = try makeInterpreter(arena: buffers.arena)
         try finishSpotter(interpreter: interpreter, buffers: buffers, into: spotter)
