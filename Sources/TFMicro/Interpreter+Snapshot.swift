@@ -225,8 +225,8 @@ struct SnapshotHeader {
               header.modelChecksum == Interpreter.checksum(model) else {
             throw .otherModel(address: header.modelAddress, byteCount: Int(header.modelByteCount), checksum: header.modelChecksum)
         }
-        guard header.arenaAddress == UInt64(UInt(bitPattern: arena.baseAddress)), Int(header.arenaByteCount) == arena.count,
-              Int(header.persistentByteCount) <= arena.count else {
+        guard arena.baseAddress != nil, header.arenaAddress == UInt64(UInt(bitPattern: arena.baseAddress)),
+              Int(header.arenaByteCount) == arena.count, Int(header.persistentByteCount) <= arena.count else {
             throw .otherArena(address: header.arenaAddress, byteCount: Int(header.arenaByteCount))
         }
         return header
