@@ -30,24 +30,9 @@ struct Firmware {
 
     /// Exit status: 0 done, 1 setup or audio failure, 2 bad command line.
     static func run(_ buffers: StaticMemory.Buffers) -> Int32 {
-        let options: FirmwareOptions
-        do throws(FirmwareOptions.ParseError) {
-            // The audio ring holds no audio until the source opens the input, the last use of
-            // the command line's bytes.
-            options = try FirmwareOptions.parse(buffer: UnsafeMutableRawBufferPointer(buffers.audioRing))
-        } catch {
-            FirmwareOptions.reportUsage(error)
-            return 2
-        }
-        guard buffers.spotter.count >= MemoryLayout<KeywordSpotter>.size else {
-            Console.write("error: spotterStorage has ")
-            Console.write(buffers.spotter.count)
-            Console.write(" bytes, KeywordSpotter needs ")
-            Console.write(MemoryLayout<KeywordSpotter>.size)
-            Console.write("; enlarge it\n")
-            return 1
-        }
-        let spotter = buffers.spotter.baseAddress!.bindMemory(to: KeywordSpotter.self, capacity: 1)
+        let start: Startup
+        do throws(Startup.Stop) { start = try Startup(buffers) } catch { return error.status }
+        let (options, spotter) = (start.options, start.spotter)
         do throws(SetupSnapshot.Mismatch) {
             try SetupSnapshot.restore(UnsafeRawBufferPointer(start: board_snapshot_data(), count: Int(board_snapshot_size())),
                                       arena: buffers.arena, into: spotter)

@@ -13,22 +13,9 @@ enum TakeSnapshot {
     /// Exit status: 0 written, 1 the model cannot run here (the error is on the console),
     /// 2 bad command line or host file.
     static func run(_ buffers: StaticMemory.Buffers) -> Int32 {
-        let options: FirmwareOptions
-        do throws(FirmwareOptions.ParseError) {
-            options = try FirmwareOptions.parse(buffer: UnsafeMutableRawBufferPointer(buffers.audioRing))
-        } catch {
-            FirmwareOptions.reportUsage(error)
-            return 2
-        }
-        guard buffers.spotter.count >= MemoryLayout<KeywordSpotter>.size else {
-            Console.write("error: spotterStorage has ")
-            Console.write(buffers.spotter.count)
-            Console.write(" bytes, KeywordSpotter needs ")
-            Console.write(MemoryLayout<KeywordSpotter>.size)
-            Console.write("; enlarge it\n")
-            return 1
-        }
-        let spotter = buffers.spotter.baseAddress!.bindMemory(to: KeywordSpotter.self, capacity: 1)
+        let start: Startup
+        do throws(Startup.Stop) { start = try Startup(buffers) } catch { return error.status }
+        let (options, spotter) = (start.options, start.spotter)
         do throws(PipelineError) {
             try setUpSpotter(buffers, into: spotter)
         } catch {
