@@ -2,7 +2,7 @@
 """Flash and RAM report of the firmware ELF, from its GNU ld map and symbol table.
 
 Usage: size-report.py --map kws-firmware.map --elf kws-firmware.elf --nm llvm-nm
-                      [--stack-high-water BYTES] [--snapshot-stack-high-water BYTES] [--check]
+                      [--stack-high-water BYTES] [--snapshot-stack HIGH_WATER SIZE] [--check]
 
 Flash is split into the model (.model, linked with .incbin), the interpreter snapshot
 (.snapshot: the spotter's handles and the records, kernel parameters and memory plan
@@ -99,8 +99,8 @@ def main():
     parser.add_argument("--nm", default="llvm-nm", help="llvm-nm (reads Swift symbols)")
     parser.add_argument("--demangle", default="swift-demangle", help="swift-demangle")
     parser.add_argument("--stack-high-water", type=int, help="measured stack high-water mark in bytes")
-    parser.add_argument("--snapshot-stack-high-water", type=int,
-                        help="the same for the snapshot image, which shares the firmware's stack reserve")
+    parser.add_argument("--snapshot-stack", type=int, nargs=2, metavar=("HIGH_WATER", "SIZE"),
+                        help="the snapshot image's stack high-water mark and the size of its own stack")
     parser.add_argument("--top", type=int, default=0, help="also list the N largest functions of each Swift module")
     parser.add_argument("--check", action="store_true", help="also exit 1 when over the flash or RAM budget")
     args = parser.parse_args()
@@ -161,13 +161,16 @@ def main():
     total_ram = statics + stack_size
     water = f", high-water {args.stack_high_water} B" if args.stack_high_water is not None else ""
     print(f"  {'stack (reserved' + water + ')':<42} {stack_size:>7} B")
-    if args.snapshot_stack_high_water is not None:
-        print(f"    the snapshot image (setup) reaches {args.snapshot_stack_high_water} B in the same reserve")
+    if args.snapshot_stack:
+        print(f"    (the snapshot image, which runs setup at build time, reaches {args.snapshot_stack[0]} B"
+              f" of its own {args.snapshot_stack[1]} B stack)")
     print(f"  {'RAM total':<42} {total_ram:>7} B   budget {RAM_BUDGET} B"
           f"  {'ok' if total_ram <= RAM_BUDGET else 'OVER BUDGET'}")
-    deepest = max(args.stack_high_water or 0, args.snapshot_stack_high_water or 0)
-    if deepest >= stack_size:
+    if (args.stack_high_water or 0) >= stack_size:
         print("  warning: the stack high-water mark reached the end of the stack; raise STACK_SIZE")
+        sys.exit(1)
+    if args.snapshot_stack and args.snapshot_stack[0] >= args.snapshot_stack[1]:
+        print("  warning: the snapshot image's stack is full; raise SETUP_STACK_SIZE")
         sys.exit(1)
     if args.check and (app > APP_FLASH_BUDGET or total_ram > RAM_BUDGET):
         print("size check: over budget")
