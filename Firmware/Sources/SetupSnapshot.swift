@@ -13,9 +13,10 @@ import TFMicro
 /// (first in flash) and of the arena, frontend state and recognizer results (Board/state.c,
 /// right above the stack), which both images place alike. Restoring checks them.
 ///
-/// Layout (native byte order): a 32-byte header of 32-bit words (marker, handle bytes, interpreter snapshot
-/// offset and bytes, arena and tables addresses, the handle's checksum), the spotter's handle
-/// at byte 32, the interpreter snapshot (with checksums of its own) at the next 16-byte boundary.
+/// Layout (native byte order): a 32-byte header of 32-bit words (marker, handle bytes,
+/// interpreter snapshot offset and bytes, arena and tables addresses, the handle's checksum),
+/// the spotter's handle at byte 32, the interpreter snapshot (with checksums of its own) at the
+/// next 16-byte boundary.
 enum SetupSnapshot {
     static let headerBytes = 32
     /// "KWSS" in memory order.
