@@ -84,8 +84,8 @@ extension Interpreter {
     /// The snapshot's operator records hold the functions of the image that took it; each is
     /// replaced by the resolver's, without releasing the old one (it means nothing here).
     private func restoreInvokeFunctions<Resolver: OperatorResolver>(_ resolver: borrowing Resolver) throws(InterpreterError) {
-        for s in 0 ..< (graph?.pointee.subgraphs.count ?? 1) {
-            let nodes = s == 0 ? self.nodes : graph.unsafelyUnwrapped.pointee.subgraphs[s].nodes
+        for s in 0 ..< Self.subgraphCount(graph) {
+            let nodes = record(s).nodes
             guard let first = nodes.baseAddress else { continue }
             for i in nodes.indices {
                 let record = first + i

@@ -67,13 +67,21 @@ public struct Interpreter: BitwiseCopyable {
         do { return try model.subgraph(index) } catch { throw .malformedModel(error) }
     }
 
+    /// How many subgraphs have records: without a graph runtime, only subgraph 0.
+    static func subgraphCount(_ graph: UnsafeMutablePointer<GraphRuntime>?) -> Int {
+        graph?.pointee.subgraphs.count ?? 1
+    }
+
     /// Subgraph `s`'s records: subgraph 0's are the interpreter's own; without a graph
     /// runtime there is only subgraph 0.
-    private static func record(_ s: Int, _ graph: UnsafeMutablePointer<GraphRuntime>?,
-                               _ tensors: UnsafeMutableBufferPointer<TensorRecord>,
-                               _ nodes: UnsafeMutableBufferPointer<NodeRecord>) -> SubgraphRecord {
+    static func record(_ s: Int, _ graph: UnsafeMutablePointer<GraphRuntime>?,
+                       _ tensors: UnsafeMutableBufferPointer<TensorRecord>,
+                       _ nodes: UnsafeMutableBufferPointer<NodeRecord>) -> SubgraphRecord {
         s == 0 ? SubgraphRecord(tensors: tensors, nodes: nodes) : graph.unsafelyUnwrapped.pointee.subgraphs[s]
     }
+
+    /// Subgraph `s`'s records, for `s` in `0 ..< Self.subgraphCount(graph)`.
+    func record(_ s: Int) -> SubgraphRecord { Self.record(s, graph, tensors, nodes) }
 
     /// Allocates every subgraph's tensor and node records and reads its tensors; returns
     /// subgraph 0's records.
@@ -83,7 +91,7 @@ public struct Interpreter: BitwiseCopyable {
         -> (UnsafeMutableBufferPointer<TensorRecord>, UnsafeMutableBufferPointer<NodeRecord>) {
         var tensors0 = UnsafeMutableBufferPointer<TensorRecord>(start: nil, count: 0)
         var nodes0 = UnsafeMutableBufferPointer<NodeRecord>(start: nil, count: 0)
-        for s in 0 ..< (graph?.pointee.subgraphs.count ?? 1) {
+        for s in 0 ..< subgraphCount(graph) {
             let sub = try subgraph(s, of: model)
             let tensorCount = sub.tensorCount
             let operatorCount = sub.operatorCount
@@ -111,7 +119,7 @@ public struct Interpreter: BitwiseCopyable {
         _ allocator: inout ArenaAllocator
     ) throws(InterpreterError) -> UnsafeMutableBufferPointer<ScratchRecord> {
         var scratchCount = 0
-        for s in 0 ..< (graph?.pointee.subgraphs.count ?? 1) {
+        for s in 0 ..< subgraphCount(graph) {
             let sub = try subgraph(s, of: model)
             let records = record(s, graph, tensors0, nodes0)
             for i in 0 ..< sub.operatorCount {
@@ -142,7 +150,7 @@ public struct Interpreter: BitwiseCopyable {
         _ nodes0: UnsafeMutableBufferPointer<NodeRecord>, _ scratch: UnsafeMutableBufferPointer<ScratchRecord>,
         _ allocator: ArenaAllocator, _ preservingInputs: Bool
     ) throws(InterpreterError) -> Int {
-        let subgraphCount = graph?.pointee.subgraphs.count ?? 1
+        let subgraphCount = Self.subgraphCount(graph)
         func record(_ s: Int) -> SubgraphRecord { Self.record(s, graph, tensors0, nodes0) }
         // Subgraph 0's operators are the timeline. Another subgraph runs inside one of its
         // operators, so its tensors are kept alive throughout (they share memory with none).
@@ -213,8 +221,8 @@ public struct Interpreter: BitwiseCopyable {
     /// Sets every variable tensor (streaming state) to zero, as TFLM's ResetVariableTensors:
     /// int8 variables to their zero point, everything else to zero bytes.
     public func resetVariableTensors() {
-        for s in 0 ..< (graph?.pointee.subgraphs.count ?? 1) {
-            let tensors = s == 0 ? self.tensors : graph.unsafelyUnwrapped.pointee.subgraphs[s].tensors
+        for s in 0 ..< Self.subgraphCount(graph) {
+            let tensors = record(s).tensors
             for i in tensors.indices where tensors[i].isVariable && !tensors[i].isConstant {
                 let fill = tensors[i].type == .int8 ? UInt8(truncatingIfNeeded: tensors[i].quantization.zeroPoint) : 0
                 tensors[i].data?.initializeMemory(as: UInt8.self, repeating: fill, count: tensors[i].byteCount)
