@@ -62,21 +62,16 @@ final class IdleArenaTests: XCTestCase {
     /// A streaming wake-word model (state in resource variables, a CALL_ONCE subgraph): the same
     /// outputs over 40 invocations whether or not its idle bytes are scribbled over in between.
     func testScribblingOverAStreamingModelsIdleBytesChangesNoOutput() throws {
-        let data = try TestData.wakeWordGolden("okay_nabu.tflite")
+        let model = TestModel(try TestData.wakeWordGolden("okay_nabu.tflite"))
         let inputs = try TestData.wakeWordGolden("inputs.i8")
-        let model = UnsafeMutableRawBufferPointer.allocate(byteCount: data.count, alignment: 16)
-        defer { model.deallocate() }
-        data.copyBytes(to: model)
         func outputs(scribbling: Bool) throws -> [[UInt8]] {
             let arena = TestArena(64 * 1024)
-            let interpreter = try Interpreter(model: try Model(bytes: UnsafeRawBufferPointer(model)), resolver: .allKernels,
-                                              arena: arena.buffer)
+            let interpreter = try Interpreter(model: try Model(bytes: model.bytes), resolver: .allKernels, arena: arena.buffer)
             let idle = interpreter.idleArena
             assertWellPlaced(idle, in: arena.buffer, interpreter)
             var all: [[UInt8]] = []
             for k in 0 ..< 40 {
-                let input = interpreter.input(0).bytes
-                inputs.withUnsafeBytes { input.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[k * input.count ..< (k + 1) * input.count])) }
+                interpreter.loadInput(k, of: inputs)
                 try interpreter.invoke()
                 all.append(Array(interpreter.output(0).bytes))
                 if scribbling { idle.initializeMemory(as: UInt8.self, repeating: UInt8(truncatingIfNeeded: 17 &* k)) }

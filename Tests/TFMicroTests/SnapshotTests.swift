@@ -65,26 +65,21 @@ final class SnapshotTests: XCTestCase {
     /// A streaming model with two subgraphs, CALL_ONCE and resource variables (all of it in the
     /// snapshot's persistent bytes): 40 invocations equal those of the interpreter that ran `init`.
     func testStreamingModelRestoredGivesTheSameOutputs() throws {
-        let data = try TestData.wakeWordGolden("okay_nabu.tflite")
+        let model = TestModel(try TestData.wakeWordGolden("okay_nabu.tflite"))
         let inputs = try TestData.wakeWordGolden("inputs.i8")
-        let model = UnsafeMutableRawBufferPointer.allocate(byteCount: data.count, alignment: 16)
-        defer { model.deallocate() }
-        data.copyBytes(to: model)
         let arena = TestArena(64 * 1024)
         func outputs(_ interpreter: Interpreter) throws -> [[UInt8]] {
             try (0 ..< 40).map { k in
-                let input = interpreter.input(0).bytes
-                inputs.withUnsafeBytes { input.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[k * input.count ..< (k + 1) * input.count])) }
+                interpreter.loadInput(k, of: inputs)
                 try interpreter.invoke()
                 return Array(interpreter.output(0).bytes)
             }
         }
-        let prepared = try Interpreter(model: try Model(bytes: UnsafeRawBufferPointer(model)), resolver: .allKernels,
-                                       arena: arena.buffer)
+        let prepared = try Interpreter(model: try Model(bytes: model.bytes), resolver: .allKernels, arena: arena.buffer)
         let bytes = try snapshot(of: prepared)
         let expected = try outputs(prepared)
         arena.buffer.initializeMemory(as: UInt8.self, repeating: 0x5A)
-        let restored = try restore(bytes, model: UnsafeRawBufferPointer(model), arena: arena.buffer)
+        let restored = try restore(bytes, model: model.bytes, arena: arena.buffer)
         XCTAssertEqual(restored.resourceVariableCount, prepared.resourceVariableCount)
         XCTAssertEqual(try outputs(restored), expected)
     }

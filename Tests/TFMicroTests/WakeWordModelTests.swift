@@ -23,12 +23,9 @@ final class WakeWordModelTests: XCTestCase {
         let stateBytes = layout.reduce(0) { $0 + $1.bytes }
         XCTAssertEqual(states.count, invokes * stateBytes)
 
-        let modelBytes = UnsafeMutableRawBufferPointer.allocate(byteCount: modelData.count, alignment: 16)
-        defer { modelBytes.deallocate() }
-        modelData.copyBytes(to: modelBytes)
+        let model = TestModel(modelData)
         let arena = TestArena(64 * 1024)
-        let interpreter = try Interpreter(model: try Model(bytes: UnsafeRawBufferPointer(modelBytes)),
-                                          resolver: .allKernels, arena: arena.buffer)
+        let interpreter = try Interpreter(model: try Model(bytes: model.bytes), resolver: .allKernels, arena: arena.buffer)
         XCTAssertEqual(interpreter.input(0).type, .int8)
         XCTAssertEqual(interpreter.input(0).byteCount, Self.inputBytes)
         XCTAssertEqual(interpreter.output(0).type, .uint8)
@@ -47,8 +44,7 @@ final class WakeWordModelTests: XCTestCase {
         var outputMismatches = 0
         var stateMismatches = 0
         for k in 0 ..< invokes {
-            let input = interpreter.input(0).bytes
-            inputs.withUnsafeBytes { input.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[k * Self.inputBytes ..< (k + 1) * Self.inputBytes])) }
+            interpreter.loadInput(k, of: inputs)
             try interpreter.invoke()
             let got = interpreter.output(0).bytes[0]
             if got != expectedOutputs[k] {
