@@ -31,9 +31,7 @@ enum Measurement {
                     do throws(InterpreterError) {
                         try interpreter.invoke()
                     } catch {
-                        Console.write("error: ")
-                        ErrorReport.print(error)
-                        Console.write("\n")
+                        ErrorReport.print(PipelineError.interpreter(error))
                         return 1
                     }
                     icount_model_end()
