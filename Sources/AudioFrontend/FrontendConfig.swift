@@ -43,6 +43,11 @@ public struct FrontendConfig: Equatable, Sendable {
     public var samplesPerWindow: Int { windowMilliseconds &* sampleRate / 1000 }
     /// Samples between the starts of two windows.
     public var samplesPerStep: Int { stepMilliseconds &* sampleRate / 1000 }
+    /// Audio time at which frame `index` (0 = the first since reset) is complete: the end of
+    /// its window, in ms since the stream started.
+    public func timeMilliseconds(ofFrame index: Int64) -> Int64 {
+        index * Int64(stepMilliseconds) + Int64(windowMilliseconds)
+    }
     /// The FFT length: the window length rounded up to a power of two.
     public var fftSize: Int {
         var size = 1

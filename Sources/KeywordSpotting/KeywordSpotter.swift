@@ -83,9 +83,7 @@ public struct KeywordSpotter {
     }
 
     /// Audio time at which frame `index` is complete.
-    public func timeMilliseconds(ofFrame index: Int64) -> Int64 {
-        index * Int64(frontend.config.stepMilliseconds) + Int64(frontend.config.windowMilliseconds)
-    }
+    public func timeMilliseconds(ofFrame index: Int64) -> Int64 { frontend.config.timeMilliseconds(ofFrame: index) }
 
     /// Feeds samples; calls `onInference` after every model invocation they cause, in order.
     public mutating func process(

@@ -6,6 +6,7 @@ import XCTest
 /// session's plumbing (limits, stops, event timing) can be checked apart from the model.
 private struct RecordingStream: KeywordStream {
     let labels = ["silence", "word"]
+    let modelName = "recording"
     var received: [Int16] = []
 
     mutating func push(_ samples: UnsafeBufferPointer<Int16>, report: (StreamRecognition) -> Void) throws {

@@ -12,12 +12,12 @@ final class StreamScoringTests: XCTestCase {
             TruthEvent(timeMilliseconds: 9000, label: "bed"),  // not a keyword: neither hit nor miss
         ]
         let detections = [
-            StreamDetection(timeMilliseconds: 500, label: "no", score: 210),     // before any word: false alarm
-            StreamDetection(timeMilliseconds: 2500, label: "yes", score: 230),   // hit (1500 after)
-            StreamDetection(timeMilliseconds: 2900, label: "yes", score: 230),   // that event is taken: false alarm
-            StreamDetection(timeMilliseconds: 5000, label: "unknown", score: 230), // not a keyword: ignored
-            StreamDetection(timeMilliseconds: 6100, label: "no", score: 220),    // 2100 after: outside tolerance
-            StreamDetection(timeMilliseconds: 9500, label: "yes", score: 220),   // 2500 after yes@7000: too late
+            Detection(model: "micro_speech", label: "no", score: 210, timeMilliseconds: 500),     // before any word: false alarm
+            Detection(model: "micro_speech", label: "yes", score: 230, timeMilliseconds: 2500),   // hit (1500 after)
+            Detection(model: "micro_speech", label: "yes", score: 230, timeMilliseconds: 2900),   // that event is taken: false alarm
+            Detection(model: "micro_speech", label: "unknown", score: 230, timeMilliseconds: 5000), // not a keyword: ignored
+            Detection(model: "micro_speech", label: "no", score: 220, timeMilliseconds: 6100),    // 2100 after: outside tolerance
+            Detection(model: "micro_speech", label: "yes", score: 220, timeMilliseconds: 9500),   // 2500 after yes@7000: too late
         ]
         let score = StreamScore(detections: detections, truth: truth, keywords: keywords,
                                 toleranceMilliseconds: 2000, audioSeconds: 36)
@@ -29,7 +29,7 @@ final class StreamScoringTests: XCTestCase {
     }
 
     func testWrongLabelIsBothAMissAndAFalseAlarm() {
-        let score = StreamScore(detections: [StreamDetection(timeMilliseconds: 1500, label: "no", score: 250)],
+        let score = StreamScore(detections: [Detection(model: "micro_speech", label: "no", score: 250, timeMilliseconds: 1500)],
                                 truth: [TruthEvent(timeMilliseconds: 1000, label: "yes")], keywords: keywords,
                                 toleranceMilliseconds: 2000, audioSeconds: 3600)
         XCTAssertEqual([score.hits, score.misses, score.falseAlarms], [0, 1, 1])

@@ -39,20 +39,32 @@ final class WakeWordDetectorTests: XCTestCase {
         XCTAssertEqual(feed(&detector, [255, 255, 255, 255, 0, 0, 0, 0, 0, 255, 255, 255, 255]), [])
     }
 
-    func testIgnoresTheFirstInvokesAfterAReset() throws {
+    func testNothingIsIgnoredAtTheStartOfAStream() throws {
         var detector = try makeDetector(ignore: 74)
-        let high = [UInt8](repeating: 255, count: 80)
-        XCTAssertEqual(feed(&detector, high), [74])
+        XCTAssertEqual(feed(&detector, [255, 255, 255, 255, 255]), [4])
         detector.reset()
-        XCTAssertEqual(feed(&detector, high), [74])
+        XCTAssertEqual(feed(&detector, [255, 255, 255, 255, 255]), [4])
     }
 
-    func testRearmsOnlyAfterAProbabilityBelowTheCutoff() throws {
+    func testADetectionClearsTheWindowAndIgnoresTheNextInvokes() throws {
+        var detector = try makeDetector(ignore: 74)
+        // One utterance held high for 200 invokes: a detection at 4, then 74 invokes that cannot
+        // detect, whose probabilities still fill the window, so the next is at 4 + 74 + 1.
+        XCTAssertEqual(feed(&detector, [UInt8](repeating: 255, count: 200)), [4, 79, 154])
+    }
+
+    func testTheWindowStartsEmptyAfterADetection() throws {
         var detector = try makeDetector(ignore: 0)
-        // Stays high: one detection. A dip to 216 (below 217) re-arms; the mean is still high,
-        // so the next high value detects again.
-        XCTAssertEqual(feed(&detector, [255, 255, 255, 255, 255, 255, 255, 255]), [4])
-        XCTAssertEqual(feed(&detector, [240, 230, 216, 255, 255]), [3])
+        // After the detection at 4 the window holds zeros: four more 255s are not enough.
+        XCTAssertEqual(feed(&detector, [255, 255, 255, 255, 255, 255, 255, 255, 255]), [4])
+        XCTAssertEqual(feed(&detector, [255]), [0])
+    }
+
+    func testADetectionDoesNotWaitForTheProbabilityToFall() throws {
+        var detector = try makeDetector(ignore: 3)
+        // No re-arming by a low value: after the ignore period a full window detects again.
+        let high = [UInt8](repeating: 240, count: 5)
+        XCTAssertEqual(feed(&detector, high + high + high), [4, 9, 14])
     }
 
     func testRejectsSettingsOutOfRange() {

@@ -1,5 +1,7 @@
 /// A keyword detector fed one continuous stream of audio (the live counterpart of classifying clips).
 public protocol KeywordStream {
+    /// The model's name, which detections carry.
+    var modelName: String { get }
     /// Label names, indexed by `StreamRecognition.labelIndex`.
     var labels: [String] { get }
     /// Feeds the next samples of the stream; calls `report` for every frame the model classified,

@@ -1,16 +1,5 @@
 import Glibc
 
-/// A keyword the live pipeline recognised.
-public struct Detection: Sendable, Equatable {
-    public var label: String
-    /// The recognizer's winning average score, 0...255.
-    public var score: Int
-    /// Audio time since capture start at the newest frame that produced the detection.
-    public var timeMilliseconds: Int64
-    /// Wall-clock time since capture start when the detection was made.
-    public var wallMilliseconds: Int64
-}
-
 /// A periodic view of the input for a live display.
 public struct LiveStatus: Sendable, Equatable {
     /// RMS level of the audio since the previous status, in dB relative to full scale.
@@ -68,6 +57,7 @@ public struct ListenSession<Source: AudioSource, Stream: KeywordStream> {
         var energyCount = 0
         var top = (label: 0, score: 0)
         let labels = stream.labels
+        let model = stream.modelName
 
         while !stop.isRaised {
             let want = min(chunkSamples, (sampleLimit ?? Int.max) - samples)
@@ -102,8 +92,9 @@ public struct ListenSession<Source: AudioSource, Stream: KeywordStream> {
                     guard recognition.isNewCommand else { return }
                     detections += 1
                     let wall = Int64(seconds(from: start, to: monotonicNow()) * 1000)
-                    report(.detection(Detection(label: name(recognition.labelIndex, labels), score: recognition.score,
-                                                timeMilliseconds: recognition.timeMilliseconds, wallMilliseconds: wall)))
+                    report(.detection(Detection(model: model, label: name(recognition.labelIndex, labels),
+                                                score: recognition.score, timeMilliseconds: recognition.timeMilliseconds,
+                                                wallMilliseconds: wall)))
                 }
             }
             samples += got

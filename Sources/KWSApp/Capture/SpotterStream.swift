@@ -4,6 +4,7 @@ import KeywordSpotting
 /// recognizer) as the `KeywordStream` a listening session feeds.
 public struct SpotterStream: KeywordStream {
     public let labels: [String]
+    public var modelName: String { spotter.modelName }
     /// The manifest's silence and unknown labels: reported, but by default not acted on.
     public let backgroundLabels: Set<String>
     /// The rate the model's frontend expects; capture and files are brought to it.

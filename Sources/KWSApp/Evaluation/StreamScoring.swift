@@ -29,20 +29,6 @@ public struct TruthEvent: Sendable, Equatable {
     }
 }
 
-/// A command the recognizer reported while streaming.
-public struct StreamDetection: Sendable, Equatable {
-    public var timeMilliseconds: Int64
-    public var label: String
-    /// The recognizer's winning average (0...255).
-    public var score: Int32
-
-    public init(timeMilliseconds: Int64, label: String, score: Int32) {
-        self.timeMilliseconds = timeMilliseconds
-        self.label = label
-        self.score = score
-    }
-}
-
 /// Hits, misses and false alarms of detections against truth. Only keyword labels count: a
 /// detection of another label (silence, unknown) is ignored, and so is a truth event of one.
 /// A detection matches the earliest unmatched truth event of the same label that started at most
@@ -54,15 +40,15 @@ public struct StreamScore: Sendable, Equatable {
     public var falseAlarms: Int
     public var audioSeconds: Double
     public var missedEvents: [TruthEvent]
-    public var falseAlarmDetections: [StreamDetection]
+    public var falseAlarmDetections: [Detection]
 
     public var falseAlarmsPerHour: Double { audioSeconds > 0 ? Double(falseAlarms) * 3600 / audioSeconds : 0 }
 
-    public init(detections: [StreamDetection], truth: [TruthEvent], keywords: Set<String>,
+    public init(detections: [Detection], truth: [TruthEvent], keywords: Set<String>,
                 toleranceMilliseconds: Int64, audioSeconds: Double) {
         let events = truth.filter { keywords.contains($0.label) }
         var matched = Array(repeating: false, count: events.count)
-        var falseAlarmList: [StreamDetection] = []
+        var falseAlarmList: [Detection] = []
         var hitCount = 0
         for detection in detections where keywords.contains(detection.label) {
             let match = events.indices.first { index in

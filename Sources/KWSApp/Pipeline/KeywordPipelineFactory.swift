@@ -84,7 +84,7 @@ public struct KeywordPipelineFactory: Sendable {
             throw .pipeline(error)
         }
         try checkLabels(modelOutputs: spotter.labelCount)
-        return HostKeywordSpotter(storage: storage, spotter: spotter)
+        return HostKeywordSpotter(storage: storage, spotter: spotter, modelName: model.manifest.name)
     }
 }
 
@@ -144,6 +144,8 @@ public struct HostClipScorer: ClipScorer {
 public struct HostKeywordSpotter {
     let storage: PipelineStorage
     public private(set) var spotter: KeywordSpotter
+    /// The manifest's name, which detections carry.
+    public let modelName: String
 
     public mutating func process(_ samples: [Int16], onInference: (Inference) -> Void) throws(PipelineError) {
         try samples.withUnsafeBufferPointer { (buffer) throws(PipelineError) in try spotter.process(buffer, onInference: onInference) }

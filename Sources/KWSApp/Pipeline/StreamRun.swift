@@ -3,7 +3,7 @@ import KeywordSpotting
 /// Runs a streaming spotter over a whole recording and keeps what the tools report.
 public struct StreamRun: Sendable {
     /// Every new command the recognizer reported (every label), in time order.
-    public var detections: [StreamDetection]
+    public var detections: [Detection]
     public var inferences: Int
     public var audioSeconds: Double
     public var wallSeconds: Double
@@ -11,8 +11,9 @@ public struct StreamRun: Sendable {
     /// Feeds `samples` in chunks of `chunk` samples (as audio would arrive from a device).
     public static func run(_ spotter: inout HostKeywordSpotter, samples: [Int16], sampleRate: Int, labels: [String],
                            chunk: Int = 320, onInference: ((Inference) -> Void)? = nil) throws(PipelineError) -> StreamRun {
-        var detections: [StreamDetection] = []
+        var detections: [Detection] = []
         var inferences = 0
+        let model = spotter.modelName
         let start = ContinuousClock.now
         try samples.withUnsafeBufferPointer { (all) throws(PipelineError) in
             var offset = 0
@@ -23,8 +24,8 @@ public struct StreamRun: Sendable {
                     onInference?(inference)
                     let recognition = inference.recognition
                     if recognition.isNewCommand {
-                        detections.append(StreamDetection(timeMilliseconds: recognition.timeMilliseconds,
-                                                          label: labels[recognition.labelIndex], score: recognition.score))
+                        detections.append(Detection(model: model, label: labels[recognition.labelIndex],
+                                                    score: Int(recognition.score), timeMilliseconds: recognition.timeMilliseconds))
                     }
                 }
                 offset = end

@@ -29,12 +29,6 @@ struct StreamEvaluation {
         var falseAlarms: Int?
         var falseAlarmsPerHour: Double?
         var toleranceMs: Int64?
-
-        struct Detection: Encodable {
-            var timeMs: Int64
-            var label: String
-            var score: Int32
-        }
     }
 
     func run() throws {
@@ -72,7 +66,7 @@ struct StreamEvaluation {
         var summary = Summary(
             model: factory.model.manifest.name, stream: path, audioSeconds: result.audioSeconds, inferences: result.inferences,
             seconds: result.wallSeconds, realTimeFactor: rtf(result), keywords: keywords.sorted(),
-            detections: acted.map { .init(timeMs: $0.timeMilliseconds, label: $0.label, score: $0.score) })
+            detections: acted)
         if let truth {
             let score = StreamScore(detections: result.detections, truth: truth, keywords: keywords,
                                     toleranceMilliseconds: toleranceMs, audioSeconds: result.audioSeconds)

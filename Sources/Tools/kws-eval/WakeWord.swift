@@ -12,9 +12,10 @@ struct WakeWord: ParsableCommand {
         abstract: "Run a streaming wake-word model (alexa, hey_jarvis, hey_mycroft, okay_nabu) over audio files and report detections.",
         discussion: """
             Each file is streamed on its own (fresh model state, frontend and detector): legacy frontend with the \
-            manifest's 10 ms step, 3 frames per invoke, and ESPHome's detection (mean of the last N uint8 \
-            probabilities above the cutoff, nothing in the first invokes after the start, re-armed by a \
-            probability below the cutoff). The cutoff and window come from the manifest's wake_word block.
+            manifest's 10 ms step, 3 frames per invoke, and the shared detection rule (the sum of the last N uint8 \
+            probabilities above round(cutoff x 255) x N; nothing ignored at the start of a file; a detection \
+            clears the window and the next 74 invokes cannot detect, so one utterance gives one detection). The \
+            cutoff and window come from the manifest's wake_word block.
             """)
 
     @Option(help: "Wake-word model: a manifest name from Models/ (okay_nabu), or a manifest .json path.")
@@ -29,7 +30,7 @@ struct WakeWord: ParsableCommand {
     @Option(help: "Probabilities averaged (default: the manifest's wake_word.sliding_window_size).")
     var window: Int?
 
-    @Option(help: "Invokes ignored after the start of each file (default: the manifest's, else 74).")
+    @Option(help: "Invokes that cannot detect after a detection (default: the manifest's, else 74).")
     var ignore: Int?
 
     @Flag(help: "Also print every invoke's probability.")
@@ -60,10 +61,6 @@ struct WakeWord: ParsableCommand {
         let frontendConfig = FrontendConfig(resolved.manifest.frontend)
         let c = resolved.manifest.input.conversion
         let conversion = FeatureConversion(multiplier: c.multiplier, divisor: c.divisor, offset: c.offset)
-        let frontend = resolved.manifest.frontend
-        let frames = resolved.manifest.input.frames
-        // Invoke k consumes frames up to frames × (k + 1) - 1, whose window ends here.
-        let endMilliseconds = { (k: Int) in (frames * (k + 1) - 1) * frontend.stepMs + frontend.windowMs }
 
         // One set of buffers for every file; each file gets a fresh interpreter over them.
         let modelBytes = UnsafeMutableRawBufferPointer.allocate(byteCount: resolved.modelData.count, alignment: 16)
@@ -93,28 +90,29 @@ struct WakeWord: ParsableCommand {
                                               detector: WakeWordDetector(configuration: detectorConfiguration))
             } catch { throw failure("\(resolved.modelPath): \(error)") }
             var invokes: [UInt8] = []
-            var detections: [(invoke: Int, detection: WakeWordDetection)] = []
+            var detections: [(timeMilliseconds: Int64, detection: WakeWordDetection)] = []
             do {
                 try clip.samples.withUnsafeBufferPointer { samples throws(WakeWordSpotterError) in
                     try spotter.process(samples) { result in
-                        if let d = result.detection { detections.append((invokes.count, d)) }
+                        if let d = result.detection {
+                            detections.append((frontendConfig.timeMilliseconds(ofFrame: result.frameIndex), d))
+                        }
                         invokes.append(result.probability)
                     }
                 }
             } catch { throw failure("\(file): \(error)") }
-            report(file: file, invokes: invokes, detections: detections, time: endMilliseconds)
+            report(file: file, invokes: invokes, detections: detections)
         }
         if failed { throw ExitCode.failure }
     }
 
-    /// Prints one file's result; `time` gives the end of invoke k's audio in ms.
-    private func report(file: String, invokes: [UInt8], detections: [(invoke: Int, detection: WakeWordDetection)],
-                        time: (Int) -> Int) {
+    /// Prints one file's result.
+    private func report(file: String, invokes: [UInt8], detections: [(timeMilliseconds: Int64, detection: WakeWordDetection)]) {
         let peak = invokes.max() ?? 0
         if json {
             var object: [String: Any] = [
                 "file": file, "invokes": invokes.count, "max_probability": Int(peak),
-                "detections": detections.map { ["time_ms": time($0.invoke), "average_probability": Int($0.detection.averageProbability),
+                "detections": detections.map { ["time_ms": $0.timeMilliseconds, "average_probability": Int($0.detection.averageProbability),
                                                  "max_probability": Int($0.detection.maximumProbability)] },
             ]
             if probabilities { object["probabilities"] = invokes.map(Int.init) }
@@ -125,7 +123,7 @@ struct WakeWord: ParsableCommand {
         }
         print("\(file): \(invokes.count) invokes, peak probability \(peak)/255, \(detections.count) detection(s)")
         for (k, d) in detections {
-            print("  detected at \(time(k)) ms (mean \(d.averageProbability), max \(d.maximumProbability))")
+            print("  detected at \(k) ms (mean \(d.averageProbability), max \(d.maximumProbability))")
         }
         if probabilities { print("  probabilities: " + invokes.map(String.init).joined(separator: " ")) }
     }

@@ -17,8 +17,7 @@ struct DetectionPrinter {
         clearLiveLine()
         let line: String
         if json {
-            line = "{\"label\":\(jsonString(detection.label)),\"score\":\(detection.score),"
-                + "\"time_ms\":\(detection.timeMilliseconds),\"wall_ms\":\(detection.wallMilliseconds)}"
+            line = detection.jsonLine
         } else {
             line = "\(formatTime(detection.timeMilliseconds))  \(detection.label)  score \(detection.score)"
         }
@@ -65,23 +64,4 @@ private func formatTime(_ milliseconds: Int64) -> String {
     let millis = milliseconds % 1000
     return "\(minutes):" + (seconds < 10 ? "0" : "") + "\(seconds)."
         + String(repeating: "0", count: millis < 10 ? 2 : millis < 100 ? 1 : 0) + "\(millis)"
-}
-
-/// A JSON string literal, escaping what JSON requires.
-private func jsonString(_ text: String) -> String {
-    var result = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": result += "\\\""
-        case "\\": result += "\\\\"
-        case "\n": result += "\\n"
-        case "\r": result += "\\r"
-        case "\t": result += "\\t"
-        case _ where scalar.value < 0x20:
-            let hex = String(scalar.value, radix: 16)
-            result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        default: result.unicodeScalars.append(scalar)
-        }
-    }
-    return result + "\""
 }

@@ -11,7 +11,7 @@ struct ListenStatistics {
     /// Wall-clock delay of a detection after the newest audio it was made from (buffering and
     /// processing; with a live device add the period, 10 ms).
     mutating func record(_ detection: Detection) {
-        delays.append(detection.wallMilliseconds - detection.timeMilliseconds)
+        if let wall = detection.wallMilliseconds { delays.append(wall - detection.timeMilliseconds) }
     }
 
     func report(audioSamples: Int, sampleRate: Int, device: (overruns: Int, suspends: Int)?) -> String {
