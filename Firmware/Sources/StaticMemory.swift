@@ -11,8 +11,6 @@ enum StaticMemory {
     /// Periods in the audio ring: one processed while the other two fill, so a period that
     /// runs the model may take 20 ms, as with two 20 ms periods, in two thirds of the RAM.
     static let audioPeriods = 3
-    /// Frames in the model's input window (micro_speech: 49 frames of 20 ms).
-    static let windowFrames = 49
 
     struct Buffers {
         var audioRing: UnsafeMutableBufferPointer<Int16>
@@ -44,7 +42,7 @@ nonisolated(unsafe) var audioRingStorage = InlineArray<480, Int16>(repeating: 0)
 
 /// Room for the keyword pipeline's own state (handles to the buffers of Board/state.c, the
 /// recognizer's counters; 524 bytes), kept here rather than on the stack. Raw zeroed storage rather
-/// than a `KeywordSpotter?`, whose nil would be a non-zero initial value in .data (flash
+/// than a `Spotter?`, whose nil would be a non-zero initial value in .data (flash
 /// and RAM). Restored once at start-up by `SetupSnapshot.restore` (built by
 /// `TakeSnapshot.setUpSpotter` in the snapshot image); both check its size first.
 nonisolated(unsafe) var spotterStorage = InlineArray<66, UInt64>(repeating: 0)
