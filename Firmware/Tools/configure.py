@@ -31,6 +31,8 @@ KERNELS = {
 }
 INT8 = tflite.TensorType.INT8
 KERNEL_SOURCES = pathlib.Path(__file__).resolve().parents[2] / "Sources" / "TFMicro" / "Kernels"
+# The firmware's audio (Sources/StaticMemory.swift, Makefile `run`).
+AUDIO_SAMPLE_RATE = 16000
 # CommandRecognizer.storageBytes(labelCount:): 50 held results of an Int64 time and one score per label.
 RECOGNIZER_RESULTS = 50
 
@@ -110,6 +112,12 @@ def frontend_body(f, indent):
     return "\n".join(" " * indent + line for line in lines)
 
 
+def write(path, text):
+    """Writes `text` unless the file holds it already, so that what depends on it is not rebuilt."""
+    if not path.exists() or path.read_text() != text:
+        path.write_text(text)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--manifest", required=True, type=pathlib.Path)
@@ -118,6 +126,9 @@ def main():
     args = parser.parse_args()
 
     manifest = json.loads(args.manifest.read_text())
+    if int(manifest["frontend"]["sample_rate"]) != AUDIO_SAMPLE_RATE:
+        fail(f"{args.manifest} wants {manifest['frontend']['sample_rate']} Hz audio; the firmware's audio is "
+             f"{AUDIO_SAMPLE_RATE} Hz (Sources/StaticMemory.swift: 10 ms periods of 160 samples)")
     path = model_path(args.manifest, manifest, args.shared)
     ops = operators(path.read_bytes())
     name = manifest["name"]
@@ -143,7 +154,7 @@ def main():
     static let strideFrames = {int(manifest.get('streaming', {}).get('stride_frames', 1))}"""
 
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "ModelConfiguration.swift").write_text(f"""{header}import AudioFrontend
+    write(args.out / "ModelConfiguration.swift", f"""{header}import AudioFrontend
 import KeywordSpotting
 import TFMicro
 
@@ -181,7 +192,7 @@ struct ModelResolver: OperatorResolver {{
     }}
 }}
 """)
-    (args.out / "FrontendSettings.swift").write_text(f"""{header}
+    write(args.out / "FrontendSettings.swift", f"""{header}
 extension FrontendConfig {{
     /// The frontend settings of {name}'s manifest.
     static var firmware: FrontendConfig {{
@@ -190,7 +201,7 @@ extension FrontendConfig {{
 }}
 """)
     recognizer_bytes = 0 if wake else RECOGNIZER_RESULTS * (8 + len(labels))
-    (args.out / "model_config.h").write_text(
+    write(args.out / "model_config.h",
         header + f"#define MODEL_NAME \"{name}\"\n#define RECOGNIZER_BYTES {recognizer_bytes}\n")
     (args.out / "config.mk").write_text(
         header.replace("//", "#") + f"MODEL_NAME := {name}\nMODEL_FILE := {path.resolve()}\n"

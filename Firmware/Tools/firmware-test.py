@@ -178,12 +178,14 @@ def test_wake_word(args, manifest):
     import numpy as np
     sys.path.insert(0, os.path.join(args.repo, "scripts", "reference"))
     from wake_word_detector import WakeWordDetector, cutoff_u8
-    name = manifest["name"]
+    # The golden data is named for the model file (a manifest may use another name for it).
+    model = os.path.splitext(os.path.basename(args.model_file))[0]
+    label = manifest["labels"][0]
     folder = os.path.join(args.golden, "wakeword")
-    outputs_path = os.path.join(folder, f"{name}.outputs.u8")
-    golden_model = os.path.join(folder, f"{name}.tflite")
+    outputs_path = os.path.join(folder, f"{model}.outputs.u8")
+    golden_model = os.path.join(folder, f"{model}.tflite")
     if not check(os.path.exists(outputs_path) and os.path.exists(golden_model),
-                 f"golden wake-word data for {name} present (make golden)"):
+                 f"golden wake-word data for {model} present (make golden)"):
         return
     check(open(golden_model, "rb").read() == open(args.model_file, "rb").read(),
           f"the golden data was made with the model the firmware links ({os.path.basename(args.model_file)})")
@@ -217,7 +219,7 @@ def test_wake_word(args, manifest):
     for k, probability in enumerate(golden):
         found = detector.update(probability)
         if found is not None:
-            expected.append(((frames * k + frames - 1) * step + window_ms, name, found[0]))
+            expected.append(((frames * k + frames - 1) * step + window_ms, label, found[0]))
     check(detections == expected, f"detections equal the shared rule's on those probabilities: {expected}")
     if not args.host_eval or not os.path.exists(args.host_eval):
         print(f"  skip  host Swift comparison: {args.host_eval} not built (swift build -c release --product kws-eval)")
@@ -238,7 +240,7 @@ def test_wake_word(args, manifest):
     check(probabilities == host["probabilities"], f"all {len(host['probabilities'])} probabilities equal the host "
           "Swift pipeline's (kws-eval wake-word)" + ("" if probabilities == host["probabilities"]
                                                      else f" ({first_difference(probabilities, host['probabilities'])})"))
-    host_detections = [(d["time_ms"], name, d["average_probability"]) for d in host["detections"]]
+    host_detections = [(d["time_ms"], label, d["average_probability"]) for d in host["detections"]]
     check(detections == host_detections, f"all {len(host_detections)} detections equal the host Swift pipeline's")
 
 
