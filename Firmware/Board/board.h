@@ -1,4 +1,4 @@
-// Board support for QEMU's mps2-an386 (Cortex-M4), as seen from Swift.
+// Board support for the firmware's QEMU boards (Board/<board>/), as seen from Swift.
 // Everything here is small C on purpose: the Swift firmware talks to the board only
 // through these functions, so a real board swaps this folder and keeps the Swift code.
 #ifndef KWS_BOARD_H
@@ -51,7 +51,7 @@ static inline uint8_t *board_setup_buffer(void) { return __setup_buffer_start; }
 static inline uint32_t board_setup_buffer_size(void) { return (uint32_t)(__setup_buffer_end - __setup_buffer_start); }
 
 // --- Frontend tables (generated at build time by Tools/frontend-tables.swift) ---
-// The frontend's setup tables for micro_speech's settings, read in place from flash.
+// The frontend's setup tables for the model's settings, read in place from flash.
 // Twiddles are (real, imaginary) pairs; counts are in elements (pairs for twiddles).
 struct frontend_tables {
     const int16_t *window; uint32_t window_count;

@@ -5,11 +5,12 @@ import TFMicro
 /// The spotter as setup left it, taken at build time and restored at start-up.
 ///
 /// Setup (reading the model, preparing its kernels, planning the arena, building the frontend
-/// over its tables and the recognizer) runs at build time, in an image of the same sources
-/// compiled with -D TAKE_SNAPSHOT (`TakeSnapshot`) under QEMU on the same Cortex-M4. It writes
-/// the spotter's handle and the interpreter's snapshot (`Interpreter.writeSnapshot`); the
-/// firmware links them into flash and at start-up only copies them back: it carries none of
-/// the setup code. The handles hold absolute addresses: of the model and the frontend's tables
+/// over its tables and the recognizer or detector) runs at build time, in an image of the same
+/// sources compiled with -D TAKE_SNAPSHOT (`TakeSnapshot`) under QEMU, on the board's processor
+/// or, for a board with too little RAM, on a machine with the same memory origins that runs its
+/// code. It writes the spotter's handle and the interpreter's snapshot
+/// (`Interpreter.writeSnapshot`); the firmware links them into flash and at start-up only
+/// copies them back: it carries none of the setup code. The handles hold absolute addresses: of the model and the frontend's tables
 /// (first in flash) and of the arena, frontend state and recognizer results (Board/state.c,
 /// right above the stack), which both images place alike. Restoring checks them.
 ///
