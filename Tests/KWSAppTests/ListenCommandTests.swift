@@ -4,7 +4,8 @@ import XCTest
 
 /// Runs the built `kws-listen` the way a user does, capturing through the real ALSA path with the
 /// `file` plugin configuration (Tests/Fixtures/alsa), and compares its detections with the
-/// streaming reference from scripts/golden/gen_stream.py.
+/// streaming reference from scripts/golden/gen_listen.py (gen_stream.py's stream and pipeline,
+/// the model waiting for a full window as the tools do).
 final class ListenCommandTests: XCTestCase {
     private struct Run {
         var status: Int32
@@ -127,7 +128,10 @@ final class ListenCommandTests: XCTestCase {
     }
 
     private func referenceDetections(_ stream: URL) throws -> [Expected] {
-        try referenceDetections(at: stream.appendingPathComponent("detections.csv"))
+        let file = stream.deletingLastPathComponent().appendingPathComponent("listen/detections.csv")
+        _ = try TestPaths.require(file, "missing \(file.path); make it with "
+            + "`python3 scripts/golden/gen_listen.py --shared ../shared --out .golden` (or `make golden`)")
+        return try referenceDetections(at: file)
     }
 
     private func referenceDetections(at file: URL) throws -> [Expected] {

@@ -3,8 +3,10 @@ import KWSApp
 import KeywordSpotting
 import XCTest
 
-/// The streaming pipeline reproduces the reference stream (scripts/golden/gen_stream.py): every
-/// inference's scores at its time, and the recognizer's detections.
+/// The streaming pipeline reproduces the reference stream (scripts/golden/gen_stream.py, TFLM's
+/// example: the model runs from the first frame): every inference's scores at its time, and the
+/// recognizer's detections; with the tools' rule (the model waits for a full window), the
+/// detections of scripts/golden/gen_listen.py.
 final class StreamingPipelineGoldenTests: XCTestCase {
     private let labels = ["silence", "unknown", "yes", "no"]
 
@@ -20,7 +22,7 @@ final class StreamingPipelineGoldenTests: XCTestCase {
             .map { $0.joined(separator: ",") }
         let samples = try referenceStream()
         let factory = try TestPipelines.microSpeech()
-        var spotter = try factory.makeSpotter()
+        var spotter = try factory.makeSpotter(firstInference: .fromFirstFrame)
         var scores: [String] = []
         // An odd chunk size: frames straddle chunks, as with audio from a device.
         let run = try StreamRun.run(&spotter, samples: samples, sampleRate: 16000, labels: labels, chunk: 123) { inference in
@@ -33,11 +35,23 @@ final class StreamingPipelineGoldenTests: XCTestCase {
         XCTAssertEqual(run.detections.map { "\($0.timeMilliseconds),\($0.label),\($0.score)" }, expectedDetections)
     }
 
+    func testToolsRuleGivesTheReferenceDetectionsOfAModelWaitingForAFullWindow() throws {
+        let expected = try GoldenData.csvRows(GoldenData.goldenFile("listen/detections.csv", madeBy: "gen_listen.py"))
+            .map { $0.joined(separator: ",") }
+        var spotter = try TestPipelines.microSpeech().makeSpotter()
+        var firstFrame: Int64?
+        let run = try StreamRun.run(&spotter, samples: try referenceStream(), sampleRate: 16000, labels: labels, chunk: 123) {
+            firstFrame = firstFrame ?? $0.frameIndex
+        }
+        XCTAssertEqual(firstFrame, 48, "the first inference is on the 49th frame")
+        XCTAssertEqual(run.detections.map { "\($0.timeMilliseconds),\($0.label),\($0.score)" }, expected)
+    }
+
     func testStrideRunsTheModelOnEveryNthFrameOfTheSameWindow() throws {
         let samples = Array(try referenceStream().prefix(16000 * 6))
         let factory = try TestPipelines.microSpeech()
-        var everyFrame = try factory.makeSpotter(strideFrames: 1)
-        var everyThird = try factory.makeSpotter(strideFrames: 3)
+        var everyFrame = try factory.makeSpotter(strideFrames: 1, firstInference: .fromFirstFrame)
+        var everyThird = try factory.makeSpotter(strideFrames: 3, firstInference: .fromFirstFrame)
         var all: [Int64: [Int8]] = [:]
         var strided: [Int64: [Int8]] = [:]
         _ = try StreamRun.run(&everyFrame, samples: samples, sampleRate: 16000, labels: labels) { all[$0.frameIndex] = Array($0.scores) }
