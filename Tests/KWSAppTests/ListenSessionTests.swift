@@ -5,16 +5,14 @@ import XCTest
 /// Collects what the session feeds it, and reports one new command per 16,000 samples, so the
 /// session's plumbing (limits, stops, event timing) can be checked apart from the model.
 private struct RecordingStream: KeywordStream {
-    let labels = ["silence", "word"]
-    let modelName = "recording"
     var received: [Int16] = []
+    var liveScore: ModelScore? { received.isEmpty ? nil : ModelScore(model: "recording", label: "word", score: 250) }
 
-    mutating func push(_ samples: UnsafeBufferPointer<Int16>, report: (StreamRecognition) -> Void) throws {
+    mutating func push(_ samples: UnsafeBufferPointer<Int16>, report: (Detection) -> Void) throws {
         for sample in samples {
             received.append(sample)
             if received.count % 16_000 == 0 {
-                report(StreamRecognition(timeMilliseconds: Int64(received.count / 16), labelIndex: 1,
-                                         score: 250, isNewCommand: true))
+                report(Detection(model: "recording", label: "word", score: 250, timeMilliseconds: Int64(received.count / 16)))
             }
         }
     }
@@ -53,7 +51,7 @@ final class ListenSessionTests: XCTestCase {
         XCTAssertEqual(statuses.count, 10, "one status per 100 ms of audio")
         // Full-scale random samples: RMS about -4.8 dBFS.
         XCTAssertEqual(statuses.last?.levelDBFS ?? 0, -4.8, accuracy: 0.5)
-        XCTAssertEqual(statuses.last?.topLabel, "word")
+        XCTAssertEqual(statuses.last?.top?.label, "word")
     }
 
     func testRaisedStopEndsTheSessionBeforeTheInput() throws {
