@@ -18,7 +18,83 @@ private struct RecordingStream: KeywordStream {
     }
 }
 
+/// Real ALSA capture through the file plugin that fails as an unplugged USB microphone does
+/// (snd_pcm_readi returns -ENODEV) once `unplugAfter` samples are read; the device's input
+/// file disappears then, and `plugBack` restores it. Reopening goes through the real ALSA path.
+private final class UnpluggedCapture: AudioSource, ReopenableSource, @unchecked Sendable {
+    let capture: AlsaCapture
+    let unplugAfter: Int
+    let device: URL
+    let raw: URL
+    private var delivered = 0
+    private var unplugged = false
+
+    init(raw: URL, unplugAfter: Int) throws {
+        self.raw = raw
+        device = raw.deletingLastPathComponent().appendingPathComponent("device.raw")
+        symlink(raw.path, device.path)
+        CaptureFixtures.useFileCapture(reading: device)
+        capture = try AlsaCapture(settings: CaptureSettings(device: "kws_file"))
+        self.unplugAfter = unplugAfter
+    }
+
+    var sampleRate: Int { capture.sampleRate }
+    var name: String { capture.name }
+
+    func read(into buffer: UnsafeMutableBufferPointer<Int16>) throws(CaptureError) -> Int? {
+        if !unplugged && delivered >= unplugAfter {
+            unplugged = true
+            unlink(device.path)
+            throw .deviceFailed(device: name, operation: "snd_pcm_readi", code: -ENODEV)
+        }
+        let got = try capture.read(into: UnsafeMutableBufferPointer(rebasing: buffer[0..<min(buffer.count, unplugAfter)]))
+        delivered += got ?? 0
+        return got
+    }
+
+    func reopen() throws(CaptureError) { try capture.reopen() }
+
+    /// Only touches the file system, so another thread may call it while the session runs.
+    func plugBack() { symlink(raw.path, device.path) }
+
+    func close() { capture.close() }
+}
+
 final class ListenSessionTests: XCTestCase {
+    func testWithReconnectALostDeviceIsReportedAndReopenedWhenItIsBack() throws {
+        let samples = CaptureFixtures.pseudoRandomSamples(count: 16_000, seed: 5)
+        let source = try UnpluggedCapture(raw: try CaptureFixtures.writeRaw(samples), unplugAfter: 4_000)
+        var session = ListenSession(source: source, stream: RecordingStream(), sampleLimit: 20_000)
+        session.reconnects = true
+        session.reconnectIntervalSeconds = 0.05
+        var devices: [DeviceEvent] = []
+        var plugged = false
+        let summary = try session.run(stop: StopFlag()) { event in
+            guard case .device(let device) = event else { return }
+            devices.append(device)
+            if device.event == .lost && !plugged {
+                plugged = true
+                DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { source.plugBack() }
+            }
+        }
+        XCTAssertEqual(summary.ending, .durationReached)
+        XCTAssertEqual(devices.map(\.event), [.lost, .back])
+        XCTAssertEqual(devices.map(\.timeMilliseconds), [250, 250], "audio time stops while the device is away")
+        XCTAssertTrue(devices[0].reason?.contains("No such device") == true, "\(devices[0])")
+        // The reopened device (the file plugin) starts its input over.
+        XCTAssertTrue(session.stream.received == Array(samples[0..<4_000] + samples[0..<16_000]),
+                      "the audio after the reconnect is not the device's")
+    }
+
+    func testWithoutReconnectALostDeviceEndsTheSession() throws {
+        let samples = CaptureFixtures.pseudoRandomSamples(count: 8_000, seed: 5)
+        let source = try UnpluggedCapture(raw: try CaptureFixtures.writeRaw(samples), unplugAfter: 4_000)
+        var session = ListenSession(source: source, stream: RecordingStream())
+        XCTAssertThrowsError(try session.run(stop: StopFlag()) { _ in }) { error in
+            XCTAssertEqual((error as? CaptureError)?.isDeviceLoss, true, "\(error)")
+        }
+    }
+
     func testSessionFeedsExactlyTheRequestedDurationFromTheDevice() throws {
         let samples = CaptureFixtures.pseudoRandomSamples(count: 40_000, seed: 99)
         CaptureFixtures.useFileCapture(reading: try CaptureFixtures.writeRaw(samples))
