@@ -61,6 +61,13 @@ private final class UnpluggedCapture: AudioSource, ReopenableSource, @unchecked 
 }
 
 final class ListenSessionTests: XCTestCase {
+    /// A WAV file of `samples` played as a source.
+    private func fileSource(_ samples: [Int16], realTime: Bool = false) throws -> AudioFileSource {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kws-session-\(UUID().uuidString).wav").path
+        try WAVFile.write(samples: samples, sampleRate: 16_000, to: path)
+        return try AudioFileSource(path: path, sampleRate: 16_000, realTime: realTime)
+    }
+
     func testWithReconnectALostDeviceIsReportedAndReopenedWhenItIsBack() throws {
         let samples = CaptureFixtures.pseudoRandomSamples(count: 16_000, seed: 5)
         let source = try UnpluggedCapture(raw: try CaptureFixtures.writeRaw(samples), unplugAfter: 4_000)
@@ -113,16 +120,16 @@ final class ListenSessionTests: XCTestCase {
         XCTAssertEqual(detections.map(\.label), ["word", "word"])
     }
 
-    func testSessionEndsWithTheClipAndReportsStatus() throws {
-        let clip = AudioClip(samples: CaptureFixtures.pseudoRandomSamples(count: 16_500), sampleRate: 16_000)
-        var session = ListenSession(source: ClipSource(clip: clip, name: "clip", realTime: false),
-                                    stream: RecordingStream())
+    func testSessionEndsWithTheFileAndReportsStatus() throws {
+        let samples = CaptureFixtures.pseudoRandomSamples(count: 16_500)
+        var session = ListenSession(source: try fileSource(samples), stream: RecordingStream())
         var statuses: [LiveStatus] = []
         let summary = try session.run(stop: StopFlag()) { event in
             if case .status(let status) = event { statuses.append(status) }
         }
         XCTAssertEqual(summary.ending, .endOfInput)
         XCTAssertEqual(summary.samples, 16_500)
+        XCTAssertTrue(session.stream.received == samples, "the file's audio reached the detector altered")
         XCTAssertEqual(summary.detections, 1)
         XCTAssertEqual(statuses.count, 10, "one status per 100 ms of audio")
         // Full-scale random samples: RMS about -4.8 dBFS.
@@ -131,8 +138,7 @@ final class ListenSessionTests: XCTestCase {
     }
 
     func testRaisedStopEndsTheSessionBeforeTheInput() throws {
-        let clip = AudioClip(samples: [Int16](repeating: 0, count: 16_000), sampleRate: 16_000)
-        var session = ListenSession(source: ClipSource(clip: clip, name: "clip", realTime: false),
+        var session = ListenSession(source: try fileSource([Int16](repeating: 0, count: 16_000)),
                                     stream: RecordingStream())
         let stop = StopFlag()
         var seen = 0
@@ -144,9 +150,8 @@ final class ListenSessionTests: XCTestCase {
         XCTAssertEqual(summary.samples, 4_800)
     }
 
-    func testRealTimeClipIsNotDeliveredFasterThanItWouldBeSpoken() throws {
-        let clip = AudioClip(samples: [Int16](repeating: 0, count: 4_000), sampleRate: 16_000)
-        var source = ClipSource(clip: clip, name: "clip", realTime: true)
+    func testRealTimeFileIsNotDeliveredFasterThanItWouldBeSpoken() throws {
+        var source = try fileSource([Int16](repeating: 0, count: 4_000), realTime: true)
         var buffer = [Int16](repeating: 0, count: 160)
         let start = Date()
         var total = 0

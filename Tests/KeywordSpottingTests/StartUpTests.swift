@@ -3,9 +3,9 @@ import KWSApp
 import KeywordSpotting
 import XCTest
 
-/// What the tools' streaming spotter reports at start-up: nothing nobody said. TFLM's example
-/// (`.fromFirstFrame`) hears its zero-filled window as "no" at 290 ms; the tools wait for a
-/// full window of audio.
+/// What live listening's streaming spotter reports at start-up: nothing nobody said. TFLM's
+/// example (`.fromFirstFrame`) hears its zero-filled window as "no" at 290 ms; kws-listen
+/// (ModelBank) waits for a full window of audio.
 final class StartUpTests: XCTestCase {
     private let labels = ["silence", "unknown", "yes", "no"]
 

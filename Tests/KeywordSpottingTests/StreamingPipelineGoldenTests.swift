@@ -5,7 +5,7 @@ import XCTest
 
 /// The streaming pipeline reproduces the reference stream (scripts/golden/gen_stream.py, TFLM's
 /// example: the model runs from the first frame): every inference's scores at its time, and the
-/// recognizer's detections; with the tools' rule (the model waits for a full window), the
+/// recognizer's detections; with kws-listen's rule (the model waits for a full window), the
 /// detections of scripts/golden/gen_listen.py.
 final class StreamingPipelineGoldenTests: XCTestCase {
     private let labels = ["silence", "unknown", "yes", "no"]
@@ -35,10 +35,10 @@ final class StreamingPipelineGoldenTests: XCTestCase {
         XCTAssertEqual(run.detections.map { "\($0.timeMilliseconds),\($0.label),\($0.score)" }, expectedDetections)
     }
 
-    func testToolsRuleGivesTheReferenceDetectionsOfAModelWaitingForAFullWindow() throws {
+    func testWaitingForAFullWindowGivesTheReferenceDetectionsOfThatRule() throws {
         let expected = try GoldenData.csvRows(GoldenData.goldenFile("listen/detections.csv", madeBy: "gen_listen.py"))
             .map { $0.joined(separator: ",") }
-        var spotter = try TestPipelines.microSpeech().makeSpotter()
+        var spotter = try TestPipelines.microSpeech().makeSpotter(firstInference: .whenWindowIsFull)
         var firstFrame: Int64?
         let run = try StreamRun.run(&spotter, samples: try referenceStream(), sampleRate: 16000, labels: labels, chunk: 123) {
             firstFrame = firstFrame ?? $0.frameIndex
@@ -50,8 +50,8 @@ final class StreamingPipelineGoldenTests: XCTestCase {
     func testStrideRunsTheModelOnEveryNthFrameOfTheSameWindow() throws {
         let samples = Array(try referenceStream().prefix(16000 * 6))
         let factory = try TestPipelines.microSpeech()
-        var everyFrame = try factory.makeSpotter(strideFrames: 1, firstInference: .fromFirstFrame)
-        var everyThird = try factory.makeSpotter(strideFrames: 3, firstInference: .fromFirstFrame)
+        var everyFrame = try factory.makeSpotter(strideFrames: 1)
+        var everyThird = try factory.makeSpotter(strideFrames: 3)
         var all: [Int64: [Int8]] = [:]
         var strided: [Int64: [Int8]] = [:]
         _ = try StreamRun.run(&everyFrame, samples: samples, sampleRate: 16000, labels: labels) { all[$0.frameIndex] = Array($0.scores) }

@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Golden detections of kws-listen (and kws-eval --stream) over the golden stream, with the
-recognizer's defaults and with each of its options.
+"""Golden detections of kws-listen over the golden stream, with the recognizer's defaults and
+with each of its options.
 
 Regenerate: python3 scripts/golden/gen_listen.py --shared ../shared --out .golden
 
 README. Writes into <out>/listen/:
-  detections.csv  `time_ms,label,score`: every new command of the streaming reference with the tools' rule
+  detections.csv  `time_ms,label,score`: every new command of the streaming reference with kws-listen's rule
                   and the recognizer's defaults: the stream and pipeline of gen_stream.py (one frontend
                   state, model every new frame on a 49-frame window), but the model first runs once the window
                   holds 49 frames of audio (KeywordSpotter's `.whenWindowIsFull`), so the "no" that TFLM's

@@ -17,7 +17,7 @@ README. Writes into <out>/listen_multi/ (16 kHz mono PCM16; times in ms of strea
                     (scripts/reference/wake_word_detector.py) with the cutoff and window of the model's JSON in
                     pymicro-wakeword and 74 invokes ignored after a detection; label = model name; score = the
                     window's mean probability at the detection; time_ms = end of the invoke's newest frame
-                  - micro_speech: the streaming reference of kws_reference.run_stream with the tools' rule (the
+                  - micro_speech: the streaming reference of kws_reference.run_stream with kws-listen's rule (the
                     model first runs once its 49-frame window is full), RecognizeCommands' defaults; every new
                     command, silence and unknown too
   overrides.tsv   `option<TAB>value` lines: kws-listen per-model options (e.g. `--cutoff<TAB>okay_nabu=0.5`)

@@ -81,7 +81,7 @@ def run_stream(model_path, samples: np.ndarray, settings=RecognizerSettings(), s
     starts filled with 0; every `stride_frames` new frames the model runs on the window and
     its scores go to RecognizeCommands at the newest frame's time. That is TFLM's micro_speech
     example, which hears its zero-filled start as "no"; with `wait_for_full_window` (the
-    tools' rule, KeywordSpotter's `.whenWindowIsFull`) the model first runs once the window
+    rule of kws-listen, KeywordSpotter's `.whenWindowIsFull`) the model first runs once the window
     holds 49 frames of audio, so nothing is reported from the padding.
     Returns (frames, inferences, detections): frames = [(index, time_ms, uint16 values)],
     inferences = [(frame_index, time_ms, scores)], detections = [(time_ms, label_index, score)]."""

@@ -69,10 +69,11 @@ public struct KeywordPipelineFactory: Sendable {
         }
     }
 
-    /// A streaming spotter (for `kws-eval --stream` and live listening). By default the model
-    /// waits for a full window of audio; `.fromFirstFrame` is TFLM's example, for exactness tests.
+    /// A streaming spotter (for `kws-eval --stream` and live listening). By default the model runs
+    /// from the first frame, as TFLM's example does (what the firmware and its test compare with);
+    /// live listening (``ModelBank``) waits for a full window of audio (`.whenWindowIsFull`).
     public func makeSpotter(strideFrames: Int? = nil,
-                            firstInference: FirstInference = .whenWindowIsFull) throws(PipelineSetupError) -> HostKeywordSpotter {
+                            firstInference: FirstInference = .fromFirstFrame) throws(PipelineSetupError) -> HostKeywordSpotter {
         let spotter: KeywordSpotter
         let storage: PipelineStorage
         do throws(PipelineError) {

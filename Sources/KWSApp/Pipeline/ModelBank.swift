@@ -193,7 +193,8 @@ public final class ModelBank {
             ?? recognizer.averageWindowMs
         model.manifest.recognizer.suppressionMs = settings.suppressionMilliseconds.map { Int32(clamping: $0) }
             ?? recognizer.suppressionMs
-        do { commands.append(try KeywordPipelineFactory(model: model).makeSpotter()) } catch {
+        // Waiting for a full window: a window still partly padding is heard as a keyword nobody said.
+        do { commands.append(try KeywordPipelineFactory(model: model).makeSpotter(firstInference: .whenWindowIsFull)) } catch {
             throw .commandSetup(model: model.manifest.name, error)
         }
         commandPositions.append(position)
