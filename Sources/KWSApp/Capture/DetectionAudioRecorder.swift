@@ -59,11 +59,20 @@ public final class DetectionAudioRecorder {
     /// Adds the newest audio of the stream and saves the detections it completes. Returns
     /// messages for the user (a file that could not be written).
     public func append(_ samples: UnsafeBufferPointer<Int16>) -> [String] {
-        for sample in samples {
-            ring[received % ring.count] = sample
-            received += 1
+        var messages = saveReady(upTo: received)
+        var index = 0
+        // Up to the next clip's end at a time, so that a chunk longer than the ring cannot
+        // overwrite a clip before it is saved.
+        while index < samples.count {
+            let count = min(samples.count - index, (pending.first?.end ?? Int.max) - received)
+            for sample in samples[index..<index + count] {
+                ring[received % ring.count] = sample
+                received += 1
+            }
+            index += count
+            messages += saveReady(upTo: received)
         }
-        return saveReady(upTo: received)
+        return messages
     }
 
     /// Saves the detections still waiting, with the audio there is (the stream ended).
