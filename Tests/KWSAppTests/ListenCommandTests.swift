@@ -126,6 +126,17 @@ final class ListenCommandTests: XCTestCase {
         XCTAssertEqual(try parseJSONLines(run.stdout), try referenceDetections(stream))
     }
 
+    func testNothingIsReportedAtStartUpThatNobodySaid() throws {
+        // TFLM's example reports "no" 290 ms into each of these (its window starts as int8 0).
+        for clip in ["yes_1000ms.wav", "silence_1000ms.wav", "noise_1000ms.wav"] {
+            let file = TestPaths.shared.appendingPathComponent("data/tflm-testdata/\(clip)")
+            _ = try TestPaths.require(file, "missing \(file.path); set KWS_SHARED to the shared data folder")
+            let run = try listen(["--wav", file.path, "--fast", "--json"])
+            XCTAssertEqual(run.status, 0, run.stderr)
+            XCTAssertEqual(run.stdout, "", "\(clip): a keyword nobody said")
+        }
+    }
+
     func testExecRunsOncePerActedDetectionWithItInTheEnvironment() throws {
         let stream = try goldenStream()
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("kws-exec-\(UUID().uuidString).log")
