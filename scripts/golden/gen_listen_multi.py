@@ -82,7 +82,8 @@ def speak(voice: str, speed: int, text: str) -> np.ndarray:
     with tempfile.TemporaryDirectory() as tmp:
         raw, wav = os.path.join(tmp, "raw.wav"), os.path.join(tmp, "16k.wav")
         subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", raw, text], check=True)
-        subprocess.run(["sox", raw, "-r", "16000", "-c", "1", "-b", "16", wav], check=True)
+        # -D: no dither (sox dithers randomly when it writes 16 bits), so the stream is the same on every run.
+        subprocess.run(["sox", "-D", raw, "-r", "16000", "-c", "1", "-b", "16", wav], check=True)
         return read_wav(wav)
 
 
