@@ -188,8 +188,6 @@ struct KWSListen: ParsableCommand {
         let command = exec.map(DetectionCommand.init)
         var statistics = ListenStatistics()
         let sampleRate = source.sampleRate
-        // Only acted-on detections are saved: the recorder sees them through this filter.
-        let saving = recorder
 
         let outcome = CaptureThread.run {
             try session.run(stop: stop.flag) { event in
@@ -198,7 +196,8 @@ struct KWSListen: ParsableCommand {
                     guard acted.contains(detection.label) else { return }
                     statistics.record(detection)
                     printer.print(detection)
-                    if let message = saving?.schedule(detection) { printer.note(message) }
+                    // Only acted-on detections are saved.
+                    if let message = recorder?.schedule(detection) { printer.note(message) }
                     if let message = command?.start(detection) { printer.note(message) }
                 case .status(let status):
                     printer.show(status)
@@ -206,10 +205,10 @@ struct KWSListen: ParsableCommand {
                     printer.print(event)
                 }
             } audio: { chunk in
-                for message in saving?.append(chunk) ?? [] { printer.note(message) }
+                for message in recorder?.append(chunk) ?? [] { printer.note(message) }
             }
         }
-        for message in saving?.finish() ?? [] { printer.note(message) }
+        for message in recorder?.finish() ?? [] { printer.note(message) }
         printer.clearLiveLine()
         command?.waitForAll()
         switch outcome {
