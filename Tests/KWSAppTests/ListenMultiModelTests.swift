@@ -135,6 +135,26 @@ final class ListenMultiModelTests: XCTestCase {
         }
     }
 
+    func testAMicroWakeWordModelJSONListensAsTheManifestModelDoes() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kws-esphome-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: try TestPaths.model("okay_nabu.tflite"), to: folder.appendingPathComponent("okay_nabu.tflite"))
+        // As pymicro-wakeword ships it and ESPHome's collection publishes it.
+        try #"""
+            {"type": "micro", "wake_word": "Okay Nabu", "author": "Kevin Ahrendt", "model": "okay_nabu.tflite",
+             "trained_languages": ["en"], "version": 2,
+             "micro": {"probability_cutoff": 0.85, "feature_step_size": 10, "sliding_window_size": 5,
+                       "tensor_arena_size": 37000, "minimum_esphome_version": "2024.7.0"}}
+            """#.write(to: folder.appendingPathComponent("okay_nabu.json"), atomically: true, encoding: .utf8)
+        let expected = byModel(try events(String(contentsOf: try golden("detections.jsonl"), encoding: .utf8)))["okay_nabu"]
+        XCTAssertFalse(expected?.isEmpty ?? true)
+        for selection in [["--model", folder.appendingPathComponent("okay_nabu.json").path], ["--model-dir", folder.path]] {
+            let run = try ListenTool.run(["--wav", try golden("stream.wav").path, "--fast", "--json"] + selection)
+            XCTAssertEqual(run.status, 0, run.stderr)
+            XCTAssertEqual(byModel(try events(run.stdout)), ["okay_nabu": expected!], "\(selection)")
+        }
+    }
+
     func testListModelsShowsEachModelAndRefusesOneTheRuntimeCannotRun() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kws-models-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
