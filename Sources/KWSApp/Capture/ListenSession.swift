@@ -63,13 +63,10 @@ public struct ListenSession<Source: AudioSource, Stream: KeywordStream> {
         var lastEmpty: timespec?
         var energy = 0.0
         var energyCount = 0
-        func ending(_ kind: ListenSummary.Ending) -> ListenSummary {
-            ListenSummary(ending: kind, samples: samples, detections: detections)
-        }
 
         while !stop.isRaised {
             let want = min(chunkSamples, (sampleLimit ?? Int.max) - samples)
-            if want <= 0 { return ending(.durationReached) }
+            if want <= 0 { return ListenSummary(ending: .durationReached, samples: samples, detections: detections) }
             let got: Int?
             do throws(CaptureError) {
                 got = try buffer.withUnsafeMutableBufferPointer { pointer throws(CaptureError) in
@@ -94,7 +91,7 @@ public struct ListenSession<Source: AudioSource, Stream: KeywordStream> {
                 started = false
                 continue
             }
-            guard let got else { return ending(.endOfInput) }
+            guard let got else { return ListenSummary(ending: .endOfInput, samples: samples, detections: detections) }
             lastEmpty = nil
             if !started {
                 // Align the wall clock with audio time at the end of the first chunk, so that
@@ -131,7 +128,7 @@ public struct ListenSession<Source: AudioSource, Stream: KeywordStream> {
                 energyCount = 0
             }
         }
-        return ending(.stopRequested)
+        return ListenSummary(ending: .stopRequested, samples: samples, detections: detections)
     }
 
     /// Tries to open the device again until it is back (true) or a stop is requested (false).
