@@ -25,7 +25,7 @@ A wake-word model (microWakeWord; golden data of scripts/golden/gen_wakeword.py)
    equal those of the shared rule (scripts/reference/wake_word_detector.py) over those
    probabilities with the manifest's wake_word settings (time, label, window mean).
 2. With --host-eval: `kws-eval wake-word --probabilities --json` on the same stream must give the
-   same probabilities and detections.
+   same probabilities and detections, and `kws-listen --wav` (beside it) the same detections.
 Each QEMU run is bounded by --timeout. Exit status 0 when everything matched.
 """
 
@@ -242,6 +242,19 @@ def test_wake_word(args, manifest):
                                                      else f" ({first_difference(probabilities, host['probabilities'])})"))
     host_detections = [(d["time_ms"], label, d["average_probability"]) for d in host["detections"]]
     check(detections == host_detections, f"all {len(host_detections)} detections equal the host Swift pipeline's")
+    listen = os.path.join(os.path.dirname(args.host_eval), "kws-listen")
+    if not os.path.exists(listen):
+        print(f"  skip  kws-listen comparison: {listen} not built")
+        return
+    result = subprocess.run([listen, "--wav", wav_path, "--fast", "--json", "--no-live", "--model", args.manifest],
+                            capture_output=True, text=True, timeout=args.timeout)
+    if not check(result.returncode == 0, f"host kws-listen --wav exits 0 (got {result.returncode})"):
+        print(result.stdout[-1000:], result.stderr[-1000:], sep="\n")
+        return
+    heard = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    listened = [(d["time_ms"], d["label"], d["score"]) for d in heard]
+    check(detections == listened, f"all {len(listened)} detections equal kws-listen --wav's (the live tool)"
+          + ("" if detections == listened else f" ({first_difference(detections, listened)})"))
 
 
 def main():
