@@ -26,6 +26,10 @@ A wake-word model (microWakeWord; golden data of scripts/golden/gen_wakeword.py)
    probabilities with the manifest's wake_word settings (time, label, window mean).
 2. With --host-eval: `kws-eval wake-word --probabilities --json` on the same stream must give the
    same probabilities and detections, and `kws-listen --wav` (beside it) the same detections.
+3. The spoken wake words of .golden/listen_multi (scripts/golden/gen_listen_multi.py: espeak-ng
+   saying each wake word among other words, 31.6 s): the detections of a model the golden data
+   has (okay_nabu, alexa, hey_jarvis, hey_mycroft) must equal its detections.jsonl
+   (tflite-micro and the shared rule).
 Each QEMU run is bounded by --timeout. Exit status 0 when everything matched.
 """
 
@@ -38,6 +42,8 @@ import sys
 import time
 
 LABELS = ["silence", "unknown", "yes", "no"]
+# The models whose detections .golden/listen_multi holds (with their own cutoff and window).
+SPOKEN_WAKE_WORDS = ("okay_nabu", "alexa", "hey_jarvis", "hey_mycroft")
 CLIP_SCORES = {"yes_1000ms.wav": [-128, -128, 127, -128], "no_1000ms.wav": [-128, -114, -128, 114]}
 SCORES_LINE = re.compile(r"^scores (\d+) (\d+)((?: -?\d+)+)$")
 DETECTION_LINE = re.compile(r"^detected (\w+) score (\d+) at (\d+) ms$")
@@ -174,6 +180,39 @@ def test_stream(args):
     compare_with_host_swift(args, needed[3], inferences, detections)
 
 
+def test_spoken_wake_words(args, manifest):
+    """The firmware on a stream with the wake words spoken: its detections against the golden ones."""
+    import json
+    folder = os.path.join(args.golden, "listen_multi")
+    paths = [os.path.join(folder, f) for f in ("stream.s16le", "detections.jsonl")]
+    if not check(all(os.path.exists(p) for p in paths), "golden spoken wake words present (make golden)"):
+        return
+    with open(paths[1]) as f:
+        events = [json.loads(line) for line in f if line.strip()]
+    name = manifest["name"]
+    if name not in SPOKEN_WAKE_WORDS:
+        print(f"  skip  spoken wake words: the golden data has no {name} (its cutoff and window are the model JSON's)")
+        return
+    expected = [(e["time_ms"], e["label"], e["score"]) for e in events if e["model"] == name]
+    print(f"spoken wake words ({len(expected)} detections of {name} expected):")
+    run = run_firmware(args, paths[0])
+    if run is None:
+        return
+    _, detections, _ = run
+    check(detections == expected, f"detections equal tflite-micro's with the shared rule: {expected}"
+          + ("" if detections == expected else f" ({first_difference(detections, expected)})"))
+    listen = os.path.join(os.path.dirname(args.host_eval or ""), "kws-listen")
+    if not args.host_eval or not os.path.exists(listen):
+        print(f"  skip  kws-listen comparison: {listen} not built")
+        return
+    result = subprocess.run([listen, "--wav", os.path.join(folder, "stream.wav"), "--fast", "--json", "--no-live",
+                             "--model", args.manifest], capture_output=True, text=True, timeout=args.timeout)
+    heard = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    listened = [(d["time_ms"], d["label"], d["score"]) for d in heard]
+    check(result.returncode == 0 and detections == listened, f"detections equal kws-listen --wav's (the live tool)"
+          + ("" if detections == listened else f" ({first_difference(detections, listened)})"))
+
+
 def test_wake_word(args, manifest):
     import numpy as np
     sys.path.insert(0, os.path.join(args.repo, "scripts", "reference"))
@@ -279,6 +318,7 @@ def main():
     print(f"firmware test: {manifest['name']} ({args.kind}) on {args.machine}")
     if args.kind == "wake_word":
         test_wake_word(args, manifest)
+        test_spoken_wake_words(args, manifest)
     else:
         test_clips(args)
         test_stream(args)
