@@ -3,6 +3,8 @@
 
 Usage: configure.py --manifest Models/okay_nabu.json --shared ../shared --out DIR [--kernels Sources/TFMicro/Kernels]
 
+The manifest is the project's (Models/*.json) or a microWakeWord / ESPHome model JSON
+(`"type": "micro"`), read as the host's ModelLocator reads it (MicroWakeWordModelJSON.swift).
 Writes into DIR:
   config.mk                  make variables: the model file, its kind (-D WAKE_WORD), its name
   ModelConfiguration.swift   the firmware's settings (name, labels, feature conversion, input
@@ -11,6 +13,7 @@ Writes into DIR:
                              uses and no others (int8-only registrations where every use is int8)
   FrontendSettings.swift     the frontend's settings alone, for Tools/frontend-tables.swift
   model_config.h             the recognizer's storage in bytes (0 for a wake-word model)
+  manifest.json              the manifest as read (a model JSON in the project's form), for the tests
 A model that uses an operator TFMicro has no kernel for is an error naming it.
 """
 import argparse
@@ -38,6 +41,32 @@ RECOGNIZER_RESULTS = 50
 
 def fail(message):
     sys.exit(f"configure: error: {message}")
+
+
+def from_model_json(model_json, path):
+    """The project's manifest for a microWakeWord model JSON: microWakeWord's frontend (micro_speech's
+    settings, 10 ms step unless `feature_step_size` says otherwise), int8 conversion and 3 frames
+    per invoke, the `micro` block's detector settings, the file's name as the only label."""
+    if model_json.get("type") != "micro":
+        fail(f"{path}: model type {model_json.get('type')!r} is not supported: only microWakeWord models (\"type\": \"micro\")")
+    micro = model_json.get("micro") or fail(f"{path}: no \"micro\" block with the detection settings")
+    name = path.stem
+    return {
+        "name": name,
+        "file": pathlib.PurePosixPath(model_json["model"]).name,
+        "labels": [name],
+        "frontend": {
+            "sample_rate": 16000, "window_ms": 30, "step_ms": int(micro.get("feature_step_size", 10)), "channels": 40,
+            "lower_band_hz": 125.0, "upper_band_hz": 7500.0,
+            "noise_reduction": {"smoothing_bits": 10, "even_smoothing": 0.025, "odd_smoothing": 0.06,
+                                "min_signal_remaining": 0.05},
+            "pcan_gain_control": {"enabled": True, "strength": 0.95, "offset": 80.0, "gain_bits": 21},
+            "log_scale": {"enabled": True, "scale_shift": 6},
+        },
+        "input": {"frames": 3, "conversion": {"multiplier": 256, "divisor": 666, "offset": -128}},
+        "wake_word": {"phrase": model_json.get("wake_word", name), "probability_cutoff": micro["probability_cutoff"],
+                      "sliding_window_size": micro["sliding_window_size"], "ignore_invocations_after_reset": 74},
+    }
 
 
 def model_path(manifest_path, manifest, shared):
@@ -128,6 +157,8 @@ def main():
     args = parser.parse_args()
 
     manifest = json.loads(args.manifest.read_text())
+    if "type" in manifest:
+        manifest = from_model_json(manifest, args.manifest)
     if int(manifest["frontend"]["sample_rate"]) != AUDIO_SAMPLE_RATE:
         fail(f"{args.manifest} wants {manifest['frontend']['sample_rate']} Hz audio; the firmware's audio is "
              f"{AUDIO_SAMPLE_RATE} Hz (Sources/StaticMemory.swift: 10 ms periods of 160 samples)")
@@ -203,6 +234,7 @@ extension FrontendConfig {{
 }}
 """)
     recognizer_bytes = 0 if wake else RECOGNIZER_RESULTS * (8 + len(labels))
+    write(args.out / "manifest.json", json.dumps(manifest, indent=2) + "\n")
     write(args.out / "model_config.h",
         header + f"#define MODEL_NAME \"{name}\"\n#define RECOGNIZER_BYTES {recognizer_bytes}\n")
     (args.out / "config.mk").write_text(

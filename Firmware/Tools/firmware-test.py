@@ -206,7 +206,7 @@ def test_spoken_wake_words(args, manifest):
         print(f"  skip  kws-listen comparison: {listen} not built")
         return
     result = subprocess.run([listen, "--wav", os.path.join(folder, "stream.wav"), "--fast", "--json", "--no-live",
-                             "--model", args.manifest], capture_output=True, text=True, timeout=args.timeout)
+                             "--model", args.host_model], capture_output=True, text=True, timeout=args.timeout)
     heard = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     listened = [(d["time_ms"], d["label"], d["score"]) for d in heard]
     check(result.returncode == 0 and detections == listened, f"detections equal kws-listen --wav's (the live tool)"
@@ -269,7 +269,7 @@ def test_wake_word(args, manifest):
         w.setsampwidth(2)
         w.setframerate(16000)
         w.writeframes(stream.astype("<i2").tobytes())
-    result = subprocess.run([args.host_eval, "wake-word", "--model", args.manifest, "--probabilities", "--json", wav_path],
+    result = subprocess.run([args.host_eval, "wake-word", "--model", args.host_model, "--probabilities", "--json", wav_path],
                             capture_output=True, text=True, timeout=args.timeout)
     if not check(result.returncode == 0, f"host kws-eval wake-word exits 0 (got {result.returncode})"):
         print(result.stdout[-1000:], result.stderr[-1000:], sep="\n")
@@ -285,7 +285,7 @@ def test_wake_word(args, manifest):
     if not os.path.exists(listen):
         print(f"  skip  kws-listen comparison: {listen} not built")
         return
-    result = subprocess.run([listen, "--wav", wav_path, "--fast", "--json", "--no-live", "--model", args.manifest],
+    result = subprocess.run([listen, "--wav", wav_path, "--fast", "--json", "--no-live", "--model", args.host_model],
                             capture_output=True, text=True, timeout=args.timeout)
     if not check(result.returncode == 0, f"host kws-listen --wav exits 0 (got {result.returncode})"):
         print(result.stdout[-1000:], result.stderr[-1000:], sep="\n")
@@ -300,7 +300,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--elf", required=True, help="the firmware ELF")
     parser.add_argument("--machine", default="-M mps2-an386 -cpu cortex-m4", help="QEMU machine options of the board")
-    parser.add_argument("--manifest", required=True, help="the model's manifest")
+    parser.add_argument("--manifest", required=True, help="the model's manifest (as configure.py read it)")
+    parser.add_argument("--host-model", required=True, help="what the host tools take as --model (the manifest given)")
     parser.add_argument("--model-file", required=True, help="the model the firmware links")
     parser.add_argument("--kind", required=True, choices=["commands", "wake_word"])
     parser.add_argument("--repo", required=True, help="repository root (for scripts/reference)")
