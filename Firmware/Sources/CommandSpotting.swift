@@ -20,17 +20,23 @@ enum Pipeline {
     static let framesPerInvoke = ModelConfiguration.strideFrames
 
     #if TAKE_SNAPSHOT
-    /// The spotter over its parts, as the firmware restores it.
+    /// The spotter over its parts, as the firmware restores it; the model must score the
+    /// manifest's labels.
     static func makeSpotter(frontend: Frontend, interpreter: Interpreter,
                             buffers: StaticMemory.Buffers) throws(SetupFailure) -> Spotter {
+        let spotter: Spotter
         do throws(PipelineError) {
-            return try KeywordSpotter(
+            spotter = try KeywordSpotter(
                 frontend: frontend, interpreter: interpreter, frames: ModelConfiguration.inputFrames,
                 conversion: ModelConfiguration.conversion, recognizer: ModelConfiguration.recognizer,
                 strideFrames: ModelConfiguration.strideFrames, windowStorage: nil, recognizerStorage: buffers.recognizer)
         } catch {
             throw .pipeline(error)
         }
+        guard spotter.labelCount == ModelConfiguration.labelCount else {
+            throw .labelCount(model: spotter.labelCount, manifest: ModelConfiguration.labelCount)
+        }
+        return spotter
     }
     #endif
 

@@ -26,10 +26,11 @@ enum ErrorReport {
         #if TAKE_SNAPSHOT
         case .frontend(let error): print(error)
         case .recognizer(.storageTooSmall(let required, let provided)):
-            Console.write("the recognizer's storage (Board/state.c) has ")
+            Console.write("the recognizer's storage, sized for the manifest's labels, has ")
             Console.write(provided)
-            Console.write(" bytes, the model's labels need ")
+            Console.write(" bytes; the model's outputs need ")
             Console.write(required)
+            Console.write(" (the manifest's labels do not match the model)")
         case .recognizer: Console.write("the recognizer settings are invalid")
         case .inputMismatch(let expected, let actual, _):
             Console.write("the model's input has ")
@@ -88,6 +89,12 @@ enum ErrorReport {
             Console.write("error: the model takes ")
             Console.write(model)
             Console.write(" frames per invoke, the manifest's input.frames says ")
+            Console.write(manifest)
+            Console.write("\n")
+        case .labelCount(let model, let manifest):
+            Console.write("error: the model scores ")
+            Console.write(model)
+            Console.write(" labels, the manifest lists ")
             Console.write(manifest)
             Console.write("\n")
         }

@@ -150,6 +150,8 @@ enum SetupFailure: Error {
     case detector(WakeWordDetectorError)
     /// The model's input holds another number of frames than the manifest's `input.frames`.
     case framesPerInvoke(model: Int, manifest: Int)
+    /// The model scores another number of labels than the manifest lists.
+    case labelCount(model: Int, manifest: Int)
 }
 
 #endif
