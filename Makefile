@@ -17,7 +17,7 @@ STAMP := .build/stamps
 export KWS_SHARED := $(SHARED)
 export KWS_GOLDEN := $(abspath $(GOLDEN))
 
-.PHONY: all setup build models run test golden bench fuzz firmware firmware-test clean help
+.PHONY: all setup build models run test golden bench fuzz soak firmware firmware-test clean help
 
 all: build
 
@@ -30,6 +30,7 @@ help:
 	@echo "make golden - regenerate the golden vectors into .golden from the PyPI reference runtimes"
 	@echo "make bench  - compare speed with the PyPI reference runtimes"
 	@echo "make fuzz   - run every libFuzzer target FUZZ_SECONDS (default 60) each, then minimise Fuzz/Corpus"
+	@echo "make soak   - HOURS (default 24) of audio through kws-listen and kws-serve, memory/fds/threads watched"
 	@echo "make firmware / firmware-test - build the Cortex-M4 firmware / run its test under QEMU"
 	@echo "make clean  - remove .build, .golden and the firmware build"
 
@@ -102,6 +103,11 @@ fuzz: setup models golden
 	    Fuzz/Corpus/$$t $(FUZZ_BUILD)/corpus/$$t $(FUZZ_BUILD)/seeds/$$t 2>>$(FUZZ_BUILD)/$$t.log; \
 	  rm -rf Fuzz/Corpus/$$t; mv $(FUZZ_BUILD)/min/$$t Fuzz/Corpus/$$t; \
 	done; du -sh Fuzz/Corpus
+
+# Hours of audio as fast as the tools take it; resident memory must stay flat (scripts/soak.py).
+HOURS ?= 24
+soak: build models golden
+	$(PYTHON) scripts/soak.py --hours $(HOURS) --bin .build/$(CONFIG)
 
 firmware: setup
 	$(MAKE) -C Firmware

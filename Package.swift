@@ -5,6 +5,8 @@ import PackageDescription
 // Swift standard library, so the same sources build for Linux and, with Embedded Swift,
 // for the Cortex-M firmware in Firmware/. Everything that touches files, devices or
 // threads lives in KWSApp and the command-line tools.
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+
 let package = Package(
     name: "SwiftKWS",
     products: [
@@ -37,15 +39,14 @@ let package = Package(
         // Host application code shared by the tools.
         .target(name: "KWSApp", dependencies: [
             "TFMicro", "AudioFrontend", "KeywordSpotting", "CAlsa", "CAudioFile",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Command-line tools, one per directory under Sources/Tools.
-        .executableTarget(name: "kws-model", dependencies: ["KWSApp"], path: "Sources/Tools/kws-model"),
-        .executableTarget(name: "kws-features", dependencies: ["KWSApp"], path: "Sources/Tools/kws-features"),
-        .executableTarget(name: "kws-eval", dependencies: ["KWSApp", "KeywordSpotting"], path: "Sources/Tools/kws-eval"),
-        .executableTarget(name: "kws-listen", dependencies: ["KWSApp"], path: "Sources/Tools/kws-listen"),
-        .executableTarget(name: "kws-bench", dependencies: ["KWSApp", "CFFTW"], path: "Sources/Tools/kws-bench"),
+        .executableTarget(name: "kws-model", dependencies: ["KWSApp", argumentParser], path: "Sources/Tools/kws-model"),
+        .executableTarget(name: "kws-features", dependencies: ["KWSApp", argumentParser], path: "Sources/Tools/kws-features"),
+        .executableTarget(name: "kws-eval", dependencies: ["KWSApp", "KeywordSpotting", argumentParser], path: "Sources/Tools/kws-eval"),
+        .executableTarget(name: "kws-listen", dependencies: ["KWSApp", argumentParser], path: "Sources/Tools/kws-listen"),
+        .executableTarget(name: "kws-bench", dependencies: ["KWSApp", argumentParser], path: "Sources/Tools/kws-bench"),
 
         // Entry points for fuzzing the readers of outside input (Fuzz/, FuzzReplayTests).
         .target(name: "FuzzTargets", dependencies: ["KWSApp"]),

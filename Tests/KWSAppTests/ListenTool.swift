@@ -26,13 +26,14 @@ enum ListenTool {
     }
 
     static func run(_ arguments: [String], rawInput: URL? = nil, timeout: TimeInterval = 300,
-                    signalAfter: (TimeInterval, Int32)? = nil) throws -> Run {
+                    signalAfter: (TimeInterval, Int32)? = nil, environment extra: [String: String] = [:]) throws -> Run {
         let process = Process()
         process.executableURL = try binary
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["ALSA_CONFIG_PATH"] = CaptureFixtures.alsaConfig.path
         environment["KWS_ALSA_INFILE"] = rawInput?.path ?? "/dev/null"
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         process.currentDirectoryURL = TestPaths.packageRoot
         // Files rather than pipes: nothing to drain while waiting, and the output is complete at exit.
