@@ -20,6 +20,8 @@ public struct DETPlot: Sendable {
 
     public var title: String
     public var curves: [Curve]
+    /// What a point stands for: "cutoff" (wake-word models) or "threshold" (command models).
+    public var pointName: String
 
     static let width = 720.0, height = 500.0
     static let left = 80.0, right = 180.0, top = 50.0, bottom = 70.0
@@ -28,8 +30,9 @@ public struct DETPlot: Sendable {
     static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"]
 
     /// One curve per report, points in the report's row order.
-    public init(reports: [QualityReport], title: String = "Detection error tradeoff") {
+    public init(reports: [QualityReport], title: String = "Detection error tradeoff", pointName: String = "cutoff") {
         self.title = title
+        self.pointName = pointName
         curves = reports.map { report in
             Curve(name: report.model,
                   points: report.rows.map { Point(label: $0.cutoffText, falseAcceptsPerHour: $0.falseAcceptsPerHour,
@@ -110,7 +113,7 @@ public struct DETPlot: Sendable {
             let points = curve.points.map { "\(f(x($0.falseAcceptsPerHour))),\(f(y($0.falseRejectionRate)))" }
             s.append(#"<polyline points="\#(points.joined(separator: " "))" fill="none" stroke="\#(color)" stroke-width="2"/>"#)
             for point in curve.points {
-                s.append(#"<circle cx="\#(f(x(point.falseAcceptsPerHour)))" cy="\#(f(y(point.falseRejectionRate)))" r="3" fill="\#(color)"><title>\#(escape(curve.name)) cutoff \#(escape(point.label))</title></circle>"#)
+                s.append(#"<circle cx="\#(f(x(point.falseAcceptsPerHour)))" cy="\#(f(y(point.falseRejectionRate)))" r="3" fill="\#(color)"><title>\#(escape(curve.name)) \#(escape(pointName)) \#(escape(point.label))</title></circle>"#)
             }
         }
         for (index, curve) in curves.enumerated() {
@@ -131,8 +134,8 @@ public struct DETPlot: Sendable {
         }
         let markY = plotTop + 10 + Double(curves.count) * 20 + 6
         s.append(#"<path d="M \#(f(legendX + 12)) \#(f(markY - 7)) L \#(f(legendX + 19)) \#(f(markY)) L \#(f(legendX + 12)) \#(f(markY + 7)) L \#(f(legendX + 5)) \#(f(markY)) Z" fill="white" stroke="black" stroke-width="2"/>"#)
-        s.append(#"<text x="\#(f(legendX + 30))" y="\#(f(markY + 4))">model's cutoff</text>"#)
-        s.append(#"<text x="\#(f(legendX))" y="\#(f(markY + 28))" font-size="11" fill="rgb(85,85,85)">points: cutoffs</text>"#)
+        s.append(#"<text x="\#(f(legendX + 30))" y="\#(f(markY + 4))">model's \#(escape(pointName))</text>"#)
+        s.append(#"<text x="\#(f(legendX))" y="\#(f(markY + 28))" font-size="11" fill="rgb(85,85,85)">points: \#(escape(pointName))s</text>"#)
         s.append(#"<text x="\#(f(legendX))" y="\#(f(markY + 42))" font-size="11" fill="rgb(85,85,85)">\#(escape(cutoffRange))</text>"#)
         s.append("</svg>")
         return s.joined(separator: "\n") + "\n"
