@@ -135,10 +135,12 @@ struct WakeWord: ParsableCommand {
         let frontendStorage = UnsafeMutableRawBufferPointer.allocate(byteCount: frontendBytes, alignment: 16)
         defer { frontendStorage.deallocate() }
 
+        let block = UnsafeMutableBufferPointer<Int16>.allocate(capacity: 4096)
+        defer { block.deallocate() }
         var failed = false
         for file in files {
-            let clip: AudioClip
-            do { clip = try loadAudioClip(path: file, sampleRate: frontendConfig.sampleRate) } catch {
+            let reader: AudioFileReader
+            do { reader = try AudioFileReader(path: file, sampleRate: frontendConfig.sampleRate) } catch {
                 FileHandle.standardError.write(Data("kws-eval: \(file): \(error.description)\n".utf8))
                 failed = true
                 continue
@@ -153,15 +155,22 @@ struct WakeWord: ParsableCommand {
             } catch { throw failure("\(resolved.modelPath): \(error)") }
             var invokes: [UInt8] = []
             var detections: [(timeMilliseconds: Int64, detection: WakeWordDetection)] = []
+            // Block by block: an hours-long file takes no more memory than a clip.
             do {
-                try clip.samples.withUnsafeBufferPointer { samples throws(WakeWordSpotterError) in
-                    try spotter.process(samples) { result in
+                while true {
+                    let count = try reader.read(into: block)
+                    if count == 0 { break }
+                    try spotter.process(UnsafeBufferPointer(rebasing: block[0 ..< count])) { result in
                         if let d = result.detection {
                             detections.append((frontendConfig.timeMilliseconds(ofFrame: result.frameIndex), d))
                         }
                         invokes.append(result.probability)
                     }
                 }
+            } catch let error as AudioFileError {
+                FileHandle.standardError.write(Data("kws-eval: \(file): \(error.description)\n".utf8))
+                failed = true
+                continue
             } catch { throw failure("\(file): \(error)") }
             report(file: file, invokes: invokes, detections: detections)
         }

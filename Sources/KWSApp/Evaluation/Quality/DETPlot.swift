@@ -121,7 +121,9 @@ public struct DETPlot: Sendable {
             let color = Self.palette[index % Self.palette.count]
             let px = x(point.falseAcceptsPerHour), py = y(point.falseRejectionRate)
             s.append(#"<path d="M \#(f(px)) \#(f(py - 8)) L \#(f(px + 8)) \#(f(py)) L \#(f(px)) \#(f(py + 8)) L \#(f(px - 8)) \#(f(py)) Z" fill="white" stroke="\#(color)" stroke-width="2.5"/>"#)
-            s.append(#"<text x="\#(f(px + 11))" y="\#(f(py - 6 - Double(index) * 13))" fill="\#(color)" font-size="11">\#(escape(label))</text>"#)
+            // Stacked per curve so that labels of points in one place stay apart, and inside the plot.
+            let labelY = max(py - 6 - Double(index) * 13, plotTop + 14 + Double(index) * 13)
+            s.append(#"<text x="\#(f(px + 11))" y="\#(f(labelY))" fill="\#(color)" font-size="11">\#(escape(label))</text>"#)
         }
 
         // Legend right of the plot.
@@ -130,7 +132,8 @@ public struct DETPlot: Sendable {
             let color = Self.palette[index % Self.palette.count]
             let ly = plotTop + 10 + Double(index) * 20
             s.append(#"<line x1="\#(f(legendX))" y1="\#(f(ly))" x2="\#(f(legendX + 24))" y2="\#(f(ly))" stroke="\#(color)" stroke-width="2"/>"#)
-            s.append(#"<text x="\#(f(legendX + 30))" y="\#(f(ly + 4))">\#(escape(curve.name))</text>"#)
+            let setting = curve.operatingPoint.map { " (\($0))" } ?? ""
+            s.append(#"<text x="\#(f(legendX + 30))" y="\#(f(ly + 4))">\#(escape(curve.name + setting))</text>"#)
         }
         let markY = plotTop + 10 + Double(curves.count) * 20 + 6
         s.append(#"<path d="M \#(f(legendX + 12)) \#(f(markY - 7)) L \#(f(legendX + 19)) \#(f(markY)) L \#(f(legendX + 12)) \#(f(markY + 7)) L \#(f(legendX + 5)) \#(f(markY)) Z" fill="white" stroke="black" stroke-width="2"/>"#)
