@@ -128,6 +128,22 @@ final class QualityCommandTests: XCTestCase {
         try render(plot)
     }
 
+    func testPerFileRunsFindWakeWordsRightAfterTheStartAsTheReferenceDoes() throws {
+        let expected = try QualityGoldenTests.expected()
+        let model = try XCTUnwrap(expected.models["okay_nabu"])
+        let at = try XCTUnwrap(model.sets["positives"]?.rows.firstIndex { $0.cutoff == model.manifest_cutoff })
+        let files = try XCTUnwrap(model.sets["positives"]).files
+        let run = try evaluate(["wake-word", "--model", "okay_nabu", "--json"]
+                               + files.map { QualityGoldenTests.folder.appendingPathComponent($0.path).path })
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let objects = try run.stdout.split(separator: "\n").map {
+            try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        XCTAssertEqual(objects.map { ($0["detections"] as? [Any])?.count }, files.map { $0.detections[at] })
+        XCTAssertEqual(objects.map { $0["max_probability"] as? Int }, files.map(\.peak))
+        XCTAssertGreaterThan(files.count { $0.detections[at] > 0 }, files.count / 2, "wake words 0.3 s into a file are found")
+    }
+
     func testMistakesSayWhatToDo() throws {
         let onlyPositives = try evaluate(["wake-word", "--positives", "/tmp"])
         XCTAssertEqual(onlyPositives.status, 64)
