@@ -100,7 +100,7 @@ final class QualityMetricsTests: XCTestCase {
         XCTAssertTrue(svg.hasPrefix("<svg"))
         XCTAssertTrue(svg.contains("False accepts per hour (log scale)"))
         XCTAssertTrue(svg.contains("False rejection rate (%)"))
-        XCTAssertTrue(svg.contains(">m</text>") && svg.contains(">quiet</text>"), "legend")
+        XCTAssertTrue(svg.contains(">m (0.7)</text>") && svg.contains(">quiet (0.5)</text>"), "legend: each model with its cutoff")
         XCTAssertTrue(svg.contains("model's cutoff"))
         XCTAssertEqual(svg.components(separatedBy: "<polyline").count - 1, 2)
     }
