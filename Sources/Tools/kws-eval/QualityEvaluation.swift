@@ -31,10 +31,12 @@ struct QualityEvaluation {
         }
 
         var quality: WakeWordQuality
-        let progress = TerminalProgress(total: inputs.count, label: "measuring")
+        let totalSeconds = Int(inputs.reduce(0) { $0 + $1.nominalSeconds })
+        let progress = TerminalProgress(total: totalSeconds, label: "measuring: seconds of audio done")
         do {
             quality = try WakeWordQuality(settings: settings)
-            try quality.run(inputs, jobs: jobs) { progress.update($0) }
+            try quality.run(inputs, jobs: jobs) { progress.update(min($0, totalSeconds - 1)) }
+            progress.update(totalSeconds)
         } catch {
             throw failure(error.description)
         }

@@ -51,8 +51,8 @@ final class WakeWordFileScanner {
         block.deallocate()
     }
 
-    /// Streams one file through every model.
-    func scan(path: String) throws(QualityError) -> ScannedFile {
+    /// Streams one file through every model; `onBlock` gets the samples of each block read.
+    func scan(path: String, onBlock: (Int) -> Void = { _ in }) throws(QualityError) -> ScannedFile {
         frontend.reset()
         for index in streams.indices {
             streams[index].reset()
@@ -68,6 +68,7 @@ final class WakeWordFileScanner {
             do { count = try reader.read(into: block) } catch { throw .unreadable(path: path, reason: error.description) }
             if count == 0 { break }
             total += count
+            onBlock(count)
             let samples = UnsafeBufferPointer(rebasing: block[0 ..< count])
             var offset = 0
             while let frame = frontend.frontend.nextFrame(from: samples, offset: &offset) {

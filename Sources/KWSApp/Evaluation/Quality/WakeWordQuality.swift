@@ -12,6 +12,9 @@ public struct QualityFile: Sendable, Equatable {
         self.role = role
     }
 
+    /// The length the file's header announces, in seconds (0 when it cannot be opened).
+    public var nominalSeconds: Double { (try? AudioFileReader(path: path).nominalSeconds) ?? 0 }
+
     /// `path` itself when it is a file; every audio file under it (sorted) when it is a folder.
     public static func expand(_ path: String, role: FileRole) throws(QualityError) -> [QualityFile] {
         var isDirectory: ObjCBool = false
@@ -49,7 +52,8 @@ public struct WakeWordQuality: Sendable {
         self.settings = settings
     }
 
-    /// Measures every model on `inputs`; `progress` gets the number of files done (serialised).
+    /// Measures every model on `inputs`; `progress` gets the whole seconds of audio done so far
+    /// (serialised, about once a second of audio per worker).
     public mutating func run(_ inputs: [QualityFile], jobs: Int, progress: (@Sendable (Int) -> Void)? = nil) throws(QualityError) {
         let models = settings.map { ModelBytes($0.model.modelData) }
         let workers = max(1, min(jobs, inputs.count))
@@ -57,9 +61,11 @@ public struct WakeWordQuality: Sendable {
         for _ in 0 ..< workers { scanners.append(try WakeWordFileScanner(settings: settings, models: models)) }
         let slots = WorkerSlots(scanners)
         // Longest files first, so that one long recording does not start last.
-        let order = inputs.indices.sorted { Self.fileBytes(inputs[$0].path) > Self.fileBytes(inputs[$1].path) }
+        let lengths = inputs.map(\.nominalSeconds)
+        let order = inputs.indices.sorted { lengths[$0] > lengths[$1] }
+        let rate = settings[0].frontendConfig.sampleRate
         let next = Atomic<Int>(0)
-        let finished = Atomic<Int>(0)
+        let samplesDone = Atomic<Int>(0)
         let results = Mutex<[Result<ScannedFile, QualityError>?]>(Array(repeating: nil, count: inputs.count))
         let progressLock = Mutex<Void>(())
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
@@ -67,18 +73,27 @@ public struct WakeWordQuality: Sendable {
                 let position = next.add(1, ordering: .relaxed).oldValue
                 guard position < order.count else { break }
                 let index = order[position]
+                var pending = 0
+                let report = {
+                    let done = samplesDone.add(pending, ordering: .relaxed).newValue
+                    pending = 0
+                    if let progress { progressLock.withLock { _ in progress(done / rate) } }
+                }
                 let outcome = slots.withSlot(worker) { scanner in
-                    Result { () throws(QualityError) in try scanner.scan(path: inputs[index].path) }
+                    Result { () throws(QualityError) in
+                        try scanner.scan(path: inputs[index].path) { samples in
+                            pending += samples
+                            if pending >= rate { report() }
+                        }
+                    }
                 }
                 results.withLock { $0[index] = outcome }
-                let done = finished.add(1, ordering: .relaxed).newValue
-                if let progress { progressLock.withLock { _ in progress(done) } }
+                report()
             }
         }
         let outcomes = results.withLock { $0 }
         files = settings.map { _ in [] }
         failures = []
-        let rate = settings[0].frontendConfig.sampleRate
         for (input, outcome) in zip(inputs, outcomes) {
             switch outcome {
             case .success(let scanned)?:
@@ -122,9 +137,5 @@ public struct WakeWordQuality: Sendable {
             }
         }
         return rows.joined(separator: "\n") + "\n"
-    }
-
-    private static func fileBytes(_ path: String) -> Int {
-        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
     }
 }
