@@ -23,8 +23,11 @@ public struct Cutoff: Sendable, Hashable, Comparable, CustomStringConvertible {
         value = manifestValue
     }
 
-    /// The cutoff on the detector's uint8 scale.
-    public var uint8: UInt8 { UInt8((value * 255).rounded()) }
+    /// The cutoff on the detector's uint8 scale, as the detector's configuration computes it
+    /// (`value` is in 0...1, so the configuration cannot refuse it).
+    public var uint8: UInt8 {
+        (try? WakeWordDetectorConfiguration(probabilityCutoff: value, slidingWindowSize: 1))?.probabilityCutoff ?? 0
+    }
 
     public var description: String { text }
 

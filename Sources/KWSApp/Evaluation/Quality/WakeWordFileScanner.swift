@@ -14,6 +14,7 @@ final class WakeWordFileScanner {
     private var streams: [WakeWordStream] = []
     private var sweeps: [CutoffSweep] = []
     private var arenas: [UnsafeMutableRawBufferPointer] = []
+    /// Held because the interpreters run the models in place.
     private let models: [ModelBytes]
     private let names: [String]
     private let block = UnsafeMutableBufferPointer<Int16>.allocate(capacity: blockSamples)
