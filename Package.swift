@@ -16,6 +16,8 @@ let package = Package(
         .executable(name: "kws-eval", targets: ["kws-eval"]),
         .executable(name: "kws-listen", targets: ["kws-listen"]),
         .executable(name: "kws-bench", targets: ["kws-bench"]),
+        // For the libFuzzer executables of Fuzz/ (`make fuzz`).
+        .library(name: "FuzzTargets", targets: ["FuzzTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -45,11 +47,15 @@ let package = Package(
         .executableTarget(name: "kws-listen", dependencies: ["KWSApp"], path: "Sources/Tools/kws-listen"),
         .executableTarget(name: "kws-bench", dependencies: ["KWSApp", "CFFTW"], path: "Sources/Tools/kws-bench"),
 
+        // Entry points for fuzzing the readers of outside input (Fuzz/, FuzzReplayTests).
+        .target(name: "FuzzTargets", dependencies: ["KWSApp"]),
+
         // Where the tests find golden and shared data; used by every test target.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "TFMicroTests", dependencies: ["TFMicro", "KWSApp", "TestSupport"]),
         .testTarget(name: "AudioFrontendTests", dependencies: ["AudioFrontend", "KWSApp", "CFFTW", "TestSupport"]),
         .testTarget(name: "KeywordSpottingTests", dependencies: ["KeywordSpotting", "KWSApp", "TestSupport"]),
         .testTarget(name: "KWSAppTests", dependencies: ["KWSApp", "TestSupport"]),
+        .testTarget(name: "FuzzReplayTests", dependencies: ["FuzzTargets", "TestSupport"]),
     ]
 )
