@@ -90,41 +90,26 @@ final class QualityCommandTests: XCTestCase {
         try render(plot)
     }
 
-    func testCommandModelThresholdsGiveTheStreamingReferencesScores() throws {
-        let stream = TestPaths.golden.appendingPathComponent("stream")
-        let wav = try TestPaths.require(stream.appendingPathComponent("stream.wav"), "run `make golden` (gen_stream.py)")
-        let truthURL = stream.appendingPathComponent("truth.csv")
-        let listen = TestPaths.golden.appendingPathComponent("listen")
-        let references: [Int32: URL] = [
-            200: stream.appendingPathComponent("detections.csv"),
-            170: try TestPaths.require(listen.appendingPathComponent("threshold_170.csv"), "run `make golden` (gen_listen.py)"),
-        ]
-        let folder = try temporaryFolder()
-        let json = folder.appendingPathComponent("quality.json"), plot = folder.appendingPathComponent("det.svg")
-        let run = try evaluate(["--stream", wav.path, "--truth", truthURL.path, "--thresholds", "170,200",
-                                "--json", json.path, "--plot", plot.path])
+    func testCommandModelThresholdsGiveTheReferencesHitsAndFalseAlarms() throws {
+        let expected = try QualityGoldenTests.commandExpected()
+        let folder = QualityGoldenTests.folder.appendingPathComponent("commands")
+        let output = try temporaryFolder()
+        let json = output.appendingPathComponent("quality.json"), plot = output.appendingPathComponent("det.svg")
+        let thresholds = expected.rows.map { "\($0.threshold)" }.joined(separator: ",")
+        let run = try evaluate(["--stream", folder.appendingPathComponent("stream.wav").path,
+                                "--truth", folder.appendingPathComponent("truth.csv").path,
+                                "--thresholds", thresholds, "--json", json.path, "--plot", plot.path])
         XCTAssertEqual(run.status, 0, run.stderr)
 
-        let truth = try TruthEvent.read(csv: truthURL.path)
-        let keywords: Set<String> = ["yes", "no"]
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
         XCTAssertEqual(Set(object.keys), ["model", "positives", "negative_seconds", "rows"])
-        XCTAssertEqual(object["positives"] as? Int, truth.count { keywords.contains($0.label) })
+        XCTAssertEqual(object["positives"] as? Int, expected.keyword_events)
+        XCTAssertEqual(object["negative_seconds"] as? Double, expected.audio_seconds)
         let rows = try XCTUnwrap(object["rows"] as? [[String: Any]])
-        XCTAssertEqual(rows.map { $0["cutoff"] as? Int }, [170, 200])
-        for row in rows {
-            let threshold = Int32(try XCTUnwrap(row["cutoff"] as? Int))
-            let detections = try String(contentsOf: try XCTUnwrap(references[threshold]), encoding: .utf8)
-                .split(separator: "\n").dropFirst().map { line in
-                    let fields = line.split(separator: ",")
-                    return Detection(model: "micro_speech", label: String(fields[1]), score: Int(fields[2])!,
-                                     timeMilliseconds: Int64(fields[0])!)
-                }
-            let score = StreamScore(detections: detections, truth: truth, keywords: keywords, toleranceMilliseconds: 2000,
-                                    audioSeconds: 51)
-            XCTAssertEqual(row["detected"] as? Int, score.hits, "threshold \(threshold)")
-            XCTAssertEqual(row["false_accepts"] as? Int, score.falseAlarms, "threshold \(threshold)")
-        }
+        XCTAssertEqual(rows.map { $0["cutoff"] as? Int }, expected.rows.map(\.threshold))
+        XCTAssertEqual(rows.map { $0["detected"] as? Int }, expected.rows.map(\.hits))
+        XCTAssertEqual(rows.map { $0["false_accepts"] as? Int }, expected.rows.map(\.false_alarms))
+        XCTAssertTrue(run.stdout.contains("(model's setting)"), run.stdout)
         try render(plot)
     }
 

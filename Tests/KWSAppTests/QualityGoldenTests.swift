@@ -36,7 +36,35 @@ final class QualityGoldenTests: XCTestCase {
         var models: [String: Model]
     }
 
+    /// `<golden>/quality/commands/expected.json`: micro_speech's detections per threshold.
+    struct CommandExpected: Decodable {
+        struct Row: Decodable {
+            var threshold: Int
+            var detections: [[Value]]
+            var hits: Int
+            var misses: Int
+            var false_alarms: Int
+        }
+        /// A detection's fields: time and score are numbers, the label a string.
+        enum Value: Decodable, Equatable {
+            case number(Int), text(String)
+            init(from decoder: Decoder) throws {
+                let container = try decoder.singleValueContainer()
+                if let number = try? container.decode(Int.self) { self = .number(number) } else { self = .text(try container.decode(String.self)) }
+            }
+        }
+        var keyword_events: Int
+        var audio_seconds: Double
+        var rows: [Row]
+    }
+
     static let models = ["alexa", "hey_jarvis", "hey_mycroft", "okay_nabu"]
+
+    static func commandExpected() throws -> CommandExpected {
+        let url = try TestPaths.require(folder.appendingPathComponent("commands/expected.json"),
+                                        "missing golden quality data: run `make golden` (scripts/golden/gen_quality.py)")
+        return try JSONDecoder().decode(CommandExpected.self, from: Data(contentsOf: url))
+    }
 
     static var folder: URL { TestPaths.golden.appendingPathComponent("quality") }
 
@@ -99,5 +127,27 @@ final class QualityGoldenTests: XCTestCase {
                 XCTAssertEqual(totals, files.rows.map { set == "positives" ? $0.detected_files : $0.detections }, "\(name) \(set)")
             }
         }
+    }
+
+    /// The recognizer rerun over one run's recorded scores gives, at every threshold, the
+    /// detections of the reference's RecognizeCommands (TFLM's example start, as kws-eval --stream).
+    func testRecordedScoresGiveTheReferenceDetectionsAtEveryThreshold() throws {
+        let expected = try Self.commandExpected()
+        let locator = ModelLocator(modelsDirectories: [TestPaths.packageRoot.appendingPathComponent("Models").path])
+        let factory = KeywordPipelineFactory(model: try locator.resolveCommandModel("micro_speech"))
+        var spotter = try factory.makeSpotter()
+        let audio = try loadAudioClip(path: Self.folder.appendingPathComponent("commands/stream.wav").path)
+        var recorded = RecordedScores(labelCount: factory.labels.count)
+        _ = try StreamRun.run(&spotter, samples: audio.samples, sampleRate: factory.sampleRate, labels: factory.labels) {
+            recorded.append($0)
+        }
+        for row in expected.rows {
+            var configuration = factory.recognizerConfiguration
+            configuration.detectionThreshold = Int32(row.threshold)
+            let found = try recorded.detections(model: "micro_speech", labels: factory.labels, configuration: configuration)
+            XCTAssertEqual(found.map { [CommandExpected.Value.number(Int($0.timeMilliseconds)), .text($0.label), .number($0.score)] },
+                           row.detections, "threshold \(row.threshold)")
+        }
+        XCTAssertGreaterThan(Set(expected.rows.map(\.detections.count)).count, 2, "the thresholds should give different detections")
     }
 }

@@ -21,6 +21,16 @@ probabilities (the model's state does not depend on the detector). Cutoffs: 0.50
 of 0.05 and the manifest's, parsed from their decimal text and put on the uint8 scale as the Swift
 tools do (cutoff_u8: float32 product, rounded half away from zero).
 
+Command models (`kws-eval --stream --truth --thresholds`): gen_stream.py's 51 s yes/no stream (its own
+builder, so this does not depend on the order generators run in) through the streaming reference of
+TFLM's example (scripts/reference/kws_reference.py, the model from the first frame, as kws-eval --stream
+runs it) once; RecognizeCommands then runs over the recorded scores at each of COMMAND_THRESHOLDS, and
+its detections are scored against the truth as kws-eval scores them (a yes/no detection hits the
+earliest unmatched event of its label that started at most 2,000 ms earlier; any other is a false
+alarm). Writes <out>/quality/commands/stream.wav, truth.csv and expected.json:
+  {"keyword_events": n, "audio_seconds": s, "rows": [{"threshold": t, "detections": [[time_ms, label,
+   score], ...], "hits": n, "misses": n, "false_alarms": n}]}
+
 Writes <out>/quality/expected.json:
   {"cutoffs": ["0.50", ...],
    "models": {<model>: {"manifest_cutoff": "0.85", "window": 5, "ignore": 74,
@@ -42,8 +52,12 @@ import numpy as np
 import pymicro_wakeword
 from tflite_micro import runtime
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "reference"))
+from gen_stream import build_stream  # noqa: E402
+from kws_reference import LABELS, run_stream  # noqa: E402
 from microfrontend import MICRO_WAKEWORD, LegacyFrontend  # noqa: E402
+from recognize_commands import RecognizeCommands, RecognizerSettings  # noqa: E402
 from wake_word_detector import cutoff_u8, detections  # noqa: E402
 
 MODELS = {"alexa": "Alexa", "hey_jarvis": "Hey Jarvis", "hey_mycroft": "Hey Mycroft", "okay_nabu": "Okay Nabu"}
@@ -60,6 +74,9 @@ NEGATIVE_TEXT = (
     "Turn on the kitchen light, then play some quiet music while dinner is cooking."
 )
 STREAM_GAP = 0.5
+COMMAND_THRESHOLDS = [150, 170, 180, 200, 220, 240]
+COMMAND_KEYWORDS = {"yes", "no"}
+COMMAND_TOLERANCE_MS = 2000
 FRAMES_PER_INVOKE = 3
 CHANNELS = 40
 
@@ -166,6 +183,49 @@ def evaluate(files: list, models: dict, cutoffs: dict) -> dict:
     return result
 
 
+def score(found: list, truth: list) -> tuple:
+    """(hits, misses, false alarms) of (time_ms, label) detections against (time_ms, label) events."""
+    events = [e for e in truth if e[1] in COMMAND_KEYWORDS]
+    matched = [False] * len(events)
+    hits = false_alarms = 0
+    for time_ms, label in found:
+        if label not in COMMAND_KEYWORDS:
+            continue
+        match = next((i for i, (t, l) in enumerate(events)
+                      if not matched[i] and l == label and t <= time_ms <= t + COMMAND_TOLERANCE_MS), None)
+        if match is None:
+            false_alarms += 1
+        else:
+            matched[match] = True
+            hits += 1
+    return hits, len(events) - hits, false_alarms
+
+
+def command_sweep(shared: pathlib.Path, out: pathlib.Path) -> None:
+    folder = out / "commands"
+    folder.mkdir(parents=True, exist_ok=True)
+    samples, truth = build_stream(str(shared))
+    write_wav(folder / "stream.wav", samples)
+    (folder / "truth.csv").write_text("time_ms,label\n" + "".join(f"{t},{label}\n" for t, label, _ in truth))
+    _, inferences, _ = run_stream(str(shared / "models" / "micro_speech_quantized.tflite"), samples)
+    rows = []
+    for threshold in COMMAND_THRESHOLDS:
+        recognizer = RecognizeCommands(RecognizerSettings(detection_threshold=threshold))
+        found = []
+        for _, time_ms, scores in inferences:
+            result = recognizer.process(scores, time_ms)
+            if result.is_new_command:
+                found.append([time_ms, LABELS[result.label_index], result.score])
+        hits, misses, false_alarms = score([(t, label) for t, label, _ in found], [(t, label) for t, label, _ in truth])
+        rows.append({"threshold": threshold, "detections": found, "hits": hits, "misses": misses,
+                     "false_alarms": false_alarms})
+        print(f"gen_quality.py: micro_speech at threshold {threshold}: hits {hits}, misses {misses}, "
+              f"false alarms {false_alarms}")
+    expected = {"keyword_events": sum(1 for e in truth if e[1] in COMMAND_KEYWORDS),
+                "audio_seconds": len(samples) / 16000, "rows": rows}
+    (folder / "expected.json").write_text(json.dumps(expected, indent=1) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shared", required=True, type=pathlib.Path, help="the shared data folder (../shared)")
@@ -215,6 +275,7 @@ def main() -> None:
         print(f"gen_quality.py: {name} at {s['manifest_cutoff']}: {p['rows'][at]['detected_files']}/{len(p['files'])} "
               f"positives; false accepts {c['rows'][at]['detections']} on {len(c['files'])} clips, "
               f"{st['rows'][at]['detections']} on streams ({seconds:.0f} s of negatives)")
+    command_sweep(args.shared, out)
     print(f"gen_quality.py: -> {out}")
 
 
