@@ -30,11 +30,11 @@ final class CaptureFaultTests: XCTestCase {
         return try TestPaths.require(url, "missing \(url.path); make it with `make golden`")
     }
 
-    private func listen(faults: String, _ extra: [String] = []) throws -> ListenTool.Run {
+    private func listen(faults: String, _ extra: [String] = []) throws -> ToolProcess.Run {
         let raw = try golden("stream.s16le")
         let bytes = try FileManager.default.attributesOfItem(atPath: raw.path)[.size] as! NSNumber
         let seconds = String(Double(bytes.intValue / 2) / 16_000)
-        return try ListenTool.run(["--device", "kws_file", "--duration", seconds, "--json", "--labels", "all", "--no-live", "--stats"]
+        return try ToolProcess.run("kws-listen", ["--device", "kws_file", "--duration", seconds, "--json", "--labels", "all", "--no-live", "--stats"]
                                   + extra + models, rawInput: raw,
                                   environment: ["LD_PRELOAD": try interposer().path, "KWS_CAPTURE_FAULTS": faults])
     }

@@ -8,11 +8,11 @@ import XCTest
 /// the model waiting for a full window as the tools do).
 final class ListenCommandTests: XCTestCase {
     private func listen(_ arguments: [String], rawInput: URL? = nil,
-                        timeout: TimeInterval = 300, signalAfter: (TimeInterval, Int32)? = nil) throws -> ListenTool.Run {
-        try ListenTool.run(arguments, rawInput: rawInput, timeout: timeout, signalAfter: signalAfter)
+                        timeout: TimeInterval = 300, signalAfter: (TimeInterval, Int32)? = nil) throws -> ToolProcess.Run {
+        try ToolProcess.run("kws-listen", arguments, rawInput: rawInput, timeout: timeout, signalAfter: signalAfter)
     }
 
-    private var listenBinary: URL { get throws { try ListenTool.binary } }
+    private var listenBinary: URL { get throws { try ToolProcess.binary("kws-listen") } }
 
     // MARK: Errors a user meets
 

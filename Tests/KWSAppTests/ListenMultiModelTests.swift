@@ -45,7 +45,7 @@ final class ListenMultiModelTests: XCTestCase {
     }
 
     func testFiveModelsCapturedThroughALSAEqualTheReferenceModelByModel() throws {
-        let run = try ListenTool.run(["--device", "kws_file", "--duration", try streamSeconds(), "--json", "--labels", "all",
+        let run = try ToolProcess.run("kws-listen", ["--device", "kws_file", "--duration", try streamSeconds(), "--json", "--labels", "all",
                                       "--no-live"] + modelArguments, rawInput: try golden("stream.s16le"))
         XCTAssertEqual(run.status, 0, run.stderr)
         try assertEqualModelByModel(run.stdout, "detections.jsonl")
@@ -53,7 +53,7 @@ final class ListenMultiModelTests: XCTestCase {
     }
 
     func testWavFileStreamedGivesTheSameDetections() throws {
-        let run = try ListenTool.run(["--wav", try golden("stream.wav").path, "--fast", "--json", "--labels", "all"]
+        let run = try ToolProcess.run("kws-listen", ["--wav", try golden("stream.wav").path, "--fast", "--json", "--labels", "all"]
                                      + modelArguments)
         XCTAssertEqual(run.status, 0, run.stderr)
         try assertEqualModelByModel(run.stdout, "detections.jsonl")
@@ -63,14 +63,14 @@ final class ListenMultiModelTests: XCTestCase {
         let options = try String(contentsOf: try golden("overrides.tsv"), encoding: .utf8)
             .split(separator: "\n").flatMap { $0.split(separator: "\t").map(String.init) }
         XCTAssertFalse(options.isEmpty)
-        let run = try ListenTool.run(["--wav", try golden("stream.wav").path, "--fast", "--json", "--labels", "all"]
+        let run = try ToolProcess.run("kws-listen", ["--wav", try golden("stream.wav").path, "--fast", "--json", "--labels", "all"]
                                      + modelArguments + options)
         XCTAssertEqual(run.status, 0, run.stderr)
         try assertEqualModelByModel(run.stdout, "overrides.jsonl")
     }
 
     func testEachUtteranceGivesOneDetectionPerModelAndAKeywordAtThreeTenthsOfASecondIsHeard() throws {
-        let run = try ListenTool.run(["--wav", try golden("stream.wav").path, "--fast", "--json"] + modelArguments)
+        let run = try ToolProcess.run("kws-listen", ["--wav", try golden("stream.wav").path, "--fast", "--json"] + modelArguments)
         XCTAssertEqual(run.status, 0, run.stderr)
         let detections = try events(run.stdout)
         let truth = try String(contentsOf: try golden("truth.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
@@ -95,7 +95,7 @@ final class ListenMultiModelTests: XCTestCase {
 
     func testExecGetsTheModelOfEachActedDetection() throws {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("kws-exec-\(UUID().uuidString).log")
-        let run = try ListenTool.run(["--wav", try golden("stream.wav").path, "--fast", "--no-live", "--model", "okay_nabu",
+        let run = try ToolProcess.run("kws-listen", ["--wav", try golden("stream.wav").path, "--fast", "--no-live", "--model", "okay_nabu",
                                       "--model", "micro_speech",
                                       "--exec", "echo \"$KWS_TIME_MS $KWS_MODEL $KWS_LABEL $KWS_SCORE\" >> '\(log.path)'"])
         XCTAssertEqual(run.status, 0, run.stderr)
@@ -111,7 +111,7 @@ final class ListenMultiModelTests: XCTestCase {
     func testSaveAudioWritesTheThreeSecondsAroundEachDetectionAndItsJSONUpToTheCap() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kws-save-\(UUID().uuidString)")
         let stream = try loadAudioClip(path: try golden("stream.wav").path).samples
-        let run = try ListenTool.run(["--wav", try golden("stream.wav").path, "--fast", "--json", "--model", "okay_nabu",
+        let run = try ToolProcess.run("kws-listen", ["--wav", try golden("stream.wav").path, "--fast", "--json", "--model", "okay_nabu",
                                       "--model", "alexa", "--model", "micro_speech", "--save-audio", folder.path,
                                       "--save-audio-max", "3"])
         XCTAssertEqual(run.status, 0, run.stderr)
@@ -149,7 +149,7 @@ final class ListenMultiModelTests: XCTestCase {
         let expected = byModel(try events(String(contentsOf: try golden("detections.jsonl"), encoding: .utf8)))["okay_nabu"]
         XCTAssertFalse(expected?.isEmpty ?? true)
         for selection in [["--model", folder.appendingPathComponent("okay_nabu.json").path], ["--model-dir", folder.path]] {
-            let run = try ListenTool.run(["--wav", try golden("stream.wav").path, "--fast", "--json"] + selection)
+            let run = try ToolProcess.run("kws-listen", ["--wav", try golden("stream.wav").path, "--fast", "--json"] + selection)
             XCTAssertEqual(run.status, 0, run.stderr)
             XCTAssertEqual(byModel(try events(run.stdout)), ["okay_nabu": expected!], "\(selection)")
         }
@@ -165,14 +165,14 @@ final class ListenMultiModelTests: XCTestCase {
         try #"{"type": "micro", "wake_word": "Fake", "model": "fake.tflite", "micro": {"probability_cutoff": 0.5, "sliding_window_size": 5}}"#
             .write(to: folder.appendingPathComponent("fake.json"), atomically: true, encoding: .utf8)
 
-        let listed = try ListenTool.run(["--list-models", "--model-dir", folder.path])
+        let listed = try ToolProcess.run("kws-listen", ["--list-models", "--model-dir", folder.path])
         XCTAssertEqual(listed.status, 0, listed.stderr)
         for model in allModels { XCTAssertTrue(listed.stdout.contains(model + "  "), "\(model) not listed: \(listed.stdout)") }
         XCTAssertTrue(listed.stdout.contains("okay_nabu  wake word \"Okay Nabu\": cutoff 0.85, window 5"), listed.stdout)
         XCTAssertTrue(listed.stdout.contains("fake  wake word \"Fake\""), listed.stdout)
         XCTAssertTrue(listed.stdout.contains("cannot run: fake: the model's output is not uint8"), listed.stdout)
 
-        let refused = try ListenTool.run(["--device", "kws_file", "--duration", "1", "--model", "okay_nabu",
+        let refused = try ToolProcess.run("kws-listen", ["--device", "kws_file", "--duration", "1", "--model", "okay_nabu",
                                           "--model", folder.appendingPathComponent("fake.json").path])
         XCTAssertEqual(refused.status, 8, refused.stderr)
         XCTAssertTrue(refused.stderr.contains("fake: the model's output is not uint8"), refused.stderr)
@@ -180,10 +180,10 @@ final class ListenMultiModelTests: XCTestCase {
     }
 
     func testAnOptionForTheOtherKindOfModelSaysWhichToUse() throws {
-        let run = try ListenTool.run(["--model", "okay_nabu", "--model", "micro_speech", "--cutoff", "micro_speech=0.5"])
+        let run = try ToolProcess.run("kws-listen", ["--model", "okay_nabu", "--model", "micro_speech", "--cutoff", "micro_speech=0.5"])
         XCTAssertEqual(run.status, 64, run.stderr)
         XCTAssertTrue(run.stderr.contains("'micro_speech' is a command model (use --threshold)"), run.stderr)
-        let unknown = try ListenTool.run(["--model", "okay_nabu", "--window", "alexa=3"])
+        let unknown = try ToolProcess.run("kws-listen", ["--model", "okay_nabu", "--window", "alexa=3"])
         XCTAssertEqual(unknown.status, 64, unknown.stderr)
         XCTAssertTrue(unknown.stderr.contains("no model named 'alexa' is listening"), unknown.stderr)
     }

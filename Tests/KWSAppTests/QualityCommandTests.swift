@@ -7,33 +7,8 @@ import XCTest
 /// scripts/golden/gen_quality.py, the command-model threshold sweep against the streaming
 /// references of gen_stream.py and gen_listen.py, the exact JSON keys, the DET plot rendered.
 final class QualityCommandTests: XCTestCase {
-    private struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    private func evaluate(_ arguments: [String]) throws -> Run {
-        let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [directory, directory.deletingLastPathComponent()].map { $0.appendingPathComponent("kws-eval") }
-        guard let binary = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            XCTFail("kws-eval not built beside the tests (looked in \(candidates.map(\.path))); run `swift build --build-tests`")
-            throw XCTSkip("kws-eval missing")
-        }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = TestPaths.packageRoot
-        let folder = try temporaryFolder()
-        let outURL = folder.appendingPathComponent("stdout"), errURL = folder.appendingPathComponent("stderr")
-        try Data().write(to: outURL)
-        try Data().write(to: errURL)
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        try process.run()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: try String(contentsOf: outURL, encoding: .utf8),
-                   stderr: try String(contentsOf: errURL, encoding: .utf8))
+    private func evaluate(_ arguments: [String]) throws -> ToolProcess.Run {
+        try ToolProcess.run("kws-eval", arguments)
     }
 
     private func temporaryFolder() throws -> URL {

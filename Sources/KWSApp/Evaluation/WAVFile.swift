@@ -19,6 +19,7 @@ public enum WAVFile {
     }
 
     public static func write(samples: [Int16], sampleRate: Int, to path: String) throws {
-        try data(samples: samples, sampleRate: sampleRate).write(to: URL(fileURLWithPath: path))
+        // Atomic: a temporary file renamed into place, so an interrupted run leaves the old file.
+        try data(samples: samples, sampleRate: sampleRate).write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 }

@@ -51,7 +51,7 @@ struct ClipEvaluation {
         print(report.text)
         do {
             if let csvPath { try report.csv.write(toFile: csvPath, atomically: true, encoding: .utf8) }
-            if let jsonPath { try report.json.write(to: URL(fileURLWithPath: jsonPath)) }
+            if let jsonPath { try report.json.write(to: URL(fileURLWithPath: jsonPath), options: .atomic) }
         } catch {
             throw failure("cannot write the report: \(error.localizedDescription)")
         }

@@ -123,7 +123,7 @@ struct StreamEvaluation {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
                 encoder.keyEncodingStrategy = .convertToSnakeCase
-                try encoder.encode(summary).write(to: URL(fileURLWithPath: jsonPath))
+                try encoder.encode(summary).write(to: URL(fileURLWithPath: jsonPath), options: .atomic)
             }
         } catch {
             throw failure("cannot write the report: \(error.localizedDescription)")

@@ -51,7 +51,7 @@ struct KWSFeatures: ParsableCommand {
             } else {
                 bytes = values.map { UInt8(bitPattern: FeatureConversion.microSpeech.convert($0)) }
             }
-            guard FileManager.default.createFile(atPath: output, contents: Data(bytes)) else {
+            do { try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
                 throw ValidationError("cannot write \(output): check the folder exists and is writable")
             }
             FileHandle.standardError.write(Data("\(frameCount) frames x \(channels) channels (\(bytes.count) bytes) -> \(output)\n".utf8))

@@ -58,7 +58,7 @@ struct Run: ParsableCommand {
         for (i, path) in outputs.enumerated() {
             let tensor = interpreter.output(i)
             do {
-                try Data(UnsafeRawBufferPointer(tensor.bytes)).write(to: URL(fileURLWithPath: path))
+                try Data(UnsafeRawBufferPointer(tensor.bytes)).write(to: URL(fileURLWithPath: path), options: .atomic)
             } catch {
                 throw ToolError("cannot write \(path): \(error.localizedDescription)")
             }

@@ -2,9 +2,10 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// Runs the built `kws-listen` the way a user does, with ALSA reading the `file` plugin
-/// configuration (Tests/Fixtures/alsa) so that `--device kws_file` captures `rawInput`.
-enum ListenTool {
+/// Runs a built tool (`kws-listen`, `kws-eval`, ...) the way a user does, from the package
+/// root, with ALSA reading the `file` plugin configuration (Tests/Fixtures/alsa) so that
+/// `--device kws_file` captures `rawInput`.
+enum ToolProcess {
     struct Run {
         var status: Int32
         var stdout: String
@@ -12,23 +13,20 @@ enum ListenTool {
     }
 
     /// The tools are built next to the test bundle (.build/<config>/).
-    static var binary: URL {
-        get throws {
-            let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            let candidates = [directory, directory.deletingLastPathComponent()]
-                .map { $0.appendingPathComponent("kws-listen") }
-            guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-                XCTFail("kws-listen not built beside the tests (looked in \(candidates.map(\.path))); run `swift build --build-tests`")
-                throw XCTSkip("kws-listen missing")
-            }
-            return found
+    static func binary(_ tool: String) throws -> URL {
+        let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let candidates = [directory, directory.deletingLastPathComponent()].map { $0.appendingPathComponent(tool) }
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            XCTFail("\(tool) not built beside the tests (looked in \(candidates.map(\.path))); run `swift build --build-tests`")
+            throw XCTSkip("\(tool) missing")
         }
+        return found
     }
 
-    static func run(_ arguments: [String], rawInput: URL? = nil, timeout: TimeInterval = 300,
+    static func run(_ tool: String, _ arguments: [String], rawInput: URL? = nil, timeout: TimeInterval = 300,
                     signalAfter: (TimeInterval, Int32)? = nil, environment extra: [String: String] = [:]) throws -> Run {
         let process = Process()
-        process.executableURL = try binary
+        process.executableURL = try binary(tool)
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["ALSA_CONFIG_PATH"] = CaptureFixtures.alsaConfig.path
@@ -37,7 +35,7 @@ enum ListenTool {
         process.environment = environment
         process.currentDirectoryURL = TestPaths.packageRoot
         // Files rather than pipes: nothing to drain while waiting, and the output is complete at exit.
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kws-listen-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("\(tool)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let outURL = directory.appendingPathComponent("stdout"), errURL = directory.appendingPathComponent("stderr")
         try Data().write(to: outURL)
@@ -53,7 +51,7 @@ enum ListenTool {
         while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
         if process.isRunning {
             process.terminate()
-            XCTFail("kws-listen \(arguments) did not finish in \(timeout) s")
+            XCTFail("\(tool) \(arguments) did not finish in \(timeout) s")
         }
         process.waitUntilExit()
         let outData = try Data(contentsOf: outURL), errData = try Data(contentsOf: errURL)
