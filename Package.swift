@@ -16,9 +16,11 @@ let package = Package(
         .executable(name: "kws-eval", targets: ["kws-eval"]),
         .executable(name: "kws-listen", targets: ["kws-listen"]),
         .executable(name: "kws-bench", targets: ["kws-bench"]),
+        .executable(name: "kws-serve", targets: ["kws-serve"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // Portable core.
@@ -44,6 +46,11 @@ let package = Package(
         .executableTarget(name: "kws-eval", dependencies: ["KWSApp", "KeywordSpotting"], path: "Sources/Tools/kws-eval"),
         .executableTarget(name: "kws-listen", dependencies: ["KWSApp"], path: "Sources/Tools/kws-listen"),
         .executableTarget(name: "kws-bench", dependencies: ["KWSApp", "CFFTW"], path: "Sources/Tools/kws-bench"),
+        .executableTarget(name: "kws-serve", dependencies: [
+            "KWSApp",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ], path: "Sources/Tools/kws-serve"),
 
         // Where the tests find golden and shared data; used by every test target.
         .target(name: "TestSupport", path: "Tests/TestSupport"),

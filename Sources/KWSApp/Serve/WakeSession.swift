@@ -1,0 +1,112 @@
+/// One client connection's wake-word conversation: events in, events to send back out. A
+/// pure state machine (no I/O); the server owns one per connection, with its own engine, so
+/// connections never share model state.
+///
+/// `describe` -> `info`; `detect` chooses models (`names`, none means all); `audio-start`
+/// begins a stream (fresh frontend, model states and detectors); each `audio-chunk` is
+/// converted to 16 kHz mono 16-bit and answered with a `detection` (`name`, `timestamp`: ms of
+/// audio since `audio-start`) for every detection it completes; `audio-stop` ends the stream,
+/// answered by `not-detected` when nothing was detected. `ping` -> `pong`; other types are
+/// ignored, as the `wyoming` servers do.
+public final class WakeSession {
+    public let service: WakeService
+    private var names: [String]?
+    private var engine: (any WakeWordEngine)?
+    private var converter: PCMConverter?
+    private var streaming = false
+    /// Detections in the current stream.
+    public private(set) var detections: [Detection] = []
+
+    public init(service: WakeService) {
+        self.service = service
+    }
+
+    /// Answers one event. A thrown error ends the conversation: send
+    /// `WyomingEvent.error(error.description, code: error.code)` and close.
+    public func handle(_ event: WyomingEvent) throws(WyomingProtocolError) -> [WyomingEvent] {
+        switch event.type {
+        case "describe":
+            return [service.info]
+        case "ping":
+            return [WyomingEvent(type: "pong", data: event.data["text"].map { ["text": $0] } ?? [:])]
+        case "detect":
+            try detect(event.data["names"])
+            return []
+        case "audio-start":
+            try startStream(event.data)
+            return []
+        case "audio-chunk":
+            guard streaming else { throw .audioOutsideStream(type: event.type) }
+            return try audio(event)
+        case "audio-stop":
+            guard streaming else { throw .audioOutsideStream(type: event.type) }
+            return try stopStream()
+        default:
+            return []
+        }
+    }
+
+    private func detect(_ value: JSONValue?) throws(WyomingProtocolError) {
+        var chosen: [String]?
+        switch value {
+        case nil, .null?: chosen = nil
+        case .array(let items)?:
+            chosen = []
+            for item in items {
+                guard let name = item.stringValue else { throw .malformedData(reason: "detect names must be strings") }
+                chosen?.append(name)
+            }
+        default: throw .malformedData(reason: "detect names must be a list of strings")
+        }
+        _ = try service.select(chosen)
+        names = chosen
+        engine = nil
+        if streaming { engine = try service.engine(for: names) }
+    }
+
+    private func startStream(_ data: [String: JSONValue]) throws(WyomingProtocolError) {
+        if let engine { engine.reset() } else { engine = try service.engine(for: names) }
+        converter = try makeConverter(data, current: nil)
+        streaming = true
+        detections = []
+    }
+
+    private func audio(_ event: WyomingEvent) throws(WyomingProtocolError) -> [WyomingEvent] {
+        converter = try makeConverter(event.data, current: converter)
+        return try run(event.payload, endOfStream: false)
+    }
+
+    private func stopStream() throws(WyomingProtocolError) -> [WyomingEvent] {
+        var replies = try run([], endOfStream: true)
+        streaming = false
+        converter = nil
+        if detections.isEmpty { replies.append(WyomingEvent(type: "not-detected")) }
+        return replies
+    }
+
+    private func run(_ bytes: [UInt8], endOfStream: Bool) throws(WyomingProtocolError) -> [WyomingEvent] {
+        guard let engine, let converter else { return [] }
+        var found: [Detection] = []
+        try converter.convert(bytes, endOfStream: endOfStream) { (samples) throws(WyomingProtocolError) in
+            try engine.process(samples) { found.append($0) }
+        }
+        detections += found
+        return found.map { detection in
+            WyomingEvent(type: "detection", data: ["name": .string(detection.model), "timestamp": .integer(detection.timeMilliseconds)])
+        }
+    }
+
+    /// The converter for the format an event declares; the current one when it is the same
+    /// (a chunk may repeat or, rarely, change the format `audio-start` gave).
+    private func makeConverter(_ data: [String: JSONValue], current: PCMConverter?) throws(WyomingProtocolError) -> PCMConverter {
+        guard let rate = data["rate"]?.integerValue, let width = data["width"]?.integerValue,
+              let channels = data["channels"]?.integerValue else {
+            if let current { return current }
+            throw .badAudio(reason: "rate, width and channels must be integers")
+        }
+        if let current, current.rate == rate, current.width == width, current.channels == channels { return current }
+        guard let engine else { throw .audioOutsideStream(type: "audio-chunk") }
+        return try PCMConverter(rate: Int(clamping: rate), width: Int(clamping: width), channels: Int(clamping: channels),
+                                targetRate: engine.sampleRate)
+    }
+}
