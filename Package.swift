@@ -58,5 +58,6 @@ let package = Package(
         .testTarget(name: "AudioFrontendTests", dependencies: ["AudioFrontend", "KWSApp", "CFFTW", "TestSupport"]),
         .testTarget(name: "KeywordSpottingTests", dependencies: ["KeywordSpotting", "KWSApp", "TestSupport"]),
         .testTarget(name: "KWSAppTests", dependencies: ["KWSApp", "TestSupport"]),
+        .testTarget(name: "ServeTests", dependencies: ["KWSApp", "TestSupport"]),
     ]
 )
