@@ -45,7 +45,12 @@ let package = Package(
         .executableTarget(name: "kws-features", dependencies: ["KWSApp"], path: "Sources/Tools/kws-features"),
         .executableTarget(name: "kws-eval", dependencies: ["KWSApp", "KeywordSpotting"], path: "Sources/Tools/kws-eval"),
         .executableTarget(name: "kws-listen", dependencies: ["KWSApp"], path: "Sources/Tools/kws-listen"),
-        .executableTarget(name: "kws-bench", dependencies: ["KWSApp", "CFFTW"], path: "Sources/Tools/kws-bench"),
+        .executableTarget(name: "kws-bench", dependencies: [
+            "KWSApp", "CFFTW",
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ], path: "Sources/Tools/kws-bench"),
         .executableTarget(name: "kws-serve", dependencies: [
             "KWSApp",
             .product(name: "NIOCore", package: "swift-nio"),

@@ -1,0 +1,158 @@
+import Foundation
+import KWSApp
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// The Wyoming events the benchmark's clients send, written directly (the clients must cost
+/// the machine little next to the server they measure).
+enum BenchEvents {
+    static func event(_ type: String, data: String = "", payload: UnsafeBufferPointer<Int16>? = nil) -> [UInt8] {
+        var header = "{\"type\":\"\(type)\""
+        if !data.isEmpty { header += ",\"data_length\":\(data.utf8.count)" }
+        if let payload { header += ",\"payload_length\":\(payload.count * 2)" }
+        var bytes = Array((header + "}\n" + data).utf8)
+        if let payload { bytes += UnsafeRawBufferPointer(payload) }
+        return bytes
+    }
+
+    static let format = "\"rate\":16000,\"width\":2,\"channels\":1"
+
+    static func start(model: String) -> [UInt8] {
+        event("detect", data: "{\"names\":[\"\(model)\"]}") + event("audio-start", data: "{\(format),\"timestamp\":0}")
+    }
+
+    /// One pass over `clip` as audio-chunk events of `samples` each, the clip first padded
+    /// with its own opening samples to a whole number of chunks (so passes can loop).
+    static func chunks(of clip: [Int16], samples: Int) -> [ByteBuffer] {
+        let padding = (samples - clip.count % samples) % samples
+        let padded = clip + clip.prefix(padding)
+        return stride(from: 0, to: padded.count, by: samples).map { first in
+            Array(padded[first ..< first + samples]).withUnsafeBufferPointer {
+                ByteBuffer(bytes: event("audio-chunk", data: "{\(format)}", payload: $0))
+            }
+        }
+    }
+}
+
+/// Reads the server's events and hands each to `onEvent`.
+final class BenchReader: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    private var parser = WyomingEventParser()
+    private let onEvent: (WyomingEvent, ChannelHandlerContext) -> Void
+
+    init(onEvent: @escaping (WyomingEvent, ChannelHandlerContext) -> Void) {
+        self.onEvent = onEvent
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        unwrapInboundIn(data).withUnsafeReadableBytes { parser.append($0) }
+        while let event = try? parser.next() { onEvent(event, context) }
+    }
+}
+
+/// A satellite streaming a clip in a loop in real time, timing each detection from the send
+/// of the chunk that completed its audio.
+final class Satellite: Sendable {
+    let channel: any Channel
+    let measuring = NIOLockedValueBox(false)
+    let delays = NIOLockedValueBox<[Double]>([])
+    /// Detections since the stream started.
+    let detections = NIOLockedValueBox(0)
+    private let task = NIOLockedValueBox<RepeatedTask?>(nil)
+
+    private init(channel: any Channel) {
+        self.channel = channel
+    }
+
+    static func connect(group: any EventLoopGroup, host: String, port: Int, model: String, chunks: [ByteBuffer],
+                        chunkSamples: Int, startDelay: Double) throws -> Satellite {
+        // Monotonic send time of every chunk, by index; read when a detection names its audio time.
+        let sendTimes = NIOLockedValueBox<[UInt64]>([])
+        let holder = NIOLockedValueBox<Satellite?>(nil)
+        let channel = try ClientBootstrap(group: group)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(BenchReader { event, _ in
+                        guard event.type == "detection", let time = event.data["timestamp"]?.integerValue,
+                              let satellite = holder.withLockedValue({ $0 }) else { return }
+                        let now = DispatchTime.now().uptimeNanoseconds
+                        let index = Int((time * 16 - 1) / Int64(chunkSamples))
+                        guard let sent = sendTimes.withLockedValue({ index < $0.count ? $0[index] : nil }) else { return }
+                        satellite.detections.withLockedValue { $0 += 1 }
+                        if satellite.measuring.withLockedValue({ $0 }) {
+                            satellite.delays.withLockedValue { $0.append(Double(now - sent) / 1e9) }
+                        }
+                    })
+                }
+            }
+            .connect(host: host, port: port).wait()
+        let satellite = Satellite(channel: channel)
+        holder.withLockedValue { $0 = satellite }
+        channel.writeAndFlush(ByteBuffer(bytes: BenchEvents.start(model: model)), promise: nil)
+        let period = Double(chunkSamples) / 16_000
+        let start = DispatchTime.now().uptimeNanoseconds + UInt64(startDelay * 1e9)
+        // Chunks go out when the wall clock says their audio is complete; a late tick catches up.
+        let repeated = channel.eventLoop.scheduleRepeatedTask(initialDelay: .nanoseconds(Int64(startDelay * 1e9)),
+                                                               delay: .milliseconds(Int64(period * 1000 / 2))) { _ in
+            let now = DispatchTime.now().uptimeNanoseconds
+            let due = now < start ? 0 : Int(Double(now - start) / 1e9 / period)
+            var sent = sendTimes.withLockedValue { $0.count }
+            while sent < due {
+                channel.write(chunks[sent % chunks.count], promise: nil)
+                sendTimes.withLockedValue { $0.append(now) }
+                satellite.chunksSent.withLockedValue { $0 = sent + 1 }
+                sent += 1
+            }
+            channel.flush()
+        }
+        satellite.task.withLockedValue { $0 = repeated }
+        return satellite
+    }
+
+    /// Chunks sent since the stream started.
+    let chunksSent = NIOLockedValueBox(0)
+
+    func close() {
+        task.withLockedValue { $0?.cancel() }
+        try? channel.close().wait()
+    }
+}
+
+/// A client sending the clip as one stream after another, as fast as the server answers.
+final class FastClient: Sendable {
+    let channel: any Channel
+    /// Passes the server has answered.
+    let clipsDone: NIOLockedValueBox<Int>
+
+    private init(channel: any Channel, clipsDone: NIOLockedValueBox<Int>) {
+        self.channel = channel
+        self.clipsDone = clipsDone
+    }
+
+    static func connect(group: any EventLoopGroup, host: String, port: Int, model: String,
+                        chunks: [ByteBuffer]) throws -> FastClient {
+        var pass = BenchEvents.start(model: model)
+        for chunk in chunks { pass += chunk.readableBytesView }
+        pass += BenchEvents.event("audio-stop") + BenchEvents.event("ping", data: "{\"text\":\"pass\"}")
+        let onePass = pass
+        let done = NIOLockedValueBox(0)
+        let channel = try ClientBootstrap(group: group)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(BenchReader { event, context in
+                        guard event.type == "pong" else { return }
+                        done.withLockedValue { $0 += 1 }
+                        context.writeAndFlush(NIOAny(ByteBuffer(bytes: onePass)), promise: nil)
+                    })
+                }
+            }
+            .connect(host: host, port: port).wait()
+        channel.writeAndFlush(ByteBuffer(bytes: onePass), promise: nil)
+        return FastClient(channel: channel, clipsDone: done)
+    }
+
+    func close() { try? channel.close().wait() }
+}
