@@ -65,16 +65,14 @@ class Server:
         self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen([str(BIN / "kws-serve"), "--uri", self.uri, *args], cwd=ROOT,
                                         stderr=self.log)
+        # Ready when it says so (a probe connection would take a client slot for a moment).
         deadline = time.monotonic() + TIMEOUT
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return
-            except OSError:
-                if self.process.poll() is not None:
-                    raise RuntimeError(f"kws-serve exited {self.process.returncode}: {self.log_text()}")
-                time.sleep(0.05)
-        raise RuntimeError("kws-serve did not start listening")
+        while "kws-serve: serving" not in self.log_text():
+            if self.process.poll() is not None:
+                raise RuntimeError(f"kws-serve exited {self.process.returncode}: {self.log_text()}")
+            if time.monotonic() > deadline:
+                raise RuntimeError("kws-serve did not start listening")
+            time.sleep(0.05)
 
     def log_text(self) -> str:
         self.log.seek(0)
@@ -162,7 +160,9 @@ class ServeTest(unittest.TestCase):
         self.assertEqual(sorted(models), WAKE_MODELS)
         self.assertEqual(models["okay_nabu"].phrase, "Okay Nabu")
         self.assertTrue(models["okay_nabu"].installed)
-        self.assertTrue(models["okay_nabu"].languages)
+        self.assertIn("en", models["okay_nabu"].languages)
+        self.assertEqual(models["okay_nabu"].attribution.name, "Kevin Ahrendt")
+        self.assertEqual(models["okay_nabu"].version, "2")
 
     def test_wake_words_after_noise_are_detected_as_the_host_tool_detects_them(self):
         expected = host_detections(self.clips / "wake.wav")
@@ -254,10 +254,14 @@ class ServerLifecycleTest(unittest.TestCase):
         server = Server("--model", "okay_nabu", "--max-clients", "2")
         try:
             async def scenario():
-                held = [await asyncio.open_connection("127.0.0.1", server.port) for _ in range(2)]
-                await asyncio.sleep(0.2)
+                held = []
+                for _ in range(2):
+                    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+                    writer.write(_wire(Describe().event()))
+                    self.assertTrue(Info.is_type((await asyncio.wait_for(async_read_event(reader), TIMEOUT)).type))
+                    held.append(writer)
                 refused = await raw_exchange(server.port, b"")
-                for _, writer in held:
+                for writer in held:
                     writer.close()
                 await asyncio.sleep(0.3)
                 async with AsyncTcpClient("127.0.0.1", server.port) as client:

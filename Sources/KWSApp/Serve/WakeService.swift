@@ -1,28 +1,22 @@
-/// The wake-word models a server offers, what `describe` answers about them, and the engine
-/// each connection runs the models it asked for through. Shared by every connection.
+/// The wake-word models a server offers and what `describe` answers about them; each
+/// connection gets a ``ModelBank`` of the models it asked for. Shared by every connection.
 public final class WakeService: Sendable {
     /// Models offered, in `info` order.
     public let models: [ResolvedModel]
     public let limits: WyomingLimits
-    private let makeEngine: @Sendable ([ResolvedModel]) throws(WyomingProtocolError) -> any WakeWordEngine
 
-    public init(models: [ResolvedModel], limits: WyomingLimits = WyomingLimits(),
-                makeEngine: @escaping @Sendable ([ResolvedModel]) throws(WyomingProtocolError) -> any WakeWordEngine = WakeService.standardEngine) {
+    public init(models: [ResolvedModel], limits: WyomingLimits = WyomingLimits()) {
         self.models = models
         self.limits = limits
-        self.makeEngine = makeEngine
-    }
-
-    /// The engine every connection gets unless a test substitutes one.
-    @Sendable public static func standardEngine(_ models: [ResolvedModel]) throws(WyomingProtocolError) -> any WakeWordEngine {
-        try InterimSpotters(models: models)
     }
 
     public var modelNames: [String] { models.map(\.manifest.name) }
 
-    /// An engine over the named models (all when nil); an unknown name is refused.
-    public func engine(for names: [String]?) throws(WyomingProtocolError) -> any WakeWordEngine {
-        try makeEngine(try select(names))
+    /// A new stream's models (all when `names` is nil or empty), each with its own frontend
+    /// state, model state and detector; an unknown name is refused.
+    public func modelBank(for names: [String]?) throws(WyomingProtocolError) -> ModelBank {
+        let chosen = try select(names)
+        do { return try ModelBank(models: chosen) } catch { throw .model(error.description) }
     }
 
     /// The models named (all when nil or empty, as the `wyoming` package's `Detect` says).
@@ -41,14 +35,16 @@ public final class WakeService: Sendable {
     public var info: WyomingEvent {
         let wakeModels: [JSONValue] = models.map { model in
             let manifest = model.manifest
+            let block = manifest.wakeWord
             return .object([
                 "name": .string(manifest.name),
-                "phrase": .string(manifest.wakeWord?.phrase ?? manifest.name),
-                "languages": .array(["en"]),
-                "attribution": .object(["name": .string(manifest.source.license ?? ""), "url": .string(manifest.source.url ?? "")]),
+                "phrase": .string(block?.phrase ?? manifest.name),
+                "languages": .array((block?.languages ?? []).map(JSONValue.string)),
+                "attribution": .object(["name": .string(block?.author ?? manifest.source.license ?? ""),
+                                        "url": .string(block?.website ?? manifest.source.url ?? "")]),
                 "installed": true,
                 "description": .string(manifest.description ?? manifest.name),
-                "version": .string(String(manifest.sha256.prefix(12))),
+                "version": block?.version.map { .string(String($0)) } ?? .null,
             ])
         }
         let program: JSONValue = .object([

@@ -1,5 +1,5 @@
 /// One client connection's wake-word conversation: events in, events to send back out. A
-/// pure state machine (no I/O); the server owns one per connection, with its own engine, so
+/// pure state machine (no I/O); the server owns one per connection, with its own model bank, so
 /// connections never share model state.
 ///
 /// `describe` -> `info`; `detect` chooses models (`names`, none means all); `audio-start`
@@ -11,7 +11,7 @@
 public final class WakeSession {
     public let service: WakeService
     private var names: [String]?
-    private var engine: (any WakeWordEngine)?
+    private var bank: ModelBank?
     private var converter: PCMConverter?
     private var streaming = false
     /// Detections in the current stream.
@@ -60,12 +60,12 @@ public final class WakeSession {
         }
         _ = try service.select(chosen)
         names = chosen
-        engine = nil
-        if streaming { engine = try service.engine(for: names) }
+        bank = nil
+        if streaming { bank = try service.modelBank(for: names) }
     }
 
     private func startStream(_ data: [String: JSONValue]) throws(WyomingProtocolError) {
-        if let engine { engine.reset() } else { engine = try service.engine(for: names) }
+        if let bank { bank.reset() } else { bank = try service.modelBank(for: names) }
         converter = try makeConverter(data, current: nil)
         streaming = true
         detections = []
@@ -85,10 +85,10 @@ public final class WakeSession {
     }
 
     private func run(_ bytes: [UInt8], endOfStream: Bool) throws(WyomingProtocolError) -> [WyomingEvent] {
-        guard let engine, let converter else { return [] }
+        guard let bank, let converter else { return [] }
         var found: [Detection] = []
         try converter.convert(bytes, endOfStream: endOfStream) { (samples) throws(WyomingProtocolError) in
-            try engine.process(samples) { found.append($0) }
+            do throws(ModelBankError) { try bank.process(samples) { found.append($0) } } catch { throw .model(error.description) }
         }
         detections += found
         return found.map { detection in
@@ -105,8 +105,8 @@ public final class WakeSession {
             throw .badAudio(reason: "rate, width and channels must be integers")
         }
         if let current, current.rate == rate, current.width == width, current.channels == channels { return current }
-        guard let engine else { throw .audioOutsideStream(type: "audio-chunk") }
+        guard let bank else { throw .audioOutsideStream(type: "audio-chunk") }
         return try PCMConverter(rate: Int(clamping: rate), width: Int(clamping: width), channels: Int(clamping: channels),
-                                targetRate: engine.sampleRate)
+                                targetRate: bank.sampleRate)
     }
 }

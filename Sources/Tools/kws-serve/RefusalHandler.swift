@@ -7,12 +7,24 @@ final class RefusalHandler: ChannelInboundHandler {
     typealias OutboundOut = ByteBuffer
 
     let event: WyomingEvent
+    private var sent = false
 
     init(_ event: WyomingEvent) {
         self.event = event
     }
 
+    // The channel may already be active when the handler is added, or become active later.
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { refuse(context: context) }
+    }
+
     func channelActive(context: ChannelHandlerContext) {
+        refuse(context: context)
+    }
+
+    private func refuse(context: ChannelHandlerContext) {
+        guard !sent else { return }
+        sent = true
         var buffer = context.channel.allocator.buffer(capacity: 256)
         buffer.writeBytes(event.wireBytes)
         let channel = context.channel

@@ -15,20 +15,14 @@ struct ServedModels {
         var models: [ResolvedModel] = []
         do {
             if names.isEmpty && folder == nil {
-                models = try locator.knownModels.map { try locator.resolve($0) }.filter { $0.manifest.wakeWord != nil }
+                models = try locator.knownModels.map { try locator.resolve($0) }.filter(\.manifest.isWakeWord)
             }
             models += try names.map { try locator.resolve($0) }
-            if let folder {
-                guard let files = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
-                    throw Failure(description: "cannot read --model-dir \(folder)")
-                }
-                models += try files.filter { $0.hasSuffix(".json") }.sorted()
-                    .map { try locator.resolve((folder as NSString).appendingPathComponent($0)) }
-            }
+            if let folder { models += try ModelLocator.models(inFolder: folder) }
         } catch let error as ModelManifestError {
             throw Failure(description: error.description)
         }
-        for model in models where model.manifest.wakeWord == nil {
+        for model in models where !model.manifest.isWakeWord {
             throw Failure(description: "\(model.manifest.name) is not a wake-word model (its manifest has no wake_word block)")
         }
         var seen = Set<String>()
