@@ -274,6 +274,20 @@ class ServerLifecycleTest(unittest.TestCase):
         finally:
             self.assertEqual(server.stop(), 0)
 
+    def test_model_dir_serves_esphome_model_json(self):
+        import pymicro_wakeword
+        folder = Path(pymicro_wakeword.__file__).parent / "models"
+        server = Server("--model-dir", str(folder))
+        try:
+            async def describe():
+                async with AsyncTcpClient("127.0.0.1", server.port) as client:
+                    await client.write_event(Describe().event())
+                    return await asyncio.wait_for(client.read_event(), TIMEOUT)
+            info = Info.from_event(asyncio.run(describe()))
+            self.assertEqual(sorted(m.name for m in info.wake[0].models), WAKE_MODELS)
+        finally:
+            self.assertEqual(server.stop(), 0)
+
     def test_an_idle_client_is_closed_with_an_error(self):
         server = Server("--model", "okay_nabu", "--idle-timeout", "1")
         try:

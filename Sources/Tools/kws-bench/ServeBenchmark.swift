@@ -49,6 +49,9 @@ struct ServeBenchmark: ParsableCommand {
     @Option(help: "With --connect: the server's process id, for its CPU.")
     var serverPID: Int32?
 
+    @Option(help: "What the server's detection timestamp means: audio-end (kws-serve) or chunk-start (wyoming-openwakeword echoes the newest chunk's).")
+    var detectionTimestamp = DetectionTimestamp.audioEnd
+
     @Flag(help: "Print the result as JSON.")
     var json = false
 
@@ -81,14 +84,14 @@ struct ServeBenchmark: ParsableCommand {
 
     func run() throws {
         let clipSamples = try loadAudioClip(path: clip).samples
-        let chunks = BenchEvents.chunks(of: clipSamples, samples: chunkSamples)
+        let payloads = BenchEvents.payloads(of: clipSamples, samples: chunkSamples)
         let (host, port, process) = try startServer()
         defer { if let process { process.terminate(); process.waitUntilExit() } }
         let pid = process?.processIdentifier ?? serverPID
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }
         let chunkSeconds = Double(chunkSamples) / 16_000
-        let passSeconds = Double(chunks.count * chunkSamples) / 16_000
+        let passSeconds = Double(payloads.count * chunkSamples) / 16_000
 
         // Real time.
         var result = Result(server: connect ?? "kws-serve", model: model, streams: streams, chunkMilliseconds: chunkSeconds * 1000,
@@ -96,8 +99,9 @@ struct ServeBenchmark: ParsableCommand {
                             fastClients: fastClients)
         if streams > 0 {
             let satellites = try (0 ..< streams).map { index in
-                try Satellite.connect(group: group, host: host, port: port, model: model, chunks: chunks,
-                                      chunkSamples: chunkSamples, startDelay: chunkSeconds * Double(index) / Double(streams))
+                try Satellite.connect(group: group, host: host, port: port, model: model, payloads: payloads,
+                                      chunkSamples: chunkSamples, startDelay: chunkSeconds * Double(index) / Double(streams),
+                                      timestamps: detectionTimestamp)
             }
             Thread.sleep(forTimeInterval: 2)
             let cpuStart = pid.flatMap(Self.cpuSeconds)
@@ -112,7 +116,7 @@ struct ServeBenchmark: ParsableCommand {
             }
             let delays = satellites.flatMap { $0.delays.withLockedValue { $0 } }.sorted()
             result.detections = satellites.map { $0.detections.withLockedValue { $0 } }.reduce(0, +)
-            result.clipPasses = satellites.map { $0.chunksSent.withLockedValue { $0 } / chunks.count }.reduce(0, +)
+            result.clipPasses = satellites.map { $0.chunksSent.withLockedValue { $0 } / payloads.count }.reduce(0, +)
             if !delays.isEmpty {
                 result.delayMillisecondsP50 = delays[delays.count / 2] * 1000
                 result.delayMillisecondsP99 = delays[min(delays.count - 1, delays.count * 99 / 100)] * 1000
@@ -126,7 +130,7 @@ struct ServeBenchmark: ParsableCommand {
             let cpuStart = pid.flatMap(Self.cpuSeconds)
             let wallStart = Date()
             let clients = try (0 ..< fastClients).map { _ in
-                try FastClient.connect(group: group, host: host, port: port, model: model, chunks: chunks)
+                try FastClient.connect(group: group, host: host, port: port, model: model, payloads: payloads)
             }
             Thread.sleep(forTimeInterval: Double(fastSeconds))
             let audioSeconds = clients.map { Double($0.clipsDone.withLockedValue { $0 }) * passSeconds }.reduce(0, +)

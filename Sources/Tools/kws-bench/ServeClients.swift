@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import KWSApp
 import NIOConcurrencyHelpers
@@ -22,15 +23,35 @@ enum BenchEvents {
         event("detect", data: "{\"names\":[\"\(model)\"]}") + event("audio-start", data: "{\(format),\"timestamp\":0}")
     }
 
-    /// One pass over `clip` as audio-chunk events of `samples` each, the clip first padded
-    /// with its own opening samples to a whole number of chunks (so passes can loop).
-    static func chunks(of clip: [Int16], samples: Int) -> [ByteBuffer] {
+    /// One pass over `clip` as chunk payloads of `samples` each, the clip first padded with its
+    /// own opening samples to a whole number of chunks (so passes can loop).
+    static func payloads(of clip: [Int16], samples: Int) -> [ByteBuffer] {
         let padding = (samples - clip.count % samples) % samples
         let padded = clip + clip.prefix(padding)
         return stride(from: 0, to: padded.count, by: samples).map { first in
-            Array(padded[first ..< first + samples]).withUnsafeBufferPointer {
-                ByteBuffer(bytes: event("audio-chunk", data: "{\(format)}", payload: $0))
-            }
+            Array(padded[first ..< first + samples]).withUnsafeBytes { ByteBuffer(bytes: $0) }
+        }
+    }
+
+    /// An audio-chunk's header line and data block, `timestamp` in ms when given (as satellites send it).
+    static func chunkHeader(payloadBytes: Int, timestamp: Int?) -> ByteBuffer {
+        let data = "{\(format)" + (timestamp.map { ",\"timestamp\":\($0)" } ?? "") + "}"
+        return ByteBuffer(string: "{\"type\":\"audio-chunk\",\"data_length\":\(data.utf8.count),\"payload_length\":\(payloadBytes)}\n" + data)
+    }
+}
+
+/// What a server's detection `timestamp` means, to find the chunk that completed the audio.
+enum DetectionTimestamp: String, ExpressibleByArgument, CaseIterable {
+    /// Audio time of the end of the audio the detection used, in ms since audio-start (kws-serve).
+    case audioEnd = "audio-end"
+    /// The `timestamp` of the newest chunk the server had (wyoming-openwakeword echoes it).
+    case chunkStart = "chunk-start"
+
+    /// Index of the chunk whose arrival let the server detect.
+    func chunkIndex(_ milliseconds: Int64, chunkSamples: Int) -> Int {
+        switch self {
+        case .audioEnd: return Int((milliseconds * 16 - 1) / Int64(chunkSamples))
+        case .chunkStart: return Int(milliseconds * 16 / Int64(chunkSamples))
         }
     }
 }
@@ -65,8 +86,8 @@ final class Satellite: Sendable {
         self.channel = channel
     }
 
-    static func connect(group: any EventLoopGroup, host: String, port: Int, model: String, chunks: [ByteBuffer],
-                        chunkSamples: Int, startDelay: Double) throws -> Satellite {
+    static func connect(group: any EventLoopGroup, host: String, port: Int, model: String, payloads: [ByteBuffer],
+                        chunkSamples: Int, startDelay: Double, timestamps: DetectionTimestamp) throws -> Satellite {
         // Monotonic send time of every chunk, by index; read when a detection names its audio time.
         let sendTimes = NIOLockedValueBox<[UInt64]>([])
         let holder = NIOLockedValueBox<Satellite?>(nil)
@@ -78,9 +99,9 @@ final class Satellite: Sendable {
                         guard event.type == "detection", let time = event.data["timestamp"]?.integerValue,
                               let satellite = holder.withLockedValue({ $0 }) else { return }
                         let now = DispatchTime.now().uptimeNanoseconds
-                        let index = Int((time * 16 - 1) / Int64(chunkSamples))
-                        guard let sent = sendTimes.withLockedValue({ index < $0.count ? $0[index] : nil }) else { return }
                         satellite.detections.withLockedValue { $0 += 1 }
+                        let index = timestamps.chunkIndex(time, chunkSamples: chunkSamples)
+                        guard let sent = sendTimes.withLockedValue({ index >= 0 && index < $0.count ? $0[index] : nil }) else { return }
                         if satellite.measuring.withLockedValue({ $0 }) {
                             satellite.delays.withLockedValue { $0.append(Double(now - sent) / 1e9) }
                         }
@@ -100,7 +121,9 @@ final class Satellite: Sendable {
             let due = now < start ? 0 : Int(Double(now - start) / 1e9 / period)
             var sent = sendTimes.withLockedValue { $0.count }
             while sent < due {
-                channel.write(chunks[sent % chunks.count], promise: nil)
+                let payload = payloads[sent % payloads.count]
+                channel.write(BenchEvents.chunkHeader(payloadBytes: payload.readableBytes, timestamp: sent * chunkSamples / 16), promise: nil)
+                channel.write(payload, promise: nil)
                 sendTimes.withLockedValue { $0.append(now) }
                 satellite.chunksSent.withLockedValue { $0 = sent + 1 }
                 sent += 1
@@ -132,9 +155,12 @@ final class FastClient: Sendable {
     }
 
     static func connect(group: any EventLoopGroup, host: String, port: Int, model: String,
-                        chunks: [ByteBuffer]) throws -> FastClient {
+                        payloads: [ByteBuffer]) throws -> FastClient {
         var pass = BenchEvents.start(model: model)
-        for chunk in chunks { pass += chunk.readableBytesView }
+        for payload in payloads {
+            pass += BenchEvents.chunkHeader(payloadBytes: payload.readableBytes, timestamp: nil).readableBytesView
+            pass += payload.readableBytesView
+        }
         pass += BenchEvents.event("audio-stop") + BenchEvents.event("ping", data: "{\"text\":\"pass\"}")
         let onePass = pass
         let done = NIOLockedValueBox(0)
