@@ -288,6 +288,17 @@ class ServerLifecycleTest(unittest.TestCase):
         finally:
             self.assertEqual(server.stop(), 0)
 
+    def test_exit_codes_tell_failures_apart(self):
+        def exit_code(*args):
+            return subprocess.run([str(BIN / "kws-serve"), *args], cwd=ROOT, capture_output=True, timeout=TIMEOUT).returncode
+        with socket.socket() as taken:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen()
+            self.assertEqual(exit_code("--uri", f"tcp://127.0.0.1:{taken.getsockname()[1]}", "--model", "okay_nabu"), 2)
+        self.assertEqual(exit_code("--uri", f"tcp://127.0.0.1:{free_port()}", "--model", "no_such_model"), 3)
+        self.assertEqual(exit_code("--uri", f"tcp://127.0.0.1:{free_port()}", "--model", "micro_speech"), 3)
+        self.assertEqual(exit_code("--uri", "http://127.0.0.1:80"), 64)
+
     def test_an_idle_client_is_closed_with_an_error(self):
         server = Server("--model", "okay_nabu", "--idle-timeout", "1")
         try:
