@@ -14,8 +14,8 @@ public final class WakeSession {
     private var bank: ModelBank?
     private var converter: PCMConverter?
     private var streaming = false
-    /// Detections in the current stream.
-    public private(set) var detections: [Detection] = []
+    /// Detections in the current stream (a count: a stream may last for days).
+    public private(set) var detectionCount = 0
 
     public init(service: WakeService) {
         self.service = service
@@ -68,7 +68,7 @@ public final class WakeSession {
         if let bank { bank.reset() } else { bank = try service.modelBank(for: names) }
         converter = try makeConverter(data, current: nil)
         streaming = true
-        detections = []
+        detectionCount = 0
     }
 
     private func audio(_ event: WyomingEvent) throws(WyomingProtocolError) -> [WyomingEvent] {
@@ -80,7 +80,7 @@ public final class WakeSession {
         var replies = try run([], endOfStream: true)
         streaming = false
         converter = nil
-        if detections.isEmpty { replies.append(WyomingEvent(type: "not-detected")) }
+        if detectionCount == 0 { replies.append(WyomingEvent(type: "not-detected")) }
         return replies
     }
 
@@ -90,7 +90,7 @@ public final class WakeSession {
         try converter.convert(bytes, endOfStream: endOfStream) { (samples) throws(WyomingProtocolError) in
             do throws(ModelBankError) { try bank.process(samples) { found.append($0) } } catch { throw .model(error.description) }
         }
-        detections += found
+        detectionCount += found.count
         return found.map { detection in
             WyomingEvent(type: "detection", data: ["name": .string(detection.model), "timestamp": .integer(detection.timeMilliseconds)])
         }

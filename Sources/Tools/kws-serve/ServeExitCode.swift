@@ -6,7 +6,7 @@ enum ServeExitCode: Int32, CaseIterable {
     var meaning: String {
         switch self {
         case .cannotListen: return "cannot listen on --uri (address in use, no permission, bad host)"
-        case .badModel: return "a model, manifest or --model-dir could not be read, or is not a wake-word model"
+        case .badModel: return "a model or --model-dir unreadable, or not a wake-word model"
         }
     }
 
