@@ -81,7 +81,9 @@ class Server:
     def stop(self) -> int:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(TIMEOUT)
+        code = self.process.wait(TIMEOUT)
+        self.log.close()
+        return code
 
 
 async def stream(uri: str, path: Path, names=None, samples=CHUNK_SAMPLES):
@@ -355,6 +357,7 @@ class ServerLifecycleTest(unittest.TestCase):
         events = []
         while (event := read_event(process.stdout)) is not None:
             events.append(event)
+        process.stdout.close()
         self.assertEqual(detections(events), expected)
         self.assertEqual(process.wait(TIMEOUT), 0)
 

@@ -88,7 +88,8 @@ struct ServeBenchmark: ParsableCommand {
         let (host, port, process) = try startServer()
         defer { if let process { process.terminate(); process.waitUntilExit() } }
         let pid = process?.processIdentifier ?? serverPID
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        // One client thread per core, as the server has: 200 satellites on one thread lag behind their own clock.
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         defer { try? group.syncShutdownGracefully() }
         let chunkSeconds = Double(chunkSamples) / 16_000
         let passSeconds = Double(payloads.count * chunkSamples) / 16_000
