@@ -1,12 +1,16 @@
 """kws-serve beside the peer Wyoming wake-word server, driven by the same satellites (kws-bench serve).
 
-    python3 scripts/bench/bench_serve.py [--streams 200] [--peer-streams 20] [--seconds 20] [--no-peer]
+    python3 scripts/bench/bench_serve.py [--streams 200] [--peer-streams 20] [--seconds 20] [--no-peer] [--fifo]
 
 Writes the test clip (scripts/tests/serve_clips.py: "okay nabu" and "alexa" over noise), runs
 `kws-bench serve` against kws-serve (okay_nabu), then installs the peer, wyoming-openwakeword, into
 .build/peer-venv (PyPI; numpy<2, which its tflite-runtime build needs), starts it with its
 openWakeWord ok_nabu model and runs the same satellites against it. The peer uses another model
 (openWakeWord's, not microWakeWord's), so compare CPU per stream and delay, not detections.
+
+--fifo runs the servers and the satellites under SCHED_FIFO (chrt -f 10, root only): on a machine
+that other jobs share, their bursts otherwise stall both sides for up to seconds and the delay
+figures measure the neighbours, not the server.
 """
 
 import argparse
@@ -39,11 +43,13 @@ def main() -> None:
     parser.add_argument("--peer-streams", type=int, default=20)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--no-peer", action="store_true")
+    parser.add_argument("--fifo", action="store_true", help="run under SCHED_FIFO (chrt -f 10)")
     args = parser.parse_args()
+    fifo = ["chrt", "-f", "10"] if args.fifo else []
 
     clips = Path(tempfile.mkdtemp(prefix="kws-bench-serve-"))
     serve_clips.make(clips)
-    bench = [str(Path(args.bin) / "kws-bench"), "serve", "--clip", str(clips / "wake.wav"), "--seconds", str(args.seconds)]
+    bench = fifo + [str(Path(args.bin) / "kws-bench"), "serve", "--clip", str(clips / "wake.wav"), "--seconds", str(args.seconds)]
     print(f"== kws-serve, {args.streams} satellites", flush=True)
     subprocess.run(bench + ["--streams", str(args.streams)], check=True)
     print(f"== kws-serve, {args.peer_streams} satellites", flush=True)
@@ -57,7 +63,7 @@ def main() -> None:
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *PEER], check=True)
     port = free_port()
-    peer = subprocess.Popen([str(python), "-m", "wyoming_openwakeword", "--uri", f"tcp://127.0.0.1:{port}",
+    peer = subprocess.Popen(fifo + [str(python), "-m", "wyoming_openwakeword", "--uri", f"tcp://127.0.0.1:{port}",
                              "--preload-model", "ok_nabu"], stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
