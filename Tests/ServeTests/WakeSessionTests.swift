@@ -37,10 +37,16 @@ final class WakeSessionTests: XCTestCase {
         let session = WakeSession(service: try service())
         XCTAssertEqual(try session.handle(start()), [])
         for _ in 0 ..< 50 { XCTAssertEqual(try session.handle(chunk(2048)), []) }
+        XCTAssertFalse(session.isFinished)
         XCTAssertEqual(try session.handle(WyomingEvent(type: "audio-stop")).map(\.type), ["not-detected"])
-        // The connection goes on: a second stream, on the other models' subset.
+        XCTAssertTrue(session.isFinished)
+    }
+
+    func testDetectChoosesTheModelsOfTheNextStream() throws {
+        let session = WakeSession(service: try service())
         XCTAssertEqual(try session.handle(WyomingEvent(type: "detect", data: ["names": ["alexa"]])), [])
         XCTAssertEqual(try session.handle(start()), [])
+        XCTAssertEqual(try session.handle(chunk(32_000)), [])
         XCTAssertEqual(try session.handle(WyomingEvent(type: "audio-stop")).map(\.type), ["not-detected"])
     }
 

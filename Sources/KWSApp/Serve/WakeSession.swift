@@ -6,8 +6,10 @@
 /// begins a stream (fresh frontend, model states and detectors); each `audio-chunk` is
 /// converted to 16 kHz mono 16-bit and answered with a `detection` (`name`, `timestamp`: ms of
 /// audio since `audio-start`) for every detection it completes; `audio-stop` ends the stream,
-/// answered by `not-detected` when nothing was detected. `ping` -> `pong`; other types are
-/// ignored, as the `wyoming` servers do.
+/// answered by `not-detected` when nothing was detected, and ends the conversation
+/// (``isFinished``: the server closes the connection, as wyoming-openwakeword does, which is how
+/// a client that had a detection learns that nothing more will come). `ping` -> `pong`; other
+/// types are ignored, as the `wyoming` servers do.
 public final class WakeSession {
     public let service: WakeService
     private var names: [String]?
@@ -16,6 +18,8 @@ public final class WakeSession {
     private var streaming = false
     /// Detections in the current stream (a count: a stream may last for days).
     public private(set) var detectionCount = 0
+    /// True after `audio-stop` has been answered: close the connection once the replies are out.
+    public private(set) var isFinished = false
 
     public init(service: WakeService) {
         self.service = service
@@ -80,6 +84,7 @@ public final class WakeSession {
         var replies = try run([], endOfStream: true)
         streaming = false
         converter = nil
+        isFinished = true
         if detectionCount == 0 { replies.append(WyomingEvent(type: "not-detected")) }
         return replies
     }

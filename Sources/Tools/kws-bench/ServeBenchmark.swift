@@ -130,9 +130,10 @@ struct ServeBenchmark: ParsableCommand {
         if fastClients > 0 {
             let cpuStart = pid.flatMap(Self.cpuSeconds)
             let wallStart = Date()
-            let clients = try (0 ..< fastClients).map { _ in
-                try FastClient.connect(group: group, host: host, port: port, model: model, payloads: payloads)
+            let clients = (0 ..< fastClients).map { _ in
+                FastClient(group: group, host: host, port: port, model: model, payloads: payloads)
             }
+            for client in clients { client.start() }
             Thread.sleep(forTimeInterval: Double(fastSeconds))
             let audioSeconds = clients.map { Double($0.clipsDone.withLockedValue { $0 }) * passSeconds }.reduce(0, +)
             let wall = Date().timeIntervalSince(wallStart)
@@ -140,7 +141,7 @@ struct ServeBenchmark: ParsableCommand {
             if let cpuStart, let cpuEnd = pid.flatMap(Self.cpuSeconds) {
                 result.throughputServerCPUPercentOfMachine = 100 * (cpuEnd - cpuStart) / wall / Double(System.coreCount)
             }
-            for client in clients { client.close() }
+            for client in clients { client.stop() }
         }
         report(result)
     }

@@ -143,42 +143,51 @@ final class Satellite: Sendable {
     }
 }
 
-/// A client sending the clip as one stream after another, as fast as the server answers.
+/// A client sending the clip as one stream after another, as fast as the server answers: a
+/// connection per pass (the server closes it once audio-stop is answered), the next opened
+/// when the last closes.
 final class FastClient: Sendable {
-    let channel: any Channel
     /// Passes the server has answered.
-    let clipsDone: NIOLockedValueBox<Int>
+    let clipsDone = NIOLockedValueBox(0)
+    private let stopped = NIOLockedValueBox(false)
+    private let pass: ByteBuffer
+    private let group: any EventLoopGroup
+    private let host: String
+    private let port: Int
 
-    private init(channel: any Channel, clipsDone: NIOLockedValueBox<Int>) {
-        self.channel = channel
-        self.clipsDone = clipsDone
+    init(group: any EventLoopGroup, host: String, port: Int, model: String, payloads: [ByteBuffer]) {
+        var pass = ByteBuffer(bytes: BenchEvents.start(model: model))
+        for var payload in payloads {
+            var header = BenchEvents.chunkHeader(payloadBytes: payload.readableBytes, timestamp: nil)
+            pass.writeBuffer(&header)
+            pass.writeBuffer(&payload)
+        }
+        pass.writeBytes(BenchEvents.event("audio-stop"))
+        self.pass = pass
+        self.group = group
+        self.host = host
+        self.port = port
     }
 
-    static func connect(group: any EventLoopGroup, host: String, port: Int, model: String,
-                        payloads: [ByteBuffer]) throws -> FastClient {
-        var pass = BenchEvents.start(model: model)
-        for payload in payloads {
-            pass += BenchEvents.chunkHeader(payloadBytes: payload.readableBytes, timestamp: nil).readableBytesView
-            pass += payload.readableBytesView
-        }
-        pass += BenchEvents.event("audio-stop") + BenchEvents.event("ping", data: "{\"text\":\"pass\"}")
-        let onePass = pass
-        let done = NIOLockedValueBox(0)
-        let channel = try ClientBootstrap(group: group)
+    /// Starts the first pass; each pass's close starts the next until `stop`.
+    func start() {
+        guard !stopped.withLockedValue({ $0 }) else { return }
+        ClientBootstrap(group: group)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(BenchReader { event, context in
-                        guard event.type == "pong" else { return }
-                        done.withLockedValue { $0 += 1 }
-                        context.writeAndFlush(NIOAny(ByteBuffer(bytes: onePass)), promise: nil)
-                    })
+                    try channel.pipeline.syncOperations.addHandler(BenchReader { _, _ in })
                 }
             }
-            .connect(host: host, port: port).wait()
-        channel.writeAndFlush(ByteBuffer(bytes: onePass), promise: nil)
-        return FastClient(channel: channel, clipsDone: done)
+            .connect(host: host, port: port)
+            .whenSuccess { channel in
+                channel.writeAndFlush(self.pass, promise: nil)
+                channel.closeFuture.whenComplete { _ in
+                    self.clipsDone.withLockedValue { $0 += 1 }
+                    self.start()
+                }
+            }
     }
 
-    func close() { try? channel.close().wait() }
+    func stop() { stopped.withLockedValue { $0 = true } }
 }

@@ -14,7 +14,7 @@ struct KWSServe: ParsableCommand {
             Each connection is one audio stream with its own frontend, model states and detectors: \
             describe -> info; detect (names, none = all); audio-start; audio-chunk (any rate, width and channels: \
             converted to 16 kHz mono 16-bit); audio-stop. A detection (name, timestamp in ms of audio) is sent as soon \
-            as a model detects; not-detected after audio-stop when none did. Bad input (not JSON, a header or data \
+            as a model detects; not-detected after audio-stop when none did, then the connection is closed. Bad input (not JSON, a header or data \
             or payload over 1 MB, a negative length, an unknown model, audio before audio-start) gets an error \
             event and the connection is closed. SIGTERM or SIGINT stops accepting, lets open streams finish for \
             --drain-seconds, closes the rest and exits 0.

@@ -18,7 +18,8 @@ final class WyomingHandler: ChannelDuplexHandler {
     private let log: ServerLog
     private var parser: WyomingEventParser
     private let session: WakeSession
-    private var failed = false
+    /// Set on a refusal or after audio-stop: nothing more is read.
+    private var finished = false
     private var streams = 0
     private var detectionCount = 0
     private var bytesIn = 0
@@ -38,7 +39,7 @@ final class WyomingHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard !failed else { return }
+        guard !finished else { return }
         let buffer = unwrapInboundIn(data)
         bytesIn += buffer.readableBytes
         buffer.withUnsafeReadableBytes { parser.append($0) }
@@ -53,6 +54,14 @@ final class WyomingHandler: ChannelDuplexHandler {
                     }
                     log.debug("client \(id) -> \(reply.type)")
                     send(reply, context: context)
+                }
+                if session.isFinished {
+                    finished = true
+                    let channel = context.channel
+                    context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).whenComplete { _ in
+                        channel.close(promise: nil)
+                    }
+                    return
                 }
             }
         } catch {
@@ -74,7 +83,7 @@ final class WyomingHandler: ChannelDuplexHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is IdleStateHandler.IdleStateEvent {
             log.info("client \(id) \(peer) idle: closing")
-            failed = true
+            finished = true
             sendAndClose(WyomingEvent.error("no data within the idle timeout", code: "idle-timeout"), context: context)
             return
         }
@@ -82,7 +91,7 @@ final class WyomingHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if !failed && !parser.isBetweenEvents {
+        if !finished && !parser.isBetweenEvents {
             log.info("client \(id) \(peer) \(WyomingProtocolError.truncated(missing: parser.missingBytes))")
         }
         let seconds = Double((ContinuousClock.now - opened).components.seconds)
@@ -99,7 +108,7 @@ final class WyomingHandler: ChannelDuplexHandler {
 
     /// Answers a protocol error with an `error` event and closes.
     private func fail(_ error: WyomingProtocolError, context: ChannelHandlerContext) {
-        failed = true
+        finished = true
         log.info("client \(id) \(peer) refused: \(error)")
         sendAndClose(WyomingEvent.error(error.description, code: error.code), context: context)
     }
