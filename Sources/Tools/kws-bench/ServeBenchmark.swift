@@ -156,11 +156,13 @@ struct ServeBenchmark: ParsableCommand {
         }
         func f(_ value: Double?, _ digits: Int = 1) -> String { value.map { String(format: "%.\(digits)f", $0) } ?? "n/a" }
         print("server: \(result.server), model \(result.model), \(result.cores) cores")
-        print("real time: \(result.streams) satellites, \(f(result.chunkMilliseconds, 0)) ms chunks, \(result.seconds) s measured")
-        print("  server CPU: \(f(result.serverCPUPercentOfMachine))% of the machine (\(f(result.serverCPUPercentOfOneCore))% of one core)")
-        print("  detections over the whole run: \(result.detections), for \(result.clipPasses) complete passes over the clip (one wake word each)")
-        print("  delay, chunk sent -> detection received: p50 \(f(result.delayMillisecondsP50)) ms, p99 \(f(result.delayMillisecondsP99)) ms, "
-              + "max \(f(result.delayMillisecondsMax)) ms")
+        if result.streams > 0 {
+            print("real time: \(result.streams) satellites, \(f(result.chunkMilliseconds, 0)) ms chunks, \(result.seconds) s measured")
+            print("  server CPU: \(f(result.serverCPUPercentOfMachine))% of the machine (\(f(result.serverCPUPercentOfOneCore))% of one core)")
+            print("  detections over the whole run: \(result.detections), for \(result.clipPasses) complete passes over the clip (one wake word each)")
+            print("  delay, chunk sent -> detection received: p50 \(f(result.delayMillisecondsP50)) ms, p99 \(f(result.delayMillisecondsP99)) ms, "
+                  + "max \(f(result.delayMillisecondsMax)) ms")
+        }
         if result.fastClients > 0 {
             print("throughput: \(result.fastClients) clients as fast as they can: \(f(result.throughputAudioSecondsPerSecond, 0)) s of audio per second "
                   + "(server CPU \(f(result.throughputServerCPUPercentOfMachine))% of the machine)")

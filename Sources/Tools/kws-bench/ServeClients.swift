@@ -150,6 +150,8 @@ final class FastClient: Sendable {
     /// Passes the server has answered.
     let clipsDone = NIOLockedValueBox(0)
     private let stopped = NIOLockedValueBox(false)
+    /// The pass under way, if any (its connection, once open).
+    private let current = NIOLockedValueBox<(inFlight: Bool, channel: (any Channel)?)>((false, nil))
     private let pass: ByteBuffer
     private let group: any EventLoopGroup
     private let host: String
@@ -171,7 +173,12 @@ final class FastClient: Sendable {
 
     /// Starts the first pass; each pass's close starts the next until `stop`.
     func start() {
-        guard !stopped.withLockedValue({ $0 }) else { return }
+        let go = current.withLockedValue { current in
+            guard !stopped.withLockedValue({ $0 }) else { return false }
+            current = (true, nil)
+            return true
+        }
+        guard go else { return }
         ClientBootstrap(group: group)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
@@ -180,14 +187,31 @@ final class FastClient: Sendable {
                 }
             }
             .connect(host: host, port: port)
-            .whenSuccess { channel in
+            .whenComplete { result in
+                guard case .success(let channel) = result else {
+                    self.current.withLockedValue { $0 = (false, nil) }
+                    return
+                }
+                self.current.withLockedValue { $0.channel = channel }
                 channel.writeAndFlush(self.pass, promise: nil)
                 channel.closeFuture.whenComplete { _ in
                     self.clipsDone.withLockedValue { $0 += 1 }
+                    self.current.withLockedValue { $0 = (false, nil) }
                     self.start()
                 }
             }
     }
 
-    func stop() { stopped.withLockedValue { $0 = true } }
+    /// Stops after the pass under way, closing it; returns when it is closed (before the
+    /// event loops shut down).
+    func stop() {
+        stopped.withLockedValue { $0 = true }
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            let (inFlight, channel) = current.withLockedValue { $0 }
+            guard inFlight else { return }
+            channel?.close(promise: nil)
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+    }
 }
