@@ -17,7 +17,7 @@ STAMP := .build/stamps
 export KWS_SHARED := $(SHARED)
 export KWS_GOLDEN := $(abspath $(GOLDEN))
 
-.PHONY: all setup build models run test golden bench firmware firmware-test clean help
+.PHONY: all setup build models run test golden bench fuzz soak firmware firmware-test clean help
 
 all: build
 
@@ -29,6 +29,8 @@ help:
 	@echo "make models - put the model files beside their manifests in Models/"
 	@echo "make golden - regenerate the golden vectors into .golden from the PyPI reference runtimes"
 	@echo "make bench  - compare speed with the PyPI reference runtimes"
+	@echo "make fuzz   - run every libFuzzer target FUZZ_SECONDS (default 60) each, then minimise Fuzz/Corpus"
+	@echo "make soak   - HOURS (default 24) of audio through kws-listen and kws-serve, memory/fds/threads watched"
 	@echo "make firmware / firmware-test - build the Cortex-M4 firmware / run its test under QEMU"
 	@echo "make clean  - remove .build, .golden and the firmware build"
 
@@ -76,6 +78,37 @@ bench: build models
 	.build/$(CONFIG)/kws-bench model
 	.build/$(CONFIG)/kws-bench frontend
 	.build/$(CONFIG)/kws-bench eval
+
+# Coverage-guided fuzzing (Fuzz/README.md): each target runs FUZZ_SECONDS from the committed corpus
+# and fresh seeds, stops at the first finding (kept under .build-fuzz/findings/TARGET/), and its
+# corpus is then minimised back into Fuzz/Corpus/TARGET, which `make test` replays.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := model audio-file manifest frontend
+FUZZ_BUILD := .build-fuzz
+FUZZ_FLAGS := -max_len=8192 -rss_limit_mb=2048 -timeout=10
+
+fuzz: setup models golden
+	@# swiftc keeps only the last -sanitize= flag: one flag names both (SwiftPM's own two lose coverage).
+	$(SWIFT) build --package-path Fuzz --scratch-path $(FUZZ_BUILD) -c release --sanitize fuzzer -Xswiftc -sanitize=fuzzer,address
+	$(PYTHON) Fuzz/seed.py --golden $(GOLDEN) --out $(FUZZ_BUILD)/seeds
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_BUILD)/corpus/$$t $(FUZZ_BUILD)/findings/$$t Fuzz/Corpus/$$t; \
+	  echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+	  $(FUZZ_BUILD)/release/fuzz-$$t $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    -artifact_prefix=$(FUZZ_BUILD)/findings/$$t/ $(FUZZ_BUILD)/corpus/$$t Fuzz/Corpus/$$t $(FUZZ_BUILD)/seeds/$$t \
+	    2>$(FUZZ_BUILD)/$$t.log || { tail -40 $(FUZZ_BUILD)/$$t.log; \
+	      echo "fuzz: $$t found a crash in $(FUZZ_BUILD)/findings/$$t/: fix it, then copy the input into Fuzz/Corpus/$$t/"; exit 1; }; \
+	  grep -E '^stat::(number_of_executed_units|peak_rss_mb)|cov: ' $(FUZZ_BUILD)/$$t.log | tail -3; \
+	  rm -rf $(FUZZ_BUILD)/min/$$t; mkdir -p $(FUZZ_BUILD)/min/$$t; \
+	  $(FUZZ_BUILD)/release/fuzz-$$t $(FUZZ_FLAGS) -merge=1 $(FUZZ_BUILD)/min/$$t \
+	    Fuzz/Corpus/$$t $(FUZZ_BUILD)/corpus/$$t $(FUZZ_BUILD)/seeds/$$t 2>>$(FUZZ_BUILD)/$$t.log; \
+	  rm -rf Fuzz/Corpus/$$t; mv $(FUZZ_BUILD)/min/$$t Fuzz/Corpus/$$t; \
+	done; du -sh Fuzz/Corpus
+
+# Hours of audio as fast as the tools take it; resident memory must stay flat (scripts/soak.py).
+HOURS ?= 24
+soak: build models golden
+	$(PYTHON) scripts/soak.py --hours $(HOURS) --bin .build/$(CONFIG)
 
 firmware: setup
 	$(MAKE) -C Firmware

@@ -5,6 +5,8 @@ import PackageDescription
 // Swift standard library, so the same sources build for Linux and, with Embedded Swift,
 // for the Cortex-M firmware in Firmware/. Everything that touches files, devices or
 // threads lives in KWSApp and the command-line tools.
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+
 let package = Package(
     name: "SwiftKWS",
     products: [
@@ -17,6 +19,8 @@ let package = Package(
         .executable(name: "kws-listen", targets: ["kws-listen"]),
         .executable(name: "kws-bench", targets: ["kws-bench"]),
         .executable(name: "kws-serve", targets: ["kws-serve"]),
+        // For the libFuzzer executables of Fuzz/ (`make fuzz`).
+        .library(name: "FuzzTargets", targets: ["FuzzTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -37,25 +41,27 @@ let package = Package(
         // Host application code shared by the tools.
         .target(name: "KWSApp", dependencies: [
             "TFMicro", "AudioFrontend", "KeywordSpotting", "CAlsa", "CAudioFile",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Command-line tools, one per directory under Sources/Tools.
-        .executableTarget(name: "kws-model", dependencies: ["KWSApp"], path: "Sources/Tools/kws-model"),
-        .executableTarget(name: "kws-features", dependencies: ["KWSApp"], path: "Sources/Tools/kws-features"),
-        .executableTarget(name: "kws-eval", dependencies: ["KWSApp", "KeywordSpotting"], path: "Sources/Tools/kws-eval"),
-        .executableTarget(name: "kws-listen", dependencies: ["KWSApp"], path: "Sources/Tools/kws-listen"),
+        .executableTarget(name: "kws-model", dependencies: ["KWSApp", argumentParser], path: "Sources/Tools/kws-model"),
+        .executableTarget(name: "kws-features", dependencies: ["KWSApp", argumentParser], path: "Sources/Tools/kws-features"),
+        .executableTarget(name: "kws-eval", dependencies: ["KWSApp", "KeywordSpotting", argumentParser], path: "Sources/Tools/kws-eval"),
+        .executableTarget(name: "kws-listen", dependencies: ["KWSApp", argumentParser], path: "Sources/Tools/kws-listen"),
         .executableTarget(name: "kws-bench", dependencies: [
-            "KWSApp", "CFFTW",
+            "KWSApp", argumentParser,
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ], path: "Sources/Tools/kws-bench"),
         .executableTarget(name: "kws-serve", dependencies: [
-            "KWSApp",
+            "KWSApp", argumentParser,
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ], path: "Sources/Tools/kws-serve"),
+
+        // Entry points for fuzzing the readers of outside input (Fuzz/, FuzzReplayTests).
+        .target(name: "FuzzTargets", dependencies: ["KWSApp"]),
 
         // Where the tests find golden and shared data; used by every test target.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -63,6 +69,7 @@ let package = Package(
         .testTarget(name: "AudioFrontendTests", dependencies: ["AudioFrontend", "KWSApp", "CFFTW", "TestSupport"]),
         .testTarget(name: "KeywordSpottingTests", dependencies: ["KeywordSpotting", "KWSApp", "TestSupport"]),
         .testTarget(name: "KWSAppTests", dependencies: ["KWSApp", "TestSupport"]),
+        .testTarget(name: "FuzzReplayTests", dependencies: ["FuzzTargets", "TestSupport"]),
         .testTarget(name: "ServeTests", dependencies: ["KWSApp", "TestSupport"]),
     ]
 )

@@ -63,6 +63,14 @@ struct MicroWakeWordModelJSON: Decodable {
     }
 }
 
+extension ModelManifest {
+    /// Reads either kind of model JSON: the project's manifest or microWakeWord's (`"type"` key).
+    public static func read(_ data: Data, path: String) throws(ModelManifestError) -> ModelManifest {
+        MicroWakeWordModelJSON.isModelJSON(data) ? try MicroWakeWordModelJSON.manifest(from: data, path: path)
+                                                 : try decode(data, origin: path)
+    }
+}
+
 extension ModelManifest.Frontend {
     /// microWakeWord's frontend: micro_speech's settings with the given step.
     static func microWakeWord(stepMs: Int) -> Self {

@@ -72,8 +72,7 @@ public struct ModelLocator: Sendable {
             throw .unreadable(path: path, reason: "no such file or not readable")
         }
         let isModelJSON = MicroWakeWordModelJSON.isModelJSON(json)
-        let manifest = isModelJSON ? try MicroWakeWordModelJSON.manifest(from: json, path: path)
-                                   : try ModelManifest.decode(json, origin: path)
+        let manifest = try ModelManifest.read(json, path: path)
         let modelPath = ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(manifest.file)
         let data = try Self.readModel(at: modelPath, manifestPath: path, expectedBytes: manifest.bytes)
         if isModelJSON { return ResolvedModel(manifest: manifest, manifestPath: path, modelPath: modelPath, modelData: data) }

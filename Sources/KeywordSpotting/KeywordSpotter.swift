@@ -16,7 +16,8 @@ public struct Inference {
 /// The streaming keyword pipeline of micro_speech: samples in, frontend frames into a sliding
 /// `frames`-frame window (starting filled with int8 0), the model invoked every `strideFrames`
 /// new frames on the window, its scores into ``CommandRecognizer``, and each inference (with
-/// its detection, if any) handed to the caller. No allocation after setup.
+/// its detection, if any) handed to the caller. `firstInference` says whether the model waits
+/// for a full window of audio first. No allocation after setup.
 ///
 /// Frontend state carries across calls to `process`, so audio may arrive in any chunking.
 public struct KeywordSpotter {
@@ -27,6 +28,7 @@ public struct KeywordSpotter {
     public let conversion: FeatureConversion
     public let strideFrames: Int
     public let labelCount: Int
+    public let firstInference: FirstInference
     /// Frames produced since setup or the last reset. 64-bit: an always-on device passes
     /// 2^31 frames of 20 ms after 497 days.
     public private(set) var frameCount: Int64 = 0
@@ -43,6 +45,7 @@ public struct KeywordSpotter {
     public init(
         frontend: Frontend, interpreter: Interpreter, frames: Int, conversion: FeatureConversion,
         recognizer configuration: RecognizerConfiguration = .init(), strideFrames: Int = 1,
+        firstInference: FirstInference = .fromFirstFrame,
         windowStorage: UnsafeMutableBufferPointer<Int8>?, recognizerStorage: UnsafeMutableRawBufferPointer
     ) throws(PipelineError) {
         try conversion.validate()
@@ -69,6 +72,7 @@ public struct KeywordSpotter {
         self.interpreter = interpreter
         self.conversion = conversion
         self.strideFrames = strideFrames
+        self.firstInference = firstInference
         self.labelCount = signature.labelCount
         self.frontend.reset()
     }
@@ -99,6 +103,7 @@ public struct KeywordSpotter {
             framesSinceInvocation += 1
             guard framesSinceInvocation == strideFrames else { continue }
             framesSinceInvocation = 0
+            if firstInference == .whenWindowIsFull && frameCount < Int64(window.frames) { continue }
             window.copy(to: interpreter.input(0).pointer(to: Int8.self))
             do { try interpreter.invoke() } catch { throw .interpreter(error) }
             let scores = interpreter.scores

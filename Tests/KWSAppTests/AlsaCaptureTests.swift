@@ -38,6 +38,27 @@ final class AlsaCaptureTests: XCTestCase {
         XCTAssertEqual(capture.overruns, 0)
     }
 
+    func testReopenFailsWhileTheDeviceIsAbsentAndCapturesAgainOnceItIsBack() throws {
+        let samples = CaptureFixtures.pseudoRandomSamples(count: 8_000, seed: 3)
+        let raw = try CaptureFixtures.writeRaw(samples)
+        // The file plugin opens its input when the device is opened: a missing input is an absent device.
+        let device = raw.deletingLastPathComponent().appendingPathComponent("device.raw")
+        XCTAssertEqual(symlink(raw.path, device.path), 0)
+        CaptureFixtures.useFileCapture(reading: device)
+        let capture = try AlsaCapture(settings: CaptureSettings(device: "kws_file"))
+        defer { capture.close() }
+        XCTAssertTrue(try readAll(capture, frames: 4_000, chunk: 160) == Array(samples[0..<4_000]))
+
+        unlink(device.path)
+        XCTAssertThrowsError(try capture.reopen()) { error in
+            let absent: [CaptureError] = [.noSuchDevice(device: "kws_file"), .noSoundCard(device: "kws_file")]
+            XCTAssertTrue(absent.contains(error as! CaptureError), "\(error)")
+        }
+        XCTAssertEqual(symlink(raw.path, device.path), 0)
+        try capture.reopen()
+        XCTAssertTrue(try readAll(capture, frames: 8_000, chunk: 160) == samples, "the reopened device delivers its audio")
+    }
+
     func testCaptureAsksForShortPeriodsForLowLatency() throws {
         CaptureFixtures.useFileCapture(reading: try CaptureFixtures.writeRaw([0, 0]))
         let capture = try AlsaCapture(settings: CaptureSettings(device: "kws_file", periodFrames: 160))

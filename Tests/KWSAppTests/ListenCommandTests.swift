@@ -4,62 +4,15 @@ import XCTest
 
 /// Runs the built `kws-listen` the way a user does, capturing through the real ALSA path with the
 /// `file` plugin configuration (Tests/Fixtures/alsa), and compares its detections with the
-/// streaming reference from scripts/golden/gen_stream.py.
+/// streaming reference from scripts/golden/gen_listen.py (gen_stream.py's stream and pipeline,
+/// the model waiting for a full window as the tools do).
 final class ListenCommandTests: XCTestCase {
-    private struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    /// The tools are built next to the test bundle (.build/<config>/).
-    private var listenBinary: URL {
-        get throws {
-            let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            let candidates = [directory, directory.deletingLastPathComponent()]
-                .map { $0.appendingPathComponent("kws-listen") }
-            guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-                XCTFail("kws-listen not built beside the tests (looked in \(candidates.map(\.path))); run `swift build --build-tests`")
-                throw XCTSkip("kws-listen missing")
-            }
-            return found
-        }
-    }
-
     private func listen(_ arguments: [String], rawInput: URL? = nil,
-                        timeout: TimeInterval = 300, signalAfter: (TimeInterval, Int32)? = nil) throws -> Run {
-        let process = Process()
-        process.executableURL = try listenBinary
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["ALSA_CONFIG_PATH"] = CaptureFixtures.alsaConfig.path
-        environment["KWS_ALSA_INFILE"] = rawInput?.path ?? "/dev/null"
-        process.environment = environment
-        process.currentDirectoryURL = TestPaths.packageRoot
-        // Files rather than pipes: nothing to drain while waiting, and the output is complete at exit.
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kws-listen-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let outURL = directory.appendingPathComponent("stdout"), errURL = directory.appendingPathComponent("stderr")
-        try Data().write(to: outURL)
-        try Data().write(to: errURL)
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        try process.run()
-        if let (delay, signal) = signalAfter {
-            Thread.sleep(forTimeInterval: delay)
-            kill(process.processIdentifier, signal)
-        }
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
-        if process.isRunning {
-            process.terminate()
-            XCTFail("kws-listen \(arguments) did not finish in \(timeout) s")
-        }
-        process.waitUntilExit()
-        let outData = try Data(contentsOf: outURL), errData = try Data(contentsOf: errURL)
-        return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                   stderr: String(decoding: errData, as: UTF8.self))
+                        timeout: TimeInterval = 300, signalAfter: (TimeInterval, Int32)? = nil) throws -> ListenTool.Run {
+        try ListenTool.run(arguments, rawInput: rawInput, timeout: timeout, signalAfter: signalAfter)
     }
+
+    private var listenBinary: URL { get throws { try ListenTool.binary } }
 
     // MARK: Errors a user meets
 
@@ -127,7 +80,10 @@ final class ListenCommandTests: XCTestCase {
     }
 
     private func referenceDetections(_ stream: URL) throws -> [Expected] {
-        try referenceDetections(at: stream.appendingPathComponent("detections.csv"))
+        let file = stream.deletingLastPathComponent().appendingPathComponent("listen/detections.csv")
+        _ = try TestPaths.require(file, "missing \(file.path); make it with "
+            + "`python3 scripts/golden/gen_listen.py --shared ../shared --out .golden` (or `make golden`)")
+        return try referenceDetections(at: file)
     }
 
     private func referenceDetections(at file: URL) throws -> [Expected] {
@@ -168,6 +124,17 @@ final class ListenCommandTests: XCTestCase {
                               "--labels", "all"])
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertEqual(try parseJSONLines(run.stdout), try referenceDetections(stream))
+    }
+
+    func testNothingIsReportedAtStartUpThatNobodySaid() throws {
+        // TFLM's example reports "no" 290 ms into each of these (its window starts as int8 0).
+        for clip in ["yes_1000ms.wav", "silence_1000ms.wav", "noise_1000ms.wav"] {
+            let file = TestPaths.shared.appendingPathComponent("data/tflm-testdata/\(clip)")
+            _ = try TestPaths.require(file, "missing \(file.path); set KWS_SHARED to the shared data folder")
+            let run = try listen(["--wav", file.path, "--fast", "--json"])
+            XCTAssertEqual(run.status, 0, run.stderr)
+            XCTAssertEqual(run.stdout, "", "\(clip): a keyword nobody said")
+        }
     }
 
     func testExecRunsOncePerActedDetectionWithItInTheEnvironment() throws {

@@ -3,8 +3,10 @@ import KWSApp
 import KeywordSpotting
 import XCTest
 
-/// The streaming pipeline reproduces the reference stream (scripts/golden/gen_stream.py): every
-/// inference's scores at its time, and the recognizer's detections.
+/// The streaming pipeline reproduces the reference stream (scripts/golden/gen_stream.py, TFLM's
+/// example: the model runs from the first frame): every inference's scores at its time, and the
+/// recognizer's detections; with kws-listen's rule (the model waits for a full window), the
+/// detections of scripts/golden/gen_listen.py.
 final class StreamingPipelineGoldenTests: XCTestCase {
     private let labels = ["silence", "unknown", "yes", "no"]
 
@@ -20,7 +22,7 @@ final class StreamingPipelineGoldenTests: XCTestCase {
             .map { $0.joined(separator: ",") }
         let samples = try referenceStream()
         let factory = try TestPipelines.microSpeech()
-        var spotter = try factory.makeSpotter()
+        var spotter = try factory.makeSpotter(firstInference: .fromFirstFrame)
         var scores: [String] = []
         // An odd chunk size: frames straddle chunks, as with audio from a device.
         let run = try StreamRun.run(&spotter, samples: samples, sampleRate: 16000, labels: labels, chunk: 123) { inference in
@@ -31,6 +33,18 @@ final class StreamingPipelineGoldenTests: XCTestCase {
         let firstDifference = zip(scores, expectedScores).first { $0 != $1 }
         XCTAssertNil(firstDifference, "first differing inference (ours, reference): \(String(describing: firstDifference))")
         XCTAssertEqual(run.detections.map { "\($0.timeMilliseconds),\($0.label),\($0.score)" }, expectedDetections)
+    }
+
+    func testWaitingForAFullWindowGivesTheReferenceDetectionsOfThatRule() throws {
+        let expected = try GoldenData.csvRows(GoldenData.goldenFile("listen/detections.csv", madeBy: "gen_listen.py"))
+            .map { $0.joined(separator: ",") }
+        var spotter = try TestPipelines.microSpeech().makeSpotter(firstInference: .whenWindowIsFull)
+        var firstFrame: Int64?
+        let run = try StreamRun.run(&spotter, samples: try referenceStream(), sampleRate: 16000, labels: labels, chunk: 123) {
+            firstFrame = firstFrame ?? $0.frameIndex
+        }
+        XCTAssertEqual(firstFrame, 48, "the first inference is on the 49th frame")
+        XCTAssertEqual(run.detections.map { "\($0.timeMilliseconds),\($0.label),\($0.score)" }, expected)
     }
 
     func testStrideRunsTheModelOnEveryNthFrameOfTheSameWindow() throws {

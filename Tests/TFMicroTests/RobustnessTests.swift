@@ -1,5 +1,6 @@
 import KWSApp
 import TFMicro
+import TestSupport
 import XCTest
 
 /// Damaged models never trap: thousands of truncated and bit-flipped variants of the real
@@ -104,23 +105,9 @@ final class RobustnessTests: XCTestCase {
     }
 
     func testDamagedWakeWordModelsThrowButNeverTrap() throws {
-        // microWakeWord's models ship inside PyPI's pymicro-wakeword; optional here.
-        let finder = Process()
-        finder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        finder.arguments = ["python3", "-c", "import pymicro_wakeword, pathlib; print(pathlib.Path(pymicro_wakeword.__file__).parent / 'models')"]
-        let pipe = Pipe()
-        finder.standardOutput = pipe
-        finder.standardError = FileHandle.nullDevice
-        try finder.run()
-        let folder = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        finder.waitUntilExit()
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder))?.filter { $0.hasSuffix(".tflite") }.sorted() ?? []
-        guard finder.terminationStatus == 0, !names.isEmpty else {
-            throw XCTSkip("pymicro-wakeword models not installed (optional)")
-        }
-        for name in names {
-            let bytes = try ModelFile(path: folder + "/" + name).withBytes { Array($0) }
+        // microWakeWord's models, put in Models/ by `make models` (a missing one fails the test).
+        for name in ["alexa", "hey_jarvis", "hey_mycroft", "okay_nabu"] {
+            let bytes = try ModelFile(path: try TestPaths.model("\(name).tflite").path).withBytes { Array($0) }
             let tally = try damage(bytes, name: name, flips: 400)
             XCTAssertGreaterThan(tally.threw, 0)
         }

@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
-"""Golden detections for kws-listen's recognizer options over the golden stream.
+"""Golden detections of kws-listen over the golden stream, with the recognizer's defaults and
+with each of its options.
 
 Regenerate: python3 scripts/golden/gen_listen.py --shared ../shared --out .golden
 
 README. Writes into <out>/listen/:
+  detections.csv  `time_ms,label,score`: every new command of the streaming reference with kws-listen's rule
+                  and the recognizer's defaults: the stream and pipeline of gen_stream.py (one frontend
+                  state, model every new frame on a 49-frame window), but the model first runs once the window
+                  holds 49 frames of audio (KeywordSpotter's `.whenWindowIsFull`), so the "no" that TFLM's
+                  zero-filled start gives at 290 ms is not there; every label, silence and unknown too
   settings.csv    `name,average_window_ms,detection_threshold,suppression_ms`: each non-default recognizer
                   setting kws-listen is checked with (--window-ms, --threshold, --suppression-ms)
-  <name>.csv      `time_ms,label,score`: every new command of the streaming reference (same stream and
-                  pipeline as gen_stream.py: one frontend state, model every new frame on a 49-frame window
-                  starting at int8 0) with that recognizer setting; every label, silence and unknown too
+  <name>.csv      the same as detections.csv with that recognizer setting
 
 The stream is rebuilt with gen_stream.py's own builder, so this does not depend on the order generators run in.
 """
@@ -33,6 +37,12 @@ SETTINGS = {
 }
 
 
+def write_detections(path, detections):
+    with open(path, "w") as f:
+        f.write("time_ms,label,score\n")
+        f.writelines(f"{t},{LABELS[k]},{score}\n" for t, k, score in detections)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--shared", required=True, help="the shared data folder (../shared)")
@@ -46,14 +56,15 @@ def main():
     os.makedirs(out, exist_ok=True)
 
     samples, _ = build_stream(args.shared)
+    _, _, detections = run_stream(model, samples, wait_for_full_window=True)
+    write_detections(os.path.join(out, "detections.csv"), detections)
+    print(f"gen_listen.py: defaults: {len(detections)} detections")
     with open(os.path.join(out, "settings.csv"), "w") as f:
         f.write("name,average_window_ms,detection_threshold,suppression_ms\n")
         for name, s in SETTINGS.items():
             f.write(f"{name},{s.average_window_ms},{s.detection_threshold},{s.suppression_ms}\n")
-            _, _, detections = run_stream(model, samples, settings=s)
-            with open(os.path.join(out, f"{name}.csv"), "w") as g:
-                g.write("time_ms,label,score\n")
-                g.writelines(f"{t},{LABELS[k]},{score}\n" for t, k, score in detections)
+            _, _, detections = run_stream(model, samples, settings=s, wait_for_full_window=True)
+            write_detections(os.path.join(out, f"{name}.csv"), detections)
             print(f"gen_listen.py: {name}: {len(detections)} detections")
     print(f"gen_listen.py: -> {out}")
 

@@ -75,10 +75,14 @@ def frame_time_ms(index: int) -> int:
     return index * MICRO_SPEECH.step_ms + MICRO_SPEECH.window_ms
 
 
-def run_stream(model_path, samples: np.ndarray, settings=RecognizerSettings(), stride_frames=1):
+def run_stream(model_path, samples: np.ndarray, settings=RecognizerSettings(), stride_frames=1,
+               wait_for_full_window=False):
     """Streaming reference: one frontend state for the whole stream; a 49x40 int8 window that
     starts filled with 0; every `stride_frames` new frames the model runs on the window and
-    its scores go to RecognizeCommands at the newest frame's time.
+    its scores go to RecognizeCommands at the newest frame's time. That is TFLM's micro_speech
+    example, which hears its zero-filled start as "no"; with `wait_for_full_window` (the
+    rule of kws-listen, KeywordSpotter's `.whenWindowIsFull`) the model first runs once the window
+    holds 49 frames of audio, so nothing is reported from the padding.
     Returns (frames, inferences, detections): frames = [(index, time_ms, uint16 values)],
     inferences = [(frame_index, time_ms, scores)], detections = [(time_ms, label_index, score)]."""
     frontend = LegacyFrontend(MICRO_SPEECH)
@@ -91,7 +95,7 @@ def run_stream(model_path, samples: np.ndarray, settings=RecognizerSettings(), s
         frames.append((index, time_ms, frame))
         window = np.roll(window, -1, axis=0)
         window[-1] = to_model_input(frame)
-        if (index + 1) % stride_frames:
+        if (index + 1) % stride_frames or (wait_for_full_window and index + 1 < FRAMES):
             continue
         interpreter.set_input(window.reshape(1, FRAMES * CHANNELS), 0)
         interpreter.invoke()

@@ -42,14 +42,15 @@ public final class AlsaCapture: @unchecked Sendable {
     /// Frames per second the device runs at (equal to the requested rate).
     public let sampleRate: Int
     /// Period and buffer sizes the device agreed to, in frames.
-    public let periodFrames: Int
-    public let bufferFrames: Int
+    public private(set) var periodFrames: Int
+    public private(set) var bufferFrames: Int
     /// How many times the device overran (audio lost because it was not read in time).
     public private(set) var overruns = 0
     /// How many times the system suspended the device.
     public private(set) var suspends = 0
 
     private var pcm: OpaquePointer?
+    private let settings: CaptureSettings
 
     /// Whether alsa-lib prints its own error text on stderr. Off by default: `CaptureError` says
     /// what happened in the user's terms, and ALSA's text would repeat it in its own.
@@ -77,6 +78,7 @@ public final class AlsaCapture: @unchecked Sendable {
         }
         pcm = opened.handle
         openedDevice = opened.name
+        self.settings = settings
         sampleRate = settings.sampleRate
         periodFrames = opened.periodFrames
         bufferFrames = opened.bufferFrames
@@ -105,6 +107,17 @@ public final class AlsaCapture: @unchecked Sendable {
                 try recover(from: code, in: "snd_pcm_readi")
             }
         }
+    }
+
+    /// Releases the device and opens the PCM that was opened before again, with the same
+    /// settings (a USB microphone unplugged and plugged back). While the device is absent this
+    /// throws what `init` would (usually `noSuchDevice`), and the capture stays closed.
+    public func reopen() throws(CaptureError) {
+        close()
+        let opened = try OpenedPCM(name: openedDevice, settings: settings)
+        pcm = opened.handle
+        periodFrames = opened.periodFrames
+        bufferFrames = opened.bufferFrames
     }
 
     /// Stops the stream at once (dropping unread audio) and releases the device. Idempotent.

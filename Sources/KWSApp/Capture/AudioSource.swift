@@ -11,6 +11,14 @@ public protocol AudioSource {
     mutating func close()
 }
 
+/// A source that can be opened again after it went away (a capture device, not a file).
+public protocol ReopenableSource: AnyObject {
+    /// Opens the source again; throws while it is still absent.
+    func reopen() throws(CaptureError)
+}
+
+extension AlsaCapture: ReopenableSource {}
+
 extension AlsaCapture: AudioSource {
     public var name: String { openedDevice }
 

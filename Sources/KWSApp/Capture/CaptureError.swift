@@ -16,6 +16,10 @@ public enum CaptureError: Error, Equatable, CustomStringConvertible, Sendable {
     case deviceFailed(device: String, operation: String, code: Int32)
     /// The device stopped delivering audio for longer than the read timeout allows.
     case stalled(device: String, seconds: Double)
+    /// An audio file played as a source could not be read further (its `AudioFileError`'s text).
+    case audioFileFailed(String)
+    /// `--save-audio` could not create its folder or a file in it.
+    case saveAudioFailed(path: String, reason: String)
 
     /// One sentence saying what happened.
     public var description: String {
@@ -34,6 +38,19 @@ public enum CaptureError: Error, Equatable, CustomStringConvertible, Sendable {
             return "capture device '\(device)' failed in \(operation): \(alsaMessage(code))."
         case .stalled(let device, let seconds):
             return "capture device '\(device)' delivered no audio for \(seconds) s."
+        case .audioFileFailed(let description):
+            return description
+        case .saveAudioFailed(let path, let reason):
+            return "cannot save detection audio to \(path): \(reason)."
+        }
+    }
+
+    /// True when the device went away or stopped while capturing (not when it could not be
+    /// opened): what `--reconnect` waits out.
+    public var isDeviceLoss: Bool {
+        switch self {
+        case .deviceFailed, .stalled: return true
+        default: return false
         }
     }
 
@@ -52,7 +69,11 @@ public enum CaptureError: Error, Equatable, CustomStringConvertible, Sendable {
         case .formatNotSupported:
             return "Try the same device through the plug layer, e.g. --device plug:NAME, or pick another with --list-devices."
         case .deviceFailed:
-            return "Check that the device is still connected (`arecord -l`) and start again."
+            return "Check that the device is still connected (`arecord -l`) and start again, or run with --reconnect to wait for it."
+        case .saveAudioFailed:
+            return "Pass --save-audio a folder you can write to."
+        case .audioFileFailed:
+            return "Pass a readable WAV (or other libsndfile) file to --wav."
         case .stalled:
             return "Check the device's mixer (`alsamixer`) and connection, or pick another with --device."
         }

@@ -1,28 +1,19 @@
-/// A keyword detector fed one continuous stream of audio (the live counterpart of classifying clips).
+/// A detector fed one continuous stream of audio (the live counterpart of classifying clips):
+/// one model or several (``ModelBank``).
 public protocol KeywordStream {
-    /// The model's name, which detections carry.
-    var modelName: String { get }
-    /// Label names, indexed by `StreamRecognition.labelIndex`.
-    var labels: [String] { get }
-    /// Feeds the next samples of the stream; calls `report` for every frame the model classified,
-    /// in order.
-    mutating func push(_ samples: UnsafeBufferPointer<Int16>, report: (StreamRecognition) -> Void) throws
+    /// Feeds the next samples of the stream; calls `report` for every detection they complete.
+    mutating func push(_ samples: UnsafeBufferPointer<Int16>, report: (Detection) -> Void) throws
+    /// The highest-scoring model's newest score, for a live display; nil before the first.
+    var liveScore: ModelScore? { get }
 }
 
-/// What the recognizer concluded after one classified frame.
-public struct StreamRecognition: Sendable, Equatable {
-    /// Audio time since the start of the stream at the newest sample of the classified frame.
-    public var timeMilliseconds: Int64
-    /// The recognizer's current best label and its average score (0...255).
-    public var labelIndex: Int
-    public var score: Int
-    /// True when the recognizer reports a new command (above threshold, not suppressed).
-    public var isNewCommand: Bool
+extension ModelBank: KeywordStream {
+    public func push(_ samples: UnsafeBufferPointer<Int16>, report: (Detection) -> Void) throws {
+        try process(samples, onDetection: report)
+    }
 
-    public init(timeMilliseconds: Int64, labelIndex: Int, score: Int, isNewCommand: Bool) {
-        self.timeMilliseconds = timeMilliseconds
-        self.labelIndex = labelIndex
-        self.score = score
-        self.isNewCommand = isNewCommand
+    public var liveScore: ModelScore? {
+        // The first of the highest, so that ties show the model named first.
+        newestScores.reduce(nil) { best, next in best.map { $0.score >= next.score ? $0 : next } ?? next }
     }
 }

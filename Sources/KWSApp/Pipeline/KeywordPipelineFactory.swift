@@ -69,8 +69,11 @@ public struct KeywordPipelineFactory: Sendable {
         }
     }
 
-    /// A streaming spotter (for `kws-eval --stream` and live listening).
-    public func makeSpotter(strideFrames: Int? = nil) throws(PipelineSetupError) -> HostKeywordSpotter {
+    /// A streaming spotter (for `kws-eval --stream` and live listening). By default the model runs
+    /// from the first frame, as TFLM's example does (what the firmware and its test compare with);
+    /// live listening (``ModelBank``) waits for a full window of audio (`.whenWindowIsFull`).
+    public func makeSpotter(strideFrames: Int? = nil,
+                            firstInference: FirstInference = .fromFirstFrame) throws(PipelineSetupError) -> HostKeywordSpotter {
         let spotter: KeywordSpotter
         let storage: PipelineStorage
         do throws(PipelineError) {
@@ -79,7 +82,7 @@ public struct KeywordPipelineFactory: Sendable {
             spotter = try KeywordSpotter(
                 frontend: frontend, interpreter: interpreter, frames: frames, conversion: conversion,
                 recognizer: recognizerConfiguration, strideFrames: strideFrames ?? model.manifest.streaming.strideFrames,
-                windowStorage: nil, recognizerStorage: storage.recognizer)
+                firstInference: firstInference, windowStorage: nil, recognizerStorage: storage.recognizer)
         } catch {
             throw .pipeline(error)
         }

@@ -22,6 +22,20 @@ public struct ModelOverrides: Sendable, Equatable {
     }
 }
 
+/// A model's newest score: a wake-word model's probability of its newest invoke, or a command
+/// model's recognizer's current best label and average (both 0...255).
+public struct ModelScore: Sendable, Equatable {
+    public var model: String
+    public var label: String
+    public var score: Int
+
+    public init(model: String, label: String, score: Int) {
+        self.model = model
+        self.label = label
+        self.score = score
+    }
+}
+
 /// Several models listening to one audio stream: wake-word models with the shared detection
 /// rule, command models with their recognizer, each with its own state. The frontend runs once
 /// per distinct configuration (every microWakeWord model shares the 10 ms one); a command model
@@ -32,10 +46,14 @@ public final class ModelBank {
     public let sampleRate: Int
     /// The models' names, in the order given.
     public let modelNames: [String]
+    /// Each model's newest score, in the order of `modelNames` (0 before its first invoke).
+    public private(set) var newestScores: [ModelScore]
 
     private var groups: [FrontendGroup] = []
     private var wakeWords: [WakeWordMember] = []
     private var commands: [HostKeywordSpotter] = []
+    /// Position of each command model in `modelNames`.
+    private var commandPositions: [Int] = []
     /// Memory the portable types work in, released with the bank.
     private var buffers: [UnsafeMutableRawBufferPointer] = []
     private var modelBytes: [ModelBytes] = []
@@ -46,6 +64,7 @@ public final class ModelBank {
     }
 
     private struct WakeWordMember {
+        var position: Int
         var name: String
         var label: String
         var stream: WakeWordStream
@@ -57,8 +76,9 @@ public final class ModelBank {
         guard let first = models.first else { throw .noModels }
         sampleRate = first.manifest.frontend.sampleRate
         modelNames = models.map(\.manifest.name)
+        newestScores = models.map { ModelScore(model: $0.manifest.name, label: $0.manifest.labels.first ?? "", score: 0) }
         var seen = Set<String>()
-        for model in models {
+        for (position, model) in models.enumerated() {
             let name = model.manifest.name
             guard seen.insert(name).inserted else { throw .duplicateModel(name) }
             guard model.manifest.frontend.sampleRate == sampleRate else {
@@ -66,9 +86,9 @@ public final class ModelBank {
             }
             let settings = overrides[name] ?? ModelOverrides()
             if model.manifest.isWakeWord {
-                try addWakeWord(model, settings)
+                try addWakeWord(model, settings, position: position)
             } else {
-                try addCommand(model, settings)
+                try addCommand(model, settings, position: position)
             }
         }
     }
@@ -87,7 +107,9 @@ public final class ModelBank {
                     do { result = try wakeWords[m].stream.append(frame) } catch {
                         throw .wakeWord(model: wakeWords[m].name, error)
                     }
-                    guard let result, let detection = result.detection else { continue }
+                    guard let result else { continue }
+                    newestScores[wakeWords[m].position].score = Int(result.probability)
+                    guard let detection = result.detection else { continue }
                     onDetection(Detection(
                         model: wakeWords[m].name, label: wakeWords[m].label, score: Int(detection.averageProbability),
                         timeMilliseconds: groups[g].frontend.config.timeMilliseconds(ofFrame: result.frameIndex)))
@@ -97,9 +119,12 @@ public final class ModelBank {
         for c in commands.indices {
             let name = commands[c].modelName
             let labels = commands[c].labels
+            let position = commandPositions[c]
             do {
                 try commands[c].process(samples) { inference in
                     let recognition = inference.recognition
+                    newestScores[position] = ModelScore(model: name, label: labels[recognition.labelIndex],
+                                                        score: Int(recognition.score))
                     guard recognition.isNewCommand else { return }
                     onDetection(Detection(model: name, label: labels[recognition.labelIndex], score: Int(recognition.score),
                                           timeMilliseconds: recognition.timeMilliseconds))
@@ -115,9 +140,10 @@ public final class ModelBank {
         for g in groups.indices { groups[g].frontend.reset() }
         for m in wakeWords.indices { wakeWords[m].stream.reset() }
         for c in commands.indices { commands[c].reset() }
+        for i in newestScores.indices { newestScores[i].score = 0 }
     }
 
-    private func addWakeWord(_ model: ResolvedModel, _ settings: ModelOverrides) throws(ModelBankError) {
+    private func addWakeWord(_ model: ResolvedModel, _ settings: ModelOverrides, position: Int) throws(ModelBankError) {
         let name = model.manifest.name
         // isWakeWord: the block is there.
         let block = model.manifest.wakeWord.unsafelyUnwrapped
@@ -155,11 +181,11 @@ public final class ModelBank {
         } catch {
             throw .wakeWord(model: name, error)
         }
-        wakeWords.append(WakeWordMember(name: name, label: model.manifest.labels.first ?? name, stream: stream))
+        wakeWords.append(WakeWordMember(position: position, name: name, label: model.manifest.labels.first ?? name, stream: stream))
         groups[group].members.append(wakeWords.count - 1)
     }
 
-    private func addCommand(_ model: ResolvedModel, _ settings: ModelOverrides) throws(ModelBankError) {
+    private func addCommand(_ model: ResolvedModel, _ settings: ModelOverrides, position: Int) throws(ModelBankError) {
         var model = model
         let recognizer = model.manifest.recognizer
         model.manifest.recognizer.detectionThreshold = settings.threshold.map { Int32(clamping: $0) } ?? recognizer.detectionThreshold
@@ -167,9 +193,11 @@ public final class ModelBank {
             ?? recognizer.averageWindowMs
         model.manifest.recognizer.suppressionMs = settings.suppressionMilliseconds.map { Int32(clamping: $0) }
             ?? recognizer.suppressionMs
-        do { commands.append(try KeywordPipelineFactory(model: model).makeSpotter()) } catch {
+        // Waiting for a full window: a window still partly padding is heard as a keyword nobody said.
+        do { commands.append(try KeywordPipelineFactory(model: model).makeSpotter(firstInference: .whenWindowIsFull)) } catch {
             throw .commandSetup(model: model.manifest.name, error)
         }
+        commandPositions.append(position)
     }
 
     /// An interpreter in an arena of exactly the size the model needs: measured by setting it

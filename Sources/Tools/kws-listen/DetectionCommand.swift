@@ -1,7 +1,8 @@
 import Glibc
+import KWSApp
 
 /// Runs `--exec CMD` through /bin/sh once per detection, with the detection in the environment
-/// (KWS_LABEL, KWS_SCORE, KWS_TIME_MS). Commands run concurrently with capture so a slow command
+/// (KWS_MODEL, KWS_LABEL, KWS_SCORE, KWS_TIME_MS). Commands run concurrently with capture so a slow command
 /// never stalls the microphone; finished ones are reaped as new ones start, and `waitForAll`
 /// collects the rest before exit.
 final class DetectionCommand {
@@ -11,12 +12,14 @@ final class DetectionCommand {
     init(command: String) { self.command = command }
 
     /// Starts the command; returns a message when it could not be started.
-    func start(label: String, score: Int, timeMilliseconds: Int64) -> String? {
+    func start(_ detection: Detection) -> String? {
         reapFinished()
-        var environment = ProcessEnvironment.current.filter {
-            !$0.hasPrefix("KWS_LABEL=") && !$0.hasPrefix("KWS_SCORE=") && !$0.hasPrefix("KWS_TIME_MS=")
+        let variables = ["KWS_MODEL": detection.model, "KWS_LABEL": detection.label, "KWS_SCORE": "\(detection.score)",
+                         "KWS_TIME_MS": "\(detection.timeMilliseconds)"]
+        var environment = ProcessEnvironment.current.filter { entry in
+            !variables.keys.contains { entry.hasPrefix($0 + "=") }
         }
-        environment += ["KWS_LABEL=\(label)", "KWS_SCORE=\(score)", "KWS_TIME_MS=\(timeMilliseconds)"]
+        environment += variables.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         let arguments = ["/bin/sh", "-c", command]
 
         // kws-listen ignores SIGINT and SIGTERM to handle them itself; the command must not

@@ -19,9 +19,30 @@ struct DetectionPrinter {
         if json {
             line = detection.jsonLine
         } else {
-            line = "\(formatTime(detection.timeMilliseconds))  \(detection.label)  score \(detection.score)"
+            let model = detection.model == detection.label ? "" : "  (\(detection.model))"
+            line = "\(formatTime(detection.timeMilliseconds))  \(detection.label)  score \(detection.score)\(model)"
         }
         write(line + "\n", to: STDOUT_FILENO)
+    }
+
+    /// A device event: a JSON line on stdout with --json, else a message on stderr.
+    mutating func print(_ event: DeviceEvent) {
+        guard json else {
+            switch event.event {
+            case .lost: note("capture device '\(event.device)' lost at \(formatTime(event.timeMilliseconds)) "
+                + "(\(event.reason ?? "")); waiting for it to come back")
+            case .back: note("capture device '\(event.device)' is back; listening again")
+            }
+            return
+        }
+        clearLiveLine()
+        write(event.jsonLine + "\n", to: STDOUT_FILENO)
+    }
+
+    /// A message on stderr that does not stop listening.
+    mutating func note(_ message: String) {
+        clearLiveLine()
+        write("kws-listen: \(message)\n", to: STDERR_FILENO)
     }
 
     mutating func show(_ status: LiveStatus) {
@@ -30,8 +51,8 @@ struct DetectionPrinter {
         let filled = Int(((level + 60) / 60 * 20).rounded())
         let meter = String(repeating: "#", count: filled) + String(repeating: " ", count: 20 - filled)
         let decibels = String(Int(status.levelDBFS.rounded()))
-        let text = "\r\u{1B}[K\(formatTime(status.timeMilliseconds))  level [\(meter)] \(decibels) dBFS"
-            + "  top \(status.topLabel) \(status.topScore)"
+        let top = status.top.map { "  top \($0.label) \($0.score)" } ?? ""
+        let text = "\r\u{1B}[K\(formatTime(status.timeMilliseconds))  level [\(meter)] \(decibels) dBFS" + top
         write(text, to: STDERR_FILENO)
         liveLineShown = true
     }

@@ -19,6 +19,7 @@ enum ListenExitCode: Int32, CaseIterable {
         case .permissionDenied: self = .permissionDenied
         case .formatNotSupported: self = .formatNotSupported
         case .deviceFailed, .stalled: self = .captureFailed
+        case .audioFileFailed, .saveAudioFailed: self = .badInput
         }
     }
 
@@ -29,8 +30,8 @@ enum ListenExitCode: Int32, CaseIterable {
         case .deviceBusy: return "capture device busy (used by another program)"
         case .permissionDenied: return "no permission to open the capture device"
         case .formatNotSupported: return "device cannot deliver 16 kHz mono 16-bit audio"
-        case .captureFailed: return "device failed or stalled while capturing"
-        case .badInput: return "model, manifest or --wav file could not be read"
+        case .captureFailed: return "device failed or stalled while capturing (without --reconnect)"
+        case .badInput: return "a model could not be read or cannot run, or --wav or --save-audio failed"
         }
     }
 
