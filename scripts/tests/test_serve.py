@@ -49,11 +49,12 @@ def read_wav(path: Path):
         return w.getframerate(), w.getsampwidth(), w.getnchannels(), w.readframes(w.getnframes())
 
 
-def chunks(rate, width, channels, audio, samples=CHUNK_SAMPLES):
+def chunks(rate, width, channels, audio, samples=CHUNK_SAMPLES, origin=0):
+    """audio-chunk events, timestamped in ms from `origin` as satellites do."""
     step = samples * width * channels
     for offset in range(0, len(audio), step):
         yield AudioChunk(rate=rate, width=width, channels=channels, audio=audio[offset:offset + step],
-                         timestamp=offset // (width * channels) * 1000 // rate).event()
+                         timestamp=origin + offset // (width * channels) * 1000 // rate).event()
 
 
 class Server:
@@ -86,7 +87,7 @@ class Server:
         return code
 
 
-async def stream(uri: str, path: Path, names=None, samples=CHUNK_SAMPLES):
+async def stream(uri: str, path: Path, names=None, samples=CHUNK_SAMPLES, origin=0):
     """One satellite: detect, the file's audio, audio-stop. Returns every event the server sent
     before it closed the connection (which it does once audio-stop is answered)."""
     rate, width, channels, audio = read_wav(path)
@@ -94,7 +95,7 @@ async def stream(uri: str, path: Path, names=None, samples=CHUNK_SAMPLES):
         if names is not None:
             await client.write_event(Detect(names=names).event())
         await client.write_event(AudioStart(rate=rate, width=width, channels=channels).event())
-        for event in chunks(rate, width, channels, audio, samples):
+        for event in chunks(rate, width, channels, audio, samples, origin):
             await client.write_event(event)
         await client.write_event(AudioStop().event())
         events = []
@@ -182,6 +183,10 @@ class ServeTest(unittest.TestCase):
     def test_detect_names_limit_the_models(self):
         events = self.run_async(stream(self.server.uri, self.clips / "wake.wav", names=["alexa"]))
         self.assertEqual(detections(events), host_detections(self.clips / "wake.wav", ["alexa"]))
+
+    def test_timestamps_are_on_the_clients_clock(self):
+        events = self.run_async(stream(self.server.uri, self.clips / "wake.wav", origin=1_000_000))
+        self.assertEqual(detections(events), [(m, t + 1_000_000) for m, t in host_detections(self.clips / "wake.wav")])
 
     def test_any_chunk_size_gives_the_same_detections(self):
         events = self.run_async(stream(self.server.uri, self.clips / "wake.wav", samples=77))

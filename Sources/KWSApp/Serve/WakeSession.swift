@@ -5,7 +5,8 @@
 /// `describe` -> `info`; `detect` chooses models (`names`, none means all); `audio-start`
 /// begins a stream (fresh frontend, model states and detectors); each `audio-chunk` is
 /// converted to 16 kHz mono 16-bit and answered with a `detection` (`name`, `timestamp`: ms of
-/// audio since `audio-start`) for every detection it completes; `audio-stop` ends the stream,
+/// audio since `audio-start`, on the client's clock when its chunks carry `timestamp`s: the
+/// first chunk's plus that) for every detection it completes; `audio-stop` ends the stream,
 /// answered by `not-detected` when nothing was detected, and ends the conversation
 /// (``isFinished``: the server closes the connection, as wyoming-openwakeword does, which is how
 /// a client that had a detection learns that nothing more will come). `ping` -> `pong`; other
@@ -16,6 +17,9 @@ public final class WakeSession {
     private var bank: ModelBank?
     private var converter: PCMConverter?
     private var streaming = false
+    /// The first chunk's `timestamp` in this stream (0 when it has none): the client's clock at
+    /// the stream's first sample.
+    private var timeOrigin: Int64?
     /// Detections in the current stream (a count: a stream may last for days).
     public private(set) var detectionCount = 0
     /// True after `audio-stop` has been answered: close the connection once the replies are out.
@@ -73,10 +77,12 @@ public final class WakeSession {
         converter = try makeConverter(data, current: nil)
         streaming = true
         detectionCount = 0
+        timeOrigin = nil
     }
 
     private func audio(_ event: WyomingEvent) throws(WyomingProtocolError) -> [WyomingEvent] {
         converter = try makeConverter(event.data, current: converter)
+        if timeOrigin == nil { timeOrigin = event.data["timestamp"]?.integerValue ?? 0 }
         return try run(event.payload, endOfStream: false)
     }
 
@@ -97,7 +103,10 @@ public final class WakeSession {
         }
         detectionCount += found.count
         return found.map { detection in
-            WyomingEvent(type: "detection", data: ["name": .string(detection.model), "timestamp": .integer(detection.timeMilliseconds)])
+            // Saturating: a client's timestamp may be any integer.
+            let (sum, overflow) = (timeOrigin ?? 0).addingReportingOverflow(detection.timeMilliseconds)
+            return WyomingEvent(type: "detection", data: ["name": .string(detection.model),
+                                                          "timestamp": .integer(overflow ? Int64.max : sum)])
         }
     }
 
