@@ -8,9 +8,8 @@ import NIOCore
 /// Back-pressure: the handler reads the next bytes only after it has answered the last ones,
 /// and stops reading while the client is not taking the replies (the channel not writable),
 /// so a fast or stuck client fills its own socket buffer, not the server's memory.
-final class WyomingHandler: ChannelDuplexHandler {
+final class WyomingHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
-    typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     private let id: Int
@@ -57,10 +56,7 @@ final class WyomingHandler: ChannelDuplexHandler {
                 }
                 if session.isFinished {
                     finished = true
-                    let channel = context.channel
-                    context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).whenComplete { _ in
-                        channel.close(promise: nil)
-                    }
+                    closeWhenWritten(context: context)
                     return
                 }
             }
@@ -75,8 +71,8 @@ final class WyomingHandler: ChannelDuplexHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
+        // Reading resumes by itself when autoRead is back on.
         context.channel.setOption(ChannelOptions.autoRead, value: context.channel.isWritable).whenComplete { _ in }
-        if context.channel.isWritable { context.read() }
         context.fireChannelWritabilityChanged()
     }
 
@@ -113,12 +109,18 @@ final class WyomingHandler: ChannelDuplexHandler {
         sendAndClose(WyomingEvent.error(error.description, code: error.code), context: context)
     }
 
-    /// Sends a last event and closes once it is written (closing at once could drop it).
+    /// Sends a last event and closes once it is written.
     private func sendAndClose(_ event: WyomingEvent, context: ChannelHandlerContext) {
-        var buffer = context.channel.allocator.buffer(capacity: 256)
-        buffer.writeBytes(event.wireBytes)
+        send(event, context: context)
+        closeWhenWritten(context: context)
+    }
+
+    /// Closes once everything written so far is out (closing at once could drop it).
+    private func closeWhenWritten(context: ChannelHandlerContext) {
         let channel = context.channel
-        context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in channel.close(promise: nil) }
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).whenComplete { _ in
+            channel.close(promise: nil)
+        }
     }
 
     private func send(_ event: WyomingEvent, context: ChannelHandlerContext) {
