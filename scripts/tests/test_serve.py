@@ -254,6 +254,24 @@ class ServeTest(unittest.TestCase):
         self.assertIn("connection closed inside an event", self.server.log_text())
 
 
+    def test_refused_and_cut_connections_leave_no_descriptors_behind(self):
+        def descriptors():
+            return len(os.listdir(f"/proc/{self.server.process.pid}/fd"))
+        self.assert_still_serves()
+        before = descriptors()
+        partial = _wire(AudioStart(rate=16000, width=2, channels=1).event()) + b'{"type": "audio-chunk", "payload_length": 100}\n'
+
+        async def abuse():
+            for _ in range(10):
+                await raw_exchange(self.server.port, b"not json\n")
+                await raw_exchange(self.server.port, partial, close_after=True)
+        self.run_async(abuse())
+        deadline = time.monotonic() + TIMEOUT
+        while descriptors() > before and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertEqual(descriptors(), before)
+
+
 def _wire(event: Event) -> bytes:
     """The bytes the wyoming package writes for an event."""
     import io
