@@ -1,4 +1,4 @@
-// Board support for QEMU's mps2-an386 (Cortex-M4), as seen from Swift.
+// Board support for the firmware's QEMU boards (Board/<board>/), as seen from Swift.
 // Everything here is small C on purpose: the Swift firmware talks to the board only
 // through these functions, so a real board swaps this folder and keeps the Swift code.
 #ifndef KWS_BOARD_H
@@ -44,8 +44,14 @@ extern const uint8_t kws_snapshot_start[], kws_snapshot_end[];
 static inline const uint8_t *board_snapshot_data(void) { return kws_snapshot_start; }
 static inline uint32_t board_snapshot_size(void) { return (uint32_t)(kws_snapshot_end - kws_snapshot_start); }
 
+// The RAM after all other data, which only the image that takes the setup snapshot uses (to
+// hold the snapshot while it writes it to the host).
+extern uint8_t __setup_buffer_start[], __setup_buffer_end[];
+static inline uint8_t *board_setup_buffer(void) { return __setup_buffer_start; }
+static inline uint32_t board_setup_buffer_size(void) { return (uint32_t)(__setup_buffer_end - __setup_buffer_start); }
+
 // --- Frontend tables (generated at build time by Tools/frontend-tables.swift) ---
-// The frontend's setup tables for micro_speech's settings, read in place from flash.
+// The frontend's setup tables for the model's settings, read in place from flash.
 // Twiddles are (real, imaginary) pairs; counts are in elements (pairs for twiddles).
 struct frontend_tables {
     const int16_t *window; uint32_t window_count;

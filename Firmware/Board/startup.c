@@ -1,5 +1,5 @@
-// Reset and exception entry for the Cortex-M4 of mps2-an386: vector table, .data copy,
-// .bss zeroing, FPU enable, stack painting, then the Swift firmware's main.
+// Reset and exception entry for every board's Cortex-M: vector table, .data copy, .bss
+// zeroing, FPU enable (when there is one), stack painting, then the Swift firmware's main.
 #include "board.h"
 
 extern uint32_t __data_start[], __data_end[], __data_load[];
@@ -66,7 +66,12 @@ static void console_hex(uint32_t value) {
 // to read.
 __attribute__((used, noreturn)) static void fault_report(const uint32_t *frame, uint32_t exception_return) {
     (void)exception_return;
+#if defined(__ARM_ARCH_6M__)
+    // ARMv6-M has no configurable fault status registers.
+    uint32_t cfsr = 0;
+#else
     uint32_t cfsr = *(volatile uint32_t *)0xE000ED28u;
+#endif
     const uint32_t stacking_errors = (1u << 4) | (1u << 12); // MSTKERR, STKERR
     if ((const uint32_t *)frame < __stack_bottom || (const uint32_t *)frame + 8 > __stack_top
         || (cfsr & stacking_errors)) {
@@ -77,12 +82,14 @@ __attribute__((used, noreturn)) static void fault_report(const uint32_t *frame, 
     console_hex(frame[6]);
     console_text(", lr ");
     console_hex(frame[5]);
+#if !defined(__ARM_ARCH_6M__)
     console_text(", CFSR ");
     console_hex(cfsr);
     console_text(", HFSR ");
     console_hex(*(volatile uint32_t *)0xE000ED2Cu);
     console_text(", BFAR ");
     console_hex(*(volatile uint32_t *)0xE000ED38u);
+#endif
     for (int r = 0; r < 4; r++) {
         const char name[] = {',', ' ', 'r', (char)('0' + r), ' ', 0};
         console_text(name);
@@ -96,6 +103,21 @@ __attribute__((naked)) static void Fault_Handler(void) {
     // Pass the stacked exception frame (on MSP or PSP) and EXC_RETURN to fault_report, on
     // a stack reset to the top of the stack region: the program is over, and after a stack
     // overflow the old one is unusable.
+#if defined(__ARM_ARCH_6M__)
+    // Thumb-1: no IT blocks, no TST with an immediate.
+    __asm__ volatile(
+        "movs r0, #4\n\t"
+        "mov r1, lr\n\t"
+        "tst r0, r1\n\t"
+        "bne 1f\n\t"
+        "mrs r0, msp\n\t"
+        "b 2f\n"
+        "1:\tmrs r0, psp\n"
+        "2:\tldr r2, =__stack_top\n\t"
+        "mov sp, r2\n\t"
+        "ldr r2, =fault_report\n\t"
+        "bx r2\n\t");
+#else
     __asm__ volatile(
         "tst lr, #4\n\t"
         "ite eq\n\t"
@@ -105,6 +127,7 @@ __attribute__((naked)) static void Fault_Handler(void) {
         "ldr r2, =__stack_top\n\t"
         "mov sp, r2\n\t"
         "b fault_report\n\t");
+#endif
 }
 
 uint32_t board_stack_high_water(void) {

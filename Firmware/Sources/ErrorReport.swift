@@ -26,17 +26,18 @@ enum ErrorReport {
         #if TAKE_SNAPSHOT
         case .frontend(let error): print(error)
         case .recognizer(.storageTooSmall(let required, let provided)):
-            Console.write("the recognizer's storage (Board/state.c) has ")
+            Console.write("the recognizer's storage, sized for the manifest's labels, has ")
             Console.write(provided)
-            Console.write(" bytes, the model's labels need ")
+            Console.write(" bytes; the model's outputs need ")
             Console.write(required)
+            Console.write(" (the manifest's labels do not match the model)")
         case .recognizer: Console.write("the recognizer settings are invalid")
         case .inputMismatch(let expected, let actual, _):
             Console.write("the model's input has ")
             Console.write(actual)
             Console.write(" bytes; the firmware feeds ")
             Console.write(expected)
-            Console.write(" int8 features (49 frames x 40 channels)")
+            Console.write(" int8 features (the manifest's input.frames x frontend.channels)")
         case .unsupportedOutput(let bytes, _):
             Console.write("the model's output is not int8 scores, one per label (")
             Console.write(bytes)
@@ -54,7 +55,51 @@ enum ErrorReport {
         Console.write("\n")
     }
 
+    static func print(_ error: WakeWordSpotterError) {
+        Console.write("error: ")
+        switch error {
+        case .interpreter(let error): print(error)
+        #if TAKE_SNAPSHOT
+        case .invalidFeatureConversion: Console.write("the manifest's input.conversion is invalid")
+        case .inputMismatch(let bytes, let channels, _):
+            Console.write("the model's input is not int8 frames of ")
+            Console.write(channels)
+            Console.write(" values (")
+            Console.write(bytes)
+            Console.write(" bytes)")
+        case .outputNotAProbability(let bytes, _):
+            Console.write("the model's output is not one uint8 probability (")
+            Console.write(bytes)
+            Console.write(" bytes)")
+        #else
+        default: Console.write("wake-word setup failed")
+        #endif
+        }
+        Console.write("\n")
+    }
+
     #if TAKE_SNAPSHOT
+    static func print(_ error: SetupFailure) {
+        switch error {
+        case .pipeline(let error): print(error)
+        case .wakeWord(let error): print(error)
+        case .detector:
+            Console.write("error: the manifest's wake_word settings are out of range\n")
+        case .framesPerInvoke(let model, let manifest):
+            Console.write("error: the model takes ")
+            Console.write(model)
+            Console.write(" frames per invoke, the manifest's input.frames says ")
+            Console.write(manifest)
+            Console.write("\n")
+        case .labelCount(let model, let manifest):
+            Console.write("error: the model scores ")
+            Console.write(model)
+            Console.write(" labels, the manifest lists ")
+            Console.write(manifest)
+            Console.write("\n")
+        }
+    }
+
     static func print(_ error: FrontendError) {
         switch error {
         case .storageTooSmall(let required, let provided):
@@ -62,7 +107,7 @@ enum ErrorReport {
             Console.write(provided)
             Console.write(" bytes, ")
             Console.write(required)
-            Console.write(" are needed; enlarge FRONTEND_STATE_BYTES in Board/state.c")
+            Console.write(" are needed (FRONTEND_STATE_BYTES, written by Tools/frontend-tables.swift)")
         case .scratchTooSmall(let required, let provided):
             Console.write("the arena's idle bytes (")
             Console.write(provided)
@@ -70,7 +115,7 @@ enum ErrorReport {
             Console.write(required)
             Console.write(" bytes)")
         default:
-            Console.write("invalid frontend configuration")
+            Console.write("invalid frontend configuration (the manifest's frontend block)")
         }
     }
 
@@ -90,7 +135,7 @@ enum ErrorReport {
             Console.write(index)
             Console.write(" is builtin op ")
             Console.write(Int(op.code))
-            Console.write(", which the firmware's op resolver does not register (MicroSpeechResolver)")
+            Console.write(", which the firmware's op resolver does not register (ModelResolver)")
         case .invokeFailed(let op, let index, let error):
             print(op, index, error)
         case .unusableSnapshot(let error):
@@ -114,7 +159,7 @@ enum ErrorReport {
             Console.write(available)
             Console.write(" bytes, the model needs ")
             Console.write(needed)
-            Console.write("; enlarge ARENA_BYTES in Board/state.c")
+            Console.write(" (ARENA_BYTES, measured by the build's arena probe)")
         case .prepareFailed(let op, let index, let error):
             print(op, index, error)
         case .unsupportedTensor(let index, let reason):

@@ -2,9 +2,10 @@ import Board
 import KeywordSpotting
 import TFMicro
 
-/// micro_speech on the Cortex-M4: audio periods from the DMA ring go through the shared
-/// KeywordSpotting pipeline (frontend, 49-frame window, TFMicro, recognizer); every
-/// detection is reported on the console, and with --scores every inference's int8 scores.
+/// The model the build was configured with (Tools/configure.py), on the board's Cortex-M:
+/// audio periods from the DMA ring go through the shared KeywordSpotting pipeline (frontend,
+/// TFMicro, and the recognizer or the wake-word detector, `Pipeline`); every detection is
+/// reported on the console, and with --scores every invocation's outputs.
 @main
 struct Firmware {
     static func main() {
@@ -45,11 +46,13 @@ struct Firmware {
 
     @inline(never)
     static func runSpotter(options: FirmwareOptions, buffers: StaticMemory.Buffers,
-                           spotter: inout KeywordSpotter) -> Int32 {
-        Console.write("kws-firmware: micro_speech, model ")
+                           spotter: inout Spotter) -> Int32 {
+        Console.write("kws-firmware: ")
+        Console.write(ModelConfiguration.name)
+        Console.write(", model ")
         Console.write(Int(board_model_size()))
         Console.write(" B in flash, arena ")
-        Console.write(spotter.interpreter.arenaBytesUsed)
+        Console.write(spotter.modelInterpreter.arenaBytesUsed)
         Console.write(" of ")
         Console.write(buffers.arena.count)
         Console.write(" B used\n")
@@ -78,10 +81,10 @@ struct Firmware {
         UnsafeRawBufferPointer(start: board_model_data(), count: Int(board_model_size()))
     }
 
-    /// The continuous loop: one 10 ms period in; every second period completes a frame and
-    /// runs the model.
+    /// The continuous loop: one 10 ms period in; each period that completes a frontend frame
+    /// feeds it to the model, which runs once its input is due.
     static func stream<Source: AudioSource & ~Copyable>(
-        from source: inout Source, through spotter: inout KeywordSpotter, printScores: Bool
+        from source: inout Source, through spotter: inout Spotter, printScores: Bool
     ) -> Int32 {
         var detections = 0
         var samples: Int64 = 0
@@ -89,18 +92,8 @@ struct Firmware {
             while let period = try source.nextPeriod() {
                 samples += Int64(period.count)
                 icount_pipeline_begin()
-                do throws(PipelineError) {
-                    try spotter.process(period) { inference in
-                        if printScores { Report.scores(inference) }
-                        if inference.recognition.isNewCommand {
-                            detections += 1
-                            Report.detection(inference.recognition)
-                        }
-                    }
-                } catch {
-                    ErrorReport.print(error)
-                    return 1
-                }
+                guard Pipeline.process(period, through: &spotter, printScores: printScores, detections: &detections)
+                else { return 1 }
                 icount_pipeline_end()
             }
         } catch {
@@ -120,27 +113,22 @@ struct Firmware {
 
 /// Console lines the test and the user read.
 enum Report {
-    /// `scores <frame> <time ms> <silence> <unknown> <yes> <no>`
-    static func scores(_ inference: Inference) {
+    /// `scores <frame> <time ms>`, which the pipeline completes with the model's outputs.
+    static func scoresPrefix(frame: Int64, timeMilliseconds: Int64) {
         Console.write("scores ")
-        Console.write(inference.frameIndex)
+        Console.write(frame)
         Console.writeByte(UInt8(ascii: " "))
-        Console.write(inference.timeMilliseconds)
-        for score in inference.scores {
-            Console.writeByte(UInt8(ascii: " "))
-            Console.write(Int(score))
-        }
-        Console.writeByte(UInt8(ascii: "\n"))
+        Console.write(timeMilliseconds)
     }
 
-    /// `detected <label> score <average 0...255> at <time> ms`
-    static func detection(_ recognition: Recognition) {
+    /// `detected <label> score <0...255> at <time> ms`
+    static func detection(label: StaticString, score: Int, timeMilliseconds: Int64) {
         Console.write("detected ")
-        Console.write(Labels.name(recognition.labelIndex))
+        Console.write(label)
         Console.write(" score ")
-        Console.write(Int(recognition.score))
+        Console.write(score)
         Console.write(" at ")
-        Console.write(recognition.timeMilliseconds)
+        Console.write(timeMilliseconds)
         Console.write(" ms\n")
     }
 }

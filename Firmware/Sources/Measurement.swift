@@ -10,16 +10,18 @@ import TFMicro
 /// Only in `make icount`'s build (-D MEASURE): the normal image does not carry it.
 enum Measurement {
     @inline(never)
-    static func run<Source: AudioSource & ~Copyable>(spotter: inout KeywordSpotter, source: inout Source) -> Int32 {
+    static func run<Source: AudioSource & ~Copyable>(spotter: inout Spotter, source: inout Source) -> Int32 {
         // Frontend and Interpreter are handles: these copies work on the spotter's storage.
         var frontend = spotter.frontend
-        let interpreter = spotter.interpreter
+        let interpreter = spotter.modelInterpreter
         var frames = 0
+        var invocations = 0
         do throws(AudioSourceError) {
             while let period = try source.nextPeriod() {
-                // Every second 10 ms period completes a frame; the frontend's marker pair spans
-                // buffering that period and computing the frame (a begin without an end, in a
-                // period that completes none, is overridden by the next begin).
+                // A 10 ms period completes at most one frame (every second one with a 20 ms
+                // step); the frontend's marker pair spans buffering that period and computing
+                // the frame (a begin without an end, in a period that completes none, is
+                // overridden by the next begin).
                 // The model then runs while the frame is out, as in the spotter: the frontend's
                 // scratch lies in the interpreter's idle arena, free only then.
                 var offset = 0
@@ -27,14 +29,18 @@ enum Measurement {
                 while frontend.nextFrame(from: period, offset: &offset) != nil {
                     icount_frontend_end()
                     frames += 1
-                    icount_model_begin()
-                    do throws(InterpreterError) {
-                        try interpreter.invoke()
-                    } catch {
-                        ErrorReport.print(PipelineError.interpreter(error))
-                        return 1
+                    // The model runs once every `framesPerInvoke` frames, as in the spotter.
+                    if frames % Pipeline.framesPerInvoke == 0 {
+                        icount_model_begin()
+                        do throws(InterpreterError) {
+                            try interpreter.invoke()
+                        } catch {
+                            ErrorReport.print(PipelineError.interpreter(error))
+                            return 1
+                        }
+                        icount_model_end()
+                        invocations += 1
                     }
-                    icount_model_end()
                 }
             }
         } catch {
@@ -44,7 +50,7 @@ enum Measurement {
         Console.write("measured: ")
         Console.write(frames)
         Console.write(" frontend frames, ")
-        Console.write(frames)
+        Console.write(invocations)
         Console.write(" model invocations\n")
         return 0
     }

@@ -4,7 +4,7 @@ import KeywordSpotting
 /// the audio source opens its input) and check that the spotter's storage can hold it.
 struct Startup {
     let options: FirmwareOptions
-    let spotter: UnsafeMutablePointer<KeywordSpotter>
+    let spotter: UnsafeMutablePointer<Spotter>
 
     /// The exit status to stop with, the reason already on the console.
     struct Stop: Error {
@@ -18,14 +18,14 @@ struct Startup {
             FirmwareOptions.reportUsage(error)
             throw Stop(status: 2)
         }
-        guard buffers.spotter.count >= MemoryLayout<KeywordSpotter>.size else {
+        guard buffers.spotter.count >= MemoryLayout<Spotter>.size else {
             Console.write("error: spotterStorage has ")
             Console.write(buffers.spotter.count)
-            Console.write(" bytes, KeywordSpotter needs ")
-            Console.write(MemoryLayout<KeywordSpotter>.size)
+            Console.write(" bytes, the spotter needs ")
+            Console.write(MemoryLayout<Spotter>.size)
             Console.write("; enlarge it\n")
             throw Stop(status: 1)
         }
-        spotter = buffers.spotter.baseAddress!.bindMemory(to: KeywordSpotter.self, capacity: 1)
+        spotter = buffers.spotter.baseAddress!.bindMemory(to: Spotter.self, capacity: 1)
     }
 }

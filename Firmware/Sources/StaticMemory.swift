@@ -5,14 +5,13 @@ import Board
 /// buffers the setup snapshot points into are the board's (Board/state.c), at fixed addresses.
 /// They are reached only through `withBuffers`, for the whole run of `main`.
 enum StaticMemory {
-    /// Samples per DMA period: 10 ms at 16 kHz, half a frontend step: every second period
-    /// completes a feature frame and runs the model.
+    /// Samples per DMA period: 10 ms at 16 kHz (the audio every manifest model takes;
+    /// Tools/configure.py refuses another rate): half micro_speech's frontend step, a whole
+    /// wake-word model's.
     static let samplesPerPeriod = 160
     /// Periods in the audio ring: one processed while the other two fill, so a period that
     /// runs the model may take 20 ms, as with two 20 ms periods, in two thirds of the RAM.
     static let audioPeriods = 3
-    /// Frames in the model's input window (micro_speech: 49 frames of 20 ms).
-    static let windowFrames = 49
 
     struct Buffers {
         var audioRing: UnsafeMutableBufferPointer<Int16>
@@ -42,9 +41,10 @@ enum StaticMemory {
 /// last read when the source opens the file: no separate buffer for it.
 nonisolated(unsafe) var audioRingStorage = InlineArray<480, Int16>(repeating: 0)
 
-/// Room for the keyword pipeline's own state (handles to the buffers of Board/state.c, the
-/// recognizer's counters; 524 bytes), kept here rather than on the stack. Raw zeroed storage rather
-/// than a `KeywordSpotter?`, whose nil would be a non-zero initial value in .data (flash
+/// Room for the spotter's own state (handles to the buffers of Board/state.c, the recognizer's
+/// counters or the wake-word detector's window: 524 bytes for a `KeywordSpotter`, 500 for a
+/// `WakeWordSpotter`), kept here rather than on the stack. Raw zeroed storage rather
+/// than a `Spotter?`, whose nil would be a non-zero initial value in .data (flash
 /// and RAM). Restored once at start-up by `SetupSnapshot.restore` (built by
 /// `TakeSnapshot.setUpSpotter` in the snapshot image); both check its size first.
 nonisolated(unsafe) var spotterStorage = InlineArray<66, UInt64>(repeating: 0)

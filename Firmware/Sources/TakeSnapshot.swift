@@ -16,7 +16,7 @@ enum TakeSnapshot {
         let start: Startup
         do throws(Startup.Stop) { start = try Startup(buffers) } catch { return error.status }
         let (options, spotter) = (start.options, start.spotter)
-        do throws(PipelineError) {
+        do throws(SetupFailure) {
             try setUpSpotter(buffers, into: spotter)
         } catch {
             ErrorReport.print(error)
@@ -29,14 +29,15 @@ enum TakeSnapshot {
     /// the setup steps: this image shares the firmware's stack reserve (the arena's address
     /// depends on it), so its frames must not nest.
     @inline(never)
-    static func write(_ spotter: UnsafePointer<KeywordSpotter>, to path: UnsafeRawBufferPointer,
+    static func write(_ spotter: UnsafePointer<Spotter>, to path: UnsafeRawBufferPointer,
                       arena: UnsafeMutableRawBufferPointer) -> Int32 {
-        withUnsafeMutableBytes(of: &snapshotStorage) { storage in
+        do {
+            let storage = UnsafeMutableRawBufferPointer(start: board_setup_buffer(), count: Int(board_setup_buffer_size()))
             let count: Int
             do throws(SnapshotError) { count = try SetupSnapshot.write(spotter, into: storage) } catch {
-                Console.write("error: the snapshot needs more than snapshotStorage's ")
+                Console.write("error: the snapshot needs more than the ")
                 Console.write(storage.count)
-                Console.write(" bytes; enlarge it\n")
+                Console.write(" bytes of RAM after the image's data\n")
                 return 1
             }
             let file = semihosting_open_for_writing(path.baseAddress!, UInt32(path.count))
@@ -48,7 +49,7 @@ enum TakeSnapshot {
             Console.write("setup snapshot: ")
             Console.write(count)
             Console.write(" bytes, arena ")
-            Console.write(spotter.pointee.interpreter.arenaBytesUsed)
+            Console.write(spotter.pointee.modelInterpreter.arenaBytesUsed)
             Console.write(" of ")
             Console.write(arena.count)
             Console.write(" B used\n")
@@ -62,8 +63,8 @@ enum TakeSnapshot {
     /// of nesting: the stack (the firmware's reserve, see the Makefile) must only hold the largest.
     @inline(never)
     static func setUpSpotter(
-        _ buffers: StaticMemory.Buffers, into spotter: UnsafeMutablePointer<KeywordSpotter>
-    ) throws(PipelineError) {
+        _ buffers: StaticMemory.Buffers, into spotter: UnsafeMutablePointer<Spotter>
+    ) throws(SetupFailure) {
         // Only the interpreter (124 B) is held here while the model's kernels are prepared,
         // the deepest part of setup; the frontend is built afterwards.
         let interpreter = try makeInterpreter(arena: buffers.arena)
@@ -74,8 +75,8 @@ enum TakeSnapshot {
     /// step's stack frame sits on top of the other's.
     @inline(never)
     static func finishSpotter(
-        interpreter: Interpreter, buffers: StaticMemory.Buffers, into spotter: UnsafeMutablePointer<KeywordSpotter>
-    ) throws(PipelineError) {
+        interpreter: Interpreter, buffers: StaticMemory.Buffers, into spotter: UnsafeMutablePointer<Spotter>
+    ) throws(SetupFailure) {
         let frontend = try makeFrontend(storage: buffers.frontend, scratch: interpreter.idleArena)
         try storeSpotter(interpreter: interpreter, frontend: frontend, buffers: buffers, into: spotter)
     }
@@ -83,43 +84,40 @@ enum TakeSnapshot {
     @inline(never)
     static func storeSpotter(
         interpreter: Interpreter, frontend: Frontend, buffers: StaticMemory.Buffers,
-        into spotter: UnsafeMutablePointer<KeywordSpotter>
-    ) throws(PipelineError) {
-        spotter.initialize(to: try KeywordSpotter(
-            frontend: frontend, interpreter: interpreter, frames: StaticMemory.windowFrames,
-            conversion: .microSpeech, windowStorage: nil, recognizerStorage: buffers.recognizer))
+        into spotter: UnsafeMutablePointer<Spotter>
+    ) throws(SetupFailure) {
+        spotter.initialize(to: try Pipeline.makeSpotter(frontend: frontend, interpreter: interpreter, buffers: buffers))
     }
 
-    /// The model from flash, read in place. Its input tensor keeps its bytes across
-    /// invocations (`preservingInputs`): the spotter's feature window lives there, with no
-    /// buffer of its own; the arena's peak is unchanged, as RESHAPE's output shares the input's
-    /// bytes instead of taking 1,960 more.
+    /// The model from flash, read in place, with the kernels `ModelResolver` registers
+    /// (whether its inputs keep their bytes across invocations is the pipeline's choice).
     @inline(never)
-    static func makeInterpreter(arena: UnsafeMutableRawBufferPointer) throws(PipelineError) -> Interpreter {
+    static func makeInterpreter(arena: UnsafeMutableRawBufferPointer) throws(SetupFailure) -> Interpreter {
         let model = try makeModel()
         do throws(InterpreterError) {
-            return try Interpreter(model: model, resolver: MicroSpeechResolver(), arena: arena, preservingInputs: true)
+            return try Interpreter(model: model, resolver: ModelResolver(), arena: arena,
+                                   preservingInputs: Pipeline.preservesInputs)
         } catch {
-            throw .interpreter(error)
+            throw .pipeline(.interpreter(error))
         }
     }
 
     @inline(never)
-    static func makeModel() throws(PipelineError) -> Model {
+    static func makeModel() throws(SetupFailure) -> Model {
         do throws(ModelError) {
             return try Model(bytes: Firmware.modelBytes)
         } catch {
-            throw .interpreter(.malformedModel(error))
+            throw .pipeline(.interpreter(.malformedModel(error)))
         }
     }
 
-    /// micro_speech's frontend over its setup tables in flash (generated at build time by
+    /// The model's frontend over its setup tables in flash (generated at build time by
     /// Tools/frontend-tables.swift from the same sources), with its state in `storage` and its
     /// per-frame scratch in `scratch`: the interpreter's idle arena, which the model only uses
     /// while a frame is out (the spotter invokes it on each frame `Frontend.nextFrame` returns).
     @inline(never)
     static func makeFrontend(storage: UnsafeMutableRawBufferPointer,
-                             scratch: UnsafeMutableRawBufferPointer) throws(PipelineError) -> Frontend {
+                             scratch: UnsafeMutableRawBufferPointer) throws(SetupFailure) -> Frontend {
         let t = board_frontend_tables().pointee
         func table(_ start: UnsafePointer<Int16>?, _ count: UInt32) -> UnsafeBufferPointer<Int16> {
             UnsafeBufferPointer(start: start, count: Int(count))
@@ -137,14 +135,23 @@ enum TakeSnapshot {
             pcanGainTable: table(t.pcan_gains, t.pcan_gain_count),
             logTable: UnsafeBufferPointer(start: t.log_table, count: Int(t.log_table_count)))
         do throws(FrontendError) {
-            return try Frontend(config: .microSpeech, tables: tables, storage: storage, scratch: scratch)
+            return try Frontend(config: ModelConfiguration.frontend, tables: tables, storage: storage, scratch: scratch)
         } catch {
-            throw .frontend(error)
+            throw .pipeline(.frontend(error))
         }
     }
 
 }
 
-/// Room for the snapshot while it is written (this image only).
-nonisolated(unsafe) var snapshotStorage = InlineArray<1024, UInt64>(repeating: 0)
+/// Why setup failed (reported by `ErrorReport`).
+enum SetupFailure: Error {
+    case pipeline(PipelineError)
+    case wakeWord(WakeWordSpotterError)
+    case detector(WakeWordDetectorError)
+    /// The model's input holds another number of frames than the manifest's `input.frames`.
+    case framesPerInvoke(model: Int, manifest: Int)
+    /// The model scores another number of labels than the manifest lists.
+    case labelCount(model: Int, manifest: Int)
+}
+
 #endif

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks that firmware images linked with a model they cannot run fail cleanly under QEMU.
 
-Usage: error-test.py [--qemu qemu-system-arm] [--timeout S] ELF,FILE=TEXT [ELF,FILE=TEXT ...]
+Usage: error-test.py [--qemu "qemu-system-arm -M mps2-an386 -cpu cortex-m4"] [--timeout S] ELF,FILE=TEXT [...]
 
 Each ELF runs with FILE as its argument (the firmware's audio, or the file the snapshot image
 writes) and must exit with status 1 (setup failure) within the timeout, print TEXT (a regular
@@ -19,7 +19,7 @@ import sys
 def run(args, image, expected):
     elf, argument = image.split(",", 1)
     name = os.path.basename(elf)
-    command = [args.qemu, "-M", "mps2-an386", "-cpu", "cortex-m4", "-nographic", "-monitor", "none",
+    command = args.qemu.split() + ["-nographic", "-monitor", "none",
                "-serial", "stdio", "-semihosting-config", f"enable=on,target=native,arg=kws-firmware,arg={argument}",
                "-kernel", elf]
     try:
@@ -38,7 +38,8 @@ def run(args, image, expected):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--qemu", default="qemu-system-arm", help="QEMU system emulator for Arm")
+    parser.add_argument("--qemu", default="qemu-system-arm -M mps2-an386 -cpu cortex-m4",
+                        help="QEMU system emulator for Arm and its machine options")
     parser.add_argument("--timeout", type=float, default=60, help="seconds allowed per QEMU run")
     parser.add_argument("cases", nargs="+", metavar="ELF,FILE=TEXT", help="image, its argument, and the text its error must contain")
     args = parser.parse_args()

@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """End-to-end test of the keyword-spotting firmware under QEMU against the host reference.
 
-Usage: firmware-test.py --elf kws-firmware.elf --repo REPO --shared ../shared --golden REPO/.golden
-                        --work DIR [--timeout SECONDS]
+Usage: firmware-test.py --elf kws-firmware.elf --machine "-M mps2-an386 -cpu cortex-m4"
+                        --manifest Models/NAME.json --model-file NAME.tflite --kind commands|wake_word
+                        --repo REPO --shared ../shared --golden REPO/.golden --work DIR
+                        [--timeout SECONDS] [--host-eval kws-eval]
 
+A command model (micro_speech):
 1. yes_1000ms.wav and no_1000ms.wav of shared/data/tflm-testdata, streamed through the
    firmware in test mode (--scores): every per-inference int8 score must equal the streaming
    reference (scripts/reference/kws_reference.py: pymicro-features' C frontend through
@@ -15,6 +18,18 @@ Usage: firmware-test.py --elf kws-firmware.elf --repo REPO --shared ../shared --
    firmware's detections must equal detections.csv (time, label and score).
 3. With --host-eval (the host's Swift `kws-eval`, built from the same portable sources): its
    --stream scores and detections on the golden stream must equal the firmware's too.
+A wake-word model (microWakeWord; golden data of scripts/golden/gen_wakeword.py):
+1. The golden WAVs of .golden/wakeword/clips.txt, one after another in one stream (as the golden
+   run feeds their features through one frontend): every invocation's uint8 probability must
+   equal tflite-micro's (<model>.outputs.u8, its first feature_invokes), and the detections must
+   equal those of the shared rule (scripts/reference/wake_word_detector.py) over those
+   probabilities with the manifest's wake_word settings (time, label, window mean).
+2. With --host-eval: `kws-eval wake-word --probabilities --json` on the same stream must give the
+   same probabilities and detections, and `kws-listen --wav` (beside it) the same detections.
+3. The spoken wake words of .golden/listen_multi (scripts/golden/gen_listen_multi.py: espeak-ng
+   saying each wake word among other words, 31.6 s): the detections of a model the golden data
+   has (okay_nabu, alexa, hey_jarvis, hey_mycroft) must equal its detections.jsonl
+   (tflite-micro and the shared rule).
 Each QEMU run is bounded by --timeout. Exit status 0 when everything matched.
 """
 
@@ -27,8 +42,10 @@ import sys
 import time
 
 LABELS = ["silence", "unknown", "yes", "no"]
+# The models whose detections .golden/listen_multi holds (with their own cutoff and window).
+SPOKEN_WAKE_WORDS = ("okay_nabu", "alexa", "hey_jarvis", "hey_mycroft")
 CLIP_SCORES = {"yes_1000ms.wav": [-128, -128, 127, -128], "no_1000ms.wav": [-128, -114, -128, 114]}
-SCORES_LINE = re.compile(r"^scores (\d+) (\d+) (-?\d+) (-?\d+) (-?\d+) (-?\d+)$")
+SCORES_LINE = re.compile(r"^scores (\d+) (\d+)((?: -?\d+)+)$")
 DETECTION_LINE = re.compile(r"^detected (\w+) score (\d+) at (\d+) ms$")
 failures = []
 
@@ -42,7 +59,7 @@ def check(condition, message):
 
 def run_firmware(args, raw_path):
     """Runs the firmware on a raw s16le file; returns (inferences, detections, console text)."""
-    command = [args.qemu, "-M", "mps2-an386", "-cpu", "cortex-m4", "-nographic", "-monitor", "none",
+    command = [args.qemu] + args.machine.split() + ["-nographic", "-monitor", "none",
                "-serial", "stdio", "-semihosting-config",
                f"enable=on,target=native,arg=kws-firmware,arg=--scores,arg={raw_path}", "-kernel", args.elf]
     start = time.monotonic()
@@ -61,7 +78,7 @@ def run_firmware(args, raw_path):
     for line in console.splitlines():
         m = SCORES_LINE.match(line)
         if m:
-            inferences.append((int(m.group(1)), int(m.group(2)), [int(m.group(i)) for i in range(3, 7)]))
+            inferences.append((int(m.group(1)), int(m.group(2)), [int(v) for v in m.group(3).split()]))
         m = DETECTION_LINE.match(line)
         if m:
             detections.append((int(m.group(3)), m.group(1), int(m.group(2))))
@@ -83,7 +100,7 @@ def test_clips(args):
     except ImportError as error:
         check(False, f"host reference importable from {args.repo}/scripts/reference ({error})")
         return
-    model = os.path.join(args.shared, "models", "micro_speech_quantized.tflite")
+    model = args.model_file
     for name, expected_last in CLIP_SCORES.items():
         wav_path = os.path.join(args.shared, "data", "tflm-testdata", name)
         if not check(os.path.exists(wav_path), f"{wav_path} exists"):
@@ -126,7 +143,7 @@ def compare_with_host_swift(args, stream_wav, inferences, detections):
         return
     scores_csv = os.path.join(args.work, "host-scores.csv")
     detections_csv = os.path.join(args.work, "host-detections.csv")
-    model = os.path.join(args.shared, "models", "micro_speech_quantized.tflite")
+    model = args.model_file
     result = subprocess.run([args.host_eval, "--model", model, "--stream", stream_wav, "--scores-csv", scores_csv,
                              "--detections-csv", detections_csv], capture_output=True, text=True, timeout=args.timeout)
     if not check(result.returncode == 0, f"host kws-eval --stream exits 0 (got {result.returncode})"):
@@ -163,9 +180,130 @@ def test_stream(args):
     compare_with_host_swift(args, needed[3], inferences, detections)
 
 
+def test_spoken_wake_words(args, manifest):
+    """The firmware on a stream with the wake words spoken: its detections against the golden ones."""
+    import json
+    folder = os.path.join(args.golden, "listen_multi")
+    paths = [os.path.join(folder, f) for f in ("stream.s16le", "detections.jsonl")]
+    if not check(all(os.path.exists(p) for p in paths), "golden spoken wake words present (make golden)"):
+        return
+    with open(paths[1]) as f:
+        events = [json.loads(line) for line in f if line.strip()]
+    name = manifest["name"]
+    if name not in SPOKEN_WAKE_WORDS:
+        print(f"  skip  spoken wake words: the golden data has no {name} (its cutoff and window are the model JSON's)")
+        return
+    expected = [(e["time_ms"], e["label"], e["score"]) for e in events if e["model"] == name]
+    print(f"spoken wake words ({len(expected)} detections of {name} expected):")
+    run = run_firmware(args, paths[0])
+    if run is None:
+        return
+    _, detections, _ = run
+    check(detections == expected, f"detections equal tflite-micro's with the shared rule: {expected}"
+          + ("" if detections == expected else f" ({first_difference(detections, expected)})"))
+    listen = os.path.join(os.path.dirname(args.host_eval or ""), "kws-listen")
+    if not args.host_eval or not os.path.exists(listen):
+        print(f"  skip  kws-listen comparison: {listen} not built")
+        return
+    result = subprocess.run([listen, "--wav", os.path.join(folder, "stream.wav"), "--fast", "--json", "--no-live",
+                             "--model", args.host_model], capture_output=True, text=True, timeout=args.timeout)
+    heard = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    listened = [(d["time_ms"], d["label"], d["score"]) for d in heard]
+    check(result.returncode == 0 and detections == listened, f"detections equal kws-listen --wav's (the live tool)"
+          + ("" if detections == listened else f" ({first_difference(detections, listened)})"))
+
+
+def test_wake_word(args, manifest):
+    import numpy as np
+    sys.path.insert(0, os.path.join(args.repo, "scripts", "reference"))
+    from wake_word_detector import WakeWordDetector, cutoff_u8
+    # The golden data is named for the model file (a manifest may use another name for it).
+    model = os.path.splitext(os.path.basename(args.model_file))[0]
+    label = manifest["labels"][0]
+    folder = os.path.join(args.golden, "wakeword")
+    outputs_path = os.path.join(folder, f"{model}.outputs.u8")
+    golden_model = os.path.join(folder, f"{model}.tflite")
+    if not check(os.path.exists(outputs_path) and os.path.exists(golden_model),
+                 f"golden wake-word data for {model} present (make golden)"):
+        return
+    check(open(golden_model, "rb").read() == open(args.model_file, "rb").read(),
+          f"the golden data was made with the model the firmware links ({os.path.basename(args.model_file)})")
+    with open(os.path.join(folder, "clips.txt")) as f:
+        lines = f.read().split("\n")
+    feature_invokes = int(lines[0].split()[1])
+    samples = []
+    import wave
+    for relative in (l for l in lines[1:] if l.strip()):
+        with wave.open(os.path.join(args.shared, "data", relative)) as w:
+            samples.append(np.frombuffer(w.readframes(w.getnframes()), dtype="<i2"))
+    stream = np.concatenate(samples)
+    raw_path = os.path.join(args.work, "wakeword-clips.raw")
+    stream.astype("<i2").tofile(raw_path)
+    golden = [int(v) for v in np.fromfile(outputs_path, dtype=np.uint8)[:feature_invokes]]
+    print(f"wake-word golden clips ({len(lines) - 2} WAVs, {feature_invokes} invocations):")
+    run = run_firmware(args, raw_path)
+    if run is None:
+        return
+    inferences, detections, _ = run
+    probabilities = [scores[0] for _, _, scores in inferences]
+    check(probabilities == golden, f"all {len(golden)} per-invocation probabilities equal tflite-micro's"
+          + ("" if probabilities == golden else f" ({first_difference(probabilities, golden)})"))
+    wake = manifest["wake_word"]
+    cutoff, window = cutoff_u8(wake["probability_cutoff"]), int(wake["sliding_window_size"])
+    ignore = int(wake.get("ignore_invocations_after_reset", 74))
+    frames = int(manifest["input"]["frames"])
+    step, window_ms = int(manifest["frontend"]["step_ms"]), int(manifest["frontend"]["window_ms"])
+    expected = []
+    detector = WakeWordDetector(cutoff, window, ignore)
+    for k, probability in enumerate(golden):
+        found = detector.update(probability)
+        if found is not None:
+            expected.append(((frames * k + frames - 1) * step + window_ms, label, found[0]))
+    check(detections == expected, f"detections equal the shared rule's on those probabilities: {expected}")
+    if not args.host_eval or not os.path.exists(args.host_eval):
+        print(f"  skip  host Swift comparison: {args.host_eval} not built (swift build -c release --product kws-eval)")
+        return
+    wav_path = os.path.join(args.work, "wakeword-clips.wav")
+    with wave.open(wav_path, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes(stream.astype("<i2").tobytes())
+    result = subprocess.run([args.host_eval, "wake-word", "--model", args.host_model, "--probabilities", "--json", wav_path],
+                            capture_output=True, text=True, timeout=args.timeout)
+    if not check(result.returncode == 0, f"host kws-eval wake-word exits 0 (got {result.returncode})"):
+        print(result.stdout[-1000:], result.stderr[-1000:], sep="\n")
+        return
+    import json
+    host = json.loads(result.stdout.strip().splitlines()[-1])
+    check(probabilities == host["probabilities"], f"all {len(host['probabilities'])} probabilities equal the host "
+          "Swift pipeline's (kws-eval wake-word)" + ("" if probabilities == host["probabilities"]
+                                                     else f" ({first_difference(probabilities, host['probabilities'])})"))
+    host_detections = [(d["time_ms"], label, d["average_probability"]) for d in host["detections"]]
+    check(detections == host_detections, f"all {len(host_detections)} detections equal the host Swift pipeline's")
+    listen = os.path.join(os.path.dirname(args.host_eval), "kws-listen")
+    if not os.path.exists(listen):
+        print(f"  skip  kws-listen comparison: {listen} not built")
+        return
+    result = subprocess.run([listen, "--wav", wav_path, "--fast", "--json", "--no-live", "--model", args.host_model],
+                            capture_output=True, text=True, timeout=args.timeout)
+    if not check(result.returncode == 0, f"host kws-listen --wav exits 0 (got {result.returncode})"):
+        print(result.stdout[-1000:], result.stderr[-1000:], sep="\n")
+        return
+    heard = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    listened = [(d["time_ms"], d["label"], d["score"]) for d in heard]
+    check(detections == listened, f"all {len(listened)} detections equal kws-listen --wav's (the live tool)"
+          + ("" if detections == listened else f" ({first_difference(detections, listened)})"))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--elf", required=True, help="the firmware ELF")
+    parser.add_argument("--machine", default="-M mps2-an386 -cpu cortex-m4", help="QEMU machine options of the board")
+    parser.add_argument("--manifest", required=True, help="the model's manifest (as configure.py read it)")
+    parser.add_argument("--host-model", required=True, help="what the host tools take as --model (the manifest given)")
+    parser.add_argument("--model-file", required=True, help="the model the firmware links")
+    parser.add_argument("--kind", required=True, choices=["commands", "wake_word"])
     parser.add_argument("--repo", required=True, help="repository root (for scripts/reference)")
     parser.add_argument("--shared", required=True, help="the shared data folder")
     parser.add_argument("--golden", required=True, help="golden data root (.golden)")
@@ -175,8 +313,16 @@ def main():
     parser.add_argument("--host-eval", help="the host's kws-eval binary; compared on the golden stream when it exists")
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
-    test_clips(args)
-    test_stream(args)
+    import json
+    with open(args.manifest) as f:
+        manifest = json.load(f)
+    print(f"firmware test: {manifest['name']} ({args.kind}) on {args.machine}")
+    if args.kind == "wake_word":
+        test_wake_word(args, manifest)
+        test_spoken_wake_words(args, manifest)
+    else:
+        test_clips(args)
+        test_stream(args)
     if failures:
         print(f"firmware test: {len(failures)} check(s) failed")
         sys.exit(1)

@@ -2,6 +2,7 @@
 """Flash and RAM report of the firmware ELF, from its GNU ld map and symbol table.
 
 Usage: size-report.py --map kws-firmware.map --elf kws-firmware.elf --nm llvm-nm
+                      --flash-budget BYTES --ram-budget BYTES [--title TEXT]
                       [--stack-high-water BYTES] [--snapshot-stack HIGH_WATER SIZE] [--check]
 
 Flash is split into the model (.model, linked with .incbin), the interpreter snapshot
@@ -27,8 +28,6 @@ import re
 import subprocess
 import sys
 
-APP_FLASH_BUDGET = 20 * 1024
-RAM_BUDGET = 12 * 1024
 FLASH_SECTIONS = (".vectors", ".frontend_tables", ".text", ".rodata", ".ARM.exidx", ".data")
 MODEL_SECTIONS = {".model": "model", ".snapshot": "snapshot"}
 RAM_ORIGIN = 0x20000000  # Board/link.ld
@@ -103,6 +102,9 @@ def main():
                         help="the snapshot image's stack high-water mark and the size of its own stack")
     parser.add_argument("--top", type=int, default=0, help="also list the N largest functions of each Swift module")
     parser.add_argument("--check", action="store_true", help="also exit 1 when over the flash or RAM budget")
+    parser.add_argument("--flash-budget", type=int, required=True, help="bytes of flash the application may take")
+    parser.add_argument("--ram-budget", type=int, required=True, help="bytes of RAM static data and stack may take")
+    parser.add_argument("--title", default="", help="what was measured (board, model)")
     args = parser.parse_args()
 
     flash, ram, functions = {}, {}, {}
@@ -127,7 +129,8 @@ def main():
     snapshot = flash.pop("snapshot", 0)
     app = sum(flash.values())
     core = sum(size for key, size in flash.items() if key in CORE)
-    print("Flash")
+    APP_FLASH_BUDGET, RAM_BUDGET = args.flash_budget, args.ram_budget
+    print(f"Flash{' (' + args.title + ')' if args.title else ''}")
     for key, size in sorted(flash.items(), key=lambda kv: -kv[1]):
         print(f"  {key:<42} {size:>7} B")
     print(f"  {'portable core (by symbol, see above)':<42} {core:>7} B")

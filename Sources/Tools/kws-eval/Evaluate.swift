@@ -54,6 +54,23 @@ struct Evaluate: ParsableCommand {
                                + "the format of the reference's stream/scores.csv.", valueName: "file"))
     var scoresCsv: String?
 
+    @Option(help: ArgumentHelp("With --stream and --truth: detection thresholds (0...255) to measure, comma-separated: hits, misses "
+                               + "and false alarms per hour at each, the model run once (--json FILE gets the wake-word "
+                               + "quality shape: model, positives, negative_seconds, rows).", valueName: "list"))
+    var thresholds: String?
+
+    @Option(help: ArgumentHelp("With --thresholds: write a DET plot (miss rate against false alarms per hour) as SVG.",
+                               valueName: "file.svg"))
+    var plot: String?
+
+    /// --thresholds parsed; nil when one is not an integer in 0...255.
+    private var thresholdList: [Int32]? {
+        guard let thresholds else { return [] }
+        let values = thresholds.split(separator: ",", omittingEmptySubsequences: false).map { Int32($0.trimmingCharacters(in: .whitespaces)) }
+        guard values.allSatisfy({ $0.map { (0 ... 255).contains($0) } ?? false }) else { return nil }
+        return values.compactMap { $0 }
+    }
+
     func validate() throws {
         guard (wav == nil) != (stream == nil) else {
             throw ValidationError("give either --wav DIR (classify clips) or --stream FILE (stream a recording)")
@@ -64,6 +81,11 @@ struct Evaluate: ParsableCommand {
         if manifest != nil, list != nil { throw ValidationError("give --manifest or --list, not both") }
         if stream == nil, truth != nil || detectionsCsv != nil || scoresCsv != nil || stride != nil || keywords != nil {
             throw ValidationError("--truth, --keywords, --stride, --detections-csv and --scores-csv go with --stream")
+        }
+        if thresholds != nil || plot != nil {
+            guard stream != nil, truth != nil else { throw ValidationError("--thresholds and --plot go with --stream and --truth") }
+            guard thresholds != nil else { throw ValidationError("--plot goes with --thresholds") }
+            guard thresholdList != nil else { throw ValidationError("--thresholds: give integers in 0...255 separated by commas (180,200,220)") }
         }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         if let stride, stride < 1 { throw ValidationError("--stride must be at least 1") }
@@ -84,7 +106,8 @@ struct Evaluate: ParsableCommand {
                                         + resolved.manifest.labels.joined(separator: ","))
             }
             try StreamEvaluation(factory: factory, path: stream, truthPath: truth, keywords: keywordSet, toleranceMs: toleranceMs,
-                                 stride: stride, detectionsCsv: detectionsCsv, scoresCsv: scoresCsv, jsonPath: json).run()
+                                 stride: stride, detectionsCsv: detectionsCsv, scoresCsv: scoresCsv, jsonPath: json,
+                                 thresholds: thresholdList ?? [], plotPath: plot).run()
         }
     }
 }

@@ -14,6 +14,9 @@ struct StreamEvaluation {
     let detectionsCsv: String?
     let scoresCsv: String?
     let jsonPath: String?
+    /// Detection thresholds to measure (empty: only the manifest's, as a plain stream run).
+    let thresholds: [Int32]
+    let plotPath: String?
 
     struct Summary: Encodable {
         var model: String
@@ -42,11 +45,13 @@ struct StreamEvaluation {
         }
         let result: StreamRun
         var scoreRows = scoresCsv == nil ? [] : ["frame,time_ms," + factory.labels.joined(separator: ",")]
+        var recorded = RecordedScores(labelCount: factory.labels.count)
         var spotter: HostKeywordSpotter
         do { spotter = try factory.makeSpotter(strideFrames: stride) } catch { throw failure(error.description) }
         do {
             result = try StreamRun.run(&spotter, samples: audio.samples, sampleRate: factory.sampleRate, labels: factory.labels) {
                 inference in
+                if !thresholds.isEmpty { recorded.append(inference) }
                 guard scoresCsv != nil else { return }
                 scoreRows.append("\(inference.frameIndex),\(inference.timeMilliseconds),"
                                  + inference.scores.map { "\($0)" }.joined(separator: ","))
@@ -85,6 +90,20 @@ struct StreamEvaluation {
             summary.falseAlarmsPerHour = score.falseAlarmsPerHour
             summary.toleranceMs = toleranceMs
         }
+        var quality: QualityReport?
+        if let truth, !thresholds.isEmpty {
+            let report: QualityReport
+            do {
+                report = try QualityReport(model: factory.model.manifest.name, thresholds: thresholds, recorded: recorded,
+                                            labels: factory.labels, recognizer: factory.recognizerConfiguration, truth: truth,
+                                            keywords: keywords, toleranceMilliseconds: toleranceMs, audioSeconds: result.audioSeconds)
+            } catch {
+                throw failure(error.description)
+            }
+            print("per threshold (detected = keyword events hit; false accepts = false alarms over the whole stream):")
+            print(report.text)
+            quality = report
+        }
         do {
             if let detectionsCsv {
                 let rows = ["time_ms,label,score"] + result.detections.map { "\($0.timeMilliseconds),\($0.label),\($0.score)" }
@@ -93,7 +112,14 @@ struct StreamEvaluation {
             if let scoresCsv {
                 try (scoreRows.joined(separator: "\n") + "\n").write(toFile: scoresCsv, atomically: true, encoding: .utf8)
             }
-            if let jsonPath {
+            if let quality, let plotPath {
+                try DETPlot(reports: [quality], title: "DET: \(quality.model) over \((path as NSString).lastPathComponent)",
+                           pointName: "threshold")
+                    .svg.write(toFile: plotPath, atomically: true, encoding: .utf8)
+            }
+            if let quality, let jsonPath {
+                try (quality.json + "\n").write(toFile: jsonPath, atomically: true, encoding: .utf8)
+            } else if let jsonPath {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
                 encoder.keyEncodingStrategy = .convertToSnakeCase

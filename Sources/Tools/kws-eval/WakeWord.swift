@@ -5,24 +5,34 @@ import KWSApp
 import KeywordSpotting
 import TFMicro
 
-/// `kws-eval wake-word`: stream audio files through a microWakeWord model as ESPHome does.
+/// `kws-eval wake-word`: stream audio files through a microWakeWord model as ESPHome does, or
+/// measure detection quality (recall, false accepts per hour) over positives and negatives.
 struct WakeWord: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wake-word",
-        abstract: "Run a streaming wake-word model (alexa, hey_jarvis, hey_mycroft, okay_nabu) over audio files and report detections.",
+        abstract: "Run streaming wake-word models (alexa, hey_jarvis, hey_mycroft, okay_nabu) over audio files: "
+            + "detections per file, or recall and false accepts per hour at every cutoff.",
         discussion: """
             Each file is streamed on its own (fresh model state, frontend and detector): legacy frontend with the \
             manifest's 10 ms step, 3 frames per invoke, and the shared detection rule (the sum of the last N uint8 \
             probabilities above round(cutoff x 255) x N; nothing ignored at the start of a file; a detection \
             clears the window and the next 74 invokes cannot detect, so one utterance gives one detection). The \
             cutoff and window come from the manifest's wake_word block.
+
+            Quality: kws-eval wake-word --model okay_nabu --positives DIR --negatives PATH... \
+            A positive file is detected when it gives at least one detection; every detection on a negative file \
+            (a file or a folder of them, short clips or hours-long recordings) is a false accept. The model runs \
+            once per file and the rule is applied at every cutoff (default: 0.50 to 0.95 by 0.05 and the \
+            manifest's). Files are spread over --jobs threads; give --model several times to measure several \
+            models in one pass (one JSON object per model with --json).
             """)
 
-    @Option(help: "Wake-word model: a manifest name from Models/ (okay_nabu), or a manifest .json path.")
-    var model = "okay_nabu"
+    @Option(help: ArgumentHelp("Wake-word model: a manifest name from Models/ (okay_nabu), or a manifest .json path; "
+                               + "repeat it to measure several models (quality mode). Default: okay_nabu."))
+    var model: [String] = []
 
     @Argument(help: ArgumentHelp("Audio files (any format libsndfile reads; resampled to the model's rate).", valueName: "file"))
-    var files: [String]
+    var files: [String] = []
 
     @Option(help: "Probability cutoff in 0...1 (default: the manifest's wake_word.probability_cutoff).")
     var cutoff: Float?
@@ -36,11 +46,56 @@ struct WakeWord: ParsableCommand {
     @Flag(help: "Also print every invoke's probability.")
     var probabilities = false
 
-    @Flag(help: "Print one JSON object per file instead of text.")
+    @Flag(help: ArgumentHelp("Print JSON instead of text: one object per file, or in quality mode one object per model "
+                             + "({model, positives, negative_seconds, rows: [{cutoff, detected, recall, false_accepts, "
+                             + "false_accepts_per_hour}]})."))
     var json = false
 
+    @Option(help: ArgumentHelp("Quality: folder of files that hold the wake word (searched recursively), or one such file.",
+                               valueName: "dir"))
+    var positives: String?
+
+    @Option(parsing: .upToNextOption,
+            help: ArgumentHelp("Quality: files or folders without the wake word (clips or long recordings).", valueName: "path"))
+    var negatives: [String] = []
+
+    @Option(help: "Quality: cutoffs to measure, comma-separated decimals (default: 0.5,0.55,...,0.95); the manifest's is always added.")
+    var cutoffs: String?
+
+    @Option(help: ArgumentHelp("Quality: report the cutoff with the best recall whose false accepts per hour stay at or under this.",
+                               valueName: "rate"))
+    var targetFaPerHour: Double?
+
+    @Option(help: ArgumentHelp("Quality: write a DET plot (false rejection rate against false accepts per hour) as SVG.",
+                               valueName: "file.svg"))
+    var plot: String?
+
+    @Option(help: ArgumentHelp("Quality: write one row per model and file (role, seconds, peak probability, detections and "
+                               + "decision at the model's cutoff).", valueName: "file"))
+    var csv: String?
+
+    @Option(help: "Quality: worker threads, each with its own frontend and models; the default is one per core.")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    private var isQuality: Bool { positives != nil || !negatives.isEmpty }
+
     func validate() throws {
-        guard !files.isEmpty else { throw ValidationError("give at least one audio file") }
+        if isQuality {
+            guard positives != nil, !negatives.isEmpty else { throw ValidationError("quality mode needs both --positives and --negatives") }
+            guard files.isEmpty else { throw ValidationError("give files to --positives and --negatives, not as arguments") }
+            guard cutoff == nil, window == nil, ignore == nil, !probabilities else {
+                throw ValidationError("--cutoff, --window, --ignore and --probabilities go with per-file runs; use --cutoffs to sweep")
+            }
+            if let cutoffs, case .failure(let error) = Cutoff.list(cutoffs) { throw ValidationError("--cutoffs: \(error)") }
+            if let targetFaPerHour, !(targetFaPerHour >= 0) { throw ValidationError("--target-fa-per-hour must be >= 0") }
+            guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+            return
+        }
+        guard cutoffs == nil, targetFaPerHour == nil, plot == nil, csv == nil else {
+            throw ValidationError("--cutoffs, --target-fa-per-hour, --plot and --csv go with --positives and --negatives")
+        }
+        guard !files.isEmpty else { throw ValidationError("give at least one audio file, or --positives and --negatives") }
+        guard model.count <= 1 else { throw ValidationError("give one --model for per-file runs (several go with --positives)") }
         if let cutoff, !(cutoff >= 0 && cutoff <= 1) { throw ValidationError("--cutoff must be in 0...1") }
         if let window, window < 1 || window > WakeWordDetector.maximumWindowSize {
             throw ValidationError("--window must be 1...\(WakeWordDetector.maximumWindowSize)")
@@ -49,8 +104,15 @@ struct WakeWord: ParsableCommand {
     }
 
     func run() throws {
+        let names = model.isEmpty ? ["okay_nabu"] : model
+        if isQuality {
+            try QualityEvaluation(models: names, positives: positives ?? "", negatives: negatives,
+                                  cutoffs: cutoffs.map { try? Cutoff.list($0).get() } ?? nil,
+                                  targetFalseAcceptsPerHour: targetFaPerHour, plotPath: plot, csvPath: csv, json: json, jobs: jobs).run()
+            return
+        }
         let resolved: ResolvedModel
-        do { resolved = try ModelLocator.standard.resolve(model) } catch { throw failure(error.description) }
+        do { resolved = try ModelLocator.standard.resolve(names[0]) } catch { throw failure(error.description) }
         let settings = try wakeWordSettings(resolved)
         let detectorConfiguration: WakeWordDetectorConfiguration
         do {
@@ -73,10 +135,12 @@ struct WakeWord: ParsableCommand {
         let frontendStorage = UnsafeMutableRawBufferPointer.allocate(byteCount: frontendBytes, alignment: 16)
         defer { frontendStorage.deallocate() }
 
+        let block = UnsafeMutableBufferPointer<Int16>.allocate(capacity: 4096)
+        defer { block.deallocate() }
         var failed = false
         for file in files {
-            let clip: AudioClip
-            do { clip = try loadAudioClip(path: file, sampleRate: frontendConfig.sampleRate) } catch {
+            let reader: AudioFileReader
+            do { reader = try AudioFileReader(path: file, sampleRate: frontendConfig.sampleRate) } catch {
                 FileHandle.standardError.write(Data("kws-eval: \(file): \(error.description)\n".utf8))
                 failed = true
                 continue
@@ -91,15 +155,22 @@ struct WakeWord: ParsableCommand {
             } catch { throw failure("\(resolved.modelPath): \(error)") }
             var invokes: [UInt8] = []
             var detections: [(timeMilliseconds: Int64, detection: WakeWordDetection)] = []
+            // Block by block: an hours-long file takes no more memory than a clip.
             do {
-                try clip.samples.withUnsafeBufferPointer { samples throws(WakeWordSpotterError) in
-                    try spotter.process(samples) { result in
+                while true {
+                    let count = try reader.read(into: block)
+                    if count == 0 { break }
+                    try spotter.process(UnsafeBufferPointer(rebasing: block[0 ..< count])) { result in
                         if let d = result.detection {
                             detections.append((frontendConfig.timeMilliseconds(ofFrame: result.frameIndex), d))
                         }
                         invokes.append(result.probability)
                     }
                 }
+            } catch let error as AudioFileError {
+                FileHandle.standardError.write(Data("kws-eval: \(file): \(error.description)\n".utf8))
+                failed = true
+                continue
             } catch { throw failure("\(file): \(error)") }
             report(file: file, invokes: invokes, detections: detections)
         }

@@ -1,4 +1,4 @@
-// Console on UART0 of the MPS2 (an ARM CMSDK APB UART at 0x40004000). QEMU connects it
+// Console on UART0 of the MPS2 boards (an ARM CMSDK APB UART at 0x40004000). QEMU connects it
 // to the host with -serial stdio.
 #include "board.h"
 

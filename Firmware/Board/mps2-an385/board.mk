@@ -1,0 +1,16 @@
+# QEMU's mps2-an385: a Cortex-M3 (ARMv7-M, no FPU, no DSP extension), 4 MB of code SSRAM at 0
+# standing in for flash, 4 MB of SRAM at 0x20000000, a CMSDK UART.
+# Embedded Swift ships no armv7m-none-none-eabi standard library; its armv7em one, compiled for
+# the Cortex-M3 (-mcpu=cortex-m3, soft float), generates ARMv7-M code (Thumb-2, hardware divide,
+# no DSP or FPU instructions: README "Boards" has the measurements against armv6m).
+BOARD_CPU := -mcpu=cortex-m3 -mthumb -mfloat-abi=soft
+BOARD_SWIFT_TARGET ?= -target armv7em-none-none-eabi -Xcc -mcpu=cortex-m3 -Xcc -mfloat-abi=soft
+BOARD_QEMU := -M mps2-an385 -cpu cortex-m3
+BOARD_C := cmsdk-uart.c
+BOARD_PROBE_ARENA := 262144
+BOARD_RAM_BYTES := 4194304
+# micro_speech: TFLM cites 22 KB of flash for its runtime with a speech model on a Cortex-M3.
+BOARD_FLASH_BUDGET_commands := 22528
+# A wake-word model: the float paths of CONV_2D and LOGISTIC (linked, README "Measured") are soft
+# float here: libc/libgcc 3,772 B against the Cortex-M4F's 2,052 B.
+BOARD_FLASH_BUDGET_wake_word := 36864

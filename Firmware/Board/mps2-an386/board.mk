@@ -1,0 +1,9 @@
+# QEMU's mps2-an386: a Cortex-M4 with FPU (ARMv7E-M), 4 MB of code SSRAM at 0 standing in for
+# flash, 4 MB of SRAM at 0x20000000, a CMSDK UART.
+BOARD_CPU := -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16
+BOARD_SWIFT_TARGET := -target armv7em-none-none-eabi -Xcc -mcpu=cortex-m4 -Xcc -mfloat-abi=hard -Xcc -mfpu=fpv4-sp-d16
+BOARD_QEMU := -M mps2-an386 -cpu cortex-m4
+BOARD_C := cmsdk-uart.c
+# The arena the build's probe offers the model (it measures what the model uses).
+BOARD_PROBE_ARENA := 262144
+BOARD_RAM_BYTES := 4194304

@@ -1,0 +1,74 @@
+#if !WAKE_WORD
+import AudioFrontend
+import KeywordSpotting
+import TFMicro
+
+/// A command model (micro_speech): the shared `KeywordSpotter` (frontend, feature window,
+/// model, recognizer) reports each new command.
+typealias Spotter = KeywordSpotter
+
+extension KeywordSpotter {
+    /// The model's interpreter, whose snapshot the setup snapshot carries.
+    var modelInterpreter: Interpreter { interpreter }
+}
+
+enum Pipeline {
+    /// The model's input tensor keeps the feature window across invocations: no buffer of
+    /// its own (RESHAPE's output shares the input's bytes, so the arena's peak is unchanged).
+    static let preservesInputs = true
+    /// Frames from one invocation to the next.
+    static let framesPerInvoke = ModelConfiguration.strideFrames
+
+    #if TAKE_SNAPSHOT
+    /// The spotter over its parts, as the firmware restores it; the model must score the
+    /// manifest's labels.
+    static func makeSpotter(frontend: Frontend, interpreter: Interpreter,
+                            buffers: StaticMemory.Buffers) throws(SetupFailure) -> Spotter {
+        let spotter: Spotter
+        do throws(PipelineError) {
+            spotter = try KeywordSpotter(
+                frontend: frontend, interpreter: interpreter, frames: ModelConfiguration.inputFrames,
+                conversion: ModelConfiguration.conversion, recognizer: ModelConfiguration.recognizer,
+                strideFrames: ModelConfiguration.strideFrames, windowStorage: nil, recognizerStorage: buffers.recognizer)
+        } catch {
+            throw .pipeline(error)
+        }
+        guard spotter.labelCount == ModelConfiguration.labelCount else {
+            throw .labelCount(model: spotter.labelCount, manifest: ModelConfiguration.labelCount)
+        }
+        return spotter
+    }
+    #endif
+
+    /// One period through the spotter: `scores` lines with --scores, a `detected` line per new
+    /// command. Returns false on an error (reported).
+    static func process(_ period: UnsafeBufferPointer<Int16>, through spotter: inout Spotter,
+                        printScores: Bool, detections: inout Int) -> Bool {
+        do throws(PipelineError) {
+            try spotter.process(period) { inference in
+                if printScores { scores(inference) }
+                if inference.recognition.isNewCommand {
+                    detections += 1
+                    let recognition = inference.recognition
+                    Report.detection(label: ModelConfiguration.label(recognition.labelIndex),
+                                     score: Int(recognition.score), timeMilliseconds: recognition.timeMilliseconds)
+                }
+            }
+        } catch {
+            ErrorReport.print(error)
+            return false
+        }
+        return true
+    }
+
+    /// `scores <frame> <time ms> <score per label>`
+    static func scores(_ inference: Inference) {
+        Report.scoresPrefix(frame: inference.frameIndex, timeMilliseconds: inference.timeMilliseconds)
+        for score in inference.scores {
+            Console.writeByte(UInt8(ascii: " "))
+            Console.write(Int(score))
+        }
+        Console.writeByte(UInt8(ascii: "\n"))
+    }
+}
+#endif

@@ -1,0 +1,247 @@
+#!/usr/bin/env python3
+"""The firmware's build-time configuration, from a model manifest and its model.
+
+Usage: configure.py --manifest Models/okay_nabu.json --shared ../shared --out DIR [--kernels Sources/TFMicro/Kernels]
+
+The manifest is the project's (Models/*.json) or a microWakeWord / ESPHome model JSON
+(`"type": "micro"`), read as the host's ModelLocator reads it (MicroWakeWordModelJSON.swift).
+Writes into DIR:
+  config.mk                  make variables: the model file, its kind (-D WAKE_WORD), its name
+  ModelConfiguration.swift   the firmware's settings (name, labels, feature conversion, input
+                             frames, recognizer or wake-word detector settings, the frontend's
+                             settings) and `ModelResolver`, which registers the kernels the model
+                             uses and no others (int8-only registrations where every use is int8)
+  FrontendSettings.swift     the frontend's settings alone, for Tools/frontend-tables.swift
+  model_config.h             the recognizer's storage in bytes (0 for a wake-word model)
+  manifest.json              the manifest as read (a model JSON in the project's form), for the tests
+A model that uses an operator TFMicro has no kernel for is an error naming it.
+"""
+import argparse
+import json
+import pathlib
+import sys
+
+import tflite
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "scripts" / "reference"))
+from wake_word_detector import cutoff_u8  # noqa: E402
+
+# Builtin operator code -> the TFMicro kernel type that implements it.
+KERNELS = {
+    2: "Concatenation", 3: "Conv2D", 4: "DepthwiseConv2D", 6: "Dequantize", 9: "FullyConnected",
+    14: "Logistic", 22: "Reshape", 25: "Softmax", 45: "StridedSlice", 102: "SplitV", 114: "Quantize",
+    129: "CallOnce", 142: "VarHandle", 143: "ReadVariable", 144: "AssignVariable",
+}
+INT8 = tflite.TensorType.INT8
+# The firmware's audio (Sources/StaticMemory.swift, Makefile `run`).
+AUDIO_SAMPLE_RATE = 16000
+# CommandRecognizer.storageBytes(labelCount:): 50 held results of an Int64 time and one score per label.
+RECOGNIZER_RESULTS = 50
+
+
+def fail(message):
+    sys.exit(f"configure: error: {message}")
+
+
+def from_model_json(model_json, path):
+    """The project's manifest for a microWakeWord model JSON: microWakeWord's frontend (micro_speech's
+    settings, 10 ms step unless `feature_step_size` says otherwise), int8 conversion and 3 frames
+    per invoke, the `micro` block's detector settings, the file's name as the only label."""
+    if model_json.get("type") != "micro":
+        fail(f"{path}: model type {model_json.get('type')!r} is not supported: only microWakeWord models (\"type\": \"micro\")")
+    micro = model_json.get("micro") or fail(f"{path}: no \"micro\" block with the detection settings")
+    name = path.stem
+    return {
+        "name": name,
+        "file": pathlib.PurePosixPath(model_json["model"]).name,
+        "labels": [name],
+        "frontend": {
+            "sample_rate": 16000, "window_ms": 30, "step_ms": int(micro.get("feature_step_size", 10)), "channels": 40,
+            "lower_band_hz": 125.0, "upper_band_hz": 7500.0,
+            "noise_reduction": {"smoothing_bits": 10, "even_smoothing": 0.025, "odd_smoothing": 0.06,
+                                "min_signal_remaining": 0.05},
+            "pcan_gain_control": {"enabled": True, "strength": 0.95, "offset": 80.0, "gain_bits": 21},
+            "log_scale": {"enabled": True, "scale_shift": 6},
+        },
+        "input": {"frames": 3, "conversion": {"multiplier": 256, "divisor": 666, "offset": -128}},
+        "wake_word": {"phrase": model_json.get("wake_word", name), "probability_cutoff": micro["probability_cutoff"],
+                      "sliding_window_size": micro["sliding_window_size"], "ignore_invocations_after_reset": 74},
+    }
+
+
+def model_path(manifest_path, manifest, shared):
+    """The manifest's model: its `file` beside the manifest, else `source.shared_path` in shared."""
+    local = manifest_path.parent / manifest["file"]
+    if local.is_file():
+        return local
+    shared_path = manifest.get("source", {}).get("shared_path")
+    if shared_path and (shared / "models" / shared_path.removeprefix("models/")).is_file():
+        return shared / "models" / shared_path.removeprefix("models/")
+    fail(f"{local} is missing (run `make models`)")
+
+
+def operators(model_bytes):
+    """{builtin code: whether every use has int8 first input and int8 outputs}, over all subgraphs."""
+    model = tflite.Model.GetRootAsModel(model_bytes, 0)
+    found = {}
+    for s in range(model.SubgraphsLength()):
+        graph = model.Subgraphs(s)
+        for i in range(graph.OperatorsLength()):
+            op = graph.Operators(i)
+            code = model.OperatorCodes(op.OpcodeIndex())
+            if code.CustomCode():
+                fail(f"operator {i} of subgraph {s} is the custom op {code.CustomCode().decode()}; TFMicro runs builtin ops only")
+            builtin = max(code.BuiltinCode(), code.DeprecatedBuiltinCode())
+            inputs = [op.Inputs(j) for j in range(op.InputsLength()) if op.Inputs(j) >= 0]
+            types = [graph.Tensors(t).Type() for t in inputs[:1]]
+            types += [graph.Tensors(op.Outputs(j)).Type() for j in range(op.OutputsLength())]
+            int8 = bool(types) and all(t == INT8 for t in types)
+            found[builtin] = found.get(builtin, True) and int8
+    return found
+
+
+def registration(code, int8, kernels):
+    if code not in KERNELS:
+        fail(f"the model uses builtin op {code}, for which TFMicro has no kernel")
+    kernel = KERNELS[code]
+    source = (kernels / f"{kernel}.swift").read_text()
+    if int8 and "static var int8Registration" in source:
+        return f"{kernel}.int8Registration"
+    return f"{kernel}.registration"
+
+
+def swift_float(value):
+    text = repr(float(value))
+    return text if "e" in text or "." in text else text + ".0"
+
+
+def frontend_body(f, indent):
+    nr, pcan, log = f["noise_reduction"], f["pcan_gain_control"], f["log_scale"]
+    lines = [
+        "var config = FrontendConfig()",
+        f"config.sampleRate = {int(f['sample_rate'])}",
+        f"config.windowMilliseconds = {int(f['window_ms'])}",
+        f"config.stepMilliseconds = {int(f['step_ms'])}",
+        f"config.channelCount = {int(f['channels'])}",
+        f"config.lowerBandLimit = {swift_float(f['lower_band_hz'])}",
+        f"config.upperBandLimit = {swift_float(f['upper_band_hz'])}",
+        f"config.noiseReduction.smoothingBits = {int(nr['smoothing_bits'])}",
+        f"config.noiseReduction.evenSmoothing = {swift_float(nr['even_smoothing'])}",
+        f"config.noiseReduction.oddSmoothing = {swift_float(nr['odd_smoothing'])}",
+        f"config.noiseReduction.minSignalRemaining = {swift_float(nr['min_signal_remaining'])}",
+        f"config.pcan.isEnabled = {'true' if pcan['enabled'] else 'false'}",
+        f"config.pcan.strength = {swift_float(pcan['strength'])}",
+        f"config.pcan.offset = {swift_float(pcan['offset'])}",
+        f"config.pcan.gainBits = {int(pcan['gain_bits'])}",
+        f"config.logScale.isEnabled = {'true' if log['enabled'] else 'false'}",
+        f"config.logScale.scaleShift = {int(log['scale_shift'])}",
+        "return config",
+    ]
+    return "\n".join(" " * indent + line for line in lines)
+
+
+def write(path, text):
+    """Writes `text` unless the file holds it already, so that what depends on it is not rebuilt."""
+    if not path.exists() or path.read_text() != text:
+        path.write_text(text)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--manifest", required=True, type=pathlib.Path)
+    parser.add_argument("--shared", required=True, type=pathlib.Path)
+    parser.add_argument("--out", required=True, type=pathlib.Path)
+    parser.add_argument("--kernels", type=pathlib.Path,
+                        default=pathlib.Path(__file__).resolve().parents[2] / "Sources" / "TFMicro" / "Kernels",
+                        help="TFMicro's kernel sources (which registrations exist)")
+    args = parser.parse_args()
+
+    manifest = json.loads(args.manifest.read_text())
+    if "type" in manifest:
+        manifest = from_model_json(manifest, args.manifest)
+    if int(manifest["frontend"]["sample_rate"]) != AUDIO_SAMPLE_RATE:
+        fail(f"{args.manifest} wants {manifest['frontend']['sample_rate']} Hz audio; the firmware's audio is "
+             f"{AUDIO_SAMPLE_RATE} Hz (Sources/StaticMemory.swift: 10 ms periods of 160 samples)")
+    path = model_path(args.manifest, manifest, args.shared)
+    ops = operators(path.read_bytes())
+    name = manifest["name"]
+    labels = manifest["labels"]
+    wake = manifest.get("wake_word")
+    conversion = manifest["input"]["conversion"]
+    source = f"{args.manifest.name} and {path.name}"
+    header = f"// Generated by Firmware/Tools/configure.py from {source}. Do not edit: the build regenerates it.\n"
+
+    cases = "\n".join(f"        case {code}: {registration(code, int8, args.kernels)}" for code, int8 in sorted(ops.items()))
+    label_cases = "\n".join(f'        case {i}: "{label}"' for i, label in enumerate(labels))
+    if wake:
+        kind = f"""    /// The wake-word detector: the cutoff is round({wake['probability_cutoff']} x 255) in float32, as the host computes it.
+    static let probabilityCutoff: UInt8 = {cutoff_u8(wake['probability_cutoff'])}
+    static let slidingWindowSize = {int(wake['sliding_window_size'])}
+    static let ignoredInvocationsAfterReset = {int(wake.get('ignore_invocations_after_reset', 74))}"""
+    else:
+        r = manifest["recognizer"]
+        kind = f"""    static let recognizer = RecognizerConfiguration(
+        averageWindowMilliseconds: {int(r['average_window_ms'])}, detectionThreshold: {int(r['detection_threshold'])},
+        suppressionMilliseconds: {int(r['suppression_ms'])}, minimumCount: {int(r['minimum_count'])})
+    /// Frames between invocations.
+    static let strideFrames = {int(manifest.get('streaming', {}).get('stride_frames', 1))}"""
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    write(args.out / "ModelConfiguration.swift", f"""{header}import AudioFrontend
+import KeywordSpotting
+import TFMicro
+
+/// The model this firmware is built for: {name} ({"wake word" if wake else "commands"}).
+enum ModelConfiguration {{
+    static let name: StaticString = "{name}"
+    static let labelCount = {len(labels)}
+    /// Frontend frames in the model's input.
+    static let inputFrames = {int(manifest['input']['frames'])}
+    static let conversion = FeatureConversion(
+        multiplier: {int(conversion['multiplier'])}, divisor: {int(conversion['divisor'])}, offset: {int(conversion['offset'])})
+{kind}
+
+    /// The label of output `index`, in model order.
+    static func label(_ index: Int) -> StaticString {{
+        switch index {{
+{label_cases}
+        default: "?"
+        }}
+    }}
+
+    static var frontend: FrontendConfig {{
+{frontend_body(manifest['frontend'], 8)}
+    }}
+}}
+
+/// The kernels {name} uses, and no others (only these are linked in), resolved by a `switch`
+/// on the builtin code: no table in RAM.
+struct ModelResolver: OperatorResolver {{
+    func registration(for op: BuiltinOperator) -> KernelRegistration? {{
+        switch op.code {{
+{cases}
+        default: nil
+        }}
+    }}
+}}
+""")
+    write(args.out / "FrontendSettings.swift", f"""{header}
+extension FrontendConfig {{
+    /// The frontend settings of {name}'s manifest.
+    static var firmware: FrontendConfig {{
+{frontend_body(manifest['frontend'], 8)}
+    }}
+}}
+""")
+    recognizer_bytes = 0 if wake else RECOGNIZER_RESULTS * (8 + len(labels))
+    write(args.out / "manifest.json", json.dumps(manifest, indent=2) + "\n")
+    write(args.out / "model_config.h",
+        header + f"#define MODEL_NAME \"{name}\"\n#define RECOGNIZER_BYTES {recognizer_bytes}\n")
+    (args.out / "config.mk").write_text(
+        header.replace("//", "#") + f"MODEL_NAME := {name}\nMODEL_FILE := {path.resolve()}\n"
+        f"MODEL_KIND := {'wake_word' if wake else 'commands'}\n"
+        f"MODEL_SWIFT_FLAGS := {'-D WAKE_WORD' if wake else ''}\n")
+
+
+if __name__ == "__main__":
+    main()
