@@ -67,7 +67,7 @@ final class PCMConverterTests: XCTestCase {
     }
 
     func testFormatsOutsideTheSupportedRangeAreRefused() {
-        for (rate, width, channels) in [(16_000, 0, 1), (16_000, 5, 1), (0, 2, 1), (16_000, 2, 0), (999_999, 2, 1)] {
+        for (rate, width, channels) in [(16_000, 0, 1), (16_000, 5, 1), (0, 2, 1), (7_999, 2, 1), (16_000, 2, 0), (16_000, 2, 33), (999_999, 2, 1)] {
             XCTAssertThrowsError(try PCMConverter(rate: rate, width: width, channels: channels, targetRate: 16_000)) { error in
                 XCTAssertEqual((error as? WyomingProtocolError)?.code, "bad-audio")
             }

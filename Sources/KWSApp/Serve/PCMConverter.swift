@@ -21,8 +21,9 @@ public final class PCMConverter {
     private var resampled: [Float] = []
     private var samples: [Int16] = []
 
-    /// The formats taken: what libsndfile and libsamplerate handle for files.
-    public static let rates = 1_000 ... 384_000
+    /// The formats taken. Rates start at 8 kHz so that a chunk at most doubles in samples
+    /// (a 1 MB payload at 1 kHz would become 16 M samples to convert and run).
+    public static let rates = 8_000 ... 384_000
     public static let widths = 1 ... 4
     public static let channelCounts = 1 ... 32
 
