@@ -2,8 +2,10 @@ import KWSApp
 import NIOCore
 
 /// One connection: bytes to events (``WyomingEventParser``), events to replies
-/// (``WakeSession``), replies back to bytes. Runs on the connection's event loop; a chunk's
-/// model work is microseconds, so it stays there rather than hopping threads.
+/// (``WakeSession``), replies back to bytes. Runs on the connection's event loop: a satellite's
+/// chunk (tens of ms of audio) costs tens of microseconds, and the largest payload allowed
+/// (1 MB, 32 s at 16 kHz) some tens of milliseconds, never a wait, so it stays there rather
+/// than hopping threads.
 ///
 /// Back-pressure: the handler reads the next bytes only after it has answered the last ones,
 /// and stops reading while the client is not taking the replies (the channel not writable),
