@@ -85,7 +85,9 @@ bench: build models
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := model audio-file manifest frontend
 FUZZ_BUILD := .build-fuzz
-FUZZ_FLAGS := -max_len=8192 -rss_limit_mb=2048 -timeout=10
+FUZZ_FLAGS := -rss_limit_mb=2048 -timeout=10
+# Inputs stay small, so the committed corpus does too and never carries a whole third-party
+# model: models 8 KiB, frontend settings and samples 4 KiB, audio files and JSON 2 KiB.
 
 fuzz: setup models golden
 	@# swiftc keeps only the last -sanitize= flag: one flag names both (SwiftPM's own two lose coverage).
@@ -94,13 +96,15 @@ fuzz: setup models golden
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  mkdir -p $(FUZZ_BUILD)/corpus/$$t $(FUZZ_BUILD)/findings/$$t Fuzz/Corpus/$$t; \
 	  echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
-	  $(FUZZ_BUILD)/release/fuzz-$$t $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	  case $$t in model) len=8192;; frontend) len=4096;; *) len=2048;; esac; \
+	  $(FUZZ_BUILD)/release/fuzz-$$t $(FUZZ_FLAGS) -max_len=$$len \
+	    -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 	    -artifact_prefix=$(FUZZ_BUILD)/findings/$$t/ $(FUZZ_BUILD)/corpus/$$t Fuzz/Corpus/$$t $(FUZZ_BUILD)/seeds/$$t \
 	    2>$(FUZZ_BUILD)/$$t.log || { tail -40 $(FUZZ_BUILD)/$$t.log; \
 	      echo "fuzz: $$t found a crash in $(FUZZ_BUILD)/findings/$$t/: fix it, then copy the input into Fuzz/Corpus/$$t/"; exit 1; }; \
 	  grep -E '^stat::(number_of_executed_units|peak_rss_mb)|cov: ' $(FUZZ_BUILD)/$$t.log | tail -3; \
 	  rm -rf $(FUZZ_BUILD)/min/$$t; mkdir -p $(FUZZ_BUILD)/min/$$t; \
-	  $(FUZZ_BUILD)/release/fuzz-$$t $(FUZZ_FLAGS) -merge=1 $(FUZZ_BUILD)/min/$$t \
+	  $(FUZZ_BUILD)/release/fuzz-$$t $(FUZZ_FLAGS) -max_len=$$len -merge=1 $(FUZZ_BUILD)/min/$$t \
 	    Fuzz/Corpus/$$t $(FUZZ_BUILD)/corpus/$$t $(FUZZ_BUILD)/seeds/$$t 2>>$(FUZZ_BUILD)/$$t.log; \
 	  rm -rf Fuzz/Corpus/$$t; mv $(FUZZ_BUILD)/min/$$t Fuzz/Corpus/$$t; \
 	done; du -sh Fuzz/Corpus

@@ -12,12 +12,15 @@ public enum FuzzTargets {
         ("model", model), ("audio-file", audioFile), ("manifest", manifest), ("frontend", frontend),
     ]
 
-    /// A `.tflite` model: read, set up (every kernel available) and invoked twice.
+    /// A `.tflite` model: read, set up (every kernel available) in a 16 KiB arena, invoked twice.
     public static func model(_ data: UnsafeRawBufferPointer) {
         let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: max(data.count, 1), alignment: 16)
         defer { bytes.deallocate() }
         bytes.copyMemory(from: data)
-        let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+        // 16 KiB: every kernel path fits, and a valid model cannot ask for more work than
+        // 16 Ki outputs of 16 Ki multiply-adds (a bigger arena lets a 700-byte model describe a
+        // convolution of billions, which is slow, not wrong).
+        let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: 16 * 1024, alignment: 16)
         defer { arena.deallocate() }
         do {
             let model = try Model(bytes: UnsafeRawBufferPointer(rebasing: bytes[0 ..< data.count]))
