@@ -71,6 +71,7 @@ run: build models
 test: setup models golden
 	$(SWIFT) build -c $(CONFIG) --build-tests
 	$(SWIFT) test -c $(CONFIG) --skip-build
+	KWS_BIN=.build/$(CONFIG) $(PYTHON) -m unittest scripts/tests/test_serve.py
 	$(MAKE) -C Firmware test SHARED=$(SHARED)
 
 bench: build models

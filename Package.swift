@@ -18,11 +18,13 @@ let package = Package(
         .executable(name: "kws-eval", targets: ["kws-eval"]),
         .executable(name: "kws-listen", targets: ["kws-listen"]),
         .executable(name: "kws-bench", targets: ["kws-bench"]),
+        .executable(name: "kws-serve", targets: ["kws-serve"]),
         // For the libFuzzer executables of Fuzz/ (`make fuzz`).
         .library(name: "FuzzTargets", targets: ["FuzzTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // Portable core.
@@ -46,7 +48,17 @@ let package = Package(
         .executableTarget(name: "kws-features", dependencies: ["KWSApp", argumentParser], path: "Sources/Tools/kws-features"),
         .executableTarget(name: "kws-eval", dependencies: ["KWSApp", "KeywordSpotting", argumentParser], path: "Sources/Tools/kws-eval"),
         .executableTarget(name: "kws-listen", dependencies: ["KWSApp", argumentParser], path: "Sources/Tools/kws-listen"),
-        .executableTarget(name: "kws-bench", dependencies: ["KWSApp", argumentParser], path: "Sources/Tools/kws-bench"),
+        .executableTarget(name: "kws-bench", dependencies: [
+            "KWSApp", argumentParser,
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ], path: "Sources/Tools/kws-bench"),
+        .executableTarget(name: "kws-serve", dependencies: [
+            "KWSApp", argumentParser,
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ], path: "Sources/Tools/kws-serve"),
 
         // Entry points for fuzzing the readers of outside input (Fuzz/, FuzzReplayTests).
         .target(name: "FuzzTargets", dependencies: ["KWSApp"]),
@@ -58,5 +70,6 @@ let package = Package(
         .testTarget(name: "KeywordSpottingTests", dependencies: ["KeywordSpotting", "KWSApp", "TestSupport"]),
         .testTarget(name: "KWSAppTests", dependencies: ["KWSApp", "TestSupport"]),
         .testTarget(name: "FuzzReplayTests", dependencies: ["FuzzTargets", "TestSupport"]),
+        .testTarget(name: "ServeTests", dependencies: ["KWSApp", "TestSupport"]),
     ]
 )

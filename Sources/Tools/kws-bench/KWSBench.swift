@@ -5,5 +5,5 @@ struct KWSBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kws-bench",
         abstract: "Measure the speed of the Swift keyword-spotting stack beside the PyPI reference runtimes.",
-        subcommands: [ModelBenchmark.self, FrontendBenchmark.self, EvalBenchmark.self, QualityBenchmark.self])
+        subcommands: [ModelBenchmark.self, FrontendBenchmark.self, EvalBenchmark.self, QualityBenchmark.self, ServeBenchmark.self])
 }
