@@ -83,7 +83,7 @@ bench: build models
 # and fresh seeds, stops at the first finding (kept under .build-fuzz/findings/TARGET/), and its
 # corpus is then minimised back into Fuzz/Corpus/TARGET, which `make test` replays.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := model audio-file manifest frontend
+FUZZ_TARGETS := model audio-file manifest frontend wyoming
 FUZZ_BUILD := .build-fuzz
 FUZZ_FLAGS := -rss_limit_mb=2048 -timeout=10
 # Inputs stay small, so the committed corpus does too and never carries a whole third-party
@@ -97,6 +97,7 @@ fuzz: setup models golden
 	  mkdir -p $(FUZZ_BUILD)/corpus/$$t $(FUZZ_BUILD)/findings/$$t Fuzz/Corpus/$$t; \
 	  echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
 	  case $$t in model) len=8192;; frontend) len=4096;; *) len=2048;; esac; \
+	  LSAN_OPTIONS=suppressions=$(abspath Fuzz/lsan-suppressions.txt) \
 	  $(FUZZ_BUILD)/release/fuzz-$$t $(FUZZ_FLAGS) -max_len=$$len \
 	    -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 	    -artifact_prefix=$(FUZZ_BUILD)/findings/$$t/ $(FUZZ_BUILD)/corpus/$$t Fuzz/Corpus/$$t $(FUZZ_BUILD)/seeds/$$t \
@@ -104,6 +105,7 @@ fuzz: setup models golden
 	      echo "fuzz: $$t found a crash in $(FUZZ_BUILD)/findings/$$t/: fix it, then copy the input into Fuzz/Corpus/$$t/"; exit 1; }; \
 	  grep -E '^stat::(number_of_executed_units|peak_rss_mb)|cov: ' $(FUZZ_BUILD)/$$t.log | tail -3; \
 	  rm -rf $(FUZZ_BUILD)/min/$$t; mkdir -p $(FUZZ_BUILD)/min/$$t; \
+	  LSAN_OPTIONS=suppressions=$(abspath Fuzz/lsan-suppressions.txt) \
 	  $(FUZZ_BUILD)/release/fuzz-$$t $(FUZZ_FLAGS) -max_len=$$len -merge=1 $(FUZZ_BUILD)/min/$$t \
 	    Fuzz/Corpus/$$t $(FUZZ_BUILD)/corpus/$$t $(FUZZ_BUILD)/seeds/$$t 2>>$(FUZZ_BUILD)/$$t.log; \
 	  rm -rf Fuzz/Corpus/$$t; mv $(FUZZ_BUILD)/min/$$t Fuzz/Corpus/$$t; \

@@ -3,7 +3,7 @@ import PackageDescription
 
 // libFuzzer executables over the main package's FuzzTargets, one per reader of outside input.
 // Built and run by `make fuzz` with `--sanitize fuzzer --sanitize address`; see Fuzz/README.md.
-let targets = ["model", "audio-file", "manifest", "frontend"]
+let targets = ["model", "audio-file", "manifest", "frontend", "wyoming"]
 
 let package = Package(
     name: "SwiftKWSFuzz",

@@ -8,6 +8,9 @@ audio-file  short recordings in the formats libsndfile reads (WAV 8/16/24/32-bit
 manifest    every manifest in Models/ and a microWakeWord model JSON
 frontend    the settings bytes of micro_speech's and microWakeWord's frontends behind silence,
             a tone and noise
+wyoming     client conversations in the Wyoming wire format (describe, ping, detect, audio at
+            several rates, widths and channel counts, audio-stop), each behind the byte that picks
+            how the bytes are cut
 """
 import argparse
 import json
@@ -77,13 +80,47 @@ def seed_frontend(out: pathlib.Path):
             (out / f"{step_name}-{name}.bin").write_bytes(settings(step_byte) + struct.pack(f"<{len(samples)}h", *samples))
 
 
+def wyoming_event(kind, data=None, payload=b""):
+    """An event as the wyoming package writes it: a JSON header line, the data block, the payload."""
+    body = json.dumps(data).encode() if data else b""
+    header = {"type": kind, "version": "1.10.2"}
+    if body:
+        header["data_length"] = len(body)
+    if payload:
+        header["payload_length"] = len(payload)
+    return json.dumps(header).encode() + b"\n" + body + payload
+
+
+def seed_wyoming(out: pathlib.Path):
+    tone = struct.pack("<160h", *[int(9000 * math.sin(2 * math.pi * 500 * i / 16000)) for i in range(160)])
+    conversations = {
+        "describe": [wyoming_event("describe"), wyoming_event("ping", {"text": "hi"})],
+        "stream-16k": [wyoming_event("detect", {"names": ["okay_nabu"]}),
+                       wyoming_event("audio-start", {"rate": 16000, "width": 2, "channels": 1}),
+                       wyoming_event("audio-chunk", {"rate": 16000, "width": 2, "channels": 1, "timestamp": 0}, tone),
+                       wyoming_event("audio-chunk", {"rate": 16000, "width": 2, "channels": 1}, tone),
+                       wyoming_event("audio-stop")],
+        "stream-48k-stereo": [wyoming_event("audio-start", {"rate": 48000, "width": 2, "channels": 2}),
+                              wyoming_event("audio-chunk", {"rate": 48000, "width": 2, "channels": 2}, tone * 6),
+                              wyoming_event("audio-stop")],
+        "stream-8k-8bit": [wyoming_event("audio-start", {"rate": 8000, "width": 1, "channels": 1}),
+                           wyoming_event("audio-chunk", {"rate": 8000, "width": 1, "channels": 1}, bytes(range(256))),
+                           wyoming_event("audio-stop")],
+        "stream-32bit": [wyoming_event("audio-start", {"rate": 22050, "width": 4, "channels": 3}),
+                         wyoming_event("audio-chunk", {"rate": 22050, "width": 4, "channels": 3}, tone * 3),
+                         wyoming_event("audio-stop")],
+    }
+    for index, (name, events) in enumerate(conversations.items()):
+        (out / f"{name}.bin").write_bytes(bytes([index * 37 % 256]) + b"".join(events))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--golden", type=pathlib.Path, required=True)
     parser.add_argument("--out", type=pathlib.Path, required=True)
     args = parser.parse_args()
     for target, make in [("model", lambda o: seed_models(args.golden, o)), ("audio-file", seed_audio),
-                         ("manifest", seed_manifests), ("frontend", seed_frontend)]:
+                         ("manifest", seed_manifests), ("frontend", seed_frontend), ("wyoming", seed_wyoming)]:
         folder = args.out / target
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)

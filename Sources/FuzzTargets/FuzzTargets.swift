@@ -10,6 +10,7 @@ public enum FuzzTargets {
     /// Every target by the name its corpus folder and fuzzer executable use.
     public static let all: [(name: String, run: @Sendable (UnsafeRawBufferPointer) -> Void)] = [
         ("model", model), ("audio-file", audioFile), ("manifest", manifest), ("frontend", frontend),
+        ("wyoming", wyoming),
     ]
 
     /// A `.tflite` model: read, set up (every kernel available) in a 16 KiB arena, invoked twice.
@@ -103,6 +104,40 @@ public enum FuzzTargets {
             consume(error)
         }
     }
+
+    /// What a Wyoming client sends kws-serve: the bytes, cut into pieces whose size the first
+    /// byte picks, go through the event parser, and each event through a wake session running
+    /// okay_nabu (so declared rates, widths and channel counts reach the PCM converter).
+    public static func wyoming(_ data: UnsafeRawBufferPointer) {
+        var input = FuzzInput(data)
+        let piece = input.pick(1 ... 256)
+        let bytes = input.rest
+        var parser = WyomingEventParser(limits: wyomingService.limits)
+        let session = WakeSession(service: wyomingService)
+        var offset = 0
+        do {
+            while offset < bytes.count {
+                let end = min(bytes.count, offset + piece)
+                parser.append(UnsafeRawBufferPointer(rebasing: bytes[offset ..< end]))
+                offset = end
+                while let event = try parser.next() {
+                    for reply in try session.handle(event) { consume(reply.wireBytes) }
+                    if session.isFinished { return }
+                }
+            }
+        } catch {
+            consume(error)
+        }
+    }
+
+    /// okay_nabu from Models/ (`make models`), with limits small enough to reach quickly.
+    private static let wyomingService: WakeService = {
+        guard let model = try? ModelLocator.standard.resolve("okay_nabu") else {
+            fatalError("the wyoming target needs Models/okay_nabu.tflite: run `make models` in the package root")
+        }
+        return WakeService(models: [model], limits: WyomingLimits(maximumHeaderBytes: 4096, maximumDataBytes: 4096,
+                                                                   maximumPayloadBytes: 16_384))
+    }()
 
     /// One file per process for the audio reader (libsndfile reads paths).
     private static let scratchFile: String = {

@@ -35,8 +35,8 @@ struct StreamEvaluation {
     }
 
     func run() throws {
-        let audio: AudioClip
-        do { audio = try loadAudioClip(path: path, sampleRate: factory.sampleRate) } catch {
+        let reader: AudioFileReader
+        do { reader = try AudioFileReader(path: path, sampleRate: factory.sampleRate) } catch {
             throw failure(error.description)
         }
         let truth: [TruthEvent]?
@@ -49,7 +49,7 @@ struct StreamEvaluation {
         var spotter: HostKeywordSpotter
         do { spotter = try factory.makeSpotter(strideFrames: stride) } catch { throw failure(error.description) }
         do {
-            result = try StreamRun.run(&spotter, samples: audio.samples, sampleRate: factory.sampleRate, labels: factory.labels) {
+            result = try StreamRun.run(&spotter, reading: reader, labels: factory.labels) {
                 inference in
                 if !thresholds.isEmpty { recorded.append(inference) }
                 guard scoresCsv != nil else { return }
