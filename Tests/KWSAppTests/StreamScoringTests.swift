@@ -51,10 +51,18 @@ final class StreamScoringTests: XCTestCase {
         }
     }
 
+    /// The stream the builder writes, gathered in memory.
+    private func build(_ builder: StreamBuilder, clips: [[Int16]], background: [Int16]) -> (samples: [Int16], offsets: [Int]) {
+        let plan = builder.plan(clipCount: clips.count, backgroundCount: background.count)
+        var samples: [Int16] = []
+        builder.write(plan, clip: { clips[$0] }, background: background, to: { samples += $0 })
+        return (samples, plan.offsets)
+    }
+
     func testStreamBuilderPlacesClipsAfterGapsDeterministically() {
         let builder = StreamBuilder(clipSamples: 4, minimumGapSamples: 2, maximumGapSamples: 5, backgroundGain: 0, seed: 7)
         let clips: [[Int16]] = [[1, 2, 3, 4, 5], [6], [7, 8, 9, 10]]
-        let (samples, offsets) = builder.build(clips: clips, background: [])
+        let (samples, offsets) = build(builder, clips: clips, background: [])
         XCTAssertEqual(offsets.count, 3)
         XCTAssertEqual(Array(samples[offsets[0]..<offsets[0] + 4]), [1, 2, 3, 4], "clips are cut to clipSamples")
         XCTAssertEqual(Array(samples[offsets[1]..<offsets[1] + 4]), [6, 0, 0, 0], "and zero-padded to it")
@@ -63,12 +71,12 @@ final class StreamScoringTests: XCTestCase {
             XCTAssert((2...5).contains(offset - previousEnd), "gap \(offset - previousEnd)")
         }
         XCTAssertEqual(samples.count, offsets[2] + 4 + 2, "a minimum gap closes the stream")
-        XCTAssertEqual(builder.build(clips: clips, background: []).samples, samples)
+        XCTAssertEqual(build(builder, clips: clips, background: []).samples, samples)
     }
 
     func testStreamBuilderMixesLoopedBackgroundWithClipping() {
         let builder = StreamBuilder(clipSamples: 2, minimumGapSamples: 1, maximumGapSamples: 1, backgroundGain: 2, seed: 1)
-        let (samples, _) = builder.build(clips: [[32000, -32000]], background: [1000])
+        let (samples, _) = build(builder, clips: [[32000, -32000]], background: [1000])
         XCTAssertEqual(samples, [2000, 32767, -30000, 2000])
     }
 }

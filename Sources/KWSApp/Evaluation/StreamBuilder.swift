@@ -17,27 +17,47 @@ public struct StreamBuilder: Sendable {
         self.seed = seed
     }
 
-    /// Returns the stream and the sample offset at which each clip starts.
-    public func build(clips: [[Int16]], background: [Int16]) -> (samples: [Int16], offsets: [Int]) {
+    /// Where everything goes: the gap before each of `clipCount` clips, then where the looped
+    /// background starts, drawn from the seed in that order.
+    public func plan(clipCount: Int, backgroundCount: Int) -> StreamPlan {
         var random = LinearCongruential(state: seed)
-        var samples: [Int16] = []
         var offsets: [Int] = []
-        for clip in clips {
-            let gap = minimumGapSamples + Int(random.next() % UInt32(maximumGapSamples - minimumGapSamples + 1))
-            samples.append(contentsOf: repeatElement(0, count: gap))
-            offsets.append(samples.count)
-            samples.append(contentsOf: clip.prefix(clipSamples))
-            if clip.count < clipSamples { samples.append(contentsOf: repeatElement(0, count: clipSamples - clip.count)) }
+        var end = 0
+        for _ in 0 ..< clipCount {
+            end += minimumGapSamples + Int(random.next() % UInt32(maximumGapSamples - minimumGapSamples + 1))
+            offsets.append(end)
+            end += clipSamples
         }
-        samples.append(contentsOf: repeatElement(0, count: minimumGapSamples))
-        if !background.isEmpty, backgroundGain != 0 {
-            let start = Int(random.next() % UInt32(background.count))
-            for index in samples.indices {
-                let mixed = Float(samples[index]) + backgroundGain * Float(background[(start + index) % background.count])
-                samples[index] = Int16(max(-32768, min(32767, mixed.rounded())))
+        let start = backgroundCount > 0 ? Int(random.next() % UInt32(backgroundCount)) : 0
+        return StreamPlan(offsets: offsets, sampleCount: end + minimumGapSamples, backgroundStart: start)
+    }
+
+    /// Writes the planned stream block by block: clip `i` (from `clip`, cut or zero-padded to
+    /// `clipSamples`) at its offset, silence between, the background mixed in under everything.
+    /// Only one clip is in memory at a time, so the stream may be of any length.
+    public func write<Failure: Error>(
+        _ plan: StreamPlan, clip: (Int) throws(Failure) -> [Int16], background: [Int16],
+        to sink: (UnsafeBufferPointer<Int16>) throws(Failure) -> Void
+    ) throws(Failure) {
+        var position = 0
+        func emit(_ block: [Int16]) throws(Failure) {
+            var mixed = block
+            if !background.isEmpty, backgroundGain != 0 {
+                for index in mixed.indices {
+                    let noise = background[(plan.backgroundStart + position + index) % background.count]
+                    let value = Float(mixed[index]) + backgroundGain * Float(noise)
+                    mixed[index] = Int16(max(-32768, min(32767, value.rounded())))
+                }
             }
+            position += mixed.count
+            try mixed.withUnsafeBufferPointer { (buffer) throws(Failure) in try sink(buffer) }
         }
-        return (samples, offsets)
+        for (index, offset) in plan.offsets.enumerated() {
+            try emit([Int16](repeating: 0, count: offset - position))
+            let samples = try clip(index)
+            try emit(Array(samples.prefix(clipSamples)) + [Int16](repeating: 0, count: max(0, clipSamples - samples.count)))
+        }
+        try emit([Int16](repeating: 0, count: plan.sampleCount - position))
     }
 
     /// Deterministic order of clips: a seeded shuffle.
@@ -49,6 +69,13 @@ public struct StreamBuilder: Sendable {
         }
         return result
     }
+}
+
+/// A stream's layout: where each clip starts, its length, and where the looped background starts.
+public struct StreamPlan: Sendable, Equatable {
+    public var offsets: [Int]
+    public var sampleCount: Int
+    public var backgroundStart: Int
 }
 
 /// x <- x * 1664525 + 1013904223 (mod 2^32); the upper 16 bits are returned (the low bits are weak).

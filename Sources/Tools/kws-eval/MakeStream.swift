@@ -67,11 +67,12 @@ struct MakeStream: ParsableCommand {
         var chosen = builder.shuffled(dataset.clips)
         if let limit { chosen = Array(chosen.prefix(limit)) }
 
-        var audio: [[Int16]] = []
+        // Every clip is read twice, one at a time: first to keep the readable ones (the plan
+        // depends on how many), then while the stream is written block by block.
         var used: [LabeledClip] = []
         for clip in chosen {
             do {
-                audio.append(try loadAudioClip(path: clip.path, sampleRate: rate).samples)
+                _ = try loadAudioClip(path: clip.path, sampleRate: rate)
                 used.append(clip)
             } catch {
                 FileHandle.standardError.write(Data("kws-eval: skipped \(clip.path): \(error.description)\n".utf8))
@@ -80,15 +81,18 @@ struct MakeStream: ParsableCommand {
         guard !used.isEmpty else { throw failure("no readable clips under \(clips)") }
         let noise = try backgroundNoise(rate: rate)
 
-        let (samples, offsets) = builder.build(clips: audio, background: noise)
-        let rows = ["time_ms,label"] + zip(used, offsets).map { "\(Int64($1) * 1000 / Int64(rate)),\($0.datasetLabel)" }
+        let plan = builder.plan(clipCount: used.count, backgroundCount: noise.count)
+        let rows = ["time_ms,label"] + zip(used, plan.offsets).map { "\(Int64($1) * 1000 / Int64(rate)),\($0.datasetLabel)" }
         do {
-            try WAVFile.write(samples: samples, sampleRate: rate, to: out)
+            let writer = try WAVWriter(path: out, sampleRate: rate)
+            try builder.write(plan, clip: { try loadAudioClip(path: used[$0].path, sampleRate: rate).samples },
+                              background: noise, to: { try writer.append($0) })
+            try writer.finish()
             try (rows.joined(separator: "\n") + "\n").write(toFile: truth, atomically: true, encoding: .utf8)
         } catch {
-            throw failure("cannot write the stream: \(error.localizedDescription)")
+            throw failure("cannot write the stream: \(error)")
         }
-        print("\(out): \(String(format: "%.1f", Double(samples.count) / Double(rate))) s, \(used.count) clips; truth in \(truth)")
+        print("\(out): \(String(format: "%.1f", Double(plan.sampleCount) / Double(rate))) s, \(used.count) clips; truth in \(truth)")
     }
 
     private func backgroundNoise(rate: Int) throws -> [Int16] {
