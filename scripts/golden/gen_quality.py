@@ -49,12 +49,12 @@ import tempfile
 import wave
 
 import numpy as np
-import pymicro_wakeword
 from tflite_micro import runtime
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "reference"))
 from gen_stream import build_stream  # noqa: E402
+from gen_wakeword import model_dir, read_wav  # noqa: E402
 from kws_reference import LABELS, run_stream  # noqa: E402
 from microfrontend import MICRO_WAKEWORD, LegacyFrontend  # noqa: E402
 from recognize_commands import RecognizeCommands, RecognizerSettings  # noqa: E402
@@ -79,17 +79,6 @@ COMMAND_KEYWORDS = {"yes", "no"}
 COMMAND_TOLERANCE_MS = 2000
 FRAMES_PER_INVOKE = 3
 CHANNELS = 40
-
-
-def model_dir() -> pathlib.Path:
-    return pathlib.Path(pymicro_wakeword.__file__).resolve().parent / "models"
-
-
-def read_wav(path: pathlib.Path) -> np.ndarray:
-    with wave.open(str(path)) as w:
-        if w.getnchannels() != 1 or w.getsampwidth() != 2 or w.getframerate() != 16000:
-            sys.exit(f"error: {path} is not 16 kHz mono 16-bit PCM")
-        return np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
 
 
 def write_wav(path: pathlib.Path, samples: np.ndarray) -> None:
