@@ -99,6 +99,13 @@ public final class ModelBank {
 
     /// Feeds the next samples of the stream (any chunking gives the same detections).
     public func process(_ samples: UnsafeBufferPointer<Int16>, onDetection: (Detection) -> Void) throws(ModelBankError) {
+        try process(samples, onProbability: { _, _ in }, onDetection: onDetection)
+    }
+
+    /// The same, also handing out every wake-word invoke's probability with the model's
+    /// position in `modelNames` (what a cutoff sweep applies its detectors to).
+    public func process(_ samples: UnsafeBufferPointer<Int16>, onProbability: (_ model: Int, _ probability: UInt8) -> Void,
+                        onDetection: (Detection) -> Void) throws(ModelBankError) {
         for g in groups.indices {
             var offset = 0
             while let frame = groups[g].frontend.nextFrame(from: samples, offset: &offset) {
@@ -109,6 +116,7 @@ public final class ModelBank {
                     }
                     guard let result else { continue }
                     newestScores[wakeWords[m].position].score = Int(result.probability)
+                    onProbability(wakeWords[m].position, result.probability)
                     guard let detection = result.detection else { continue }
                     onDetection(Detection(
                         model: wakeWords[m].name, label: wakeWords[m].label, score: Int(detection.averageProbability),

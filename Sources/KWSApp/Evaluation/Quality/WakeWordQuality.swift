@@ -55,10 +55,9 @@ public struct WakeWordQuality: Sendable {
     /// Measures every model on `inputs`; `progress` gets the whole seconds of audio done so far
     /// (serialised, about once a second of audio per worker).
     public mutating func run(_ inputs: [QualityFile], jobs: Int, progress: (@Sendable (Int) -> Void)? = nil) throws(QualityError) {
-        let models = settings.map { ModelBytes($0.model.modelData) }
         let workers = max(1, min(jobs, inputs.count))
         var scanners: [WakeWordFileScanner] = []
-        for _ in 0 ..< workers { scanners.append(try WakeWordFileScanner(settings: settings, models: models)) }
+        for _ in 0 ..< workers { scanners.append(try WakeWordFileScanner(settings: settings)) }
         let slots = WorkerSlots(scanners)
         // Longest files first, so that one long recording does not start last.
         let lengths = inputs.map(\.nominalSeconds)
