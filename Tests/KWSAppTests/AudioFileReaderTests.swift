@@ -39,6 +39,17 @@ final class AudioFileReaderTests: XCTestCase {
         XCTAssertEqual(try AudioFileReader(path: path).nominalSeconds, 0.5)
     }
 
+    func testARateBeyondTheResamplersRangeIsRefused() throws {
+        // A damaged header claiming 40 Hz: 16 kHz is 400 times that. Refused before anything
+        // is sized by the ratio.
+        let path = try writeWAV([Int16](repeating: 1, count: 100), rate: 40, channels: 1)
+        defer { unlink(path) }
+        XCTAssertThrowsError(try AudioFileReader(path: path)) { error in
+            XCTAssertTrue("\(error)".contains("40 Hz cannot be converted to 16000 Hz"), "\(error)")
+        }
+        XCTAssertNoThrow(try AudioFileReader(path: path, sampleRate: 8_000))
+    }
+
     private func writeWAV(_ interleaved: [Int16], rate: Int, channels: Int) throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("kws-reader-\(getpid())-\(rate)-\(channels).wav").path
         var info = SF_INFO()

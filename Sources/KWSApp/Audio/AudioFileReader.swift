@@ -44,6 +44,13 @@ public final class AudioFileReader {
             sf_close(file)
             throw .cannotOpen(path: path, reason: "no channels or no sample rate in the header")
         }
+        // libsamplerate converts ratios of 1/256 to 256; a header claiming, say, 1 Hz would
+        // otherwise also size the output block by its ratio (gigabytes).
+        guard rate * 256 >= targetRate, targetRate * 256 >= rate else {
+            sf_close(file)
+            throw .resamplingFailed(path: path, reason: "its \(rate) Hz cannot be converted to \(targetRate) Hz "
+                                    + "(libsamplerate converts rates up to 256 times apart); the header may be damaged")
+        }
         var converter: OpaquePointer?
         if rate != targetRate {
             var status: Int32 = 0
