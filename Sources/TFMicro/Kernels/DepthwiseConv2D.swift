@@ -20,19 +20,19 @@ public enum DepthwiseConv2D {
     }
 
     static func invokeInt8(_ context: InvokeContext) throws(KernelError) {
-        let parameters = context.opData(as: Parameters.self)
+        let data = context.opData(as: OpData.self)
         let input = context.input(0)
         let filter = context.input(1)
         let output = context.output(0)
-        perChannelInt8(parameters, inputShape: input.shape, input: input.pointer(to: Int8.self),
+        perChannelInt8(data, inputShape: input.shape, input: input.pointer(to: Int8.self),
                        filterShape: filter.shape, filter: filter.pointer(to: Int8.self),
                        bias: UnsafeRawPointer(context.optionalInput(2)?.data), outputShape: output.shape,
                        output: output.pointer(to: Int8.self),
-                       accumulators: context.scratch(parameters.accumulators!).baseAddress!.assumingMemoryBound(to: Int32.self))
+                       accumulators: context.scratch(data.accumulators!).baseAddress!.assumingMemoryBound(to: Int32.self))
     }
 
     /// Everything invoke needs, computed once in prepare.
-    public struct Parameters: BitwiseCopyable {
+    public struct OpData: BitwiseCopyable {
         public var strideWidth: Int
         public var strideHeight: Int
         public var dilationWidth: Int
@@ -117,7 +117,7 @@ public enum DepthwiseConv2D {
                 throw KernelError("bias must be constant with one value per output channel", tensor: bias.index)
             }
         }
-        var parameters = Parameters(
+        var data = OpData(
             strideWidth: Int(options.strideWidth), strideHeight: Int(options.strideHeight),
             dilationWidth: Int(options.dilationWidth), dilationHeight: Int(options.dilationHeight),
             paddingWidth: columns.padding, paddingHeight: rows.padding, depthMultiplier: multiplier)
@@ -134,36 +134,36 @@ public enum DepthwiseConv2D {
                                            multipliers: multipliers, shifts: shifts)
             let range = try quantizedActivationRange(options.activation, scale: output.quantization.scale,
                                                      zeroPoint: output.quantization.zeroPoint, typeMin: -128, typeMax: 127)
-            parameters.inputOffset = 0 &- input.quantization.zeroPoint
-            parameters.outputOffset = output.quantization.zeroPoint
-            parameters.activationMin = range.min
-            parameters.activationMax = range.max
-            parameters.multipliers = multipliers.baseAddress
-            parameters.shifts = shifts.baseAddress
-            parameters.accumulators = try context.requestScratch(byteCount: outputDepth * MemoryLayout<Int32>.stride)
+            data.inputOffset = 0 &- input.quantization.zeroPoint
+            data.outputOffset = output.quantization.zeroPoint
+            data.activationMin = range.min
+            data.activationMax = range.max
+            data.multipliers = multipliers.baseAddress
+            data.shifts = shifts.baseAddress
+            data.accumulators = try context.requestScratch(byteCount: outputDepth * MemoryLayout<Int32>.stride)
         case (.float32, .float32, .float32) where !int8Only:
             if let bias, bias.type != .float32 { throw KernelError("float DEPTHWISE_CONV_2D needs a float bias", tensor: bias.index) }
             let range = try floatActivationRange(options.activation)
-            parameters.floatActivationMin = range.min
-            parameters.floatActivationMax = range.max
-            parameters.accumulators = try context.requestScratch(byteCount: outputDepth * MemoryLayout<Float>.stride)
+            data.floatActivationMin = range.min
+            data.floatActivationMax = range.max
+            data.accumulators = try context.requestScratch(byteCount: outputDepth * MemoryLayout<Float>.stride)
         default:
             throw KernelError("DEPTHWISE_CONV_2D supports int8 (int8 filter) and float32 only", tensor: input.index)
         }
-        try context.setOpData(parameters)
+        try context.setOpData(data)
     }
 
     static func invoke(_ context: InvokeContext) throws(KernelError) {
         let input = context.input(0)
         if input.type == .int8 { return try invokeInt8(context) }
-        let parameters = context.opData(as: Parameters.self)
+        let data = context.opData(as: OpData.self)
         let filter = context.input(1)
         let output = context.output(0)
-        float32(parameters, inputShape: input.shape, input: UnsafeRawPointer(input.data!),
+        float32(data, inputShape: input.shape, input: UnsafeRawPointer(input.data!),
                 filterShape: filter.shape, filter: UnsafeRawPointer(filter.data!),
                 bias: UnsafeRawPointer(context.optionalInput(2)?.data), outputShape: output.shape,
                 output: output.pointer(to: Float.self),
-                accumulators: context.scratch(parameters.accumulators!).baseAddress!.assumingMemoryBound(to: Float.self))
+                accumulators: context.scratch(data.accumulators!).baseAddress!.assumingMemoryBound(to: Float.self))
     }
 
     /// Int8 depthwise convolution. Per output pixel the filter taps inside the image are
@@ -176,7 +176,7 @@ public enum DepthwiseConv2D {
     /// Index arithmetic wraps: prepare checked the geometry (AxisGeometry, in 64 bits) and the
     /// interpreter the tensor byte sizes, so every offset of an in-bounds element fits in Int.
     /// (Overflow checks here cost 400 B of firmware flash and time in the innermost loops.)
-    public static func perChannelInt8(_ p: Parameters, inputShape: Shape, input: UnsafePointer<Int8>,
+    public static func perChannelInt8(_ p: OpData, inputShape: Shape, input: UnsafePointer<Int8>,
                                       filterShape: Shape, filter: UnsafePointer<Int8>, bias: UnsafeRawPointer?,
                                       outputShape: Shape, output: UnsafeMutablePointer<Int8>,
                                       accumulators: UnsafeMutablePointer<Int32>) {
@@ -259,7 +259,7 @@ public enum DepthwiseConv2D {
     /// Eight output channels [c0, c0 + 8) of one pixel, products computed in 16 bits
     /// (exact when the input offset is that of an int8 zero point, see the caller).
     @inline(__always)
-    static func vectorPixel16(_ p: Parameters, _ inputBatch: UnsafePointer<Int8>, _ filter: UnsafePointer<Int8>, c0: Int,
+    static func vectorPixel16(_ p: OpData, _ inputBatch: UnsafePointer<Int8>, _ filter: UnsafePointer<Int8>, c0: Int,
                               inputWidth: Int, inputDepth: Int, filterWidth: Int, outputDepth: Int,
                               originY: Int, originX: Int, rows: Range<Int>, columns: Range<Int>,
                               contiguous: Bool) -> SIMD8<Int32> {
@@ -288,7 +288,7 @@ public enum DepthwiseConv2D {
 
     /// The same with 32-bit products, for any input offset.
     @inline(__always)
-    static func vectorPixel32(_ p: Parameters, _ inputBatch: UnsafePointer<Int8>, _ filter: UnsafePointer<Int8>, c0: Int,
+    static func vectorPixel32(_ p: OpData, _ inputBatch: UnsafePointer<Int8>, _ filter: UnsafePointer<Int8>, c0: Int,
                               inputWidth: Int, inputDepth: Int, filterWidth: Int, outputDepth: Int,
                               originY: Int, originX: Int, rows: Range<Int>, columns: Range<Int>,
                               contiguous: Bool) -> SIMD8<Int32> {
@@ -316,7 +316,7 @@ public enum DepthwiseConv2D {
 
     /// Bias, per-channel multiplier, output zero point and activation clamp for one pixel.
     @inline(__always)
-    static func requantize(_ p: Parameters, _ accumulators: UnsafeMutablePointer<Int32>, bias: UnsafeRawPointer?,
+    static func requantize(_ p: OpData, _ accumulators: UnsafeMutablePointer<Int32>, bias: UnsafeRawPointer?,
                            count: Int, into out: UnsafeMutablePointer<Int8>) {
         let multipliers = p.multipliers.unsafelyUnwrapped, shifts = p.shifts.unsafelyUnwrapped
         for c in 0 ..< count {
@@ -330,7 +330,7 @@ public enum DepthwiseConv2D {
     /// Float depthwise convolution; per channel the products are summed in the reference's
     /// (filter_y, filter_x) order, then the bias is added, so results are bit-identical.
     /// Filter and bias may be unaligned (they live in the model).
-    public static func float32(_ p: Parameters, inputShape: Shape, input: UnsafeRawPointer,
+    public static func float32(_ p: OpData, inputShape: Shape, input: UnsafeRawPointer,
                                filterShape: Shape, filter: UnsafeRawPointer, bias: UnsafeRawPointer?,
                                outputShape: Shape, output: UnsafeMutablePointer<Float>,
                                accumulators: UnsafeMutablePointer<Float>) {

@@ -80,7 +80,7 @@ public struct PrepareContext {
     /// `InvokeContext.opData(as:)` returns it.
     @inline(__always)
     public mutating func setOpData<T: BitwiseCopyable>(_ value: T) throws(KernelError) {
-        // One non-generic copy does the work (a specialization per kernel's type cost ~140 B each).
+        // One non-generic copy does the work, so kernels do not each carry a specialization.
         try withUnsafeBytes(of: value) { (bytes) throws(KernelError) in
             try storeOpData(bytes, alignment: max(MemoryLayout<T>.alignment, 16))
         }

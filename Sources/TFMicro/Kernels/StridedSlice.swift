@@ -20,7 +20,7 @@ public enum StridedSlice {
     }
 
     /// The slice parameters as TFLM's StridedSliceParams.
-    struct Parameters {
+    struct SliceParams {
         var count: Int
         var start: InlineArray<5, Int32>
         var stop: InlineArray<5, Int32>
@@ -45,7 +45,7 @@ public enum StridedSlice {
         default: throw KernelError("STRIDED_SLICE supports float32, int8, int16, int32, bool", tensor: input.index)
         }
         let rank = input.shape.rank
-        var p = Parameters(count: rank, start: .init(repeating: 0), stop: .init(repeating: 0), stride: .init(repeating: 0),
+        var p = SliceParams(count: rank, start: .init(repeating: 0), stop: .init(repeating: 0), stride: .init(repeating: 0),
                            beginMask: 0, endMask: 0, shrinkAxisMask: 0)
         for slot in 1 ... 3 {
             let t = try context.input(slot)
@@ -139,7 +139,7 @@ public enum StridedSlice {
 
     /// TFLM's CheckOutputSize: the output's dims (shrunk axes removed) against the slice,
     /// each computed as ceil((end - begin) / float(stride)) clamped at 0.
-    static func checkOutputShape(_ p: Parameters, input: Shape, output: TensorView) throws(KernelError) {
+    static func checkOutputShape(_ p: SliceParams, input: Shape, output: TensorView) throws(KernelError) {
         var outputAxis = 0
         for axis in 0 ..< p.count {
             let size = Int32(input[axis])
@@ -161,7 +161,7 @@ public enum StridedSlice {
     }
 
     // strided_slice_logic.h's StartForAxis / StopForAxis (used by the output size check).
-    static func sliceStart(_ p: Parameters, size: Int32, axis: Int) -> Int32 {
+    static func sliceStart(_ p: SliceParams, size: Int32, axis: Int) -> Int32 {
         if size == 0 { return 0 }
         var start = p.start[axis]
         if p.beginMask & (1 << axis) != 0 { start = p.stride[axis] > 0 ? Int32.min : Int32.max }
@@ -169,7 +169,7 @@ public enum StridedSlice {
         return p.stride[axis] > 0 ? clamp(start, 0, size) : clamp(start, -1, size - 1)
     }
 
-    static func sliceStop(_ p: Parameters, size: Int32, axis: Int, start: Int32) -> Int32 {
+    static func sliceStop(_ p: SliceParams, size: Int32, axis: Int, start: Int32) -> Int32 {
         if size == 0 { return 0 }
         if p.shrinkAxisMask & (1 << axis) != 0 { return start + 1 }
         var stop = p.stop[axis]
@@ -179,7 +179,7 @@ public enum StridedSlice {
     }
 
     // StridedSlicePadIndices, StridedSliceStartForAxis, StridedSliceEndForAxis (the loop bounds).
-    static func padTo5D(_ p: Parameters) -> Parameters {
+    static func padTo5D(_ p: SliceParams) -> SliceParams {
         let pad = 5 - p.count
         var q = p
         q.count = 5
@@ -201,7 +201,7 @@ public enum StridedSlice {
         return q
     }
 
-    static func startForAxis(_ p: Parameters, size: Int32, axis: Int) -> Int32 {
+    static func startForAxis(_ p: SliceParams, size: Int32, axis: Int) -> Int32 {
         var start = p.start[axis]
         let stride = p.stride[axis]
         if start < 0 { start &+= size }
@@ -210,7 +210,7 @@ public enum StridedSlice {
         return start
     }
 
-    static func endForAxis(_ p: Parameters, size: Int32, axis: Int, start: Int32) -> Int32 {
+    static func endForAxis(_ p: SliceParams, size: Int32, axis: Int, start: Int32) -> Int32 {
         if p.shrinkAxisMask & (1 << axis) != 0 { return start >= size ? start : start + 1 }
         var end = p.stop[axis]
         let stride = p.stride[axis]
