@@ -174,8 +174,8 @@ public enum DepthwiseConv2D {
     /// unaligned) is optional; `accumulators` holds one Int32 per output channel.
     ///
     /// Index arithmetic wraps: prepare checked the geometry (AxisGeometry, in 64 bits) and the
-    /// interpreter the tensor byte sizes, so every offset of an in-bounds element fits in Int.
-    /// (Overflow checks here cost 400 B of firmware flash and time in the innermost loops.)
+    /// interpreter the tensor byte sizes, so every offset of an in-bounds element fits in Int
+    /// (and overflow checks would sit in the innermost loops).
     public static func perChannelInt8(_ p: OpData, inputShape: Shape, input: UnsafePointer<Int8>,
                                       filterShape: Shape, filter: UnsafePointer<Int8>, bias: UnsafeRawPointer?,
                                       outputShape: Shape, output: UnsafeMutablePointer<Int8>,
@@ -188,57 +188,57 @@ public enum DepthwiseConv2D {
         let vectorizable = depthMultiplier == 1 || depthMultiplier % 8 == 0
         let vectorDepth = vectorizable ? outputDepth / 8 * 8 : 0
         #if arch(arm)
-        // A Cortex-M has no vector unit: a 32-bit multiply-accumulate is one instruction.
-        let narrowProducts = false
+        let singleInputChannel = false
         #else
-        // With an int8 zero point, |input - zero point| <= 255 and |weight| <= 128, so each
-        // product fits in 16 bits exactly (|p| <= 32640); 16-bit vector multiplies are cheaper.
-        let narrowProducts = p.inputOffset >= -127 && p.inputOffset <= 128
+        // One input channel and no column dilation (micro_speech's first layer): a filter
+        // row's inputs are consecutive bytes, widened eight at a time.
+        let singleInputChannel = inputDepth == 1 && p.dilationWidth == 1
         #endif
+        let requantize = ChannelRequantization(multipliers: p.multipliers.unsafelyUnwrapped, shifts: p.shifts.unsafelyUnwrapped,
+                                               outputOffset: p.outputOffset, activationMin: p.activationMin,
+                                               activationMax: p.activationMax)
         var out = output
         for b in 0 ..< batches {
             let inputBatch = input + b &* inputHeight &* inputWidth &* inputDepth
             for outY in 0 ..< outputHeight {
                 let originY = outY &* p.strideHeight &- p.paddingHeight
-                // The filter rows whose input row is inside the image.
-                let firstRow = originY >= 0 ? 0 : (p.dilationHeight &- 1 &- originY) / p.dilationHeight
-                let endRow = min(filterHeight, max((inputHeight &- originY &+ p.dilationHeight &- 1) / p.dilationHeight, 0))
+                let rows = insideRange(origin: originY, dilation: p.dilationHeight, filterSize: filterHeight,
+                                       inputSize: inputHeight)
                 for outX in 0 ..< outputWidth {
                     let originX = outX &* p.strideWidth &- p.paddingWidth
-                    let firstColumn = originX >= 0 ? 0 : (p.dilationWidth &- 1 &- originX) / p.dilationWidth
-                    let endColumn = min(filterWidth, max((inputWidth &- originX &+ p.dilationWidth &- 1) / p.dilationWidth, 0))
+                    let columns = insideRange(origin: originX, dilation: p.dilationWidth, filterSize: filterWidth,
+                                              inputSize: inputWidth)
                     var c0 = 0
                     while c0 < vectorDepth {
-                        let rows = firstRow ..< max(endRow, firstRow), columns = firstColumn ..< max(endColumn, firstColumn)
-                        // Constant `contiguous` arguments let each inlined copy keep its loop tight
+                        // A constant `contiguous` argument lets each inlined copy keep its loop tight
                         // (a broadcast input value stays in one register on a Cortex-M).
                         let sum: SIMD8<Int32>
-                        switch (narrowProducts, depthMultiplier == 1) {
-                        case (true, true):
-                            sum = vectorPixel16(p, inputBatch, filter, c0: c0, inputWidth: inputWidth, inputDepth: inputDepth,
-                                                filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
-                                                originX: originX, rows: rows, columns: columns, contiguous: true)
-                        case (true, false):
-                            sum = vectorPixel16(p, inputBatch, filter, c0: c0, inputWidth: inputWidth, inputDepth: inputDepth,
-                                                filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
-                                                originX: originX, rows: rows, columns: columns, contiguous: false)
-                        case (false, true):
-                            sum = vectorPixel32(p, inputBatch, filter, c0: c0, inputWidth: inputWidth, inputDepth: inputDepth,
-                                                filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
-                                                originX: originX, rows: rows, columns: columns, contiguous: true)
-                        case (false, false):
-                            sum = vectorPixel32(p, inputBatch, filter, c0: c0, inputWidth: inputWidth, inputDepth: inputDepth,
-                                                filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
-                                                originX: originX, rows: rows, columns: columns, contiguous: false)
+                        if depthMultiplier == 1 {
+                            sum = vectorPixel(p, inputBatch, filter, c0: c0, inputWidth: inputWidth, inputDepth: inputDepth,
+                                              filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
+                                              originX: originX, rows: rows, columns: columns, contiguous: true)
+                        } else if singleInputChannel {
+                            sum = singleChannelPixel(p, inputBatch, filter, c0: c0, inputWidth: inputWidth,
+                                                     filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
+                                                     originX: originX, rows: rows, columns: columns)
+                        } else {
+                            sum = vectorPixel(p, inputBatch, filter, c0: c0, inputWidth: inputWidth, inputDepth: inputDepth,
+                                              filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
+                                              originX: originX, rows: rows, columns: columns, contiguous: false)
                         }
+                        #if arch(arm)
                         UnsafeMutableRawPointer(accumulators + c0).storeBytes(of: sum, as: SIMD8<Int32>.self)
+                        #else
+                        let biased = bias.map { sum &+ loadLittleEndian8($0 + 4 &* c0) } ?? sum
+                        requantize.eight(biased, channel: c0, into: out + c0)
+                        #endif
                         c0 &+= 8
                     }
                     if vectorDepth < outputDepth {
                         accumulators.advanced(by: vectorDepth).update(repeating: 0, count: outputDepth &- vectorDepth)
-                        for filterY in firstRow ..< max(endRow, firstRow) {
+                        for filterY in rows {
                             let inY = originY &+ p.dilationHeight &* filterY
-                            for filterX in firstColumn ..< max(endColumn, firstColumn) {
+                            for filterX in columns {
                                 let inX = originX &+ p.dilationWidth &* filterX
                                 let pixel = inputBatch + (inY &* inputWidth &+ inX) &* inputDepth
                                 let taps = filter + (filterY &* filterWidth &+ filterX) &* outputDepth
@@ -249,49 +249,29 @@ public enum DepthwiseConv2D {
                             }
                         }
                     }
-                    requantize(p, accumulators, bias: bias, count: outputDepth, into: out)
+                    #if arch(arm)
+                    let scalarStart = 0
+                    #else
+                    let scalarStart = vectorDepth
+                    #endif
+                    for c in scalarStart ..< outputDepth {
+                        var acc = accumulators[c]
+                        if let bias { acc = acc &+ Int32(littleEndian: bias.loadUnaligned(fromByteOffset: 4 &* c, as: Int32.self)) }
+                        out[c] = requantize(acc, channel: c)
+                    }
                     out += outputDepth
                 }
             }
         }
     }
 
-    /// Eight output channels [c0, c0 + 8) of one pixel, products computed in 16 bits
-    /// (exact when the input offset is that of an int8 zero point, see the caller).
+    /// Eight output channels [c0, c0 + 8) of one pixel, in 32-bit lanes: each int8 weight and
+    /// input is widened once, and the products are exact for any input offset.
     @inline(__always)
-    static func vectorPixel16(_ p: OpData, _ inputBatch: UnsafePointer<Int8>, _ filter: UnsafePointer<Int8>, c0: Int,
-                              inputWidth: Int, inputDepth: Int, filterWidth: Int, outputDepth: Int,
-                              originY: Int, originX: Int, rows: Range<Int>, columns: Range<Int>,
-                              contiguous: Bool) -> SIMD8<Int32> {
-        var sum = SIMD8<Int32>(repeating: 0)
-        let offset = Int16(truncatingIfNeeded: p.inputOffset)
-        let inputChannel = c0 / p.depthMultiplier
-        for filterY in rows {
-            let inY = originY &+ p.dilationHeight &* filterY
-            let inputRow = inputBatch + inY &* inputWidth &* inputDepth
-            let filterRow = filter + (filterY &* filterWidth &* outputDepth &+ c0)
-            for filterX in columns {
-                let inX = originX &+ p.dilationWidth &* filterX
-                let pixel = inputRow + inX &* inputDepth
-                let taps = UnsafeRawPointer(filterRow + filterX &* outputDepth)
-                let weights = SIMD8<Int16>(truncatingIfNeeded: taps.loadUnaligned(as: SIMD8<Int8>.self))
-                if contiguous {
-                    let values = SIMD8<Int16>(truncatingIfNeeded: UnsafeRawPointer(pixel + c0).loadUnaligned(as: SIMD8<Int8>.self)) &+ offset
-                    sum &+= SIMD8<Int32>(truncatingIfNeeded: weights &* values)
-                } else {
-                    sum &+= SIMD8<Int32>(truncatingIfNeeded: weights &* (Int16(pixel[inputChannel]) &+ offset))
-                }
-            }
-        }
-        return sum
-    }
-
-    /// The same with 32-bit products, for any input offset.
-    @inline(__always)
-    static func vectorPixel32(_ p: OpData, _ inputBatch: UnsafePointer<Int8>, _ filter: UnsafePointer<Int8>, c0: Int,
-                              inputWidth: Int, inputDepth: Int, filterWidth: Int, outputDepth: Int,
-                              originY: Int, originX: Int, rows: Range<Int>, columns: Range<Int>,
-                              contiguous: Bool) -> SIMD8<Int32> {
+    static func vectorPixel(_ p: OpData, _ inputBatch: UnsafePointer<Int8>, _ filter: UnsafePointer<Int8>, c0: Int,
+                            inputWidth: Int, inputDepth: Int, filterWidth: Int, outputDepth: Int,
+                            originY: Int, originX: Int, rows: Range<Int>, columns: Range<Int>,
+                            contiguous: Bool) -> SIMD8<Int32> {
         var sum = SIMD8<Int32>(repeating: 0)
         let inputChannel = c0 / p.depthMultiplier
         for filterY in rows {
@@ -301,11 +281,9 @@ public enum DepthwiseConv2D {
             for filterX in columns {
                 let inX = originX &+ p.dilationWidth &* filterX
                 let pixel = inputRow + inX &* inputDepth
-                let taps = UnsafeRawPointer(filterRow + filterX &* outputDepth)
-                let weights = SIMD8<Int32>(truncatingIfNeeded: taps.loadUnaligned(as: SIMD8<Int8>.self))
+                let weights = widen8(filterRow + filterX &* outputDepth)
                 if contiguous {
-                    let values = SIMD8<Int32>(truncatingIfNeeded: UnsafeRawPointer(pixel + c0).loadUnaligned(as: SIMD8<Int8>.self)) &+ p.inputOffset
-                    sum &+= weights &* values
+                    sum &+= weights &* (widen8(pixel + c0) &+ p.inputOffset)
                 } else {
                     sum &+= weights &* (Int32(pixel[inputChannel]) &+ p.inputOffset)
                 }
@@ -314,17 +292,33 @@ public enum DepthwiseConv2D {
         return sum
     }
 
-    /// Bias, per-channel multiplier, output zero point and activation clamp for one pixel.
+    /// `vectorPixel` for an input of one channel and no column dilation: eight filter columns
+    /// at a time read eight consecutive input bytes with one widening load and broadcast each
+    /// lane to the eight output channels; the remaining columns go one at a time.
     @inline(__always)
-    static func requantize(_ p: OpData, _ accumulators: UnsafeMutablePointer<Int32>, bias: UnsafeRawPointer?,
-                           count: Int, into out: UnsafeMutablePointer<Int8>) {
-        let multipliers = p.multipliers.unsafelyUnwrapped, shifts = p.shifts.unsafelyUnwrapped
-        for c in 0 ..< count {
-            var acc = accumulators[c]
-            if let bias { acc = acc &+ Int32(littleEndian: bias.loadUnaligned(fromByteOffset: 4 &* c, as: Int32.self)) }
-            acc = multiplyByQuantizedMultiplier(acc, multipliers[c], shifts[c]) &+ p.outputOffset
-            out[c] = Int8(truncatingIfNeeded: min(max(acc, p.activationMin), p.activationMax))
+    static func singleChannelPixel(_ p: OpData, _ inputBatch: UnsafePointer<Int8>, _ filter: UnsafePointer<Int8>, c0: Int,
+                                   inputWidth: Int, filterWidth: Int, outputDepth: Int,
+                                   originY: Int, originX: Int, rows: Range<Int>, columns: Range<Int>) -> SIMD8<Int32> {
+        var sum = SIMD8<Int32>(repeating: 0)
+        for filterY in rows {
+            let inY = originY &+ p.dilationHeight &* filterY
+            let inputRow = inputBatch + (inY &* inputWidth &+ originX)
+            let filterRow = filter + (filterY &* filterWidth &* outputDepth &+ c0)
+            var filterX = columns.lowerBound
+            while filterX &+ 8 <= columns.upperBound {
+                let values = widen8(inputRow + filterX) &+ p.inputOffset
+                let taps = filterRow + filterX &* outputDepth
+                for k in 0 ..< 8 {
+                    sum &+= widen8(taps + k &* outputDepth) &* SIMD8(repeating: values[k])
+                }
+                filterX &+= 8
+            }
+            while filterX < columns.upperBound {
+                sum &+= widen8(filterRow + filterX &* outputDepth) &* (Int32(inputRow[filterX]) &+ p.inputOffset)
+                filterX &+= 1
+            }
         }
+        return sum
     }
 
     /// Float depthwise convolution; per channel the products are summed in the reference's

@@ -160,25 +160,13 @@ public enum FullyConnected {
     /// to the tensors, whose byte sizes the interpreter checked, so they fit in Int.
     public static func int8(_ p: OpData, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>,
                             bias: UnsafeRawPointer?, output: UnsafeMutablePointer<Int8>) {
-        #if arch(arm)
-        // A Cortex-M has no vector unit: the plain loop's multiply-accumulate is one instruction.
-        let narrowProducts = false
-        #else
-        // With an int8 zero point, |input - zero point| <= 255 and |weight| <= 128: each
-        // product fits in 16 bits exactly, and 16-bit vector multiplies are cheap.
-        let narrowProducts = p.inputOffset >= -127 && p.inputOffset <= 128
-        #endif
         for b in 0 ..< p.batches {
             let row = input + b &* p.accumDepth
             for c in 0 ..< p.outputDepth {
                 let weights = filter + c &* p.accumDepth
                 var acc: Int32 = 0
-                if p.filterOffset == 0 && narrowProducts {
-                    acc = dotProduct16(row, weights, count: p.accumDepth, inputOffset: Int16(truncatingIfNeeded: p.inputOffset))
-                } else if p.filterOffset == 0 {
-                    for d in 0 ..< p.accumDepth {
-                        acc = acc &+ Int32(weights[d]) &* (Int32(row[d]) &+ p.inputOffset)
-                    }
+                if p.filterOffset == 0 {
+                    acc = offsetDotProduct(row, weights, count: p.accumDepth, inputOffset: p.inputOffset)
                 } else {
                     for d in 0 ..< p.accumDepth {
                         acc = acc &+ (Int32(weights[d]) &+ p.filterOffset) &* (Int32(row[d]) &+ p.inputOffset)
@@ -194,26 +182,6 @@ public enum FullyConnected {
                 output[b &* p.outputDepth &+ c] = Int8(truncatingIfNeeded: min(max(acc, p.activationMin), p.activationMax))
             }
         }
-    }
-
-    /// Sum of weights[d] * (input[d] + offset), 16 lanes at a time, wrapping like the
-    /// reference's int32 sum (so the grouping does not change the result).
-    @inline(__always)
-    static func dotProduct16(_ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, count: Int, inputOffset: Int16) -> Int32 {
-        var sum = SIMD16<Int32>(repeating: 0)
-        var d = 0
-        while d &+ 16 <= count {
-            let x = SIMD16<Int16>(truncatingIfNeeded: UnsafeRawPointer(input + d).loadUnaligned(as: SIMD16<Int8>.self)) &+ inputOffset
-            let w = SIMD16<Int16>(truncatingIfNeeded: UnsafeRawPointer(weights + d).loadUnaligned(as: SIMD16<Int8>.self))
-            sum &+= SIMD16<Int32>(truncatingIfNeeded: w &* x)
-            d &+= 16
-        }
-        var acc = sum.wrappedSum()
-        while d < count {
-            acc = acc &+ Int32(weights[d]) &* (Int32(input[d]) &+ Int32(inputOffset))
-            d &+= 1
-        }
-        return acc
     }
 
     /// Float matrix-vector products, summed in the reference's order, then bias, then clamp.

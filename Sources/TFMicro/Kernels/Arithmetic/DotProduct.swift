@@ -1,0 +1,57 @@
+/// The int8 dot product of FULLY_CONNECTED and CONV_2D: the sum of
+/// weights[i] * (input[i] + inputOffset) over `count` elements, wrapping in Int32 as the
+/// reference's sum does. A wrapping sum is exact modulo 2^32 in any order, so summing in
+/// vector lanes gives the reference's value for every input offset.
+@inline(__always)
+func offsetDotProduct(_ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, count: Int,
+                      inputOffset: Int32) -> Int32 {
+    var acc: Int32 = 0
+    var i = 0
+    #if !arch(arm)
+    // Sixteen elements a step in two sets of eight 32-bit lanes, each int8 widened once.
+    // (A Cortex-M4 has no vector unit: there the scalar loop's multiply-accumulate is one
+    // instruction.)
+    if count >= 8 {
+        var even = SIMD8<Int32>(repeating: 0), odd = SIMD8<Int32>(repeating: 0)
+        while i &+ 16 <= count {
+            even &+= widen8(weights + i) &* (widen8(input + i) &+ inputOffset)
+            odd &+= widen8(weights + (i &+ 8)) &* (widen8(input + (i &+ 8)) &+ inputOffset)
+            i &+= 16
+        }
+        if i &+ 8 <= count {
+            even &+= widen8(weights + i) &* (widen8(input + i) &+ inputOffset)
+            i &+= 8
+        }
+        acc = laneSum(even &+ odd)
+    }
+    #endif
+    while i < count {
+        acc = acc &+ Int32(weights[i]) &* (Int32(input[i]) &+ inputOffset)
+        i &+= 1
+    }
+    return acc
+}
+
+/// Eight int8 values sign-extended to 32-bit lanes (one widening load on AVX2 or NEON; the
+/// lane-by-lane form is what LLVM recognises, where SIMD's generic conversion is a call).
+@inline(__always)
+func widen8(_ p: UnsafePointer<Int8>) -> SIMD8<Int32> {
+    SIMD8(Int32(p[0]), Int32(p[1]), Int32(p[2]), Int32(p[3]), Int32(p[4]), Int32(p[5]), Int32(p[6]), Int32(p[7]))
+}
+
+/// The wrapping sum of eight lanes.
+@inline(__always)
+func laneSum(_ v: SIMD8<Int32>) -> Int32 {
+    let half = SIMD4(v[0], v[1], v[2], v[3]) &+ SIMD4(v[4], v[5], v[6], v[7])
+    return (half[0] &+ half[2]) &+ (half[1] &+ half[3])
+}
+
+/// Eight little-endian Int32 values from possibly unaligned memory (a model's bias).
+@inline(__always)
+func loadLittleEndian8(_ p: UnsafeRawPointer) -> SIMD8<Int32> {
+    var v = p.loadUnaligned(as: SIMD8<Int32>.self)
+    #if _endian(big)
+    for i in 0 ..< 8 { v[i] = Int32(littleEndian: v[i]) }
+    #endif
+    return v
+}
