@@ -266,28 +266,33 @@ public enum DepthwiseConv2D {
     }
 
     /// Eight output channels [c0, c0 + 8) of one pixel, in 32-bit lanes: each int8 weight and
-    /// input is widened once, and the products are exact for any input offset.
+    /// input is widened once, and the products are exact for any input offset. Input and
+    /// filter positions advance by fixed steps, so a tap costs no index arithmetic.
     @inline(__always)
     static func vectorPixel(_ p: OpData, _ inputBatch: UnsafePointer<Int8>, _ filter: UnsafePointer<Int8>, c0: Int,
                             inputWidth: Int, inputDepth: Int, filterWidth: Int, outputDepth: Int,
                             originY: Int, originX: Int, rows: Range<Int>, columns: Range<Int>,
                             contiguous: Bool) -> SIMD8<Int32> {
         var sum = SIMD8<Int32>(repeating: 0)
-        let inputChannel = c0 / p.depthMultiplier
-        for filterY in rows {
-            let inY = originY &+ p.dilationHeight &* filterY
-            let inputRow = inputBatch + inY &* inputWidth &* inputDepth
-            let filterRow = filter + (filterY &* filterWidth &* outputDepth &+ c0)
-            for filterX in columns {
-                let inX = originX &+ p.dilationWidth &* filterX
-                let pixel = inputRow + inX &* inputDepth
-                let weights = widen8(filterRow + filterX &* outputDepth)
+        let inputChannel = contiguous ? c0 : c0 / p.depthMultiplier
+        let firstY = originY &+ p.dilationHeight &* rows.lowerBound, firstX = originX &+ p.dilationWidth &* columns.lowerBound
+        var inputRow = inputBatch + ((firstY &* inputWidth &+ firstX) &* inputDepth &+ inputChannel)
+        var filterRow = filter + ((rows.lowerBound &* filterWidth &+ columns.lowerBound) &* outputDepth &+ c0)
+        let inputRowStep = p.dilationHeight &* inputWidth &* inputDepth, filterRowStep = filterWidth &* outputDepth
+        let inputColumnStep = p.dilationWidth &* inputDepth
+        for _ in rows {
+            var pixel = inputRow, taps = filterRow
+            for _ in columns {
                 if contiguous {
-                    sum &+= weights &* (widen8(pixel + c0) &+ p.inputOffset)
+                    sum &+= widen8(taps) &* (widen8(pixel) &+ p.inputOffset)
                 } else {
-                    sum &+= weights &* (Int32(pixel[inputChannel]) &+ p.inputOffset)
+                    sum &+= widen8(taps) &* (Int32(pixel.pointee) &+ p.inputOffset)
                 }
+                pixel += inputColumnStep
+                taps += outputDepth
             }
+            inputRow += inputRowStep
+            filterRow += filterRowStep
         }
         return sum
     }
@@ -300,23 +305,31 @@ public enum DepthwiseConv2D {
                                    inputWidth: Int, filterWidth: Int, outputDepth: Int,
                                    originY: Int, originX: Int, rows: Range<Int>, columns: Range<Int>) -> SIMD8<Int32> {
         var sum = SIMD8<Int32>(repeating: 0)
-        for filterY in rows {
-            let inY = originY &+ p.dilationHeight &* filterY
-            let inputRow = inputBatch + (inY &* inputWidth &+ originX)
-            let filterRow = filter + (filterY &* filterWidth &* outputDepth &+ c0)
-            var filterX = columns.lowerBound
-            while filterX &+ 8 <= columns.upperBound {
-                let values = widen8(inputRow + filterX) &+ p.inputOffset
-                let taps = filterRow + filterX &* outputDepth
+        let firstY = originY &+ p.dilationHeight &* rows.lowerBound
+        var inputRow = inputBatch + (firstY &* inputWidth &+ originX &+ columns.lowerBound)
+        var filterRow = filter + ((rows.lowerBound &* filterWidth &+ columns.lowerBound) &* outputDepth &+ c0)
+        let inputRowStep = p.dilationHeight &* inputWidth, filterRowStep = filterWidth &* outputDepth
+        let width = columns.count
+        for _ in rows {
+            var pixel = inputRow, taps = filterRow
+            var remaining = width
+            while remaining >= 8 {
+                let values = widen8(pixel) &+ p.inputOffset
                 for k in 0 ..< 8 {
                     sum &+= widen8(taps + k &* outputDepth) &* SIMD8(repeating: values[k])
                 }
-                filterX &+= 8
+                pixel += 8
+                taps += 8 &* outputDepth
+                remaining &-= 8
             }
-            while filterX < columns.upperBound {
-                sum &+= widen8(filterRow + filterX &* outputDepth) &* (Int32(inputRow[filterX]) &+ p.inputOffset)
-                filterX &+= 1
+            while remaining > 0 {
+                sum &+= widen8(taps) &* (Int32(pixel.pointee) &+ p.inputOffset)
+                pixel += 1
+                taps += outputDepth
+                remaining &-= 1
             }
+            inputRow += inputRowStep
+            filterRow += filterRowStep
         }
         return sum
     }

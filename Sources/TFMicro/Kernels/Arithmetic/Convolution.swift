@@ -163,7 +163,28 @@ func convolvePerChannel(
                 #if !arch(arm)
                 while channel &+ 8 <= g.outputDepth {
                     var acc = SIMD8<Int32>(repeating: 0)
-                    for k in 0 ..< 8 { acc[k] = accumulate(channel &+ k) }
+                    if contiguousRows {
+                        // Eight channels share each run's widened inputs.
+                        if let bias { acc = UnsafeRawPointer(bias.baseAddress! + channel).loadUnaligned(as: SIMD8<Int32>.self) }
+                        let filters = filterBase + channel &* filterStride
+                        if contiguousWindow && fullWidth {
+                            acc &+= offsetDotProduct8(
+                                inputBatch + (originY &+ rows.lowerBound) &* g.inputWidth &* g.inputDepth,
+                                filters + rows.lowerBound &* g.filterWidth &* depth, weightStride: filterStride,
+                                count: rows.count &* g.filterWidth &* depth, inputOffset: inputOffset)
+                        } else {
+                            for filterY in rows {
+                                let inY = originY &+ g.dilationHeight &* filterY
+                                let inX = originX &+ columns.lowerBound
+                                acc &+= offsetDotProduct8(
+                                    inputBatch + ((inY &* g.inputWidth &+ inX) &* g.inputDepth),
+                                    filters + ((filterY &* g.filterWidth &+ columns.lowerBound) &* depth),
+                                    weightStride: filterStride, count: columns.count &* depth, inputOffset: inputOffset)
+                            }
+                        }
+                    } else {
+                        for k in 0 ..< 8 { acc[k] = accumulate(channel &+ k) }
+                    }
                     requantize.eight(acc, channel: channel, into: out + channel)
                     channel &+= 8
                 }

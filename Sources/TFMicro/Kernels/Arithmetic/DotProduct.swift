@@ -32,6 +32,29 @@ func offsetDotProduct(_ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int
     return acc
 }
 
+/// `offsetDotProduct` of one input run with eight weight rows at once (channel k's weights
+/// start `weightStride` bytes after channel k-1's), lane k holding row k's sum: each input
+/// is widened once for all eight rows.
+@inline(__always)
+func offsetDotProduct8(_ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, weightStride: Int, count: Int,
+                       inputOffset: Int32) -> SIMD8<Int32> {
+    var lanes = InlineArray<8, SIMD8<Int32>>(repeating: SIMD8(repeating: 0))
+    var i = 0
+    while i &+ 8 <= count {
+        let x = widen8(input + i) &+ inputOffset
+        for k in 0 ..< 8 { lanes[k] &+= widen8(weights + (k &* weightStride &+ i)) &* x }
+        i &+= 8
+    }
+    var sums = SIMD8(laneSum(lanes[0]), laneSum(lanes[1]), laneSum(lanes[2]), laneSum(lanes[3]),
+                     laneSum(lanes[4]), laneSum(lanes[5]), laneSum(lanes[6]), laneSum(lanes[7]))
+    while i < count {
+        let x = Int32(input[i]) &+ inputOffset
+        for k in 0 ..< 8 { sums[k] = sums[k] &+ Int32(weights[k &* weightStride &+ i]) &* x }
+        i &+= 1
+    }
+    return sums
+}
+
 /// Eight int8 values sign-extended to 32-bit lanes (one widening load on AVX2 or NEON; the
 /// lane-by-lane form is what LLVM recognises, where SIMD's generic conversion is a call).
 @inline(__always)
