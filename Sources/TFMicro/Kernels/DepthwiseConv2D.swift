@@ -204,10 +204,32 @@ public enum DepthwiseConv2D {
                 let originY = outY &* p.strideHeight &- p.paddingHeight
                 let rows = insideRange(origin: originY, dilation: p.dilationHeight, filterSize: filterHeight,
                                        inputSize: inputHeight)
-                for outX in 0 ..< outputWidth {
+                var outX = 0
+                while outX < outputWidth {
                     let originX = outX &* p.strideWidth &- p.paddingWidth
                     let columns = insideRange(origin: originX, dilation: p.dilationWidth, filterSize: filterWidth,
                                               inputSize: inputWidth)
+                    #if !arch(arm)
+                    // Two neighbouring pixels whose filter columns are the same share every widened weight.
+                    if singleInputChannel && depthMultiplier != 1 && vectorDepth == outputDepth && outX &+ 1 < outputWidth
+                        && insideRange(origin: originX &+ p.strideWidth, dilation: 1, filterSize: filterWidth,
+                                       inputSize: inputWidth) == columns {
+                        var c0 = 0
+                        while c0 < outputDepth {
+                            let (first, second) = singleChannelPixels(
+                                p, inputBatch, filter, c0: c0, inputWidth: inputWidth, filterWidth: filterWidth,
+                                outputDepth: outputDepth, originY: originY, originX: originX, rows: rows, columns: columns,
+                                pair: true)
+                            let biasValues = bias.map { loadLittleEndian8($0 + 4 &* c0) } ?? SIMD8(repeating: 0)
+                            requantize.eight(first &+ biasValues, channel: c0, into: out + c0)
+                            requantize.eight(second &+ biasValues, channel: c0, into: out + (outputDepth &+ c0))
+                            c0 &+= 8
+                        }
+                        out += 2 &* outputDepth
+                        outX &+= 2
+                        continue
+                    }
+                    #endif
                     var c0 = 0
                     while c0 < vectorDepth {
                         // A constant `contiguous` argument lets each inlined copy keep its loop tight
@@ -218,9 +240,9 @@ public enum DepthwiseConv2D {
                                               filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
                                               originX: originX, rows: rows, columns: columns, contiguous: true)
                         } else if singleInputChannel {
-                            sum = singleChannelPixel(p, inputBatch, filter, c0: c0, inputWidth: inputWidth,
-                                                     filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
-                                                     originX: originX, rows: rows, columns: columns)
+                            sum = singleChannelPixels(p, inputBatch, filter, c0: c0, inputWidth: inputWidth,
+                                                      filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
+                                                      originX: originX, rows: rows, columns: columns, pair: false).0
                         } else {
                             sum = vectorPixel(p, inputBatch, filter, c0: c0, inputWidth: inputWidth, inputDepth: inputDepth,
                                               filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
@@ -260,6 +282,7 @@ public enum DepthwiseConv2D {
                         out[c] = requantize(acc, channel: c)
                     }
                     out += outputDepth
+                    outX &+= 1
                 }
             }
         }
@@ -299,31 +322,39 @@ public enum DepthwiseConv2D {
 
     /// `vectorPixel` for an input of one channel and no column dilation: eight filter columns
     /// at a time read eight consecutive input bytes with one widening load and broadcast each
-    /// lane to the eight output channels; the remaining columns go one at a time.
+    /// lane to the eight output channels; the remaining columns go one at a time. With `pair`
+    /// the pixel one stride to the right (same filter columns inside the image) is summed in
+    /// the same pass, sharing each widened weight.
     @inline(__always)
-    static func singleChannelPixel(_ p: OpData, _ inputBatch: UnsafePointer<Int8>, _ filter: UnsafePointer<Int8>, c0: Int,
-                                   inputWidth: Int, filterWidth: Int, outputDepth: Int,
-                                   originY: Int, originX: Int, rows: Range<Int>, columns: Range<Int>) -> SIMD8<Int32> {
-        var sum = SIMD8<Int32>(repeating: 0)
+    static func singleChannelPixels(_ p: OpData, _ inputBatch: UnsafePointer<Int8>, _ filter: UnsafePointer<Int8>, c0: Int,
+                                    inputWidth: Int, filterWidth: Int, outputDepth: Int,
+                                    originY: Int, originX: Int, rows: Range<Int>, columns: Range<Int>,
+                                    pair: Bool) -> (SIMD8<Int32>, SIMD8<Int32>) {
+        var first = SIMD8<Int32>(repeating: 0), second = SIMD8<Int32>(repeating: 0)
         let firstY = originY &+ p.dilationHeight &* rows.lowerBound
         var inputRow = inputBatch + (firstY &* inputWidth &+ originX &+ columns.lowerBound)
         var filterRow = filter + ((rows.lowerBound &* filterWidth &+ columns.lowerBound) &* outputDepth &+ c0)
         let inputRowStep = p.dilationHeight &* inputWidth, filterRowStep = filterWidth &* outputDepth
-        let width = columns.count
+        let width = columns.count, step = p.strideWidth
         for _ in rows {
             var pixel = inputRow, taps = filterRow
             var remaining = width
             while remaining >= 8 {
                 let values = widen8(pixel) &+ p.inputOffset
+                let nextValues = pair ? widen8(pixel + step) &+ p.inputOffset : values
                 for k in 0 ..< 8 {
-                    sum &+= widen8(taps + k &* outputDepth) &* SIMD8(repeating: values[k])
+                    let weights = widen8(taps + k &* outputDepth)
+                    first &+= weights &* SIMD8(repeating: values[k])
+                    if pair { second &+= weights &* SIMD8(repeating: nextValues[k]) }
                 }
                 pixel += 8
                 taps += 8 &* outputDepth
                 remaining &-= 8
             }
             while remaining > 0 {
-                sum &+= widen8(taps) &* (Int32(pixel.pointee) &+ p.inputOffset)
+                let weights = widen8(taps)
+                first &+= weights &* (Int32(pixel.pointee) &+ p.inputOffset)
+                if pair { second &+= weights &* (Int32(pixel[step]) &+ p.inputOffset) }
                 pixel += 1
                 taps += outputDepth
                 remaining &-= 1
@@ -331,7 +362,7 @@ public enum DepthwiseConv2D {
             inputRow += inputRowStep
             filterRow += filterRowStep
         }
-        return sum
+        return (first, second)
     }
 
     /// Float depthwise convolution; per channel the products are summed in the reference's
