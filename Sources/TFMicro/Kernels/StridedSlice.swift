@@ -17,6 +17,9 @@ public enum StridedSlice {
         var stride: InlineArray<5, Int32>
         var inputStride: InlineArray<5, Int>
         var elementSize: Int
+        /// When the slice is one contiguous run of the input (unit strides, every axis inside
+        /// the outermost sliced one taken whole): its first byte and its length, else nil.
+        var contiguousRun: (offset: Int, bytes: Int)?
     }
 
     /// The slice parameters as TFLM's StridedSliceParams.
@@ -78,7 +81,7 @@ public enum StridedSlice {
         var dims = InlineArray<5, Int32>(repeating: 1)
         for i in 0 ..< rank { dims[5 - rank + i] = Int32(input.shape[i]) }
         var data = OpData(start: .init(repeating: 0), stop: .init(repeating: 0), stride: padded.stride,
-                          inputStride: .init(repeating: 1), elementSize: elementSize)
+                          inputStride: .init(repeating: 1), elementSize: elementSize, contiguousRun: nil)
         var written = 1
         for axis in 0 ..< 5 {
             data.start[axis] = startForAxis(padded, size: dims[axis], axis: axis)
@@ -92,6 +95,7 @@ public enum StridedSlice {
         // The loops write exactly this many elements. Fewer than the output holds happens when
         // a shrunk axis's index is outside the axis or its stride is negative: TFLM then leaves
         // output elements unwritten, which is refused here rather than reproduced.
+        data.contiguousRun = contiguousRun(data, dims: dims)
         guard written == output.shape.elementCount else {
             throw KernelError("STRIDED_SLICE writes fewer elements than the output holds (shrunk axis index out of range or with a negative stride)",
                               tensor: output.index)
@@ -99,10 +103,30 @@ public enum StridedSlice {
         try context.setOpData(data)
     }
 
+    /// The slice as one run of input bytes, when it is one: walking the padded axes from the
+    /// innermost, every axis is taken whole until the first one that is not; that axis has a
+    /// unit stride, and every axis outside it selects a single index.
+    static func contiguousRun(_ d: OpData, dims: InlineArray<5, Int32>) -> (offset: Int, bytes: Int)? {
+        var axis = 4
+        while axis > 0 && d.stride[axis] == 1 && d.start[axis] == 0 && d.stop[axis] == dims[axis] { axis -= 1 }
+        guard d.stride[axis] == 1, d.stop[axis] >= d.start[axis] else { return nil }
+        var offset = Int(d.start[axis]) * d.inputStride[axis]
+        for outer in 0 ..< axis {
+            guard d.stride[outer] > 0, d.stop[outer] == d.start[outer] + 1 else { return nil }
+            offset += Int(d.start[outer]) * d.inputStride[outer]
+        }
+        let elements = Int(d.stop[axis] - d.start[axis]) * d.inputStride[axis]
+        return (offset * d.elementSize, elements * d.elementSize)
+    }
+
     static func invoke(_ context: InvokeContext) throws(KernelError) {
         let d = context.opData(as: OpData.self)
         let source = UnsafeRawPointer(context.input(0).data.unsafelyUnwrapped)
         var target = context.output(0).data.unsafelyUnwrapped
+        if let run = d.contiguousRun {
+            target.copyMemory(from: source + run.offset, byteCount: run.bytes)
+            return
+        }
         let size = d.elementSize
         func more(_ i: Int32, _ axis: Int) -> Bool { d.stride[axis] > 0 ? i < d.stop[axis] : i > d.stop[axis] }
         var i0 = d.start[0]
