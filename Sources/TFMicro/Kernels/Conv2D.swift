@@ -192,10 +192,10 @@ public enum Conv2D {
     static func invoke(_ context: InvokeContext) throws(KernelError) {
         let data = context.opData(as: OpData.self)
         let geometry = data.geometry
-        let input = context.input(0)
-        let filter = context.input(1)
-        let bias = context.optionalInput(2)
-        let output = context.output(0)
+        let input = context.inputData(0)
+        let filter = context.inputData(1)
+        let bias = context.optionalInputData(2)
+        let output = context.outputData(0)
         let channels = geometry.outputDepth
 
         switch data.arithmetic {

@@ -21,13 +21,10 @@ public enum DepthwiseConv2D {
 
     static func invokeInt8(_ context: InvokeContext) throws(KernelError) {
         let data = context.opData(as: OpData.self)
-        let input = context.input(0)
-        let filter = context.input(1)
-        let output = context.output(0)
-        perChannelInt8(data, inputShape: input.shape, input: input.pointer(to: Int8.self),
-                       filterShape: filter.shape, filter: filter.pointer(to: Int8.self),
-                       bias: UnsafeRawPointer(context.optionalInput(2)?.data), outputShape: output.shape,
-                       output: output.pointer(to: Int8.self),
+        perChannelInt8(data, inputShape: context.inputShape(0), input: context.inputData(0).assumingMemoryBound(to: Int8.self),
+                       filterShape: context.inputShape(1), filter: context.inputData(1).assumingMemoryBound(to: Int8.self),
+                       bias: UnsafeRawPointer(context.optionalInputData(2)), outputShape: context.outputShape(0),
+                       output: context.outputData(0).assumingMemoryBound(to: Int8.self),
                        accumulators: context.scratch(data.accumulators!).baseAddress!.assumingMemoryBound(to: Int32.self))
     }
 
@@ -154,8 +151,8 @@ public enum DepthwiseConv2D {
     }
 
     static func invoke(_ context: InvokeContext) throws(KernelError) {
+        if context.inputType(0) == .int8 { return try invokeInt8(context) }
         let input = context.input(0)
-        if input.type == .int8 { return try invokeInt8(context) }
         let data = context.opData(as: OpData.self)
         let filter = context.input(1)
         let output = context.output(0)

@@ -21,9 +21,10 @@ public enum FullyConnected {
     }
 
     static func invokeInt8(_ context: InvokeContext) throws(KernelError) {
-        int8(context.opData(as: OpData.self), input: context.input(0).pointer(to: Int8.self),
-             filter: context.input(1).pointer(to: Int8.self), bias: UnsafeRawPointer(context.optionalInput(2)?.data),
-             output: context.output(0).pointer(to: Int8.self))
+        int8(context.opData(as: OpData.self), input: context.inputData(0).assumingMemoryBound(to: Int8.self),
+             filter: context.inputData(1).assumingMemoryBound(to: Int8.self),
+             bias: UnsafeRawPointer(context.optionalInputData(2)),
+             output: context.outputData(0).assumingMemoryBound(to: Int8.self))
     }
 
     public struct OpData: BitwiseCopyable {

@@ -155,6 +155,38 @@ public struct InvokeContext {
         return tensors[t].view(index: t)
     }
 
+    /// Input `i`'s data: the one field most kernels read in invoke, without building a
+    /// whole `TensorView` (every tensor has data while invoking).
+    @inline(__always)
+    public func inputData(_ i: Int) -> UnsafeMutableRawPointer {
+        tensors[Int(inputs[i])].data.unsafelyUnwrapped
+    }
+
+    /// Input `i`'s data, or nil when the input is omitted (e.g. no bias).
+    @inline(__always)
+    public func optionalInputData(_ i: Int) -> UnsafeMutableRawPointer? {
+        guard i < inputs.count else { return nil }
+        let t = inputs[i]
+        return t >= 0 ? tensors[Int(t)].data : nil
+    }
+
+    @inline(__always)
+    public func outputData(_ i: Int) -> UnsafeMutableRawPointer {
+        tensors[Int(outputs[i])].data.unsafelyUnwrapped
+    }
+
+    @inline(__always)
+    public func inputShape(_ i: Int) -> Shape { tensors[Int(inputs[i])].shape }
+
+    @inline(__always)
+    public func outputShape(_ i: Int) -> Shape { tensors[Int(outputs[i])].shape }
+
+    @inline(__always)
+    public func inputType(_ i: Int) -> TensorType { tensors[Int(inputs[i])].type }
+
+    @inline(__always)
+    public func outputByteCount(_ i: Int) -> Int { tensors[Int(outputs[i])].byteCount }
+
     /// The value stored with `PrepareContext.setOpData`.
     public func opData<T: BitwiseCopyable>(as type: T.Type) -> T {
         nodeData.unsafelyUnwrapped.load(as: T.self)

@@ -60,11 +60,11 @@ public enum SplitV {
 
     static func invoke(_ context: InvokeContext) throws(KernelError) {
         let d = context.opData(as: OpData.self)
-        var source = UnsafeRawPointer(context.input(0).data.unsafelyUnwrapped)
+        var source = UnsafeRawPointer(context.inputData(0))
         // Each output's position, looked up once rather than once per outer step.
         var targets = InlineArray<10, UnsafeMutableRawPointer?>(repeating: nil)
         let outputs = context.outputCount
-        for i in 0 ..< outputs { targets[i] = context.output(i).data }
+        for i in 0 ..< outputs { targets[i] = context.outputData(i) }
         for _ in 0 ..< d.outerCount {
             for i in 0 ..< outputs {
                 let chunk = d.chunkBytes[i]

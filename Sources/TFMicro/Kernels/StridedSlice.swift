@@ -121,8 +121,8 @@ public enum StridedSlice {
 
     static func invoke(_ context: InvokeContext) throws(KernelError) {
         let d = context.opData(as: OpData.self)
-        let source = UnsafeRawPointer(context.input(0).data.unsafelyUnwrapped)
-        var target = context.output(0).data.unsafelyUnwrapped
+        let source = UnsafeRawPointer(context.inputData(0))
+        var target = context.outputData(0)
         if let run = d.contiguousRun {
             target.copyMemory(from: source + run.offset, byteCount: run.bytes)
             return
