@@ -112,8 +112,8 @@ public func saturatingRoundingMultiplyByPOT(_ x: Int32, _ exponent: Int32) -> In
 /// Written with lane-wise integer operations only, so it lowers to plain vector code (AVX2
 /// or NEON): the 64-bit product, its nudge and the division by 2^31 toward zero in two halves
 /// of four 64-bit lanes, then the rounding right shift with a per-lane exponent.
-@inline(__always)
-func multiplyByQuantizedMultiplier(_ x: SIMD8<Int32>, _ multiplier: SIMD8<Int32>, _ shift: SIMD8<Int32>) -> SIMD8<Int32> {
+@inlinable @inline(__always)
+public func multiplyByQuantizedMultiplier(_ x: SIMD8<Int32>, _ multiplier: SIMD8<Int32>, _ shift: SIMD8<Int32>) -> SIMD8<Int32> {
     // shift > 0: left shift, else right shift (the shift's sign bit picks the case).
     let negative = shift &>> 31
     let leftShift = shift & ~negative
@@ -128,8 +128,8 @@ func multiplyByQuantizedMultiplier(_ x: SIMD8<Int32>, _ multiplier: SIMD8<Int32>
 }
 
 /// SaturatingRoundingDoublingHighMul on eight lanes.
-@inline(__always)
-func saturatingRoundingDoublingHighMul(_ a: SIMD8<Int32>, _ b: SIMD8<Int32>) -> SIMD8<Int32> {
+@inlinable @inline(__always)
+public func saturatingRoundingDoublingHighMul(_ a: SIMD8<Int32>, _ b: SIMD8<Int32>) -> SIMD8<Int32> {
     @inline(__always)
     func half(_ a: SIMD4<Int64>, _ b: SIMD4<Int64>) -> SIMD4<Int64> {
         let product = a &* b
