@@ -1,7 +1,14 @@
 # One entry point for people and CI. `make run` and `make test` each set up a fresh machine first.
 SHELL := /bin/bash
 SWIFT ?= swift
-PYTHON ?= python3
+# Python tools run from the project's virtual environment (Debian's own Python refuses
+# system-wide pip installs, PEP 668): `make setup` makes it, and its bin/ comes first on PATH
+# for every recipe, so tests, benchmarks and the firmware scripts that run `python3` use it too.
+BASE_PYTHON ?= python3
+VENV := $(abspath .venv)
+PYTHON := $(VENV)/bin/python3
+export VIRTUAL_ENV := $(VENV)
+export PATH := $(VENV)/bin:$(PATH)
 CONFIG ?= release
 SHARED ?= $(abspath ../shared)
 GOLDEN := .golden
@@ -17,7 +24,7 @@ all: build
 help:
 	@echo "make run    - set up, fetch models, and evaluate micro_speech on ../shared/data/speech-commands-sample"
 	@echo "make test   - set up, regenerate golden vectors, run every test (host + firmware under QEMU)"
-	@echo "make setup  - install Debian and PyPI packages from apt-packages.txt and requirements.txt"
+	@echo "make setup  - install Debian packages from apt-packages.txt and PyPI packages from requirements.txt into .venv"
 	@echo "make build  - build the package (CONFIG=release by default)"
 	@echo "make models - put the model files beside their manifests in Models/"
 	@echo "make golden - regenerate the golden vectors into .golden from the PyPI reference runtimes"
@@ -39,7 +46,10 @@ $(STAMP)/apt: apt-packages.txt
 	fi
 	@touch $@
 
-$(STAMP)/pip: requirements.txt
+$(VENV)/pyvenv.cfg: | $(STAMP)/apt
+	$(BASE_PYTHON) -m venv $(VENV)
+
+$(STAMP)/pip: requirements.txt $(VENV)/pyvenv.cfg
 	@mkdir -p $(STAMP)
 	$(PYTHON) -m pip install -q --disable-pip-version-check -r requirements.txt
 	@touch $@
@@ -73,5 +83,5 @@ firmware-test: setup models golden
 	$(MAKE) -C Firmware test SHARED=$(SHARED)
 
 clean:
-	rm -rf .build $(GOLDEN)
+	rm -rf .build $(GOLDEN) $(VENV)
 	$(MAKE) -C Firmware clean

@@ -9,7 +9,8 @@ public struct ResolvedModel: Sendable {
 }
 
 /// Finds models for `--model`: a manifest name (`micro_speech` -> Models/micro_speech.json), a
-/// manifest path (`*.json`), or a `.tflite` path. A bare `.tflite` takes its settings from the
+/// manifest path (`*.json`: the project's manifest or a microWakeWord / ESPHome model JSON with
+/// `"type": "micro"`, whose model file is taken as it is), or a `.tflite` path. A bare `.tflite` takes its settings from the
 /// manifest beside it with the same stem if there is one, otherwise from micro_speech's manifest
 /// (same frontend and recognizer; the labels must match the model's outputs). A model found
 /// through its manifest must have the manifest's SHA-256; a `.tflite` path is taken as it is.
@@ -67,14 +68,35 @@ public struct ModelLocator: Sendable {
             return ResolvedModel(manifest: manifest, manifestPath: manifestPath, modelPath: argument, modelData: data)
         }
         let path = argument.hasSuffix(".json") ? argument : try manifestPath(named: argument)
-        let manifest = try Self.readManifest(at: path)
+        guard let json = FileManager.default.contents(atPath: path) else {
+            throw .unreadable(path: path, reason: "no such file or not readable")
+        }
+        let isModelJSON = MicroWakeWordModelJSON.isModelJSON(json)
+        let manifest = isModelJSON ? try MicroWakeWordModelJSON.manifest(from: json, path: path)
+                                   : try ModelManifest.decode(json, origin: path)
         let modelPath = ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(manifest.file)
         let data = try Self.readModel(at: modelPath, manifestPath: path, expectedBytes: manifest.bytes)
+        if isModelJSON { return ResolvedModel(manifest: manifest, manifestPath: path, modelPath: modelPath, modelData: data) }
         let digest = SHA256.hexDigest(data)
         guard digest == manifest.sha256.lowercased() else {
             throw .modelFileWrongHash(path: modelPath, expected: manifest.sha256.lowercased(), actual: digest)
         }
         return ResolvedModel(manifest: manifest, manifestPath: path, modelPath: modelPath, modelData: data)
+    }
+
+    /// Every model a folder describes: each `.json` in it (project manifests and microWakeWord
+    /// model JSON), sorted by name. A file that does not describe a usable model is an error
+    /// naming it, so that a model the user added is never dropped in silence.
+    public static func models(inFolder folder: String) throws(ModelManifestError) -> [ResolvedModel] {
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: folder) } catch {
+            throw .unreadable(path: folder, reason: error.localizedDescription)
+        }
+        var models: [ResolvedModel] = []
+        for name in names.sorted() where name.hasSuffix(".json") {
+            models.append(try ModelLocator(modelsDirectories: []).resolve((folder as NSString).appendingPathComponent(name)))
+        }
+        return models
     }
 
     func manifestPath(named name: String) throws(ModelManifestError) -> String {

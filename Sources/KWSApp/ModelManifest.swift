@@ -68,6 +68,11 @@ public struct ModelManifest: Codable, Sendable, Equatable {
         /// Invocations ignored after a reset (ESPHome: 74).
         public var ignoreInvocationsAfterReset: Int?
         public var tensorArenaSize: Int?
+        /// Languages the model was trained on (Wyoming's `info` reports them).
+        public var languages: [String]?
+        public var author: String?
+        public var website: String?
+        public var version: Int?
     }
 
     public struct Streaming: Codable, Sendable, Equatable {
@@ -93,6 +98,9 @@ public struct ModelManifest: Codable, Sendable, Equatable {
     /// Present for wake-word models, which run with a WakeWordDetector (`kws-eval wake-word`)
     /// rather than the command pipeline and recognizer.
     public var wakeWord: WakeWord?
+
+    /// True for wake-word models (one uint8 probability per invoke into a ``WakeWordDetector``).
+    public var isWakeWord: Bool { wakeWord != nil }
 
     /// Decodes a manifest and checks that it is self-consistent.
     public static func decode(_ data: Data, origin: String) throws(ModelManifestError) -> ModelManifest {

@@ -84,7 +84,7 @@ public struct KeywordPipelineFactory: Sendable {
             throw .pipeline(error)
         }
         try checkLabels(modelOutputs: spotter.labelCount)
-        return HostKeywordSpotter(storage: storage, spotter: spotter, modelName: model.manifest.name)
+        return HostKeywordSpotter(storage: storage, spotter: spotter, modelName: model.manifest.name, labels: labels)
     }
 }
 
@@ -156,4 +156,7 @@ public struct HostKeywordSpotter {
     }
 
     public mutating func reset() { spotter.reset() }
+
+    /// The manifest's labels, in the model's output order.
+    public var labels: [String]
 }
