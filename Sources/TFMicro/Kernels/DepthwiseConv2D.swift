@@ -184,16 +184,11 @@ public enum DepthwiseConv2D {
         // Channels [0, vectorDepth) go eight at a time, the rest one at a time.
         let vectorizable = depthMultiplier == 1 || depthMultiplier % 8 == 0
         let vectorDepth = vectorizable ? outputDepth / 8 * 8 : 0
-        #if arch(arm)
-        let singleInputChannel = false
-        #else
+        #if !arch(arm)
         // One input channel and no column dilation (micro_speech's first layer): a filter
         // row's inputs are consecutive bytes, widened eight at a time.
         let singleInputChannel = inputDepth == 1 && p.dilationWidth == 1
         #endif
-        let requantize = ChannelRequantization(multipliers: p.multipliers.unsafelyUnwrapped, shifts: p.shifts.unsafelyUnwrapped,
-                                               outputOffset: p.outputOffset, activationMin: p.activationMin,
-                                               activationMax: p.activationMax)
         var out = output
         for b in 0 ..< batches {
             let inputBatch = input + b &* inputHeight &* inputWidth &* inputDepth
@@ -218,8 +213,8 @@ public enum DepthwiseConv2D {
                                 outputDepth: outputDepth, originY: originY, originX: originX, rows: rows, columns: columns,
                                 pair: true)
                             let biasValues = bias.map { loadLittleEndian8($0 + 4 &* c0) } ?? SIMD8(repeating: 0)
-                            requantize.eight(first &+ biasValues, channel: c0, into: out + c0)
-                            requantize.eight(second &+ biasValues, channel: c0, into: out + (outputDepth &+ c0))
+                            ChannelRequantization(p).eight(first &+ biasValues, channel: c0, into: out + c0)
+                            ChannelRequantization(p).eight(second &+ biasValues, channel: c0, into: out + (outputDepth &+ c0))
                             c0 &+= 8
                         }
                         out += 2 &* outputDepth
@@ -236,20 +231,28 @@ public enum DepthwiseConv2D {
                             sum = vectorPixel(p, inputBatch, filter, c0: c0, inputWidth: inputWidth, inputDepth: inputDepth,
                                               filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
                                               originX: originX, rows: rows, columns: columns, contiguous: true)
-                        } else if singleInputChannel {
-                            sum = singleChannelPixels(p, inputBatch, filter, c0: c0, inputWidth: inputWidth,
-                                                      filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
-                                                      originX: originX, rows: rows, columns: columns, pair: false).0
                         } else {
+                            #if arch(arm)
                             sum = vectorPixel(p, inputBatch, filter, c0: c0, inputWidth: inputWidth, inputDepth: inputDepth,
                                               filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
                                               originX: originX, rows: rows, columns: columns, contiguous: false)
+                            #else
+                            if singleInputChannel {
+                                sum = singleChannelPixels(p, inputBatch, filter, c0: c0, inputWidth: inputWidth,
+                                                          filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
+                                                          originX: originX, rows: rows, columns: columns, pair: false).0
+                            } else {
+                                sum = vectorPixel(p, inputBatch, filter, c0: c0, inputWidth: inputWidth, inputDepth: inputDepth,
+                                                  filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
+                                                  originX: originX, rows: rows, columns: columns, contiguous: false)
+                            }
+                            #endif
                         }
                         #if arch(arm)
                         UnsafeMutableRawPointer(accumulators + c0).storeBytes(of: sum, as: SIMD8<Int32>.self)
                         #else
                         let biased = bias.map { sum &+ loadLittleEndian8($0 + 4 &* c0) } ?? sum
-                        requantize.eight(biased, channel: c0, into: out + c0)
+                        ChannelRequantization(p).eight(biased, channel: c0, into: out + c0)
                         #endif
                         c0 &+= 8
                     }
@@ -276,7 +279,7 @@ public enum DepthwiseConv2D {
                     for c in scalarStart ..< outputDepth {
                         var acc = accumulators[c]
                         if let bias { acc = acc &+ Int32(littleEndian: bias.loadUnaligned(fromByteOffset: 4 &* c, as: Int32.self)) }
-                        out[c] = requantize(acc, channel: c)
+                        out[c] = ChannelRequantization(p)(acc, channel: c)
                     }
                     out += outputDepth
                     outX &+= 1
@@ -286,45 +289,40 @@ public enum DepthwiseConv2D {
     }
 
     /// Eight output channels [c0, c0 + 8) of one pixel, in 32-bit lanes: each int8 weight and
-    /// input is widened once, and the products are exact for any input offset. Input and
-    /// filter positions advance by fixed steps, so a tap costs no index arithmetic.
+    /// input is widened once, and the products are exact for any input offset.
     @inline(__always)
     static func vectorPixel(_ p: OpData, _ inputBatch: UnsafePointer<Int8>, _ filter: UnsafePointer<Int8>, c0: Int,
                             inputWidth: Int, inputDepth: Int, filterWidth: Int, outputDepth: Int,
                             originY: Int, originX: Int, rows: Range<Int>, columns: Range<Int>,
                             contiguous: Bool) -> SIMD8<Int32> {
         var sum = SIMD8<Int32>(repeating: 0)
-        let inputChannel = contiguous ? c0 : c0 / p.depthMultiplier
-        let firstY = originY &+ p.dilationHeight &* rows.lowerBound, firstX = originX &+ p.dilationWidth &* columns.lowerBound
-        var inputRow = inputBatch + ((firstY &* inputWidth &+ firstX) &* inputDepth &+ inputChannel)
-        var filterRow = filter + ((rows.lowerBound &* filterWidth &+ columns.lowerBound) &* outputDepth &+ c0)
-        let inputRowStep = p.dilationHeight &* inputWidth &* inputDepth, filterRowStep = filterWidth &* outputDepth
-        let inputColumnStep = p.dilationWidth &* inputDepth
-        for _ in rows {
-            var pixel = inputRow, taps = filterRow
-            for _ in columns {
+        let inputChannel = c0 / p.depthMultiplier
+        for filterY in rows {
+            let inY = originY &+ p.dilationHeight &* filterY
+            let inputRow = inputBatch + inY &* inputWidth &* inputDepth
+            let filterRow = filter + (filterY &* filterWidth &* outputDepth &+ c0)
+            for filterX in columns {
+                let inX = originX &+ p.dilationWidth &* filterX
+                let pixel = inputRow + inX &* inputDepth
+                let weights = widen8(filterRow + filterX &* outputDepth)
                 if contiguous {
-                    sum &+= widen8(taps) &* (widen8(pixel) &+ p.inputOffset)
+                    sum &+= weights &* (widen8(pixel + c0) &+ p.inputOffset)
                 } else {
-                    sum &+= widen8(taps) &* (Int32(pixel.pointee) &+ p.inputOffset)
+                    sum &+= weights &* (Int32(pixel[inputChannel]) &+ p.inputOffset)
                 }
-                pixel += inputColumnStep
-                taps += outputDepth
             }
-            inputRow += inputRowStep
-            filterRow += filterRowStep
         }
         return sum
     }
 
-    /// `vectorPixel` for an input of one channel and no column dilation: eight filter columns
-    /// at a time read eight consecutive input bytes with one widening load and broadcast each
-    /// lane to the eight output channels; the remaining columns go one at a time. With `pair`
-    /// the pixel one stride to the right (same filter columns inside the image) is summed in
-    /// the same pass, sharing each widened weight.
+    /// `vectorPixel` for an input of one channel and no column dilation (host only): eight
+    /// filter columns at a time read eight consecutive input bytes with one widening load and
+    /// broadcast each lane to the eight output channels; the remaining columns go one at a
+    /// time. With `pair` the pixel one stride to the right (the same filter columns inside the
+    /// image) is summed in the same pass, sharing each widened weight.
     @inline(__always)
-    static func singleChannelPixels(_ p: OpData, _ inputBatch: UnsafePointer<Int8>, _ filter: UnsafePointer<Int8>, c0: Int,
-                                    inputWidth: Int, filterWidth: Int, outputDepth: Int,
+    static func singleChannelPixels(_ p: OpData, _ inputBatch: UnsafePointer<Int8>, _ filter: UnsafePointer<Int8>,
+                                    c0: Int, inputWidth: Int, filterWidth: Int, outputDepth: Int,
                                     originY: Int, originX: Int, rows: Range<Int>, columns: Range<Int>,
                                     pair: Bool) -> (SIMD8<Int32>, SIMD8<Int32>) {
         var first = SIMD8<Int32>(repeating: 0), second = SIMD8<Int32>(repeating: 0)
@@ -402,5 +400,15 @@ public enum DepthwiseConv2D {
                 }
             }
         }
+    }
+}
+
+extension ChannelRequantization {
+    /// Built where it is used rather than once per invoke: on a Cortex-M its five values would
+    /// otherwise hold registers through the convolution loops.
+    @inline(__always)
+    init(_ p: DepthwiseConv2D.OpData) {
+        self.init(multipliers: p.multipliers.unsafelyUnwrapped, shifts: p.shifts.unsafelyUnwrapped,
+                  outputOffset: p.outputOffset, activationMin: p.activationMin, activationMax: p.activationMax)
     }
 }

@@ -5,31 +5,36 @@
 @inline(__always)
 func offsetDotProduct(_ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, count: Int,
                       inputOffset: Int32) -> Int32 {
-    var acc: Int32 = 0
-    var i = 0
-    #if !arch(arm)
-    // Sixteen elements a step in two sets of eight 32-bit lanes, each int8 widened once.
-    // (A Cortex-M4 has no vector unit: there the scalar loop's multiply-accumulate is one
-    // instruction.)
-    if count >= 8 {
-        var even = SIMD8<Int32>(repeating: 0), odd = SIMD8<Int32>(repeating: 0)
-        while i &+ 16 <= count {
-            even &+= widen8(weights + i) &* (widen8(input + i) &+ inputOffset)
-            odd &+= widen8(weights + (i &+ 8)) &* (widen8(input + (i &+ 8)) &+ inputOffset)
-            i &+= 16
-        }
-        if i &+ 8 <= count {
-            even &+= widen8(weights + i) &* (widen8(input + i) &+ inputOffset)
-            i &+= 8
-        }
-        acc = laneSum(even &+ odd)
-    }
+    #if arch(arm)
+    // A Cortex-M4 has no vector unit: the plain loop's multiply-accumulate is one instruction.
+    let (vectorSum, vectorEnd) = (Int32(0), 0)
+    #else
+    let (vectorSum, vectorEnd) = vectorDotProduct(input, weights, count: count, inputOffset: inputOffset)
     #endif
-    while i < count {
-        acc = acc &+ Int32(weights[i]) &* (Int32(input[i]) &+ inputOffset)
-        i &+= 1
+    var acc = vectorSum
+    for d in vectorEnd ..< count {
+        acc = acc &+ Int32(weights[d]) &* (Int32(input[d]) &+ inputOffset)
     }
     return acc
+}
+
+/// The sum over the longest prefix of whole groups of eight, sixteen elements a step in two
+/// sets of eight 32-bit lanes (each int8 widened once), and where that prefix ends.
+@inline(__always)
+func vectorDotProduct(_ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, count: Int,
+                      inputOffset: Int32) -> (sum: Int32, end: Int) {
+    var even = SIMD8<Int32>(repeating: 0), odd = SIMD8<Int32>(repeating: 0)
+    var i = 0
+    while i &+ 16 <= count {
+        even &+= widen8(weights + i) &* (widen8(input + i) &+ inputOffset)
+        odd &+= widen8(weights + (i &+ 8)) &* (widen8(input + (i &+ 8)) &+ inputOffset)
+        i &+= 16
+    }
+    if i &+ 8 <= count {
+        even &+= widen8(weights + i) &* (widen8(input + i) &+ inputOffset)
+        i &+= 8
+    }
+    return (laneSum(even &+ odd), i)
 }
 
 /// `offsetDotProduct` of one input run with eight weight rows at once (channel k's weights
@@ -55,11 +60,17 @@ func offsetDotProduct8(_ input: UnsafePointer<Int8>, _ weights: UnsafePointer<In
     return sums
 }
 
-/// Eight int8 values sign-extended to 32-bit lanes (one widening load on AVX2 or NEON; the
-/// lane-by-lane form is what LLVM recognises, where SIMD's generic conversion is a call).
+/// Eight int8 values sign-extended to 32-bit lanes. On hosts the lane-by-lane form, which
+/// LLVM turns into one widening load (AVX2, NEON), where SIMD's generic conversion is a call;
+/// on a Cortex-M one 8-byte load and eight sign extensions, fewer instructions than eight
+/// byte loads.
 @inline(__always)
 func widen8(_ p: UnsafePointer<Int8>) -> SIMD8<Int32> {
+    #if arch(arm)
+    SIMD8<Int32>(truncatingIfNeeded: UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Int8>.self))
+    #else
     SIMD8(Int32(p[0]), Int32(p[1]), Int32(p[2]), Int32(p[3]), Int32(p[4]), Int32(p[5]), Int32(p[6]), Int32(p[7]))
+    #endif
 }
 
 /// The wrapping sum of eight lanes.
