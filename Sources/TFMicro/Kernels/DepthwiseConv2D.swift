@@ -166,8 +166,9 @@ public enum DepthwiseConv2D {
     /// Int8 depthwise convolution. Per output pixel the filter taps inside the image are
     /// visited in the reference's (filter_y, filter_x) order, accumulating output channels
     /// eight at a time in SIMD registers where the depth multiplier allows (1 or a multiple
-    /// of 8) and one at a time otherwise. Int32 sums wrap exactly as the reference's do, so
-    /// the grouping of the additions cannot change any result. `bias` (int32, may be
+    /// of 8) and one at a time otherwise; on hosts, for an input of one channel (micro_speech's
+    /// layer), two neighbouring pixels share each widened weight. Int32 sums wrap exactly as
+    /// the reference's do, so the grouping of the additions cannot change any result. `bias` (int32, may be
     /// unaligned) is optional; `accumulators` holds one Int32 per output channel.
     ///
     /// Index arithmetic wraps: prepare checked the geometry (AxisGeometry, in 64 bits) and the
@@ -404,8 +405,7 @@ public enum DepthwiseConv2D {
 }
 
 extension ChannelRequantization {
-    /// Built where it is used rather than once per invoke: on a Cortex-M its five values would
-    /// otherwise hold registers through the convolution loops.
+    /// The depthwise kernel's output stage, from its per-op data.
     @inline(__always)
     init(_ p: DepthwiseConv2D.OpData) {
         self.init(multipliers: p.multipliers.unsafelyUnwrapped, shifts: p.shifts.unsafelyUnwrapped,
