@@ -5,9 +5,9 @@ import PackageDescription
 // Swift standard library, so the same sources build for Linux and, with Embedded Swift,
 // for the Cortex-M firmware in Firmware/. Everything that touches files, devices or
 // threads lives in KWSApp and the command-line tools.
-// On x86-64 hosts the core is compiled for AVX2 (Haswell, 2013, and every later x86-64
-// server CPU), so the kernels' SIMD types lower to 256-bit vectors; other hosts (NEON on
-// arm64) and the firmware build keep their baseline.
+// On x86-64 hosts TFMicro and AudioFrontend are compiled for AVX2 (Haswell, 2013, and every
+// later x86-64 server CPU), so their SIMD types and loops use 256-bit vectors; other hosts
+// (NEON on arm64) and the firmware build keep their baseline.
 #if arch(x86_64)
 let hostVectorUnit: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
 #else
@@ -32,7 +32,7 @@ let package = Package(
     targets: [
         // Portable core.
         .target(name: "TFMicro", exclude: ["Kernels/README.md"], swiftSettings: hostVectorUnit),
-        .target(name: "AudioFrontend"),
+        .target(name: "AudioFrontend", swiftSettings: hostVectorUnit),
         .target(name: "KeywordSpotting", dependencies: ["TFMicro", "AudioFrontend"]),
 
         // System libraries, host only.
