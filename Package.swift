@@ -5,6 +5,15 @@ import PackageDescription
 // Swift standard library, so the same sources build for Linux and, with Embedded Swift,
 // for the Cortex-M firmware in Firmware/. Everything that touches files, devices or
 // threads lives in KWSApp and the command-line tools.
+// On x86-64 hosts TFMicro and AudioFrontend are compiled for AVX2 (Haswell, 2013, and every
+// later x86-64 server CPU), so their SIMD types and loops use 256-bit vectors; other hosts
+// (NEON on arm64) and the firmware build keep their baseline.
+#if arch(x86_64)
+let hostVectorUnit: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+#else
+let hostVectorUnit: [SwiftSetting] = []
+#endif
+
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 
 let package = Package(
@@ -28,8 +37,8 @@ let package = Package(
     ],
     targets: [
         // Portable core.
-        .target(name: "TFMicro", exclude: ["Kernels/README.md"]),
-        .target(name: "AudioFrontend"),
+        .target(name: "TFMicro", exclude: ["Kernels/README.md"], swiftSettings: hostVectorUnit),
+        .target(name: "AudioFrontend", swiftSettings: hostVectorUnit),
         .target(name: "KeywordSpotting", dependencies: ["TFMicro", "AudioFrontend"]),
 
         // System libraries, host only.

@@ -47,6 +47,25 @@ final class FixedPointTests: XCTestCase {
         XCTAssertEqual(multiplyByQuantizedMultiplier(1000, 1_717_986_918, -3), 100)
     }
 
+    func testEightLaneMultiplyByQuantizedMultiplierMatchesTheScalarOne() {
+        var generator = SystemRandomNumberGenerator()
+        let edges: [Int32] = [.min, .min + 1, -1, 0, 1, .max - 1, .max, 1 << 30, -(1 << 30)]
+        for trial in 0 ..< 20_000 {
+            var x = SIMD8<Int32>(), multiplier = SIMD8<Int32>(), shift = SIMD8<Int32>()
+            for lane in 0 ..< 8 {
+                x[lane] = trial % 4 == 0 ? edges.randomElement()! : Int32.random(in: .min ... .max, using: &generator)
+                // Every QuantizedMultiplier's range, Int32.min included (a negative scale can give it).
+                multiplier[lane] = trial % 7 == 0 ? edges.randomElement()! : Int32.random(in: .min ... .max, using: &generator)
+                shift[lane] = Int32.random(in: -31 ... 62, using: &generator)
+            }
+            let vector = multiplyByQuantizedMultiplier(x, multiplier, shift)
+            for lane in 0 ..< 8 {
+                XCTAssertEqual(vector[lane], multiplyByQuantizedMultiplier(x[lane], multiplier[lane], shift[lane]),
+                               "x \(x[lane]), multiplier \(multiplier[lane]), shift \(shift[lane])")
+            }
+        }
+    }
+
     func testActivationRangeQuantizesRealBounds() throws {
         let relu6 = try quantizedActivationRange(.relu6, scale: 0.05, zeroPoint: -10, typeMin: -128, typeMax: 127)
         XCTAssertEqual(relu6.min, -10)

@@ -13,7 +13,7 @@ final class KernelArithmeticTests: XCTestCase {
     func shape(_ dims: Int...) -> Shape { Shape(dims.map { Int32($0) })! }
 
     /// reference_integer_ops::DepthwiseConvPerChannel, loop for loop.
-    func referenceDepthwise(_ p: DepthwiseConv2D.Parameters, _ ins: Shape, _ input: [Int8], _ fs: Shape, _ filter: [Int8],
+    func referenceDepthwise(_ p: DepthwiseConv2D.OpData, _ ins: Shape, _ input: [Int8], _ fs: Shape, _ filter: [Int8],
                             _ bias: [Int32]?, _ os: Shape, _ multipliers: [Int32], _ shifts: [Int32]) -> [Int8] {
         var output = [Int8](repeating: 0, count: os.elementCount)
         for b in 0 ..< ins[0] {
@@ -77,7 +77,7 @@ final class KernelArithmeticTests: XCTestCase {
             var accumulators = [Int32](repeating: 0, count: outDepth)
             multipliers.withUnsafeMutableBufferPointer { m in
                 shifts.withUnsafeMutableBufferPointer { s in
-                    let p = DepthwiseConv2D.Parameters(
+                    let p = DepthwiseConv2D.OpData(
                         strideWidth: sw, strideHeight: sh, dilationWidth: dw, dilationHeight: dh,
                         paddingWidth: cols.padding, paddingHeight: rows.padding, depthMultiplier: multiplier,
                         // Offsets of int8 zero points take the 16-bit-product path on hosts with
@@ -111,7 +111,7 @@ final class KernelArithmeticTests: XCTestCase {
             let input = (0 ..< ins.elementCount).map { _ in Float(random(-1000 ... 1000)) / 337 }
             let filter = (0 ..< fs.elementCount).map { _ in Float(random(-1000 ... 1000)) / 713 }
             let bias = (0 ..< outDepth).map { _ in Float(random(-1000 ... 1000)) / 101 }
-            let p = DepthwiseConv2D.Parameters(strideWidth: stride, strideHeight: stride, dilationWidth: dilation,
+            let p = DepthwiseConv2D.OpData(strideWidth: stride, strideHeight: stride, dilationWidth: dilation,
                                                dilationHeight: dilation, paddingWidth: cols.padding,
                                                paddingHeight: rows.padding, depthMultiplier: multiplier,
                                                floatActivationMin: -1, floatActivationMax: 6)
@@ -163,8 +163,8 @@ final class KernelArithmeticTests: XCTestCase {
                 multipliers.append(q.multiplier)
                 shifts.append(q.shift)
             }
-            var p = FullyConnected.Parameters(batches: batches, outputDepth: outputs, accumDepth: depth)
-            // int8 zero points take the 16-bit SIMD path on hosts with vector units, others the plain loop.
+            var p = FullyConnected.OpData(batches: batches, outputDepth: outputs, accumDepth: depth)
+            // Offsets beyond an int8 zero point's too: the 32-bit lanes are exact for any offset.
             p.inputOffset = trial % 5 == 0 ? Int32(random(-400 ... -128)) : Int32(random(-10 ... 128))
             p.filterOffset = trial % 3 == 0 ? Int32(random(-3 ... 3)) : 0
             p.outputOffset = Int32(random(-10 ... 10))
@@ -201,7 +201,7 @@ final class KernelArithmeticTests: XCTestCase {
     }
 
     func testSoftmaxOfEqualInputsIsUniform() {
-        let p = Softmax.parameters(beta: 1, inputScale: 0.1, outerSize: 1, depth: 4)!
+        let p = Softmax.opData(beta: 1, inputScale: 0.1, outerSize: 1, depth: 4)!
         let input: [Int8] = [7, 7, 7, 7]
         var output = [Int8](repeating: 0, count: 4)
         Softmax.quantized(p, input: input, output: &output)

@@ -10,7 +10,7 @@ final class WakeWordModelTests: XCTestCase {
 
     /// Runs `name` over the golden input sequence and compares every output byte and, after
     /// every invoke, every resource variable (each streaming layer's state).
-    func checkModel(_ name: String) throws {
+    func checkModel(_ name: String, resolver: OpResolver = .allKernels) throws {
         let modelData = try TestData.wakeWordGolden(name + ".tflite")
         let inputs = try TestData.wakeWordGolden("inputs.i8")
         let expectedOutputs = try TestData.wakeWordGolden(name + ".outputs.u8")
@@ -25,7 +25,7 @@ final class WakeWordModelTests: XCTestCase {
 
         let model = TestModel(modelData)
         let arena = TestArena(64 * 1024)
-        let interpreter = try Interpreter(model: try Model(bytes: model.bytes), resolver: .allKernels, arena: arena.buffer)
+        let interpreter = try Interpreter(model: try Model(bytes: model.bytes), resolver: resolver, arena: arena.buffer)
         XCTAssertEqual(interpreter.input(0).type, .int8)
         XCTAssertEqual(interpreter.input(0).byteCount, Self.inputBytes)
         XCTAssertEqual(interpreter.output(0).type, .uint8)
@@ -70,4 +70,16 @@ final class WakeWordModelTests: XCTestCase {
     func testHeyJarvisMatchesTFLMOverAStream() throws { try checkModel("hey_jarvis") }
     func testHeyMycroftMatchesTFLMOverAStream() throws { try checkModel("hey_mycroft") }
     func testOkayNabuMatchesTFLMOverAStream() throws { try checkModel("okay_nabu") }
+
+    /// The int8-only convolution kernels (what firmware would register) give the same bytes.
+    func testOkayNabuWithInt8OnlyKernelsMatchesTFLM() throws {
+        var resolver = OpResolver()
+        for registration in [Conv2D.int8Registration, DepthwiseConv2D.int8Registration, FullyConnected.int8Registration,
+                             Reshape.registration, Quantize.registration, CallOnce.registration, VarHandle.registration,
+                             ReadVariable.registration, AssignVariable.registration, StridedSlice.registration,
+                             Concatenation.registration, Logistic.registration, SplitV.registration] {
+            try resolver.add(registration)
+        }
+        try checkModel("okay_nabu", resolver: resolver)
+    }
 }

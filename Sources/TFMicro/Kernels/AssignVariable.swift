@@ -30,12 +30,11 @@ public enum AssignVariable {
     }
 
     static func invoke(_ context: InvokeContext) throws(KernelError) {
-        let value = context.input(1)
         // prepare gave the variable a buffer of exactly this size.
-        guard let variable = context.graph?.variable(context.input(0).data.unsafelyUnwrapped.load(as: Int32.self)),
+        guard let variable = context.graph?.variable(context.inputData(0).load(as: Int32.self)),
               let buffer = variable.pointee.buffer else {
             throw KernelError("ASSIGN_VARIABLE of a resource variable without a buffer")
         }
-        Reshape.copyBytes(from: value.data, to: buffer, count: variable.pointee.byteCount)
+        Reshape.copyBytes(from: context.inputData(1), to: buffer, count: variable.pointee.byteCount)
     }
 }

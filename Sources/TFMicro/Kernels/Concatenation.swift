@@ -76,11 +76,11 @@ public enum Concatenation {
 
     static func invoke(_ context: InvokeContext) throws(KernelError) {
         let d = context.opData(as: OpData.self)
-        var target = context.output(0).data.unsafelyUnwrapped
+        var target = context.outputData(0)
         for k in 0 ..< d.outerCount {
             for i in 0 ..< context.inputCount {
                 let chunk = d.chunkBytes[i]
-                target.copyMemory(from: context.input(i).data.unsafelyUnwrapped + k * chunk, byteCount: chunk)
+                target.copyMemory(from: context.inputData(i) + k * chunk, byteCount: chunk)
                 target += chunk
             }
         }

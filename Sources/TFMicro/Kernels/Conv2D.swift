@@ -9,6 +9,36 @@ public enum Conv2D {
         KernelRegistration(op: .conv2D, prepare: prepare, invoke: invoke)
     }
 
+    /// The int8 path alone (TFLM's Register_CONV_2D_INT8): firmware running int8 models links
+    /// no float or int16 code.
+    public static var int8Registration: KernelRegistration {
+        KernelRegistration(op: .conv2D, prepare: prepareInt8, invoke: invokeInt8)
+    }
+
+    static func prepareInt8(_ context: inout PrepareContext) throws(KernelError) {
+        let input = try context.input(0)
+        guard input.type == .int8 else {
+            throw KernelError("this CONV_2D kernel is int8-only; register Conv2D.registration for float and int16", tensor: input.index)
+        }
+        try prepare(&context, int8Only: true)
+    }
+
+    static func invokeInt8(_ context: InvokeContext) throws(KernelError) {
+        let data = context.opData(as: OpData.self)
+        let geometry = data.geometry
+        let channels = geometry.outputDepth
+        convolvePerChannel(
+            geometry: geometry, inputOffset: data.inputOffset,
+            input: elements(context.inputData(0), Int8.self, geometry.inputCount),
+            filter: elements(context.inputData(1), Int8.self, geometry.filterCount),
+            bias: context.optionalInputData(2).map { elements($0, Int32.self, channels) },
+            multipliers: UnsafeBufferPointer(start: data.multipliers, count: channels),
+            shifts: UnsafeBufferPointer(start: data.shifts, count: channels),
+            outputOffset: data.outputOffset,
+            activationMin: data.activationMin, activationMax: data.activationMax,
+            output: mutableElements(context.outputData(0), Int8.self, geometry.outputCount))
+    }
+
     enum Arithmetic: BitwiseCopyable {
         case float
         case int8
@@ -32,6 +62,13 @@ public enum Conv2D {
     }
 
     static func prepare(_ context: inout PrepareContext) throws(KernelError) {
+        try prepare(&context, int8Only: false)
+    }
+
+    /// Inlined into both preparations: with `int8Only` the other types' branches are dead, so
+    /// an image linking only the int8 registration carries none of their code or messages.
+    @inline(__always)
+    private static func prepare(_ context: inout PrepareContext, int8Only: Bool) throws(KernelError) {
         guard context.inputCount == 2 || context.inputCount == 3 else {
             throw KernelError("CONV_2D takes 2 or 3 inputs (input, filter, optional bias)")
         }
@@ -58,7 +95,7 @@ public enum Conv2D {
             floatActivationMin: 0, floatActivationMax: 0)
 
         switch (input.type, filter.type) {
-        case (.float32, .float32):
+        case (.float32, .float32) where !int8Only:
             if let bias {
                 guard bias.type == .float32 else { throw KernelError("float CONV_2D needs a float32 bias", tensor: bias.index) }
             }
@@ -72,7 +109,7 @@ public enum Conv2D {
             data.arithmetic = .int8
             data.inputOffset = 0 &- input.quantization.zeroPoint
             data.outputOffset = output.quantization.zeroPoint
-        case (.int16, .int8):
+        case (.int16, .int8) where !int8Only:
             if let bias {
                 switch bias.type {
                 case .int64: data.arithmetic = .int16Wide
@@ -192,10 +229,10 @@ public enum Conv2D {
     static func invoke(_ context: InvokeContext) throws(KernelError) {
         let data = context.opData(as: OpData.self)
         let geometry = data.geometry
-        let input = context.input(0)
-        let filter = context.input(1)
-        let bias = context.optionalInput(2)
-        let output = context.output(0)
+        let input = context.inputData(0)
+        let filter = context.inputData(1)
+        let bias = context.optionalInputData(2)
+        let output = context.outputData(0)
         let channels = geometry.outputDepth
 
         switch data.arithmetic {
@@ -208,16 +245,7 @@ public enum Conv2D {
                 activationMin: data.floatActivationMin, activationMax: data.floatActivationMax,
                 output: mutableElements(output, Float.self, geometry.outputCount))
         case .int8:
-            convolvePerChannel(
-                geometry: geometry, inputOffset: data.inputOffset,
-                input: elements(input, Int8.self, geometry.inputCount),
-                filter: elements(filter, Int8.self, geometry.filterCount),
-                bias: bias.map { elements($0, Int32.self, channels) },
-                multipliers: UnsafeBufferPointer(start: data.multipliers, count: channels),
-                shifts: UnsafeBufferPointer(start: data.shifts, count: channels),
-                outputOffset: data.outputOffset,
-                activationMin: data.activationMin, activationMax: data.activationMax,
-                output: mutableElements(output, Int8.self, geometry.outputCount))
+            try invokeInt8(context)
         case .int16Wide:
             convolvePerChannel(
                 geometry: geometry,

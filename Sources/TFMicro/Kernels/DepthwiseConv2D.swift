@@ -20,19 +20,16 @@ public enum DepthwiseConv2D {
     }
 
     static func invokeInt8(_ context: InvokeContext) throws(KernelError) {
-        let parameters = context.opData(as: Parameters.self)
-        let input = context.input(0)
-        let filter = context.input(1)
-        let output = context.output(0)
-        perChannelInt8(parameters, inputShape: input.shape, input: input.pointer(to: Int8.self),
-                       filterShape: filter.shape, filter: filter.pointer(to: Int8.self),
-                       bias: UnsafeRawPointer(context.optionalInput(2)?.data), outputShape: output.shape,
-                       output: output.pointer(to: Int8.self),
-                       accumulators: context.scratch(parameters.accumulators!).baseAddress!.assumingMemoryBound(to: Int32.self))
+        let data = context.opData(as: OpData.self)
+        perChannelInt8(data, inputShape: context.inputShape(0), input: context.inputData(0).assumingMemoryBound(to: Int8.self),
+                       filterShape: context.inputShape(1), filter: context.inputData(1).assumingMemoryBound(to: Int8.self),
+                       bias: UnsafeRawPointer(context.optionalInputData(2)), outputShape: context.outputShape(0),
+                       output: context.outputData(0).assumingMemoryBound(to: Int8.self),
+                       accumulators: context.scratch(data.accumulators!).baseAddress!.assumingMemoryBound(to: Int32.self))
     }
 
     /// Everything invoke needs, computed once in prepare.
-    public struct Parameters: BitwiseCopyable {
+    public struct OpData: BitwiseCopyable {
         public var strideWidth: Int
         public var strideHeight: Int
         public var dilationWidth: Int
@@ -117,7 +114,7 @@ public enum DepthwiseConv2D {
                 throw KernelError("bias must be constant with one value per output channel", tensor: bias.index)
             }
         }
-        var parameters = Parameters(
+        var data = OpData(
             strideWidth: Int(options.strideWidth), strideHeight: Int(options.strideHeight),
             dilationWidth: Int(options.dilationWidth), dilationHeight: Int(options.dilationHeight),
             paddingWidth: columns.padding, paddingHeight: rows.padding, depthMultiplier: multiplier)
@@ -134,49 +131,50 @@ public enum DepthwiseConv2D {
                                            multipliers: multipliers, shifts: shifts)
             let range = try quantizedActivationRange(options.activation, scale: output.quantization.scale,
                                                      zeroPoint: output.quantization.zeroPoint, typeMin: -128, typeMax: 127)
-            parameters.inputOffset = 0 &- input.quantization.zeroPoint
-            parameters.outputOffset = output.quantization.zeroPoint
-            parameters.activationMin = range.min
-            parameters.activationMax = range.max
-            parameters.multipliers = multipliers.baseAddress
-            parameters.shifts = shifts.baseAddress
-            parameters.accumulators = try context.requestScratch(byteCount: outputDepth * MemoryLayout<Int32>.stride)
+            data.inputOffset = 0 &- input.quantization.zeroPoint
+            data.outputOffset = output.quantization.zeroPoint
+            data.activationMin = range.min
+            data.activationMax = range.max
+            data.multipliers = multipliers.baseAddress
+            data.shifts = shifts.baseAddress
+            data.accumulators = try context.requestScratch(byteCount: outputDepth * MemoryLayout<Int32>.stride)
         case (.float32, .float32, .float32) where !int8Only:
             if let bias, bias.type != .float32 { throw KernelError("float DEPTHWISE_CONV_2D needs a float bias", tensor: bias.index) }
             let range = try floatActivationRange(options.activation)
-            parameters.floatActivationMin = range.min
-            parameters.floatActivationMax = range.max
-            parameters.accumulators = try context.requestScratch(byteCount: outputDepth * MemoryLayout<Float>.stride)
+            data.floatActivationMin = range.min
+            data.floatActivationMax = range.max
+            data.accumulators = try context.requestScratch(byteCount: outputDepth * MemoryLayout<Float>.stride)
         default:
             throw KernelError("DEPTHWISE_CONV_2D supports int8 (int8 filter) and float32 only", tensor: input.index)
         }
-        try context.setOpData(parameters)
+        try context.setOpData(data)
     }
 
     static func invoke(_ context: InvokeContext) throws(KernelError) {
+        if context.inputType(0) == .int8 { return try invokeInt8(context) }
         let input = context.input(0)
-        if input.type == .int8 { return try invokeInt8(context) }
-        let parameters = context.opData(as: Parameters.self)
+        let data = context.opData(as: OpData.self)
         let filter = context.input(1)
         let output = context.output(0)
-        float32(parameters, inputShape: input.shape, input: UnsafeRawPointer(input.data!),
+        float32(data, inputShape: input.shape, input: UnsafeRawPointer(input.data!),
                 filterShape: filter.shape, filter: UnsafeRawPointer(filter.data!),
                 bias: UnsafeRawPointer(context.optionalInput(2)?.data), outputShape: output.shape,
                 output: output.pointer(to: Float.self),
-                accumulators: context.scratch(parameters.accumulators!).baseAddress!.assumingMemoryBound(to: Float.self))
+                accumulators: context.scratch(data.accumulators!).baseAddress!.assumingMemoryBound(to: Float.self))
     }
 
     /// Int8 depthwise convolution. Per output pixel the filter taps inside the image are
     /// visited in the reference's (filter_y, filter_x) order, accumulating output channels
     /// eight at a time in SIMD registers where the depth multiplier allows (1 or a multiple
-    /// of 8) and one at a time otherwise. Int32 sums wrap exactly as the reference's do, so
-    /// the grouping of the additions cannot change any result. `bias` (int32, may be
+    /// of 8) and one at a time otherwise; on hosts, for an input of one channel (micro_speech's
+    /// layer), two neighbouring pixels share each widened weight. Int32 sums wrap exactly as
+    /// the reference's do, so the grouping of the additions cannot change any result. `bias` (int32, may be
     /// unaligned) is optional; `accumulators` holds one Int32 per output channel.
     ///
     /// Index arithmetic wraps: prepare checked the geometry (AxisGeometry, in 64 bits) and the
-    /// interpreter the tensor byte sizes, so every offset of an in-bounds element fits in Int.
-    /// (Overflow checks here cost 400 B of firmware flash and time in the innermost loops.)
-    public static func perChannelInt8(_ p: Parameters, inputShape: Shape, input: UnsafePointer<Int8>,
+    /// interpreter the tensor byte sizes, so every offset of an in-bounds element fits in Int
+    /// (and overflow checks would sit in the innermost loops).
+    public static func perChannelInt8(_ p: OpData, inputShape: Shape, input: UnsafePointer<Int8>,
                                       filterShape: Shape, filter: UnsafePointer<Int8>, bias: UnsafeRawPointer?,
                                       outputShape: Shape, output: UnsafeMutablePointer<Int8>,
                                       accumulators: UnsafeMutablePointer<Int32>) {
@@ -187,58 +185,83 @@ public enum DepthwiseConv2D {
         // Channels [0, vectorDepth) go eight at a time, the rest one at a time.
         let vectorizable = depthMultiplier == 1 || depthMultiplier % 8 == 0
         let vectorDepth = vectorizable ? outputDepth / 8 * 8 : 0
-        #if arch(arm)
-        // A Cortex-M has no vector unit: a 32-bit multiply-accumulate is one instruction.
-        let narrowProducts = false
-        #else
-        // With an int8 zero point, |input - zero point| <= 255 and |weight| <= 128, so each
-        // product fits in 16 bits exactly (|p| <= 32640); 16-bit vector multiplies are cheaper.
-        let narrowProducts = p.inputOffset >= -127 && p.inputOffset <= 128
+        #if !arch(arm)
+        // One input channel and no column dilation (micro_speech's first layer): a filter
+        // row's inputs are consecutive bytes, widened eight at a time.
+        let singleInputChannel = inputDepth == 1 && p.dilationWidth == 1
         #endif
         var out = output
         for b in 0 ..< batches {
             let inputBatch = input + b &* inputHeight &* inputWidth &* inputDepth
             for outY in 0 ..< outputHeight {
                 let originY = outY &* p.strideHeight &- p.paddingHeight
-                // The filter rows whose input row is inside the image.
-                let firstRow = originY >= 0 ? 0 : (p.dilationHeight &- 1 &- originY) / p.dilationHeight
-                let endRow = min(filterHeight, max((inputHeight &- originY &+ p.dilationHeight &- 1) / p.dilationHeight, 0))
-                for outX in 0 ..< outputWidth {
+                let rows = insideRange(origin: originY, dilation: p.dilationHeight, filterSize: filterHeight,
+                                       inputSize: inputHeight)
+                var outX = 0
+                while outX < outputWidth {
                     let originX = outX &* p.strideWidth &- p.paddingWidth
-                    let firstColumn = originX >= 0 ? 0 : (p.dilationWidth &- 1 &- originX) / p.dilationWidth
-                    let endColumn = min(filterWidth, max((inputWidth &- originX &+ p.dilationWidth &- 1) / p.dilationWidth, 0))
+                    let columns = insideRange(origin: originX, dilation: p.dilationWidth, filterSize: filterWidth,
+                                              inputSize: inputWidth)
+                    #if !arch(arm)
+                    // Two neighbouring pixels whose filter columns are the same share every widened weight.
+                    if singleInputChannel && depthMultiplier != 1 && vectorDepth == outputDepth && outX &+ 1 < outputWidth
+                        && insideRange(origin: originX &+ p.strideWidth, dilation: 1, filterSize: filterWidth,
+                                       inputSize: inputWidth) == columns {
+                        var c0 = 0
+                        while c0 < outputDepth {
+                            let (first, second) = singleChannelPixels(
+                                p, inputBatch, filter, c0: c0, inputWidth: inputWidth, filterWidth: filterWidth,
+                                outputDepth: outputDepth, originY: originY, originX: originX, rows: rows, columns: columns,
+                                pair: true)
+                            let biasValues = bias.map { loadLittleEndian8($0 + 4 &* c0) } ?? SIMD8(repeating: 0)
+                            ChannelRequantization(p).eight(first &+ biasValues, channel: c0, into: out + c0)
+                            ChannelRequantization(p).eight(second &+ biasValues, channel: c0, into: out + (outputDepth &+ c0))
+                            c0 &+= 8
+                        }
+                        out += 2 &* outputDepth
+                        outX &+= 2
+                        continue
+                    }
+                    #endif
                     var c0 = 0
                     while c0 < vectorDepth {
-                        let rows = firstRow ..< max(endRow, firstRow), columns = firstColumn ..< max(endColumn, firstColumn)
-                        // Constant `contiguous` arguments let each inlined copy keep its loop tight
+                        // A constant `contiguous` argument lets each inlined copy keep its loop tight
                         // (a broadcast input value stays in one register on a Cortex-M).
                         let sum: SIMD8<Int32>
-                        switch (narrowProducts, depthMultiplier == 1) {
-                        case (true, true):
-                            sum = vectorPixel16(p, inputBatch, filter, c0: c0, inputWidth: inputWidth, inputDepth: inputDepth,
-                                                filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
-                                                originX: originX, rows: rows, columns: columns, contiguous: true)
-                        case (true, false):
-                            sum = vectorPixel16(p, inputBatch, filter, c0: c0, inputWidth: inputWidth, inputDepth: inputDepth,
-                                                filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
-                                                originX: originX, rows: rows, columns: columns, contiguous: false)
-                        case (false, true):
-                            sum = vectorPixel32(p, inputBatch, filter, c0: c0, inputWidth: inputWidth, inputDepth: inputDepth,
-                                                filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
-                                                originX: originX, rows: rows, columns: columns, contiguous: true)
-                        case (false, false):
-                            sum = vectorPixel32(p, inputBatch, filter, c0: c0, inputWidth: inputWidth, inputDepth: inputDepth,
-                                                filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
-                                                originX: originX, rows: rows, columns: columns, contiguous: false)
+                        if depthMultiplier == 1 {
+                            sum = vectorPixel(p, inputBatch, filter, c0: c0, inputWidth: inputWidth, inputDepth: inputDepth,
+                                              filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
+                                              originX: originX, rows: rows, columns: columns, contiguous: true)
+                        } else {
+                            #if arch(arm)
+                            sum = vectorPixel(p, inputBatch, filter, c0: c0, inputWidth: inputWidth, inputDepth: inputDepth,
+                                              filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
+                                              originX: originX, rows: rows, columns: columns, contiguous: false)
+                            #else
+                            if singleInputChannel {
+                                sum = singleChannelPixels(p, inputBatch, filter, c0: c0, inputWidth: inputWidth,
+                                                          filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
+                                                          originX: originX, rows: rows, columns: columns, pair: false).0
+                            } else {
+                                sum = vectorPixel(p, inputBatch, filter, c0: c0, inputWidth: inputWidth, inputDepth: inputDepth,
+                                                  filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
+                                                  originX: originX, rows: rows, columns: columns, contiguous: false)
+                            }
+                            #endif
                         }
+                        #if arch(arm)
                         UnsafeMutableRawPointer(accumulators + c0).storeBytes(of: sum, as: SIMD8<Int32>.self)
+                        #else
+                        let biased = bias.map { sum &+ loadLittleEndian8($0 + 4 &* c0) } ?? sum
+                        ChannelRequantization(p).eight(biased, channel: c0, into: out + c0)
+                        #endif
                         c0 &+= 8
                     }
                     if vectorDepth < outputDepth {
                         accumulators.advanced(by: vectorDepth).update(repeating: 0, count: outputDepth &- vectorDepth)
-                        for filterY in firstRow ..< max(endRow, firstRow) {
+                        for filterY in rows {
                             let inY = originY &+ p.dilationHeight &* filterY
-                            for filterX in firstColumn ..< max(endColumn, firstColumn) {
+                            for filterX in columns {
                                 let inX = originX &+ p.dilationWidth &* filterX
                                 let pixel = inputBatch + (inY &* inputWidth &+ inX) &* inputDepth
                                 let taps = filter + (filterY &* filterWidth &+ filterX) &* outputDepth
@@ -249,49 +272,30 @@ public enum DepthwiseConv2D {
                             }
                         }
                     }
-                    requantize(p, accumulators, bias: bias, count: outputDepth, into: out)
+                    #if arch(arm)
+                    let scalarStart = 0
+                    #else
+                    let scalarStart = vectorDepth
+                    #endif
+                    for c in scalarStart ..< outputDepth {
+                        var acc = accumulators[c]
+                        if let bias { acc = acc &+ Int32(littleEndian: bias.loadUnaligned(fromByteOffset: 4 &* c, as: Int32.self)) }
+                        out[c] = ChannelRequantization(p)(acc, channel: c)
+                    }
                     out += outputDepth
+                    outX &+= 1
                 }
             }
         }
     }
 
-    /// Eight output channels [c0, c0 + 8) of one pixel, products computed in 16 bits
-    /// (exact when the input offset is that of an int8 zero point, see the caller).
+    /// Eight output channels [c0, c0 + 8) of one pixel, in 32-bit lanes: each int8 weight and
+    /// input is widened once, and the products are exact for any input offset.
     @inline(__always)
-    static func vectorPixel16(_ p: Parameters, _ inputBatch: UnsafePointer<Int8>, _ filter: UnsafePointer<Int8>, c0: Int,
-                              inputWidth: Int, inputDepth: Int, filterWidth: Int, outputDepth: Int,
-                              originY: Int, originX: Int, rows: Range<Int>, columns: Range<Int>,
-                              contiguous: Bool) -> SIMD8<Int32> {
-        var sum = SIMD8<Int32>(repeating: 0)
-        let offset = Int16(truncatingIfNeeded: p.inputOffset)
-        let inputChannel = c0 / p.depthMultiplier
-        for filterY in rows {
-            let inY = originY &+ p.dilationHeight &* filterY
-            let inputRow = inputBatch + inY &* inputWidth &* inputDepth
-            let filterRow = filter + (filterY &* filterWidth &* outputDepth &+ c0)
-            for filterX in columns {
-                let inX = originX &+ p.dilationWidth &* filterX
-                let pixel = inputRow + inX &* inputDepth
-                let taps = UnsafeRawPointer(filterRow + filterX &* outputDepth)
-                let weights = SIMD8<Int16>(truncatingIfNeeded: taps.loadUnaligned(as: SIMD8<Int8>.self))
-                if contiguous {
-                    let values = SIMD8<Int16>(truncatingIfNeeded: UnsafeRawPointer(pixel + c0).loadUnaligned(as: SIMD8<Int8>.self)) &+ offset
-                    sum &+= SIMD8<Int32>(truncatingIfNeeded: weights &* values)
-                } else {
-                    sum &+= SIMD8<Int32>(truncatingIfNeeded: weights &* (Int16(pixel[inputChannel]) &+ offset))
-                }
-            }
-        }
-        return sum
-    }
-
-    /// The same with 32-bit products, for any input offset.
-    @inline(__always)
-    static func vectorPixel32(_ p: Parameters, _ inputBatch: UnsafePointer<Int8>, _ filter: UnsafePointer<Int8>, c0: Int,
-                              inputWidth: Int, inputDepth: Int, filterWidth: Int, outputDepth: Int,
-                              originY: Int, originX: Int, rows: Range<Int>, columns: Range<Int>,
-                              contiguous: Bool) -> SIMD8<Int32> {
+    static func vectorPixel(_ p: OpData, _ inputBatch: UnsafePointer<Int8>, _ filter: UnsafePointer<Int8>, c0: Int,
+                            inputWidth: Int, inputDepth: Int, filterWidth: Int, outputDepth: Int,
+                            originY: Int, originX: Int, rows: Range<Int>, columns: Range<Int>,
+                            contiguous: Bool) -> SIMD8<Int32> {
         var sum = SIMD8<Int32>(repeating: 0)
         let inputChannel = c0 / p.depthMultiplier
         for filterY in rows {
@@ -301,11 +305,9 @@ public enum DepthwiseConv2D {
             for filterX in columns {
                 let inX = originX &+ p.dilationWidth &* filterX
                 let pixel = inputRow + inX &* inputDepth
-                let taps = UnsafeRawPointer(filterRow + filterX &* outputDepth)
-                let weights = SIMD8<Int32>(truncatingIfNeeded: taps.loadUnaligned(as: SIMD8<Int8>.self))
+                let weights = widen8(filterRow + filterX &* outputDepth)
                 if contiguous {
-                    let values = SIMD8<Int32>(truncatingIfNeeded: UnsafeRawPointer(pixel + c0).loadUnaligned(as: SIMD8<Int8>.self)) &+ p.inputOffset
-                    sum &+= weights &* values
+                    sum &+= weights &* (widen8(pixel + c0) &+ p.inputOffset)
                 } else {
                     sum &+= weights &* (Int32(pixel[inputChannel]) &+ p.inputOffset)
                 }
@@ -314,23 +316,55 @@ public enum DepthwiseConv2D {
         return sum
     }
 
-    /// Bias, per-channel multiplier, output zero point and activation clamp for one pixel.
+    /// `vectorPixel` for an input of one channel and no column dilation (host only): eight
+    /// filter columns at a time read eight consecutive input bytes with one widening load and
+    /// broadcast each lane to the eight output channels; the remaining columns go one at a
+    /// time. With `pair` the pixel one stride to the right (the same filter columns inside the
+    /// image) is summed in the same pass, sharing each widened weight.
     @inline(__always)
-    static func requantize(_ p: Parameters, _ accumulators: UnsafeMutablePointer<Int32>, bias: UnsafeRawPointer?,
-                           count: Int, into out: UnsafeMutablePointer<Int8>) {
-        let multipliers = p.multipliers.unsafelyUnwrapped, shifts = p.shifts.unsafelyUnwrapped
-        for c in 0 ..< count {
-            var acc = accumulators[c]
-            if let bias { acc = acc &+ Int32(littleEndian: bias.loadUnaligned(fromByteOffset: 4 &* c, as: Int32.self)) }
-            acc = multiplyByQuantizedMultiplier(acc, multipliers[c], shifts[c]) &+ p.outputOffset
-            out[c] = Int8(truncatingIfNeeded: min(max(acc, p.activationMin), p.activationMax))
+    static func singleChannelPixels(_ p: OpData, _ inputBatch: UnsafePointer<Int8>, _ filter: UnsafePointer<Int8>,
+                                    c0: Int, inputWidth: Int, filterWidth: Int, outputDepth: Int,
+                                    originY: Int, originX: Int, rows: Range<Int>, columns: Range<Int>,
+                                    pair: Bool) -> (SIMD8<Int32>, SIMD8<Int32>) {
+        var first = SIMD8<Int32>(repeating: 0), second = SIMD8<Int32>(repeating: 0)
+        let firstY = originY &+ p.dilationHeight &* rows.lowerBound
+        var inputRow = inputBatch + (firstY &* inputWidth &+ originX &+ columns.lowerBound)
+        var filterRow = filter + ((rows.lowerBound &* filterWidth &+ columns.lowerBound) &* outputDepth &+ c0)
+        let inputRowStep = p.dilationHeight &* inputWidth, filterRowStep = filterWidth &* outputDepth
+        let width = columns.count, step = p.strideWidth
+        for _ in rows {
+            var pixel = inputRow, taps = filterRow
+            var remaining = width
+            while remaining >= 8 {
+                let values = widen8(pixel) &+ p.inputOffset
+                let nextValues = pair ? widen8(pixel + step) &+ p.inputOffset : values
+                for k in 0 ..< 8 {
+                    let weights = widen8(taps + k &* outputDepth)
+                    first &+= weights &* SIMD8(repeating: values[k])
+                    if pair { second &+= weights &* SIMD8(repeating: nextValues[k]) }
+                }
+                pixel += 8
+                taps += 8 &* outputDepth
+                remaining &-= 8
+            }
+            while remaining > 0 {
+                let weights = widen8(taps)
+                first &+= weights &* (Int32(pixel.pointee) &+ p.inputOffset)
+                if pair { second &+= weights &* (Int32(pixel[step]) &+ p.inputOffset) }
+                pixel += 1
+                taps += outputDepth
+                remaining &-= 1
+            }
+            inputRow += inputRowStep
+            filterRow += filterRowStep
         }
+        return (first, second)
     }
 
     /// Float depthwise convolution; per channel the products are summed in the reference's
     /// (filter_y, filter_x) order, then the bias is added, so results are bit-identical.
     /// Filter and bias may be unaligned (they live in the model).
-    public static func float32(_ p: Parameters, inputShape: Shape, input: UnsafeRawPointer,
+    public static func float32(_ p: OpData, inputShape: Shape, input: UnsafeRawPointer,
                                filterShape: Shape, filter: UnsafeRawPointer, bias: UnsafeRawPointer?,
                                outputShape: Shape, output: UnsafeMutablePointer<Float>,
                                accumulators: UnsafeMutablePointer<Float>) {
@@ -367,5 +401,14 @@ public enum DepthwiseConv2D {
                 }
             }
         }
+    }
+}
+
+extension ChannelRequantization {
+    /// The depthwise kernel's output stage, from its per-op data.
+    @inline(__always)
+    init(_ p: DepthwiseConv2D.OpData) {
+        self.init(multipliers: p.multipliers.unsafelyUnwrapped, shifts: p.shifts.unsafelyUnwrapped,
+                  outputOffset: p.outputOffset, activationMin: p.activationMin, activationMax: p.activationMax)
     }
 }

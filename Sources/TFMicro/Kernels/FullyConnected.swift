@@ -21,12 +21,13 @@ public enum FullyConnected {
     }
 
     static func invokeInt8(_ context: InvokeContext) throws(KernelError) {
-        int8(context.opData(as: Parameters.self), input: context.input(0).pointer(to: Int8.self),
-             filter: context.input(1).pointer(to: Int8.self), bias: UnsafeRawPointer(context.optionalInput(2)?.data),
-             output: context.output(0).pointer(to: Int8.self))
+        int8(context.opData(as: OpData.self), input: context.inputData(0).assumingMemoryBound(to: Int8.self),
+             filter: context.inputData(1).assumingMemoryBound(to: Int8.self),
+             bias: UnsafeRawPointer(context.optionalInputData(2)),
+             output: context.outputData(0).assumingMemoryBound(to: Int8.self))
     }
 
-    public struct Parameters: BitwiseCopyable {
+    public struct OpData: BitwiseCopyable {
         public var batches: Int
         public var outputDepth: Int
         public var accumDepth: Int
@@ -95,7 +96,7 @@ public enum FullyConnected {
                 throw KernelError("bias must have one value per output channel", tensor: bias.index)
             }
         }
-        var parameters = Parameters(batches: batches, outputDepth: outputDepth, accumDepth: accumDepth)
+        var data = OpData(batches: batches, outputDepth: outputDepth, accumDepth: accumDepth)
         switch (input.type, filter.type, output.type) {
         case (.int8, .int8, .int8):
             if let bias, bias.type != .int32 { throw KernelError("int8 FULLY_CONNECTED needs an int32 bias", tensor: bias.index) }
@@ -112,8 +113,8 @@ public enum FullyConnected {
                 let shifts = try context.allocatePersistentArray(of: Int32.self, count: outputDepth)
                 try populateChannelMultipliers(input: input, filter: filter, output: output, channelCount: outputDepth,
                                                multipliers: multipliers, shifts: shifts)
-                parameters.channelMultipliers = multipliers.baseAddress
-                parameters.channelShifts = shifts.baseAddress
+                data.channelMultipliers = multipliers.baseAddress
+                data.channelShifts = shifts.baseAddress
             } else {
                 // GetQuantizedConvolutionMultipler: the product of scales in double precision.
                 let product = inputScale * Double(filter.quantization.scale)
@@ -127,30 +128,30 @@ public enum FullyConnected {
                 guard product >= 0, let multiplier = QuantizedMultiplier(product / outputScale) else {
                     throw KernelError("scales give an unrepresentable multiplier", tensor: filter.index)
                 }
-                parameters.multiplier = multiplier
+                data.multiplier = multiplier
             }
             let range = try quantizedActivationRange(options.activation, scale: output.quantization.scale,
                                                      zeroPoint: output.quantization.zeroPoint, typeMin: -128, typeMax: 127)
-            parameters.inputOffset = 0 &- input.quantization.zeroPoint
-            parameters.filterOffset = 0 &- filter.quantization.zeroPoint
-            parameters.outputOffset = output.quantization.zeroPoint
-            parameters.activationMin = range.min
-            parameters.activationMax = range.max
+            data.inputOffset = 0 &- input.quantization.zeroPoint
+            data.filterOffset = 0 &- filter.quantization.zeroPoint
+            data.outputOffset = output.quantization.zeroPoint
+            data.activationMin = range.min
+            data.activationMax = range.max
         case (.float32, .float32, .float32) where !int8Only:
             if let bias, bias.type != .float32 { throw KernelError("float FULLY_CONNECTED needs a float bias", tensor: bias.index) }
             let range = try floatActivationRange(options.activation)
-            parameters.floatActivationMin = range.min
-            parameters.floatActivationMax = range.max
+            data.floatActivationMin = range.min
+            data.floatActivationMax = range.max
         default:
             throw KernelError("FULLY_CONNECTED supports int8 (int8 weights) and float32 only", tensor: input.index)
         }
-        try context.setOpData(parameters)
+        try context.setOpData(data)
     }
 
     static func invoke(_ context: InvokeContext) throws(KernelError) {
         let input = context.input(0)
         if input.type == .int8 { return try invokeInt8(context) }
-        float32(context.opData(as: Parameters.self), input: UnsafeRawPointer(input.data!),
+        float32(context.opData(as: OpData.self), input: UnsafeRawPointer(input.data!),
                 filter: UnsafeRawPointer(context.input(1).data!), bias: UnsafeRawPointer(context.optionalInput(2)?.data),
                 output: context.output(0).pointer(to: Float.self))
     }
@@ -158,27 +159,15 @@ public enum FullyConnected {
     /// Int8 matrix-vector products. The dot product wraps like the reference's int32 sum;
     /// `bias` (int32, may be unaligned) is optional. Offsets wrap: prepare matched the shapes
     /// to the tensors, whose byte sizes the interpreter checked, so they fit in Int.
-    public static func int8(_ p: Parameters, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>,
+    public static func int8(_ p: OpData, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>,
                             bias: UnsafeRawPointer?, output: UnsafeMutablePointer<Int8>) {
-        #if arch(arm)
-        // A Cortex-M has no vector unit: the plain loop's multiply-accumulate is one instruction.
-        let narrowProducts = false
-        #else
-        // With an int8 zero point, |input - zero point| <= 255 and |weight| <= 128: each
-        // product fits in 16 bits exactly, and 16-bit vector multiplies are cheap.
-        let narrowProducts = p.inputOffset >= -127 && p.inputOffset <= 128
-        #endif
         for b in 0 ..< p.batches {
             let row = input + b &* p.accumDepth
             for c in 0 ..< p.outputDepth {
                 let weights = filter + c &* p.accumDepth
                 var acc: Int32 = 0
-                if p.filterOffset == 0 && narrowProducts {
-                    acc = dotProduct16(row, weights, count: p.accumDepth, inputOffset: Int16(truncatingIfNeeded: p.inputOffset))
-                } else if p.filterOffset == 0 {
-                    for d in 0 ..< p.accumDepth {
-                        acc = acc &+ Int32(weights[d]) &* (Int32(row[d]) &+ p.inputOffset)
-                    }
+                if p.filterOffset == 0 {
+                    acc = offsetDotProduct(row, weights, count: p.accumDepth, inputOffset: p.inputOffset)
                 } else {
                     for d in 0 ..< p.accumDepth {
                         acc = acc &+ (Int32(weights[d]) &+ p.filterOffset) &* (Int32(row[d]) &+ p.inputOffset)
@@ -196,28 +185,8 @@ public enum FullyConnected {
         }
     }
 
-    /// Sum of weights[d] * (input[d] + offset), 16 lanes at a time, wrapping like the
-    /// reference's int32 sum (so the grouping does not change the result).
-    @inline(__always)
-    static func dotProduct16(_ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, count: Int, inputOffset: Int16) -> Int32 {
-        var sum = SIMD16<Int32>(repeating: 0)
-        var d = 0
-        while d &+ 16 <= count {
-            let x = SIMD16<Int16>(truncatingIfNeeded: UnsafeRawPointer(input + d).loadUnaligned(as: SIMD16<Int8>.self)) &+ inputOffset
-            let w = SIMD16<Int16>(truncatingIfNeeded: UnsafeRawPointer(weights + d).loadUnaligned(as: SIMD16<Int8>.self))
-            sum &+= SIMD16<Int32>(truncatingIfNeeded: w &* x)
-            d &+= 16
-        }
-        var acc = sum.wrappedSum()
-        while d < count {
-            acc = acc &+ Int32(weights[d]) &* (Int32(input[d]) &+ Int32(inputOffset))
-            d &+= 1
-        }
-        return acc
-    }
-
     /// Float matrix-vector products, summed in the reference's order, then bias, then clamp.
-    public static func float32(_ p: Parameters, input: UnsafeRawPointer, filter: UnsafeRawPointer,
+    public static func float32(_ p: OpData, input: UnsafeRawPointer, filter: UnsafeRawPointer,
                                bias: UnsafeRawPointer?, output: UnsafeMutablePointer<Float>) {
         for b in 0 ..< p.batches {
             for c in 0 ..< p.outputDepth {

@@ -80,7 +80,7 @@ public struct PrepareContext {
     /// `InvokeContext.opData(as:)` returns it.
     @inline(__always)
     public mutating func setOpData<T: BitwiseCopyable>(_ value: T) throws(KernelError) {
-        // One non-generic copy does the work (a specialization per kernel's type cost ~140 B each).
+        // One non-generic copy does the work, so kernels do not each carry a specialization.
         try withUnsafeBytes(of: value) { (bytes) throws(KernelError) in
             try storeOpData(bytes, alignment: max(MemoryLayout<T>.alignment, 16))
         }
@@ -154,6 +154,38 @@ public struct InvokeContext {
         let t = Int(outputs[i])
         return tensors[t].view(index: t)
     }
+
+    /// Input `i`'s data: the one field most kernels read in invoke, without building a
+    /// whole `TensorView` (every tensor has data while invoking).
+    @inline(__always)
+    public func inputData(_ i: Int) -> UnsafeMutableRawPointer {
+        tensors[Int(inputs[i])].data.unsafelyUnwrapped
+    }
+
+    /// Input `i`'s data, or nil when the input is omitted (e.g. no bias).
+    @inline(__always)
+    public func optionalInputData(_ i: Int) -> UnsafeMutableRawPointer? {
+        guard i < inputs.count else { return nil }
+        let t = inputs[i]
+        return t >= 0 ? tensors[Int(t)].data : nil
+    }
+
+    @inline(__always)
+    public func outputData(_ i: Int) -> UnsafeMutableRawPointer {
+        tensors[Int(outputs[i])].data.unsafelyUnwrapped
+    }
+
+    @inline(__always)
+    public func inputShape(_ i: Int) -> Shape { tensors[Int(inputs[i])].shape }
+
+    @inline(__always)
+    public func outputShape(_ i: Int) -> Shape { tensors[Int(outputs[i])].shape }
+
+    @inline(__always)
+    public func inputType(_ i: Int) -> TensorType { tensors[Int(inputs[i])].type }
+
+    @inline(__always)
+    public func outputByteCount(_ i: Int) -> Int { tensors[Int(outputs[i])].byteCount }
 
     /// The value stored with `PrepareContext.setOpData`.
     public func opData<T: BitwiseCopyable>(as type: T.Type) -> T {

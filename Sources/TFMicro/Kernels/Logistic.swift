@@ -5,17 +5,13 @@ public enum Logistic {
         KernelRegistration(op: .logistic, prepare: prepare, invoke: invoke)
     }
 
-    /// TFLM's OpDataLogistic for int8.
-    public struct Parameters: BitwiseCopyable, Sendable {
-        public var inputZeroPoint: Int32
-        public var inputRangeRadius: Int32
-        public var inputMultiplier: Int32
-        public var inputLeftShift: Int32
-    }
-
-    struct OpData: BitwiseCopyable {
-        var count: Int
-        var parameters: Parameters
+    /// TFLM's OpDataLogistic: the element count, and for int8 the input rescale.
+    public struct OpData: BitwiseCopyable, Sendable {
+        public var count: Int
+        public var inputZeroPoint: Int32 = 0
+        public var inputRangeRadius: Int32 = 0
+        public var inputMultiplier: Int32 = 0
+        public var inputLeftShift: Int32 = 0
     }
 
     static let inputIntegerBits: Int32 = 4
@@ -29,8 +25,7 @@ public enum Logistic {
         guard input.shape.elementCount == output.shape.elementCount else {
             throw KernelError("LOGISTIC input and output element counts differ", tensor: output.index)
         }
-        var data = OpData(count: output.shape.elementCount,
-                          parameters: Parameters(inputZeroPoint: 0, inputRangeRadius: 0, inputMultiplier: 0, inputLeftShift: 0))
+        var data = OpData(count: output.shape.elementCount)
         switch input.type {
         case .float32:
             break
@@ -38,10 +33,11 @@ public enum Logistic {
             guard output.quantization.zeroPoint == -128 else {
                 throw KernelError("LOGISTIC int8 output zero point must be -128", tensor: output.index)
             }
-            guard let p = parameters(inputScale: input.quantization.scale, inputZeroPoint: input.quantization.zeroPoint) else {
+            guard let quantized = opData(count: data.count, inputScale: input.quantization.scale,
+                                         inputZeroPoint: input.quantization.zeroPoint) else {
                 throw KernelError("LOGISTIC input scale is not representable", tensor: input.index)
             }
-            data.parameters = p
+            data = quantized
         default:
             throw KernelError("LOGISTIC supports int8 and float32", tensor: input.index)
         }
@@ -55,14 +51,14 @@ public enum Logistic {
         if input.type == .float32 {
             float32(count: d.count, input: input.pointer(to: Float.self), output: output.pointer(to: Float.self))
         } else {
-            int8(d.parameters, count: d.count, input: input.pointer(to: Int8.self), output: output.pointer(to: Int8.self))
+            int8(d, input: input.pointer(to: Int8.self), output: output.pointer(to: Int8.self))
         }
     }
 
     /// CalculateArithmeticOpDataLogistic for int8: the input scale times 2^27 split by frexp
     /// into a Q0.31 multiplier and a left shift, and the radius beyond which the output
     /// saturates. Nil when the scale gives no usable multiplier.
-    public static func parameters(inputScale: Float, inputZeroPoint: Int32) -> Parameters? {
+    public static func opData(count: Int, inputScale: Float, inputZeroPoint: Int32) -> OpData? {
         let real = Double(inputScale) * Double(1 << (31 - inputIntegerBits))
         guard real.isFinite, real > 0 else { return nil }
         // frexp: real = q * 2^exponent, 0.5 <= q < 1.
@@ -73,13 +69,13 @@ public enum Logistic {
         guard multiplier < 2147483648.0, exponent >= 0, exponent <= 30 else { return nil }
         // CalculateInputRadius (double path): floor(15 * 2^27 / 2^shift).
         let radius = (15.0 * Double(1 << (31 - inputIntegerBits)) / Double(1 << exponent)).rounded(.down)
-        return Parameters(inputZeroPoint: inputZeroPoint, inputRangeRadius: Int32(radius),
+        return OpData(count: count, inputZeroPoint: inputZeroPoint, inputRangeRadius: Int32(radius),
                           inputMultiplier: Int32(multiplier), inputLeftShift: Int32(exponent))
     }
 
     /// reference_integer_ops::Logistic for int8 (output zero point -128, scale 1/256).
-    public static func int8(_ p: Parameters, count: Int, input: UnsafePointer<Int8>, output: UnsafeMutablePointer<Int8>) {
-        for i in 0 ..< count {
+    public static func int8(_ p: OpData, input: UnsafePointer<Int8>, output: UnsafeMutablePointer<Int8>) {
+        for i in 0 ..< p.count {
             let x = Int32(input[i]) - p.inputZeroPoint
             if x <= -p.inputRangeRadius {
                 output[i] = Int8.min

@@ -18,16 +18,16 @@ public enum ReadVariable {
     }
 
     static func invoke(_ context: InvokeContext) throws(KernelError) {
-        let output = context.output(0)
+        let byteCount = context.outputByteCount(0)
         // The variable's size is only known once an ASSIGN_VARIABLE has prepared (possibly
         // after this operator), so it is checked here.
-        guard let variable = context.graph?.variable(context.input(0).data.unsafelyUnwrapped.load(as: Int32.self)),
+        guard let variable = context.graph?.variable(context.inputData(0).load(as: Int32.self)),
               let buffer = variable.pointee.buffer else {
             throw KernelError("READ_VARIABLE of a resource variable no ASSIGN_VARIABLE sized")
         }
-        guard variable.pointee.byteCount == output.byteCount else {
-            throw KernelError("READ_VARIABLE output size differs from the variable's", tensor: output.index)
+        guard variable.pointee.byteCount == byteCount else {
+            throw KernelError("READ_VARIABLE output size differs from the variable's", tensor: Int(context.outputs[0]))
         }
-        output.data.unsafelyUnwrapped.copyMemory(from: buffer, byteCount: output.byteCount)
+        context.outputData(0).copyMemory(from: buffer, byteCount: byteCount)
     }
 }

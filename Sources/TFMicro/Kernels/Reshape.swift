@@ -18,9 +18,7 @@ public enum Reshape {
     }
 
     static func invoke(_ context: InvokeContext) throws(KernelError) {
-        let input = context.input(0)
-        let output = context.output(0)
-        copyBytes(from: input.data, to: output.data, count: output.byteCount)
+        copyBytes(from: context.inputData(0), to: context.outputData(0), count: context.outputByteCount(0))
     }
 
     /// memmove, skipped when the planner gave both tensors the same memory.

@@ -24,7 +24,7 @@ public enum Softmax {
     }
 
     static func invokeInt8(_ context: InvokeContext) throws(KernelError) {
-        quantized(context.opData(as: Parameters.self), input: context.input(0).pointer(to: Int8.self),
+        quantized(context.opData(as: OpData.self), input: context.input(0).pointer(to: Int8.self),
                   output: context.output(0).pointer(to: Int8.self))
     }
 
@@ -33,7 +33,7 @@ public enum Softmax {
     /// Integer bits of the sum of exponentials (kAccumulationIntegerBits).
     static let accumulationIntegerBits: Int32 = 12
 
-    public struct Parameters: BitwiseCopyable {
+    public struct OpData: BitwiseCopyable {
         public var inputMultiplier: Int32
         public var inputLeftShift: Int32
         /// Input differences below this give an exponential of 0 (output = type minimum).
@@ -45,7 +45,7 @@ public enum Softmax {
     }
 
     /// TFLite's PreprocessSoftmaxScaling and CalculateInputRadius for int8 input.
-    public static func parameters(beta: Float, inputScale: Float, outerSize: Int, depth: Int) -> Parameters? {
+    public static func opData(beta: Float, inputScale: Float, outerSize: Int, depth: Int) -> OpData? {
         let maxRealMultiplier = Double((Int64(1) << 31) - 1)
         let real = min(Double(beta) * Double(inputScale) * Double(Int64(1) << (31 - Int64(scaledDiffIntegerBits))), maxRealMultiplier)
         // QuantizeMultiplierGreaterThanOne requires a multiplier above 1 and a non-negative shift.
@@ -54,7 +54,7 @@ public enum Softmax {
         // so an integer shift gives the same value without soft-float.
         let maxInputRescaled = ((Int64(1) << Int64(scaledDiffIntegerBits)) - 1) << (31 - Int64(scaledDiffIntegerBits))
         let radius = Int32(maxInputRescaled >> Int64(q.shift))
-        return Parameters(inputMultiplier: q.multiplier, inputLeftShift: q.shift, diffMin: -radius,
+        return OpData(inputMultiplier: q.multiplier, inputLeftShift: q.shift, diffMin: -radius,
                           outerSize: outerSize, depth: depth)
     }
 
@@ -79,7 +79,7 @@ public enum Softmax {
         let outerSize = input.shape.elementCount(skipping: input.shape.rank - 1)
         if !int8Only && input.type == .float32 {
             guard output.type == .float32 else { throw KernelError("float SOFTMAX needs a float output", tensor: output.index) }
-            try context.setOpData(Parameters(inputMultiplier: 0, inputLeftShift: 0, diffMin: 0,
+            try context.setOpData(OpData(inputMultiplier: 0, inputLeftShift: 0, diffMin: 0,
                                              outerSize: outerSize, depth: depth, beta: options.beta))
             return
         }
@@ -99,27 +99,27 @@ public enum Softmax {
         default:
             throw KernelError("SOFTMAX output must be int8 or int16", tensor: output.index)
         }
-        guard let parameters = parameters(beta: options.beta, inputScale: input.quantization.scale,
-                                          outerSize: outerSize, depth: depth)
+        guard let data = opData(beta: options.beta, inputScale: input.quantization.scale,
+                                outerSize: outerSize, depth: depth)
         else { throw KernelError("beta x input scale is out of the range SOFTMAX supports", tensor: input.index) }
-        try context.setOpData(parameters)
+        try context.setOpData(data)
     }
 
     static func invoke(_ context: InvokeContext) throws(KernelError) {
-        let parameters = context.opData(as: Parameters.self)
+        let data = context.opData(as: OpData.self)
         let input = context.input(0)
         let output = context.output(0)
         if input.type == .float32 {
-            float32(parameters, input: input.pointer(to: Float.self), output: output.pointer(to: Float.self))
+            float32(data, input: input.pointer(to: Float.self), output: output.pointer(to: Float.self))
         } else if output.type == .int8 {
             try invokeInt8(context)
         } else {
-            quantized(parameters, input: input.pointer(to: Int8.self), output: output.pointer(to: Int16.self))
+            quantized(data, input: input.pointer(to: Int8.self), output: output.pointer(to: Int16.self))
         }
     }
 
     /// reference_ops::Softmax for float: exp((x - max) * beta), then divide by the sum.
-    public static func float32(_ p: Parameters, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>) {
+    public static func float32(_ p: OpData, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>) {
         for i in 0 ..< p.outerSize {
             let row = input + i * p.depth
             let out = output + i * p.depth
@@ -138,7 +138,7 @@ public enum Softmax {
 
     /// reference_ops::Softmax<int8_t, Output>.
     public static func quantized<Output: FixedWidthInteger & SignedInteger>(
-        _ p: Parameters, input: UnsafePointer<Int8>, output: UnsafeMutablePointer<Output>
+        _ p: OpData, input: UnsafePointer<Int8>, output: UnsafeMutablePointer<Output>
     ) {
         let outputMin = Int32(Output.min), outputMax = Int32(Output.max)
         for i in 0 ..< p.outerSize {
@@ -243,8 +243,8 @@ public enum Softmax {
         return multiplyByPOT(x, 1)
     }
 
-    // Out-of-line copies of the fixed-point helpers for this file: softmax runs them a few
-    // dozen times per invoke, and inlining each of their ~20 uses cost 300 B of flash.
+    // Out-of-line copies of the fixed-point helpers for this file: softmax runs them only a
+    // few dozen times per invoke, so one shared copy keeps its many call sites small.
     @inline(never)
     static func highMul(_ a: Int32, _ b: Int32) -> Int32 { saturatingRoundingDoublingHighMul(a, b) }
 

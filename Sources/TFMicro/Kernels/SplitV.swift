@@ -60,11 +60,17 @@ public enum SplitV {
 
     static func invoke(_ context: InvokeContext) throws(KernelError) {
         let d = context.opData(as: OpData.self)
-        var source = UnsafeRawPointer(context.input(0).data.unsafelyUnwrapped)
-        for k in 0 ..< d.outerCount {
-            for i in 0 ..< context.outputCount {
+        var source = UnsafeRawPointer(context.inputData(0))
+        // Each output's position, looked up once rather than once per outer step.
+        var targets = InlineArray<10, UnsafeMutableRawPointer?>(repeating: nil)
+        let outputs = context.outputCount
+        for i in 0 ..< outputs { targets[i] = context.outputData(i) }
+        for _ in 0 ..< d.outerCount {
+            for i in 0 ..< outputs {
                 let chunk = d.chunkBytes[i]
-                (context.output(i).data.unsafelyUnwrapped + k * chunk).copyMemory(from: source, byteCount: chunk)
+                let target = targets[i].unsafelyUnwrapped
+                target.copyMemory(from: source, byteCount: chunk)
+                targets[i] = target + chunk
                 source += chunk
             }
         }

@@ -17,10 +17,13 @@ public enum StridedSlice {
         var stride: InlineArray<5, Int32>
         var inputStride: InlineArray<5, Int>
         var elementSize: Int
+        /// When the slice is one contiguous run of the input (unit strides, every axis inside
+        /// the outermost sliced one taken whole): its first byte and its length, else nil.
+        var contiguousRun: (offset: Int, bytes: Int)?
     }
 
     /// The slice parameters as TFLM's StridedSliceParams.
-    struct Parameters {
+    struct SliceParams {
         var count: Int
         var start: InlineArray<5, Int32>
         var stop: InlineArray<5, Int32>
@@ -45,7 +48,7 @@ public enum StridedSlice {
         default: throw KernelError("STRIDED_SLICE supports float32, int8, int16, int32, bool", tensor: input.index)
         }
         let rank = input.shape.rank
-        var p = Parameters(count: rank, start: .init(repeating: 0), stop: .init(repeating: 0), stride: .init(repeating: 0),
+        var p = SliceParams(count: rank, start: .init(repeating: 0), stop: .init(repeating: 0), stride: .init(repeating: 0),
                            beginMask: 0, endMask: 0, shrinkAxisMask: 0)
         for slot in 1 ... 3 {
             let t = try context.input(slot)
@@ -78,7 +81,7 @@ public enum StridedSlice {
         var dims = InlineArray<5, Int32>(repeating: 1)
         for i in 0 ..< rank { dims[5 - rank + i] = Int32(input.shape[i]) }
         var data = OpData(start: .init(repeating: 0), stop: .init(repeating: 0), stride: padded.stride,
-                          inputStride: .init(repeating: 1), elementSize: elementSize)
+                          inputStride: .init(repeating: 1), elementSize: elementSize, contiguousRun: nil)
         var written = 1
         for axis in 0 ..< 5 {
             data.start[axis] = startForAxis(padded, size: dims[axis], axis: axis)
@@ -92,6 +95,7 @@ public enum StridedSlice {
         // The loops write exactly this many elements. Fewer than the output holds happens when
         // a shrunk axis's index is outside the axis or its stride is negative: TFLM then leaves
         // output elements unwritten, which is refused here rather than reproduced.
+        data.contiguousRun = contiguousRun(data, dims: dims)
         guard written == output.shape.elementCount else {
             throw KernelError("STRIDED_SLICE writes fewer elements than the output holds (shrunk axis index out of range or with a negative stride)",
                               tensor: output.index)
@@ -99,10 +103,30 @@ public enum StridedSlice {
         try context.setOpData(data)
     }
 
+    /// The slice as one run of input bytes, when it is one: walking the padded axes from the
+    /// innermost, every axis is taken whole until the first one that is not; that axis has a
+    /// unit stride, and every axis outside it selects a single index.
+    static func contiguousRun(_ d: OpData, dims: InlineArray<5, Int32>) -> (offset: Int, bytes: Int)? {
+        var axis = 4
+        while axis > 0 && d.stride[axis] == 1 && d.start[axis] == 0 && d.stop[axis] == dims[axis] { axis -= 1 }
+        guard d.stride[axis] == 1, d.stop[axis] >= d.start[axis] else { return nil }
+        var offset = Int(d.start[axis]) * d.inputStride[axis]
+        for outer in 0 ..< axis {
+            guard d.stride[outer] > 0, d.stop[outer] == d.start[outer] + 1 else { return nil }
+            offset += Int(d.start[outer]) * d.inputStride[outer]
+        }
+        let elements = Int(d.stop[axis] - d.start[axis]) * d.inputStride[axis]
+        return (offset * d.elementSize, elements * d.elementSize)
+    }
+
     static func invoke(_ context: InvokeContext) throws(KernelError) {
         let d = context.opData(as: OpData.self)
-        let source = UnsafeRawPointer(context.input(0).data.unsafelyUnwrapped)
-        var target = context.output(0).data.unsafelyUnwrapped
+        let source = UnsafeRawPointer(context.inputData(0))
+        var target = context.outputData(0)
+        if let run = d.contiguousRun {
+            target.copyMemory(from: source + run.offset, byteCount: run.bytes)
+            return
+        }
         let size = d.elementSize
         func more(_ i: Int32, _ axis: Int) -> Bool { d.stride[axis] > 0 ? i < d.stop[axis] : i > d.stop[axis] }
         var i0 = d.start[0]
@@ -139,7 +163,7 @@ public enum StridedSlice {
 
     /// TFLM's CheckOutputSize: the output's dims (shrunk axes removed) against the slice,
     /// each computed as ceil((end - begin) / float(stride)) clamped at 0.
-    static func checkOutputShape(_ p: Parameters, input: Shape, output: TensorView) throws(KernelError) {
+    static func checkOutputShape(_ p: SliceParams, input: Shape, output: TensorView) throws(KernelError) {
         var outputAxis = 0
         for axis in 0 ..< p.count {
             let size = Int32(input[axis])
@@ -161,7 +185,7 @@ public enum StridedSlice {
     }
 
     // strided_slice_logic.h's StartForAxis / StopForAxis (used by the output size check).
-    static func sliceStart(_ p: Parameters, size: Int32, axis: Int) -> Int32 {
+    static func sliceStart(_ p: SliceParams, size: Int32, axis: Int) -> Int32 {
         if size == 0 { return 0 }
         var start = p.start[axis]
         if p.beginMask & (1 << axis) != 0 { start = p.stride[axis] > 0 ? Int32.min : Int32.max }
@@ -169,7 +193,7 @@ public enum StridedSlice {
         return p.stride[axis] > 0 ? clamp(start, 0, size) : clamp(start, -1, size - 1)
     }
 
-    static func sliceStop(_ p: Parameters, size: Int32, axis: Int, start: Int32) -> Int32 {
+    static func sliceStop(_ p: SliceParams, size: Int32, axis: Int, start: Int32) -> Int32 {
         if size == 0 { return 0 }
         if p.shrinkAxisMask & (1 << axis) != 0 { return start + 1 }
         var stop = p.stop[axis]
@@ -179,7 +203,7 @@ public enum StridedSlice {
     }
 
     // StridedSlicePadIndices, StridedSliceStartForAxis, StridedSliceEndForAxis (the loop bounds).
-    static func padTo5D(_ p: Parameters) -> Parameters {
+    static func padTo5D(_ p: SliceParams) -> SliceParams {
         let pad = 5 - p.count
         var q = p
         q.count = 5
@@ -201,7 +225,7 @@ public enum StridedSlice {
         return q
     }
 
-    static func startForAxis(_ p: Parameters, size: Int32, axis: Int) -> Int32 {
+    static func startForAxis(_ p: SliceParams, size: Int32, axis: Int) -> Int32 {
         var start = p.start[axis]
         let stride = p.stride[axis]
         if start < 0 { start &+= size }
@@ -210,7 +234,7 @@ public enum StridedSlice {
         return start
     }
 
-    static func endForAxis(_ p: Parameters, size: Int32, axis: Int, start: Int32) -> Int32 {
+    static func endForAxis(_ p: SliceParams, size: Int32, axis: Int, start: Int32) -> Int32 {
         if p.shrinkAxisMask & (1 << axis) != 0 { return start >= size ? start : start + 1 }
         var end = p.stop[axis]
         let stride = p.stride[axis]

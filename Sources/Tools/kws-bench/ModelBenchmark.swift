@@ -3,15 +3,23 @@ import Foundation
 import KWSApp
 import TFMicro
 
-/// `kws-bench model`: median invoke time of the Swift interpreter beside tflite-micro's.
+/// `kws-bench model`: median invoke time of the Swift interpreter beside tflite-micro's and
+/// LiteRT's (with XNNPACK and with its built-in kernels), all in one run.
 struct ModelBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
-        abstract: "Median model invoke time: Swift TFMicro vs the tflite-micro PyPI interpreter.",
-        discussion: "Runs scripts/bench/bench_tflm_invoke.py as a subprocess in the same run for the reference figure. Build with -c release for meaningful numbers.")
+        abstract: "Median model invoke time: Swift TFMicro vs tflite-micro and LiteRT (XNNPACK and built-in kernels).",
+        discussion: """
+            Runs scripts/bench/bench_invoke.py as a subprocess in the same run for the reference figures \
+            (every runtime single-threaded, the same input pattern). A ratio is the reference's median over \
+            Swift's: above 1 means Swift is faster. Build with -c release for meaningful numbers.
+            """)
 
     @Option(help: "Model to run (default: <shared>/models/micro_speech_quantized.tflite, shared = $KWS_SHARED or ../shared).")
     var model: String?
+
+    @Flag(help: "Run every model with a manifest in Models/ (micro_speech and the wake-word models).")
+    var all = false
 
     @Option(help: "Timed invokes per runtime.")
     var runs = 2000
@@ -20,9 +28,9 @@ struct ModelBenchmark: ParsableCommand {
     var python = "python3"
 
     @Option(help: "The reference benchmark script.")
-    var script = "scripts/bench/bench_tflm_invoke.py"
+    var script = "scripts/bench/bench_invoke.py"
 
-    @Flag(help: "Skip the tflite-micro reference run.")
+    @Flag(help: "Skip the reference runtimes.")
     var swiftOnly = false
 
     @Flag(help: "Print the result as JSON.")
@@ -30,6 +38,7 @@ struct ModelBenchmark: ParsableCommand {
 
     func validate() throws {
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
+        guard !(all && model != nil) else { throw ValidationError("pass --model or --all, not both") }
         if !swiftOnly && !FileManager.default.fileExists(atPath: script) {
             throw ValidationError("\(script) not found; run from the package root or pass --script")
         }
@@ -40,24 +49,46 @@ struct ModelBenchmark: ParsableCommand {
         var runs: Int
         var swiftMedianMicroseconds: Double
         var swiftArenaBytes: Int
-        var referenceRuntime: String?
-        var referenceMedianMicroseconds: Double?
-        /// Reference time / Swift time: above 1 means Swift is faster.
-        var speedup: Double?
+        var references: [Reference]
     }
 
-    struct Reference: Decodable {
+    /// One reference runtime's figure, as bench_invoke.py prints it, with the ratio added.
+    struct Reference: Codable {
+        var id: String
         var runtime: String
         var median_us: Double
+        /// Reference median / Swift median: above 1 means Swift is faster.
+        var ratio: Double?
     }
 
     func run() throws {
         let shared = ProcessInfo.processInfo.environment["KWS_SHARED"] ?? "../shared"
-        let path = model ?? shared + "/models/micro_speech_quantized.tflite"
-        try ModelFile(path: path).withBytes { bytes in try run(path: path, modelBytes: bytes) }
+        let paths: [String]
+        if all {
+            let locator = ModelLocator.standard
+            let names = locator.knownModels
+            guard !names.isEmpty else { throw Failure("no model manifests found (run from the package root; make models)") }
+            paths = try names.map { name in
+                do { return try locator.resolve(name).modelPath } catch { throw Failure("\(name): \(error)") }
+            }
+        } else {
+            paths = [model ?? shared + "/models/micro_speech_quantized.tflite"]
+        }
+        var results: [Result] = []
+        for path in paths {
+            let result = try ModelFile(path: path).withBytes { bytes in try measure(path: path, modelBytes: bytes) }
+            if !json { report(result) }
+            results.append(result)
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            let data = all ? try encoder.encode(results) : try encoder.encode(results[0])
+            print(String(decoding: data, as: UTF8.self))
+        }
     }
 
-    private func run(path: String, modelBytes: UnsafeRawBufferPointer) throws {
+    private func measure(path: String, modelBytes: UnsafeRawBufferPointer) throws -> Result {
         let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: 1024 * 1024, alignment: 16)
         defer { arena.deallocate() }
         let interpreter: Interpreter
@@ -71,7 +102,7 @@ struct ModelBenchmark: ParsableCommand {
             for k in bytes.indices { bytes[k] = UInt8(truncatingIfNeeded: k &* 37 % 251) }
         }
         let progress = isatty(STDERR_FILENO) != 0
-        if progress { FileHandle.standardError.write(Data("timing Swift TFMicro (\(runs) invokes)...\n".utf8)) }
+        if progress { FileHandle.standardError.write(Data("\(path): timing Swift TFMicro (\(runs) invokes)...\n".utf8)) }
         for _ in 0 ..< 50 { try interpreter.invoke() }
         var times: [Double] = []
         times.reserveCapacity(runs)
@@ -84,25 +115,26 @@ struct ModelBenchmark: ParsableCommand {
         }
         times.sort()
         var result = Result(model: path, runs: runs, swiftMedianMicroseconds: median(times),
-                            swiftArenaBytes: interpreter.arenaBytesUsed)
+                            swiftArenaBytes: interpreter.arenaBytesUsed, references: [])
         if !swiftOnly {
-            if progress { FileHandle.standardError.write(Data("timing tflite-micro (\(runs) invokes)...\n".utf8)) }
-            let reference = try runReference(path)
-            result.referenceRuntime = reference.runtime
-            result.referenceMedianMicroseconds = reference.median_us
-            result.speedup = reference.median_us / result.swiftMedianMicroseconds
-        }
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(result), as: UTF8.self))
-        } else {
-            print("model: \(path) (\(runs) invokes each)")
-            print("Swift TFMicro median invoke: \(format(result.swiftMedianMicroseconds)) us (arena \(result.swiftArenaBytes) bytes)")
-            if let reference = result.referenceMedianMicroseconds, let speedup = result.speedup {
-                print("\(result.referenceRuntime ?? "tflite-micro") median invoke: \(format(reference)) us")
-                print("ratio (tflite-micro / Swift): \(format(speedup))x")
+            if progress { FileHandle.standardError.write(Data("timing tflite-micro and LiteRT (\(runs) invokes each)...\n".utf8)) }
+            result.references = try runReferences(path).map { reference in
+                var reference = reference
+                reference.ratio = reference.median_us / result.swiftMedianMicroseconds
+                return reference
             }
+        }
+        return result
+    }
+
+    private func report(_ result: Result) {
+        print("model: \(result.model) (\(result.runs) invokes each, one thread)")
+        print("Swift TFMicro median invoke: \(format(result.swiftMedianMicroseconds)) us (arena \(result.swiftArenaBytes) bytes)")
+        for reference in result.references {
+            print("\(reference.runtime) median invoke: \(format(reference.median_us)) us")
+        }
+        for reference in result.references {
+            print("ratio (\(reference.runtime) / Swift): \(format(reference.ratio ?? 0, digits: 2))x")
         }
     }
 
@@ -110,9 +142,10 @@ struct ModelBenchmark: ParsableCommand {
         sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 
-    func format(_ value: Double) -> String { String(format: "%.1f", value) }
+    func format(_ value: Double, digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }
 
-    func runReference(_ path: String) throws -> Reference {
+    /// bench_invoke.py prints one JSON object per runtime, one per line.
+    func runReferences(_ path: String) throws -> [Reference] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [python, script, "--model", path, "--runs", String(runs)]
@@ -122,11 +155,17 @@ struct ModelBenchmark: ParsableCommand {
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw Failure("\(script) failed with exit code \(process.terminationStatus) (is tflite-micro installed? make setup)")
+            throw Failure("\(script) failed with exit code \(process.terminationStatus) "
+                + "(are tflite-micro and ai-edge-litert installed? make setup)")
         }
-        do { return try JSONDecoder().decode(Reference.self, from: data) } catch {
-            throw Failure("\(script) printed no JSON result: \(String(decoding: data, as: UTF8.self))")
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
+        let references = try lines.map { line in
+            do { return try JSONDecoder().decode(Reference.self, from: Data(line.utf8)) } catch {
+                throw Failure("\(script) printed a line that is not a result: \(line)")
+            }
         }
+        guard !references.isEmpty else { throw Failure("\(script) printed no result") }
+        return references
     }
 }
 

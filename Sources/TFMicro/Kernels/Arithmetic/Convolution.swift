@@ -86,7 +86,13 @@ func clampFloat(_ x: Float, _ lo: Float, _ hi: Float) -> Float {
 /// Per-channel quantized convolution, int8 activations and int8 filter.
 ///
 /// The accumulator is 32-bit and wraps like the reference's does on its targets; a filter
-/// larger than about 2^16 taps could overflow it there too.
+/// larger than about 2^16 taps could overflow it there too. Per output pixel only the filter
+/// rows and columns inside the image are visited (the same as the reference's skipped
+/// padding taps); the taps of a filter row are one contiguous run of input and filter bytes
+/// when the convolution has one group and no column dilation, and the whole window is one
+/// run when the filter also spans the input's full width, so each output channel takes one
+/// dot product per row, or one in all (a 1x1 or a full-width filter). Eight channels at a
+/// time are requantized together.
 func convolvePerChannel(
     geometry: ConvolutionGeometry,
     inputOffset: Int32,
@@ -103,45 +109,103 @@ func convolvePerChannel(
     let groups = g.inputDepth / g.filterInputDepth
     let filtersPerGroup = g.outputDepth / groups
     let depth = g.filterInputDepth
-    guard let inputBase = input.baseAddress, let filterBase = filter.baseAddress,
-          let outputBase = output.baseAddress else { return }
-    // With an int8 zero point, |x + offset| <= 255 and |filter| <= 128, so every product
-    // fits 16 bits exactly.
-    let lanesAreExact = inputOffset >= -127 && inputOffset <= 128
+    guard let inputBase = input.baseAddress, let filterBase = filter.baseAddress, let outputBase = output.baseAddress,
+          let multiplierBase = multipliers.baseAddress, let shiftBase = shifts.baseAddress else { return }
+    let requantize = ChannelRequantization(multipliers: multiplierBase, shifts: shiftBase, outputOffset: outputOffset,
+                                           activationMin: activationMin, activationMax: activationMax)
+    let contiguousRows = groups == 1 && g.dilationWidth == 1
+    let contiguousWindow = contiguousRows && g.dilationHeight == 1 && g.filterWidth == g.inputWidth
+    let filterStride = g.filterHeight &* g.filterWidth &* depth
     // Index arithmetic wraps: prepare checked that every coordinate and offset fits.
-    var outputIndex = 0
+    var out = outputBase
     for batch in 0 ..< g.batches {
+        let inputBatch = inputBase + batch &* g.inputHeight &* g.inputWidth &* g.inputDepth
         for outY in 0 ..< g.outputHeight {
             let originY = outY &* g.strideHeight &- g.padHeight
+            let rows = insideRange(origin: originY, dilation: g.dilationHeight, filterSize: g.filterHeight,
+                                   inputSize: g.inputHeight)
             for outX in 0 ..< g.outputWidth {
                 let originX = outX &* g.strideWidth &- g.padWidth
-                for outChannel in 0 ..< g.outputDepth {
-                    let channelBase = (outChannel / filtersPerGroup) &* depth
-                    var acc: Int32 = 0
-                    for filterY in 0 ..< g.filterHeight {
+                let columns = insideRange(origin: originX, dilation: g.dilationWidth, filterSize: g.filterWidth,
+                                          inputSize: g.inputWidth)
+                let fullWidth = columns.count == g.filterWidth
+                /// Output channel `channel`'s accumulator, bias included.
+                @inline(__always)
+                func accumulate(_ channel: Int) -> Int32 {
+                    var acc: Int32 = bias.map { $0[channel] } ?? 0
+                    let channelBase = (channel / filtersPerGroup) &* depth
+                    let filterBase = filterBase + channel &* filterStride
+                    if contiguousWindow && fullWidth {
+                        let count = rows.count &* g.filterWidth &* depth
+                        let x = inputBatch + (originY &+ rows.lowerBound) &* g.inputWidth &* g.inputDepth
+                        let f = filterBase + rows.lowerBound &* g.filterWidth &* depth
+                        return acc &+ offsetDotProduct(x, f, count: count, inputOffset: inputOffset)
+                    }
+                    for filterY in rows {
                         let inY = originY &+ g.dilationHeight &* filterY
-                        if inY < 0 || inY >= g.inputHeight { continue }
-                        for filterX in 0 ..< g.filterWidth {
+                        let inputRow = inputBatch + (inY &* g.inputWidth &* g.inputDepth &+ channelBase)
+                        let filterRow = filterBase + filterY &* g.filterWidth &* depth
+                        if contiguousRows {
+                            let inX = originX &+ columns.lowerBound
+                            acc = acc &+ offsetDotProduct(inputRow + inX &* g.inputDepth, filterRow + columns.lowerBound &* depth,
+                                                          count: columns.count &* depth, inputOffset: inputOffset)
+                            continue
+                        }
+                        for filterX in columns {
                             let inX = originX &+ g.dilationWidth &* filterX
-                            if inX < 0 || inX >= g.inputWidth { continue }
-                            let x = inputBase + (((batch &* g.inputHeight &+ inY) &* g.inputWidth &+ inX)
-                                &* g.inputDepth &+ channelBase)
-                            let f = filterBase + (((outChannel &* g.filterHeight &+ filterY) &* g.filterWidth
-                                &+ filterX) &* depth)
-                            acc = acc &+ offsetDotProduct(x, f, count: depth, inputOffset: inputOffset,
-                                                          lanesAreExact: lanesAreExact)
+                            acc = acc &+ offsetDotProduct(inputRow + inX &* g.inputDepth, filterRow + filterX &* depth,
+                                                          count: depth, inputOffset: inputOffset)
                         }
                     }
-                    if let bias { acc = acc &+ bias[outChannel] }
-                    var scaled = multiplyByQuantizedMultiplier(acc, multipliers[outChannel], shifts[outChannel])
-                    scaled = scaled &+ outputOffset
-                    scaled = min(max(scaled, activationMin), activationMax)
-                    outputBase[outputIndex] = Int8(truncatingIfNeeded: scaled)
-                    outputIndex += 1
+                    return acc
                 }
+                var channel = 0
+                #if !arch(arm)
+                while channel &+ 8 <= g.outputDepth {
+                    var acc = SIMD8<Int32>(repeating: 0)
+                    if contiguousRows {
+                        // Eight channels share each run's widened inputs.
+                        if let bias { acc = UnsafeRawPointer(bias.baseAddress! + channel).loadUnaligned(as: SIMD8<Int32>.self) }
+                        let filters = filterBase + channel &* filterStride
+                        if contiguousWindow && fullWidth {
+                            acc &+= offsetDotProduct8(
+                                inputBatch + (originY &+ rows.lowerBound) &* g.inputWidth &* g.inputDepth,
+                                filters + rows.lowerBound &* g.filterWidth &* depth, weightStride: filterStride,
+                                count: rows.count &* g.filterWidth &* depth, inputOffset: inputOffset)
+                        } else {
+                            for filterY in rows {
+                                let inY = originY &+ g.dilationHeight &* filterY
+                                let inX = originX &+ columns.lowerBound
+                                acc &+= offsetDotProduct8(
+                                    inputBatch + ((inY &* g.inputWidth &+ inX) &* g.inputDepth),
+                                    filters + ((filterY &* g.filterWidth &+ columns.lowerBound) &* depth),
+                                    weightStride: filterStride, count: columns.count &* depth, inputOffset: inputOffset)
+                            }
+                        }
+                    } else {
+                        for k in 0 ..< 8 { acc[k] = accumulate(channel &+ k) }
+                    }
+                    requantize.eight(acc, channel: channel, into: out + channel)
+                    channel &+= 8
+                }
+                #endif
+                while channel < g.outputDepth {
+                    out[channel] = requantize(accumulate(channel), channel: channel)
+                    channel &+= 1
+                }
+                out += g.outputDepth
             }
         }
     }
+}
+
+/// The filter taps along one axis whose input coordinate origin + dilation * tap lies in
+/// 0 ..< inputSize (empty when none does).
+@inline(__always)
+func insideRange(origin: Int, dilation: Int, filterSize: Int, inputSize: Int) -> Range<Int> {
+    let first = origin >= 0 ? 0 : (dilation &- 1 &- origin) / dilation
+    let end = min(filterSize, max((inputSize &- origin &+ dilation &- 1) / dilation, 0))
+    return first ..< max(end, first)
 }
 
 /// Per-channel quantized convolution, int16 activations and int8 filter, with a 64-bit
@@ -197,42 +261,4 @@ func convolvePerChannel(
         scaled = min(max(scaled, activationMin), activationMax)
         output[outputIndex] = Int16(truncatingIfNeeded: scaled)
     }
-}
-
-/// sum of filter[c] * (input[c] + inputOffset) over one contiguous channel run, in wrapping
-/// 32-bit arithmetic. That sum is exact modulo 2^32 in any order, so 16 channels at a time in
-/// 16-bit lanes (exact when `lanesAreExact`) give the reference's value.
-///
-/// Bytes are sign-extended with lane shifts of the same 16 bytes read as eight 16-bit lanes
-/// (low bytes: shift left then arithmetic right; high bytes: arithmetic right), and products
-/// widened the same way, because the stdlib's SIMD `init(truncatingIfNeeded:)` is an opaque
-/// call per vector. Low and high bytes of `input` and `filter` pair up at the same channel.
-@inline(__always)
-func offsetDotProduct(_ input: UnsafePointer<Int8>, _ filter: UnsafePointer<Int8>, count: Int,
-                      inputOffset: Int32, lanesAreExact: Bool) -> Int32 {
-    var acc: Int32 = 0
-    var c = 0
-    if lanesAreExact && count >= 16 {
-        let offset = SIMD8<Int16>(repeating: Int16(truncatingIfNeeded: inputOffset))
-        var lanes = SIMD4<Int32>(repeating: 0)
-        while c &+ 16 <= count {
-            let x = UnsafeRawPointer(input + c).loadUnaligned(as: SIMD16<Int8>.self)
-            let f = UnsafeRawPointer(filter + c).loadUnaligned(as: SIMD16<Int8>.self)
-            let x16 = unsafeBitCast(x, to: SIMD8<Int16>.self)
-            let f16 = unsafeBitCast(f, to: SIMD8<Int16>.self)
-            let low = ((f16 &<< 8) &>> 8) &* (((x16 &<< 8) &>> 8) &+ offset)
-            let high = (f16 &>> 8) &* ((x16 &>> 8) &+ offset)
-            let low32 = unsafeBitCast(low, to: SIMD4<Int32>.self)
-            let high32 = unsafeBitCast(high, to: SIMD4<Int32>.self)
-            lanes &+= ((low32 &<< 16) &>> 16) &+ (low32 &>> 16)
-            lanes &+= ((high32 &<< 16) &>> 16) &+ (high32 &>> 16)
-            c &+= 16
-        }
-        acc = lanes[0] &+ lanes[1] &+ lanes[2] &+ lanes[3]
-    }
-    while c < count {
-        acc = acc &+ Int32(filter[c]) &* (Int32(input[c]) &+ inputOffset)
-        c &+= 1
-    }
-    return acc
 }

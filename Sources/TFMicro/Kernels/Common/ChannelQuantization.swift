@@ -25,3 +25,35 @@ public func populateChannelMultipliers(input: TensorView, filter: TensorView, ou
         shifts[c] = q.shift
     }
 }
+
+/// The output stage of a per-channel int8 kernel, as the reference applies it to each
+/// accumulator (bias already added): the channel's multiplier and shift, the output zero
+/// point, the activation clamp.
+struct ChannelRequantization {
+    var multipliers: UnsafePointer<Int32>
+    var shifts: UnsafePointer<Int32>
+    var outputOffset: Int32
+    var activationMin: Int32
+    var activationMax: Int32
+
+    @inline(__always)
+    func callAsFunction(_ acc: Int32, channel: Int) -> Int8 {
+        let scaled = multiplyByQuantizedMultiplier(acc, multipliers[channel], shifts[channel]) &+ outputOffset
+        return Int8(truncatingIfNeeded: min(max(scaled, activationMin), activationMax))
+    }
+
+    /// Channels [channel, channel + 8) at once: the same eight values, stored to `out`.
+    @inline(__always)
+    func eight(_ acc: SIMD8<Int32>, channel: Int, into out: UnsafeMutablePointer<Int8>) {
+        let m = UnsafeRawPointer(multipliers + channel).loadUnaligned(as: SIMD8<Int32>.self)
+        let s = UnsafeRawPointer(shifts + channel).loadUnaligned(as: SIMD8<Int32>.self)
+        var v = multiplyByQuantizedMultiplier(acc, m, s) &+ outputOffset
+        let lo = SIMD8(repeating: activationMin), hi = SIMD8(repeating: activationMax)
+        v.replace(with: lo, where: v .< lo)
+        v.replace(with: hi, where: v .> hi)
+        let bytes = SIMD8(Int8(truncatingIfNeeded: v[0]), Int8(truncatingIfNeeded: v[1]), Int8(truncatingIfNeeded: v[2]),
+                          Int8(truncatingIfNeeded: v[3]), Int8(truncatingIfNeeded: v[4]), Int8(truncatingIfNeeded: v[5]),
+                          Int8(truncatingIfNeeded: v[6]), Int8(truncatingIfNeeded: v[7]))
+        UnsafeMutableRawPointer(out).storeBytes(of: bytes, as: SIMD8<Int8>.self)
+    }
+}

@@ -74,6 +74,20 @@ public func multiplyByQuantizedMultiplier(_ x: Int32, _ multiplier: Int32, _ shi
     return roundingDivideByPOT(saturatingRoundingDoublingHighMul(x &* (1 &<< leftShift), multiplier), rightShift)
 }
 
+/// TFLite's `MultiplyByQuantizedMultiplier` for a 64-bit accumulator (int16x8 kernels with
+/// int64 bias): the Q0.31 multiplier is first reduced to Q0.15 (rounded, saturated at
+/// 0x7FFF), then one rounding shift. This rounds differently from the 32-bit overload.
+///
+/// The reference requires |x| < 2^47 and shift in -31...7; the multiply wraps like the
+/// reference's on its targets when a model breaks that, instead of trapping.
+@inline(__always)
+func multiplyByQuantizedMultiplier(_ x: Int64, _ multiplier: Int32, _ shift: Int32) -> Int32 {
+    let reduced: Int64 = multiplier < 0x7FFF_0000 ? Int64((multiplier &+ (1 << 15)) >> 16) : 0x7FFF
+    let totalShift = Int64(15 - shift)
+    let rounded = (x &* reduced) &+ (Int64(1) &<< (totalShift &- 1))
+    return Int32(truncatingIfNeeded: rounded &>> totalShift)
+}
+
 /// TFLite's MultiplyByQuantizedMultiplierGreaterThanOne (softmax input scaling).
 @inlinable @inline(__always)
 public func multiplyByQuantizedMultiplierGreaterThanOne(_ x: Int32, _ multiplier: Int32, _ leftShift: Int32) -> Int32 {
@@ -90,4 +104,50 @@ public func saturatingRoundingMultiplyByPOT(_ x: Int32, _ exponent: Int32) -> In
     if x > threshold { return Int32.max }
     if x < -threshold { return Int32.min }
     return x &<< exponent
+}
+
+/// The 32-bit `multiplyByQuantizedMultiplier` on eight lanes at once: each lane gets the
+/// scalar function's value for shifts in -31...62 (every `QuantizedMultiplier`'s).
+///
+/// Written with lane-wise integer operations only, so it lowers to plain vector code (AVX2
+/// or NEON): the 64-bit product, its nudge and the division by 2^31 toward zero in two halves
+/// of four 64-bit lanes, then the rounding right shift with a per-lane exponent.
+@inlinable @inline(__always)
+public func multiplyByQuantizedMultiplier(_ x: SIMD8<Int32>, _ multiplier: SIMD8<Int32>, _ shift: SIMD8<Int32>) -> SIMD8<Int32> {
+    // shift > 0: left shift, else right shift (the shift's sign bit picks the case).
+    let negative = shift &>> 31
+    let leftShift = shift & ~negative
+    let rightShift = (0 &- shift) & negative
+    // x * 2^leftShift wraps in the reference; a masking shift is the same for shifts to 62.
+    let high = saturatingRoundingDoublingHighMul(x &<< leftShift, multiplier)
+    // RoundingDivideByPOT, per lane: (x >> e) + (remainder > threshold ? 1 : 0).
+    let mask = (SIMD8<Int32>(repeating: 1) &<< rightShift) &- 1
+    let remainder = high & mask
+    let threshold = (mask &>> 1) &- (high &>> 31)
+    return (high &>> rightShift) &- ((threshold &- remainder) &>> 31)
+}
+
+/// SaturatingRoundingDoublingHighMul on eight lanes.
+@inlinable @inline(__always)
+public func saturatingRoundingDoublingHighMul(_ a: SIMD8<Int32>, _ b: SIMD8<Int32>) -> SIMD8<Int32> {
+    @inline(__always)
+    func half(_ a: SIMD4<Int64>, _ b: SIMD4<Int64>) -> SIMD4<Int64> {
+        let product = a &* b
+        // nudge = product >= 0 ? 2^30 : 1 - 2^30
+        let nudged = product &+ ((1 << 30) &+ ((product &>> 63) & (1 &- (1 << 31))))
+        // Division by 2^31 truncating toward zero: add 2^31 - 1 to negative values first.
+        return (nudged &+ ((nudged &>> 63) & ((1 << 31) &- 1))) &>> 31
+    }
+    let low = half(SIMD4(Int64(a[0]), Int64(a[1]), Int64(a[2]), Int64(a[3])),
+                   SIMD4(Int64(b[0]), Int64(b[1]), Int64(b[2]), Int64(b[3])))
+    let high = half(SIMD4(Int64(a[4]), Int64(a[5]), Int64(a[6]), Int64(a[7])),
+                    SIMD4(Int64(b[4]), Int64(b[5]), Int64(b[6]), Int64(b[7])))
+    var result = SIMD8(Int32(truncatingIfNeeded: low[0]), Int32(truncatingIfNeeded: low[1]),
+                       Int32(truncatingIfNeeded: low[2]), Int32(truncatingIfNeeded: low[3]),
+                       Int32(truncatingIfNeeded: high[0]), Int32(truncatingIfNeeded: high[1]),
+                       Int32(truncatingIfNeeded: high[2]), Int32(truncatingIfNeeded: high[3]))
+    // Int32.min squared is the one product that does not fit: it saturates.
+    let minimum = SIMD8<Int32>(repeating: .min)
+    result.replace(with: .max, where: (a .== minimum) .& (b .== minimum))
+    return result
 }
