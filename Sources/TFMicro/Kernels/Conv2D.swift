@@ -159,6 +159,10 @@ public enum Conv2D {
         guard filterInputDepth > 0, inputDepth % filterInputDepth == 0, inputDepth > 0 else {
             throw KernelError("CONV_2D filter input depth must divide the input depth", tensor: filter.index)
         }
+        // An empty filter has nothing to convolve; its other sides could still claim millions of taps.
+        guard filter.shape[1] > 0, filter.shape[2] > 0 else {
+            throw KernelError("CONV_2D filter height and width must be at least 1", tensor: filter.index)
+        }
         let groups = inputDepth / filterInputDepth
         guard outputDepth % groups == 0, outputDepth > 0 else {
             throw KernelError("CONV_2D output channels must split evenly into the filter groups", tensor: filter.index)

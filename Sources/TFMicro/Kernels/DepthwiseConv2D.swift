@@ -96,6 +96,10 @@ public enum DepthwiseConv2D {
             throw KernelError("input, filter and output must be 4-D (NHWC, 1HWC)")
         }
         guard filter.isConstant else { throw KernelError("filter must be constant", tensor: filter.index) }
+        // An empty filter has nothing to convolve; its other sides could still claim millions of taps.
+        guard filter.shape[1] > 0, filter.shape[2] > 0 else {
+            throw KernelError("filter height and width must be at least 1", tensor: filter.index)
+        }
         let inputDepth = input.shape[3], outputDepth = output.shape[3]
         let multiplier = Int(options.depthMultiplier)
         let (expectedDepth, overflow) = inputDepth.multipliedReportingOverflow(by: multiplier)
