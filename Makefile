@@ -72,7 +72,7 @@ test: setup models golden
 	$(SWIFT) build -c $(CONFIG) --build-tests
 	$(SWIFT) test -c $(CONFIG) --skip-build
 	KWS_BIN=.build/$(CONFIG) $(PYTHON) -m unittest scripts/tests/test_serve.py
-	$(MAKE) -C Firmware test SHARED=$(SHARED)
+	$(MAKE) -C Firmware test SHARED=$(SHARED) HOST_CONFIG=$(CONFIG)
 
 bench: build models
 	.build/$(CONFIG)/kws-bench model
@@ -109,7 +109,7 @@ fuzz: setup models golden
 	  $(FUZZ_BUILD)/release/fuzz-$$t $(FUZZ_FLAGS) -max_len=$$len -merge=1 $(FUZZ_BUILD)/min/$$t \
 	    Fuzz/Corpus/$$t $(FUZZ_BUILD)/corpus/$$t $(FUZZ_BUILD)/seeds/$$t 2>>$(FUZZ_BUILD)/$$t.log; \
 	  rm -rf Fuzz/Corpus/$$t; mv $(FUZZ_BUILD)/min/$$t Fuzz/Corpus/$$t; \
-	done; du -sh Fuzz/Corpus
+	done; du -sh --apparent-size Fuzz/Corpus
 
 # Hours of audio as fast as the tools take it; resident memory must stay flat (scripts/soak.py).
 HOURS ?= 24
@@ -120,7 +120,9 @@ firmware: setup
 	$(MAKE) -C Firmware
 
 firmware-test: setup models golden
-	$(MAKE) -C Firmware test SHARED=$(SHARED)
+	$(SWIFT) build -c $(CONFIG) --product kws-eval
+	$(SWIFT) build -c $(CONFIG) --product kws-listen
+	$(MAKE) -C Firmware test SHARED=$(SHARED) HOST_CONFIG=$(CONFIG)
 
 clean:
 	rm -rf .build $(GOLDEN) $(VENV)

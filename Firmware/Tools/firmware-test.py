@@ -138,8 +138,7 @@ def compare_with_host_swift(args, stream_wav, inferences, detections):
     if not args.host_eval:
         return
     if not os.path.exists(args.host_eval):
-        print(f"  skip  host Swift comparison: {args.host_eval} not built "
-              "(swift build -c release --product kws-eval)")
+        check(False, f"host Swift comparison: {args.host_eval} not built (swift build -c release --product kws-eval)")
         return
     scores_csv = os.path.join(args.work, "host-scores.csv")
     detections_csv = os.path.join(args.work, "host-detections.csv")
@@ -203,7 +202,7 @@ def test_spoken_wake_words(args, manifest):
           + ("" if detections == expected else f" ({first_difference(detections, expected)})"))
     listen = os.path.join(os.path.dirname(args.host_eval or ""), "kws-listen")
     if not args.host_eval or not os.path.exists(listen):
-        print(f"  skip  kws-listen comparison: {listen} not built")
+        check(False, f"kws-listen comparison: {listen} not built (swift build -c release --product kws-listen)")
         return
     result = subprocess.run([listen, "--wav", os.path.join(folder, "stream.wav"), "--fast", "--json", "--no-live",
                              "--model", args.host_model], capture_output=True, text=True, timeout=args.timeout)
@@ -261,7 +260,7 @@ def test_wake_word(args, manifest):
             expected.append(((frames * k + frames - 1) * step + window_ms, label, found[0]))
     check(detections == expected, f"detections equal the shared rule's on those probabilities: {expected}")
     if not args.host_eval or not os.path.exists(args.host_eval):
-        print(f"  skip  host Swift comparison: {args.host_eval} not built (swift build -c release --product kws-eval)")
+        check(False, f"host Swift comparison: {args.host_eval} not built (swift build -c release --product kws-eval)")
         return
     wav_path = os.path.join(args.work, "wakeword-clips.wav")
     with wave.open(wav_path, "wb") as w:
@@ -283,7 +282,7 @@ def test_wake_word(args, manifest):
     check(detections == host_detections, f"all {len(host_detections)} detections equal the host Swift pipeline's")
     listen = os.path.join(os.path.dirname(args.host_eval), "kws-listen")
     if not os.path.exists(listen):
-        print(f"  skip  kws-listen comparison: {listen} not built")
+        check(False, f"kws-listen comparison: {listen} not built (swift build -c release --product kws-listen)")
         return
     result = subprocess.run([listen, "--wav", wav_path, "--fast", "--json", "--no-live", "--model", args.host_model],
                             capture_output=True, text=True, timeout=args.timeout)
