@@ -3,7 +3,7 @@ import Foundation
 /// A keyword or wake word heard: the one event shape of every model kind and every tool
 /// (`kws-listen`, `kws-eval`, `kws-serve`). As a JSON line:
 /// `{"label":"okay_nabu","model":"okay_nabu","score":231,"time_ms":4130}` (`wall_ms` too when live).
-public struct Detection: Sendable, Equatable, Codable {
+public struct Detection: Sendable, Equatable, Codable, JSONLineEvent {
     /// The model's name (its manifest's `name`).
     public var model: String
     /// What was heard: a command model's label, or a wake-word model's wake word.
@@ -28,13 +28,5 @@ public struct Detection: Sendable, Equatable, Codable {
         case model, label, score
         case timeMilliseconds = "time_ms"
         case wallMilliseconds = "wall_ms"
-    }
-
-    /// The event as one line of JSON, keys sorted, without a newline.
-    public var jsonLine: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding a struct of strings and integers cannot fail.
-        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 /// `{"device":"default","event":"device_lost","reason":"...","time_ms":5120}`, then
 /// `{"device":"default","event":"device_back","time_ms":5120}`; `time_ms` is the audio time
 /// at which the stream stopped and then resumes (the audio in between was never captured).
-public struct DeviceEvent: Sendable, Equatable, Codable {
+public struct DeviceEvent: Sendable, Equatable, Codable, JSONLineEvent {
     public enum Kind: String, Sendable, Codable {
         case lost = "device_lost"
         case back = "device_back"
@@ -25,13 +25,5 @@ public struct DeviceEvent: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case event, device, reason
         case timeMilliseconds = "time_ms"
-    }
-
-    /// The event as one line of JSON, keys sorted, without a newline.
-    public var jsonLine: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding a struct of strings and integers cannot fail.
-        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
     }
 }
