@@ -33,6 +33,9 @@ KERNELS = {
     129: "CallOnce", 142: "VarHandle", 143: "ReadVariable", 144: "AssignVariable",
 }
 INT8 = tflite.TensorType.INT8
+# The output types a kernel's int8-only registration takes besides int8 (its input is int8):
+# QUANTIZE's requantizes int8 to uint8 too (a microWakeWord model's last op).
+INT8_REGISTRATION_OUTPUTS = {114: {tflite.TensorType.UINT8}}
 # The firmware's audio (Sources/StaticMemory.swift, Makefile `run`).
 AUDIO_SAMPLE_RATE = 16000
 # CommandRecognizer.storageBytes(labelCount:): 50 held results of an Int64 time and one score per label.
@@ -81,7 +84,8 @@ def model_path(manifest_path, manifest, shared):
 
 
 def operators(model_bytes):
-    """{builtin code: whether every use has int8 first input and int8 outputs}, over all subgraphs."""
+    """{builtin code: whether every use has an int8 first input and outputs its int8-only registration
+    takes (int8, and those of INT8_REGISTRATION_OUTPUTS)}, over all subgraphs."""
     model = tflite.Model.GetRootAsModel(model_bytes, 0)
     found = {}
     for s in range(model.SubgraphsLength()):
@@ -93,9 +97,10 @@ def operators(model_bytes):
                 fail(f"operator {i} of subgraph {s} is the custom op {code.CustomCode().decode()}; TFMicro runs builtin ops only")
             builtin = max(code.BuiltinCode(), code.DeprecatedBuiltinCode())
             inputs = [op.Inputs(j) for j in range(op.InputsLength()) if op.Inputs(j) >= 0]
-            types = [graph.Tensors(t).Type() for t in inputs[:1]]
-            types += [graph.Tensors(op.Outputs(j)).Type() for j in range(op.OutputsLength())]
-            int8 = bool(types) and all(t == INT8 for t in types)
+            first = [graph.Tensors(t).Type() for t in inputs[:1]]
+            outputs = [graph.Tensors(op.Outputs(j)).Type() for j in range(op.OutputsLength())]
+            taken = {INT8} | INT8_REGISTRATION_OUTPUTS.get(builtin, set())
+            int8 = first == [INT8] and all(t in taken for t in outputs)
             found[builtin] = found.get(builtin, True) and int8
     return found
 

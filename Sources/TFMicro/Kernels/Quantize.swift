@@ -9,6 +9,36 @@ public enum Quantize {
         KernelRegistration(op: .quantize, prepare: prepare, invoke: invoke)
     }
 
+    /// int8 in, int8 or uint8 out alone (requantization; a microWakeWord model's last op):
+    /// firmware running int8 models links neither the float path nor the other type pairs.
+    public static var int8Registration: KernelRegistration {
+        KernelRegistration(op: .quantize, prepare: prepareInt8, invoke: invokeInt8)
+    }
+
+    static func prepareInt8(_ context: inout PrepareContext) throws(KernelError) {
+        let input = try context.input(0)
+        let output = try context.output(0)
+        guard input.type == .int8, output.type == .int8 || output.type == .uint8 else {
+            throw KernelError("this QUANTIZE kernel is int8 to int8 or uint8 only; register Quantize.registration for others",
+                              tensor: input.index)
+        }
+        try prepare(&context)
+    }
+
+    static func invokeInt8(_ context: InvokeContext) throws(KernelError) {
+        let data = context.opData(as: OpData.self)
+        let source = elements(context.input(0), Int8.self, data.count)
+        let output = context.output(0)
+        let (multiplier, shift) = (data.requantize.multiplier, data.requantize.shift)
+        if output.type == .int8 {
+            TFMicro.requantize(source, multiplier: multiplier, shift: shift, inputZeroPoint: data.inputZeroPoint,
+                               outputZeroPoint: data.outputZeroPoint, into: mutableElements(output, Int8.self, data.count))
+        } else {
+            TFMicro.requantize(source, multiplier: multiplier, shift: shift, inputZeroPoint: data.inputZeroPoint,
+                               outputZeroPoint: data.outputZeroPoint, into: mutableElements(output, UInt8.self, data.count))
+        }
+    }
+
     struct OpData: BitwiseCopyable {
         var count: Int
         var outputScale: Float
