@@ -4,7 +4,9 @@ import KeywordSpotting
 import TFMicro
 
 /// A command model (micro_speech): the shared `KeywordSpotter` (frontend, feature window,
-/// model, recognizer) reports each new command.
+/// model, recognizer) reports each new command. The model first runs on a full window of audio,
+/// as the host's live tool does (`kws-listen`): a window partly made of its zero start reads as
+/// "no" to micro_speech.
 typealias Spotter = KeywordSpotter
 
 extension KeywordSpotter {
@@ -29,7 +31,8 @@ enum Pipeline {
             spotter = try KeywordSpotter(
                 frontend: frontend, interpreter: interpreter, frames: ModelConfiguration.inputFrames,
                 conversion: ModelConfiguration.conversion, recognizer: ModelConfiguration.recognizer,
-                strideFrames: ModelConfiguration.strideFrames, windowStorage: nil, recognizerStorage: buffers.recognizer)
+                strideFrames: ModelConfiguration.strideFrames, firstInference: .whenWindowIsFull,
+                windowStorage: nil, recognizerStorage: buffers.recognizer)
         } catch {
             throw .pipeline(error)
         }
