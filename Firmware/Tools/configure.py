@@ -6,7 +6,8 @@ Usage: configure.py --manifest Models/okay_nabu.json --shared ../shared --out DI
 The manifest is the project's (Models/*.json) or a microWakeWord / ESPHome model JSON
 (`"type": "micro"`), read as the host's ModelLocator reads it (MicroWakeWordModelJSON.swift).
 Writes into DIR:
-  config.mk                  make variables: the model file, its kind (-D WAKE_WORD), its name
+  config.mk                  make variables: the model file, its kind (-D WAKE_WORD), its name, the
+                             audio periods before its first invocation (for `make icount`)
   ModelConfiguration.swift   the firmware's settings (name, labels, feature conversion, input
                              frames, recognizer or wake-word detector settings, the frontend's
                              settings) and `ModelResolver`, which registers the kernels the model
@@ -239,13 +240,23 @@ extension FrontendConfig {{
 }}
 """)
     recognizer_bytes = 0 if wake else RECOGNIZER_RESULTS * (8 + len(labels))
+    # The 10 ms audio periods before the one that completes the frame of the first invocation (a
+    # command model first runs on a full window, every stride frames; a wake-word model on its
+    # first `frames` frames): `make icount` leaves them out of the per-period figures.
+    frames, step, window = int(manifest["input"]["frames"]), int(manifest["frontend"]["step_ms"]), int(manifest["frontend"]["window_ms"])
+    stride = 1 if wake else int(manifest.get("streaming", {}).get("stride_frames", 1))
+    first = frames - 1
+    while (first + 1) % stride:
+        first += 1
+    first_period = -(-(first * step + window) // 10) - 1
     write(args.out / "manifest.json", json.dumps(manifest, indent=2) + "\n")
     write(args.out / "model_config.h",
         header + f"#define MODEL_NAME \"{name}\"\n#define RECOGNIZER_BYTES {recognizer_bytes}\n")
     (args.out / "config.mk").write_text(
         header.replace("//", "#") + f"MODEL_NAME := {name}\nMODEL_FILE := {path.resolve()}\n"
         f"MODEL_KIND := {'wake_word' if wake else 'commands'}\n"
-        f"MODEL_SWIFT_FLAGS := {'-D WAKE_WORD' if wake else ''}\n")
+        f"MODEL_SWIFT_FLAGS := {'-D WAKE_WORD' if wake else ''}\n"
+        f"FIRST_INVOKE_PERIOD := {first_period}\n")
 
 
 if __name__ == "__main__":
