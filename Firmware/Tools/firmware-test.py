@@ -4,7 +4,7 @@
 Usage: firmware-test.py --elf kws-firmware.elf --machine "-M mps2-an386 -cpu cortex-m4"
                         --manifest Models/NAME.json --model-file NAME.tflite --kind commands|wake_word
                         --repo REPO --shared ../shared --golden REPO/.golden --work DIR
-                        [--timeout SECONDS] [--host-eval kws-eval]
+                        --host-eval .build/release/kws-eval [--timeout SECONDS]
 
 A command model (micro_speech), whose model first runs once the window holds a whole window of
 audio (KeywordSpotter's `.whenWindowIsFull`, as the host's live tool `kws-listen`):
@@ -19,7 +19,7 @@ audio (KeywordSpotter's `.whenWindowIsFull`, as the host's live tool `kws-listen
    equal scores.csv's for the same frame (all of them from the first full window on), and the
    detections (time, label and score) the reference's with the full-window start and
    kws-listen --wav's.
-3. With --host-eval (the host's Swift `kws-eval`, built from the same portable sources): its
+3. The host's Swift `kws-eval` (--host-eval, built from the same portable sources): its
    --stream scores on the golden stream, from the first full window on, must equal the
    firmware's too (its detections start from the zero-filled window, like scores.csv's).
 A wake-word model (microWakeWord; golden data of scripts/golden/gen_wakeword.py):
@@ -28,7 +28,7 @@ A wake-word model (microWakeWord; golden data of scripts/golden/gen_wakeword.py)
    equal tflite-micro's (<model>.outputs.u8, its first feature_invokes), and the detections must
    equal those of the shared rule (scripts/reference/wake_word_detector.py) over those
    probabilities with the manifest's wake_word settings (time, label, window mean).
-2. With --host-eval: `kws-eval wake-word --probabilities --json` on the same stream must give the
+2. The host's `kws-eval wake-word --probabilities --json` on the same stream must give the
    same probabilities and detections, and `kws-listen --wav` (beside it) the same detections.
 3. The spoken wake words of .golden/listen_multi (scripts/golden/gen_listen_multi.py: espeak-ng
    saying each wake word among other words, 31.6 s): the detections of a model the golden data
@@ -167,9 +167,7 @@ def from_full_window(inferences, frames):
 def compare_with_host_swift(args, stream_wav, inferences, frames):
     """The host's Swift pipeline (kws-eval --stream, which starts from the zero-filled window) on
     the same stream: the same scores once its window is full."""
-    if not args.host_eval:
-        return
-    if not os.path.exists(args.host_eval):
+    if not args.host_eval or not os.path.exists(args.host_eval):
         check(False, f"host Swift comparison: {args.host_eval} not built (swift build -c release --product kws-eval)")
         return
     scores_csv = os.path.join(args.work, "host-scores.csv")
@@ -321,7 +319,8 @@ def main():
     parser.add_argument("--work", required=True, help="folder for converted audio")
     parser.add_argument("--qemu", default="qemu-system-arm", help="QEMU system emulator for Arm")
     parser.add_argument("--timeout", type=float, default=120, help="seconds allowed per QEMU run")
-    parser.add_argument("--host-eval", help="the host's kws-eval binary; compared on the golden stream when it exists")
+    parser.add_argument("--host-eval", required=True,
+                        help="the host's kws-eval binary (kws-listen beside it); a missing one fails the test")
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
     import json
