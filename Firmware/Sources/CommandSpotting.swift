@@ -1,5 +1,6 @@
 #if !WAKE_WORD
 import AudioFrontend
+import Board
 import KeywordSpotting
 import TFMicro
 
@@ -63,6 +64,40 @@ enum Pipeline {
         }
         return true
     }
+
+    #if MEASURE
+    /// `--measure`'s model: the spotter's window (the model's input) takes each frame and the
+    /// model runs on it every stride frames, between the model's instruction-count markers;
+    /// no recognizer. A copy of the spotter's handles, over its storage.
+    struct MeasuredModel {
+        var window: FeatureWindow
+        let conversion: FeatureConversion
+        let interpreter: Interpreter
+        var framesSinceInvocation = 0
+
+        init(_ spotter: Spotter) {
+            window = spotter.window
+            conversion = spotter.conversion
+            interpreter = spotter.interpreter
+        }
+
+        /// Whether the model ran; nil on an error (reported).
+        mutating func append(_ frame: UnsafeBufferPointer<UInt16>) -> Bool? {
+            window.append(frame, conversion: conversion)
+            framesSinceInvocation += 1
+            guard framesSinceInvocation == framesPerInvoke else { return false }
+            framesSinceInvocation = 0
+            window.copy(to: interpreter.input(0).pointer(to: Int8.self))
+            icount_model_begin()
+            do throws(InterpreterError) { try interpreter.invoke() } catch {
+                ErrorReport.print(PipelineError.interpreter(error))
+                return nil
+            }
+            icount_model_end()
+            return true
+        }
+    }
+    #endif
 
     /// `scores <frame> <time ms> <score per label>`
     static func scores(_ inference: Inference) {
