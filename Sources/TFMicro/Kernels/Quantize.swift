@@ -22,7 +22,7 @@ public enum Quantize {
             throw KernelError("this QUANTIZE kernel is int8 to int8 or uint8 only; register Quantize.registration for others",
                               tensor: input.index)
         }
-        try prepare(&context)
+        try prepare(&context, int8Only: true)
     }
 
     static func invokeInt8(_ context: InvokeContext) throws(KernelError) {
@@ -48,6 +48,13 @@ public enum Quantize {
     }
 
     static func prepare(_ context: inout PrepareContext) throws(KernelError) {
+        try prepare(&context, int8Only: false)
+    }
+
+    /// Inlined into both preparations: with `int8Only` the other type pairs' branches are dead,
+    /// so an image linking only the int8 registration carries none of their code or messages.
+    @inline(__always)
+    private static func prepare(_ context: inout PrepareContext, int8Only: Bool) throws(KernelError) {
         guard context.inputCount == 1 else { throw KernelError("QUANTIZE takes exactly 1 input") }
         guard context.outputCount == 1 else { throw KernelError("QUANTIZE has exactly 1 output") }
         let input = try context.input(0)
@@ -64,10 +71,12 @@ public enum Quantize {
             outputZeroPoint: output.quantization.zeroPoint, inputZeroPoint: input.quantization.zeroPoint,
             requantize: QuantizedMultiplier(multiplier: 0, shift: 0))
         switch (input.type, output.type) {
-        case (.float32, .int8), (.float32, .int16):
+        case (.float32, .int8) where !int8Only, (.float32, .int16) where !int8Only:
             break
-        case (.int8, .int8), (.int8, .uint8), (.int8, .int16), (.int8, .int32), (.uint8, .int8),
-             (.int16, .int8), (.int16, .int16), (.int16, .int32), (.int32, .int8), (.int32, .int16):
+        case (.int8, .int8), (.int8, .uint8),
+             (.int8, .int16) where !int8Only, (.int8, .int32) where !int8Only, (.uint8, .int8) where !int8Only,
+             (.int16, .int8) where !int8Only, (.int16, .int16) where !int8Only, (.int16, .int32) where !int8Only,
+             (.int32, .int8) where !int8Only, (.int32, .int16) where !int8Only:
             // TFLM divides the float scales in double precision.
             let ratio = Double(input.quantization.scale) / Double(output.quantization.scale)
             guard let multiplier = QuantizedMultiplier(ratio), multiplier.shift <= 30 else {
