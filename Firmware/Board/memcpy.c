@@ -1,5 +1,5 @@
-// memcpy for size rather than speed. newlib's (an unrolled, alignment-juggling 308 B) would be
-// 1.5% of the firmware's 20 KB budget, and nothing here copies much on the streaming path: the
+// memcpy for size rather than speed. newlib's is unrolled and juggles alignment, several times
+// this one's code, and nothing here copies much on the streaming path: the
 // model's RESHAPE aliases its input, the ring is filled in place, and the large copies (the
 // setup snapshot into the arena) happen once at start-up. Word copies when both pointers are
 // aligned, bytes otherwise. (libc's __aeabi_memcpy entry points, which LLVM calls, branch here.)

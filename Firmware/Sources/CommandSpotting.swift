@@ -1,10 +1,13 @@
 #if !WAKE_WORD
 import AudioFrontend
+import Board
 import KeywordSpotting
 import TFMicro
 
 /// A command model (micro_speech): the shared `KeywordSpotter` (frontend, feature window,
-/// model, recognizer) reports each new command.
+/// model, recognizer) reports each new command. The model first runs on a full window of audio,
+/// as the host's live tool does (`kws-listen`): a window partly made of its zero start reads as
+/// "no" to micro_speech.
 typealias Spotter = KeywordSpotter
 
 extension KeywordSpotter {
@@ -29,7 +32,8 @@ enum Pipeline {
             spotter = try KeywordSpotter(
                 frontend: frontend, interpreter: interpreter, frames: ModelConfiguration.inputFrames,
                 conversion: ModelConfiguration.conversion, recognizer: ModelConfiguration.recognizer,
-                strideFrames: ModelConfiguration.strideFrames, windowStorage: nil, recognizerStorage: buffers.recognizer)
+                strideFrames: ModelConfiguration.strideFrames, firstInference: .whenWindowIsFull,
+                windowStorage: nil, recognizerStorage: buffers.recognizer)
         } catch {
             throw .pipeline(error)
         }
@@ -60,6 +64,40 @@ enum Pipeline {
         }
         return true
     }
+
+    #if MEASURE
+    /// `--measure`'s model: the spotter's window (the model's input) takes each frame and the
+    /// model runs on it every stride frames, between the model's instruction-count markers;
+    /// no recognizer. A copy of the spotter's handles, over its storage.
+    struct MeasuredModel {
+        var window: FeatureWindow
+        let conversion: FeatureConversion
+        let interpreter: Interpreter
+        var framesSinceInvocation = 0
+
+        init(_ spotter: Spotter) {
+            window = spotter.window
+            conversion = spotter.conversion
+            interpreter = spotter.interpreter
+        }
+
+        /// Whether the model ran; nil on an error (reported).
+        mutating func append(_ frame: UnsafeBufferPointer<UInt16>) -> Bool? {
+            window.append(frame, conversion: conversion)
+            framesSinceInvocation += 1
+            guard framesSinceInvocation == framesPerInvoke else { return false }
+            framesSinceInvocation = 0
+            window.copy(to: interpreter.input(0).pointer(to: Int8.self))
+            icount_model_begin()
+            do throws(InterpreterError) { try interpreter.invoke() } catch {
+                ErrorReport.print(PipelineError.interpreter(error))
+                return nil
+            }
+            icount_model_end()
+            return true
+        }
+    }
+    #endif
 
     /// `scores <frame> <time ms> <score per label>`
     static func scores(_ inference: Inference) {

@@ -23,7 +23,7 @@ enum Console {
         var digits = 1
         while digits < 20, magnitude >= powerOfTen(digits) { digits += 1 }
         // Each digit by repeated subtraction of its power of ten: a 64-bit division on this
-        // 32-bit core is a call into libgcc's __udivmoddi4 (700 B of flash).
+        // 32-bit core is a call into libgcc's __udivmoddi4, which nothing else in the image links.
         var remainder = magnitude
         for position in stride(from: digits - 1, through: 0, by: -1) {
             let unit = powerOfTen(position)

@@ -6,7 +6,7 @@ import TFMicro
 /// `description`s build Strings with interpolation, which would add tens of kilobytes to
 /// the image, so the firmware words them itself from their StaticString and integer parts.
 /// Operators are named by builtin code: `BuiltinOperator.name` would link a table of every
-/// TFLite op name (about 3 KB).
+/// TFLite op name, which nothing else on the device needs.
 enum ErrorReport {
     static func print(_ error: SetupSnapshot.Mismatch) {
         Console.write("error: ")

@@ -6,14 +6,16 @@ import TFMicro
 #if MEASURE
 /// `--measure`: the spotter's frontend and model run on their own between the
 /// instruction-count markers, so that the QEMU plugin (`make icount`) reports instructions
-/// per frontend frame and per model invocation. Scores and detections are not computed.
+/// per frontend frame and per model invocation: the model on the frontend's features, as in
+/// the spotter (`Pipeline.MeasuredModel`), from the first frame on; no recognizer or detector.
+/// The frames and invocations it reports are checked against the plugin's counts.
 /// Only in `make icount`'s build (-D MEASURE): the normal image does not carry it.
 enum Measurement {
     @inline(never)
     static func run<Source: AudioSource & ~Copyable>(spotter: inout Spotter, source: inout Source) -> Int32 {
         // Frontend and Interpreter are handles: these copies work on the spotter's storage.
         var frontend = spotter.frontend
-        let interpreter = spotter.modelInterpreter
+        var model = Pipeline.MeasuredModel(spotter)
         var frames = 0
         var invocations = 0
         do throws(AudioSourceError) {
@@ -26,21 +28,11 @@ enum Measurement {
                 // scratch lies in the interpreter's idle arena, free only then.
                 var offset = 0
                 icount_frontend_begin()
-                while frontend.nextFrame(from: period, offset: &offset) != nil {
+                while let frame = frontend.nextFrame(from: period, offset: &offset) {
                     icount_frontend_end()
                     frames += 1
-                    // The model runs once every `framesPerInvoke` frames, as in the spotter.
-                    if frames % Pipeline.framesPerInvoke == 0 {
-                        icount_model_begin()
-                        do throws(InterpreterError) {
-                            try interpreter.invoke()
-                        } catch {
-                            ErrorReport.print(PipelineError.interpreter(error))
-                            return 1
-                        }
-                        icount_model_end()
-                        invocations += 1
-                    }
+                    guard let ran = model.append(frame) else { return 1 }
+                    if ran { invocations += 1 }
                 }
             }
         } catch {

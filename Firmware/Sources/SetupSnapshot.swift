@@ -14,15 +14,9 @@ import TFMicro
 /// (first in flash) and of the arena, frontend state and recognizer results (Board/state.c,
 /// right above the stack), which both images place alike. Restoring checks them.
 ///
-/// Layout (native byte order): a 32-byte header of 32-bit words (marker, handle bytes,
-/// interpreter snapshot offset and bytes, arena and tables addresses, the handle's checksum),
-/// the spotter's handle at byte 32, the interpreter snapshot (with checksums of its own) at the
-/// next 16-byte boundary.
+/// Layout (native byte order): a 32-byte `Header` of 32-bit words, the spotter's handle at byte
+/// 32, the interpreter snapshot (with checksums of its own) at the next 16-byte boundary.
 enum SetupSnapshot {
-    static let headerBytes = 32
-    /// "KWSS" in memory order.
-    static let marker: UInt32 = 0x5353_574B
-
     enum Mismatch: Error {
         /// The bytes are not a whole setup snapshot.
         case damaged
@@ -32,33 +26,92 @@ enum SetupSnapshot {
         case interpreter(InterpreterError)
     }
 
-    static var tablesAddress: UInt32 { UInt32(UInt(bitPattern: board_frontend_tables())) }
-    static var arenaAddress: UInt32 { UInt32(UInt(bitPattern: board_arena())) }
-    static var handleEnd: Int { headerBytes + MemoryLayout<Spotter>.size }
+    /// The first 32 bytes, in the style of TFMicro's `SnapshotHeader`: named words, written and
+    /// read only here.
+    struct Header: Equatable {
+        static let byteCount = 32
+        /// "KWSS" in memory order.
+        static let marker: UInt32 = 0x5353_574B
+
+        var handleBytes: UInt32
+        var interpreterOffset: UInt32
+        var interpreterBytes: UInt32
+        var arenaAddress: UInt32
+        var tablesAddress: UInt32
+        /// Checksum of the spotter's handle.
+        var handleChecksum: UInt32
+
+        /// What this build writes and expects, with the interpreter's size and the handle's checksum.
+        init(interpreterBytes: UInt32, handleChecksum: UInt32) {
+            handleBytes = UInt32(MemoryLayout<Spotter>.size)
+            interpreterOffset = UInt32(SetupSnapshot.interpreterOffset)
+            self.interpreterBytes = interpreterBytes
+            arenaAddress = UInt32(UInt(bitPattern: board_arena()))
+            tablesAddress = UInt32(UInt(bitPattern: board_frontend_tables()))
+            self.handleChecksum = handleChecksum
+        }
+
+        // Word positions in the header.
+        private enum Word: Int {
+            case marker, handleBytes, interpreterOffset, interpreterBytes, arenaAddress, tablesAddress, handleChecksum
+        }
+
+        #if TAKE_SNAPSHOT
+        func write(to out: UnsafeMutableRawPointer) {
+            func put(_ word: Word, _ value: UInt32) { out.storeBytes(of: value, toByteOffset: 4 * word.rawValue, as: UInt32.self) }
+            out.initializeMemory(as: UInt8.self, repeating: 0, count: Self.byteCount)
+            put(.marker, Self.marker)
+            put(.handleBytes, handleBytes)
+            put(.interpreterOffset, interpreterOffset)
+            put(.interpreterBytes, interpreterBytes)
+            put(.arenaAddress, arenaAddress)
+            put(.tablesAddress, tablesAddress)
+            put(.handleChecksum, handleChecksum)
+        }
+        #endif
+
+        /// The header of `snapshot`, nil when it has no marker.
+        init?(reading snapshot: UnsafeRawBufferPointer) {
+            guard snapshot.count >= Self.byteCount else { return nil }
+            func get(_ word: Word) -> UInt32 { snapshot.loadUnaligned(fromByteOffset: 4 * word.rawValue, as: UInt32.self) }
+            guard get(.marker) == Self.marker else { return nil }
+            handleBytes = get(.handleBytes)
+            interpreterOffset = get(.interpreterOffset)
+            interpreterBytes = get(.interpreterBytes)
+            arenaAddress = get(.arenaAddress)
+            tablesAddress = get(.tablesAddress)
+            handleChecksum = get(.handleChecksum)
+        }
+    }
+
+    static var handleEnd: Int { Header.byteCount + MemoryLayout<Spotter>.size }
     static var interpreterOffset: Int { (handleEnd + 15) & ~15 }
+
+    static func handleChecksum(_ snapshot: UnsafeRawBufferPointer) -> UInt32 {
+        Interpreter.checksum(UnsafeRawBufferPointer(rebasing: snapshot[Header.byteCount ..< handleEnd]))
+    }
 
     /// Restores the spotter into `spotter` (uninitialized storage of at least its size).
     @inline(never)
     static func restore(_ snapshot: UnsafeRawBufferPointer, arena: UnsafeMutableRawBufferPointer,
                         into spotter: UnsafeMutablePointer<Spotter>) throws(Mismatch) {
-        guard snapshot.count >= headerBytes else { throw .damaged }
-        func word(_ i: Int) -> UInt32 { snapshot.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self) }
-        guard word(0) == marker else { throw .damaged }
-        guard word(1) == MemoryLayout<Spotter>.size, word(2) == interpreterOffset,
-              word(4) == arenaAddress, word(5) == tablesAddress else { throw .otherBuild }
-        guard Int(word(3)) <= snapshot.count - interpreterOffset,
-              word(6) == Interpreter.checksum(UnsafeRawBufferPointer(rebasing: snapshot[headerBytes ..< handleEnd]))
+        guard let header = Header(reading: snapshot) else { throw .damaged }
+        // Another spotter layout, arena or tables address than this build's.
+        guard header == Header(interpreterBytes: header.interpreterBytes, handleChecksum: header.handleChecksum)
+        else { throw .otherBuild }
+        guard Int(header.interpreterBytes) <= snapshot.count - interpreterOffset,
+              header.handleChecksum == handleChecksum(snapshot)
         else { throw .damaged }
         // Puts the interpreter's records and kernel parameters back into the arena; the spotter's
         // handle holds its own copy of the interpreter's (the same bytes, from the same setup).
         do throws(InterpreterError) {
             _ = try Interpreter(
-                snapshot: UnsafeRawBufferPointer(rebasing: snapshot[interpreterOffset ..< interpreterOffset + Int(word(3))]),
+                snapshot: UnsafeRawBufferPointer(rebasing: snapshot[interpreterOffset ..< interpreterOffset + Int(header.interpreterBytes)]),
                 model: Firmware.modelBytes, resolver: ModelResolver(), arena: arena)
         } catch {
             throw .interpreter(error)
         }
-        UnsafeMutableRawPointer(spotter).copyMemory(from: snapshot.baseAddress! + headerBytes,
+        UnsafeMutableRawPointer(spotter).copyMemory(from: snapshot.baseAddress! + Header.byteCount,
                                                     byteCount: MemoryLayout<Spotter>.size)
         spotter.pointee.reset()
     }
@@ -72,15 +125,9 @@ enum SetupSnapshot {
             into: UnsafeMutableRawBufferPointer(rebasing: buffer[interpreterOffset...]))
         let out = buffer.baseAddress!
         out.initializeMemory(as: UInt8.self, repeating: 0, count: interpreterOffset)
-        func put(_ i: Int, _ value: UInt32) { out.storeBytes(of: value, toByteOffset: 4 * i, as: UInt32.self) }
-        put(0, marker)
-        put(1, UInt32(MemoryLayout<Spotter>.size))
-        put(2, UInt32(interpreterOffset))
-        put(3, UInt32(interpreterBytes))
-        put(4, arenaAddress)
-        put(5, tablesAddress)
-        (out + headerBytes).copyMemory(from: spotter, byteCount: MemoryLayout<Spotter>.size)
-        put(6, Interpreter.checksum(UnsafeRawBufferPointer(rebasing: buffer[headerBytes ..< handleEnd])))
+        (out + Header.byteCount).copyMemory(from: spotter, byteCount: MemoryLayout<Spotter>.size)
+        Header(interpreterBytes: UInt32(interpreterBytes), handleChecksum: handleChecksum(UnsafeRawBufferPointer(buffer)))
+            .write(to: out)
         return interpreterOffset + interpreterBytes
     }
     #endif

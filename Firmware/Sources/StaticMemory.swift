@@ -42,8 +42,8 @@ enum StaticMemory {
 nonisolated(unsafe) var audioRingStorage = InlineArray<480, Int16>(repeating: 0)
 
 /// Room for the spotter's own state (handles to the buffers of Board/state.c, the recognizer's
-/// counters or the wake-word detector's window: 524 bytes for a `KeywordSpotter`, 500 for a
-/// `WakeWordSpotter`), kept here rather than on the stack. Raw zeroed storage rather
+/// counters or the wake-word detector's window; room for either spotter, `make size` lists the
+/// bytes), kept here rather than on the stack. Raw zeroed storage rather
 /// than a `Spotter?`, whose nil would be a non-zero initial value in .data (flash
 /// and RAM). Restored once at start-up by `SetupSnapshot.restore` (built by
 /// `TakeSnapshot.setUpSpotter` in the snapshot image); both check its size first.

@@ -65,13 +65,13 @@ enum TakeSnapshot {
     static func setUpSpotter(
         _ buffers: StaticMemory.Buffers, into spotter: UnsafeMutablePointer<Spotter>
     ) throws(SetupFailure) {
-        // Only the interpreter (124 B) is held here while the model's kernels are prepared,
+        // Only the interpreter's small handle is held here while the model's kernels are prepared,
         // the deepest part of setup; the frontend is built afterwards.
         let interpreter = try makeInterpreter(arena: buffers.arena)
         try finishSpotter(interpreter: interpreter, buffers: buffers, into: spotter)
     }
 
-    /// The frontend (288 B) is held here while the spotter is built from it, so that neither
+    /// The frontend's handle is held here while the spotter is built from it, so that neither
     /// step's stack frame sits on top of the other's.
     @inline(never)
     static func finishSpotter(

@@ -1,5 +1,6 @@
 #if WAKE_WORD
 import AudioFrontend
+import Board
 import KeywordSpotting
 import TFMicro
 
@@ -45,6 +46,32 @@ enum Pipeline {
             throw .framesPerInvoke(model: spotter.framesPerInvoke, manifest: ModelConfiguration.inputFrames)
         }
         return spotter
+    }
+    #endif
+
+    #if MEASURE
+    /// `--measure`'s model: the spotter's stream takes each frame (into the model's input) and
+    /// runs the model every `framesPerInvoke` frames. The model's instruction-count markers span
+    /// the append of a frame that runs it (with that frame's conversion and the detector's
+    /// update, small next to the model); a frame that runs none leaves its begin marker
+    /// unmatched, so the next one overrides it. A copy of the spotter's stream handle.
+    struct MeasuredModel {
+        var stream: WakeWordStream
+
+        init(_ spotter: Spotter) { stream = spotter.stream }
+
+        /// Whether the model ran; nil on an error (reported).
+        mutating func append(_ frame: UnsafeBufferPointer<UInt16>) -> Bool? {
+            icount_model_begin()
+            let result: WakeWordResult?
+            do throws(WakeWordSpotterError) { result = try stream.append(frame) } catch {
+                ErrorReport.print(error)
+                return nil
+            }
+            guard result != nil else { return false }
+            icount_model_end()
+            return true
+        }
     }
     #endif
 

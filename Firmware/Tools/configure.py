@@ -6,7 +6,8 @@ Usage: configure.py --manifest Models/okay_nabu.json --shared ../shared --out DI
 The manifest is the project's (Models/*.json) or a microWakeWord / ESPHome model JSON
 (`"type": "micro"`), read as the host's ModelLocator reads it (MicroWakeWordModelJSON.swift).
 Writes into DIR:
-  config.mk                  make variables: the model file, its kind (-D WAKE_WORD), its name
+  config.mk                  make variables: the model file, its kind (-D WAKE_WORD), its name, the
+                             audio periods before its first invocation (for `make icount`)
   ModelConfiguration.swift   the firmware's settings (name, labels, feature conversion, input
                              frames, recognizer or wake-word detector settings, the frontend's
                              settings) and `ModelResolver`, which registers the kernels the model
@@ -33,6 +34,9 @@ KERNELS = {
     129: "CallOnce", 142: "VarHandle", 143: "ReadVariable", 144: "AssignVariable",
 }
 INT8 = tflite.TensorType.INT8
+# The output types a kernel's int8-only registration takes besides int8 (its input is int8):
+# QUANTIZE's requantizes int8 to uint8 too (a microWakeWord model's last op).
+INT8_REGISTRATION_OUTPUTS = {114: {tflite.TensorType.UINT8}}
 # The firmware's audio (Sources/StaticMemory.swift, Makefile `run`).
 AUDIO_SAMPLE_RATE = 16000
 # CommandRecognizer.storageBytes(labelCount:): 50 held results of an Int64 time and one score per label.
@@ -81,7 +85,8 @@ def model_path(manifest_path, manifest, shared):
 
 
 def operators(model_bytes):
-    """{builtin code: whether every use has int8 first input and int8 outputs}, over all subgraphs."""
+    """{builtin code: whether every use has an int8 first input and outputs its int8-only registration
+    takes (int8, and those of INT8_REGISTRATION_OUTPUTS)}, over all subgraphs."""
     model = tflite.Model.GetRootAsModel(model_bytes, 0)
     found = {}
     for s in range(model.SubgraphsLength()):
@@ -93,9 +98,10 @@ def operators(model_bytes):
                 fail(f"operator {i} of subgraph {s} is the custom op {code.CustomCode().decode()}; TFMicro runs builtin ops only")
             builtin = max(code.BuiltinCode(), code.DeprecatedBuiltinCode())
             inputs = [op.Inputs(j) for j in range(op.InputsLength()) if op.Inputs(j) >= 0]
-            types = [graph.Tensors(t).Type() for t in inputs[:1]]
-            types += [graph.Tensors(op.Outputs(j)).Type() for j in range(op.OutputsLength())]
-            int8 = bool(types) and all(t == INT8 for t in types)
+            first = [graph.Tensors(t).Type() for t in inputs[:1]]
+            outputs = [graph.Tensors(op.Outputs(j)).Type() for j in range(op.OutputsLength())]
+            taken = {INT8} | INT8_REGISTRATION_OUTPUTS.get(builtin, set())
+            int8 = first == [INT8] and all(t in taken for t in outputs)
             found[builtin] = found.get(builtin, True) and int8
     return found
 
@@ -234,13 +240,23 @@ extension FrontendConfig {{
 }}
 """)
     recognizer_bytes = 0 if wake else RECOGNIZER_RESULTS * (8 + len(labels))
+    # The 10 ms audio periods before the one that completes the frame of the first invocation (a
+    # command model first runs on a full window, every stride frames; a wake-word model on its
+    # first `frames` frames): `make icount` leaves them out of the per-period figures.
+    frames, step, window = int(manifest["input"]["frames"]), int(manifest["frontend"]["step_ms"]), int(manifest["frontend"]["window_ms"])
+    stride = 1 if wake else int(manifest.get("streaming", {}).get("stride_frames", 1))
+    first = frames - 1
+    while (first + 1) % stride:
+        first += 1
+    first_period = -(-(first * step + window) // 10) - 1
     write(args.out / "manifest.json", json.dumps(manifest, indent=2) + "\n")
     write(args.out / "model_config.h",
         header + f"#define MODEL_NAME \"{name}\"\n#define RECOGNIZER_BYTES {recognizer_bytes}\n")
     (args.out / "config.mk").write_text(
         header.replace("//", "#") + f"MODEL_NAME := {name}\nMODEL_FILE := {path.resolve()}\n"
         f"MODEL_KIND := {'wake_word' if wake else 'commands'}\n"
-        f"MODEL_SWIFT_FLAGS := {'-D WAKE_WORD' if wake else ''}\n")
+        f"MODEL_SWIFT_FLAGS := {'-D WAKE_WORD' if wake else ''}\n"
+        f"FIRST_INVOKE_PERIOD := {first_period}\n")
 
 
 if __name__ == "__main__":

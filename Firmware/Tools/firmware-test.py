@@ -4,27 +4,31 @@
 Usage: firmware-test.py --elf kws-firmware.elf --machine "-M mps2-an386 -cpu cortex-m4"
                         --manifest Models/NAME.json --model-file NAME.tflite --kind commands|wake_word
                         --repo REPO --shared ../shared --golden REPO/.golden --work DIR
-                        [--timeout SECONDS] [--host-eval kws-eval]
+                        --host-eval .build/release/kws-eval [--timeout SECONDS]
 
-A command model (micro_speech):
+A command model (micro_speech), whose model first runs once the window holds a whole window of
+audio (KeywordSpotter's `.whenWindowIsFull`, as the host's live tool `kws-listen`):
 1. yes_1000ms.wav and no_1000ms.wav of shared/data/tflm-testdata, streamed through the
-   firmware in test mode (--scores): every per-inference int8 score must equal the streaming
-   reference (scripts/reference/kws_reference.py: pymicro-features' C frontend through
-   ctypes + the tflite-micro interpreter, window of 49 frames that starts filled with 0),
-   and the last inference (a window holding exactly the clip) must equal the per-clip scores
-   of REFERENCE-NOTES.md.
+   firmware in test mode (--scores): every per-inference int8 score and every detection must
+   equal the streaming reference's with the same start (scripts/reference/kws_reference.py:
+   pymicro-features' C frontend through ctypes + the tflite-micro interpreter + our port of
+   RecognizeCommands, `wait_for_full_window`), the last inference (a window holding exactly the
+   clip) the per-clip scores of REFERENCE-NOTES.md, and the detections kws-listen --wav's.
 2. The golden stream (.golden/stream: 20 yes/no clips with quiet between them, made by
-   scripts/golden/gen_stream.py): every inference's scores must equal scores.csv and the
-   firmware's detections must equal detections.csv (time, label and score).
-3. With --host-eval (the host's Swift `kws-eval`, built from the same portable sources): its
-   --stream scores and detections on the golden stream must equal the firmware's too.
+   scripts/golden/gen_stream.py from TFLM's zero-filled start): every inference's scores must
+   equal scores.csv's for the same frame (all of them from the first full window on), and the
+   detections (time, label and score) the reference's with the full-window start and
+   kws-listen --wav's.
+3. The host's Swift `kws-eval` (--host-eval, built from the same portable sources): its
+   --stream scores on the golden stream, from the first full window on, must equal the
+   firmware's too (its detections start from the zero-filled window, like scores.csv's).
 A wake-word model (microWakeWord; golden data of scripts/golden/gen_wakeword.py):
 1. The golden WAVs of .golden/wakeword/clips.txt, one after another in one stream (as the golden
    run feeds their features through one frontend): every invocation's uint8 probability must
    equal tflite-micro's (<model>.outputs.u8, its first feature_invokes), and the detections must
    equal those of the shared rule (scripts/reference/wake_word_detector.py) over those
    probabilities with the manifest's wake_word settings (time, label, window mean).
-2. With --host-eval: `kws-eval wake-word --probabilities --json` on the same stream must give the
+2. The host's `kws-eval wake-word --probabilities --json` on the same stream must give the
    same probabilities and detections, and `kws-listen --wav` (beside it) the same detections.
 3. The spoken wake words of .golden/listen_multi (scripts/golden/gen_listen_multi.py: espeak-ng
    saying each wake word among other words, 31.6 s): the detections of a model the golden data
@@ -93,6 +97,32 @@ def first_difference(ours, theirs):
     return f"firmware has {len(ours)} inferences, host {len(theirs)}"
 
 
+def listened_detections(args, wav_path):
+    """kws-listen --wav's detections (the live tool, beside --host-eval) on a WAV, or None (reported).
+    `--labels all`: the firmware reports every label's detections, unknown and silence too, as TFLM's
+    example does; the live tool by default only the keywords."""
+    import json
+    listen = os.path.join(os.path.dirname(args.host_eval or ""), "kws-listen")
+    if not check(bool(args.host_eval) and os.path.exists(listen),
+                 f"kws-listen built ({listen}; swift build -c release --product kws-listen)"):
+        return None
+    result = subprocess.run([listen, "--wav", wav_path, "--fast", "--json", "--no-live", "--labels", "all",
+                             "--model", args.host_model],
+                            capture_output=True, text=True, timeout=args.timeout)
+    if not check(result.returncode == 0, f"host kws-listen --wav exits 0 (got {result.returncode})"):
+        print(result.stdout[-1000:], result.stderr[-1000:], sep="\n")
+        return None
+    heard = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    return [(d["time_ms"], d["label"], d["score"]) for d in heard]
+
+
+def check_listened(args, wav_path, detections):
+    listened = listened_detections(args, wav_path)
+    if listened is not None:
+        check(detections == listened, f"all {len(listened)} detections equal kws-listen --wav's (the live tool)"
+              + ("" if detections == listened else f" ({first_difference(detections, listened)})"))
+
+
 def test_clips(args):
     sys.path.insert(0, os.path.join(args.repo, "scripts", "reference"))
     try:
@@ -109,74 +139,75 @@ def test_clips(args):
         raw_path = os.path.join(args.work, name.replace(".wav", ".raw"))
         samples.astype("<i2").tofile(raw_path)
         print(f"{name}:")
-        _, reference, reference_detections = run_stream(model, samples)
-        host = [(i, t, s) for i, t, s in reference]
+        _, reference, reference_detections = run_stream(model, samples, wait_for_full_window=True)
         run = run_firmware(args, raw_path)
         if run is None:
             continue
         inferences, detections, _ = run
-        check(inferences == host, f"all {len(host)} per-inference int8 scores equal the host's"
-              + ("" if inferences == host else f" ({first_difference(inferences, host)})"))
+        check(inferences == reference, f"all {len(reference)} per-inference int8 scores equal the reference's"
+              + ("" if inferences == reference else f" ({first_difference(inferences, reference)})"))
         check(bool(inferences) and inferences[-1][2] == expected_last,
               f"last inference (window = the whole clip) is {expected_last}")
-        host_detections = [(t, LABELS[k], s) for t, k, s in reference_detections]
-        check(detections == host_detections, f"detections equal the host's: {host_detections}")
+        expected = [(t, LABELS[k], s) for t, k, s in reference_detections]
+        check(detections == expected, f"detections equal the reference's: {expected}")
+        check_listened(args, wav_path, detections)
 
 
 def read_scores_csv(path):
     with open(path) as f:
-        return [(int(r["frame"]), int(r["time_ms"]), [int(r[k]) for k in LABELS]) for r in csv.DictReader(f)]
+        return [(int(r["frame"]), int(r["time_ms"]), [int(v) for v in (r[k] for k in LABELS)]) for r in csv.DictReader(f)]
 
 
-def read_detections_csv(path):
-    with open(path) as f:
-        return [(int(r["time_ms"]), r["label"], int(r["score"])) for r in csv.DictReader(f)]
+def from_full_window(inferences, frames):
+    """The inferences of a run that started from a zero-filled window which one that waits for a
+    full window also makes: those whose window holds `frames` frames of audio."""
+    return [entry for entry in inferences if entry[0] + 1 >= frames]
 
 
-def compare_with_host_swift(args, stream_wav, inferences, detections):
-    """The host's Swift pipeline (kws-eval --stream) on the same stream."""
-    if not args.host_eval:
-        return
-    if not os.path.exists(args.host_eval):
+def compare_with_host_swift(args, stream_wav, inferences, frames):
+    """The host's Swift pipeline (kws-eval --stream, which starts from the zero-filled window) on
+    the same stream: the same scores once its window is full."""
+    if not args.host_eval or not os.path.exists(args.host_eval):
         check(False, f"host Swift comparison: {args.host_eval} not built (swift build -c release --product kws-eval)")
         return
     scores_csv = os.path.join(args.work, "host-scores.csv")
     detections_csv = os.path.join(args.work, "host-detections.csv")
-    model = args.model_file
-    result = subprocess.run([args.host_eval, "--model", model, "--stream", stream_wav, "--scores-csv", scores_csv,
-                             "--detections-csv", detections_csv], capture_output=True, text=True, timeout=args.timeout)
+    result = subprocess.run([args.host_eval, "--model", args.model_file, "--stream", stream_wav, "--scores-csv",
+                             scores_csv, "--detections-csv", detections_csv],
+                            capture_output=True, text=True, timeout=args.timeout)
     if not check(result.returncode == 0, f"host kws-eval --stream exits 0 (got {result.returncode})"):
         print(result.stdout[-1000:], result.stderr[-1000:], sep="\n")
         return
-    host = read_scores_csv(scores_csv)
-    host_detections = read_detections_csv(detections_csv)
+    host = from_full_window(read_scores_csv(scores_csv), frames)
     check(inferences == host, f"all {len(host)} scores equal the host Swift pipeline's (kws-eval --stream)"
           + ("" if inferences == host else f" ({first_difference(inferences, host)})"))
-    check(detections == host_detections, f"all {len(host_detections)} detections equal the host Swift pipeline's"
-          + ("" if detections == host_detections else f" ({first_difference(detections, host_detections)})"))
 
 
-def test_stream(args):
+def test_stream(args, manifest):
     folder = os.path.join(args.golden, "stream")
-    needed = [os.path.join(folder, f) for f in ("stream.s16le", "scores.csv", "detections.csv", "stream.wav")]
+    needed = [os.path.join(folder, f) for f in ("stream.s16le", "scores.csv", "stream.wav")]
     missing = [p for p in needed if not os.path.exists(p)]
     if not check(not missing, "golden stream present" + (f"; missing {missing[0]}: run `make golden` in the "
                  "repository (python3 scripts/golden/gen_stream.py --shared ../shared --out .golden)"
                  if missing else "")):
         return
-    host = read_scores_csv(needed[1])
-    host_detections = read_detections_csv(needed[2])
-    print(f"golden stream ({len(host)} inferences, {len(host_detections)} detections):")
+    sys.path.insert(0, os.path.join(args.repo, "scripts", "reference"))
+    from kws_reference import read_wav, run_stream
+    frames = int(manifest["input"]["frames"])
+    golden = from_full_window(read_scores_csv(needed[1]), frames)
+    _, _, reference_detections = run_stream(args.model_file, read_wav(needed[2]), wait_for_full_window=True)
+    expected = [(t, LABELS[k], s) for t, k, s in reference_detections]
+    print(f"golden stream ({len(golden)} inferences from the first full window, {len(expected)} detections):")
     run = run_firmware(args, needed[0])
     if run is None:
         return
     inferences, detections, _ = run
-    check(inferences == host, f"all {len(host)} per-inference int8 scores equal the host's"
-          + ("" if inferences == host else f" ({first_difference(inferences, host)})"))
-    same = detections == host_detections
-    check(same, f"all {len(host_detections)} detections equal the host's (time, label, score)"
-          + ("" if same else f" ({first_difference(detections, host_detections)})"))
-    compare_with_host_swift(args, needed[3], inferences, detections)
+    check(inferences == golden, f"all {len(golden)} per-inference int8 scores equal the golden ones (scores.csv)"
+          + ("" if inferences == golden else f" ({first_difference(inferences, golden)})"))
+    check(detections == expected, f"all {len(expected)} detections equal the reference's (time, label, score)"
+          + ("" if detections == expected else f" ({first_difference(detections, expected)})"))
+    check_listened(args, needed[2], detections)
+    compare_with_host_swift(args, needed[2], inferences, frames)
 
 
 def test_spoken_wake_words(args, manifest):
@@ -200,16 +231,7 @@ def test_spoken_wake_words(args, manifest):
     _, detections, _ = run
     check(detections == expected, f"detections equal tflite-micro's with the shared rule: {expected}"
           + ("" if detections == expected else f" ({first_difference(detections, expected)})"))
-    listen = os.path.join(os.path.dirname(args.host_eval or ""), "kws-listen")
-    if not args.host_eval or not os.path.exists(listen):
-        check(False, f"kws-listen comparison: {listen} not built (swift build -c release --product kws-listen)")
-        return
-    result = subprocess.run([listen, "--wav", os.path.join(folder, "stream.wav"), "--fast", "--json", "--no-live",
-                             "--model", args.host_model], capture_output=True, text=True, timeout=args.timeout)
-    heard = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
-    listened = [(d["time_ms"], d["label"], d["score"]) for d in heard]
-    check(result.returncode == 0 and detections == listened, f"detections equal kws-listen --wav's (the live tool)"
-          + ("" if detections == listened else f" ({first_difference(detections, listened)})"))
+    check_listened(args, os.path.join(folder, "stream.wav"), detections)
 
 
 def test_wake_word(args, manifest):
@@ -280,19 +302,7 @@ def test_wake_word(args, manifest):
                                                      else f" ({first_difference(probabilities, host['probabilities'])})"))
     host_detections = [(d["time_ms"], label, d["average_probability"]) for d in host["detections"]]
     check(detections == host_detections, f"all {len(host_detections)} detections equal the host Swift pipeline's")
-    listen = os.path.join(os.path.dirname(args.host_eval), "kws-listen")
-    if not os.path.exists(listen):
-        check(False, f"kws-listen comparison: {listen} not built (swift build -c release --product kws-listen)")
-        return
-    result = subprocess.run([listen, "--wav", wav_path, "--fast", "--json", "--no-live", "--model", args.host_model],
-                            capture_output=True, text=True, timeout=args.timeout)
-    if not check(result.returncode == 0, f"host kws-listen --wav exits 0 (got {result.returncode})"):
-        print(result.stdout[-1000:], result.stderr[-1000:], sep="\n")
-        return
-    heard = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
-    listened = [(d["time_ms"], d["label"], d["score"]) for d in heard]
-    check(detections == listened, f"all {len(listened)} detections equal kws-listen --wav's (the live tool)"
-          + ("" if detections == listened else f" ({first_difference(detections, listened)})"))
+    check_listened(args, wav_path, detections)
 
 
 def main():
@@ -309,7 +319,8 @@ def main():
     parser.add_argument("--work", required=True, help="folder for converted audio")
     parser.add_argument("--qemu", default="qemu-system-arm", help="QEMU system emulator for Arm")
     parser.add_argument("--timeout", type=float, default=120, help="seconds allowed per QEMU run")
-    parser.add_argument("--host-eval", help="the host's kws-eval binary; compared on the golden stream when it exists")
+    parser.add_argument("--host-eval", required=True,
+                        help="the host's kws-eval binary (kws-listen beside it); a missing one fails the test")
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
     import json
@@ -321,7 +332,7 @@ def main():
         test_spoken_wake_words(args, manifest)
     else:
         test_clips(args)
-        test_stream(args)
+        test_stream(args, manifest)
     if failures:
         print(f"firmware test: {len(failures)} check(s) failed")
         sys.exit(1)

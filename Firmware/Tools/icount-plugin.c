@@ -3,6 +3,9 @@
 //
 //   qemu-system-arm ... -plugin icount-plugin.so,model=0x1234:0x1250,frontend=0x1260:0x1270
 //
+// `name=BEGIN:END:SKIP` leaves the region's first SKIP calls out (e.g. the audio periods before
+// the model first runs, which would flatter a per-period figure).
+//
 // Every executed instruction bumps one inline counter (exact, cheap); an instruction at a
 // begin address snapshots the counter, one at the matching end address adds the
 // difference to that region. At exit it prints one line per region on stderr:
@@ -49,6 +52,7 @@ typedef struct {
     uint64_t begin, end; // instruction addresses (Thumb bit cleared)
     uint64_t started_at;
     bool inside;
+    uint64_t skip; // calls still to leave out
     uint64_t calls, total, min, max;
 } Region;
 
@@ -69,6 +73,10 @@ static void on_end(unsigned int vcpu, void *userdata) {
     if (!r->inside) return;
     uint64_t n = executed - r->started_at;
     r->inside = false;
+    if (r->skip) {
+        r->skip--;
+        return;
+    }
     r->calls++;
     r->total += n;
     if (r->calls == 1 || n < r->min) r->min = n;
@@ -108,7 +116,7 @@ static void report_at_exit(qemu_plugin_id_t id, void *userdata) {
 QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc, char **argv) {
     (void)info;
     for (int i = 0; i < argc; i++) {
-        // name=BEGIN:END, addresses in any base strtoull accepts.
+        // name=BEGIN:END[:SKIP], addresses in any base strtoull accepts.
         const char *eq = strchr(argv[i], '=');
         char *colon = NULL;
         if (!eq || region_count == MAX_REGIONS || (size_t)(eq - argv[i]) >= sizeof regions[0].name) goto bad;
@@ -116,11 +124,13 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
         memcpy(r->name, argv[i], (size_t)(eq - argv[i]));
         r->begin = strtoull(eq + 1, &colon, 0) & ~1ull; // Thumb function symbols have bit 0 set
         if (*colon != ':') goto bad;
-        r->end = strtoull(colon + 1, NULL, 0) & ~1ull;
+        r->end = strtoull(colon + 1, &colon, 0) & ~1ull;
+        if (*colon == ':') r->skip = strtoull(colon + 1, &colon, 0);
+        if (*colon != '\0') goto bad;
         region_count++;
         continue;
     bad:
-        fprintf(stderr, "icount-plugin: bad argument '%s'; expected name=BEGIN:END (at most %d)\n", argv[i],
+        fprintf(stderr, "icount-plugin: bad argument '%s'; expected name=BEGIN:END[:SKIP] (at most %d)\n", argv[i],
                 MAX_REGIONS);
         return -1;
     }

@@ -71,13 +71,13 @@ final class WakeWordModelTests: XCTestCase {
     func testHeyMycroftMatchesTFLMOverAStream() throws { try checkModel("hey_mycroft") }
     func testOkayNabuMatchesTFLMOverAStream() throws { try checkModel("okay_nabu") }
 
-    /// The int8-only convolution kernels (what firmware would register) give the same bytes.
+    /// The int8-only kernels (what the firmware registers for it) give the same bytes.
     func testOkayNabuWithInt8OnlyKernelsMatchesTFLM() throws {
         var resolver = OpResolver()
         for registration in [Conv2D.int8Registration, DepthwiseConv2D.int8Registration, FullyConnected.int8Registration,
-                             Reshape.registration, Quantize.registration, CallOnce.registration, VarHandle.registration,
+                             Reshape.registration, Quantize.int8Registration, CallOnce.registration, VarHandle.registration,
                              ReadVariable.registration, AssignVariable.registration, StridedSlice.registration,
-                             Concatenation.registration, Logistic.registration, SplitV.registration] {
+                             Concatenation.registration, Logistic.int8Registration, SplitV.registration] {
             try resolver.add(registration)
         }
         try checkModel("okay_nabu", resolver: resolver)

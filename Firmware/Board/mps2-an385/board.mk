@@ -11,6 +11,3 @@ BOARD_PROBE_ARENA := 262144
 BOARD_RAM_BYTES := 4194304
 # micro_speech: TFLM cites 22 KB of flash for its runtime with a speech model on a Cortex-M3.
 BOARD_FLASH_BUDGET_commands := 22528
-# A wake-word model: the float paths of CONV_2D and LOGISTIC (linked, README "Measured") are soft
-# float here: libc/libgcc 3,772 B against the Cortex-M4F's 2,052 B.
-BOARD_FLASH_BUDGET_wake_word := 36864

@@ -5,6 +5,25 @@ public enum Logistic {
         KernelRegistration(op: .logistic, prepare: prepare, invoke: invoke)
     }
 
+    /// The int8 path alone (TFLM's Register_LOGISTIC_INT8): firmware running int8 models links
+    /// neither the float path nor its expf.
+    public static var int8Registration: KernelRegistration {
+        KernelRegistration(op: .logistic, prepare: prepareInt8, invoke: invokeInt8)
+    }
+
+    static func prepareInt8(_ context: inout PrepareContext) throws(KernelError) {
+        let input = try context.input(0)
+        guard input.type == .int8 else {
+            throw KernelError("this LOGISTIC kernel is int8-only; register Logistic.registration for float", tensor: input.index)
+        }
+        try prepare(&context, int8Only: true)
+    }
+
+    static func invokeInt8(_ context: InvokeContext) throws(KernelError) {
+        int8(context.opData(as: OpData.self), input: context.inputData(0).assumingMemoryBound(to: Int8.self),
+             output: context.outputData(0).assumingMemoryBound(to: Int8.self))
+    }
+
     /// TFLM's OpDataLogistic: the element count, and for int8 the input rescale.
     public struct OpData: BitwiseCopyable, Sendable {
         public var count: Int
@@ -17,6 +36,13 @@ public enum Logistic {
     static let inputIntegerBits: Int32 = 4
 
     static func prepare(_ context: inout PrepareContext) throws(KernelError) {
+        try prepare(&context, int8Only: false)
+    }
+
+    /// Inlined into both preparations: with `int8Only` the float branch is dead, so an image
+    /// linking only the int8 registration carries none of its code or messages.
+    @inline(__always)
+    private static func prepare(_ context: inout PrepareContext, int8Only: Bool) throws(KernelError) {
         guard context.inputCount == 1 else { throw KernelError("LOGISTIC takes exactly 1 input") }
         guard context.outputCount == 1 else { throw KernelError("LOGISTIC has exactly 1 output") }
         let input = try context.input(0)
@@ -27,7 +53,7 @@ public enum Logistic {
         }
         var data = OpData(count: output.shape.elementCount)
         switch input.type {
-        case .float32:
+        case .float32 where !int8Only:
             break
         case .int8:
             guard output.quantization.zeroPoint == -128 else {

@@ -9,6 +9,36 @@ public enum Quantize {
         KernelRegistration(op: .quantize, prepare: prepare, invoke: invoke)
     }
 
+    /// int8 in, int8 or uint8 out alone (requantization; a microWakeWord model's last op):
+    /// firmware running int8 models links neither the float path nor the other type pairs.
+    public static var int8Registration: KernelRegistration {
+        KernelRegistration(op: .quantize, prepare: prepareInt8, invoke: invokeInt8)
+    }
+
+    static func prepareInt8(_ context: inout PrepareContext) throws(KernelError) {
+        let input = try context.input(0)
+        let output = try context.output(0)
+        guard input.type == .int8, output.type == .int8 || output.type == .uint8 else {
+            throw KernelError("this QUANTIZE kernel is int8 to int8 or uint8 only; register Quantize.registration for others",
+                              tensor: input.index)
+        }
+        try prepare(&context, int8Only: true)
+    }
+
+    static func invokeInt8(_ context: InvokeContext) throws(KernelError) {
+        let data = context.opData(as: OpData.self)
+        let source = elements(context.input(0), Int8.self, data.count)
+        let output = context.output(0)
+        let (multiplier, shift) = (data.requantize.multiplier, data.requantize.shift)
+        if output.type == .int8 {
+            TFMicro.requantize(source, multiplier: multiplier, shift: shift, inputZeroPoint: data.inputZeroPoint,
+                               outputZeroPoint: data.outputZeroPoint, into: mutableElements(output, Int8.self, data.count))
+        } else {
+            TFMicro.requantize(source, multiplier: multiplier, shift: shift, inputZeroPoint: data.inputZeroPoint,
+                               outputZeroPoint: data.outputZeroPoint, into: mutableElements(output, UInt8.self, data.count))
+        }
+    }
+
     struct OpData: BitwiseCopyable {
         var count: Int
         var outputScale: Float
@@ -18,6 +48,13 @@ public enum Quantize {
     }
 
     static func prepare(_ context: inout PrepareContext) throws(KernelError) {
+        try prepare(&context, int8Only: false)
+    }
+
+    /// Inlined into both preparations: with `int8Only` the other type pairs' branches are dead,
+    /// so an image linking only the int8 registration carries none of their code or messages.
+    @inline(__always)
+    private static func prepare(_ context: inout PrepareContext, int8Only: Bool) throws(KernelError) {
         guard context.inputCount == 1 else { throw KernelError("QUANTIZE takes exactly 1 input") }
         guard context.outputCount == 1 else { throw KernelError("QUANTIZE has exactly 1 output") }
         let input = try context.input(0)
@@ -34,10 +71,12 @@ public enum Quantize {
             outputZeroPoint: output.quantization.zeroPoint, inputZeroPoint: input.quantization.zeroPoint,
             requantize: QuantizedMultiplier(multiplier: 0, shift: 0))
         switch (input.type, output.type) {
-        case (.float32, .int8), (.float32, .int16):
+        case (.float32, .int8) where !int8Only, (.float32, .int16) where !int8Only:
             break
-        case (.int8, .int8), (.int8, .uint8), (.int8, .int16), (.int8, .int32), (.uint8, .int8),
-             (.int16, .int8), (.int16, .int16), (.int16, .int32), (.int32, .int8), (.int32, .int16):
+        case (.int8, .int8), (.int8, .uint8),
+             (.int8, .int16) where !int8Only, (.int8, .int32) where !int8Only, (.uint8, .int8) where !int8Only,
+             (.int16, .int8) where !int8Only, (.int16, .int16) where !int8Only, (.int16, .int32) where !int8Only,
+             (.int32, .int8) where !int8Only, (.int32, .int16) where !int8Only:
             // TFLM divides the float scales in double precision.
             let ratio = Double(input.quantization.scale) / Double(output.quantization.scale)
             guard let multiplier = QuantizedMultiplier(ratio), multiplier.shift <= 30 else {

@@ -1,0 +1,76 @@
+import Foundation
+import TFMicro
+import TestSupport
+import XCTest
+
+/// Every kernel's int8-only registration (what the firmware registers when a model uses the
+/// operator on int8 alone) against the golden kernel cases of its operator: the cases it takes
+/// give TFLM's bytes, the others are refused in prepare by that operator, never run.
+final class Int8RegistrationGoldenTests: XCTestCase {
+    /// The operator's golden name, its int8-only registration, and the output types it takes.
+    static var kernels: [(op: String, registration: KernelRegistration, outputs: [TensorType])] {[
+        ("CONV_2D", Conv2D.int8Registration, [.int8]),
+        ("DEPTHWISE_CONV_2D", DepthwiseConv2D.int8Registration, [.int8]),
+        ("FULLY_CONNECTED", FullyConnected.int8Registration, [.int8]),
+        ("SOFTMAX", Softmax.int8Registration, [.int8]),
+        ("LOGISTIC", Logistic.int8Registration, [.int8]),
+        ("QUANTIZE", Quantize.int8Registration, [.int8, .uint8]),
+    ]}
+
+    func testInt8RegistrationsMatchTFLMOnTheirCasesAndRefuseTheOthers() throws {
+        let folder = TestPaths.golden.appendingPathComponent("kernels")
+        let indexURL = folder.appendingPathComponent("index.txt")
+        let cases = KernelGoldenTests.parseIndex(try String(
+            contentsOf: TestPaths.require(indexURL, "missing \(indexURL.path): run \(KernelGoldenTests.regenerate)"),
+            encoding: .utf8))
+        for kernel in Self.kernels {
+            var resolver = OpResolver()
+            try resolver.add(kernel.registration)
+            var (taken, refused) = (0, 0)
+            for goldenCase in cases where goldenCase.op == kernel.op {
+                let context = "\(goldenCase.name) op=\(goldenCase.op) desc=\"\(goldenCase.desc)\""
+                func file(_ suffix: String) throws -> [UInt8] {
+                    let url = folder.appendingPathComponent(goldenCase.name + suffix)
+                    guard let data = FileManager.default.contents(atPath: url.path) else {
+                        throw KernelGoldenTests.GoldenFileMissing(path: url.path)
+                    }
+                    return [UInt8](data)
+                }
+                let model = try file(".tflite")
+                let modelBytes = UnsafeMutableRawBufferPointer.allocate(byteCount: model.count, alignment: 16)
+                defer { modelBytes.deallocate() }
+                modelBytes.copyBytes(from: model)
+                let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+                defer { arena.deallocate() }
+                // The types the operator is used with, from the model as the full kernel set reads it.
+                let full = try Interpreter(model: Model(bytes: UnsafeRawBufferPointer(modelBytes)),
+                                           resolver: .allKernels, arena: arena)
+                let takes = full.input(0).type == .int8
+                    && (0 ..< full.outputCount).allSatisfy { kernel.outputs.contains(full.output($0).type) }
+                do {
+                    let interpreter = try Interpreter(model: Model(bytes: UnsafeRawBufferPointer(modelBytes)),
+                                                      resolver: resolver, arena: arena)
+                    guard takes else {
+                        XCTFail("\(context): the int8-only registration prepared a case of other types")
+                        continue
+                    }
+                    for i in 0 ..< goldenCase.inputCount { interpreter.input(i).bytes.copyBytes(from: try file(".in\(i).bin")) }
+                    try interpreter.invoke()
+                    for i in 0 ..< goldenCase.outputCount {
+                        XCTAssertEqual([UInt8](UnsafeRawBufferPointer(interpreter.output(i).bytes)), try file(".out\(i).bin"),
+                                       "\(context): output \(i) differs from TFLM's")
+                    }
+                    taken += 1
+                } catch let error as InterpreterError {
+                    guard case .prepareFailed(let failing, _, _) = error, "\(failing.name)" == kernel.op, !takes else {
+                        XCTFail("\(context): \(error)")
+                        continue
+                    }
+                    refused += 1
+                }
+            }
+            XCTAssertGreaterThan(taken, 0, "\(kernel.op): no golden case the int8-only registration takes")
+            print("Int8RegistrationGoldenTests: \(kernel.op): \(taken) int8 cases match TFLM, \(refused) of other types refused")
+        }
+    }
+}
