@@ -49,7 +49,7 @@ let package = Package(
 
         // Host application code shared by the tools.
         .target(name: "KWSApp", dependencies: [
-            "TFMicro", "AudioFrontend", "KeywordSpotting", "CAlsa", "CAudioFile",
+            "TFMicro", "AudioFrontend", "KeywordSpotting", "CAlsa", "CAudioFile", argumentParser,
         ]),
 
         // Command-line tools, one per directory under Sources/Tools.

@@ -138,11 +138,8 @@ public struct EvaluationReport: Sendable {
     }
 
     public var json: Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        // Summary holds only strings, numbers, optionals and arrays of them: encoding cannot fail.
-        return (try? encoder.encode(summary)) ?? Data()
+        // Summary holds only strings, finite numbers, optionals and arrays of them.
+        Data(JSONWriter(indented: true, snakeCaseKeys: true).text(summary).utf8)
     }
 }
 

@@ -148,10 +148,7 @@ struct ServeBenchmark: ParsableCommand {
 
     private func report(_ result: Result) {
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            print(String(decoding: (try? encoder.encode(result)) ?? Data(), as: UTF8.self))
+            print(JSONWriter(snakeCaseKeys: true).text(result))
             return
         }
         func f(_ value: Double?, _ digits: Int = 1) -> String { value.map { String(format: "%.\(digits)f", $0) } ?? "n/a" }
@@ -193,14 +190,14 @@ struct ServeBenchmark: ParsableCommand {
             }
             Thread.sleep(forTimeInterval: 0.05)
         }
-        throw ValidationError("kws-serve (\(executable.path)) did not start listening on port \(port)")
+        throw ToolFailure("kws-serve (\(executable.path)) did not start listening on port \(port)")
     }
 
     /// A loopback port free now: bind port 0, read the port the kernel chose, release it.
     private static func freePort() throws -> Int {
         let channel = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).wait()
         defer { try? channel.close().wait() }
-        guard let port = channel.localAddress?.port else { throw ValidationError("no free loopback port") }
+        guard let port = channel.localAddress?.port else { throw ToolFailure("no free loopback port") }
         return port
     }
 

@@ -94,7 +94,7 @@ struct Evaluate: ParsableCommand {
 
     func run() throws {
         let resolved: ResolvedModel
-        do { resolved = try ModelLocator.standard.resolveCommandModel(model) } catch { throw failure(error.description) }
+        do { resolved = try ModelLocator.standard.resolveCommandModel(model) } catch { throw ToolFailure(error.description) }
         let factory = KeywordPipelineFactory(model: resolved)
         if let wav {
             try ClipEvaluation(factory: factory, folder: wav, listing: manifest, pathList: list, jobs: jobs, csvPath: csv, jsonPath: json).run()
@@ -102,7 +102,7 @@ struct Evaluate: ParsableCommand {
             let keywordSet = keywords.map { Set($0.split(separator: ",").map(String.init)) } ?? Set(resolved.manifest.keywordLabels)
             let unknown = keywordSet.subtracting(resolved.manifest.labels)
             guard unknown.isEmpty else {
-                throw failure("--keywords \(unknown.sorted().joined(separator: ",")) not among the model's labels "
+                throw ToolFailure("--keywords \(unknown.sorted().joined(separator: ",")) not among the model's labels "
                                         + resolved.manifest.labels.joined(separator: ","))
             }
             try StreamEvaluation(factory: factory, path: stream, truthPath: truth, keywords: keywordSet, toleranceMs: toleranceMs,
@@ -110,10 +110,4 @@ struct Evaluate: ParsableCommand {
                                  thresholds: thresholdList ?? [], plotPath: plot).run()
         }
     }
-}
-
-/// Prints `message` to stderr; throw the result to exit with status 1.
-func failure(_ message: String) -> ExitCode {
-    FileHandle.standardError.write(Data("kws-eval: error: \(message)\n".utf8))
-    return ExitCode.failure
 }

@@ -56,7 +56,7 @@ struct MakeStream: ParsableCommand {
             // Every folder name is kept as its own label: the truth lists words, not model labels.
             dataset = try Dataset.scanFolder(clips, labels: .everyFolder)
         } catch {
-            throw failure(error.description)
+            throw ToolFailure(error.description)
         }
         if let words {
             let wanted = Set(words.split(separator: ",").map(String.init))
@@ -78,7 +78,7 @@ struct MakeStream: ParsableCommand {
                 FileHandle.standardError.write(Data("kws-eval: skipped \(clip.path): \(error.description)\n".utf8))
             }
         }
-        guard !used.isEmpty else { throw failure("no readable clips under \(clips)") }
+        guard !used.isEmpty else { throw ToolFailure("no readable clips under \(clips)") }
         let noise = try backgroundNoise(rate: rate)
 
         let plan = builder.plan(clipCount: used.count, backgroundCount: noise.count)
@@ -90,7 +90,7 @@ struct MakeStream: ParsableCommand {
             try writer.finish()
             try (rows.joined(separator: "\n") + "\n").write(toFile: truth, atomically: true, encoding: .utf8)
         } catch {
-            throw failure("cannot write the stream: \(error)")
+            throw ToolFailure("cannot write the stream: \(error)")
         }
         print("\(out): \(String(format: "%.1f", Double(plan.sampleCount) / Double(rate))) s, \(used.count) clips; truth in \(truth)")
     }
@@ -99,7 +99,7 @@ struct MakeStream: ParsableCommand {
         guard let background else { return [] }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: background, isDirectory: &isDirectory) else {
-            throw failure("background \(background) does not exist")
+            throw ToolFailure("background \(background) does not exist")
         }
         let files = isDirectory.boolValue
             ? ((try? FileManager.default.contentsOfDirectory(atPath: background)) ?? [])
@@ -112,7 +112,7 @@ struct MakeStream: ParsableCommand {
                 FileHandle.standardError.write(Data("kws-eval: skipped background \(file): \(error.description)\n".utf8))
             }
         }
-        guard !noise.isEmpty else { throw failure("no readable background audio in \(background)") }
+        guard !noise.isEmpty else { throw ToolFailure("no readable background audio in \(background)") }
         return noise
     }
 }

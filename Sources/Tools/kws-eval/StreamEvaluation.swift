@@ -37,17 +37,17 @@ struct StreamEvaluation {
     func run() throws {
         let reader: AudioFileReader
         do { reader = try AudioFileReader(path: path, sampleRate: factory.sampleRate) } catch {
-            throw failure(error.description)
+            throw ToolFailure(error.description)
         }
         let truth: [TruthEvent]?
         do { truth = try truthPath.map { path throws(DatasetError) in try TruthEvent.read(csv: path) } } catch {
-            throw failure(error.description)
+            throw ToolFailure(error.description)
         }
         let result: StreamRun
         var scoreRows = scoresCsv == nil ? [] : ["frame,time_ms," + factory.labels.joined(separator: ",")]
         var recorded = RecordedScores(labelCount: factory.labels.count)
         var spotter: HostKeywordSpotter
-        do { spotter = try factory.makeSpotter(strideFrames: stride) } catch { throw failure(error.description) }
+        do { spotter = try factory.makeSpotter(strideFrames: stride) } catch { throw ToolFailure(error.description) }
         do {
             result = try StreamRun.run(&spotter, reading: reader, labels: factory.labels) {
                 inference in
@@ -57,7 +57,7 @@ struct StreamEvaluation {
                                  + inference.scores.map { "\($0)" }.joined(separator: ","))
             }
         } catch {
-            throw failure(error.description)
+            throw ToolFailure(error.description)
         }
 
         let acted = result.detections.filter { keywords.contains($0.label) }
@@ -98,7 +98,7 @@ struct StreamEvaluation {
                                             labels: factory.labels, recognizer: factory.recognizerConfiguration, truth: truth,
                                             keywords: keywords, toleranceMilliseconds: toleranceMs, audioSeconds: result.audioSeconds)
             } catch {
-                throw failure(error.description)
+                throw ToolFailure(error.description)
             }
             print("per threshold (detected = keyword events hit; false accepts = false alarms over the whole stream):")
             print(report.text)
@@ -120,13 +120,11 @@ struct StreamEvaluation {
             if let quality, let jsonPath {
                 try (quality.json + "\n").write(toFile: jsonPath, atomically: true, encoding: .utf8)
             } else if let jsonPath {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                encoder.keyEncodingStrategy = .convertToSnakeCase
-                try encoder.encode(summary).write(to: URL(fileURLWithPath: jsonPath), options: .atomic)
+                try JSONWriter(indented: true, snakeCaseKeys: true).data(summary)
+                    .write(to: URL(fileURLWithPath: jsonPath), options: .atomic)
             }
         } catch {
-            throw failure("cannot write the report: \(error.localizedDescription)")
+            throw ToolFailure("cannot write the report: \(error.localizedDescription)")
         }
     }
 

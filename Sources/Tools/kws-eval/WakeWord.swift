@@ -112,14 +112,14 @@ struct WakeWord: ParsableCommand {
             return
         }
         let resolved: ResolvedModel
-        do { resolved = try ModelLocator.standard.resolve(names[0]) } catch { throw failure(error.description) }
+        do { resolved = try ModelLocator.standard.resolve(names[0]) } catch { throw ToolFailure(error.description) }
         let settings = try wakeWordSettings(resolved)
         let detectorConfiguration: WakeWordDetectorConfiguration
         do {
             detectorConfiguration = try WakeWordDetectorConfiguration(
                 probabilityCutoff: settings.cutoff, slidingWindowSize: settings.window,
                 ignoredInvocationsAfterReset: settings.ignore)
-        } catch { throw failure(error.description) }
+        } catch { throw ToolFailure(error.description) }
         let frontendConfig = FrontendConfig(resolved.manifest.frontend)
         let c = resolved.manifest.input.conversion
         let conversion = FeatureConversion(multiplier: c.multiplier, divisor: c.divisor, offset: c.offset)
@@ -131,18 +131,18 @@ struct WakeWord: ParsableCommand {
         let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
         defer { arena.deallocate() }
         let frontendBytes: Int
-        do { frontendBytes = try Frontend.storageBytes(for: frontendConfig) } catch { throw failure("frontend: \(error)") }
+        do { frontendBytes = try Frontend.storageBytes(for: frontendConfig) } catch { throw ToolFailure("frontend: \(error)") }
         let frontendStorage = UnsafeMutableRawBufferPointer.allocate(byteCount: frontendBytes, alignment: 16)
         defer { frontendStorage.deallocate() }
 
         let block = UnsafeMutableBufferPointer<Int16>.allocate(capacity: 4096)
         defer { block.deallocate() }
-        var failed = false
+        var unreadable = 0
         for file in files {
             let reader: AudioFileReader
             do { reader = try AudioFileReader(path: file, sampleRate: frontendConfig.sampleRate) } catch {
                 FileHandle.standardError.write(Data("kws-eval: \(file): \(error.description)\n".utf8))
-                failed = true
+                unreadable += 1
                 continue
             }
             var spotter: WakeWordSpotter
@@ -152,7 +152,7 @@ struct WakeWord: ParsableCommand {
                 spotter = try WakeWordSpotter(frontend: try Frontend(config: frontendConfig, storage: frontendStorage),
                                               interpreter: interpreter, conversion: conversion,
                                               detector: WakeWordDetector(configuration: detectorConfiguration))
-            } catch { throw failure("\(resolved.modelPath): \(error)") }
+            } catch { throw ToolFailure("\(resolved.modelPath): \(error)") }
             var invokes: [UInt8] = []
             var detections: [(timeMilliseconds: Int64, detection: WakeWordDetection)] = []
             // Block by block: an hours-long file takes no more memory than a clip.
@@ -169,27 +169,26 @@ struct WakeWord: ParsableCommand {
                 }
             } catch let error as AudioFileError {
                 FileHandle.standardError.write(Data("kws-eval: \(file): \(error.description)\n".utf8))
-                failed = true
+                unreadable += 1
                 continue
-            } catch { throw failure("\(file): \(error)") }
+            } catch { throw ToolFailure("\(file): \(error)") }
             report(file: file, invokes: invokes, detections: detections)
         }
-        if failed { throw ExitCode.failure }
+        if unreadable > 0 { throw ToolFailure("\(unreadable) of \(files.count) file(s) could not be read (see above)") }
     }
 
     /// Prints one file's result.
     private func report(file: String, invokes: [UInt8], detections: [(timeMilliseconds: Int64, detection: WakeWordDetection)]) {
         let peak = invokes.max() ?? 0
         if json {
-            var object: [String: Any] = [
-                "file": file, "invokes": invokes.count, "max_probability": Int(peak),
-                "detections": detections.map { ["time_ms": $0.timeMilliseconds, "average_probability": Int($0.detection.averageProbability),
-                                                 "max_probability": Int($0.detection.maximumProbability)] },
-            ]
-            if probabilities { object["probabilities"] = invokes.map(Int.init) }
-            if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
-                print(String(decoding: data, as: UTF8.self))
-            }
+            let line = FileReport(
+                file: file, invokes: invokes.count, maxProbability: Int(peak),
+                detections: detections.map {
+                    .init(timeMs: $0.timeMilliseconds, averageProbability: Int($0.detection.averageProbability),
+                          maxProbability: Int($0.detection.maximumProbability))
+                },
+                probabilities: probabilities ? invokes.map(Int.init) : nil)
+            print(JSONWriter(snakeCaseKeys: true).text(line))
             return
         }
         print("\(file): \(invokes.count) invokes, peak probability \(peak)/255, \(detections.count) detection(s)")
@@ -199,11 +198,25 @@ struct WakeWord: ParsableCommand {
         if probabilities { print("  probabilities: " + invokes.map(String.init).joined(separator: " ")) }
     }
 
+    /// One file's result as --json prints it.
+    private struct FileReport: Encodable {
+        struct Detection: Encodable {
+            var timeMs: Int64
+            var averageProbability: Int
+            var maxProbability: Int
+        }
+        var file: String
+        var invokes: Int
+        var maxProbability: Int
+        var detections: [Detection]
+        var probabilities: [Int]?
+    }
+
     /// The manifest's `wake_word` block, or --cutoff and --window for a model without one.
     private func wakeWordSettings(_ resolved: ResolvedModel) throws -> (cutoff: Float, window: Int, ignore: Int) {
         let block = resolved.manifest.wakeWord
         guard let cutoff = cutoff ?? block?.probabilityCutoff, let window = window ?? block?.slidingWindowSize else {
-            throw failure("\(resolved.manifestPath ?? resolved.modelPath) has no wake_word block with probability_cutoff and "
+            throw ToolFailure("\(resolved.manifestPath ?? resolved.modelPath) has no wake_word block with probability_cutoff and "
                           + "sliding_window_size: use a wake-word manifest (alexa, hey_jarvis, hey_mycroft, okay_nabu) "
                           + "or give --cutoff and --window")
         }

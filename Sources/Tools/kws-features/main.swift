@@ -5,7 +5,7 @@ import Foundation
 import KWSApp
 
 /// Writes the legacy microfrontend's features of one audio file.
-struct KWSFeatures: ParsableCommand {
+struct KWSFeatures: ToolCommand {
     static let configuration = CommandConfiguration(
         commandName: "kws-features",
         abstract: "Compute micro_speech / microWakeWord frontend features of an audio file.",
@@ -52,7 +52,7 @@ struct KWSFeatures: ParsableCommand {
                 bytes = values.map { UInt8(bitPattern: FeatureConversion.microSpeech.convert($0)) }
             }
             do { try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
-                throw ValidationError("cannot write \(output): check the folder exists and is writable")
+                throw ToolFailure("cannot write \(output)", advice: "Check that the folder exists and is writable.")
             }
             FileHandle.standardError.write(Data("\(frameCount) frames x \(channels) channels (\(bytes.count) bytes) -> \(output)\n".utf8))
             return

@@ -3,7 +3,7 @@ import Foundation
 import KWSApp
 
 /// `kws-listen`: live keyword and wake-word detection from a microphone (ALSA) or a file played as one.
-struct KWSListen: ParsableCommand {
+struct KWSListen: ToolCommand {
     static let configuration = CommandConfiguration(
         commandName: "kws-listen",
         abstract: "Listen for keywords and wake words on a microphone (ALSA) and report each one as it is spoken.",
@@ -131,7 +131,7 @@ struct KWSListen: ParsableCommand {
             selection = try ModelSelection(names: model.isEmpty && modelDirectories.isEmpty ? ["micro_speech"] : model,
                                            folders: modelDirectories)
         } catch {
-            fail("\(error)", "Check --model (see --list-models) and --model-dir.", code: .badInput)
+            throw ToolFailure("\(error)", advice: "Check --model (see --list-models) and --model-dir.", code: ListenExitCode.badInput)
         }
         let overrides = try selection.overrides(cutoff: cutoff, window: window, threshold: threshold,
                                                 windowMilliseconds: windowMilliseconds,
@@ -140,7 +140,8 @@ struct KWSListen: ParsableCommand {
         do {
             bank = try ModelBank(models: selection.models, overrides: overrides)
         } catch {
-            fail("\(error)", "The model cannot run here; kws-model inspect MODEL shows its ops and tensors.", code: .badInput)
+            throw ToolFailure("\(error)", advice: "The model cannot run here; kws-model inspect MODEL shows its ops and tensors.",
+                              code: ListenExitCode.badInput)
         }
         let acted = try actedLabels(selection)
         let recorder: DetectionAudioRecorder?
@@ -149,7 +150,7 @@ struct KWSListen: ParsableCommand {
                 try DetectionAudioRecorder(directory: folder, sampleRate: bank.sampleRate, maximumFiles: saveAudioMaximum)
             }
         } catch {
-            fail(error.description, error.suggestion, code: .badInput)
+            throw ToolFailure(error.description, advice: error.suggestion, code: ListenExitCode.badInput)
         }
 
         if let wav {
@@ -157,7 +158,8 @@ struct KWSListen: ParsableCommand {
             do {
                 source = try AudioFileSource(path: wav, sampleRate: bank.sampleRate, realTime: !fast)
             } catch {
-                fail("\(error)", "Pass a readable WAV (or other libsndfile) file to --wav.", code: .badInput)
+                throw ToolFailure("\(error)", advice: "Pass a readable WAV (or other libsndfile) file to --wav.",
+                                  code: ListenExitCode.badInput)
             }
             try listen(to: source, bank: bank, acting: acted, recorder: recorder, stop: stop, deviceCounters: { nil })
         } else {
@@ -165,7 +167,7 @@ struct KWSListen: ParsableCommand {
             do {
                 capture = try AlsaCapture(settings: CaptureSettings(device: device, sampleRate: bank.sampleRate))
             } catch {
-                fail(error.description, error.suggestion, code: ListenExitCode(error))
+                throw ToolFailure(error)
             }
             if capture.openedDevice != device {
                 warn("capturing through \(capture.openedDevice): the device cannot deliver "
@@ -220,9 +222,9 @@ struct KWSListen: ParsableCommand {
                 warn(statistics.report(audioSamples: summary.samples, sampleRate: sampleRate, device: deviceCounters()))
             }
         case .failure(let error as CaptureError):
-            fail(error.description, error.suggestion, code: ListenExitCode(error))
+            throw ToolFailure(error)
         case .failure(let error):
-            fail("\(error)", "This is a bug or a damaged model; run with the same input again to check.", code: nil)
+            throw ToolFailure("\(error)", advice: "This is a bug or a damaged model; run with the same input again to check.")
         }
     }
 
@@ -250,10 +252,4 @@ struct KWSListen: ParsableCommand {
 
 func warn(_ message: String) {
     FileHandle.standardError.write(Data("kws-listen: \(message)\n".utf8))
-}
-
-/// Prints what happened and what to try, then exits with the documented code.
-func fail(_ message: String, _ suggestion: String, code: ListenExitCode?) -> Never {
-    warn("error: \(message)\n  \(suggestion)")
-    exit(code?.rawValue ?? 1)
 }

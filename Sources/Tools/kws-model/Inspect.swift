@@ -25,13 +25,11 @@ struct Inspect: ParsableCommand {
     func run() throws {
         let report = try ModelFile(path: model).withBytes { bytes in
             let loaded: Model
-            do { loaded = try Model(bytes: bytes) } catch { throw ToolError("\(model): \(error)") }
+            do { loaded = try Model(bytes: bytes) } catch { throw ToolFailure("\(model): \(error)") }
             return try ModelReport(model: loaded, path: model, maxArenaBytes: maxArenaBytes)
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            print(String(decoding: try JSONWriter(indented: true).data(report), as: UTF8.self))
         } else {
             print(report.text)
         }

@@ -6,7 +6,7 @@ import NIOPosix
 
 /// `kws-serve`: a Wyoming wake-word server (Home Assistant, voice satellites).
 @main
-struct KWSServe: ParsableCommand {
+struct KWSServe: ToolCommand {
     static let configuration = CommandConfiguration(
         commandName: "kws-serve",
         abstract: "Serve wake-word models over the Wyoming protocol (Home Assistant, voice satellites).",
@@ -58,16 +58,10 @@ struct KWSServe: ParsableCommand {
         let log = ServerLog(debugEnabled: debug)
         let service: WakeService
         do { service = try WakeService(models: ServedModels(names: models, folder: modelDir).resolve()) } catch {
-            FileHandle.standardError.write(Data("kws-serve: \(error)\n".utf8))
-            throw ExitCode(ServeExitCode.badModel.rawValue)
+            throw ToolFailure("\(error)", code: ServeExitCode.badModel)
         }
         let server = WyomingServer(service: service, log: log, maxClients: maxClients, idleTimeout: idleTimeout,
                                    drainSeconds: drainSeconds, threads: threads)
-        do {
-            try server.run(uri)
-        } catch let error as WyomingServer.ListenError {
-            FileHandle.standardError.write(Data("kws-serve: \(error)\n".utf8))
-            throw ExitCode(ServeExitCode.cannotListen.rawValue)
-        }
+        try server.run(uri)
     }
 }

@@ -112,12 +112,7 @@ public struct QualityReport: Sendable, Equatable, Encodable {
 
     /// The report as one line of JSON with exactly the keys model, positives, negative_seconds and
     /// rows (cutoff, detected, recall, false_accepts, false_accepts_per_hour).
-    public var json: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Strings and finite numbers only: encoding cannot fail.
-        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
-    }
+    public var json: String { JSONWriter.line.text(self) }
 
     /// A table for people: one line per cutoff, the operating point marked.
     public var text: String {
