@@ -1,17 +1,17 @@
 import AudioFrontend
 import Foundation
-import KWSApp
 import XCTest
+import TestSupport
 
 /// Full-scale, clipped and degenerate signals, which push the fixed-point arithmetic into its
 /// wrapping corners (int16 FFT overflow, int32 energy overflow, 64-bit square roots, PCAN on
 /// huge noise estimates), against the reference C library.
 final class ExtremeSignalTests: XCTestCase {
     func testExtremeSignalsMatchReference() throws {
-        let text = try String(contentsOf: TestData.goldenFile("synthetic.tsv"), encoding: .utf8)
-        let samples = try TestData.goldenValues("synthetic_samples.i16", as: Int16.self)
-        let frames = try TestData.goldenValues("frames_synthetic.u16", as: UInt16.self)
-        var hosts: [Int: HostFrontend] = [:]
+        let text = try String(contentsOf: TestData.goldenFile("frontend/synthetic.tsv", madeBy: "gen_frontend.py"), encoding: .utf8)
+        let samples = try TestData.goldenValues("frontend/synthetic_samples.i16", as: Int16.self, madeBy: "gen_frontend.py")
+        let frames = try TestData.goldenValues("frontend/frames_synthetic.u16", as: UInt16.self, madeBy: "gen_frontend.py")
+        var hosts: [Int: TestFrontend] = [:]
         var checked = 0
         for line in text.split(separator: "\n").dropFirst() {
             let c = line.split(separator: "\t").map(String.init)
@@ -19,7 +19,7 @@ final class ExtremeSignalTests: XCTestCase {
             if hosts[step] == nil {
                 var config = FrontendConfig.microSpeech
                 config.stepMilliseconds = step
-                hosts[step] = try HostFrontend(config: config)
+                hosts[step] = try TestFrontend(config: config)
             }
             let host = hosts[step]!
             host.reset()

@@ -2,6 +2,7 @@ import AudioFrontend
 import CFFTW
 import Foundation
 import XCTest
+import TestSupport
 
 /// The 16-bit fixed-point FFT and power spectrum against fftw's double-precision transform,
 /// over real speech, on exactly the inputs the frontend gives the FFT (Hann-windowed 30 ms
@@ -24,7 +25,7 @@ final class FFTReferenceTests: XCTestCase {
 
     /// Real speech: the tflm yes/no clips and all 300 Speech Commands clips.
     private func speechClips() throws -> [[Int16]] {
-        let root = TestData.shared.appendingPathComponent("data/speech-commands-sample")
+        let root = TestPaths.shared.appendingPathComponent("data/speech-commands-sample")
         var paths = ["tflm-testdata/yes_1000ms.wav", "tflm-testdata/no_1000ms.wav"]
         let words = (try? FileManager.default.contentsOfDirectory(atPath: root.path).sorted()) ?? []
         for word in words {
@@ -32,7 +33,7 @@ final class FFTReferenceTests: XCTestCase {
             paths += files.filter { $0.hasSuffix(".wav") }.sorted().map { "speech-commands-sample/\(word)/\($0)" }
         }
         XCTAssertEqual(paths.count, 302, "expected 300 Speech Commands clips under \(root.path)")
-        return try paths.map { try TestData.clip($0) }
+        return try paths.map { try TestData.sharedClip($0) }
     }
 
     /// The FFT inputs the frontend would form from `samples` (30 ms windows every 20 ms).

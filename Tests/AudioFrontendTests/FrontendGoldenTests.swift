@@ -1,7 +1,7 @@
 import AudioFrontend
-import KWSApp
 import KeywordSpotting
 import XCTest
+import TestSupport
 
 /// The Swift frontend against the reference C library's frames (scripts/golden/gen_frontend.py).
 final class FrontendGoldenTests: XCTestCase {
@@ -9,11 +9,11 @@ final class FrontendGoldenTests: XCTestCase {
         let golden = try GoldenFrames()
         var config = FrontendConfig.microSpeech
         config.stepMilliseconds = step
-        let owned = try HostFrontend(config: config)
+        let owned = try TestFrontend(config: config)
         XCTAssertGreaterThanOrEqual(golden.clips.count, 306, "expected every WAV of ../shared/data in the golden index")
         var mismatchedClips = 0
         for clip in golden.clips {
-            let samples = try TestData.clip(clip.path)
+            let samples = try TestData.sharedClip(clip.path)
             XCTAssertEqual(samples.count, clip.sampleCount, clip.path)
             owned.frontend.reset()
             let frames = owned.frames(of: samples)
@@ -43,10 +43,10 @@ final class FrontendGoldenTests: XCTestCase {
     func testMicroSpeechFeatureSumsMatchReferenceNotes() throws {
         let expected = ["yes_1000ms.wav": -90478, "no_1000ms.wav": -78720,
                         "silence_1000ms.wav": -236667, "noise_1000ms.wav": -33924]
-        let host = try HostFrontend(config: .microSpeech)
+        let host = try TestFrontend(config: .microSpeech)
         for (name, sum) in expected.sorted(by: { $0.key < $1.key }) {
             host.reset()
-            let frames = host.frames(of: try TestData.clip("tflm-testdata/" + name))
+            let frames = host.frames(of: try TestData.sharedClip("tflm-testdata/" + name))
             XCTAssertEqual(frames.count, 49 * 40, name)
             XCTAssertEqual(frames.reduce(0) { $0 + Int(FeatureConversion.microSpeech.convert($1)) }, sum, name)
         }

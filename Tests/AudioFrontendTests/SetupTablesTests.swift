@@ -1,12 +1,12 @@
 import AudioFrontend
 import Foundation
-import KWSApp
 import XCTest
+import TestSupport
 
 /// Setup-time tables computed without libm, against the reference library and glibc.
 final class SetupTablesTests: XCTestCase {
     func testPCANGainLookupMatchesReferenceForConfigurationGrid() throws {
-        let text = try String(contentsOf: TestData.goldenFile("pcan_lut.tsv"), encoding: .utf8)
+        let text = try String(contentsOf: TestData.goldenFile("frontend/pcan_lut.tsv", madeBy: "gen_frontend.py"), encoding: .utf8)
         var checked = 0
         var mismatches: [String] = []
         for line in text.split(separator: "\n").dropFirst() {
@@ -27,8 +27,8 @@ final class SetupTablesTests: XCTestCase {
 /// Every setup table of the Swift frontend against the C setup, for a grid of configurations.
 final class ConfigurationGridTests: XCTestCase {
     func testSetupTablesMatchReferenceAcrossConfigurationGrid() throws {
-        let text = try String(contentsOf: TestData.goldenFile("tables.tsv"), encoding: .utf8)
-        let values = try TestData.goldenValues("tables.i16", as: Int16.self)
+        let text = try String(contentsOf: TestData.goldenFile("frontend/tables.tsv", madeBy: "gen_frontend.py"), encoding: .utf8)
+        let values = try TestData.goldenValues("frontend/tables.i16", as: Int16.self, madeBy: "gen_frontend.py")
         var checked = 0
         for line in text.split(separator: "\n").dropFirst() {
             let c = line.split(separator: "\t").map(String.init)
@@ -52,9 +52,9 @@ final class ConfigurationGridTests: XCTestCase {
                 defer { position += n }
                 return Array(values[position..<position + n])
             }
-            let owned: HostFrontend
+            let owned: TestFrontend
             do {
-                owned = try HostFrontend(config: config)
+                owned = try TestFrontend(config: config)
             } catch {
                 XCTAssertFalse(accepted, "\(line): Swift rejected (\(error)) what the C setup accepts")
                 if case .filterbankExceedsSpectrum = error {} else if !accepted {

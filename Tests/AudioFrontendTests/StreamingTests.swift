@@ -1,6 +1,6 @@
 import AudioFrontend
-import KWSApp
 import XCTest
+import TestSupport
 
 /// Streaming behaviour: chunking, state across frames, reset.
 final class StreamingTests: XCTestCase {
@@ -9,9 +9,9 @@ final class StreamingTests: XCTestCase {
 
     func testOddChunkSizesGiveTheSameFramesAsOneCall() throws {
         for config in [FrontendConfig.microSpeech, .microWakeWord] {
-            let owned = try HostFrontend(config: config)
+            let owned = try TestFrontend(config: config)
             for path in clips {
-                let samples = try TestData.clip(path)
+                let samples = try TestData.sharedClip(path)
                 owned.frontend.reset()
                 let whole = owned.frames(of: samples)
                 XCTAssertEqual(whole.count, (1 + (16_000 - 480) / config.samplesPerStep) * 40)
@@ -24,8 +24,8 @@ final class StreamingTests: XCTestCase {
     }
 
     func testStateCarriesAcrossCallsAndResetStartsOver() throws {
-        let owned = try HostFrontend(config: .microSpeech)
-        let yes = try TestData.clip(clips[0])
+        let owned = try TestFrontend(config: .microSpeech)
+        let yes = try TestData.sharedClip(clips[0])
         let fresh = owned.frames(of: yes)
         // Without a reset the noise estimates (and the buffered tail) carry into the next clip.
         let continued = owned.frames(of: yes)
@@ -35,7 +35,7 @@ final class StreamingTests: XCTestCase {
     }
 
     func testEmptyAndPartialInputProduceNoFrame() throws {
-        let owned = try HostFrontend(config: .microSpeech)
+        let owned = try TestFrontend(config: .microSpeech)
         XCTAssertEqual(owned.frames(of: []), [])
         XCTAssertEqual(owned.frames(of: [Int16](repeating: 1000, count: 479)), [])
         XCTAssertEqual(owned.frames(of: [1000]).count, 40, "the 480th sample completes the first window")
@@ -43,7 +43,7 @@ final class StreamingTests: XCTestCase {
 
     func testClosureErrorsPropagateTyped() throws {
         struct Stop: Error {}
-        let owned = try HostFrontend(config: .microSpeech)
+        let owned = try TestFrontend(config: .microSpeech)
         let samples = [Int16](repeating: 500, count: 16_000)
         var frames = 0
         XCTAssertThrowsError(try samples.withUnsafeBufferPointer { buffer throws(Stop) in

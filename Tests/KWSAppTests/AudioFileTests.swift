@@ -2,10 +2,11 @@ import CAudioFile
 import Foundation
 import KWSApp
 import XCTest
+import TestSupport
 
 final class AudioFileTests: XCTestCase {
     func testPCM16MonoWavIsReadSampleExact() throws {
-        let path = try SharedData.path("data/tflm-testdata/yes_1000ms.wav")
+        let path = try TestData.sharedFile("data/tflm-testdata/yes_1000ms.wav").path
         let clip = try loadAudioClip(path: path)
         XCTAssertEqual(clip.sampleRate, 16_000)
         XCTAssertEqual(clip.samples.count, 16_000)
@@ -43,7 +44,7 @@ final class AudioFileTests: XCTestCase {
     }
 
     func testTruncatedWavLoadsWhatIsThereOrThrows() throws {
-        let path = try SharedData.path("data/tflm-testdata/no_1000ms.wav")
+        let path = try TestData.sharedFile("data/tflm-testdata/no_1000ms.wav").path
         let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         for length in [0, 10, 43, 44, 45, 1001, bytes.count - 1] {
             let url = FileManager.default.temporaryDirectory.appendingPathComponent("kws-trunc-\(getpid())-\(length).wav")

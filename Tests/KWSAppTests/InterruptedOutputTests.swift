@@ -9,7 +9,7 @@ final class InterruptedOutputTests: XCTestCase {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kws-interrupted-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let clips = try SharedData.path("data/speech-commands-sample")
+        let clips = try TestData.sharedFile("data/speech-commands-sample").path
         let out = folder.appendingPathComponent("stream.wav"), truth = folder.appendingPathComponent("truth.csv")
         let arguments = ["make-stream", "--clips", clips, "--out", out.path, "--truth", truth.path]
 

@@ -16,7 +16,7 @@ final class ModelBankTests: XCTestCase {
     private func speech() throws -> [Int16] {
         var samples: [Int16] = []
         for word in ["marvin", "sheila", "happy", "house", "wow", "yes", "no", "go", "bed", "cat"] {
-            let folder = try SharedData.path("data/speech-commands-sample/\(word)")
+            let folder = try TestData.sharedFile("data/speech-commands-sample/\(word)").path
             let first = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: folder).sorted().first)
             samples += try loadAudioClip(path: folder + "/" + first).padded(toAtLeast: 16_000).samples
         }
@@ -121,7 +121,7 @@ final class ModelBankTests: XCTestCase {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         // micro_speech's model behind a wake-word JSON: four int8 scores, not one probability.
-        try FileManager.default.copyItem(atPath: try SharedData.path("models/micro_speech_quantized.tflite"),
+        try FileManager.default.copyItem(atPath: try TestData.sharedFile("models/micro_speech_quantized.tflite").path,
                                          toPath: folder + "/fake.tflite")
         try #"{"type": "micro", "wake_word": "Fake", "model": "fake.tflite", "micro": {"probability_cutoff": 0.5, "sliding_window_size": 5}}"#
             .write(toFile: folder + "/fake.json", atomically: true, encoding: .utf8)

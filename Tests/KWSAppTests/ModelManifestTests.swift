@@ -29,7 +29,7 @@ final class ModelManifestTests: XCTestCase {
     }
 
     func testTflitePathBorrowsMicroSpeechSettings() throws {
-        let path = try SharedData.path("models/micro_speech_quantized.tflite")
+        let path = try TestData.sharedFile("models/micro_speech_quantized.tflite").path
         let model = try ModelLocator(modelsDirectories: [modelsFolder]).resolve(path)
         XCTAssertEqual(model.modelPath, path)
         XCTAssertEqual(model.manifest.file, "micro_speech_quantized.tflite")

@@ -113,7 +113,7 @@ final class QualityCommandTests: XCTestCase {
         XCTAssertEqual(badCutoff.status, 64)
         XCTAssertTrue(badCutoff.stderr.contains("'1.2' is not a cutoff"), badCutoff.stderr)
 
-        let noise = try SharedData.path("data/tflm-testdata/noise_1000ms.wav")
+        let noise = try TestData.sharedFile("data/tflm-testdata/noise_1000ms.wav").path
         let commandModel = try evaluate(["wake-word", "--model", "micro_speech", "--positives", noise, "--negatives", noise])
         XCTAssertEqual(commandModel.status, 1)
         XCTAssertTrue(commandModel.stderr.contains("--thresholds"), commandModel.stderr)

@@ -137,7 +137,7 @@ final class QualityMetricsTests: XCTestCase {
         let positives = TestPaths.golden.appendingPathComponent("quality/positives/okay_nabu")
         let heard = try TestPaths.require(positives.appendingPathComponent("en-029_150.wav"), "run `make golden`").path
         let missed = try TestPaths.require(positives.appendingPathComponent("en-gb-scotland_120.wav"), "run `make golden`").path
-        let noise = try SharedData.path("data/tflm-testdata/noise_1000ms.wav")
+        let noise = try TestData.sharedFile("data/tflm-testdata/noise_1000ms.wav").path
         var quality = try WakeWordQuality(settings: [settings])
         try quality.run([QualityFile(path: heard, role: .positive), QualityFile(path: missed, role: .positive),
                          QualityFile(path: noise, role: .negative), QualityFile(path: "/nonexistent.wav", role: .negative)], jobs: 2)

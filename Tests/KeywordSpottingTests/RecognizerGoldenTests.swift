@@ -1,5 +1,6 @@
 import KeywordSpotting
 import XCTest
+import TestSupport
 
 /// The Swift recognizer, fed the reference stream's per-inference scores, reports exactly the
 /// reference's detections (scripts/golden/gen_stream.py: scores.csv -> detections.csv).
@@ -7,8 +8,8 @@ final class RecognizerGoldenTests: XCTestCase {
     private let labels = ["silence", "unknown", "yes", "no"]
 
     func testReproducesReferenceDetectionsFromReferenceScores() throws {
-        let scores = try GoldenData.csvRows(GoldenData.goldenFile("stream/scores.csv", madeBy: "gen_stream.py"))
-        let expected = try GoldenData.csvRows(GoldenData.goldenFile("stream/detections.csv", madeBy: "gen_stream.py"))
+        let scores = try TestData.csvRows(TestData.goldenFile("stream/scores.csv", madeBy: "gen_stream.py"))
+        let expected = try TestData.csvRows(TestData.goldenFile("stream/detections.csv", madeBy: "gen_stream.py"))
             .map { "\($0[0]),\($0[1]),\($0[2])" }
         XCTAssertGreaterThan(scores.count, 1000)
 

@@ -1,9 +1,9 @@
 import AudioFrontend
 import Foundation
 import KeywordSpotting
-import KWSApp
 import TFMicro
 import XCTest
+import TestSupport
 
 /// Audio in, probabilities out: the spotter (frontend, conversion, streaming model) gives
 /// exactly what tflite-micro gave for the same WAVs (scripts/golden/gen_wakeword.py).
@@ -32,16 +32,16 @@ final class WakeWordSpotterTests: XCTestCase {
     }
 
     func testSpottersGiveTFLMProbabilitiesForTheGoldenAudio() throws {
-        let clipsURL = try GoldenData.goldenFile("wakeword/clips.txt", madeBy: Self.script)
+        let clipsURL = try TestData.goldenFile("wakeword/clips.txt", madeBy: Self.script)
         let lines = try String(contentsOf: clipsURL, encoding: .utf8).split(separator: "\n")
         let featureInvokes = try XCTUnwrap(Int(lines[0].split(separator: " ")[1]))
         var clips: [[Int16]] = []
         for path in lines.dropFirst() {
-            clips.append(try loadAudioClip(path: try GoldenData.sharedFile("data/" + path).path).samples)
+            clips.append(try TestData.wavSamples(TestData.sharedFile("data/" + path)))
         }
         for name in ["alexa", "hey_jarvis", "hey_mycroft", "okay_nabu"] {
-            let model = try Data(contentsOf: try GoldenData.goldenFile("wakeword/\(name).tflite", madeBy: Self.script))
-            let expected = try Data(contentsOf: try GoldenData.goldenFile("wakeword/\(name).outputs.u8", madeBy: Self.script))
+            let model = try Data(contentsOf: try TestData.goldenFile("wakeword/\(name).tflite", madeBy: Self.script))
+            let expected = try Data(contentsOf: try TestData.goldenFile("wakeword/\(name).outputs.u8", madeBy: Self.script))
             let storage = try Storage(model: model)
             var spotter = try makeSpotter(name, storage)
             XCTAssertEqual(spotter.framesPerInvoke, 3)
@@ -63,7 +63,7 @@ final class WakeWordSpotterTests: XCTestCase {
     }
 
     func testRefusesAModelWhoseOutputIsNotAProbability() throws {
-        let models = GoldenData.shared.appendingPathComponent("models/micro_speech_quantized.tflite")
+        let models = TestPaths.shared.appendingPathComponent("models/micro_speech_quantized.tflite")
         let storage = try Storage(model: try Data(contentsOf: models))
         // micro_speech: int8 [1, 1960] input (49 frames), int8 [1, 4] scores.
         XCTAssertThrowsError(try makeSpotter("micro_speech", storage)) { error in

@@ -37,7 +37,7 @@ final class WindowInInputTests: XCTestCase {
     }
 
     func testWindowInInputGivesTheRingWindowsScores() throws {
-        let data = try Data(contentsOf: GoldenData.goldenFile("stream/stream.s16le", madeBy: "gen_stream.py"))
+        let data = try Data(contentsOf: TestData.goldenFile("stream/stream.s16le", madeBy: "gen_stream.py"))
         let samples: [Int16] = data.withUnsafeBytes { raw in
             (0 ..< min(data.count / 2, 16000 * 4)).map { Int16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: Int16.self)) }
         }
@@ -56,7 +56,7 @@ final class WindowInInputTests: XCTestCase {
     /// The firmware's whole layout: the window in the input tensor, the frontend over
     /// precomputed tables with its per-frame scratch in the interpreter's idle arena.
     func testFrontendScratchInTheIdleArenaGivesTheSameScores() throws {
-        let data = try Data(contentsOf: GoldenData.goldenFile("stream/stream.s16le", madeBy: "gen_stream.py"))
+        let data = try Data(contentsOf: TestData.goldenFile("stream/stream.s16le", madeBy: "gen_stream.py"))
         let samples: [Int16] = data.withUnsafeBytes { raw in
             (0 ..< min(data.count / 2, 16000 * 4)).map { Int16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: Int16.self)) }
         }

@@ -1,5 +1,6 @@
 import TFMicro
 import XCTest
+import TestSupport
 
 /// `Interpreter.idleArena`: arena bytes that hold nothing between invocations. Scribbling over
 /// them between invocations must change no output and no state, and they must not overlap what
@@ -62,8 +63,8 @@ final class IdleArenaTests: XCTestCase {
     /// A streaming wake-word model (state in resource variables, a CALL_ONCE subgraph): the same
     /// outputs over 40 invocations whether or not its idle bytes are scribbled over in between.
     func testScribblingOverAStreamingModelsIdleBytesChangesNoOutput() throws {
-        let model = TestModel(try TestData.wakeWordGolden("okay_nabu.tflite"))
-        let inputs = try TestData.wakeWordGolden("inputs.i8")
+        let model = TestModel(try TestData.goldenData("wakeword/okay_nabu.tflite", madeBy: "gen_wakeword.py"))
+        let inputs = try TestData.goldenData("wakeword/inputs.i8", madeBy: "gen_wakeword.py")
         func outputs(scribbling: Bool) throws -> [[UInt8]] {
             let arena = TestArena(64 * 1024)
             let interpreter = try Interpreter(model: try Model(bytes: model.bytes), resolver: .allKernels, arena: arena.buffer)

@@ -1,5 +1,6 @@
 import TFMicro
 import XCTest
+import TestSupport
 
 /// The greedy planner and the arena: reuse, alignment, too-small arenas.
 final class MemoryPlannerTests: XCTestCase {

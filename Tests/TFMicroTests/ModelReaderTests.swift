@@ -1,6 +1,6 @@
-import KWSApp
 import TFMicro
 import XCTest
+import TestSupport
 
 /// The flatbuffer reader: the real model reads as REFERENCE-NOTES describes it, and
 /// malformed bytes give the right typed error.

@@ -1,6 +1,6 @@
-import KWSApp
 import TFMicro
 import XCTest
+import TestSupport
 
 final class OpResolverTests: XCTestCase {
     func testMissingOperatorIsNamedWithVersionAndRemedy() throws {
@@ -24,11 +24,9 @@ final class OpResolverTests: XCTestCase {
     }
 
     func testMissingCustomOperatorIsNamed() throws {
-        let file = try ModelFile(path: try TestData.sharedModel("audio_preprocessor_int8"))
+        let model = TestModel(try Data(contentsOf: TestData.sharedModel("audio_preprocessor_int8")))
         let arena = TestArena(64 * 1024)
-        XCTAssertThrowsError(try file.withBytes { bytes in
-            try Interpreter(model: try Model(bytes: bytes), resolver: .allKernels, arena: arena.buffer)
-        }) { error in
+        XCTAssertThrowsError(try Interpreter(model: try Model(bytes: model.bytes), resolver: .allKernels, arena: arena.buffer)) { error in
             guard case .missingCustomOperator(let name, _, let index) = error as? InterpreterError else {
                 return XCTFail("expected missingCustomOperator, got \(error)")
             }

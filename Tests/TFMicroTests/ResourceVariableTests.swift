@@ -1,6 +1,7 @@
 import Foundation
 import TFMicro
 import XCTest
+import TestSupport
 
 /// Resource variables and subgraphs as applications see them: where the state lives, how it
 /// is reset, and that every arena size either works or says it is too small.
@@ -16,7 +17,7 @@ final class ResourceVariableTests: XCTestCase {
     }
 
     func wakeWordModel(_ name: String) throws -> ModelBytes {
-        ModelBytes(try TestData.wakeWordGolden("\(name).tflite"))
+        ModelBytes(try TestData.goldenData("wakeword/\(name).tflite", madeBy: "gen_wakeword.py"))
     }
 
     func testStreamingModelsExposeTheirSixStateVariables() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import TFMicro
 import XCTest
+import TestSupport
 
 /// `Interpreter.writeSnapshot(into:)` and `Interpreter(snapshot:model:resolver:arena:)`: an
 /// interpreter restored into an arena whose every byte was overwritten computes what the one
@@ -65,8 +66,8 @@ final class SnapshotTests: XCTestCase {
     /// A streaming model with two subgraphs, CALL_ONCE and resource variables (all of it in the
     /// snapshot's persistent bytes): 40 invocations equal those of the interpreter that ran `init`.
     func testStreamingModelRestoredGivesTheSameOutputs() throws {
-        let model = TestModel(try TestData.wakeWordGolden("okay_nabu.tflite"))
-        let inputs = try TestData.wakeWordGolden("inputs.i8")
+        let model = TestModel(try TestData.goldenData("wakeword/okay_nabu.tflite", madeBy: "gen_wakeword.py"))
+        let inputs = try TestData.goldenData("wakeword/inputs.i8", madeBy: "gen_wakeword.py")
         let arena = TestArena(64 * 1024)
         func outputs(_ interpreter: Interpreter) throws -> [[UInt8]] {
             try (0 ..< 40).map { k in

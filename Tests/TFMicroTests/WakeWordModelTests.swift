@@ -1,6 +1,7 @@
 import Foundation
 import TFMicro
 import XCTest
+import TestSupport
 
 /// The four microWakeWord models (streaming, state in resource variables initialised by
 /// CALL_ONCE) give exactly tflite-micro's outputs and states over a long input sequence.
@@ -11,11 +12,11 @@ final class WakeWordModelTests: XCTestCase {
     /// Runs `name` over the golden input sequence and compares every output byte and, after
     /// every invoke, every resource variable (each streaming layer's state).
     func checkModel(_ name: String, resolver: OpResolver = .allKernels) throws {
-        let modelData = try TestData.wakeWordGolden(name + ".tflite")
-        let inputs = try TestData.wakeWordGolden("inputs.i8")
-        let expectedOutputs = try TestData.wakeWordGolden(name + ".outputs.u8")
-        let states = try TestData.wakeWordGolden(name + ".states.i8")
-        let layout = String(decoding: try TestData.wakeWordGolden(name + ".states.tsv"), as: UTF8.self)
+        let modelData = try TestData.goldenData("wakeword/" + name + ".tflite", madeBy: "gen_wakeword.py")
+        let inputs = try TestData.goldenData("wakeword/inputs.i8", madeBy: "gen_wakeword.py")
+        let expectedOutputs = try TestData.goldenData("wakeword/" + name + ".outputs.u8", madeBy: "gen_wakeword.py")
+        let states = try TestData.goldenData("wakeword/" + name + ".states.i8", madeBy: "gen_wakeword.py")
+        let layout = String(decoding: try TestData.goldenData("wakeword/" + name + ".states.tsv", madeBy: "gen_wakeword.py"), as: UTF8.self)
             .split(separator: "\n").map { $0.split(separator: "\t") }
             .map { (name: String($0[0]), bytes: Int($0[1])!) }
         let invokes = expectedOutputs.count

@@ -2,6 +2,7 @@ import Foundation
 import KWSApp
 import KeywordSpotting
 import XCTest
+import TestSupport
 
 /// The streaming pipeline reproduces the reference stream (scripts/golden/gen_stream.py, TFLM's
 /// example: the model runs from the first frame): every inference's scores at its time, and the
@@ -11,14 +12,14 @@ final class StreamingPipelineGoldenTests: XCTestCase {
     private let labels = ["silence", "unknown", "yes", "no"]
 
     private func referenceStream() throws -> [Int16] {
-        let data = try Data(contentsOf: GoldenData.goldenFile("stream/stream.s16le", madeBy: "gen_stream.py"))
+        let data = try Data(contentsOf: TestData.goldenFile("stream/stream.s16le", madeBy: "gen_stream.py"))
         return data.withUnsafeBytes { raw in (0..<data.count / 2).map { Int16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: Int16.self)) } }
     }
 
     func testStreamingReproducesReferenceScoresAndDetections() throws {
-        let expectedScores = try GoldenData.csvRows(GoldenData.goldenFile("stream/scores.csv", madeBy: "gen_stream.py"))
+        let expectedScores = try TestData.csvRows(TestData.goldenFile("stream/scores.csv", madeBy: "gen_stream.py"))
             .map { $0.joined(separator: ",") }
-        let expectedDetections = try GoldenData.csvRows(GoldenData.goldenFile("stream/detections.csv", madeBy: "gen_stream.py"))
+        let expectedDetections = try TestData.csvRows(TestData.goldenFile("stream/detections.csv", madeBy: "gen_stream.py"))
             .map { $0.joined(separator: ",") }
         let samples = try referenceStream()
         let factory = try TestPipelines.microSpeech()
@@ -36,7 +37,7 @@ final class StreamingPipelineGoldenTests: XCTestCase {
     }
 
     func testWaitingForAFullWindowGivesTheReferenceDetectionsOfThatRule() throws {
-        let expected = try GoldenData.csvRows(GoldenData.goldenFile("listen/detections.csv", madeBy: "gen_listen.py"))
+        let expected = try TestData.csvRows(TestData.goldenFile("listen/detections.csv", madeBy: "gen_listen.py"))
             .map { $0.joined(separator: ",") }
         var spotter = try TestPipelines.microSpeech().makeSpotter(firstInference: .whenWindowIsFull)
         var firstFrame: Int64?
