@@ -7,7 +7,7 @@ import TFMicro
 /// the model's input tensor) and the recognizer's results. The portable types only refer to
 /// this memory, so whoever holds them also holds this.
 public final class PipelineStorage: @unchecked Sendable {
-    /// Generous for micro_speech (about 7.6 KB on a 64-bit host) and small models like it.
+    /// Generous for micro_speech and models of its size (`kws-model inspect` prints what a model needs).
     public static let defaultArenaBytes = 64 * 1024
 
     let model: ModelBytes
