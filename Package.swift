@@ -76,7 +76,7 @@ let package = Package(
         // The core's tests need no host library but fftw (the FFT's double-precision reference).
         .target(name: "TestSupport", dependencies: ["AudioFrontend"], path: "Tests/TestSupport"),
         .testTarget(name: "TFMicroTests", dependencies: ["TFMicro", "TestSupport"]),
-        .testTarget(name: "AudioFrontendTests", dependencies: ["AudioFrontend", "CFFTW", "TestSupport"]),
+        .testTarget(name: "AudioFrontendTests", dependencies: ["AudioFrontend", "KeywordSpotting", "CFFTW", "TestSupport"]),
         .testTarget(name: "KeywordSpottingTests", dependencies: ["KeywordSpotting", "TestSupport"]),
         .testTarget(name: "KWSAppTests", dependencies: ["KWSApp", "TestSupport"]),
         .testTarget(name: "FuzzReplayTests", dependencies: ["FuzzTargets", "TestSupport"]),
