@@ -1,7 +1,7 @@
 import AudioFrontend
 import Foundation
-import XCTest
 import TestSupport
+import XCTest
 
 /// Full-scale, clipped and degenerate signals, which push the fixed-point arithmetic into its
 /// wrapping corners (int16 FFT overflow, int32 energy overflow, 64-bit square roots, PCAN on
@@ -24,9 +24,9 @@ final class ExtremeSignalTests: XCTestCase {
             let host = hosts[step]!
             host.reset()
             let start = Int(c[4])!
-            let got = host.frames(of: Array(samples[start..<start + 16_000]))
+            let got = host.frames(of: Array(samples[start ..< start + 16_000]))
             let offset = Int(c[3])!
-            let expected = Array(frames[offset..<offset + Int(c[2])! * 40])
+            let expected = Array(frames[offset ..< offset + Int(c[2])! * 40])
             XCTAssertEqual(got, expected, "\(c[0]) at \(step) ms")
             checked += 1
         }

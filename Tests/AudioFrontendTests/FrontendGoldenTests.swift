@@ -1,7 +1,7 @@
 import AudioFrontend
 import KeywordSpotting
-import XCTest
 import TestSupport
+import XCTest
 
 /// The Swift frontend against the reference C library's frames (scripts/golden/gen_frontend.py).
 final class FrontendGoldenTests: XCTestCase {
@@ -22,8 +22,9 @@ final class FrontendGoldenTests: XCTestCase {
                 mismatchedClips += 1
                 if mismatchedClips <= 5 {
                     let first = zip(frames, expected).enumerated().first { $0.element.0 != $0.element.1 }
-                    XCTFail("\(clip.path) at \(step) ms: \(frames.count / 40) frames vs \(expected.count / 40); "
-                        + "first difference at value \(first.map { "\($0.offset): \($0.element.0) vs \($0.element.1)" } ?? "-")")
+                    XCTFail(
+                        "\(clip.path) at \(step) ms: \(frames.count / 40) frames vs \(expected.count / 40); "
+                            + "first difference at value \(first.map { "\($0.offset): \($0.element.0) vs \($0.element.1)" } ?? "-")")
                 }
             }
         }
@@ -41,8 +42,10 @@ final class FrontendGoldenTests: XCTestCase {
     /// REFERENCE-NOTES.md: sums of the 49 x 40 int8 model inputs (micro_speech's conversion),
     /// fresh state per clip.
     func testMicroSpeechFeatureSumsMatchReferenceNotes() throws {
-        let expected = ["yes_1000ms.wav": -90478, "no_1000ms.wav": -78720,
-                        "silence_1000ms.wav": -236667, "noise_1000ms.wav": -33924]
+        let expected = [
+            "yes_1000ms.wav": -90478, "no_1000ms.wav": -78720,
+            "silence_1000ms.wav": -236667, "noise_1000ms.wav": -33924,
+        ]
         let host = try TestFrontend(config: .microSpeech)
         for (name, sum) in expected.sorted(by: { $0.key < $1.key }) {
             host.reset()

@@ -1,7 +1,7 @@
 import AudioFrontend
 import Foundation
-import XCTest
 import TestSupport
+import XCTest
 
 /// Settings other than micro_speech's (PCAN off, log off, other rates, channel counts and
 /// coefficients) against the reference C library, frame by frame.
@@ -41,7 +41,7 @@ final class FrontendVariantTests: XCTestCase {
             let frames = host.frames(of: try TestData.sharedClip(c[17]))
             let count = Int(c[18])! * host.config.channelCount
             let offset = Int(c[19])!
-            XCTAssertEqual(frames, Array(values[offset..<offset + count]), "\(name) on \(c[17])")
+            XCTAssertEqual(frames, Array(values[offset ..< offset + count]), "\(name) on \(c[17])")
             checkedClips += 1
         }
         XCTAssertEqual(names.count, 6)

@@ -19,9 +19,13 @@ struct GoldenFrames {
         var clips: [GoldenClip] = []
         for line in index.split(separator: "\n").dropFirst() {
             let columns = line.split(separator: "\t").map(String.init)
-            clips.append(GoldenClip(path: columns[0], sampleCount: Int(columns[1])!,
-                                    frames: [20: (Int(columns[2])!, Int(columns[3])!),
-                                             10: (Int(columns[4])!, Int(columns[5])!)]))
+            clips.append(
+                GoldenClip(
+                    path: columns[0], sampleCount: Int(columns[1])!,
+                    frames: [
+                        20: (Int(columns[2])!, Int(columns[3])!),
+                        10: (Int(columns[4])!, Int(columns[5])!),
+                    ]))
         }
         self.clips = clips
         var values: [Int: [UInt16]] = [:]
@@ -34,6 +38,6 @@ struct GoldenFrames {
     /// The reference frames of `clip` at `step` ms, flattened frames x 40.
     func frames(of clip: GoldenClip, step: Int) -> ArraySlice<UInt16> {
         let (count, offset) = clip.frames[step]!
-        return values[step]![(offset * 40)..<((offset + count) * 40)]
+        return values[step]![(offset * 40) ..< ((offset + count) * 40)]
     }
 }

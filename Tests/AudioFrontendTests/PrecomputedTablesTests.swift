@@ -1,6 +1,6 @@
 import AudioFrontend
-import XCTest
 import TestSupport
+import XCTest
 
 /// A frontend over precomputed, read-only tables (what the firmware links into flash) gives
 /// the same frames as one that computes its tables, and rejects tables of the wrong shape.
@@ -19,7 +19,7 @@ final class PrecomputedTablesTests: XCTestCase {
                 copies.append(bytes)
                 let typed = bytes.bindMemory(to: T.self)
                 _ = typed.initialize(from: table)
-                return UnsafeBufferPointer(rebasing: typed[0..<table.count])
+                return UnsafeBufferPointer(rebasing: typed[0 ..< table.count])
             }
             var tables = FrontendTables(of: source)
             tables.windowCoefficients = copy(tables.windowCoefficients)
@@ -157,8 +157,10 @@ final class PrecomputedTablesTests: XCTestCase {
         let good = FrontendTables(of: source.frontend)
         let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
         defer { storage.deallocate() }
-        func assertRejected(_ problem: FrontendError.Table, config: FrontendConfig = .microSpeech,
-                            _ change: (inout FrontendTables) -> Void, line: UInt = #line) {
+        func assertRejected(
+            _ problem: FrontendError.Table, config: FrontendConfig = .microSpeech,
+            _ change: (inout FrontendTables) -> Void, line: UInt = #line
+        ) {
             var tables = good
             change(&tables)
             XCTAssertThrowsError(try Frontend(config: config, tables: tables, storage: storage), line: line) {

@@ -1,11 +1,13 @@
 import AudioFrontend
-import XCTest
 import TestSupport
+import XCTest
 
 /// Streaming behaviour: chunking, state across frames, reset.
 final class StreamingTests: XCTestCase {
-    private let clips = ["tflm-testdata/yes_1000ms.wav", "tflm-testdata/no_1000ms.wav",
-                         "speech-commands-sample/bed/62581901_nohash_0.wav"]
+    private let clips = [
+        "tflm-testdata/yes_1000ms.wav", "tflm-testdata/no_1000ms.wav",
+        "speech-commands-sample/bed/62581901_nohash_0.wav",
+    ]
 
     func testOddChunkSizesGiveTheSameFramesAsOneCall() throws {
         for config in [FrontendConfig.microSpeech, .microWakeWord] {
@@ -46,12 +48,14 @@ final class StreamingTests: XCTestCase {
         let owned = try TestFrontend(config: .microSpeech)
         let samples = [Int16](repeating: 500, count: 16_000)
         var frames = 0
-        XCTAssertThrowsError(try samples.withUnsafeBufferPointer { buffer throws(Stop) in
-            try owned.frontend.process(buffer) { (_: UnsafeBufferPointer<UInt16>) throws(Stop) in
-                frames += 1
-                if frames == 3 { throw Stop() }
+        XCTAssertThrowsError(
+            try samples.withUnsafeBufferPointer { buffer throws(Stop) in
+                try owned.frontend.process(buffer) { (_: UnsafeBufferPointer<UInt16>) throws(Stop) in
+                    frames += 1
+                    if frames == 3 { throw Stop() }
+                }
             }
-        }) { XCTAssertTrue($0 is Stop) }
+        ) { XCTAssertTrue($0 is Stop) }
         XCTAssertEqual(frames, 3)
     }
 }

@@ -1,6 +1,6 @@
 import KWSApp
-import XCTest
 import TestSupport
+import XCTest
 
 final class DatasetTests: XCTestCase {
     private let labels = DatasetLabels(modelLabels: ["silence", "unknown", "yes", "no"], silenceLabel: "silence", unknownLabel: "unknown")

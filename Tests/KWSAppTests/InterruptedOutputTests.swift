@@ -26,8 +26,9 @@ final class InterruptedOutputTests: XCTestCase {
             _ = try ToolProcess.run("kws-eval", arguments, signalAfter: (delay, index % 2 == 0 ? SIGTERM : SIGINT))
             for (file, new) in [(out, newRecording), (truth, newTruth)] {
                 let left = try Data(contentsOf: file)
-                XCTAssertTrue(left == old || left == new,
-                              "\(file.lastPathComponent) after a stop at \(delay) s holds \(left.count) bytes: neither old nor new")
+                XCTAssertTrue(
+                    left == old || left == new,
+                    "\(file.lastPathComponent) after a stop at \(delay) s holds \(left.count) bytes: neither old nor new")
                 outcomes.insert(left == old ? "old" : "new")
             }
         }

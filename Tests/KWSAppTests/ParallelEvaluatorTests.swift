@@ -22,8 +22,10 @@ final class ParallelEvaluatorTests: XCTestCase {
             let path = try TestData.sharedFile("data/tflm-testdata/\(name).wav").path
             clips.append(LabeledClip(path: path, relativePath: name, datasetLabel: "x", labelIndex: 0))
         }
-        clips.insert(LabeledClip(path: folder.appendingPathComponent("missing.wav").path, relativePath: "missing",
-                                 datasetLabel: "x", labelIndex: 0), at: 1)
+        clips.insert(
+            LabeledClip(
+                path: folder.appendingPathComponent("missing.wav").path, relativePath: "missing",
+                datasetLabel: "x", labelIndex: 0), at: 1)
         clips.append(LabeledClip(path: garbage, relativePath: "garbage", datasetLabel: "x", labelIndex: 0))
 
         let parallel = ParallelEvaluator(scorers: [try factory.makeClipScorer(), try factory.makeClipScorer()])

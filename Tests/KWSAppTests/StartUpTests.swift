@@ -1,8 +1,8 @@
 import Foundation
 import KWSApp
 import KeywordSpotting
-import XCTest
 import TestSupport
+import XCTest
 
 /// What live listening's streaming spotter reports at start-up: nothing nobody said. TFLM's
 /// example (`.fromFirstFrame`) hears its zero-filled window as "no" at 290 ms; kws-listen

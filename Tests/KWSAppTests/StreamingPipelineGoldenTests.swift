@@ -1,8 +1,8 @@
 import Foundation
 import KWSApp
 import KeywordSpotting
-import XCTest
 import TestSupport
+import XCTest
 
 /// The streaming pipeline reproduces the reference stream (scripts/golden/gen_stream.py, TFLM's
 /// example: the model runs from the first frame): every inference's scores at its time, and the
@@ -13,7 +13,9 @@ final class StreamingPipelineGoldenTests: XCTestCase {
 
     private func referenceStream() throws -> [Int16] {
         let data = try Data(contentsOf: TestData.goldenFile("stream/stream.s16le", madeBy: "gen_stream.py"))
-        return data.withUnsafeBytes { raw in (0..<data.count / 2).map { Int16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: Int16.self)) } }
+        return data.withUnsafeBytes { raw in
+            (0 ..< data.count / 2).map { Int16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: Int16.self)) }
+        }
     }
 
     func testStreamingReproducesReferenceScoresAndDetections() throws {
@@ -27,8 +29,9 @@ final class StreamingPipelineGoldenTests: XCTestCase {
         var scores: [String] = []
         // An odd chunk size: frames straddle chunks, as with audio from a device.
         let run = try StreamRun.run(&spotter, samples: samples, sampleRate: 16000, labels: labels, chunk: 123) { inference in
-            scores.append((["\(inference.frameIndex)", "\(inference.timeMilliseconds)"] + inference.scores.map { "\($0)" })
-                .joined(separator: ","))
+            scores.append(
+                (["\(inference.frameIndex)", "\(inference.timeMilliseconds)"] + inference.scores.map { "\($0)" })
+                    .joined(separator: ","))
         }
         XCTAssertEqual(scores.count, expectedScores.count)
         let firstDifference = zip(scores, expectedScores).first { $0 != $1 }
@@ -56,7 +59,9 @@ final class StreamingPipelineGoldenTests: XCTestCase {
         var all: [Int64: [Int8]] = [:]
         var strided: [Int64: [Int8]] = [:]
         _ = try StreamRun.run(&everyFrame, samples: samples, sampleRate: 16000, labels: labels) { all[$0.frameIndex] = Array($0.scores) }
-        _ = try StreamRun.run(&everyThird, samples: samples, sampleRate: 16000, labels: labels) { strided[$0.frameIndex] = Array($0.scores) }
+        _ = try StreamRun.run(&everyThird, samples: samples, sampleRate: 16000, labels: labels) {
+            strided[$0.frameIndex] = Array($0.scores)
+        }
         XCTAssertEqual(strided.keys.sorted(), Array(stride(from: 2, to: Int64(all.count), by: 3)))
         for (frame, scores) in strided { XCTAssertEqual(scores, all[frame], "frame \(frame)") }
     }

@@ -1,6 +1,6 @@
 import KeywordSpotting
-import XCTest
 import TestSupport
+import XCTest
 
 /// The Swift recognizer, fed the reference stream's per-inference scores, reports exactly the
 /// reference's detections (scripts/golden/gen_stream.py: scores.csv -> detections.csv).

@@ -2,8 +2,8 @@ import AudioFrontend
 import Foundation
 import KeywordSpotting
 import TFMicro
-import XCTest
 import TestSupport
+import XCTest
 
 /// Audio in, probabilities out: the spotter (frontend, conversion, streaming model) gives
 /// exactly what tflite-micro gave for the same WAVs (scripts/golden/gen_wakeword.py).
@@ -23,11 +23,13 @@ final class WakeWordSpotterTests: XCTestCase {
     }
 
     func makeSpotter(_ name: String, _ storage: Storage, ignore: Int = 74) throws -> WakeWordSpotter {
-        let interpreter = try Interpreter(model: try Model(bytes: UnsafeRawBufferPointer(storage.model)),
-                                          resolver: .allKernels, arena: storage.arena)
+        let interpreter = try Interpreter(
+            model: try Model(bytes: UnsafeRawBufferPointer(storage.model)),
+            resolver: .allKernels, arena: storage.arena)
         let frontend = try Frontend(config: .microWakeWord, storage: storage.frontend)
-        let detector = WakeWordDetector(configuration: try WakeWordDetectorConfiguration(
-            probabilityCutoff: 0.85, slidingWindowSize: 5, ignoredInvocationsAfterReset: ignore))
+        let detector = WakeWordDetector(
+            configuration: try WakeWordDetectorConfiguration(
+                probabilityCutoff: 0.85, slidingWindowSize: 5, ignoredInvocationsAfterReset: ignore))
         return try WakeWordSpotter(frontend: frontend, interpreter: interpreter, conversion: .microSpeech, detector: detector)
     }
 

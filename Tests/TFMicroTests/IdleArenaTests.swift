@@ -1,6 +1,6 @@
 import TFMicro
-import XCTest
 import TestSupport
+import XCTest
 
 /// `Interpreter.idleArena`: arena bytes that hold nothing between invocations. Scribbling over
 /// them between invocations must change no output and no state, and they must not overlap what
@@ -11,8 +11,10 @@ final class IdleArenaTests: XCTestCase {
         return x < y + b.count && y < x + a.count
     }
 
-    private func assertWellPlaced(_ idle: UnsafeMutableRawBufferPointer, in arena: UnsafeMutableRawBufferPointer,
-                                  _ interpreter: Interpreter, line: UInt = #line) {
+    private func assertWellPlaced(
+        _ idle: UnsafeMutableRawBufferPointer, in arena: UnsafeMutableRawBufferPointer,
+        _ interpreter: Interpreter, line: UInt = #line
+    ) {
         guard let start = idle.baseAddress else { return XCTFail("no idle bytes", line: line) }
         XCTAssertEqual(Int(bitPattern: start) % 16, 0, "16-byte aligned", line: line)
         XCTAssertGreaterThanOrEqual(start, arena.baseAddress!, line: line)
@@ -33,8 +35,9 @@ final class IdleArenaTests: XCTestCase {
     func testMicroSpeechIdleBytesAreTheConvolutionOutput() throws {
         for preserving in [true, false] {
             let arena = TestArena(16 * 1024)
-            let interpreter = try Interpreter(model: try Model(bytes: try TestData.microSpeech()), resolver: .allKernels,
-                                              arena: arena.buffer, preservingInputs: preserving)
+            let interpreter = try Interpreter(
+                model: try Model(bytes: try TestData.microSpeech()), resolver: .allKernels,
+                arena: arena.buffer, preservingInputs: preserving)
             let idle = interpreter.idleArena
             assertWellPlaced(idle, in: arena.buffer, interpreter)
             XCTAssertEqual(idle.count, 3984, "preservingInputs: \(preserving)")
@@ -43,8 +46,9 @@ final class IdleArenaTests: XCTestCase {
 
     func testScribblingOverIdleBytesChangesNoScore() throws {
         let arena = TestArena(16 * 1024)
-        let interpreter = try Interpreter(model: try Model(bytes: try TestData.microSpeech()), resolver: .allKernels,
-                                          arena: arena.buffer, preservingInputs: true)
+        let interpreter = try Interpreter(
+            model: try Model(bytes: try TestData.microSpeech()), resolver: .allKernels,
+            arena: arena.buffer, preservingInputs: true)
         var generator = SystemRandomNumberGenerator()
         for _ in 0 ..< 8 {
             let input = interpreter.input(0).bytes

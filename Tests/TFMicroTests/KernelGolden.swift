@@ -30,19 +30,22 @@ enum KernelGolden {
                 if pair.count == 2 { fields[String(pair[0])] = String(pair[1]) }
             }
             guard let name = head.first, let op = fields["op"],
-                  let inputs = fields["inputs"].flatMap({ Int($0) }),
-                  let outputs = fields["outputs"].flatMap({ Int($0) }) else { return nil }
+                let inputs = fields["inputs"].flatMap({ Int($0) }),
+                let outputs = fields["outputs"].flatMap({ Int($0) })
+            else { return nil }
             let desc = line[line.index(after: quote)...].dropLast()
-            return GoldenCase(name: String(name), op: op, inputCount: inputs,
-                              outputCount: outputs, desc: String(desc))
+            return GoldenCase(
+                name: String(name), op: op, inputCount: inputs,
+                outputCount: outputs, desc: String(desc))
         }
     }
 
     /// Every case of the index (`kernels/index.txt`).
     static func cases() throws -> [GoldenCase] {
         let indexURL = folder.appendingPathComponent("index.txt")
-        return parseIndex(try String(
-            contentsOf: TestPaths.require(indexURL, "missing \(indexURL.path): run \(regenerate)"), encoding: .utf8))
+        return parseIndex(
+            try String(
+                contentsOf: TestPaths.require(indexURL, "missing \(indexURL.path): run \(regenerate)"), encoding: .utf8))
     }
 
     /// Runs every case of `op` (at least one must exist) and prints how many match.
@@ -106,8 +109,8 @@ enum KernelGolden {
         }
         let context = "\(goldenCase.name) op=\(goldenCase.op) desc=\"\(goldenCase.desc)\""
         let model = try file(".tflite")
-        let inputs = try (0..<goldenCase.inputCount).map { try file(".in\($0).bin") }
-        let expected = try (0..<goldenCase.outputCount).map { try file(".out\($0).bin") }
+        let inputs = try (0 ..< goldenCase.inputCount).map { try file(".in\($0).bin") }
+        let expected = try (0 ..< goldenCase.outputCount).map { try file(".out\($0).bin") }
 
         let outcome: RunOutcome
         do {
@@ -125,7 +128,8 @@ enum KernelGolden {
             let type = outcome.outputTypes[index]
             let width = type.elementByteCount ?? 1
             let element = firstByte / width
-            XCTFail("\(context): output \(index) differs first at element \(element): "
+            XCTFail(
+                "\(context): output \(index) differs first at element \(element): "
                     + "TFLM \(Self.describe(want, element: element, type: type)), "
                     + "TFMicro \(Self.describe(got, element: element, type: type))")
             return false
@@ -148,11 +152,13 @@ enum KernelGolden {
         defer { modelBytes.deallocate() }
         modelBytes.copyBytes(from: model)
 
-        let interpreter = try Interpreter(model: Model(bytes: UnsafeRawBufferPointer(modelBytes)),
-                                          resolver: .allKernels, arena: arena)
+        let interpreter = try Interpreter(
+            model: Model(bytes: UnsafeRawBufferPointer(modelBytes)),
+            resolver: .allKernels, arena: arena)
         guard interpreter.inputCount == inputs.count, interpreter.outputCount == outputCount else {
-            throw GoldenMismatch(message: "model has \(interpreter.inputCount) inputs and "
-                                 + "\(interpreter.outputCount) outputs, index says \(inputs.count) and \(outputCount)")
+            throw GoldenMismatch(
+                message: "model has \(interpreter.inputCount) inputs and "
+                    + "\(interpreter.outputCount) outputs, index says \(inputs.count) and \(outputCount)")
         }
         for (i, bytes) in inputs.enumerated() {
             let tensor = interpreter.input(i)
@@ -162,14 +168,14 @@ enum KernelGolden {
             tensor.bytes.copyBytes(from: bytes)
         }
         try interpreter.invoke()
-        let outputs = (0..<outputCount).map { [UInt8](UnsafeRawBufferPointer(interpreter.output($0).bytes)) }
-        return RunOutcome(outputs: outputs, outputTypes: (0..<outputCount).map { interpreter.output($0).type })
+        let outputs = (0 ..< outputCount).map { [UInt8](UnsafeRawBufferPointer(interpreter.output($0).bytes)) }
+        return RunOutcome(outputs: outputs, outputTypes: (0 ..< outputCount).map { interpreter.output($0).type })
     }
 
     /// One element of a little-endian tensor buffer, printed as its type's value.
     static func describe(_ bytes: [UInt8], element: Int, type: TensorType) -> String {
         let width = type.elementByteCount ?? 1
-        let slice = Array(bytes[(element * width)..<min(bytes.count, (element + 1) * width)])
+        let slice = Array(bytes[(element * width) ..< min(bytes.count, (element + 1) * width)])
         var raw: UInt64 = 0
         for (k, b) in slice.enumerated() { raw |= UInt64(b) << (8 * UInt64(k)) }
         switch type {

@@ -5,7 +5,10 @@ import XCTest
 
 /// The index as a whole: enough cases, and no operator without its class below.
 final class KernelGoldenIndexTests: XCTestCase {
-    static let operatorsWithTests: Set = ["CONCATENATION", "CONV_2D", "DEPTHWISE_CONV_2D", "DEQUANTIZE", "FULLY_CONNECTED", "LOGISTIC", "QUANTIZE", "RESHAPE", "SOFTMAX", "SPLIT_V", "STRIDED_SLICE"]
+    static let operatorsWithTests: Set = [
+        "CONCATENATION", "CONV_2D", "DEPTHWISE_CONV_2D", "DEQUANTIZE", "FULLY_CONNECTED", "LOGISTIC", "QUANTIZE", "RESHAPE", "SOFTMAX",
+        "SPLIT_V", "STRIDED_SLICE",
+    ]
 
     func testTheIndexHoldsEnoughCasesAndEveryOperatorHasItsTests() throws {
         let cases = try KernelGolden.cases()

@@ -1,6 +1,6 @@
 import TFMicro
-import XCTest
 import TestSupport
+import XCTest
 
 /// The micro_speech keyword model gives exactly tflite-micro's outputs.
 final class MicroSpeechModelTests: XCTestCase {
@@ -61,15 +61,19 @@ final class MicroSpeechModelTests: XCTestCase {
     func testInt8OnlyKernelsGiveTheSameOutputs() throws {
         let modelBytes = try TestData.microSpeech()
         var resolver = OpResolver()
-        for registration in [Reshape.registration, DepthwiseConv2D.int8Registration,
-                             FullyConnected.int8Registration, Softmax.int8Registration] {
+        for registration in [
+            Reshape.registration, DepthwiseConv2D.int8Registration,
+            FullyConnected.int8Registration, Softmax.int8Registration,
+        ] {
             try resolver.add(registration)
         }
         let arena = TestArena(16 * 1024)
         let interpreter = try Interpreter(model: try Model(bytes: modelBytes), resolver: resolver, arena: arena.buffer)
         for clip in clips {
             let features = try TestData.goldenValues("micro_speech/\(clip).features.i8", as: Int8.self, madeBy: "gen_micro_speech.py")
-            XCTAssertEqual(try run(interpreter, features[...]), try TestData.goldenValues("micro_speech/\(clip).output.i8", as: Int8.self, madeBy: "gen_micro_speech.py"), clip)
+            XCTAssertEqual(
+                try run(interpreter, features[...]),
+                try TestData.goldenValues("micro_speech/\(clip).output.i8", as: Int8.self, madeBy: "gen_micro_speech.py"), clip)
         }
     }
 

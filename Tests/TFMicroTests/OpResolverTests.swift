@@ -1,6 +1,6 @@
 import TFMicro
-import XCTest
 import TestSupport
+import XCTest
 
 final class OpResolverTests: XCTestCase {
     func testMissingOperatorIsNamedWithVersionAndRemedy() throws {
@@ -47,8 +47,10 @@ final class OpResolverTests: XCTestCase {
         let modelBytes = try TestData.microSpeech()
         let model = try Model(bytes: modelBytes)
         var resolver = OpResolver()
-        for registration in [Reshape.registration, DepthwiseConv2D.registration,
-                             FullyConnected.registration, Softmax.registration] {
+        for registration in [
+            Reshape.registration, DepthwiseConv2D.registration,
+            FullyConnected.registration, Softmax.registration,
+        ] {
             try resolver.add(registration)
         }
         let arena = TestArena(16 * 1024)

@@ -1,7 +1,7 @@
 import Foundation
 import TFMicro
-import XCTest
 import TestSupport
+import XCTest
 
 /// Resource variables and subgraphs as applications see them: where the state lives, how it
 /// is reset, and that every arena size either works or says it is too small.
@@ -79,8 +79,9 @@ final class ResourceVariableTests: XCTestCase {
         let reference = try Interpreter(model: try bytes.model, resolver: .allKernels, arena: c.buffer)
         try reference.invoke()
         for v in 0 ..< b.resourceVariableCount {
-            XCTAssertTrue(b.resourceVariable(v).bytes.elementsEqual(reference.resourceVariable(v).bytes),
-                          "interpreter b's variable \(v) was touched by interpreter a")
+            XCTAssertTrue(
+                b.resourceVariable(v).bytes.elementsEqual(reference.resourceVariable(v).bytes),
+                "interpreter b's variable \(v) was touched by interpreter a")
         }
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 import TFMicro
-import XCTest
 import TestSupport
+import XCTest
 
 /// The four microWakeWord models (streaming, state in resource variables initialised by
 /// CALL_ONCE) give exactly tflite-micro's outputs and states over a long input sequence.
@@ -75,10 +75,12 @@ final class WakeWordModelTests: XCTestCase {
     /// The int8-only convolution kernels (what firmware would register) give the same bytes.
     func testOkayNabuWithInt8OnlyKernelsMatchesTFLM() throws {
         var resolver = OpResolver()
-        for registration in [Conv2D.int8Registration, DepthwiseConv2D.int8Registration, FullyConnected.int8Registration,
-                             Reshape.registration, Quantize.registration, CallOnce.registration, VarHandle.registration,
-                             ReadVariable.registration, AssignVariable.registration, StridedSlice.registration,
-                             Concatenation.registration, Logistic.registration, SplitV.registration] {
+        for registration in [
+            Conv2D.int8Registration, DepthwiseConv2D.int8Registration, FullyConnected.int8Registration,
+            Reshape.registration, Quantize.registration, CallOnce.registration, VarHandle.registration,
+            ReadVariable.registration, AssignVariable.registration, StridedSlice.registration,
+            Concatenation.registration, Logistic.registration, SplitV.registration,
+        ] {
             try resolver.add(registration)
         }
         try checkModel("okay_nabu", resolver: resolver)

@@ -6,11 +6,15 @@ import XCTest
 /// missing file fails the calling test with what makes it, and skips the rest of the test.
 public enum TestData {
     /// `<golden>/<relative>`, written by `scripts/golden/<script>`.
-    public static func goldenFile(_ relative: String, madeBy script: String,
-                                  file: StaticString = #filePath, line: UInt = #line) throws -> URL {
+    public static func goldenFile(
+        _ relative: String, madeBy script: String,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws -> URL {
         let url = TestPaths.golden.appendingPathComponent(relative)
-        return try TestPaths.require(url, "missing golden file \(url.path); make it with "
-            + "`python3 scripts/golden/\(script) --shared ../shared --out .golden` (or `make golden`)", file: file, line: line)
+        return try TestPaths.require(
+            url,
+            "missing golden file \(url.path); make it with "
+                + "`python3 scripts/golden/\(script) --shared ../shared --out .golden` (or `make golden`)", file: file, line: line)
     }
 
     /// `<shared>/<relative>`.
@@ -42,8 +46,10 @@ public enum TestData {
 
     /// The samples of a 16 kHz mono 16-bit PCM WAV (every WAV of the shared data and the golden
     /// sets is one), zero-padded to `minimumCount`; fails the test for any other format.
-    public static func wavSamples(_ url: URL, paddedTo minimumCount: Int = 0,
-                                  file: StaticString = #filePath, line: UInt = #line) throws -> [Int16] {
+    public static func wavSamples(
+        _ url: URL, paddedTo minimumCount: Int = 0,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws -> [Int16] {
         let bytes = [UInt8](try Data(contentsOf: url))
         func word(_ at: Int) -> Int { Int(bytes[at]) | Int(bytes[at + 1]) << 8 }
         func long(_ at: Int) -> Int { word(at) | word(at + 2) << 16 }
@@ -60,8 +66,9 @@ public enum TestData {
                 format = (word(body), word(body + 2), long(body + 4), word(body + 14))
             } else if id == "data" {
                 guard let format, format == (1, 1, 16_000, 16) else {
-                    XCTFail("\(url.path): \(format.map { "\($0)" } ?? "no fmt chunk"); the tests read 16 kHz mono 16-bit PCM",
-                            file: file, line: line)
+                    XCTFail(
+                        "\(url.path): \(format.map { "\($0)" } ?? "no fmt chunk"); the tests read 16 kHz mono 16-bit PCM",
+                        file: file, line: line)
                     throw XCTSkip("unexpected WAV format")
                 }
                 let end = min(bytes.count, body + size)
@@ -93,14 +100,18 @@ public enum TestData {
 
 extension TestData {
     /// A golden file's bytes.
-    public static func goldenData(_ relative: String, madeBy script: String,
-                                  file: StaticString = #filePath, line: UInt = #line) throws -> Data {
+    public static func goldenData(
+        _ relative: String, madeBy script: String,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws -> Data {
         try Data(contentsOf: goldenFile(relative, madeBy: script, file: file, line: line))
     }
 
     /// A golden file of little-endian integers.
-    public static func goldenValues<Value: FixedWidthInteger>(_ relative: String, as type: Value.Type, madeBy script: String,
-                                                              file: StaticString = #filePath, line: UInt = #line) throws -> [Value] {
+    public static func goldenValues<Value: FixedWidthInteger>(
+        _ relative: String, as type: Value.Type, madeBy script: String,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws -> [Value] {
         try littleEndianValues(goldenFile(relative, madeBy: script, file: file, line: line), as: type)
     }
 

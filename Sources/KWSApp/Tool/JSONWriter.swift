@@ -20,8 +20,10 @@ public struct JSONWriter: Sendable {
     /// The value as UTF-8 JSON; throws `EncodingError` for a value JSON cannot hold (NaN, infinity).
     public func data(_ value: some Encodable) throws -> Data {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = indented ? [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
-                                            : [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting =
+            indented
+            ? [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
+            : [.sortedKeys, .withoutEscapingSlashes]
         if snakeCaseKeys { encoder.keyEncodingStrategy = .convertToSnakeCase }
         return try encoder.encode(value)
     }

@@ -63,8 +63,9 @@ public struct PythonScript {
                 throw ToolFailure("no Python interpreter \(python)", advice: Self.setupAdvice)
             }
             if let module = errorText.missingModule {
-                throw ToolFailure("\(path) needs the Python package providing '\(module)', which \(python) lacks",
-                                  advice: Self.setupAdvice)
+                throw ToolFailure(
+                    "\(path) needs the Python package providing '\(module)', which \(python) lacks",
+                    advice: Self.setupAdvice)
             }
             throw ToolFailure("\(path) failed with exit code \(status)")
         }

@@ -51,17 +51,19 @@ struct EvalBenchmark: ParsableCommand {
         do { scorer = try factory.makeClipScorer() } catch { throw ToolFailure("\(error)") }
         _ = try? scorer.scores(for: clips[0])
         let start = Date()
-        for _ in 0..<passes {
+        for _ in 0 ..< passes {
             for clip in clips { _ = try? scorer.scores(for: clip) }
         }
         let single = Date().timeIntervalSince(start)
-        print(String(format: "swift pipeline: %d clips in %.3f s on 1 thread: %.0f clips/s (%.1f us per clip, real-time factor %.6f)",
-                     total, single, Double(total) / single, single / Double(total) * 1e6, single / Double(total)))
+        print(
+            String(
+                format: "swift pipeline: %d clips in %.3f s on 1 thread: %.0f clips/s (%.1f us per clip, real-time factor %.6f)",
+                total, single, Double(total) / single, single / Double(total) * 1e6, single / Double(total)))
 
         // Every worker, files read and decoded too: what `kws-eval --wav` achieves.
         let workers = min(jobs, dataset.clips.count)
         var scorers: [HostClipScorer] = []
-        for _ in 0..<workers {
+        for _ in 0 ..< workers {
             do { scorers.append(try factory.makeClipScorer()) } catch { throw ToolFailure("\(error)") }
         }
         let evaluator = ParallelEvaluator(scorers: scorers)
@@ -69,8 +71,10 @@ struct EvalBenchmark: ParsableCommand {
         let parallelStart = Date()
         _ = evaluator.evaluate(repeated)
         let parallel = Date().timeIntervalSince(parallelStart)
-        print(String(format: "kws-eval path:  %d clips in %.3f s on %d threads, reading files: %.0f clips/s",
-                     repeated.count, parallel, workers, Double(repeated.count) / parallel))
+        print(
+            String(
+                format: "kws-eval path:  %d clips in %.3f s on %d threads, reading files: %.0f clips/s",
+                repeated.count, parallel, workers, Double(repeated.count) / parallel))
 
         if !swiftOnly { try runReference() }
     }

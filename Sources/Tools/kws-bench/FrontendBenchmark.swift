@@ -1,5 +1,5 @@
-import AudioFrontend
 import ArgumentParser
+import AudioFrontend
 import Foundation
 import KWSApp
 
@@ -58,7 +58,7 @@ struct FrontendBenchmark: ParsableCommand {
         var frames = 0
         var best = Duration.seconds(1_000_000)
         let clock = ContinuousClock()
-        for pass in 0..<passes {
+        for pass in 0 ..< passes {
             var passFrames = 0
             var passChecksum = 0
             let elapsed = clock.measure {
@@ -83,16 +83,20 @@ struct FrontendBenchmark: ParsableCommand {
             "swift_checksum": .integer(Int64(checksum)),
         ]
         if !json {
-            print(String(format: "Swift frontend: %d frames in %.3f s = %.0f frames/s (%.2f us/frame, checksum %d)",
-                         frames, seconds, Double(frames) / seconds, seconds / Double(frames) * 1e6, checksum))
+            print(
+                String(
+                    format: "Swift frontend: %d frames in %.3f s = %.0f frames/s (%.2f us/frame, checksum %d)",
+                    frames, seconds, Double(frames) / seconds, seconds / Double(frames) * 1e6, checksum))
         }
         if !swiftOnly {
             let reference = try runReference()
             result["reference"] = .object(reference)
             let referenceChecksum = reference["checksum"]?.integerValue.map(Int.init) ?? -1
             if !json, let fps = reference["frames_per_second"]?.doubleValue {
-                print(String(format: "reference C (timed natively): %.0f frames/s (%.2f us/frame, checksum %d)",
-                             fps, 1e6 / fps, referenceChecksum))
+                print(
+                    String(
+                        format: "reference C (timed natively): %.0f frames/s (%.2f us/frame, checksum %d)",
+                        fps, 1e6 / fps, referenceChecksum))
                 print(String(format: "Swift / C speed: %.2fx", Double(frames) / seconds / fps))
             }
             guard referenceChecksum == checksum else {

@@ -110,8 +110,9 @@ struct ModelBenchmark: ParsableCommand {
             times.append(Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6)
         }
         times.sort()
-        var result = Result(model: path, runs: runs, swiftMedianMicroseconds: median(times),
-                            swiftArenaBytes: interpreter.arenaBytesUsed, references: [])
+        var result = Result(
+            model: path, runs: runs, swiftMedianMicroseconds: median(times),
+            swiftArenaBytes: interpreter.arenaBytesUsed, references: [])
         if !swiftOnly {
             if progress { FileHandle.standardError.write(Data("timing tflite-micro and LiteRT (\(runs) invokes each)...\n".utf8)) }
             result.references = try runReferences(path).map { reference in

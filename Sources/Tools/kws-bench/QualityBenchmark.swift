@@ -58,15 +58,19 @@ struct QualityBenchmark: ParsableCommand {
         // CPU time too: on a shared machine the wall time includes waiting for a core.
         for setting in settings {
             let (wall, cpu) = try measure([setting], inputs)
-            print(String(format: "swift %@: %.0f s of negatives in %.3f s on %d threads (%.3f s of CPU): "
-                         + "%.3f s per hour of audio, %.3f s of CPU per hour", setting.name, seconds, wall, jobs, cpu,
-                         wall * 3600 / seconds, cpu * 3600 / seconds))
+            print(
+                String(
+                    format: "swift %@: %.0f s of negatives in %.3f s on %d threads (%.3f s of CPU): "
+                        + "%.3f s per hour of audio, %.3f s of CPU per hour", setting.name, seconds, wall, jobs, cpu,
+                    wall * 3600 / seconds, cpu * 3600 / seconds))
         }
         if settings.count > 1 {
             let (wall, cpu) = try measure(settings, inputs)
             let perModel = 3600 / seconds / Double(settings.count)
-            print(String(format: "swift %d models in one pass: %.3f s (%.3f s of CPU): %.3f s per hour of audio per model, "
-                         + "%.3f s of CPU per hour per model", settings.count, wall, cpu, wall * perModel, cpu * perModel))
+            print(
+                String(
+                    format: "swift %d models in one pass: %.3f s (%.3f s of CPU): %.3f s per hour of audio per model, "
+                        + "%.3f s of CPU per hour per model", settings.count, wall, cpu, wall * perModel, cpu * perModel))
         }
         if !swiftOnly { try runReference(inputs[0].path) }
     }

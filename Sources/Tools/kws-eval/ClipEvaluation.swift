@@ -27,23 +27,25 @@ struct ClipEvaluation {
         }
         guard !dataset.clips.isEmpty else {
             if let first = dataset.skipped.first {
-                throw ToolFailure("no labelled clips under \(folder): \(dataset.skipped.count) files skipped, e.g. \(first.path): "
-                              + "\(first.reason). --wav takes a folder of label folders, or use --manifest with a path,label CSV")
+                throw ToolFailure(
+                    "no labelled clips under \(folder): \(dataset.skipped.count) files skipped, e.g. \(first.path): "
+                        + "\(first.reason). --wav takes a folder of label folders, or use --manifest with a path,label CSV")
             }
             throw ToolFailure("no audio files found under \(folder)")
         }
 
         let workers = min(jobs, dataset.clips.count)
         var scorers: [HostClipScorer] = []
-        for _ in 0..<workers {
+        for _ in 0 ..< workers {
             do { scorers.append(try factory.makeClipScorer()) } catch { throw ToolFailure(error.description) }
         }
         let progress = TerminalProgress(total: dataset.clips.count, label: "classifying")
         let start = Date()
         let outcomes = ParallelEvaluator(scorers: scorers).evaluate(dataset.clips) { progress.update($0) }
-        let report = EvaluationReport(modelName: factory.model.manifest.name, labels: factory.labels, dataset: dataset,
-                                      outcomes: outcomes, wallSeconds: Date().timeIntervalSince(start), jobs: workers,
-                                      sampleRate: factory.sampleRate)
+        let report = EvaluationReport(
+            modelName: factory.model.manifest.name, labels: factory.labels, dataset: dataset,
+            outcomes: outcomes, wallSeconds: Date().timeIntervalSince(start), jobs: workers,
+            sampleRate: factory.sampleRate)
 
         for problem in report.problems {
             FileHandle.standardError.write(Data("kws-eval: skipped \(problem.path): \(problem.reason)\n".utf8))

@@ -62,8 +62,9 @@ struct MakeStream: ParsableCommand {
             let wanted = Set(words.split(separator: ",").map(String.init))
             dataset.clips = dataset.clips.filter { wanted.contains($0.datasetLabel) }
         }
-        let builder = StreamBuilder(clipSamples: rate, minimumGapSamples: minGapMs * rate / 1000,
-                                    maximumGapSamples: maxGapMs * rate / 1000, backgroundGain: backgroundGain, seed: seed)
+        let builder = StreamBuilder(
+            clipSamples: rate, minimumGapSamples: minGapMs * rate / 1000,
+            maximumGapSamples: maxGapMs * rate / 1000, backgroundGain: backgroundGain, seed: seed)
         var chosen = builder.shuffled(dataset.clips)
         if let limit { chosen = Array(chosen.prefix(limit)) }
 
@@ -85,8 +86,9 @@ struct MakeStream: ParsableCommand {
         let rows = ["time_ms,label"] + zip(used, plan.offsets).map { "\(Int64($1) * 1000 / Int64(rate)),\($0.datasetLabel)" }
         do {
             let writer = try WAVWriter(path: out, sampleRate: rate)
-            try builder.write(plan, clip: { try loadAudioClip(path: used[$0].path, sampleRate: rate).samples },
-                              background: noise, to: { try writer.append($0) })
+            try builder.write(
+                plan, clip: { try loadAudioClip(path: used[$0].path, sampleRate: rate).samples },
+                background: noise, to: { try writer.append($0) })
             try writer.finish()
             try (rows.joined(separator: "\n") + "\n").write(toFile: truth, atomically: true, encoding: .utf8)
         } catch {
@@ -101,7 +103,8 @@ struct MakeStream: ParsableCommand {
         guard FileManager.default.fileExists(atPath: background, isDirectory: &isDirectory) else {
             throw ToolFailure("background \(background) does not exist")
         }
-        let files = isDirectory.boolValue
+        let files =
+            isDirectory.boolValue
             ? ((try? FileManager.default.contentsOfDirectory(atPath: background)) ?? [])
                 .filter { Dataset.audioExtensions.contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
                 .map { (background as NSString).appendingPathComponent($0) }

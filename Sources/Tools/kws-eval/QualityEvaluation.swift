@@ -72,7 +72,8 @@ struct QualityEvaluation {
             return "\(report.model): no cutoff keeps false accepts at or under \(limit) per hour"
         }
         return "\(report.model): at most \(limit) false accepts per hour: cutoff \(row.cutoffText), recall "
-            + String(format: "%.2f%% (%d/%d), %.3f false accepts per hour", row.recall * 100, row.detected,
-                     report.positives, row.falseAcceptsPerHour)
+            + String(
+                format: "%.2f%% (%d/%d), %.3f false accepts per hour", row.recall * 100, row.detected,
+                report.positives, row.falseAcceptsPerHour)
     }
 }

@@ -53,17 +53,19 @@ struct StreamEvaluation {
                 inference in
                 if !thresholds.isEmpty { recorded.append(inference) }
                 guard scoresCsv != nil else { return }
-                scoreRows.append("\(inference.frameIndex),\(inference.timeMilliseconds),"
-                                 + inference.scores.map { "\($0)" }.joined(separator: ","))
+                scoreRows.append(
+                    "\(inference.frameIndex),\(inference.timeMilliseconds),"
+                        + inference.scores.map { "\($0)" }.joined(separator: ","))
             }
         } catch {
             throw ToolFailure(error.description)
         }
 
         let acted = result.detections.filter { keywords.contains($0.label) }
-        print("\(factory.model.manifest.name): \(path): \(String(format: "%.1f", result.audioSeconds)) s of audio, "
-              + "\(result.inferences) inferences in \(String(format: "%.3f", result.wallSeconds)) s "
-              + "(real-time factor \(String(format: "%.5f", rtf(result))))")
+        print(
+            "\(factory.model.manifest.name): \(path): \(String(format: "%.1f", result.audioSeconds)) s of audio, "
+                + "\(result.inferences) inferences in \(String(format: "%.3f", result.wallSeconds)) s "
+                + "(real-time factor \(String(format: "%.5f", rtf(result))))")
         print("detections of \(keywords.sorted().joined(separator: ", ")): \(acted.count)")
         for detection in acted {
             print(String(format: "%10.2f s  %@  score %d", Double(detection.timeMilliseconds) / 1000, detection.label, detection.score))
@@ -73,11 +75,13 @@ struct StreamEvaluation {
             seconds: result.wallSeconds, realTimeFactor: rtf(result), keywords: keywords.sorted(),
             detections: acted)
         if let truth {
-            let score = StreamScore(detections: result.detections, truth: truth, keywords: keywords,
-                                    toleranceMilliseconds: toleranceMs, audioSeconds: result.audioSeconds)
+            let score = StreamScore(
+                detections: result.detections, truth: truth, keywords: keywords,
+                toleranceMilliseconds: toleranceMs, audioSeconds: result.audioSeconds)
             let words = score.hits + score.misses
-            print("truth: \(words) keyword events; hits \(score.hits), misses \(score.misses), false alarms \(score.falseAlarms) "
-                  + String(format: "(%.1f per hour)", score.falseAlarmsPerHour))
+            print(
+                "truth: \(words) keyword events; hits \(score.hits), misses \(score.misses), false alarms \(score.falseAlarms) "
+                    + String(format: "(%.1f per hour)", score.falseAlarmsPerHour))
             for missed in score.missedEvents {
                 print(String(format: "  missed       %10.2f s  %@", Double(missed.timeMilliseconds) / 1000, missed.label))
             }
@@ -94,9 +98,10 @@ struct StreamEvaluation {
         if let truth, !thresholds.isEmpty {
             let report: QualityReport
             do {
-                report = try QualityReport(model: factory.model.manifest.name, thresholds: thresholds, recorded: recorded,
-                                            labels: factory.labels, recognizer: factory.recognizerConfiguration, truth: truth,
-                                            keywords: keywords, toleranceMilliseconds: toleranceMs, audioSeconds: result.audioSeconds)
+                report = try QualityReport(
+                    model: factory.model.manifest.name, thresholds: thresholds, recorded: recorded,
+                    labels: factory.labels, recognizer: factory.recognizerConfiguration, truth: truth,
+                    keywords: keywords, toleranceMilliseconds: toleranceMs, audioSeconds: result.audioSeconds)
             } catch {
                 throw ToolFailure(error.description)
             }
@@ -113,9 +118,11 @@ struct StreamEvaluation {
                 try (scoreRows.joined(separator: "\n") + "\n").write(toFile: scoresCsv, atomically: true, encoding: .utf8)
             }
             if let quality, let plotPath {
-                try DETPlot(reports: [quality], title: "DET: \(quality.model) over \((path as NSString).lastPathComponent)",
-                           pointName: "threshold")
-                    .svg.write(toFile: plotPath, atomically: true, encoding: .utf8)
+                try DETPlot(
+                    reports: [quality], title: "DET: \(quality.model) over \((path as NSString).lastPathComponent)",
+                    pointName: "threshold"
+                )
+                .svg.write(toFile: plotPath, atomically: true, encoding: .utf8)
             }
             if let quality, let jsonPath {
                 try (quality.json + "\n").write(toFile: jsonPath, atomically: true, encoding: .utf8)

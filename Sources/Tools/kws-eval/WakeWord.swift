@@ -27,8 +27,10 @@ struct WakeWord: ParsableCommand {
             models in one pass (one JSON object per model with --json).
             """)
 
-    @Option(help: ArgumentHelp("Wake-word model: a manifest name from Models/ (okay_nabu), or a manifest .json path; "
-                               + "repeat it to measure several models (quality mode). Default: okay_nabu."))
+    @Option(
+        help: ArgumentHelp(
+            "Wake-word model: a manifest name from Models/ (okay_nabu), or a manifest .json path; "
+                + "repeat it to measure several models (quality mode). Default: okay_nabu."))
     var model: [String] = []
 
     @Argument(help: ArgumentHelp("Audio files (any format libsndfile reads; resampled to the model's rate).", valueName: "file"))
@@ -46,32 +48,43 @@ struct WakeWord: ParsableCommand {
     @Flag(help: "Also print every invoke's probability.")
     var probabilities = false
 
-    @Flag(help: ArgumentHelp("Print JSON instead of text: one object per file, or in quality mode one object per model "
-                             + "({model, positives, negative_seconds, rows: [{cutoff, detected, recall, false_accepts, "
-                             + "false_accepts_per_hour}]})."))
+    @Flag(
+        help: ArgumentHelp(
+            "Print JSON instead of text: one object per file, or in quality mode one object per model "
+                + "({model, positives, negative_seconds, rows: [{cutoff, detected, recall, false_accepts, "
+                + "false_accepts_per_hour}]})."))
     var json = false
 
-    @Option(help: ArgumentHelp("Quality: folder of files that hold the wake word (searched recursively), or one such file.",
-                               valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "Quality: folder of files that hold the wake word (searched recursively), or one such file.",
+            valueName: "dir"))
     var positives: String?
 
-    @Option(parsing: .upToNextOption,
-            help: ArgumentHelp("Quality: files or folders without the wake word (clips or long recordings).", valueName: "path"))
+    @Option(
+        parsing: .upToNextOption,
+        help: ArgumentHelp("Quality: files or folders without the wake word (clips or long recordings).", valueName: "path"))
     var negatives: [String] = []
 
     @Option(help: "Quality: cutoffs to measure, comma-separated decimals (default: 0.5,0.55,...,0.95); the manifest's is always added.")
     var cutoffs: String?
 
-    @Option(help: ArgumentHelp("Quality: report the cutoff with the best recall whose false accepts per hour stay at or under this.",
-                               valueName: "rate"))
+    @Option(
+        help: ArgumentHelp(
+            "Quality: report the cutoff with the best recall whose false accepts per hour stay at or under this.",
+            valueName: "rate"))
     var targetFaPerHour: Double?
 
-    @Option(help: ArgumentHelp("Quality: write a DET plot (false rejection rate against false accepts per hour) as SVG.",
-                               valueName: "file.svg"))
+    @Option(
+        help: ArgumentHelp(
+            "Quality: write a DET plot (false rejection rate against false accepts per hour) as SVG.",
+            valueName: "file.svg"))
     var plot: String?
 
-    @Option(help: ArgumentHelp("Quality: write one row per model and file (role, seconds, peak probability, detections and "
-                               + "decision at the model's cutoff).", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Quality: write one row per model and file (role, seconds, peak probability, detections and "
+                + "decision at the model's cutoff).", valueName: "file"))
     var csv: String?
 
     @Option(help: "Quality: worker threads, each with its own frontend and models; the default is one per core.")
@@ -106,9 +119,11 @@ struct WakeWord: ParsableCommand {
     func run() throws {
         let names = model.isEmpty ? ["okay_nabu"] : model
         if isQuality {
-            try QualityEvaluation(models: names, positives: positives ?? "", negatives: negatives,
-                                  cutoffs: cutoffs.map { try? Cutoff.list($0).get() } ?? nil,
-                                  targetFalseAcceptsPerHour: targetFaPerHour, plotPath: plot, csvPath: csv, json: json, jobs: jobs).run()
+            try QualityEvaluation(
+                models: names, positives: positives ?? "", negatives: negatives,
+                cutoffs: cutoffs.map { try? Cutoff.list($0).get() } ?? nil,
+                targetFalseAcceptsPerHour: targetFaPerHour, plotPath: plot, csvPath: csv, json: json, jobs: jobs
+            ).run()
             return
         }
         let resolved: ResolvedModel
@@ -147,11 +162,13 @@ struct WakeWord: ParsableCommand {
             }
             var spotter: WakeWordSpotter
             do {
-                let interpreter = try Interpreter(model: try Model(bytes: UnsafeRawBufferPointer(modelBytes)),
-                                                  resolver: .allKernels, arena: arena)
-                spotter = try WakeWordSpotter(frontend: try Frontend(config: frontendConfig, storage: frontendStorage),
-                                              interpreter: interpreter, conversion: conversion,
-                                              detector: WakeWordDetector(configuration: detectorConfiguration))
+                let interpreter = try Interpreter(
+                    model: try Model(bytes: UnsafeRawBufferPointer(modelBytes)),
+                    resolver: .allKernels, arena: arena)
+                spotter = try WakeWordSpotter(
+                    frontend: try Frontend(config: frontendConfig, storage: frontendStorage),
+                    interpreter: interpreter, conversion: conversion,
+                    detector: WakeWordDetector(configuration: detectorConfiguration))
             } catch { throw ToolFailure("\(resolved.modelPath): \(error)") }
             var invokes: [UInt8] = []
             var detections: [(timeMilliseconds: Int64, detection: WakeWordDetection)] = []
@@ -184,8 +201,9 @@ struct WakeWord: ParsableCommand {
             let line = FileReport(
                 file: file, invokes: invokes.count, maxProbability: Int(peak),
                 detections: detections.map {
-                    .init(timeMs: $0.timeMilliseconds, averageProbability: Int($0.detection.averageProbability),
-                          maxProbability: Int($0.detection.maximumProbability))
+                    .init(
+                        timeMs: $0.timeMilliseconds, averageProbability: Int($0.detection.averageProbability),
+                        maxProbability: Int($0.detection.maximumProbability))
                 },
                 probabilities: probabilities ? invokes.map(Int.init) : nil)
             print(JSONWriter(snakeCaseKeys: true).text(line))
@@ -216,9 +234,10 @@ struct WakeWord: ParsableCommand {
     private func wakeWordSettings(_ resolved: ResolvedModel) throws -> (cutoff: Float, window: Int, ignore: Int) {
         let block = resolved.manifest.wakeWord
         guard let cutoff = cutoff ?? block?.probabilityCutoff, let window = window ?? block?.slidingWindowSize else {
-            throw ToolFailure("\(resolved.manifestPath ?? resolved.modelPath) has no wake_word block with probability_cutoff and "
-                          + "sliding_window_size: use a wake-word manifest (alexa, hey_jarvis, hey_mycroft, okay_nabu) "
-                          + "or give --cutoff and --window")
+            throw ToolFailure(
+                "\(resolved.manifestPath ?? resolved.modelPath) has no wake_word block with probability_cutoff and "
+                    + "sliding_window_size: use a wake-word manifest (alexa, hey_jarvis, hey_mycroft, okay_nabu) "
+                    + "or give --cutoff and --window")
         }
         return (cutoff, window, ignore ?? block?.ignoreInvocationsAfterReset ?? 74)
     }

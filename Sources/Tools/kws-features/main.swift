@@ -1,8 +1,8 @@
-import AudioFrontend
-import KeywordSpotting
 import ArgumentParser
+import AudioFrontend
 import Foundation
 import KWSApp
+import KeywordSpotting
 
 /// Writes the legacy microfrontend's features of one audio file.
 struct KWSFeatures: ToolCommand {
@@ -29,7 +29,7 @@ struct KWSFeatures: ToolCommand {
     var output: String?
 
     func validate() throws {
-        guard (1...30).contains(stepMilliseconds) else {
+        guard (1 ... 30).contains(stepMilliseconds) else {
             throw ValidationError("--step-ms must be 1...30 (the window is 30 ms)")
         }
     }
@@ -58,16 +58,19 @@ struct KWSFeatures: ToolCommand {
             return
         }
 
-        print("# \(file): \(clip.samples.count) samples, \(frameCount) frames x \(channels) channels, "
-            + "step \(stepMilliseconds) ms, \(rawValues ? "uint16 frontend values" : "int8 micro_speech inputs")")
-        for frame in 0..<frameCount {
-            let row = values[(frame * channels)..<((frame + 1) * channels)]
-            let text = rawValues
+        print(
+            "# \(file): \(clip.samples.count) samples, \(frameCount) frames x \(channels) channels, "
+                + "step \(stepMilliseconds) ms, \(rawValues ? "uint16 frontend values" : "int8 micro_speech inputs")")
+        for frame in 0 ..< frameCount {
+            let row = values[(frame * channels) ..< ((frame + 1) * channels)]
+            let text =
+                rawValues
                 ? row.map { String($0) }
                 : row.map { String(FeatureConversion.microSpeech.convert($0)) }
             let time = frame * config.samplesPerStep * 1000 / config.sampleRate
-            print("\(String(frame).leftPadded(4)) \(String(time).leftPadded(6)) ms  "
-                + text.map { $0.leftPadded(rawValues ? 4 : 4) }.joined(separator: " "))
+            print(
+                "\(String(frame).leftPadded(4)) \(String(time).leftPadded(6)) ms  "
+                    + text.map { $0.leftPadded(rawValues ? 4 : 4) }.joined(separator: " "))
         }
     }
 }

@@ -50,7 +50,9 @@ struct Run: ParsableCommand {
             guard let data = FileManager.default.contents(atPath: path) else { throw ToolFailure("cannot read \(path)") }
             let tensor = interpreter.input(i)
             guard data.count == tensor.byteCount else {
-                throw ToolFailure("\(path) has \(data.count) bytes; input \(i) (\(tensor.type.name) \(Array(0 ..< tensor.shape.rank).map { tensor.shape[$0] })) needs \(tensor.byteCount)")
+                throw ToolFailure(
+                    "\(path) has \(data.count) bytes; input \(i) (\(tensor.type.name) \(Array(0 ..< tensor.shape.rank).map { tensor.shape[$0] })) needs \(tensor.byteCount)"
+                )
             }
             data.withUnsafeBytes { tensor.bytes.copyMemory(from: $0) }
         }

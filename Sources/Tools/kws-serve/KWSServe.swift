@@ -25,9 +25,11 @@ struct KWSServe: ToolCommand {
     @Option(help: ArgumentHelp("Where to listen: tcp://HOST:PORT, unix://PATH or stdio://.", valueName: "uri"))
     var uri = ServerURI.tcp(host: "0.0.0.0", port: 10_400)
 
-    @Option(name: .customLong("model"), help: ArgumentHelp(
-        "A wake-word model to serve: manifest name (okay_nabu) or .json path; repeat for more (default: every wake-word manifest in Models/).",
-        valueName: "model"))
+    @Option(
+        name: .customLong("model"),
+        help: ArgumentHelp(
+            "A wake-word model to serve: manifest name (okay_nabu) or .json path; repeat for more (default: every wake-word manifest in Models/).",
+            valueName: "model"))
     var models: [String] = []
 
     @Option(help: ArgumentHelp("Also serve every wake-word model JSON in this folder.", valueName: "dir"))
@@ -60,8 +62,9 @@ struct KWSServe: ToolCommand {
         do { service = try WakeService(models: ServedModels(names: models, folder: modelDir).resolve()) } catch {
             throw ToolFailure("\(error)", code: ServeExitCode.badModel)
         }
-        let server = WyomingServer(service: service, log: log, maxClients: maxClients, idleTimeout: idleTimeout,
-                                   drainSeconds: drainSeconds, threads: threads)
+        let server = WyomingServer(
+            service: service, log: log, maxClients: maxClients, idleTimeout: idleTimeout,
+            drainSeconds: drainSeconds, threads: threads)
         try server.run(uri)
     }
 }

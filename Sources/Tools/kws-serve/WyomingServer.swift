@@ -48,8 +48,9 @@ struct WyomingServer {
         } catch {
             throw ToolFailure("cannot listen on \(uri): \(error)", code: ServeExitCode.cannotListen)
         }
-        log.info("serving \(service.modelNames.joined(separator: ", ")) on \(uri) "
-                 + "(\(threads) event loop(s), at most \(maxClients) clients)")
+        log.info(
+            "serving \(service.modelNames.joined(separator: ", ")) on \(uri) "
+                + "(\(threads) event loop(s), at most \(maxClients) clients)")
         stop.wait()
 
         log.info("stopping: no new connections; \(registry.openCount) open get \(drainSeconds) s to finish")

@@ -74,17 +74,20 @@ public struct QualityReport: Sendable, Equatable, Encodable {
     }
 
     /// Rows from counts per cutoff.
-    public init(model: String, cutoffs: [String], positives: Int, detected: [Int], negativeSeconds: Double,
-                falseAccepts: [Int], operatingPoint: String?) {
+    public init(
+        model: String, cutoffs: [String], positives: Int, detected: [Int], negativeSeconds: Double,
+        falseAccepts: [Int], operatingPoint: String?
+    ) {
         self.model = model
         self.positives = positives
         self.negativeSeconds = negativeSeconds
         self.operatingPoint = operatingPoint
         rows = cutoffs.indices.map { index in
-            QualityRow(cutoffText: cutoffs[index], detected: detected[index],
-                       recall: positives > 0 ? Double(detected[index]) / Double(positives) : 0,
-                       falseAccepts: falseAccepts[index],
-                       falseAcceptsPerHour: negativeSeconds > 0 ? Double(falseAccepts[index]) * 3600 / negativeSeconds : 0)
+            QualityRow(
+                cutoffText: cutoffs[index], detected: detected[index],
+                recall: positives > 0 ? Double(detected[index]) / Double(positives) : 0,
+                falseAccepts: falseAccepts[index],
+                falseAcceptsPerHour: negativeSeconds > 0 ? Double(falseAccepts[index]) * 3600 / negativeSeconds : 0)
         }
     }
 
@@ -93,11 +96,12 @@ public struct QualityReport: Sendable, Equatable, Encodable {
     public init(model: String, cutoffs: [Cutoff], files: [FileQuality], operatingPoint: Cutoff?) {
         let positives = files.filter { $0.role == .positive }
         let negatives = files.filter { $0.role == .negative }
-        self.init(model: model, cutoffs: cutoffs.map(\.text), positives: positives.count,
-                  detected: cutoffs.indices.map { index in positives.count { $0.detections[index] > 0 } },
-                  negativeSeconds: negatives.reduce(0) { $0 + $1.seconds },
-                  falseAccepts: cutoffs.indices.map { index in negatives.reduce(0) { $0 + $1.detections[index] } },
-                  operatingPoint: operatingPoint.flatMap { point in cutoffs.first { $0 == point }?.text })
+        self.init(
+            model: model, cutoffs: cutoffs.map(\.text), positives: positives.count,
+            detected: cutoffs.indices.map { index in positives.count { $0.detections[index] > 0 } },
+            negativeSeconds: negatives.reduce(0) { $0 + $1.seconds },
+            falseAccepts: cutoffs.indices.map { index in negatives.reduce(0) { $0 + $1.detections[index] } },
+            operatingPoint: operatingPoint.flatMap { point in cutoffs.first { $0 == point }?.text })
     }
 
     /// The row with the best recall whose false accepts per hour stay at or under `limit`
@@ -116,13 +120,17 @@ public struct QualityReport: Sendable, Equatable, Encodable {
 
     /// A table for people: one line per cutoff, the operating point marked.
     public var text: String {
-        var lines = ["\(model): \(positives) positives, \(String(format: "%.2f", negativeSeconds / 3600)) hours of negatives "
-                     + "(\(String(format: "%.0f", negativeSeconds)) s)",
-                     "  cutoff  detected  recall   false accepts  per hour"]
+        var lines = [
+            "\(model): \(positives) positives, \(String(format: "%.2f", negativeSeconds / 3600)) hours of negatives "
+                + "(\(String(format: "%.0f", negativeSeconds)) s)",
+            "  cutoff  detected  recall   false accepts  per hour",
+        ]
         for row in rows {
-            lines.append(String(format: "  %-6@  %8d  %6.2f%%  %13d  %8.3f", row.cutoffText, row.detected, row.recall * 100,
-                                row.falseAccepts, row.falseAcceptsPerHour)
-                         + (row.cutoffText == operatingPoint ? "  (model's setting)" : ""))
+            lines.append(
+                String(
+                    format: "  %-6@  %8d  %6.2f%%  %13d  %8.3f", row.cutoffText, row.detected, row.recall * 100,
+                    row.falseAccepts, row.falseAcceptsPerHour)
+                    + (row.cutoffText == operatingPoint ? "  (model's setting)" : ""))
         }
         return lines.joined(separator: "\n")
     }
