@@ -8,6 +8,7 @@ model's name and the same audio time.
 """
 
 import asyncio
+import fcntl
 import json
 import os
 import signal
@@ -318,6 +319,36 @@ class ServerLifecycleTest(unittest.TestCase):
             self.assertEqual(sorted(m.name for m in info.wake[0].models), WAKE_MODELS)
         finally:
             self.assertEqual(server.stop(), 0)
+
+    def test_a_standard_error_nobody_reads_does_not_stall_the_server(self):
+        port = free_port()
+        read_end, write_end = os.pipe()
+        fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, 4096)  # full after a few dozen lines
+        process = subprocess.Popen([str(BIN / "kws-serve"), "--uri", f"tcp://127.0.0.1:{port}",
+                                    "--model", "okay_nabu", "--debug"], cwd=ROOT, stderr=write_end)
+        os.close(write_end)
+        log = b""
+        try:
+            while b"kws-serve: serving" not in log:  # then nobody reads the pipe any more
+                chunk = os.read(read_end, 4096)
+                self.assertTrue(chunk, f"kws-serve exited before serving: {log.decode()}")
+                log += chunk
+
+            async def pings():  # four log lines each, far more than the pipe and the queue hold
+                for number in range(800):
+                    async with AsyncTcpClient("127.0.0.1", port) as client:
+                        await client.write_event(Ping(text=str(number)).event())
+                        pong = await asyncio.wait_for(client.read_event(), TIMEOUT)
+                        self.assertEqual(Pong.from_event(pong).text, str(number))
+            asyncio.run(asyncio.wait_for(pings(), 120))
+        finally:
+            process.send_signal(signal.SIGTERM)
+            with os.fdopen(read_end, "rb") as pipe:
+                log += pipe.read()  # until kws-serve exits and closes its end
+            self.assertEqual(process.wait(TIMEOUT), 0)
+        text = log.decode()
+        self.assertRegex(text, r"kws-serve: \d+ log lines dropped: standard error was not read")
+        self.assertIn("kws-serve: stopped", text)
 
     def test_exit_codes_tell_failures_apart(self):
         def exit_code(*args):

@@ -59,6 +59,7 @@ struct WyomingServer {
         while registry.openCount > 0 && DispatchTime.now() < deadline { usleep(50_000) }
         for channel in registry.channels { try? channel.close().wait() }
         log.info("stopped")
+        log.flush()
     }
 
     private func serverBootstrap(_ group: MultiThreadedEventLoopGroup, _ registry: ConnectionRegistry) -> ServerBootstrap {
