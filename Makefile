@@ -17,7 +17,7 @@ STAMP := .build/stamps
 export KWS_SHARED := $(SHARED)
 export KWS_GOLDEN := $(abspath $(GOLDEN))
 
-.PHONY: all setup build models run test golden bench fuzz soak firmware firmware-test clean help
+.PHONY: all setup build models run test golden bench fuzz soak firmware firmware-test format lint clean help
 
 all: build
 
@@ -32,6 +32,8 @@ help:
 	@echo "make fuzz   - run every libFuzzer target FUZZ_SECONDS (default 60) each, then minimise Fuzz/Corpus"
 	@echo "make soak   - HOURS (default 24) of audio through kws-listen and kws-serve, memory/fds/threads watched"
 	@echo "make firmware / firmware-test - build the Cortex-M4 firmware / run its test under QEMU"
+	@echo "make format - format every Swift file in place (swift format, configured by .swift-format)"
+	@echo "make lint   - check LINT_PATHS against .swift-format; fails on any finding (a step of make test)"
 	@echo "make clean  - remove .build, .golden and the firmware build"
 
 # System and Python packages, from the project's own lists. Re-runs only when a list changes.
@@ -68,7 +70,7 @@ golden: setup
 run: build models
 	$(SWIFT) run -c $(CONFIG) kws-eval --wav $(SHARED)/data/speech-commands-sample
 
-test: setup models golden
+test: setup models golden lint
 	$(SWIFT) build -c $(CONFIG) --build-tests
 	$(SWIFT) test -c $(CONFIG) --skip-build
 	KWS_BIN=.build/$(CONFIG) $(PYTHON) -m unittest scripts/tests/test_serve.py
@@ -78,6 +80,18 @@ bench: build models
 	.build/$(CONFIG)/kws-bench model
 	.build/$(CONFIG)/kws-bench frontend
 	.build/$(CONFIG)/kws-bench eval
+
+# Formatting: swift format ships with the toolchain; .swift-format holds the style.
+FORMAT_PATHS := Package.swift Sources Tests Fuzz/Package.swift Fuzz/Sources Firmware/Sources Firmware/Tools
+# What `make lint` (and so `make test`) checks: the paths formatted so far. Once `make format`
+# has run over the whole tree, this becomes $(FORMAT_PATHS).
+LINT_PATHS ?= Sources/Tools Sources/KWSApp Sources/FuzzTargets Tests
+
+format:
+	$(SWIFT) format format --in-place --parallel --recursive $(FORMAT_PATHS)
+
+lint:
+	$(SWIFT) format lint --strict --parallel --recursive $(LINT_PATHS)
 
 # Coverage-guided fuzzing (Fuzz/README.md): each target runs FUZZ_SECONDS from the committed corpus
 # and fresh seeds, stops at the first finding (kept under .build-fuzz/findings/TARGET/), and its

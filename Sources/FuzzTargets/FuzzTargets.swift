@@ -135,8 +135,11 @@ public enum FuzzTargets {
         guard let model = try? ModelLocator.standard.resolve("okay_nabu") else {
             fatalError("the wyoming target needs Models/okay_nabu.tflite: run `make models` in the package root")
         }
-        return WakeService(models: [model], limits: WyomingLimits(maximumHeaderBytes: 4096, maximumDataBytes: 4096,
-                                                                   maximumPayloadBytes: 16_384))
+        return WakeService(
+            models: [model],
+            limits: WyomingLimits(
+                maximumHeaderBytes: 4096, maximumDataBytes: 4096,
+                maximumPayloadBytes: 16_384))
     }()
 
     /// One file per process for the audio reader (libsndfile reads paths).

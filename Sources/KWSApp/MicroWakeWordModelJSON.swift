@@ -36,7 +36,9 @@ struct MicroWakeWordModelJSON: Decodable {
             throw .malformed(path: path, reason: String(describing: error))
         }
         guard json.type == "micro" else {
-            throw .malformed(path: path, reason: "model type \"\(json.type)\" is not supported: only microWakeWord models (\"type\": \"micro\") run here")
+            throw .malformed(
+                path: path, reason: "model type \"\(json.type)\" is not supported: only microWakeWord models (\"type\": \"micro\") run here"
+            )
         }
         guard let micro = json.micro else { throw .malformed(path: path, reason: "no \"micro\" block with the detection settings") }
         let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
@@ -51,13 +53,15 @@ struct MicroWakeWordModelJSON: Decodable {
             labels: [name], silenceLabel: nil, unknownLabel: nil,
             frontend: .microWakeWord(stepMs: step),
             input: .init(frames: 3, conversion: .init(multiplier: 256, divisor: 666, offset: -128)),
-            recognizer: .init(averageWindowMs: Int32(micro.slidingWindowSize * 3 * step), detectionThreshold: cutoffU8,
-                              suppressionMs: 1000, minimumCount: 1),
+            recognizer: .init(
+                averageWindowMs: Int32(micro.slidingWindowSize * 3 * step), detectionThreshold: cutoffU8,
+                suppressionMs: 1000, minimumCount: 1),
             streaming: .init(strideFrames: 3),
-            wakeWord: .init(phrase: json.wakeWord, probabilityCutoff: micro.probabilityCutoff,
-                            slidingWindowSize: micro.slidingWindowSize, ignoreInvocationsAfterReset: 74,
-                            tensorArenaSize: micro.tensorArenaSize, languages: json.trainedLanguages,
-                            author: json.author, website: json.website, version: json.version))
+            wakeWord: .init(
+                phrase: json.wakeWord, probabilityCutoff: micro.probabilityCutoff,
+                slidingWindowSize: micro.slidingWindowSize, ignoreInvocationsAfterReset: 74,
+                tensorArenaSize: micro.tensorArenaSize, languages: json.trainedLanguages,
+                author: json.author, website: json.website, version: json.version))
         try manifest.validate(origin: path)
         return manifest
     }
@@ -66,17 +70,19 @@ struct MicroWakeWordModelJSON: Decodable {
 extension ModelManifest {
     /// Reads either kind of model JSON: the project's manifest or microWakeWord's (`"type"` key).
     public static func read(_ data: Data, path: String) throws(ModelManifestError) -> ModelManifest {
-        MicroWakeWordModelJSON.isModelJSON(data) ? try MicroWakeWordModelJSON.manifest(from: data, path: path)
-                                                 : try decode(data, origin: path)
+        MicroWakeWordModelJSON.isModelJSON(data)
+            ? try MicroWakeWordModelJSON.manifest(from: data, path: path)
+            : try decode(data, origin: path)
     }
 }
 
 extension ModelManifest.Frontend {
     /// microWakeWord's frontend: micro_speech's settings with the given step.
     static func microWakeWord(stepMs: Int) -> Self {
-        .init(sampleRate: 16_000, windowMs: 30, stepMs: stepMs, channels: 40, lowerBandHz: 125, upperBandHz: 7500,
-              noiseReduction: .init(smoothingBits: 10, evenSmoothing: 0.025, oddSmoothing: 0.06, minSignalRemaining: 0.05),
-              pcanGainControl: .init(enabled: true, strength: 0.95, offset: 80, gainBits: 21),
-              logScale: .init(enabled: true, scaleShift: 6))
+        .init(
+            sampleRate: 16_000, windowMs: 30, stepMs: stepMs, channels: 40, lowerBandHz: 125, upperBandHz: 7500,
+            noiseReduction: .init(smoothingBits: 10, evenSmoothing: 0.025, oddSmoothing: 0.06, minSignalRemaining: 0.05),
+            pcanGainControl: .init(enabled: true, strength: 0.95, offset: 80, gainBits: 21),
+            logScale: .init(enabled: true, scaleShift: 6))
     }
 }

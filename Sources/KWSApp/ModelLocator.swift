@@ -30,7 +30,7 @@ public struct ModelLocator: Sendable {
         folders.append(FileManager.default.currentDirectoryPath + "/Models")
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         var folder = executable.deletingLastPathComponent()
-        for _ in 0..<4 {
+        for _ in 0 ..< 4 {
             folder = folder.deletingLastPathComponent()
             let candidate = folder.appendingPathComponent("Models").path
             if FileManager.default.fileExists(atPath: candidate + "/fetch.py") {

@@ -48,9 +48,10 @@ public struct Interpreter: BitwiseCopyable {
         // Each phase runs out of line: on a microcontroller its locals (records, error values)
         // then occupy the stack one phase at a time, not all under every kernel's `prepare`.
         graph = try Self.allocateGraph(model, &allocator)
-        (tensors, nodes) = try Self.readSubgraphs(model, graph, &allocator)
-        scratch = try Self.prepareSubgraphs(model, resolver, graph, tensors, nodes, &allocator)
-        plannedBytes = try Self.planSubgraphs(model, graph, tensors, nodes, scratch, allocator, preservingInputs)
+        let tables = try Self.readSubgraphs(model, graph, &allocator)
+        (tensors, nodes) = (tables.main.tensors, tables.main.nodes)
+        scratch = try Self.prepareSubgraphs(tables, resolver, &allocator)
+        plannedBytes = try Self.planSubgraphs(tables, scratch: scratch, allocator, preservingInputs: preservingInputs)
         arenaBytesUsed = allocator.headStart + plannedBytes + allocator.persistentByteCount
         resetVariableTensors()
     }
@@ -63,7 +64,7 @@ public struct Interpreter: BitwiseCopyable {
     }
 
     @inline(never)
-    private static func subgraph(_ index: Int, of model: Model) throws(InterpreterError) -> Subgraph {
+    static func subgraph(_ index: Int, of model: Model) throws(InterpreterError) -> Subgraph {
         do { return try model.subgraph(index) } catch { throw .malformedModel(error) }
     }
 
@@ -72,23 +73,16 @@ public struct Interpreter: BitwiseCopyable {
         graph?.pointee.subgraphs.count ?? 1
     }
 
-    /// Subgraph `s`'s records: subgraph 0's are the interpreter's own; without a graph
-    /// runtime there is only subgraph 0.
-    static func record(_ s: Int, _ graph: UnsafeMutablePointer<GraphRuntime>?,
-                       _ tensors: UnsafeMutableBufferPointer<TensorRecord>,
-                       _ nodes: UnsafeMutableBufferPointer<NodeRecord>) -> SubgraphRecord {
+    /// Subgraph `s`'s records, for `s` in `0 ..< Self.subgraphCount(graph)`: subgraph 0's are
+    /// the interpreter's own.
+    func record(_ s: Int) -> SubgraphRecord {
         s == 0 ? SubgraphRecord(tensors: tensors, nodes: nodes) : graph.unsafelyUnwrapped.pointee.subgraphs[s]
     }
 
-    /// Subgraph `s`'s records, for `s` in `0 ..< Self.subgraphCount(graph)`.
-    func record(_ s: Int) -> SubgraphRecord { Self.record(s, graph, tensors, nodes) }
-
-    /// Allocates every subgraph's tensor and node records and reads its tensors; returns
-    /// subgraph 0's records.
+    /// Allocates every subgraph's tensor and node records and reads its tensors.
     @inline(never)
     private static func readSubgraphs(_ model: Model, _ graph: UnsafeMutablePointer<GraphRuntime>?,
-                                      _ allocator: inout ArenaAllocator) throws(InterpreterError)
-        -> (UnsafeMutableBufferPointer<TensorRecord>, UnsafeMutableBufferPointer<NodeRecord>) {
+                                      _ allocator: inout ArenaAllocator) throws(InterpreterError) -> SetupTables {
         var tensors0 = UnsafeMutableBufferPointer<TensorRecord>(start: nil, count: 0)
         var nodes0 = UnsafeMutableBufferPointer<NodeRecord>(start: nil, count: 0)
         for s in 0 ..< subgraphCount(graph) {
@@ -107,24 +101,21 @@ public struct Interpreter: BitwiseCopyable {
             if s == 0 { (tensors0, nodes0) = (tensors, nodes) }
             if let graph { (graph.pointee.subgraphs.baseAddress! + s).initialize(to: SubgraphRecord(tensors: tensors, nodes: nodes)) }
         }
-        return (tensors0, nodes0)
+        return SetupTables(model: model, graph: graph, main: SubgraphRecord(tensors: tensors0, nodes: nodes0))
     }
 
     /// Resolves and prepares every operator, subgraph by subgraph in order (TFLM's
     /// PrepareSubgraphs); returns the scratch buffers the kernels requested.
     @inline(never)
     private static func prepareSubgraphs<Resolver: OperatorResolver>(
-        _ model: Model, _ resolver: borrowing Resolver, _ graph: UnsafeMutablePointer<GraphRuntime>?,
-        _ tensors0: UnsafeMutableBufferPointer<TensorRecord>, _ nodes0: UnsafeMutableBufferPointer<NodeRecord>,
-        _ allocator: inout ArenaAllocator
+        _ tables: SetupTables, _ resolver: borrowing Resolver, _ allocator: inout ArenaAllocator
     ) throws(InterpreterError) -> UnsafeMutableBufferPointer<ScratchRecord> {
         var scratchCount = 0
-        for s in 0 ..< subgraphCount(graph) {
-            let sub = try subgraph(s, of: model)
-            let records = record(s, graph, tensors0, nodes0)
+        for s in 0 ..< tables.subgraphCount {
+            let sub = try tables.subgraph(s)
             for i in 0 ..< sub.operatorCount {
-                try prepareOperator(i, of: sub, subgraphIndex: s, model: model, resolver: resolver, tensors: records.tensors,
-                                    nodes: records.nodes, allocator: &allocator, scratchCount: &scratchCount, graph: graph)
+                try prepareOperator(i, of: sub, subgraphIndex: s, in: tables, resolver: resolver, allocator: &allocator,
+                                    scratchCount: &scratchCount)
             }
         }
         // Move the scratch requests from their temporary list at the head to an exact-size
@@ -137,7 +128,7 @@ public struct Interpreter: BitwiseCopyable {
         if scratchCount > 0, let list = allocator.headBase {
             s.copyMemory(from: list, byteCount: scratchBytes)
         }
-        graph?.pointee.scratch = scratch
+        tables.graph?.pointee.scratch = scratch
         allocator.releaseHead()
         return scratch
     }
@@ -146,18 +137,17 @@ public struct Interpreter: BitwiseCopyable {
     /// the planned bytes.
     @inline(never)
     private static func planSubgraphs(
-        _ model: Model, _ graph: UnsafeMutablePointer<GraphRuntime>?, _ tensors0: UnsafeMutableBufferPointer<TensorRecord>,
-        _ nodes0: UnsafeMutableBufferPointer<NodeRecord>, _ scratch: UnsafeMutableBufferPointer<ScratchRecord>,
-        _ allocator: ArenaAllocator, _ preservingInputs: Bool
+        _ tables: SetupTables, scratch: UnsafeMutableBufferPointer<ScratchRecord>, _ allocator: ArenaAllocator,
+        preservingInputs: Bool
     ) throws(InterpreterError) -> Int {
-        let subgraphCount = Self.subgraphCount(graph)
-        func record(_ s: Int) -> SubgraphRecord { Self.record(s, graph, tensors0, nodes0) }
+        let subgraphCount = tables.subgraphCount
+        func record(_ s: Int) -> SubgraphRecord { tables.record(s) }
         // Subgraph 0's operators are the timeline. Another subgraph runs inside one of its
         // operators, so its tensors are kept alive throughout (they share memory with none).
         var lastOperator = 0
         for s in 0 ..< subgraphCount { lastOperator = max(lastOperator, record(s).nodes.count - 1) }
         for s in 0 ..< subgraphCount {
-            let sub = try subgraph(s, of: model)
+            let sub = try tables.subgraph(s)
             let tensors = record(s).tensors
             try markLifetimes(sub, record(s).nodes, tensors)
             if s == 0 && preservingInputs {
@@ -170,9 +160,9 @@ public struct Interpreter: BitwiseCopyable {
                 tensors[i].markUse(lastOperator)
             }
         }
-        let planned = try plan(subgraphCount, record, scratch: scratch, lastOperator: lastOperator, allocator: allocator)
+        let planned = try plan(tables, scratch: scratch, lastOperator: lastOperator, allocator: allocator)
         for s in 0 ..< subgraphCount {
-            placeReshapeAliases(try subgraph(s, of: model), record(s).nodes, record(s).tensors)
+            placeReshapeAliases(try tables.subgraph(s), record(s).nodes, record(s).tensors)
         }
         return planned
     }
@@ -182,15 +172,15 @@ public struct Interpreter: BitwiseCopyable {
     /// while it runs, not under every kernel's `prepare` in `init`'s frame.
     @inline(never)
     private static func prepareOperator<Resolver: OperatorResolver>(
-        _ i: Int, of sub: Subgraph, subgraphIndex s: Int, model: Model, resolver: borrowing Resolver,
-        tensors: UnsafeMutableBufferPointer<TensorRecord>, nodes: UnsafeMutableBufferPointer<NodeRecord>,
-        allocator: inout ArenaAllocator, scratchCount: inout Int, graph: UnsafeMutablePointer<GraphRuntime>?
+        _ i: Int, of sub: Subgraph, subgraphIndex s: Int, in tables: SetupTables, resolver: borrowing Resolver,
+        allocator: inout ArenaAllocator, scratchCount: inout Int
     ) throws(InterpreterError) {
+        let (tensors, nodes) = (tables.record(s).tensors, tables.record(s).nodes)
         let op: Operator
         let code: OperatorCode
         do {
             op = try sub.operator(i)
-            code = try model.operatorCode(op.opcodeIndex)
+            code = try tables.model.operatorCode(op.opcodeIndex)
         } catch { throw .malformedModel(error) }
         guard let registration = resolver.registration(for: code.builtin) else {
             if code.builtin == .custom {
@@ -202,7 +192,7 @@ public struct Interpreter: BitwiseCopyable {
             op: code.builtin, version: code.version, inputs: op.inputs, outputs: op.outputs,
             invoke: registration.invoke, opData: nil))
         var context = PrepareContext(tensors: tensors, node: nodes[i], options: op.options, allocator: allocator,
-                                     scratchCount: scratchCount, opData: nil, persistentShortfall: 0, graph: graph)
+                                     scratchCount: scratchCount, opData: nil, persistentShortfall: 0, graph: tables.graph)
         do { try registration.prepare(&context) } catch {
             if context.persistentShortfall > 0 {
                 throw arenaTooSmall(context.allocator, more: context.persistentShortfall)
@@ -320,9 +310,10 @@ public struct Interpreter: BitwiseCopyable {
     /// Plans tensors and scratch buffers in the head of the arena and gives each its address.
     /// The planner's working array sits temporarily where the planned buffers will go.
     @inline(never)
-    private static func plan(_ subgraphCount: Int, _ record: (Int) -> SubgraphRecord,
-                             scratch: UnsafeMutableBufferPointer<ScratchRecord>, lastOperator: Int,
+    private static func plan(_ tables: SetupTables, scratch: UnsafeMutableBufferPointer<ScratchRecord>, lastOperator: Int,
                              allocator: ArenaAllocator) throws(InterpreterError) -> Int {
+        let subgraphCount = tables.subgraphCount
+        func record(_ s: Int) -> SubgraphRecord { tables.record(s) }
         var count = scratch.count
         for s in 0 ..< subgraphCount {
             let tensors = record(s).tensors

@@ -29,8 +29,8 @@ public struct OpResolver: OperatorResolver {
     }
 
     public func registration(for op: BuiltinOperator) -> KernelRegistration? {
-        // Through a span: indexing the InlineArray itself copied all of it (640 bytes on a
-        // Cortex-M, with a retain per function) into every lookup's stack frame.
+        // Through a span: indexing the InlineArray itself copies all of it (every registration,
+        // with a retain per function) into each lookup's stack frame.
         let entries = registrations.span
         for i in 0 ..< count where entries[i]?.op == op { return entries[i] }
         return nil

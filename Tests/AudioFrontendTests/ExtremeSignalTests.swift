@@ -1,6 +1,6 @@
 import AudioFrontend
 import Foundation
-import KWSApp
+import TestSupport
 import XCTest
 
 /// Full-scale, clipped and degenerate signals, which push the fixed-point arithmetic into its
@@ -8,10 +8,10 @@ import XCTest
 /// huge noise estimates), against the reference C library.
 final class ExtremeSignalTests: XCTestCase {
     func testExtremeSignalsMatchReference() throws {
-        let text = try String(contentsOf: TestData.goldenFile("synthetic.tsv"), encoding: .utf8)
-        let samples = try TestData.goldenValues("synthetic_samples.i16", as: Int16.self)
-        let frames = try TestData.goldenValues("frames_synthetic.u16", as: UInt16.self)
-        var hosts: [Int: HostFrontend] = [:]
+        let text = try String(contentsOf: TestData.goldenFile("frontend/synthetic.tsv", madeBy: "gen_frontend.py"), encoding: .utf8)
+        let samples = try TestData.goldenValues("frontend/synthetic_samples.i16", as: Int16.self, madeBy: "gen_frontend.py")
+        let frames = try TestData.goldenValues("frontend/frames_synthetic.u16", as: UInt16.self, madeBy: "gen_frontend.py")
+        var hosts: [Int: TestFrontend] = [:]
         var checked = 0
         for line in text.split(separator: "\n").dropFirst() {
             let c = line.split(separator: "\t").map(String.init)
@@ -19,14 +19,14 @@ final class ExtremeSignalTests: XCTestCase {
             if hosts[step] == nil {
                 var config = FrontendConfig.microSpeech
                 config.stepMilliseconds = step
-                hosts[step] = try HostFrontend(config: config)
+                hosts[step] = try TestFrontend(config: config)
             }
             let host = hosts[step]!
             host.reset()
             let start = Int(c[4])!
-            let got = host.frames(of: Array(samples[start..<start + 16_000]))
+            let got = host.frames(of: Array(samples[start ..< start + 16_000]))
             let offset = Int(c[3])!
-            let expected = Array(frames[offset..<offset + Int(c[2])! * 40])
+            let expected = Array(frames[offset ..< offset + Int(c[2])! * 40])
             XCTAssertEqual(got, expected, "\(c[0]) at \(step) ms")
             checked += 1
         }

@@ -1,6 +1,7 @@
 import AudioFrontend
 import CFFTW
 import Foundation
+import TestSupport
 import XCTest
 
 /// The 16-bit fixed-point FFT and power spectrum against fftw's double-precision transform,
@@ -24,7 +25,7 @@ final class FFTReferenceTests: XCTestCase {
 
     /// Real speech: the tflm yes/no clips and all 300 Speech Commands clips.
     private func speechClips() throws -> [[Int16]] {
-        let root = TestData.shared.appendingPathComponent("data/speech-commands-sample")
+        let root = TestPaths.shared.appendingPathComponent("data/speech-commands-sample")
         var paths = ["tflm-testdata/yes_1000ms.wav", "tflm-testdata/no_1000ms.wav"]
         let words = (try? FileManager.default.contentsOfDirectory(atPath: root.path).sorted()) ?? []
         for word in words {
@@ -32,25 +33,25 @@ final class FFTReferenceTests: XCTestCase {
             paths += files.filter { $0.hasSuffix(".wav") }.sorted().map { "speech-commands-sample/\(word)/\($0)" }
         }
         XCTAssertEqual(paths.count, 302, "expected 300 Speech Commands clips under \(root.path)")
-        return try paths.map { try TestData.clip($0) }
+        return try paths.map { try TestData.sharedClip($0) }
     }
 
     /// The FFT inputs the frontend would form from `samples` (30 ms windows every 20 ms).
     private func fftInputs(_ samples: [Int16]) -> [[Int16]] {
         let window = 480
-        let coefficients = (0..<window).map { HannWindow.coefficient(at: $0, size: window) }
+        let coefficients = (0 ..< window).map { HannWindow.coefficient(at: $0, size: window) }
         var inputs: [[Int16]] = []
         var start = 0
         while start + window <= samples.count {
             var frame = [Int16](repeating: 0, count: Self.size)
             var maxAbs = 0
-            for i in 0..<window {
+            for i in 0 ..< window {
                 let value = Int16(truncatingIfNeeded: (Int32(samples[start + i]) * Int32(coefficients[i])) >> 12)
                 frame[i] = value
                 if value != Int16.min { maxAbs = max(maxAbs, abs(Int(value))) }
             }
             let shift = 15 - (Int.bitWidth - maxAbs.leadingZeroBitCount)
-            for i in 0..<window { frame[i] = Int16(bitPattern: UInt16(bitPattern: frame[i]) << UInt16(shift)) }
+            for i in 0 ..< window { frame[i] = Int16(bitPattern: UInt16(bitPattern: frame[i]) << UInt16(shift)) }
             inputs.append(frame)
             start += 320
         }
@@ -70,10 +71,10 @@ final class FFTReferenceTests: XCTestCase {
         defer { fftw_destroy_plan(plan) }
         var signal = 0.0, error = 0.0, powerSignal = 0.0, powerError = 0.0
         for frame in fftInputs(clip) {
-            for i in 0..<n { input[i] = Double(frame[i]) }
+            for i in 0 ..< n { input[i] = Double(frame[i]) }
             fftw_execute(plan)
             let fixed = transform(frame)
-            for k in 0...(n / 2) {
+            for k in 0 ... (n / 2) {
                 let re = output[k].0 / Double(n), im = output[k].1 / Double(n)
                 let dr = Double(fixed[k].real) - re, di = Double(fixed[k].imaginary) - im
                 signal += re * re + im * im
@@ -119,8 +120,10 @@ final class FFTReferenceTests: XCTestCase {
         let clips = try speechClips()
         try withFFT { fft in
             let (passes, worst) = check(clips, transform: fixedPointTransform(fft))
-            print(String(format: "fixed-point FFT vs fftw over %d clips: worst spectrum SNR %.1f dB, worst power SNR %.1f dB",
-                         clips.count, worst.spectrum, worst.power))
+            print(
+                String(
+                    format: "fixed-point FFT vs fftw over %d clips: worst spectrum SNR %.1f dB, worst power SNR %.1f dB",
+                    clips.count, worst.spectrum, worst.power))
             XCTAssertTrue(passes, "SNR below the bound: spectrum \(worst.spectrum) dB, power \(worst.power) dB")
         }
     }
@@ -129,13 +132,18 @@ final class FFTReferenceTests: XCTestCase {
         try withFFT { fft in
             var out = [ComplexInt16](repeating: ComplexInt16(real: 0, imaginary: 0), count: Self.size / 2)
             let input = [Int16](repeating: 0, count: Self.size)
-            XCTAssertThrowsError(try input.withUnsafeBufferPointer { i in
-                try out.withUnsafeMutableBufferPointer { try fft.transform(i, into: $0) } }) {
+            XCTAssertThrowsError(
+                try input.withUnsafeBufferPointer { i in
+                    try out.withUnsafeMutableBufferPointer { try fft.transform(i, into: $0) }
+                }
+            ) {
                 XCTAssertEqual($0 as? FrontendError, .bufferTooSmall(required: Self.size / 2 + 1, provided: Self.size / 2))
             }
             out.append(ComplexInt16(real: 0, imaginary: 0))
-            XCTAssertThrowsError(try input.dropLast().withUnsafeBufferPointer { i in
-                try out.withUnsafeMutableBufferPointer { try fft.transform(i, into: $0) } })
+            XCTAssertThrowsError(
+                try input.dropLast().withUnsafeBufferPointer { i in
+                    try out.withUnsafeMutableBufferPointer { try fft.transform(i, into: $0) }
+                })
         }
     }
 

@@ -19,8 +19,10 @@ final class FrontendConfigTests: XCTestCase {
         XCTAssertEqual(wakeWord, config)
     }
 
-    private func assertRejected(_ change: (inout FrontendConfig) -> Void, _ expected: FrontendError,
-                                file: StaticString = #filePath, line: UInt = #line) {
+    private func assertRejected(
+        _ change: (inout FrontendConfig) -> Void, _ expected: FrontendError,
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
         var config = FrontendConfig.microSpeech
         change(&config)
         XCTAssertThrowsError(try Frontend.storageBytes(for: config), file: file, line: line) {
@@ -55,7 +57,9 @@ final class FrontendConfigTests: XCTestCase {
         let required = try Frontend.storageBytes(for: .microSpeech)
         let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: required, alignment: 1)
         defer { storage.deallocate() }
-        XCTAssertThrowsError(try Frontend(config: .microSpeech, storage: UnsafeMutableRawBufferPointer(rebasing: storage[0..<required - 1]))) {
+        XCTAssertThrowsError(
+            try Frontend(config: .microSpeech, storage: UnsafeMutableRawBufferPointer(rebasing: storage[0 ..< required - 1]))
+        ) {
             XCTAssertEqual($0 as? FrontendError, .storageTooSmall(required: required, provided: required - 1))
         }
         // Any alignment of the caller's buffer works: storageBytes includes the slack.

@@ -1,15 +1,15 @@
 import AudioFrontend
 import Foundation
-import KWSApp
+import TestSupport
 import XCTest
 
 /// Settings other than micro_speech's (PCAN off, log off, other rates, channel counts and
 /// coefficients) against the reference C library, frame by frame.
 final class FrontendVariantTests: XCTestCase {
     func testNonDefaultSettingsMatchReference() throws {
-        let text = try String(contentsOf: TestData.goldenFile("variants.tsv"), encoding: .utf8)
-        let values = try TestData.goldenValues("frames_variants.u16", as: UInt16.self)
-        var frontends: [String: HostFrontend] = [:]
+        let text = try String(contentsOf: TestData.goldenFile("frontend/variants.tsv", madeBy: "gen_frontend.py"), encoding: .utf8)
+        let values = try TestData.goldenValues("frontend/frames_variants.u16", as: UInt16.self, madeBy: "gen_frontend.py")
+        var frontends: [String: TestFrontend] = [:]
         var checkedClips = 0
         var names = Set<String>()
         for line in text.split(separator: "\n").dropFirst() {
@@ -34,14 +34,14 @@ final class FrontendVariantTests: XCTestCase {
                 config.pcan.gainBits = Int(c[14])!
                 config.logScale.isEnabled = c[15] == "1"
                 config.logScale.scaleShift = Int(c[16])!
-                frontends[name] = try HostFrontend(config: config)
+                frontends[name] = try TestFrontend(config: config)
             }
             let host = frontends[name]!
             host.reset()
-            let frames = host.frames(of: try TestData.clip(c[17]))
+            let frames = host.frames(of: try TestData.sharedClip(c[17]))
             let count = Int(c[18])! * host.config.channelCount
             let offset = Int(c[19])!
-            XCTAssertEqual(frames, Array(values[offset..<offset + count]), "\(name) on \(c[17])")
+            XCTAssertEqual(frames, Array(values[offset ..< offset + count]), "\(name) on \(c[17])")
             checkedClips += 1
         }
         XCTAssertEqual(names.count, 6)

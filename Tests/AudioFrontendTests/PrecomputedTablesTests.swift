@@ -1,5 +1,5 @@
 import AudioFrontend
-import KWSApp
+import TestSupport
 import XCTest
 
 /// A frontend over precomputed, read-only tables (what the firmware links into flash) gives
@@ -19,7 +19,7 @@ final class PrecomputedTablesTests: XCTestCase {
                 copies.append(bytes)
                 let typed = bytes.bindMemory(to: T.self)
                 _ = typed.initialize(from: table)
-                return UnsafeBufferPointer(rebasing: typed[0..<table.count])
+                return UnsafeBufferPointer(rebasing: typed[0 ..< table.count])
             }
             var tables = FrontendTables(of: source)
             tables.windowCoefficients = copy(tables.windowCoefficients)
@@ -59,9 +59,9 @@ final class PrecomputedTablesTests: XCTestCase {
         var wide = FrontendConfig.microSpeech
         wide.windowMilliseconds = 64
         wide.channelCount = 80
-        let clips = try ["tflm-testdata/yes_1000ms.wav", "tflm-testdata/no_1000ms.wav"].map { try TestData.clip($0) }
+        let clips = try ["tflm-testdata/yes_1000ms.wav", "tflm-testdata/no_1000ms.wav"].map { try TestData.sharedClip($0) }
         for config in [FrontendConfig.microSpeech, .microWakeWord, noPCAN, noLog, wide] {
-            let computed = try HostFrontend(config: config)
+            let computed = try TestFrontend(config: config)
             let fromTables = try TableFrontend(config: config, copying: computed.frontend)
             for clip in clips {
                 computed.frontend.reset()
@@ -76,14 +76,14 @@ final class PrecomputedTablesTests: XCTestCase {
     /// micro_speech's frontend over the tables of a computed one, with its state and scratch
     /// in buffers of their own (the firmware's layout).
     private final class SplitFrontend {
-        let computed: HostFrontend
+        let computed: TestFrontend
         let tables: FrontendTables
         let state: UnsafeMutableRawBufferPointer
         let scratch: UnsafeMutableRawBufferPointer
         let frontend: Frontend
 
         init() throws {
-            computed = try HostFrontend(config: .microSpeech)
+            computed = try TestFrontend(config: .microSpeech)
             tables = FrontendTables(of: computed.frontend)
             state = .allocate(byteCount: try Frontend.stateBytes(for: .microSpeech, tables: tables), alignment: 1)
             scratch = .allocate(byteCount: try Frontend.scratchBytes(for: .microSpeech, tables: tables), alignment: 1)
@@ -101,7 +101,7 @@ final class PrecomputedTablesTests: XCTestCase {
         XCTAssertLessThan(state.count, 1024, "the state is the overlap, the noise estimates and the frame")
         var frontend = split.frontend
         for name in ["tflm-testdata/yes_1000ms.wav", "tflm-testdata/no_1000ms.wav"] {
-            let clip = try TestData.clip(name)
+            let clip = try TestData.sharedClip(name)
             computed.frontend.reset()
             frontend.reset()
             let expected = computed.frames(of: clip)
@@ -129,7 +129,7 @@ final class PrecomputedTablesTests: XCTestCase {
         let split = try SplitFrontend()
         let (computed, scratch) = (split.computed, split.scratch)
         var frontend = split.frontend
-        let clip = try TestData.clip("tflm-testdata/yes_1000ms.wav")
+        let clip = try TestData.sharedClip("tflm-testdata/yes_1000ms.wav")
         computed.frontend.reset()
         let expected = computed.frames(of: clip)
         var got: [UInt16] = []
@@ -153,12 +153,14 @@ final class PrecomputedTablesTests: XCTestCase {
     }
 
     func testTablesOfTheWrongShapeAreTypedErrors() throws {
-        let source = try HostFrontend(config: .microSpeech)
+        let source = try TestFrontend(config: .microSpeech)
         let good = FrontendTables(of: source.frontend)
         let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
         defer { storage.deallocate() }
-        func assertRejected(_ problem: FrontendError.Table, config: FrontendConfig = .microSpeech,
-                            _ change: (inout FrontendTables) -> Void, line: UInt = #line) {
+        func assertRejected(
+            _ problem: FrontendError.Table, config: FrontendConfig = .microSpeech,
+            _ change: (inout FrontendTables) -> Void, line: UInt = #line
+        ) {
             var tables = good
             change(&tables)
             XCTAssertThrowsError(try Frontend(config: config, tables: tables, storage: storage), line: line) {

@@ -1,12 +1,12 @@
 import AudioFrontend
 import Foundation
-import KWSApp
+import TestSupport
 import XCTest
 
 /// Setup-time tables computed without libm, against the reference library and glibc.
 final class SetupTablesTests: XCTestCase {
     func testPCANGainLookupMatchesReferenceForConfigurationGrid() throws {
-        let text = try String(contentsOf: TestData.goldenFile("pcan_lut.tsv"), encoding: .utf8)
+        let text = try String(contentsOf: TestData.goldenFile("frontend/pcan_lut.tsv", madeBy: "gen_frontend.py"), encoding: .utf8)
         var checked = 0
         var mismatches: [String] = []
         for line in text.split(separator: "\n").dropFirst() {
@@ -27,8 +27,8 @@ final class SetupTablesTests: XCTestCase {
 /// Every setup table of the Swift frontend against the C setup, for a grid of configurations.
 final class ConfigurationGridTests: XCTestCase {
     func testSetupTablesMatchReferenceAcrossConfigurationGrid() throws {
-        let text = try String(contentsOf: TestData.goldenFile("tables.tsv"), encoding: .utf8)
-        let values = try TestData.goldenValues("tables.i16", as: Int16.self)
+        let text = try String(contentsOf: TestData.goldenFile("frontend/tables.tsv", madeBy: "gen_frontend.py"), encoding: .utf8)
+        let values = try TestData.goldenValues("frontend/tables.i16", as: Int16.self, madeBy: "gen_frontend.py")
         var checked = 0
         for line in text.split(separator: "\n").dropFirst() {
             let c = line.split(separator: "\t").map(String.init)
@@ -50,14 +50,15 @@ final class ConfigurationGridTests: XCTestCase {
             var position = Int(c[14])!
             func take(_ n: Int) -> [Int16] {
                 defer { position += n }
-                return Array(values[position..<position + n])
+                return Array(values[position ..< position + n])
             }
-            let owned: HostFrontend
+            let owned: TestFrontend
             do {
-                owned = try HostFrontend(config: config)
+                owned = try TestFrontend(config: config)
             } catch {
                 XCTAssertFalse(accepted, "\(line): Swift rejected (\(error)) what the C setup accepts")
-                if case .filterbankExceedsSpectrum = error {} else if !accepted {
+                if case .filterbankExceedsSpectrum = error {
+                } else if !accepted {
                     XCTFail("\(line): expected filterbankExceedsSpectrum, got \(error)")
                 }
                 continue
@@ -74,9 +75,10 @@ final class ConfigurationGridTests: XCTestCase {
             XCTAssertEqual(take(fb.unweights.count), Array(fb.unweights), "\(line): unweights")
             XCTAssertEqual(take(frontend.window.size), Array(frontend.window.coefficients), "\(line): window")
             let nr = frontend.noiseReduction
-            XCTAssertEqual(take(3), [nr.evenSmoothing, nr.oddSmoothing, nr.minSignalRemaining].map { Int16(truncatingIfNeeded: $0) },
-                           "\(line): noise reduction")
-            let used = (0..<PCANGainControl.tableSize).filter { $0 < 2 || ($0 - 2) % 4 != 3 }
+            XCTAssertEqual(
+                take(3), [nr.evenSmoothing, nr.oddSmoothing, nr.minSignalRemaining].map { Int16(truncatingIfNeeded: $0) },
+                "\(line): noise reduction")
+            let used = (0 ..< PCANGainControl.tableSize).filter { $0 < 2 || ($0 - 2) % 4 != 3 }
             XCTAssertEqual(take(used.count), used.map { frontend.pcan.gainTable[$0] }, "\(line): PCAN table")
             if Int(c[14])! == 0 {
                 XCTAssertEqual(take(130).map { UInt16(bitPattern: $0) }, Array(frontend.logScale.table), "kLogLut")

@@ -1,17 +1,19 @@
 import AudioFrontend
-import KWSApp
+import TestSupport
 import XCTest
 
 /// Streaming behaviour: chunking, state across frames, reset.
 final class StreamingTests: XCTestCase {
-    private let clips = ["tflm-testdata/yes_1000ms.wav", "tflm-testdata/no_1000ms.wav",
-                         "speech-commands-sample/bed/62581901_nohash_0.wav"]
+    private let clips = [
+        "tflm-testdata/yes_1000ms.wav", "tflm-testdata/no_1000ms.wav",
+        "speech-commands-sample/bed/62581901_nohash_0.wav",
+    ]
 
     func testOddChunkSizesGiveTheSameFramesAsOneCall() throws {
         for config in [FrontendConfig.microSpeech, .microWakeWord] {
-            let owned = try HostFrontend(config: config)
+            let owned = try TestFrontend(config: config)
             for path in clips {
-                let samples = try TestData.clip(path)
+                let samples = try TestData.sharedClip(path)
                 owned.frontend.reset()
                 let whole = owned.frames(of: samples)
                 XCTAssertEqual(whole.count, (1 + (16_000 - 480) / config.samplesPerStep) * 40)
@@ -24,8 +26,8 @@ final class StreamingTests: XCTestCase {
     }
 
     func testStateCarriesAcrossCallsAndResetStartsOver() throws {
-        let owned = try HostFrontend(config: .microSpeech)
-        let yes = try TestData.clip(clips[0])
+        let owned = try TestFrontend(config: .microSpeech)
+        let yes = try TestData.sharedClip(clips[0])
         let fresh = owned.frames(of: yes)
         // Without a reset the noise estimates (and the buffered tail) carry into the next clip.
         let continued = owned.frames(of: yes)
@@ -35,7 +37,7 @@ final class StreamingTests: XCTestCase {
     }
 
     func testEmptyAndPartialInputProduceNoFrame() throws {
-        let owned = try HostFrontend(config: .microSpeech)
+        let owned = try TestFrontend(config: .microSpeech)
         XCTAssertEqual(owned.frames(of: []), [])
         XCTAssertEqual(owned.frames(of: [Int16](repeating: 1000, count: 479)), [])
         XCTAssertEqual(owned.frames(of: [1000]).count, 40, "the 480th sample completes the first window")
@@ -43,15 +45,17 @@ final class StreamingTests: XCTestCase {
 
     func testClosureErrorsPropagateTyped() throws {
         struct Stop: Error {}
-        let owned = try HostFrontend(config: .microSpeech)
+        let owned = try TestFrontend(config: .microSpeech)
         let samples = [Int16](repeating: 500, count: 16_000)
         var frames = 0
-        XCTAssertThrowsError(try samples.withUnsafeBufferPointer { buffer throws(Stop) in
-            try owned.frontend.process(buffer) { (_: UnsafeBufferPointer<UInt16>) throws(Stop) in
-                frames += 1
-                if frames == 3 { throw Stop() }
+        XCTAssertThrowsError(
+            try samples.withUnsafeBufferPointer { buffer throws(Stop) in
+                try owned.frontend.process(buffer) { (_: UnsafeBufferPointer<UInt16>) throws(Stop) in
+                    frames += 1
+                    if frames == 3 { throw Stop() }
+                }
             }
-        }) { XCTAssertTrue($0 is Stop) }
+        ) { XCTAssertTrue($0 is Stop) }
         XCTAssertEqual(frames, 3)
     }
 }

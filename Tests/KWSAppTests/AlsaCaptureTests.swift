@@ -11,14 +11,14 @@ final class AlsaCaptureTests: XCTestCase {
         while result.count < frames {
             let want = min(chunk, frames - result.count)
             let got = try buffer.withUnsafeMutableBufferPointer {
-                try capture.read(into: UnsafeMutableBufferPointer(rebasing: $0[0..<want]), timeoutMilliseconds: 200)
+                try capture.read(into: UnsafeMutableBufferPointer(rebasing: $0[0 ..< want]), timeoutMilliseconds: 200)
             }
             if got == 0 {
                 emptyReads += 1
                 XCTAssertLessThan(emptyReads, 10, "capture stopped delivering audio")
                 if emptyReads >= 10 { break }
             }
-            result += buffer[0..<got]
+            result += buffer[0 ..< got]
         }
         return result
     }
@@ -47,7 +47,7 @@ final class AlsaCaptureTests: XCTestCase {
         CaptureFixtures.useFileCapture(reading: device)
         let capture = try AlsaCapture(settings: CaptureSettings(device: "kws_file"))
         defer { capture.close() }
-        XCTAssertTrue(try readAll(capture, frames: 4_000, chunk: 160) == Array(samples[0..<4_000]))
+        XCTAssertTrue(try readAll(capture, frames: 4_000, chunk: 160) == Array(samples[0 ..< 4_000]))
 
         unlink(device.path)
         XCTAssertThrowsError(try capture.reopen()) { error in
@@ -109,7 +109,8 @@ final class AlsaCaptureTests: XCTestCase {
 
     func testHardwareDeviceWithoutItsCardSaysWhetherAnyCardExists() throws {
         CaptureFixtures.useFileCapture(reading: try CaptureFixtures.writeRaw([0, 0]))
-        let expected: CaptureError = CaptureDevice.soundCardCount() == 0
+        let expected: CaptureError =
+            CaptureDevice.soundCardCount() == 0
             ? .noSoundCard(device: "kws_missing_card") : .noSuchDevice(device: "kws_missing_card")
         XCTAssertThrowsError(try AlsaCapture(settings: CaptureSettings(device: "kws_missing_card"))) { error in
             XCTAssertEqual(error as? CaptureError, expected)
@@ -126,10 +127,13 @@ final class AlsaCaptureTests: XCTestCase {
     func testOpenFailuresMapToWhatTheUserCanFix() {
         XCTAssertEqual(CaptureError(openFailure: -EBUSY, device: "hw:0"), .deviceBusy(device: "hw:0"))
         XCTAssertEqual(CaptureError(openFailure: -EACCES, device: "hw:0"), .permissionDenied(device: "hw:0"))
-        XCTAssertEqual(CaptureError(openFailure: -EIO, device: "hw:0"),
-                       .deviceFailed(device: "hw:0", operation: "snd_pcm_open", code: -EIO))
-        for error in [CaptureError.deviceBusy(device: "x"), .permissionDenied(device: "x"),
-                      .noSoundCard(device: "x"), .noSuchDevice(device: "x")] {
+        XCTAssertEqual(
+            CaptureError(openFailure: -EIO, device: "hw:0"),
+            .deviceFailed(device: "hw:0", operation: "snd_pcm_open", code: -EIO))
+        for error in [
+            CaptureError.deviceBusy(device: "x"), .permissionDenied(device: "x"),
+            .noSoundCard(device: "x"), .noSuchDevice(device: "x"),
+        ] {
             XCTAssertTrue(error.description.contains("'x'"), error.description)
             XCTAssertFalse(error.suggestion.isEmpty)
         }

@@ -11,7 +11,8 @@ final class AudioFileReaderTests: XCTestCase {
             let frames = rate * 3 + 123  // several reader blocks and a partial one
             let interleaved = (0 ..< frames * channels).map { i -> Int16 in
                 let t = Double(i / channels) / Double(rate)
-                let noise = Double(Int(truncatingIfNeeded: UInt64(i).multipliedReportingOverflow(by: 2_654_435_761).partialValue % 2001) - 1000)
+                let noise = Double(
+                    Int(truncatingIfNeeded: UInt64(i).multipliedReportingOverflow(by: 2_654_435_761).partialValue % 2001) - 1000)
                 return Int16(8_000 * sin(2 * Double.pi * 300 * t) + 3 * noise + Double(i % channels) * 500)
             }
             let path = try writeWAV(interleaved, rate: rate, channels: channels)

@@ -1,11 +1,12 @@
 import CAudioFile
 import Foundation
 import KWSApp
+import TestSupport
 import XCTest
 
 final class AudioFileTests: XCTestCase {
     func testPCM16MonoWavIsReadSampleExact() throws {
-        let path = try SharedData.path("data/tflm-testdata/yes_1000ms.wav")
+        let path = try TestData.sharedFile("data/tflm-testdata/yes_1000ms.wav").path
         let clip = try loadAudioClip(path: path)
         XCTAssertEqual(clip.sampleRate, 16_000)
         XCTAssertEqual(clip.samples.count, 16_000)
@@ -21,7 +22,7 @@ final class AudioFileTests: XCTestCase {
         // One second of a 440 Hz tone at 48 kHz, in both channels.
         let frames = 48_000
         var interleaved = [Int16](repeating: 0, count: frames * 2)
-        for i in 0..<frames {
+        for i in 0 ..< frames {
             let value = Int16(10_000 * sin(2 * Double.pi * 440 * Double(i) / 48_000))
             interleaved[2 * i] = value
             interleaved[2 * i + 1] = value
@@ -38,12 +39,12 @@ final class AudioFileTests: XCTestCase {
         XCTAssertEqual(clip.sampleRate, 16_000)
         XCTAssertEqual(clip.samples.count, 16_000, accuracy: 2)
         // The tone survives: its peak stays near 10000 after mixing and resampling.
-        let peak = clip.samples[1000..<15_000].map { abs(Int($0)) }.max() ?? 0
+        let peak = clip.samples[1000 ..< 15_000].map { abs(Int($0)) }.max() ?? 0
         XCTAssertEqual(Double(peak), 10_000, accuracy: 200)
     }
 
     func testTruncatedWavLoadsWhatIsThereOrThrows() throws {
-        let path = try SharedData.path("data/tflm-testdata/no_1000ms.wav")
+        let path = try TestData.sharedFile("data/tflm-testdata/no_1000ms.wav").path
         let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         for length in [0, 10, 43, 44, 45, 1001, bytes.count - 1] {
             let url = FileManager.default.temporaryDirectory.appendingPathComponent("kws-trunc-\(getpid())-\(length).wav")

@@ -34,9 +34,11 @@ final class CaptureFaultTests: XCTestCase {
         let raw = try golden("stream.s16le")
         let bytes = try FileManager.default.attributesOfItem(atPath: raw.path)[.size] as! NSNumber
         let seconds = String(Double(bytes.intValue / 2) / 16_000)
-        return try ToolProcess.run("kws-listen", ["--device", "kws_file", "--duration", seconds, "--json", "--labels", "all", "--no-live", "--stats"]
-                                  + extra + models, rawInput: raw,
-                                  environment: ["LD_PRELOAD": try interposer().path, "KWS_CAPTURE_FAULTS": faults])
+        return try ToolProcess.run(
+            "kws-listen",
+            ["--device", "kws_file", "--duration", seconds, "--json", "--labels", "all", "--no-live", "--stats"]
+                + extra + models, rawInput: raw,
+            environment: ["LD_PRELOAD": try interposer().path, "KWS_CAPTURE_FAULTS": faults])
     }
 
     /// Detections without wall-clock time, from JSON lines (other events left out).

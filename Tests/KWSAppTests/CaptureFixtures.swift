@@ -28,7 +28,7 @@ enum CaptureFixtures {
     /// offset mistake shows.
     static func pseudoRandomSamples(count: Int, seed: UInt32 = 12345) -> [Int16] {
         var state = seed
-        return (0..<count).map { _ in
+        return (0 ..< count).map { _ in
             state = state &* 1_664_525 &+ 1_013_904_223
             return Int16(truncatingIfNeeded: state >> 16)
         }

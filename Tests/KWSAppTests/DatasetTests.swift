@@ -1,11 +1,12 @@
 import KWSApp
+import TestSupport
 import XCTest
 
 final class DatasetTests: XCTestCase {
     private let labels = DatasetLabels(modelLabels: ["silence", "unknown", "yes", "no"], silenceLabel: "silence", unknownLabel: "unknown")
 
     func testSpeechCommandsFolderGivesEveryClipALabel() throws {
-        let root = try SharedData.path("data/speech-commands-sample")
+        let root = try TestData.sharedFile("data/speech-commands-sample").path
         let dataset = try Dataset.scanFolder(root, labels: labels)
         XCTAssertEqual(dataset.clips.count, 300)
         XCTAssertEqual(dataset.clips.filter { $0.labelIndex == 2 }.count, 10)
@@ -29,7 +30,7 @@ final class DatasetTests: XCTestCase {
     }
 
     func testLabelIsTheFolderHoldingTheClip() throws {
-        let dataset = try Dataset.scanFolder(try SharedData.path("data"), labels: labels)
+        let dataset = try Dataset.scanFolder(try TestData.sharedFile("data").path, labels: labels)
         XCTAssertEqual(dataset.clips.count, 306)
         XCTAssertEqual(dataset.clips.filter { $0.labelIndex == 2 }.count, 10, "speech-commands-sample/yes/*")
         let testdata = dataset.clips.filter { $0.relativePath.hasPrefix("tflm-testdata/") }
@@ -38,13 +39,13 @@ final class DatasetTests: XCTestCase {
     }
 
     func testEveryFolderKeepsFolderNamesAsLabels() throws {
-        let dataset = try Dataset.scanFolder(try SharedData.path("data/speech-commands-sample"), labels: .everyFolder)
+        let dataset = try Dataset.scanFolder(try TestData.sharedFile("data/speech-commands-sample").path, labels: .everyFolder)
         XCTAssertEqual(dataset.clips.count, 300)
         XCTAssertEqual(Set(dataset.clips.map(\.datasetLabel)).count, 30)
     }
 
     func testListFileRestrictsTheClips() throws {
-        let root = try SharedData.path("data/speech-commands-sample")
+        let root = try TestData.sharedFile("data/speech-commands-sample").path
         let list = FileManager.default.temporaryDirectory.appendingPathComponent("kws-list-\(UUID()).txt")
         defer { try? FileManager.default.removeItem(at: list) }
         try "yes/439c84f4_nohash_1.wav\nbed/62581901_nohash_0.wav\nnot/there.wav\n".write(to: list, atomically: true, encoding: .utf8)

@@ -25,7 +25,7 @@ final class DetectionAudioRecorderTests: XCTestCase {
         var scheduled = false
         // Chunks of 333 samples: clip ends fall inside chunks.
         while position < 16_000 * 8 {
-            let chunk = stream(position..<position + 333)
+            let chunk = stream(position ..< position + 333)
             if !scheduled && position >= 16_000 * 5 {
                 XCTAssertNil(recorder.schedule(Detection(model: "okay_nabu", label: "okay_nabu", score: 230, timeMilliseconds: 5_000)))
                 XCTAssertNil(recorder.schedule(Detection(model: "micro_speech", label: "yes", score: 210, timeMilliseconds: 5_010)))
@@ -36,10 +36,13 @@ final class DetectionAudioRecorderTests: XCTestCase {
         }
         XCTAssertEqual(messages, [])
         XCTAssertEqual(recorder.saved, 2)
-        XCTAssertTrue(try savedAudio(directory, endingIn: "-okay_nabu-5000ms.wav") == stream(2_500 * 16..<5_500 * 16))
-        XCTAssertTrue(try savedAudio(directory, endingIn: "-micro_speech-yes-5010ms.wav") == stream(2_510 * 16..<5_510 * 16))
-        let json = try String(contentsOfFile: directory + "/" + (try FileManager.default.contentsOfDirectory(atPath: directory)
-            .first { $0.hasSuffix("-micro_speech-yes-5010ms.json") }!), encoding: .utf8)
+        XCTAssertTrue(try savedAudio(directory, endingIn: "-okay_nabu-5000ms.wav") == stream(2_500 * 16 ..< 5_500 * 16))
+        XCTAssertTrue(try savedAudio(directory, endingIn: "-micro_speech-yes-5010ms.wav") == stream(2_510 * 16 ..< 5_510 * 16))
+        let json = try String(
+            contentsOfFile: directory + "/"
+                + (try FileManager.default.contentsOfDirectory(atPath: directory)
+                    .first { $0.hasSuffix("-micro_speech-yes-5010ms.json") }!),
+            encoding: .utf8)
         XCTAssertEqual(json, #"{"label":"yes","model":"micro_speech","score":210,"time_ms":5010}"# + "\n")
     }
 
@@ -48,12 +51,12 @@ final class DetectionAudioRecorderTests: XCTestCase {
         let recorder = try DetectionAudioRecorder(directory: directory, sampleRate: 16_000, maximumFiles: 10)
         _ = recorder.schedule(Detection(model: "alexa", label: "alexa", score: 240, timeMilliseconds: 1_000))
         _ = recorder.schedule(Detection(model: "hey_jarvis", label: "hey_jarvis", score: 240, timeMilliseconds: 1_900))
-        let audio = stream(0..<32_000)
+        let audio = stream(0 ..< 32_000)
         XCTAssertEqual(audio.withUnsafeBufferPointer { recorder.append($0) }, [])
         XCTAssertEqual(recorder.saved, 1, "the second waits for its 0.5 s after")
         XCTAssertEqual(recorder.finish(), [])
-        XCTAssertTrue(try savedAudio(directory, endingIn: "-alexa-1000ms.wav") == stream(0..<24_000))
-        XCTAssertTrue(try savedAudio(directory, endingIn: "-hey_jarvis-1900ms.wav") == stream(0..<32_000))
+        XCTAssertTrue(try savedAudio(directory, endingIn: "-alexa-1000ms.wav") == stream(0 ..< 24_000))
+        XCTAssertTrue(try savedAudio(directory, endingIn: "-hey_jarvis-1900ms.wav") == stream(0 ..< 32_000))
     }
 
     func testDetectionsBeyondTheCapAreNotSavedAndSaySo() throws {
@@ -61,9 +64,10 @@ final class DetectionAudioRecorderTests: XCTestCase {
         let recorder = try DetectionAudioRecorder(directory: directory, sampleRate: 16_000, maximumFiles: 1)
         XCTAssertNil(recorder.schedule(Detection(model: "alexa", label: "alexa", score: 240, timeMilliseconds: 100)))
         XCTAssertNotNil(recorder.schedule(Detection(model: "alexa", label: "alexa", score: 240, timeMilliseconds: 3_000)))
-        XCTAssertNil(recorder.schedule(Detection(model: "alexa", label: "alexa", score: 240, timeMilliseconds: 6_000)),
-                     "the cap is reported once")
-        _ = stream(0..<16_000 * 8).withUnsafeBufferPointer { recorder.append($0) }
+        XCTAssertNil(
+            recorder.schedule(Detection(model: "alexa", label: "alexa", score: 240, timeMilliseconds: 6_000)),
+            "the cap is reported once")
+        _ = stream(0 ..< 16_000 * 8).withUnsafeBufferPointer { recorder.append($0) }
         XCTAssertEqual(recorder.finish(), [])
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory).count, 2, "one WAV and its JSON")
     }

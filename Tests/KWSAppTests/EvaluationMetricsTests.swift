@@ -41,8 +41,9 @@ final class EvaluationMetricsTests: XCTestCase {
 
     private func report(outcomes: [ClipOutcome], clips: [LabeledClip]) -> EvaluationReport {
         let dataset = Dataset(root: "/data", clips: clips, skipped: [("/data/x.wav", "not inside a label folder")])
-        return EvaluationReport(modelName: "m", labels: ["silence", "unknown", "yes", "no"], dataset: dataset,
-                                outcomes: outcomes, wallSeconds: 2, jobs: 2, sampleRate: 16000)
+        return EvaluationReport(
+            modelName: "m", labels: ["silence", "unknown", "yes", "no"], dataset: dataset,
+            outcomes: outcomes, wallSeconds: 2, jobs: 2, sampleRate: 16000)
     }
 
     func testReportCountsOnlyScoredClipsAndListsProblems() throws {
@@ -64,7 +65,9 @@ final class EvaluationMetricsTests: XCTestCase {
         XCTAssertEqual(report.audioSeconds, 2, "a short clip counts as the one second it is padded to")
         XCTAssertEqual(report.clipsPerSecond, 1)
         XCTAssertEqual(report.realTimeFactor, 1)
-        XCTAssertEqual(report.csv, """
+        XCTAssertEqual(
+            report.csv,
+            """
             path,label,predicted,silence,unknown,yes,no
             yes/a.wav,yes,yes,-128,-128,127,-128
             "no/b,c.wav",no,yes,-128,0,10,-5

@@ -9,7 +9,7 @@ final class InterruptedOutputTests: XCTestCase {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kws-interrupted-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let clips = try SharedData.path("data/speech-commands-sample")
+        let clips = try TestData.sharedFile("data/speech-commands-sample").path
         let out = folder.appendingPathComponent("stream.wav"), truth = folder.appendingPathComponent("truth.csv")
         let arguments = ["make-stream", "--clips", clips, "--out", out.path, "--truth", truth.path]
 
@@ -26,8 +26,9 @@ final class InterruptedOutputTests: XCTestCase {
             _ = try ToolProcess.run("kws-eval", arguments, signalAfter: (delay, index % 2 == 0 ? SIGTERM : SIGINT))
             for (file, new) in [(out, newRecording), (truth, newTruth)] {
                 let left = try Data(contentsOf: file)
-                XCTAssertTrue(left == old || left == new,
-                              "\(file.lastPathComponent) after a stop at \(delay) s holds \(left.count) bytes: neither old nor new")
+                XCTAssertTrue(
+                    left == old || left == new,
+                    "\(file.lastPathComponent) after a stop at \(delay) s holds \(left.count) bytes: neither old nor new")
                 outcomes.insert(left == old ? "old" : "new")
             }
         }

@@ -7,8 +7,10 @@ import XCTest
 /// streaming reference from scripts/golden/gen_listen.py (gen_stream.py's stream and pipeline,
 /// the model waiting for a full window as the tools do).
 final class ListenCommandTests: XCTestCase {
-    private func listen(_ arguments: [String], rawInput: URL? = nil,
-                        timeout: TimeInterval = 300, signalAfter: (TimeInterval, Int32)? = nil) throws -> ToolProcess.Run {
+    private func listen(
+        _ arguments: [String], rawInput: URL? = nil,
+        timeout: TimeInterval = 300, signalAfter: (TimeInterval, Int32)? = nil
+    ) throws -> ToolProcess.Run {
         try ToolProcess.run("kws-listen", arguments, rawInput: rawInput, timeout: timeout, signalAfter: signalAfter)
     }
 
@@ -26,7 +28,8 @@ final class ListenCommandTests: XCTestCase {
 
     func testDeviceWhoseCardIsMissingReportsNoSoundCardWhenThereIsNone() throws {
         let run = try listen(["--device", "kws_missing_card"])
-        let noCards = !FileManager.default.fileExists(atPath: "/proc/asound/cards")
+        let noCards =
+            !FileManager.default.fileExists(atPath: "/proc/asound/cards")
             || (try? String(contentsOfFile: "/proc/asound/cards", encoding: .utf8))?.contains("no soundcards") == true
         XCTAssertEqual(run.status, noCards ? 3 : 2, run.stderr)
         if noCards { XCTAssertTrue(run.stderr.contains("no sound card"), run.stderr) }
@@ -73,16 +76,20 @@ final class ListenCommandTests: XCTestCase {
         let stream = TestPaths.golden.appendingPathComponent("stream")
         for name in ["stream.s16le", "stream.wav", "detections.csv"] {
             let url = stream.appendingPathComponent(name)
-            _ = try TestPaths.require(url, "missing \(url.path); make it with "
-                + "`python3 scripts/golden/gen_stream.py --shared ../shared --out .golden` (or `make golden`)")
+            _ = try TestPaths.require(
+                url,
+                "missing \(url.path); make it with "
+                    + "`python3 scripts/golden/gen_stream.py --shared ../shared --out .golden` (or `make golden`)")
         }
         return stream
     }
 
     private func referenceDetections(_ stream: URL) throws -> [Expected] {
         let file = stream.deletingLastPathComponent().appendingPathComponent("listen/detections.csv")
-        _ = try TestPaths.require(file, "missing \(file.path); make it with "
-            + "`python3 scripts/golden/gen_listen.py --shared ../shared --out .golden` (or `make golden`)")
+        _ = try TestPaths.require(
+            file,
+            "missing \(file.path); make it with "
+                + "`python3 scripts/golden/gen_listen.py --shared ../shared --out .golden` (or `make golden`)")
         return try referenceDetections(at: file)
     }
 
@@ -103,25 +110,31 @@ final class ListenCommandTests: XCTestCase {
     private func parseJSONLines(_ text: String) throws -> [Expected] {
         try text.split(separator: "\n").map { line in
             let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], String(line))
-            return Expected(timeMilliseconds: try XCTUnwrap(object["time_ms"] as? Int),
-                            label: try XCTUnwrap(object["label"] as? String),
-                            score: try XCTUnwrap(object["score"] as? Int))
+            return Expected(
+                timeMilliseconds: try XCTUnwrap(object["time_ms"] as? Int),
+                label: try XCTUnwrap(object["label"] as? String),
+                score: try XCTUnwrap(object["score"] as? Int))
         }
     }
 
     func testDetectionsCapturedThroughALSAEqualTheStreamingReference() throws {
         let stream = try goldenStream()
-        let run = try listen(["--device", "kws_file", "--duration", try streamSeconds(stream), "--json",
-                              "--labels", "all", "--no-live"],
-                             rawInput: stream.appendingPathComponent("stream.s16le"))
+        let run = try listen(
+            [
+                "--device", "kws_file", "--duration", try streamSeconds(stream), "--json",
+                "--labels", "all", "--no-live",
+            ],
+            rawInput: stream.appendingPathComponent("stream.s16le"))
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertEqual(try parseJSONLines(run.stdout), try referenceDetections(stream))
     }
 
     func testWavFileGivesTheSameDetectionsAsTheDevice() throws {
         let stream = try goldenStream()
-        let run = try listen(["--wav", stream.appendingPathComponent("stream.wav").path, "--fast", "--json",
-                              "--labels", "all"])
+        let run = try listen([
+            "--wav", stream.appendingPathComponent("stream.wav").path, "--fast", "--json",
+            "--labels", "all",
+        ])
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertEqual(try parseJSONLines(run.stdout), try referenceDetections(stream))
     }
@@ -141,9 +154,12 @@ final class ListenCommandTests: XCTestCase {
         let stream = try goldenStream()
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("kws-exec-\(UUID().uuidString).log")
         // The first 25 s hold several keywords; the pipeline is causal, so they are the reference's first ones.
-        let run = try listen(["--device", "kws_file", "--duration", "25", "--no-live",
-                              "--exec", "echo \"$KWS_TIME_MS $KWS_LABEL $KWS_SCORE\" >> '\(log.path)'"],
-                             rawInput: stream.appendingPathComponent("stream.s16le"))
+        let run = try listen(
+            [
+                "--device", "kws_file", "--duration", "25", "--no-live",
+                "--exec", "echo \"$KWS_TIME_MS $KWS_LABEL $KWS_SCORE\" >> '\(log.path)'",
+            ],
+            rawInput: stream.appendingPathComponent("stream.s16le"))
         XCTAssertEqual(run.status, 0, run.stderr)
         // By default only the keywords are acted on, not silence or unknown.
         let expected = try referenceDetections(stream).filter {
@@ -163,15 +179,19 @@ final class ListenCommandTests: XCTestCase {
         let stream = try goldenStream()
         let folder = stream.deletingLastPathComponent().appendingPathComponent("listen")
         let settingsFile = folder.appendingPathComponent("settings.csv")
-        _ = try TestPaths.require(settingsFile, "missing \(settingsFile.path); make it with "
-            + "`python3 scripts/golden/gen_listen.py --shared ../shared --out .golden` (or `make golden`)")
+        _ = try TestPaths.require(
+            settingsFile,
+            "missing \(settingsFile.path); make it with "
+                + "`python3 scripts/golden/gen_listen.py --shared ../shared --out .golden` (or `make golden`)")
         let rows = try String(contentsOf: settingsFile, encoding: .utf8).split(separator: "\n").dropFirst()
         XCTAssertFalse(rows.isEmpty)
         for row in rows {
             let fields = row.split(separator: ",").map(String.init)
-            let run = try listen(["--wav", stream.appendingPathComponent("stream.wav").path, "--fast", "--json",
-                                  "--labels", "all", "--window-ms", fields[1], "--threshold", fields[2],
-                                  "--suppression-ms", fields[3]])
+            let run = try listen([
+                "--wav", stream.appendingPathComponent("stream.wav").path, "--fast", "--json",
+                "--labels", "all", "--window-ms", fields[1], "--threshold", fields[2],
+                "--suppression-ms", fields[3],
+            ])
             XCTAssertEqual(run.status, 0, run.stderr)
             let expected = try referenceDetections(at: folder.appendingPathComponent(fields[0] + ".csv"))
             XCTAssertEqual(try parseJSONLines(run.stdout), expected, "settings \(fields[0])")
@@ -212,8 +232,9 @@ final class ListenCommandTests: XCTestCase {
     func testSIGINTStopsDeviceCaptureCleanly() throws {
         let stream = try goldenStream()
         // No --duration: only the signal ends this run.
-        let run = try listen(["--device", "kws_file", "--no-live"], rawInput: stream.appendingPathComponent("stream.s16le"),
-                             timeout: 20, signalAfter: (0.5, SIGINT))
+        let run = try listen(
+            ["--device", "kws_file", "--no-live"], rawInput: stream.appendingPathComponent("stream.s16le"),
+            timeout: 20, signalAfter: (0.5, SIGINT))
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertTrue(run.stderr.contains("stopped after"), run.stderr)
     }
@@ -221,8 +242,9 @@ final class ListenCommandTests: XCTestCase {
     func testSIGTERMStopsRealTimeWavPlaybackCleanly() throws {
         let stream = try goldenStream()
         let started = Date()
-        let run = try listen(["--wav", stream.appendingPathComponent("stream.wav").path, "--no-live"],
-                             timeout: 20, signalAfter: (0.5, SIGTERM))
+        let run = try listen(
+            ["--wav", stream.appendingPathComponent("stream.wav").path, "--no-live"],
+            timeout: 20, signalAfter: (0.5, SIGTERM))
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertTrue(run.stderr.contains("stopped after"), run.stderr)
         XCTAssertLessThan(Date().timeIntervalSince(started), 10, "a 51 s stream should stop on SIGTERM, not play out")

@@ -12,8 +12,10 @@ final class ListenMultiModelTests: XCTestCase {
 
     private func golden(_ name: String) throws -> URL {
         let url = TestPaths.golden.appendingPathComponent("listen_multi").appendingPathComponent(name)
-        return try TestPaths.require(url, "missing \(url.path); make it with "
-            + "`python3 scripts/golden/gen_listen_multi.py --shared ../shared --out .golden` (or `make golden`)")
+        return try TestPaths.require(
+            url,
+            "missing \(url.path); make it with "
+                + "`python3 scripts/golden/gen_listen_multi.py --shared ../shared --out .golden` (or `make golden`)")
     }
 
     private func events(_ text: String) throws -> [Detection] {
@@ -22,11 +24,12 @@ final class ListenMultiModelTests: XCTestCase {
 
     /// Each model's detections in time order, without the wall-clock time.
     private func byModel(_ detections: [Detection]) -> [String: [Detection]] {
-        Dictionary(grouping: detections.map { detection in
-            var audioOnly = detection
-            audioOnly.wallMilliseconds = nil
-            return audioOnly
-        }, by: \.model)
+        Dictionary(
+            grouping: detections.map { detection in
+                var audioOnly = detection
+                audioOnly.wallMilliseconds = nil
+                return audioOnly
+            }, by: \.model)
     }
 
     private func streamSeconds() throws -> String {
@@ -34,8 +37,10 @@ final class ListenMultiModelTests: XCTestCase {
         return String(Double(size.intValue / 2) / 16_000)
     }
 
-    private func assertEqualModelByModel(_ output: String, _ expectedFile: String,
-                                         file: StaticString = #filePath, line: UInt = #line) throws {
+    private func assertEqualModelByModel(
+        _ output: String, _ expectedFile: String,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         let got = byModel(try events(output))
         let expected = byModel(try events(String(contentsOf: try golden(expectedFile), encoding: .utf8)))
         for model in allModels {
@@ -45,16 +50,22 @@ final class ListenMultiModelTests: XCTestCase {
     }
 
     func testFiveModelsCapturedThroughALSAEqualTheReferenceModelByModel() throws {
-        let run = try ToolProcess.run("kws-listen", ["--device", "kws_file", "--duration", try streamSeconds(), "--json", "--labels", "all",
-                                      "--no-live"] + modelArguments, rawInput: try golden("stream.s16le"))
+        let run = try ToolProcess.run(
+            "kws-listen",
+            [
+                "--device", "kws_file", "--duration", try streamSeconds(), "--json", "--labels", "all",
+                "--no-live",
+            ] + modelArguments, rawInput: try golden("stream.s16le"))
         XCTAssertEqual(run.status, 0, run.stderr)
         try assertEqualModelByModel(run.stdout, "detections.jsonl")
         XCTAssertTrue(try events(run.stdout).allSatisfy { $0.wallMilliseconds != nil }, "live detections carry wall_ms")
     }
 
     func testWavFileStreamedGivesTheSameDetections() throws {
-        let run = try ToolProcess.run("kws-listen", ["--wav", try golden("stream.wav").path, "--fast", "--json", "--labels", "all"]
-                                     + modelArguments)
+        let run = try ToolProcess.run(
+            "kws-listen",
+            ["--wav", try golden("stream.wav").path, "--fast", "--json", "--labels", "all"]
+                + modelArguments)
         XCTAssertEqual(run.status, 0, run.stderr)
         try assertEqualModelByModel(run.stdout, "detections.jsonl")
     }
@@ -63,8 +74,10 @@ final class ListenMultiModelTests: XCTestCase {
         let options = try String(contentsOf: try golden("overrides.tsv"), encoding: .utf8)
             .split(separator: "\n").flatMap { $0.split(separator: "\t").map(String.init) }
         XCTAssertFalse(options.isEmpty)
-        let run = try ToolProcess.run("kws-listen", ["--wav", try golden("stream.wav").path, "--fast", "--json", "--labels", "all"]
-                                     + modelArguments + options)
+        let run = try ToolProcess.run(
+            "kws-listen",
+            ["--wav", try golden("stream.wav").path, "--fast", "--json", "--labels", "all"]
+                + modelArguments + options)
         XCTAssertEqual(run.status, 0, run.stderr)
         try assertEqualModelByModel(run.stdout, "overrides.jsonl")
     }
@@ -84,8 +97,11 @@ final class ListenMultiModelTests: XCTestCase {
         }
         // Every wake-word detection belongs to an utterance of its word: none for the other words.
         for detection in detections where detection.model != "micro_speech" {
-            XCTAssertTrue(wakeWords.contains { $0[2] == detection.model && Int64($0[0])! <= detection.timeMilliseconds
-                                                && detection.timeMilliseconds <= Int64($0[1])! + 1000 }, "\(detection)")
+            XCTAssertTrue(
+                wakeWords.contains {
+                    $0[2] == detection.model && Int64($0[0])! <= detection.timeMilliseconds
+                        && detection.timeMilliseconds <= Int64($0[1])! + 1000
+                }, "\(detection)")
         }
         let first = try XCTUnwrap(truth.first)
         XCTAssertEqual(first[0], "300", "the stream starts with a keyword 0.3 s in")
@@ -95,9 +111,13 @@ final class ListenMultiModelTests: XCTestCase {
 
     func testExecGetsTheModelOfEachActedDetection() throws {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("kws-exec-\(UUID().uuidString).log")
-        let run = try ToolProcess.run("kws-listen", ["--wav", try golden("stream.wav").path, "--fast", "--no-live", "--model", "okay_nabu",
-                                      "--model", "micro_speech",
-                                      "--exec", "echo \"$KWS_TIME_MS $KWS_MODEL $KWS_LABEL $KWS_SCORE\" >> '\(log.path)'"])
+        let run = try ToolProcess.run(
+            "kws-listen",
+            [
+                "--wav", try golden("stream.wav").path, "--fast", "--no-live", "--model", "okay_nabu",
+                "--model", "micro_speech",
+                "--exec", "echo \"$KWS_TIME_MS $KWS_MODEL $KWS_LABEL $KWS_SCORE\" >> '\(log.path)'",
+            ])
         XCTAssertEqual(run.status, 0, run.stderr)
         let expected = try events(String(contentsOf: try golden("detections.jsonl"), encoding: .utf8)).filter {
             ($0.model == "okay_nabu" || $0.model == "micro_speech") && $0.label != "silence" && $0.label != "unknown"
@@ -111,9 +131,13 @@ final class ListenMultiModelTests: XCTestCase {
     func testSaveAudioWritesTheThreeSecondsAroundEachDetectionAndItsJSONUpToTheCap() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kws-save-\(UUID().uuidString)")
         let stream = try loadAudioClip(path: try golden("stream.wav").path).samples
-        let run = try ToolProcess.run("kws-listen", ["--wav", try golden("stream.wav").path, "--fast", "--json", "--model", "okay_nabu",
-                                      "--model", "alexa", "--model", "micro_speech", "--save-audio", folder.path,
-                                      "--save-audio-max", "3"])
+        let run = try ToolProcess.run(
+            "kws-listen",
+            [
+                "--wav", try golden("stream.wav").path, "--fast", "--json", "--model", "okay_nabu",
+                "--model", "alexa", "--model", "micro_speech", "--save-audio", folder.path,
+                "--save-audio-max", "3",
+            ])
         XCTAssertEqual(run.status, 0, run.stderr)
         let printed = try events(run.stdout)
         XCTAssertGreaterThan(printed.count, 3)
@@ -131,7 +155,7 @@ final class ListenMultiModelTests: XCTestCase {
             let end = Int(detection.timeMilliseconds + 500) * 16
             let start = max(0, end - 48_000)
             XCTAssertEqual(audio.count, end - start)
-            XCTAssertTrue(audio == Array(stream[start..<end]), "\(wav.lastPathComponent) is not the stream's audio around it")
+            XCTAssertTrue(audio == Array(stream[start ..< end]), "\(wav.lastPathComponent) is not the stream's audio around it")
         }
     }
 
@@ -141,11 +165,11 @@ final class ListenMultiModelTests: XCTestCase {
         try FileManager.default.copyItem(at: try TestPaths.model("okay_nabu.tflite"), to: folder.appendingPathComponent("okay_nabu.tflite"))
         // As pymicro-wakeword ships it and ESPHome's collection publishes it.
         try #"""
-            {"type": "micro", "wake_word": "Okay Nabu", "author": "Kevin Ahrendt", "model": "okay_nabu.tflite",
-             "trained_languages": ["en"], "version": 2,
-             "micro": {"probability_cutoff": 0.85, "feature_step_size": 10, "sliding_window_size": 5,
-                       "tensor_arena_size": 37000, "minimum_esphome_version": "2024.7.0"}}
-            """#.write(to: folder.appendingPathComponent("okay_nabu.json"), atomically: true, encoding: .utf8)
+        {"type": "micro", "wake_word": "Okay Nabu", "author": "Kevin Ahrendt", "model": "okay_nabu.tflite",
+         "trained_languages": ["en"], "version": 2,
+         "micro": {"probability_cutoff": 0.85, "feature_step_size": 10, "sliding_window_size": 5,
+                   "tensor_arena_size": 37000, "minimum_esphome_version": "2024.7.0"}}
+        """#.write(to: folder.appendingPathComponent("okay_nabu.json"), atomically: true, encoding: .utf8)
         let expected = byModel(try events(String(contentsOf: try golden("detections.jsonl"), encoding: .utf8)))["okay_nabu"]
         XCTAssertFalse(expected?.isEmpty ?? true)
         for selection in [["--model", folder.appendingPathComponent("okay_nabu.json").path], ["--model-dir", folder.path]] {
@@ -160,9 +184,11 @@ final class ListenMultiModelTests: XCTestCase {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         // micro_speech's model behind a wake-word JSON: four int8 scores, not one probability.
         let model = TestPaths.shared.appendingPathComponent("models/micro_speech_quantized.tflite")
-        try FileManager.default.copyItem(atPath: try TestPaths.require(model, "missing \(model.path); set KWS_SHARED").path,
-                                         toPath: folder.appendingPathComponent("fake.tflite").path)
-        try #"{"type": "micro", "wake_word": "Fake", "model": "fake.tflite", "micro": {"probability_cutoff": 0.5, "sliding_window_size": 5}}"#
+        try FileManager.default.copyItem(
+            atPath: try TestPaths.require(model, "missing \(model.path); set KWS_SHARED").path,
+            toPath: folder.appendingPathComponent("fake.tflite").path)
+        try
+            #"{"type": "micro", "wake_word": "Fake", "model": "fake.tflite", "micro": {"probability_cutoff": 0.5, "sliding_window_size": 5}}"#
             .write(to: folder.appendingPathComponent("fake.json"), atomically: true, encoding: .utf8)
 
         let listed = try ToolProcess.run("kws-listen", ["--list-models", "--model-dir", folder.path])
@@ -172,8 +198,12 @@ final class ListenMultiModelTests: XCTestCase {
         XCTAssertTrue(listed.stdout.contains("fake  wake word \"Fake\""), listed.stdout)
         XCTAssertTrue(listed.stdout.contains("cannot run: fake: the model's output is not uint8"), listed.stdout)
 
-        let refused = try ToolProcess.run("kws-listen", ["--device", "kws_file", "--duration", "1", "--model", "okay_nabu",
-                                          "--model", folder.appendingPathComponent("fake.json").path])
+        let refused = try ToolProcess.run(
+            "kws-listen",
+            [
+                "--device", "kws_file", "--duration", "1", "--model", "okay_nabu",
+                "--model", folder.appendingPathComponent("fake.json").path,
+            ])
         XCTAssertEqual(refused.status, 8, refused.stderr)
         XCTAssertTrue(refused.stderr.contains("fake: the model's output is not uint8"), refused.stderr)
         XCTAssertTrue(refused.stdout.isEmpty)

@@ -47,7 +47,7 @@ private final class UnpluggedCapture: AudioSource, ReopenableSource, @unchecked 
             unlink(device.path)
             throw .deviceFailed(device: name, operation: "snd_pcm_readi", code: -ENODEV)
         }
-        let got = try capture.read(into: UnsafeMutableBufferPointer(rebasing: buffer[0..<min(buffer.count, unplugAfter)]))
+        let got = try capture.read(into: UnsafeMutableBufferPointer(rebasing: buffer[0 ..< min(buffer.count, unplugAfter)]))
         delivered += got ?? 0
         return got
     }
@@ -89,8 +89,9 @@ final class ListenSessionTests: XCTestCase {
         XCTAssertEqual(devices.map(\.timeMilliseconds), [250, 250], "audio time stops while the device is away")
         XCTAssertTrue(devices[0].reason?.contains("No such device") == true, "\(devices[0])")
         // The reopened device (the file plugin) starts its input over.
-        XCTAssertTrue(session.stream.received == Array(samples[0..<4_000] + samples[0..<16_000]),
-                      "the audio after the reconnect is not the device's")
+        XCTAssertTrue(
+            session.stream.received == Array(samples[0 ..< 4_000] + samples[0 ..< 16_000]),
+            "the audio after the reconnect is not the device's")
     }
 
     func testWithoutReconnectALostDeviceEndsTheSession() throws {
@@ -115,7 +116,7 @@ final class ListenSessionTests: XCTestCase {
 
         XCTAssertEqual(summary.ending, .durationReached)
         XCTAssertEqual(summary.samples, 32_123)
-        XCTAssertTrue(session.stream.received == Array(samples[0..<32_123]), "device audio reached the detector altered")
+        XCTAssertTrue(session.stream.received == Array(samples[0 ..< 32_123]), "device audio reached the detector altered")
         XCTAssertEqual(detections.map(\.timeMilliseconds), [1000, 2000])
         XCTAssertEqual(detections.map(\.label), ["word", "word"])
     }
@@ -138,8 +139,9 @@ final class ListenSessionTests: XCTestCase {
     }
 
     func testRaisedStopEndsTheSessionBeforeTheInput() throws {
-        var session = ListenSession(source: try fileSource([Int16](repeating: 0, count: 16_000)),
-                                    stream: RecordingStream())
+        var session = ListenSession(
+            source: try fileSource([Int16](repeating: 0, count: 16_000)),
+            stream: RecordingStream())
         let stop = StopFlag()
         var seen = 0
         let summary = try session.run(stop: stop) { _ in

@@ -1,9 +1,9 @@
 import AudioFrontend
 import Foundation
-import KeywordSpotting
 import KWSApp
-import TestSupport
+import KeywordSpotting
 import TFMicro
+import TestSupport
 import XCTest
 
 /// Several models on one stream give, model by model, what each gives on its own; models the
@@ -16,7 +16,7 @@ final class ModelBankTests: XCTestCase {
     private func speech() throws -> [Int16] {
         var samples: [Int16] = []
         for word in ["marvin", "sheila", "happy", "house", "wow", "yes", "no", "go", "bed", "cat"] {
-            let folder = try SharedData.path("data/speech-commands-sample/\(word)")
+            let folder = try TestData.sharedFile("data/speech-commands-sample/\(word)").path
             let first = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: folder).sorted().first)
             samples += try loadAudioClip(path: folder + "/" + first).padded(toAtLeast: 16_000).samples
         }
@@ -72,7 +72,8 @@ final class ModelBankTests: XCTestCase {
         let modelBytes = ModelBytes(model.modelData)
         let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
         defer { arena.deallocate() }
-        let frontendStorage = UnsafeMutableRawBufferPointer.allocate(byteCount: try Frontend.storageBytes(for: .microWakeWord), alignment: 16)
+        let frontendStorage = UnsafeMutableRawBufferPointer.allocate(
+            byteCount: try Frontend.storageBytes(for: .microWakeWord), alignment: 16)
         defer { frontendStorage.deallocate() }
         var spotter = try WakeWordSpotter(
             frontend: try Frontend(config: .microWakeWord, storage: frontendStorage),
@@ -121,16 +122,19 @@ final class ModelBankTests: XCTestCase {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         // micro_speech's model behind a wake-word JSON: four int8 scores, not one probability.
-        try FileManager.default.copyItem(atPath: try SharedData.path("models/micro_speech_quantized.tflite"),
-                                         toPath: folder + "/fake.tflite")
-        try #"{"type": "micro", "wake_word": "Fake", "model": "fake.tflite", "micro": {"probability_cutoff": 0.5, "sliding_window_size": 5}}"#
+        try FileManager.default.copyItem(
+            atPath: try TestData.sharedFile("models/micro_speech_quantized.tflite").path,
+            toPath: folder + "/fake.tflite")
+        try
+            #"{"type": "micro", "wake_word": "Fake", "model": "fake.tflite", "micro": {"probability_cutoff": 0.5, "sliding_window_size": 5}}"#
             .write(toFile: folder + "/fake.json", atomically: true, encoding: .utf8)
         let fake = try ModelLocator(modelsDirectories: []).resolve(folder + "/fake.json")
         XCTAssertThrowsError(try ModelBank(models: [fake])) { error in
             XCTAssertTrue("\(error)".contains("fake: the model's output is not uint8 with 4 bytes"), "\(error)")
         }
 
-        try #"{"type": "openwakeword", "wake_word": "X", "model": "x.onnx"}"#.write(toFile: folder + "/other.json", atomically: true, encoding: .utf8)
+        try #"{"type": "openwakeword", "wake_word": "X", "model": "x.onnx"}"#.write(
+            toFile: folder + "/other.json", atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try ModelLocator(modelsDirectories: []).resolve(folder + "/other.json")) { error in
             XCTAssertTrue("\(error)".contains("only microWakeWord models"), "\(error)")
         }

@@ -17,8 +17,9 @@ final class ModelManifestTests: XCTestCase {
         let conversion = manifest.input.conversion
         XCTAssertEqual([conversion.multiplier, conversion.divisor, conversion.offset], [256, 666, -128])
         let recognizer = manifest.recognizer
-        XCTAssertEqual([recognizer.averageWindowMs, recognizer.detectionThreshold, recognizer.suppressionMs, recognizer.minimumCount],
-                       [1000, 200, 1500, 3])
+        XCTAssertEqual(
+            [recognizer.averageWindowMs, recognizer.detectionThreshold, recognizer.suppressionMs, recognizer.minimumCount],
+            [1000, 200, 1500, 3])
     }
 
     func testLocatorResolvesANameToTheFetchedModel() throws {
@@ -29,7 +30,7 @@ final class ModelManifestTests: XCTestCase {
     }
 
     func testTflitePathBorrowsMicroSpeechSettings() throws {
-        let path = try SharedData.path("models/micro_speech_quantized.tflite")
+        let path = try TestData.sharedFile("models/micro_speech_quantized.tflite").path
         let model = try ModelLocator(modelsDirectories: [modelsFolder]).resolve(path)
         XCTAssertEqual(model.modelPath, path)
         XCTAssertEqual(model.manifest.file, "micro_speech_quantized.tflite")
@@ -54,8 +55,9 @@ final class ModelManifestTests: XCTestCase {
     func testSHA256MatchesKnownDigests() {
         XCTAssertEqual(SHA256.hexDigest([]), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         XCTAssertEqual(SHA256.hexDigest(Array("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        XCTAssertEqual(SHA256.hexDigest(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)),
-                       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        XCTAssertEqual(
+            SHA256.hexDigest(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     }
 
     func testModelWithAnotherHashIsRejected() throws {
@@ -86,7 +88,8 @@ final class ModelManifestTests: XCTestCase {
         object["unknown_label"] = "other"
         let broken = try JSONSerialization.data(withJSONObject: object)
         XCTAssertThrowsError(try ModelManifest.decode(broken, origin: "x.json")) { error in
-            XCTAssertEqual(error as? ModelManifestError, .malformed(path: "x.json", reason: "unknown_label \"other\" is not one of the labels"))
+            XCTAssertEqual(
+                error as? ModelManifestError, .malformed(path: "x.json", reason: "unknown_label \"other\" is not one of the labels"))
         }
     }
 }

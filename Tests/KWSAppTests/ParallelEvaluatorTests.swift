@@ -19,11 +19,13 @@ final class ParallelEvaluatorTests: XCTestCase {
 
         var clips: [LabeledClip] = []
         for name in ["yes_1000ms", "no_1000ms", "silence_1000ms", "noise_1000ms"] {
-            let path = try SharedData.path("data/tflm-testdata/\(name).wav")
+            let path = try TestData.sharedFile("data/tflm-testdata/\(name).wav").path
             clips.append(LabeledClip(path: path, relativePath: name, datasetLabel: "x", labelIndex: 0))
         }
-        clips.insert(LabeledClip(path: folder.appendingPathComponent("missing.wav").path, relativePath: "missing",
-                                 datasetLabel: "x", labelIndex: 0), at: 1)
+        clips.insert(
+            LabeledClip(
+                path: folder.appendingPathComponent("missing.wav").path, relativePath: "missing",
+                datasetLabel: "x", labelIndex: 0), at: 1)
         clips.append(LabeledClip(path: garbage, relativePath: "garbage", datasetLabel: "x", labelIndex: 0))
 
         let parallel = ParallelEvaluator(scorers: [try factory.makeClipScorer(), try factory.makeClipScorer()])

@@ -39,11 +39,16 @@ final class QualityCommandTests: XCTestCase {
             .map { TestPaths.shared.appendingPathComponent("data/\($0)").path }
         let folder = try temporaryFolder()
         let plot = folder.appendingPathComponent("det.svg"), csv = folder.appendingPathComponent("files.csv")
-        let run = try evaluate(["wake-word", "--model", "okay_nabu", "--json",
-                                "--positives", quality.appendingPathComponent("positives/okay_nabu").path,
-                                "--negatives", TestPaths.shared.appendingPathComponent("data/speech-commands-sample").path]
-                               + testdata + [quality.appendingPathComponent("streams").path,
-                                             "--plot", plot.path, "--csv", csv.path, "--target-fa-per-hour", "0.5"])
+        let run = try evaluate(
+            [
+                "wake-word", "--model", "okay_nabu", "--json",
+                "--positives", quality.appendingPathComponent("positives/okay_nabu").path,
+                "--negatives", TestPaths.shared.appendingPathComponent("data/speech-commands-sample").path,
+            ]
+                + testdata + [
+                    quality.appendingPathComponent("streams").path,
+                    "--plot", plot.path, "--csv", csv.path, "--target-fa-per-hour", "0.5",
+                ])
         XCTAssertEqual(run.status, 0, run.stderr)
 
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], run.stdout)
@@ -53,8 +58,11 @@ final class QualityCommandTests: XCTestCase {
         let negativeSamples = (clips.files + streams.files).reduce(0) { $0 + $1.samples }
         XCTAssertEqual(object["negative_seconds"] as? Double, Double(negativeSamples) / 16_000)
         let rows = try XCTUnwrap(object["rows"] as? [[String: Any]])
-        XCTAssertEqual(rows.map { Set($0.keys) }, Array(repeating: ["cutoff", "detected", "recall", "false_accepts", "false_accepts_per_hour"],
-                                                          count: positives.rows.count))
+        XCTAssertEqual(
+            rows.map { Set($0.keys) },
+            Array(
+                repeating: ["cutoff", "detected", "recall", "false_accepts", "false_accepts_per_hour"],
+                count: positives.rows.count))
         XCTAssertEqual(rows.map { $0["cutoff"] as? Double }, positives.rows.map { Double($0.cutoff) })
         XCTAssertEqual(rows.map { $0["detected"] as? Int }, positives.rows.map(\.detected_files))
         XCTAssertEqual(rows.map { $0["false_accepts"] as? Int }, zip(clips.rows, streams.rows).map { $0.detections + $1.detections })
@@ -71,9 +79,11 @@ final class QualityCommandTests: XCTestCase {
         let output = try temporaryFolder()
         let json = output.appendingPathComponent("quality.json"), plot = output.appendingPathComponent("det.svg")
         let thresholds = expected.rows.map { "\($0.threshold)" }.joined(separator: ",")
-        let run = try evaluate(["--stream", folder.appendingPathComponent("stream.wav").path,
-                                "--truth", folder.appendingPathComponent("truth.csv").path,
-                                "--thresholds", thresholds, "--json", json.path, "--plot", plot.path])
+        let run = try evaluate([
+            "--stream", folder.appendingPathComponent("stream.wav").path,
+            "--truth", folder.appendingPathComponent("truth.csv").path,
+            "--thresholds", thresholds, "--json", json.path, "--plot", plot.path,
+        ])
         XCTAssertEqual(run.status, 0, run.stderr)
 
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
@@ -93,8 +103,9 @@ final class QualityCommandTests: XCTestCase {
         let model = try XCTUnwrap(expected.models["okay_nabu"])
         let at = try XCTUnwrap(model.sets["positives"]?.rows.firstIndex { $0.cutoff == model.manifest_cutoff })
         let files = try XCTUnwrap(model.sets["positives"]).files
-        let run = try evaluate(["wake-word", "--model", "okay_nabu", "--json"]
-                               + files.map { QualityGoldenTests.folder.appendingPathComponent($0.path).path })
+        let run = try evaluate(
+            ["wake-word", "--model", "okay_nabu", "--json"]
+                + files.map { QualityGoldenTests.folder.appendingPathComponent($0.path).path })
         XCTAssertEqual(run.status, 0, run.stderr)
         let objects = try run.stdout.split(separator: "\n").map {
             try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
@@ -113,7 +124,7 @@ final class QualityCommandTests: XCTestCase {
         XCTAssertEqual(badCutoff.status, 64)
         XCTAssertTrue(badCutoff.stderr.contains("'1.2' is not a cutoff"), badCutoff.stderr)
 
-        let noise = try SharedData.path("data/tflm-testdata/noise_1000ms.wav")
+        let noise = try TestData.sharedFile("data/tflm-testdata/noise_1000ms.wav").path
         let commandModel = try evaluate(["wake-word", "--model", "micro_speech", "--positives", noise, "--negatives", noise])
         XCTAssertEqual(commandModel.status, 1)
         XCTAssertTrue(commandModel.stderr.contains("--thresholds"), commandModel.stderr)

@@ -47,10 +47,15 @@ final class QualityGoldenTests: XCTestCase {
         }
         /// A detection's fields: time and score are numbers, the label a string.
         enum Value: Decodable, Equatable {
-            case number(Int), text(String)
+            case number(Int)
+            case text(String)
             init(from decoder: Decoder) throws {
                 let container = try decoder.singleValueContainer()
-                if let number = try? container.decode(Int.self) { self = .number(number) } else { self = .text(try container.decode(String.self)) }
+                if let number = try? container.decode(Int.self) {
+                    self = .number(number)
+                } else {
+                    self = .text(try container.decode(String.self))
+                }
             }
         }
         var keyword_events: Int
@@ -61,22 +66,25 @@ final class QualityGoldenTests: XCTestCase {
     static let models = ["alexa", "hey_jarvis", "hey_mycroft", "okay_nabu"]
 
     static func commandExpected() throws -> CommandExpected {
-        let url = try TestPaths.require(folder.appendingPathComponent("commands/expected.json"),
-                                        "missing golden quality data: run `make golden` (scripts/golden/gen_quality.py)")
+        let url = try TestPaths.require(
+            folder.appendingPathComponent("commands/expected.json"),
+            "missing golden quality data: run `make golden` (scripts/golden/gen_quality.py)")
         return try JSONDecoder().decode(CommandExpected.self, from: Data(contentsOf: url))
     }
 
     static var folder: URL { TestPaths.golden.appendingPathComponent("quality") }
 
     static func expected() throws -> Expected {
-        let url = try TestPaths.require(folder.appendingPathComponent("expected.json"),
-                                        "missing golden quality data: run `make golden` (scripts/golden/gen_quality.py)")
+        let url = try TestPaths.require(
+            folder.appendingPathComponent("expected.json"),
+            "missing golden quality data: run `make golden` (scripts/golden/gen_quality.py)")
         return try JSONDecoder().decode(Expected.self, from: Data(contentsOf: url))
     }
 
     /// Where a golden file path points: under the golden quality folder, or under the shared data.
     static func location(of path: String, set: String) -> String {
-        set == "clips" ? TestPaths.shared.appendingPathComponent("data").appendingPathComponent(path).path
+        set == "clips"
+            ? TestPaths.shared.appendingPathComponent("data").appendingPathComponent(path).path
             : folder.appendingPathComponent(path).path
     }
 
@@ -94,7 +102,8 @@ final class QualityGoldenTests: XCTestCase {
         for name in Self.models {
             for (set, files) in try XCTUnwrap(expected.models[name]).sets.sorted(by: { $0.key < $1.key }) {
                 for file in files.files where seen.insert(Self.location(of: file.path, set: set)).inserted {
-                    inputs.append(QualityFile(path: Self.location(of: file.path, set: set), role: set == "positives" ? .positive : .negative))
+                    inputs.append(
+                        QualityFile(path: Self.location(of: file.path, set: set), role: set == "positives" ? .positive : .negative))
                 }
             }
         }
@@ -145,8 +154,9 @@ final class QualityGoldenTests: XCTestCase {
             var configuration = factory.recognizerConfiguration
             configuration.detectionThreshold = Int32(row.threshold)
             let found = try recorded.detections(model: "micro_speech", labels: factory.labels, configuration: configuration)
-            XCTAssertEqual(found.map { [CommandExpected.Value.number(Int($0.timeMilliseconds)), .text($0.label), .number($0.score)] },
-                           row.detections, "threshold \(row.threshold)")
+            XCTAssertEqual(
+                found.map { [CommandExpected.Value.number(Int($0.timeMilliseconds)), .text($0.label), .number($0.score)] },
+                row.detections, "threshold \(row.threshold)")
         }
         XCTAssertGreaterThan(Set(expected.rows.map(\.detections.count)).count, 2, "the thresholds should give different detections")
     }

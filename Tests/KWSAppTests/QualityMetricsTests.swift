@@ -23,7 +23,8 @@ final class QualityMetricsTests: XCTestCase {
         let withOwn = Cutoff.sweep(adding: Cutoff(manifestValue: 0.97))
         XCTAssertEqual(withOwn.count, 11)
         XCTAssertEqual(withOwn.last?.text, "0.97")
-        XCTAssertEqual(Cutoff.sweep([Cutoff("0.8")!, Cutoff("0.6")!], adding: Cutoff(manifestValue: 0.7)).map(\.text), ["0.6", "0.7", "0.8"])
+        XCTAssertEqual(
+            Cutoff.sweep([Cutoff("0.8")!, Cutoff("0.6")!], adding: Cutoff(manifestValue: 0.7)).map(\.text), ["0.6", "0.7", "0.8"])
     }
 
     func testASweepCountsWhatOneDetectorPerCutoffCounts() throws {
@@ -41,8 +42,9 @@ final class QualityMetricsTests: XCTestCase {
             for p in probabilities { sweep.update(p) }
             var expected: [Int] = []
             for cutoff in cutoffs {
-                var detector = WakeWordDetector(configuration: try WakeWordDetectorConfiguration(
-                    cutoff: cutoff.uint8, slidingWindowSize: 5, ignoredInvocationsAfterReset: 74))
+                var detector = WakeWordDetector(
+                    configuration: try WakeWordDetectorConfiguration(
+                        cutoff: cutoff.uint8, slidingWindowSize: 5, ignoredInvocationsAfterReset: 74))
                 expected.append(probabilities.count { detector.update($0) != nil })
             }
             XCTAssertEqual(sweep.detections, expected, "round \(round)")
@@ -59,8 +61,10 @@ final class QualityMetricsTests: XCTestCase {
             FileQuality(path: "p2", role: .positive, samples: 32_000, sampleRate: 16_000, peakProbability: 200, detections: [2, 1, 0]),
             FileQuality(path: "p3", role: .positive, samples: 32_000, sampleRate: 16_000, peakProbability: 150, detections: [1, 0, 0]),
             FileQuality(path: "p4", role: .positive, samples: 32_000, sampleRate: 16_000, peakProbability: 90, detections: [0, 0, 0]),
-            FileQuality(path: "n1", role: .negative, samples: 16_000 * 3600, sampleRate: 16_000, peakProbability: 240, detections: [5, 2, 1]),
-            FileQuality(path: "n2", role: .negative, samples: 16_000 * 3600, sampleRate: 16_000, peakProbability: 140, detections: [3, 0, 0]),
+            FileQuality(
+                path: "n1", role: .negative, samples: 16_000 * 3600, sampleRate: 16_000, peakProbability: 240, detections: [5, 2, 1]),
+            FileQuality(
+                path: "n2", role: .negative, samples: 16_000 * 3600, sampleRate: 16_000, peakProbability: 140, detections: [3, 0, 0]),
         ]
     }
 
@@ -93,8 +97,9 @@ final class QualityMetricsTests: XCTestCase {
 
     func testDETPlotHasAxesLabelsALegendAndACurvePerModel() throws {
         let report = QualityReport(model: "m", cutoffs: try Cutoff.list("0.5,0.7,0.9").get(), files: files(), operatingPoint: Cutoff("0.7"))
-        let none = QualityReport(model: "quiet", cutoffs: ["0.5"], positives: 10, detected: [9], negativeSeconds: 3600,
-                                 falseAccepts: [0], operatingPoint: "0.5")
+        let none = QualityReport(
+            model: "quiet", cutoffs: ["0.5"], positives: 10, detected: [9], negativeSeconds: 3600,
+            falseAccepts: [0], operatingPoint: "0.5")
         let plot = DETPlot(reports: [report, none])
         let svg = plot.svg
         XCTAssertTrue(svg.hasPrefix("<svg"))
@@ -108,11 +113,13 @@ final class QualityMetricsTests: XCTestCase {
     /// Renders a DET plot with rsvg-convert (Debian's librsvg2-bin) and checks the picture's size:
     /// a malformed SVG fails to render.
     func testDETPlotRendersWithRsvgConvert() throws {
-        let converter = try XCTUnwrap(["/usr/bin/rsvg-convert", "/usr/local/bin/rsvg-convert"].first {
-            FileManager.default.isExecutableFile(atPath: $0)
-        }, "rsvg-convert not installed: run `make setup` (apt-packages.txt lists librsvg2-bin)")
-        let report = QualityReport(model: "okay<&>nabu", cutoffs: try Cutoff.list("0.5,0.7,0.9").get(), files: files(),
-                                   operatingPoint: Cutoff("0.9"))
+        let converter = try XCTUnwrap(
+            ["/usr/bin/rsvg-convert", "/usr/local/bin/rsvg-convert"].first {
+                FileManager.default.isExecutableFile(atPath: $0)
+            }, "rsvg-convert not installed: run `make setup` (apt-packages.txt lists librsvg2-bin)")
+        let report = QualityReport(
+            model: "okay<&>nabu", cutoffs: try Cutoff.list("0.5,0.7,0.9").get(), files: files(),
+            operatingPoint: Cutoff("0.9"))
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kws-det-\(UUID())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -137,10 +144,13 @@ final class QualityMetricsTests: XCTestCase {
         let positives = TestPaths.golden.appendingPathComponent("quality/positives/okay_nabu")
         let heard = try TestPaths.require(positives.appendingPathComponent("en-029_150.wav"), "run `make golden`").path
         let missed = try TestPaths.require(positives.appendingPathComponent("en-gb-scotland_120.wav"), "run `make golden`").path
-        let noise = try SharedData.path("data/tflm-testdata/noise_1000ms.wav")
+        let noise = try TestData.sharedFile("data/tflm-testdata/noise_1000ms.wav").path
         var quality = try WakeWordQuality(settings: [settings])
-        try quality.run([QualityFile(path: heard, role: .positive), QualityFile(path: missed, role: .positive),
-                         QualityFile(path: noise, role: .negative), QualityFile(path: "/nonexistent.wav", role: .negative)], jobs: 2)
+        try quality.run(
+            [
+                QualityFile(path: heard, role: .positive), QualityFile(path: missed, role: .positive),
+                QualityFile(path: noise, role: .negative), QualityFile(path: "/nonexistent.wav", role: .negative),
+            ], jobs: 2)
         XCTAssertEqual(quality.failures.map(\.path), ["/nonexistent.wav"])
         let lines = quality.csv.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines.first, "model,role,file,seconds,peak_probability,cutoff,detections,decision")

@@ -12,15 +12,16 @@ final class StreamScoringTests: XCTestCase {
             TruthEvent(timeMilliseconds: 9000, label: "bed"),  // not a keyword: neither hit nor miss
         ]
         let detections = [
-            Detection(model: "micro_speech", label: "no", score: 210, timeMilliseconds: 500),     // before any word: false alarm
-            Detection(model: "micro_speech", label: "yes", score: 230, timeMilliseconds: 2500),   // hit (1500 after)
-            Detection(model: "micro_speech", label: "yes", score: 230, timeMilliseconds: 2900),   // that event is taken: false alarm
-            Detection(model: "micro_speech", label: "unknown", score: 230, timeMilliseconds: 5000), // not a keyword: ignored
-            Detection(model: "micro_speech", label: "no", score: 220, timeMilliseconds: 6100),    // 2100 after: outside tolerance
-            Detection(model: "micro_speech", label: "yes", score: 220, timeMilliseconds: 9500),   // 2500 after yes@7000: too late
+            Detection(model: "micro_speech", label: "no", score: 210, timeMilliseconds: 500),  // before any word: false alarm
+            Detection(model: "micro_speech", label: "yes", score: 230, timeMilliseconds: 2500),  // hit (1500 after)
+            Detection(model: "micro_speech", label: "yes", score: 230, timeMilliseconds: 2900),  // that event is taken: false alarm
+            Detection(model: "micro_speech", label: "unknown", score: 230, timeMilliseconds: 5000),  // not a keyword: ignored
+            Detection(model: "micro_speech", label: "no", score: 220, timeMilliseconds: 6100),  // 2100 after: outside tolerance
+            Detection(model: "micro_speech", label: "yes", score: 220, timeMilliseconds: 9500),  // 2500 after yes@7000: too late
         ]
-        let score = StreamScore(detections: detections, truth: truth, keywords: keywords,
-                                toleranceMilliseconds: 2000, audioSeconds: 36)
+        let score = StreamScore(
+            detections: detections, truth: truth, keywords: keywords,
+            toleranceMilliseconds: 2000, audioSeconds: 36)
         XCTAssertEqual(score.hits, 1)
         XCTAssertEqual(score.misses, 2)
         XCTAssertEqual(score.missedEvents.map(\.timeMilliseconds), [4000, 7000])
@@ -29,9 +30,10 @@ final class StreamScoringTests: XCTestCase {
     }
 
     func testWrongLabelIsBothAMissAndAFalseAlarm() {
-        let score = StreamScore(detections: [Detection(model: "micro_speech", label: "no", score: 250, timeMilliseconds: 1500)],
-                                truth: [TruthEvent(timeMilliseconds: 1000, label: "yes")], keywords: keywords,
-                                toleranceMilliseconds: 2000, audioSeconds: 3600)
+        let score = StreamScore(
+            detections: [Detection(model: "micro_speech", label: "no", score: 250, timeMilliseconds: 1500)],
+            truth: [TruthEvent(timeMilliseconds: 1000, label: "yes")], keywords: keywords,
+            toleranceMilliseconds: 2000, audioSeconds: 3600)
         XCTAssertEqual([score.hits, score.misses, score.falseAlarms], [0, 1, 1])
         XCTAssertEqual(score.falseAlarmsPerHour, 1)
     }
@@ -42,8 +44,9 @@ final class StreamScoringTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: folder) }
         let withHeader = folder.appendingPathComponent("a.csv")
         try "time_ms,label\n3500,no\n1000,yes\n".write(to: withHeader, atomically: true, encoding: .utf8)
-        XCTAssertEqual(try TruthEvent.read(csv: withHeader.path),
-                       [TruthEvent(timeMilliseconds: 1000, label: "yes"), TruthEvent(timeMilliseconds: 3500, label: "no")])
+        XCTAssertEqual(
+            try TruthEvent.read(csv: withHeader.path),
+            [TruthEvent(timeMilliseconds: 1000, label: "yes"), TruthEvent(timeMilliseconds: 3500, label: "no")])
         let bad = folder.appendingPathComponent("b.csv")
         try "1000,yes\nlater,no\n".write(to: bad, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try TruthEvent.read(csv: bad.path)) { error in
@@ -64,11 +67,11 @@ final class StreamScoringTests: XCTestCase {
         let clips: [[Int16]] = [[1, 2, 3, 4, 5], [6], [7, 8, 9, 10]]
         let (samples, offsets) = build(builder, clips: clips, background: [])
         XCTAssertEqual(offsets.count, 3)
-        XCTAssertEqual(Array(samples[offsets[0]..<offsets[0] + 4]), [1, 2, 3, 4], "clips are cut to clipSamples")
-        XCTAssertEqual(Array(samples[offsets[1]..<offsets[1] + 4]), [6, 0, 0, 0], "and zero-padded to it")
+        XCTAssertEqual(Array(samples[offsets[0] ..< offsets[0] + 4]), [1, 2, 3, 4], "clips are cut to clipSamples")
+        XCTAssertEqual(Array(samples[offsets[1] ..< offsets[1] + 4]), [6, 0, 0, 0], "and zero-padded to it")
         for (index, offset) in offsets.enumerated() {
             let previousEnd = index == 0 ? 0 : offsets[index - 1] + 4
-            XCTAssert((2...5).contains(offset - previousEnd), "gap \(offset - previousEnd)")
+            XCTAssert((2 ... 5).contains(offset - previousEnd), "gap \(offset - previousEnd)")
         }
         XCTAssertEqual(samples.count, offsets[2] + 4 + 2, "a minimum gap closes the stream")
         XCTAssertEqual(build(builder, clips: clips, background: []).samples, samples)

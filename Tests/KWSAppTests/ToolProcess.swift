@@ -23,8 +23,10 @@ enum ToolProcess {
         return found
     }
 
-    static func run(_ tool: String, _ arguments: [String], rawInput: URL? = nil, timeout: TimeInterval = 300,
-                    signalAfter: (TimeInterval, Int32)? = nil, environment extra: [String: String] = [:]) throws -> Run {
+    static func run(
+        _ tool: String, _ arguments: [String], rawInput: URL? = nil, timeout: TimeInterval = 300,
+        signalAfter: (TimeInterval, Int32)? = nil, environment extra: [String: String] = [:]
+    ) throws -> Run {
         let process = Process()
         process.executableURL = try binary(tool)
         process.arguments = arguments
@@ -55,7 +57,8 @@ enum ToolProcess {
         }
         process.waitUntilExit()
         let outData = try Data(contentsOf: outURL), errData = try Data(contentsOf: errURL)
-        return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                   stderr: String(decoding: errData, as: UTF8.self))
+        return Run(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
     }
 }

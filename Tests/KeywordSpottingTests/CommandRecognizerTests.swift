@@ -67,8 +67,9 @@ final class CommandRecognizerTests: XCTestCase {
 
     func testAverageMustBeAboveTheThresholdNotEqual() throws {
         var atThreshold = try makeRecognizer(labelCount: 4)
-        XCTAssertTrue(try newCommands(&atThreshold, [-128, -128, 72, -128], from: 0, through: 1000).isEmpty,
-                      "an average of exactly 200 must not fire")
+        XCTAssertTrue(
+            try newCommands(&atThreshold, [-128, -128, 72, -128], from: 0, through: 1000).isEmpty,
+            "an average of exactly 200 must not fire")
         var above = try makeRecognizer(labelCount: 4)
         XCTAssertEqual(try newCommands(&above, [-128, -128, 73, -128], from: 0, through: 1000).map(\.time), [260])
     }
@@ -108,7 +109,7 @@ final class CommandRecognizerTests: XCTestCase {
 
     func testResultArrivingWhenFiftyAreHeldIsDroppedBeforePruning() throws {
         var recognizer = try makeRecognizer(labelCount: 4)
-        for time in Int64(0)..<50 { _ = try feed(&recognizer, no, at: time) }
+        for time in Int64(0) ..< 50 { _ = try feed(&recognizer, no, at: time) }
         // Full: this "yes" is dropped, so the average is still all "no".
         let dropped = try feed(&recognizer, yes, at: 300)
         XCTAssertEqual(dropped, Recognition(labelIndex: 3, score: 255, isNewCommand: true, timeMilliseconds: 300))

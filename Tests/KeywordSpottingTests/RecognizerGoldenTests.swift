@@ -1,4 +1,5 @@
 import KeywordSpotting
+import TestSupport
 import XCTest
 
 /// The Swift recognizer, fed the reference stream's per-inference scores, reports exactly the
@@ -7,8 +8,8 @@ final class RecognizerGoldenTests: XCTestCase {
     private let labels = ["silence", "unknown", "yes", "no"]
 
     func testReproducesReferenceDetectionsFromReferenceScores() throws {
-        let scores = try GoldenData.csvRows(GoldenData.goldenFile("stream/scores.csv", madeBy: "gen_stream.py"))
-        let expected = try GoldenData.csvRows(GoldenData.goldenFile("stream/detections.csv", madeBy: "gen_stream.py"))
+        let scores = try TestData.csvRows(TestData.goldenFile("stream/scores.csv", madeBy: "gen_stream.py"))
+        let expected = try TestData.csvRows(TestData.goldenFile("stream/detections.csv", madeBy: "gen_stream.py"))
             .map { "\($0[0]),\($0[1]),\($0[2])" }
         XCTAssertGreaterThan(scores.count, 1000)
 

@@ -4,8 +4,9 @@ import XCTest
 final class WakeWordDetectorTests: XCTestCase {
     /// okay_nabu's settings: cutoff 0.85 (217 of 255), window 5; a short ignore period.
     func makeDetector(ignore: Int = 3) throws -> WakeWordDetector {
-        WakeWordDetector(configuration: try WakeWordDetectorConfiguration(
-            probabilityCutoff: 0.85, slidingWindowSize: 5, ignoredInvocationsAfterReset: ignore))
+        WakeWordDetector(
+            configuration: try WakeWordDetectorConfiguration(
+                probabilityCutoff: 0.85, slidingWindowSize: 5, ignoredInvocationsAfterReset: ignore))
     }
 
     func feed(_ detector: inout WakeWordDetector, _ values: [UInt8]) -> [Int] {
@@ -80,7 +81,9 @@ final class WakeWordDetectorTests: XCTestCase {
         XCTAssertThrowsError(try WakeWordDetectorConfiguration(probabilityCutoff: 0.5, slidingWindowSize: 0)) {
             XCTAssertEqual($0 as? WakeWordDetectorError, .slidingWindowSizeOutOfRange(0))
         }
-        XCTAssertThrowsError(try WakeWordDetectorConfiguration(probabilityCutoff: 0.5, slidingWindowSize: 5, ignoredInvocationsAfterReset: -1)) {
+        XCTAssertThrowsError(
+            try WakeWordDetectorConfiguration(probabilityCutoff: 0.5, slidingWindowSize: 5, ignoredInvocationsAfterReset: -1)
+        ) {
             XCTAssertEqual($0 as? WakeWordDetectorError, .negativeIgnoredInvocations(-1))
         }
     }

@@ -1,8 +1,8 @@
 import AudioFrontend
 import Foundation
 import KeywordSpotting
-import KWSApp
 import TFMicro
+import TestSupport
 import XCTest
 
 /// Audio in, probabilities out: the spotter (frontend, conversion, streaming model) gives
@@ -23,25 +23,27 @@ final class WakeWordSpotterTests: XCTestCase {
     }
 
     func makeSpotter(_ name: String, _ storage: Storage, ignore: Int = 74) throws -> WakeWordSpotter {
-        let interpreter = try Interpreter(model: try Model(bytes: UnsafeRawBufferPointer(storage.model)),
-                                          resolver: .allKernels, arena: storage.arena)
+        let interpreter = try Interpreter(
+            model: try Model(bytes: UnsafeRawBufferPointer(storage.model)),
+            resolver: .allKernels, arena: storage.arena)
         let frontend = try Frontend(config: .microWakeWord, storage: storage.frontend)
-        let detector = WakeWordDetector(configuration: try WakeWordDetectorConfiguration(
-            probabilityCutoff: 0.85, slidingWindowSize: 5, ignoredInvocationsAfterReset: ignore))
+        let detector = WakeWordDetector(
+            configuration: try WakeWordDetectorConfiguration(
+                probabilityCutoff: 0.85, slidingWindowSize: 5, ignoredInvocationsAfterReset: ignore))
         return try WakeWordSpotter(frontend: frontend, interpreter: interpreter, conversion: .microSpeech, detector: detector)
     }
 
     func testSpottersGiveTFLMProbabilitiesForTheGoldenAudio() throws {
-        let clipsURL = try GoldenData.goldenFile("wakeword/clips.txt", madeBy: Self.script)
+        let clipsURL = try TestData.goldenFile("wakeword/clips.txt", madeBy: Self.script)
         let lines = try String(contentsOf: clipsURL, encoding: .utf8).split(separator: "\n")
         let featureInvokes = try XCTUnwrap(Int(lines[0].split(separator: " ")[1]))
         var clips: [[Int16]] = []
         for path in lines.dropFirst() {
-            clips.append(try loadAudioClip(path: try GoldenData.sharedFile("data/" + path).path).samples)
+            clips.append(try TestData.wavSamples(TestData.sharedFile("data/" + path)))
         }
         for name in ["alexa", "hey_jarvis", "hey_mycroft", "okay_nabu"] {
-            let model = try Data(contentsOf: try GoldenData.goldenFile("wakeword/\(name).tflite", madeBy: Self.script))
-            let expected = try Data(contentsOf: try GoldenData.goldenFile("wakeword/\(name).outputs.u8", madeBy: Self.script))
+            let model = try Data(contentsOf: try TestData.goldenFile("wakeword/\(name).tflite", madeBy: Self.script))
+            let expected = try Data(contentsOf: try TestData.goldenFile("wakeword/\(name).outputs.u8", madeBy: Self.script))
             let storage = try Storage(model: model)
             var spotter = try makeSpotter(name, storage)
             XCTAssertEqual(spotter.framesPerInvoke, 3)
@@ -63,7 +65,7 @@ final class WakeWordSpotterTests: XCTestCase {
     }
 
     func testRefusesAModelWhoseOutputIsNotAProbability() throws {
-        let models = GoldenData.shared.appendingPathComponent("models/micro_speech_quantized.tflite")
+        let models = TestPaths.shared.appendingPathComponent("models/micro_speech_quantized.tflite")
         let storage = try Storage(model: try Data(contentsOf: models))
         // micro_speech: int8 [1, 1960] input (49 frames), int8 [1, 4] scores.
         XCTAssertThrowsError(try makeSpotter("micro_speech", storage)) { error in

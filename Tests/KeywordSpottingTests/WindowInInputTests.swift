@@ -27,8 +27,9 @@ final class WindowInInputTests: XCTestCase {
         deinit { [model, frontendStorage, arena, recognizer].forEach { $0.deallocate() }; window.deallocate() }
 
         func spotter(preservingInputs: Bool, windowInInput: Bool) throws -> KeywordSpotter {
-            let interpreter = try Interpreter(model: try Model(bytes: UnsafeRawBufferPointer(model)), resolver: .allKernels,
-                                              arena: arena, preservingInputs: preservingInputs)
+            let interpreter = try Interpreter(
+                model: try Model(bytes: UnsafeRawBufferPointer(model)), resolver: .allKernels,
+                arena: arena, preservingInputs: preservingInputs)
             return try KeywordSpotter(
                 frontend: try Frontend(config: .microSpeech, storage: frontendStorage), interpreter: interpreter,
                 frames: 49, conversion: .microSpeech, windowStorage: windowInInput ? nil : window,
@@ -37,7 +38,7 @@ final class WindowInInputTests: XCTestCase {
     }
 
     func testWindowInInputGivesTheRingWindowsScores() throws {
-        let data = try Data(contentsOf: GoldenData.goldenFile("stream/stream.s16le", madeBy: "gen_stream.py"))
+        let data = try Data(contentsOf: TestData.goldenFile("stream/stream.s16le", madeBy: "gen_stream.py"))
         let samples: [Int16] = data.withUnsafeBytes { raw in
             (0 ..< min(data.count / 2, 16000 * 4)).map { Int16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: Int16.self)) }
         }
@@ -56,7 +57,7 @@ final class WindowInInputTests: XCTestCase {
     /// The firmware's whole layout: the window in the input tensor, the frontend over
     /// precomputed tables with its per-frame scratch in the interpreter's idle arena.
     func testFrontendScratchInTheIdleArenaGivesTheSameScores() throws {
-        let data = try Data(contentsOf: GoldenData.goldenFile("stream/stream.s16le", madeBy: "gen_stream.py"))
+        let data = try Data(contentsOf: TestData.goldenFile("stream/stream.s16le", madeBy: "gen_stream.py"))
         let samples: [Int16] = data.withUnsafeBytes { raw in
             (0 ..< min(data.count / 2, 16000 * 4)).map { Int16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: Int16.self)) }
         }
@@ -74,12 +75,14 @@ final class WindowInInputTests: XCTestCase {
         let recognizer = UnsafeMutableRawBufferPointer.allocate(
             byteCount: CommandRecognizer.storageBytes(labelCount: 4), alignment: 8)
         defer { [arena, state, recognizer].forEach { $0.deallocate() } }
-        let interpreter = try Interpreter(model: try Model(bytes: model), resolver: .allKernels, arena: arena,
-                                          preservingInputs: true)
+        let interpreter = try Interpreter(
+            model: try Model(bytes: model), resolver: .allKernels, arena: arena,
+            preservingInputs: true)
         XCTAssertGreaterThanOrEqual(interpreter.idleArena.count, try Frontend.scratchBytes(for: .microSpeech, tables: tables))
         let frontend = try Frontend(config: .microSpeech, tables: tables, storage: state, scratch: interpreter.idleArena)
-        var spotter = try KeywordSpotter(frontend: frontend, interpreter: interpreter, frames: 49, conversion: .microSpeech,
-                                         windowStorage: nil, recognizerStorage: recognizer)
+        var spotter = try KeywordSpotter(
+            frontend: frontend, interpreter: interpreter, frames: 49, conversion: .microSpeech,
+            windowStorage: nil, recognizerStorage: recognizer)
         var scores: [[Int8]] = []
         // Chunks of 10 ms, so that samples wait in the scratch across calls and invocations.
         try samples.withUnsafeBufferPointer { all in

@@ -61,13 +61,16 @@ final class PCMConverterTests: XCTestCase {
             // Odd chunk sizes split frames across chunks too.
             for chunk in [2 * channels * 1024, 333] {
                 let converter = try PCMConverter(rate: rate, width: 2, channels: channels, targetRate: 16_000)
-                XCTAssertEqual(convert(pcm(interleaved), chunk: chunk, converter: converter), expected, "\(rate) Hz x\(channels), chunk \(chunk)")
+                XCTAssertEqual(
+                    convert(pcm(interleaved), chunk: chunk, converter: converter), expected, "\(rate) Hz x\(channels), chunk \(chunk)")
             }
         }
     }
 
     func testFormatsOutsideTheSupportedRangeAreRefused() {
-        for (rate, width, channels) in [(16_000, 0, 1), (16_000, 5, 1), (0, 2, 1), (7_999, 2, 1), (16_000, 2, 0), (16_000, 2, 33), (999_999, 2, 1)] {
+        for (rate, width, channels) in [
+            (16_000, 0, 1), (16_000, 5, 1), (0, 2, 1), (7_999, 2, 1), (16_000, 2, 0), (16_000, 2, 33), (999_999, 2, 1),
+        ] {
             XCTAssertThrowsError(try PCMConverter(rate: rate, width: width, channels: channels, targetRate: 16_000)) { error in
                 XCTAssertEqual((error as? WyomingProtocolError)?.code, "bad-audio")
             }

@@ -52,7 +52,8 @@ final class WakeSessionTests: XCTestCase {
 
     func testPingIsAnsweredAndUnknownEventsAreIgnored() throws {
         let session = WakeSession(service: try service())
-        XCTAssertEqual(try session.handle(WyomingEvent(type: "ping", data: ["text": "x"])), [WyomingEvent(type: "pong", data: ["text": "x"])])
+        XCTAssertEqual(
+            try session.handle(WyomingEvent(type: "ping", data: ["text": "x"])), [WyomingEvent(type: "pong", data: ["text": "x"])])
         XCTAssertEqual(try session.handle(WyomingEvent(type: "select-program", data: ["name": "kws-serve"])), [])
     }
 

@@ -31,7 +31,8 @@ final class WyomingEventParserTests: XCTestCase {
     }
 
     func testTheDataBlockOverridesInlineData() throws {
-        let bytes = Array(#"{"type":"detect","data":{"names":["a"],"keep":1},"data_length":16}"#.utf8) + [10]
+        let bytes =
+            Array(#"{"type":"detect","data":{"names":["a"],"keep":1},"data_length":16}"#.utf8) + [10]
             + Array(#"{"names":["b"]}"#.utf8) + [10]
         XCTAssertEqual(try events(bytes, split: 5), [WyomingEvent(type: "detect", data: ["names": ["b"], "keep": 1])])
     }
@@ -42,8 +43,10 @@ final class WyomingEventParserTests: XCTestCase {
         XCTAssertEqual(try events(WyomingEvent(type: "not-detected").wireBytes, split: 1), [WyomingEvent(type: "not-detected")])
     }
 
-    private func assertRefused(_ text: String, _ expected: WyomingProtocolError, limits: WyomingLimits = WyomingLimits(),
-                               line: UInt = #line) {
+    private func assertRefused(
+        _ text: String, _ expected: WyomingProtocolError, limits: WyomingLimits = WyomingLimits(),
+        line: UInt = #line
+    ) {
         XCTAssertThrowsError(try events(Array(text.utf8), split: 4096, limits: limits), line: line) { error in
             XCTAssertEqual(error as? WyomingProtocolError, expected, line: line)
         }
@@ -62,10 +65,14 @@ final class WyomingEventParserTests: XCTestCase {
         let limits = WyomingLimits(maximumHeaderBytes: 100, maximumDataBytes: 10, maximumPayloadBytes: 20)
         assertRefused("{\"type\":\"x\",\"data_length\":-1}\n", .badLength(field: "data_length", value: "-1", limit: 10), limits: limits)
         assertRefused("{\"type\":\"x\",\"data_length\":11}\n", .badLength(field: "data_length", value: "11", limit: 10), limits: limits)
-        assertRefused("{\"type\":\"x\",\"payload_length\":21}\n", .badLength(field: "payload_length", value: "21", limit: 20), limits: limits)
-        assertRefused("{\"type\":\"x\",\"payload_length\":1.5}\n", .badLength(field: "payload_length", value: "1.5", limit: 20), limits: limits)
-        assertRefused("{\"type\":\"x\",\"payload_length\":\"4\"}\n", .badLength(field: "payload_length", value: "\"4\"", limit: 20), limits: limits)
-        assertRefused("{\"type\":\"x\",\"data_length\":2}\n[]", .malformedData(reason: "a JSON value that is not an object"), limits: limits)
+        assertRefused(
+            "{\"type\":\"x\",\"payload_length\":21}\n", .badLength(field: "payload_length", value: "21", limit: 20), limits: limits)
+        assertRefused(
+            "{\"type\":\"x\",\"payload_length\":1.5}\n", .badLength(field: "payload_length", value: "1.5", limit: 20), limits: limits)
+        assertRefused(
+            "{\"type\":\"x\",\"payload_length\":\"4\"}\n", .badLength(field: "payload_length", value: "\"4\"", limit: 20), limits: limits)
+        assertRefused(
+            "{\"type\":\"x\",\"data_length\":2}\n[]", .malformedData(reason: "a JSON value that is not an object"), limits: limits)
     }
 
     func testAHeaderLongerThanTheLimitIsRefusedBeforeItsNewlineArrives() throws {
@@ -79,8 +86,9 @@ final class WyomingEventParserTests: XCTestCase {
     func testAHeaderAtTheLimitIsTaken() throws {
         let header = "{\"type\":\"ping\"}"
         let padded = header + String(repeating: " ", count: 64 - header.utf8.count) + "\n"
-        XCTAssertEqual(try events(Array(padded.utf8), split: 9, limits: WyomingLimits(maximumHeaderBytes: 64)),
-                       [WyomingEvent(type: "ping")])
+        XCTAssertEqual(
+            try events(Array(padded.utf8), split: 9, limits: WyomingLimits(maximumHeaderBytes: 64)),
+            [WyomingEvent(type: "ping")])
     }
 
     func testAStreamCutInsideAnEventReportsTheBytesMissing() throws {

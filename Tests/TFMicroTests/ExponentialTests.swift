@@ -1,8 +1,9 @@
+import TFMicro
+import XCTest
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import TFMicro
-import XCTest
 
 /// The portable expf (used by float SOFTMAX) against this machine's C library, which is what
 /// the tflite-micro PyPI build calls.

@@ -60,8 +60,9 @@ final class FixedPointTests: XCTestCase {
             }
             let vector = multiplyByQuantizedMultiplier(x, multiplier, shift)
             for lane in 0 ..< 8 {
-                XCTAssertEqual(vector[lane], multiplyByQuantizedMultiplier(x[lane], multiplier[lane], shift[lane]),
-                               "x \(x[lane]), multiplier \(multiplier[lane]), shift \(shift[lane])")
+                XCTAssertEqual(
+                    vector[lane], multiplyByQuantizedMultiplier(x[lane], multiplier[lane], shift[lane]),
+                    "x \(x[lane]), multiplier \(multiplier[lane]), shift \(shift[lane])")
             }
         }
     }

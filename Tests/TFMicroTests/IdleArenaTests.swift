@@ -1,4 +1,5 @@
 import TFMicro
+import TestSupport
 import XCTest
 
 /// `Interpreter.idleArena`: arena bytes that hold nothing between invocations. Scribbling over
@@ -10,8 +11,10 @@ final class IdleArenaTests: XCTestCase {
         return x < y + b.count && y < x + a.count
     }
 
-    private func assertWellPlaced(_ idle: UnsafeMutableRawBufferPointer, in arena: UnsafeMutableRawBufferPointer,
-                                  _ interpreter: Interpreter, line: UInt = #line) {
+    private func assertWellPlaced(
+        _ idle: UnsafeMutableRawBufferPointer, in arena: UnsafeMutableRawBufferPointer,
+        _ interpreter: Interpreter, line: UInt = #line
+    ) {
         guard let start = idle.baseAddress else { return XCTFail("no idle bytes", line: line) }
         XCTAssertEqual(Int(bitPattern: start) % 16, 0, "16-byte aligned", line: line)
         XCTAssertGreaterThanOrEqual(start, arena.baseAddress!, line: line)
@@ -32,8 +35,9 @@ final class IdleArenaTests: XCTestCase {
     func testMicroSpeechIdleBytesAreTheConvolutionOutput() throws {
         for preserving in [true, false] {
             let arena = TestArena(16 * 1024)
-            let interpreter = try Interpreter(model: try Model(bytes: try TestData.microSpeech()), resolver: .allKernels,
-                                              arena: arena.buffer, preservingInputs: preserving)
+            let interpreter = try Interpreter(
+                model: try Model(bytes: try TestData.microSpeech()), resolver: .allKernels,
+                arena: arena.buffer, preservingInputs: preserving)
             let idle = interpreter.idleArena
             assertWellPlaced(idle, in: arena.buffer, interpreter)
             XCTAssertEqual(idle.count, 3984, "preservingInputs: \(preserving)")
@@ -42,8 +46,9 @@ final class IdleArenaTests: XCTestCase {
 
     func testScribblingOverIdleBytesChangesNoScore() throws {
         let arena = TestArena(16 * 1024)
-        let interpreter = try Interpreter(model: try Model(bytes: try TestData.microSpeech()), resolver: .allKernels,
-                                          arena: arena.buffer, preservingInputs: true)
+        let interpreter = try Interpreter(
+            model: try Model(bytes: try TestData.microSpeech()), resolver: .allKernels,
+            arena: arena.buffer, preservingInputs: true)
         var generator = SystemRandomNumberGenerator()
         for _ in 0 ..< 8 {
             let input = interpreter.input(0).bytes
@@ -62,8 +67,8 @@ final class IdleArenaTests: XCTestCase {
     /// A streaming wake-word model (state in resource variables, a CALL_ONCE subgraph): the same
     /// outputs over 40 invocations whether or not its idle bytes are scribbled over in between.
     func testScribblingOverAStreamingModelsIdleBytesChangesNoOutput() throws {
-        let model = TestModel(try TestData.wakeWordGolden("okay_nabu.tflite"))
-        let inputs = try TestData.wakeWordGolden("inputs.i8")
+        let model = TestModel(try TestData.goldenData("wakeword/okay_nabu.tflite", madeBy: "gen_wakeword.py"))
+        let inputs = try TestData.goldenData("wakeword/inputs.i8", madeBy: "gen_wakeword.py")
         func outputs(scribbling: Bool) throws -> [[UInt8]] {
             let arena = TestArena(64 * 1024)
             let interpreter = try Interpreter(model: try Model(bytes: model.bytes), resolver: .allKernels, arena: arena.buffer)

@@ -1,12 +1,14 @@
 import TFMicro
+import TestSupport
 import XCTest
 
 /// `preservingInputs` keeps the input's bytes through `invoke`, and RESHAPE's output shares its
 /// input's bytes, so micro_speech's arena does not grow for it.
 final class InputPreservationTests: XCTestCase {
     func makeInterpreter(_ arena: TestArena, preservingInputs: Bool) throws -> Interpreter {
-        try Interpreter(model: try Model(bytes: try TestData.microSpeech()), resolver: .allKernels,
-                        arena: arena.buffer, preservingInputs: preservingInputs)
+        try Interpreter(
+            model: try Model(bytes: try TestData.microSpeech()), resolver: .allKernels,
+            arena: arena.buffer, preservingInputs: preservingInputs)
     }
 
     func testPreservedInputStillHoldsTheFeaturesAfterInvoke() throws {
@@ -14,13 +16,14 @@ final class InputPreservationTests: XCTestCase {
         let interpreter = try makeInterpreter(arena, preservingInputs: true)
         XCTAssertTrue(interpreter.preservesInputs)
         for clip in ["yes_1000ms", "no_1000ms", "noise_1000ms"] {
-            let features = try TestData.golden("micro_speech/\(clip).features.i8")
+            let features = try TestData.goldenValues("micro_speech/\(clip).features.i8", as: Int8.self, madeBy: "gen_micro_speech.py")
             let input = interpreter.input(0)
             features.withUnsafeBytes { input.bytes.copyMemory(from: $0) }
             try interpreter.invoke()
             let output = interpreter.output(0)
-            XCTAssertEqual(Array(UnsafeBufferPointer(start: output.pointer(to: Int8.self), count: output.byteCount)),
-                           try TestData.golden("micro_speech/\(clip).output.i8"), clip)
+            XCTAssertEqual(
+                Array(UnsafeBufferPointer(start: output.pointer(to: Int8.self), count: output.byteCount)),
+                try TestData.goldenValues("micro_speech/\(clip).output.i8", as: Int8.self, madeBy: "gen_micro_speech.py"), clip)
             XCTAssertEqual(Array(UnsafeBufferPointer(start: input.pointer(to: Int8.self), count: input.byteCount)), features, clip)
         }
     }

@@ -8,21 +8,20 @@ import XCTest
 /// give TFLM's bytes, the others are refused in prepare by that operator, never run.
 final class Int8RegistrationGoldenTests: XCTestCase {
     /// The operator's golden name, its int8-only registration, and the output types it takes.
-    static var kernels: [(op: String, registration: KernelRegistration, outputs: [TensorType])] {[
-        ("CONV_2D", Conv2D.int8Registration, [.int8]),
-        ("DEPTHWISE_CONV_2D", DepthwiseConv2D.int8Registration, [.int8]),
-        ("FULLY_CONNECTED", FullyConnected.int8Registration, [.int8]),
-        ("SOFTMAX", Softmax.int8Registration, [.int8]),
-        ("LOGISTIC", Logistic.int8Registration, [.int8]),
-        ("QUANTIZE", Quantize.int8Registration, [.int8, .uint8]),
-    ]}
+    static var kernels: [(op: String, registration: KernelRegistration, outputs: [TensorType])] {
+        [
+            ("CONV_2D", Conv2D.int8Registration, [.int8]),
+            ("DEPTHWISE_CONV_2D", DepthwiseConv2D.int8Registration, [.int8]),
+            ("FULLY_CONNECTED", FullyConnected.int8Registration, [.int8]),
+            ("SOFTMAX", Softmax.int8Registration, [.int8]),
+            ("LOGISTIC", Logistic.int8Registration, [.int8]),
+            ("QUANTIZE", Quantize.int8Registration, [.int8, .uint8]),
+        ]
+    }
 
     func testInt8RegistrationsMatchTFLMOnTheirCasesAndRefuseTheOthers() throws {
-        let folder = TestPaths.golden.appendingPathComponent("kernels")
-        let indexURL = folder.appendingPathComponent("index.txt")
-        let cases = KernelGoldenTests.parseIndex(try String(
-            contentsOf: TestPaths.require(indexURL, "missing \(indexURL.path): run \(KernelGoldenTests.regenerate)"),
-            encoding: .utf8))
+        let folder = KernelGolden.folder
+        let cases = try KernelGolden.cases()
         for kernel in Self.kernels {
             var resolver = OpResolver()
             try resolver.add(kernel.registration)
@@ -32,7 +31,7 @@ final class Int8RegistrationGoldenTests: XCTestCase {
                 func file(_ suffix: String) throws -> [UInt8] {
                     let url = folder.appendingPathComponent(goldenCase.name + suffix)
                     guard let data = FileManager.default.contents(atPath: url.path) else {
-                        throw KernelGoldenTests.GoldenFileMissing(path: url.path)
+                        throw KernelGolden.GoldenFileMissing(path: url.path)
                     }
                     return [UInt8](data)
                 }
@@ -43,13 +42,16 @@ final class Int8RegistrationGoldenTests: XCTestCase {
                 let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
                 defer { arena.deallocate() }
                 // The types the operator is used with, from the model as the full kernel set reads it.
-                let full = try Interpreter(model: Model(bytes: UnsafeRawBufferPointer(modelBytes)),
-                                           resolver: .allKernels, arena: arena)
-                let takes = full.input(0).type == .int8
+                let full = try Interpreter(
+                    model: Model(bytes: UnsafeRawBufferPointer(modelBytes)),
+                    resolver: .allKernels, arena: arena)
+                let takes =
+                    full.input(0).type == .int8
                     && (0 ..< full.outputCount).allSatisfy { kernel.outputs.contains(full.output($0).type) }
                 do {
-                    let interpreter = try Interpreter(model: Model(bytes: UnsafeRawBufferPointer(modelBytes)),
-                                                      resolver: resolver, arena: arena)
+                    let interpreter = try Interpreter(
+                        model: Model(bytes: UnsafeRawBufferPointer(modelBytes)),
+                        resolver: resolver, arena: arena)
                     guard takes else {
                         XCTFail("\(context): the int8-only registration prepared a case of other types")
                         continue
@@ -57,8 +59,9 @@ final class Int8RegistrationGoldenTests: XCTestCase {
                     for i in 0 ..< goldenCase.inputCount { interpreter.input(i).bytes.copyBytes(from: try file(".in\(i).bin")) }
                     try interpreter.invoke()
                     for i in 0 ..< goldenCase.outputCount {
-                        XCTAssertEqual([UInt8](UnsafeRawBufferPointer(interpreter.output(i).bytes)), try file(".out\(i).bin"),
-                                       "\(context): output \(i) differs from TFLM's")
+                        XCTAssertEqual(
+                            [UInt8](UnsafeRawBufferPointer(interpreter.output(i).bytes)), try file(".out\(i).bin"),
+                            "\(context): output \(i) differs from TFLM's")
                     }
                     taken += 1
                 } catch let error as InterpreterError {

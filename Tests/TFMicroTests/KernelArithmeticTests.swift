@@ -13,8 +13,10 @@ final class KernelArithmeticTests: XCTestCase {
     func shape(_ dims: Int...) -> Shape { Shape(dims.map { Int32($0) })! }
 
     /// reference_integer_ops::DepthwiseConvPerChannel, loop for loop.
-    func referenceDepthwise(_ p: DepthwiseConv2D.OpData, _ ins: Shape, _ input: [Int8], _ fs: Shape, _ filter: [Int8],
-                            _ bias: [Int32]?, _ os: Shape, _ multipliers: [Int32], _ shifts: [Int32]) -> [Int8] {
+    func referenceDepthwise(
+        _ p: DepthwiseConv2D.OpData, _ ins: Shape, _ input: [Int8], _ fs: Shape, _ filter: [Int8],
+        _ bias: [Int32]?, _ os: Shape, _ multipliers: [Int32], _ shifts: [Int32]
+    ) -> [Int8] {
         var output = [Int8](repeating: 0, count: os.elementCount)
         for b in 0 ..< ins[0] {
             for outY in 0 ..< os[1] {
@@ -89,9 +91,10 @@ final class KernelArithmeticTests: XCTestCase {
                     let expected = referenceDepthwise(p, ins, input, fs, filter, bias, os, Array(m), Array(s))
                     let biasBytes = bias.map { b in b.withUnsafeBytes { Array($0) } }
                     biasBytes.withOptionalBytes { biasPointer in
-                        DepthwiseConv2D.perChannelInt8(p, inputShape: ins, input: input, filterShape: fs, filter: filter,
-                                                       bias: biasPointer, outputShape: os, output: &result,
-                                                       accumulators: &accumulators)
+                        DepthwiseConv2D.perChannelInt8(
+                            p, inputShape: ins, input: input, filterShape: fs, filter: filter,
+                            bias: biasPointer, outputShape: os, output: &result,
+                            accumulators: &accumulators)
                     }
                     XCTAssertEqual(result, expected, "trial \(trial) \(ins) \(fs) \(padding) s\(sh)x\(sw) d\(dh)x\(dw)")
                 }
@@ -111,10 +114,11 @@ final class KernelArithmeticTests: XCTestCase {
             let input = (0 ..< ins.elementCount).map { _ in Float(random(-1000 ... 1000)) / 337 }
             let filter = (0 ..< fs.elementCount).map { _ in Float(random(-1000 ... 1000)) / 713 }
             let bias = (0 ..< outDepth).map { _ in Float(random(-1000 ... 1000)) / 101 }
-            let p = DepthwiseConv2D.OpData(strideWidth: stride, strideHeight: stride, dilationWidth: dilation,
-                                               dilationHeight: dilation, paddingWidth: cols.padding,
-                                               paddingHeight: rows.padding, depthMultiplier: multiplier,
-                                               floatActivationMin: -1, floatActivationMax: 6)
+            let p = DepthwiseConv2D.OpData(
+                strideWidth: stride, strideHeight: stride, dilationWidth: dilation,
+                dilationHeight: dilation, paddingWidth: cols.padding,
+                paddingHeight: rows.padding, depthMultiplier: multiplier,
+                floatActivationMin: -1, floatActivationMax: 6)
             var expected = [Float](repeating: 0, count: os.elementCount)
             for outY in 0 ..< os[1] {
                 for outX in 0 ..< os[2] {
@@ -141,8 +145,9 @@ final class KernelArithmeticTests: XCTestCase {
             input.withUnsafeBytes { i in
                 filter.withUnsafeBytes { f in
                     bias.withUnsafeBytes { b in
-                        DepthwiseConv2D.float32(p, inputShape: ins, input: i.baseAddress!, filterShape: fs, filter: f.baseAddress!,
-                                                bias: b.baseAddress, outputShape: os, output: &result, accumulators: &accumulators)
+                        DepthwiseConv2D.float32(
+                            p, inputShape: ins, input: i.baseAddress!, filterShape: fs, filter: f.baseAddress!,
+                            bias: b.baseAddress, outputShape: os, output: &result, accumulators: &accumulators)
                     }
                 }
             }

@@ -1,207 +1,67 @@
-import Foundation
-import TFMicro
-import TestSupport
 import XCTest
 
-/// Runs every single-operator case written by `scripts/golden/gen_kernels.py` through the
-/// TFMicro interpreter and requires every output byte to equal what the real TFLM
-/// interpreter produced.
-final class KernelGoldenTests: XCTestCase {
-    static let minimumCaseCount = 300
-    static let regenerate = "make golden (or: python3 scripts/golden/gen_kernels.py --shared ../shared --out .golden)"
+// One class per operator, so that `swift test --filter Conv2DGoldenTests` runs one operator's
+// golden cases (KernelGolden.swift runs them).
 
-    struct GoldenCase {
-        var name: String
-        var op: String
-        var inputCount: Int
-        var outputCount: Int
-        var desc: String
+/// The index as a whole: enough cases, and no operator without its class below.
+final class KernelGoldenIndexTests: XCTestCase {
+    static let operatorsWithTests: Set = [
+        "CONCATENATION", "CONV_2D", "DEPTHWISE_CONV_2D", "DEQUANTIZE", "FULLY_CONNECTED", "LOGISTIC", "QUANTIZE", "RESHAPE", "SOFTMAX",
+        "SPLIT_V", "STRIDED_SLICE",
+    ]
+
+    func testTheIndexHoldsEnoughCasesAndEveryOperatorHasItsTests() throws {
+        let cases = try KernelGolden.cases()
+        XCTAssertGreaterThanOrEqual(cases.count, 300, "only \(cases.count) kernel cases: run \(KernelGolden.regenerate)")
+        XCTAssertEqual(Set(cases.map(\.op)).subtracting(Self.operatorsWithTests), [], "operators with golden cases but no test class here")
     }
+}
 
-    static var goldenRoot: URL { TestPaths.golden }
+final class ConcatenationGoldenTests: XCTestCase {
+    func testCasesMatchTFLMByteForByte() throws { try KernelGolden.checkCases(of: "CONCATENATION") }
+}
 
-    static func parseIndex(_ text: String) -> [GoldenCase] {
-        text.split(separator: "\n").compactMap { line -> GoldenCase? in
-            guard let quote = line.firstIndex(of: "\"") else { return nil }
-            let head = line[..<quote].split(separator: " ")
-            var fields: [String: String] = [:]
-            for item in head.dropFirst() {
-                let pair = item.split(separator: "=", maxSplits: 1)
-                if pair.count == 2 { fields[String(pair[0])] = String(pair[1]) }
-            }
-            guard let name = head.first, let op = fields["op"],
-                  let inputs = fields["inputs"].flatMap({ Int($0) }),
-                  let outputs = fields["outputs"].flatMap({ Int($0) }) else { return nil }
-            let desc = line[line.index(after: quote)...].dropLast()
-            return GoldenCase(name: String(name), op: op, inputCount: inputs,
-                              outputCount: outputs, desc: String(desc))
-        }
-    }
+final class Conv2DGoldenTests: XCTestCase {
+    func testCasesMatchTFLMByteForByte() throws { try KernelGolden.checkCases(of: "CONV_2D") }
+    func testModelsTFLMRefusesAreRefusedByIt() throws { try KernelGolden.checkRefusals(of: "CONV_2D") }
+}
 
-    func testEveryKernelCaseMatchesTFLMByteForByte() throws {
-        let folder = Self.goldenRoot.appendingPathComponent("kernels")
-        let indexURL = folder.appendingPathComponent("index.txt")
-        let indexText = try String(
-            contentsOf: TestPaths.require(indexURL, "missing \(indexURL.path): run \(Self.regenerate)"), encoding: .utf8)
-        let cases = Self.parseIndex(indexText)
-        XCTAssertGreaterThanOrEqual(
-            cases.count, Self.minimumCaseCount,
-            "only \(cases.count) kernel cases in \(indexURL.path): run \(Self.regenerate)")
+final class DepthwiseConv2DGoldenTests: XCTestCase {
+    func testCasesMatchTFLMByteForByte() throws { try KernelGolden.checkCases(of: "DEPTHWISE_CONV_2D") }
+}
 
-        var passedPerOp: [String: Int] = [:]
-        var failedPerOp: [String: Int] = [:]
-        for goldenCase in cases {
-            let ok = try check(goldenCase, in: folder)
-            if ok {
-                passedPerOp[goldenCase.op, default: 0] += 1
-            } else {
-                failedPerOp[goldenCase.op, default: 0] += 1
-            }
-        }
-        let ops = Set(passedPerOp.keys).union(failedPerOp.keys).sorted()
-        // Not "N passed, N failed": CI reads lines of that form as a test runner's closing count.
-        let summary = ops.map { op -> String in
-            let passed = passedPerOp[op] ?? 0
-            return "\(op): \(passed) of \(passed + (failedPerOp[op] ?? 0)) cases match TFLM"
-        }
-        print("KernelGoldenTests:\n  " + summary.joined(separator: "\n  "))
-    }
+final class DequantizeGoldenTests: XCTestCase {
+    func testCasesMatchTFLMByteForByte() throws { try KernelGolden.checkCases(of: "DEQUANTIZE") }
+    func testModelsTFLMRefusesAreRefusedByIt() throws { try KernelGolden.checkRefusals(of: "DEQUANTIZE") }
+}
 
-    /// Models the real TFLM refuses (hybrid types, per-channel QUANTIZE output, bad softmax
-    /// output parameters, ...) must be refused here too, by the operator concerned, with a
-    /// typed error rather than a crash or made-up output.
-    func testModelsTFLMRefusesAreRefusedByTheSameOperator() throws {
-        let folder = Self.goldenRoot.appendingPathComponent("kernels")
-        let listURL = folder.appendingPathComponent("invalid.txt")
-        let listText = try String(
-            contentsOf: TestPaths.require(listURL, "missing \(listURL.path): run \(Self.regenerate)"), encoding: .utf8)
-        let entries = listText.split(separator: "\n").map { $0.split(separator: " ", maxSplits: 2) }
-        XCTAssertGreaterThanOrEqual(entries.count, 8, "too few refused models in \(listURL.path): run \(Self.regenerate)")
-        for entry in entries where entry.count == 3 {
-            let name = String(entry[0])
-            let op = String(entry[1].dropFirst("op=".count))
-            let context = "\(name) op=\(op) \(entry[2])"
-            let url = folder.appendingPathComponent(name + ".tflite")
-            guard let data = FileManager.default.contents(atPath: url.path) else {
-                XCTFail("missing \(url.path): run \(Self.regenerate)")
-                continue
-            }
-            let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
-            defer { arena.deallocate() }
-            let modelBytes = UnsafeMutableRawBufferPointer.allocate(byteCount: data.count, alignment: 16)
-            defer { modelBytes.deallocate() }
-            modelBytes.copyBytes(from: data)
-            do {
-                let model = try Model(bytes: UnsafeRawBufferPointer(modelBytes))
-                let interpreter = try Interpreter(model: model, resolver: .allKernels, arena: arena)
-                try interpreter.invoke()
-                XCTFail("\(context): TFLM refuses this model but TFMicro ran it")
-            } catch let error as InterpreterError {
-                switch error {
-                case .prepareFailed(let failing, _, _), .invokeFailed(let failing, _, _):
-                    XCTAssertEqual("\(failing.name)", op, "\(context): refused by the wrong operator: \(error)")
-                default:
-                    XCTFail("\(context): refused for another reason than the operator's: \(error)")
-                }
-            }
-        }
-    }
+final class FullyConnectedGoldenTests: XCTestCase {
+    func testCasesMatchTFLMByteForByte() throws { try KernelGolden.checkCases(of: "FULLY_CONNECTED") }
+    func testModelsTFLMRefusesAreRefusedByIt() throws { try KernelGolden.checkRefusals(of: "FULLY_CONNECTED") }
+}
 
-    /// Returns whether the case matched; records an XCTest failure naming the case if not.
-    func check(_ goldenCase: GoldenCase, in folder: URL) throws -> Bool {
-        func file(_ suffix: String) throws -> [UInt8] {
-            let url = folder.appendingPathComponent(goldenCase.name + suffix)
-            guard let data = FileManager.default.contents(atPath: url.path) else {
-                throw GoldenFileMissing(path: url.path)
-            }
-            return [UInt8](data)
-        }
-        let context = "\(goldenCase.name) op=\(goldenCase.op) desc=\"\(goldenCase.desc)\""
-        let model = try file(".tflite")
-        let inputs = try (0..<goldenCase.inputCount).map { try file(".in\($0).bin") }
-        let expected = try (0..<goldenCase.outputCount).map { try file(".out\($0).bin") }
+final class LogisticGoldenTests: XCTestCase {
+    func testCasesMatchTFLMByteForByte() throws { try KernelGolden.checkCases(of: "LOGISTIC") }
+}
 
-        let outcome: RunOutcome
-        do {
-            outcome = try runModel(model, inputs: inputs, outputCount: goldenCase.outputCount)
-        } catch {
-            XCTFail("\(context): \(error)")
-            return false
-        }
-        for (index, (want, got)) in zip(expected, outcome.outputs).enumerated() {
-            guard want.count == got.count else {
-                XCTFail("\(context): output \(index) has \(got.count) bytes, TFLM wrote \(want.count)")
-                return false
-            }
-            guard let firstByte = want.indices.first(where: { want[$0] != got[$0] }) else { continue }
-            let type = outcome.outputTypes[index]
-            let width = type.elementByteCount ?? 1
-            let element = firstByte / width
-            XCTFail("\(context): output \(index) differs first at element \(element): "
-                    + "TFLM \(Self.describe(want, element: element, type: type)), "
-                    + "TFMicro \(Self.describe(got, element: element, type: type))")
-            return false
-        }
-        return true
-    }
+final class QuantizeGoldenTests: XCTestCase {
+    func testCasesMatchTFLMByteForByte() throws { try KernelGolden.checkCases(of: "QUANTIZE") }
+    func testModelsTFLMRefusesAreRefusedByIt() throws { try KernelGolden.checkRefusals(of: "QUANTIZE") }
+}
 
-    struct RunOutcome {
-        var outputs: [[UInt8]]
-        var outputTypes: [TensorType]
-    }
+final class ReshapeGoldenTests: XCTestCase {
+    func testCasesMatchTFLMByteForByte() throws { try KernelGolden.checkCases(of: "RESHAPE") }
+}
 
-    /// Builds an interpreter over the model with every kernel, writes the inputs, invokes
-    /// once and copies the outputs out.
-    func runModel(_ model: [UInt8], inputs: [[UInt8]], outputCount: Int) throws -> RunOutcome {
-        let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
-        defer { arena.deallocate() }
-        // The interpreter reads constants in place, so the model bytes need stable, aligned memory.
-        let modelBytes = UnsafeMutableRawBufferPointer.allocate(byteCount: model.count, alignment: 16)
-        defer { modelBytes.deallocate() }
-        modelBytes.copyBytes(from: model)
+final class SoftmaxGoldenTests: XCTestCase {
+    func testCasesMatchTFLMByteForByte() throws { try KernelGolden.checkCases(of: "SOFTMAX") }
+    func testModelsTFLMRefusesAreRefusedByIt() throws { try KernelGolden.checkRefusals(of: "SOFTMAX") }
+}
 
-        let interpreter = try Interpreter(model: Model(bytes: UnsafeRawBufferPointer(modelBytes)),
-                                          resolver: .allKernels, arena: arena)
-        guard interpreter.inputCount == inputs.count, interpreter.outputCount == outputCount else {
-            throw GoldenMismatch(message: "model has \(interpreter.inputCount) inputs and "
-                                 + "\(interpreter.outputCount) outputs, index says \(inputs.count) and \(outputCount)")
-        }
-        for (i, bytes) in inputs.enumerated() {
-            let tensor = interpreter.input(i)
-            guard tensor.byteCount == bytes.count else {
-                throw GoldenMismatch(message: "input \(i) takes \(tensor.byteCount) bytes, file has \(bytes.count)")
-            }
-            tensor.bytes.copyBytes(from: bytes)
-        }
-        try interpreter.invoke()
-        let outputs = (0..<outputCount).map { [UInt8](UnsafeRawBufferPointer(interpreter.output($0).bytes)) }
-        return RunOutcome(outputs: outputs, outputTypes: (0..<outputCount).map { interpreter.output($0).type })
-    }
+final class SplitVGoldenTests: XCTestCase {
+    func testCasesMatchTFLMByteForByte() throws { try KernelGolden.checkCases(of: "SPLIT_V") }
+}
 
-    /// One element of a little-endian tensor buffer, printed as its type's value.
-    static func describe(_ bytes: [UInt8], element: Int, type: TensorType) -> String {
-        let width = type.elementByteCount ?? 1
-        let slice = Array(bytes[(element * width)..<min(bytes.count, (element + 1) * width)])
-        var raw: UInt64 = 0
-        for (k, b) in slice.enumerated() { raw |= UInt64(b) << (8 * UInt64(k)) }
-        switch type {
-        case .float32: return "\(Float(bitPattern: UInt32(truncatingIfNeeded: raw))) (0x\(String(raw, radix: 16)))"
-        case .int8: return "\(Int8(truncatingIfNeeded: raw))"
-        case .uint8: return "\(UInt8(truncatingIfNeeded: raw))"
-        case .int16: return "\(Int16(truncatingIfNeeded: raw))"
-        case .int32: return "\(Int32(truncatingIfNeeded: raw))"
-        case .int64: return "\(Int64(bitPattern: raw))"
-        default: return "0x\(String(raw, radix: 16))"
-        }
-    }
-
-    struct GoldenMismatch: Error, CustomStringConvertible {
-        var message: String
-        var description: String { message }
-    }
-
-    struct GoldenFileMissing: Error, CustomStringConvertible {
-        var path: String
-        var description: String { "missing \(path): run \(KernelGoldenTests.regenerate)" }
-    }
+final class StridedSliceGoldenTests: XCTestCase {
+    func testCasesMatchTFLMByteForByte() throws { try KernelGolden.checkCases(of: "STRIDED_SLICE") }
 }

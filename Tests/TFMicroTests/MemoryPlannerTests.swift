@@ -1,4 +1,5 @@
 import TFMicro
+import TestSupport
 import XCTest
 
 /// The greedy planner and the arena: reuse, alignment, too-small arenas.
@@ -36,7 +37,8 @@ final class MemoryPlannerTests: XCTestCase {
             XCTAssertLessThanOrEqual(placed[a].offset + placed[a].byteCount, total)
             for b in placed.indices where a < b {
                 let liveTogether = placed[a].firstUse <= placed[b].lastUse && placed[b].firstUse <= placed[a].lastUse
-                let overlap = placed[a].offset < placed[b].offset + placed[b].byteCount
+                let overlap =
+                    placed[a].offset < placed[b].offset + placed[b].byteCount
                     && placed[b].offset < placed[a].offset + placed[a].byteCount
                 XCTAssertFalse(liveTogether && overlap, "buffers \(a) and \(b) collide")
             }

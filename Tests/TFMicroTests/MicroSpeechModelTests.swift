@@ -1,5 +1,5 @@
-import KWSApp
 import TFMicro
+import TestSupport
 import XCTest
 
 /// The micro_speech keyword model gives exactly tflite-micro's outputs.
@@ -25,8 +25,8 @@ final class MicroSpeechModelTests: XCTestCase {
         let arena = TestArena(16 * 1024)
         let interpreter = try makeInterpreter(modelBytes, arena)
         for clip in clips {
-            let features = try TestData.golden("micro_speech/\(clip).features.i8")
-            let expected = try TestData.golden("micro_speech/\(clip).output.i8")
+            let features = try TestData.goldenValues("micro_speech/\(clip).features.i8", as: Int8.self, madeBy: "gen_micro_speech.py")
+            let expected = try TestData.goldenValues("micro_speech/\(clip).output.i8", as: Int8.self, madeBy: "gen_micro_speech.py")
             XCTAssertEqual(features.count, 1960, clip)
             XCTAssertEqual(try run(interpreter, features[...]), expected, clip)
         }
@@ -37,10 +37,10 @@ final class MicroSpeechModelTests: XCTestCase {
         let modelBytes = try TestData.microSpeech()
         let arena = TestArena(16 * 1024)
         let interpreter = try makeInterpreter(modelBytes, arena)
-        let yes = try TestData.golden("micro_speech/yes_1000ms.features.i8")
+        let yes = try TestData.goldenValues("micro_speech/yes_1000ms.features.i8", as: Int8.self, madeBy: "gen_micro_speech.py")
         XCTAssertEqual(yes.reduce(0) { $0 + Int($1) }, -90478)
         XCTAssertEqual(try run(interpreter, yes[...]), [-128, -128, 127, -128])
-        let no = try TestData.golden("micro_speech/no_1000ms.features.i8")
+        let no = try TestData.goldenValues("micro_speech/no_1000ms.features.i8", as: Int8.self, madeBy: "gen_micro_speech.py")
         XCTAssertEqual(try run(interpreter, no[...]), [-128, -114, -128, 114])
     }
 
@@ -48,8 +48,8 @@ final class MicroSpeechModelTests: XCTestCase {
         let modelBytes = try TestData.microSpeech()
         let arena = TestArena(16 * 1024)
         let interpreter = try makeInterpreter(modelBytes, arena)
-        let inputs = try TestData.golden("micro_speech/random.inputs.i8")
-        let outputs = try TestData.golden("micro_speech/random.outputs.i8")
+        let inputs = try TestData.goldenValues("micro_speech/random.inputs.i8", as: Int8.self, madeBy: "gen_micro_speech.py")
+        let outputs = try TestData.goldenValues("micro_speech/random.outputs.i8", as: Int8.self, madeBy: "gen_micro_speech.py")
         let count = outputs.count / 4
         XCTAssertEqual(inputs.count, count * 1960)
         for k in 0 ..< count {
@@ -61,15 +61,19 @@ final class MicroSpeechModelTests: XCTestCase {
     func testInt8OnlyKernelsGiveTheSameOutputs() throws {
         let modelBytes = try TestData.microSpeech()
         var resolver = OpResolver()
-        for registration in [Reshape.registration, DepthwiseConv2D.int8Registration,
-                             FullyConnected.int8Registration, Softmax.int8Registration] {
+        for registration in [
+            Reshape.registration, DepthwiseConv2D.int8Registration,
+            FullyConnected.int8Registration, Softmax.int8Registration,
+        ] {
             try resolver.add(registration)
         }
         let arena = TestArena(16 * 1024)
         let interpreter = try Interpreter(model: try Model(bytes: modelBytes), resolver: resolver, arena: arena.buffer)
         for clip in clips {
-            let features = try TestData.golden("micro_speech/\(clip).features.i8")
-            XCTAssertEqual(try run(interpreter, features[...]), try TestData.golden("micro_speech/\(clip).output.i8"), clip)
+            let features = try TestData.goldenValues("micro_speech/\(clip).features.i8", as: Int8.self, madeBy: "gen_micro_speech.py")
+            XCTAssertEqual(
+                try run(interpreter, features[...]),
+                try TestData.goldenValues("micro_speech/\(clip).output.i8", as: Int8.self, madeBy: "gen_micro_speech.py"), clip)
         }
     }
 
@@ -77,7 +81,7 @@ final class MicroSpeechModelTests: XCTestCase {
         let modelBytes = try TestData.microSpeech()
         let arena = TestArena(16 * 1024)
         let interpreter = try makeInterpreter(modelBytes, arena)
-        let features = try TestData.golden("micro_speech/noise_1000ms.features.i8")
+        let features = try TestData.goldenValues("micro_speech/noise_1000ms.features.i8", as: Int8.self, madeBy: "gen_micro_speech.py")
         let first = try run(interpreter, features[...])
         XCTAssertEqual(try run(interpreter, features[...]), first)
     }

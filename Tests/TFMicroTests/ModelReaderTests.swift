@@ -1,5 +1,5 @@
-import KWSApp
 import TFMicro
+import TestSupport
 import XCTest
 
 /// The flatbuffer reader: the real model reads as REFERENCE-NOTES describes it, and
@@ -90,7 +90,10 @@ final class ModelReaderTests: XCTestCase {
 
     func testOperatorInputPastTheTensorsIsIndexOutOfRange() throws {
         var bytes = try modelBytes()
-        let op0 = table(bytes, at: element(bytes, vector(bytes, table: table(bytes, at: element(bytes, vector(bytes, table: root(bytes), slot: 2), 0)), slot: 3), 0))
+        let op0 = table(
+            bytes,
+            at: element(
+                bytes, vector(bytes, table: table(bytes, at: element(bytes, vector(bytes, table: root(bytes), slot: 2), 0)), slot: 3), 0))
         let inputs = vector(bytes, table: op0, slot: 1)
         put32(&bytes, inputs.start, 999)
         let error = try XCTUnwrap(error(of: bytes))
@@ -118,7 +121,10 @@ final class ModelReaderTests: XCTestCase {
 
     func testUnterminatedNameIsRejected() throws {
         var bytes = try modelBytes()
-        let tensor0 = table(bytes, at: element(bytes, vector(bytes, table: table(bytes, at: element(bytes, vector(bytes, table: root(bytes), slot: 2), 0)), slot: 0), 0))
+        let tensor0 = table(
+            bytes,
+            at: element(
+                bytes, vector(bytes, table: table(bytes, at: element(bytes, vector(bytes, table: root(bytes), slot: 2), 0)), slot: 0), 0))
         let name = vector(bytes, table: tensor0, slot: 3)
         bytes[name.start + name.count] = UInt8(ascii: "x")
         let error = try XCTUnwrap(error(of: bytes))
@@ -128,7 +134,10 @@ final class ModelReaderTests: XCTestCase {
 
     func testNegativeDimensionIsInvalid() throws {
         var bytes = try modelBytes()
-        let tensor0 = table(bytes, at: element(bytes, vector(bytes, table: table(bytes, at: element(bytes, vector(bytes, table: root(bytes), slot: 2), 0)), slot: 0), 0))
+        let tensor0 = table(
+            bytes,
+            at: element(
+                bytes, vector(bytes, table: table(bytes, at: element(bytes, vector(bytes, table: root(bytes), slot: 2), 0)), slot: 0), 0))
         let shape = vector(bytes, table: tensor0, slot: 0)
         put32(&bytes, shape.start, UInt32(bitPattern: -2))
         XCTAssertEqual(kind(of: bytes), .invalidValue)

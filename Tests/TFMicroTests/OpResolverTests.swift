@@ -1,5 +1,5 @@
-import KWSApp
 import TFMicro
+import TestSupport
 import XCTest
 
 final class OpResolverTests: XCTestCase {
@@ -24,11 +24,9 @@ final class OpResolverTests: XCTestCase {
     }
 
     func testMissingCustomOperatorIsNamed() throws {
-        let file = try ModelFile(path: try TestData.sharedModel("audio_preprocessor_int8"))
+        let model = TestModel(try Data(contentsOf: TestData.sharedModel("audio_preprocessor_int8")))
         let arena = TestArena(64 * 1024)
-        XCTAssertThrowsError(try file.withBytes { bytes in
-            try Interpreter(model: try Model(bytes: bytes), resolver: .allKernels, arena: arena.buffer)
-        }) { error in
+        XCTAssertThrowsError(try Interpreter(model: try Model(bytes: model.bytes), resolver: .allKernels, arena: arena.buffer)) { error in
             guard case .missingCustomOperator(let name, _, let index) = error as? InterpreterError else {
                 return XCTFail("expected missingCustomOperator, got \(error)")
             }
@@ -49,8 +47,10 @@ final class OpResolverTests: XCTestCase {
         let modelBytes = try TestData.microSpeech()
         let model = try Model(bytes: modelBytes)
         var resolver = OpResolver()
-        for registration in [Reshape.registration, DepthwiseConv2D.registration,
-                             FullyConnected.registration, Softmax.registration] {
+        for registration in [
+            Reshape.registration, DepthwiseConv2D.registration,
+            FullyConnected.registration, Softmax.registration,
+        ] {
             try resolver.add(registration)
         }
         let arena = TestArena(16 * 1024)

@@ -1,5 +1,6 @@
 import Foundation
 import TFMicro
+import TestSupport
 import XCTest
 
 /// Resource variables and subgraphs as applications see them: where the state lives, how it
@@ -16,7 +17,7 @@ final class ResourceVariableTests: XCTestCase {
     }
 
     func wakeWordModel(_ name: String) throws -> ModelBytes {
-        ModelBytes(try TestData.wakeWordGolden("\(name).tflite"))
+        ModelBytes(try TestData.goldenData("wakeword/\(name).tflite", madeBy: "gen_wakeword.py"))
     }
 
     func testStreamingModelsExposeTheirSixStateVariables() throws {
@@ -78,8 +79,9 @@ final class ResourceVariableTests: XCTestCase {
         let reference = try Interpreter(model: try bytes.model, resolver: .allKernels, arena: c.buffer)
         try reference.invoke()
         for v in 0 ..< b.resourceVariableCount {
-            XCTAssertTrue(b.resourceVariable(v).bytes.elementsEqual(reference.resourceVariable(v).bytes),
-                          "interpreter b's variable \(v) was touched by interpreter a")
+            XCTAssertTrue(
+                b.resourceVariable(v).bytes.elementsEqual(reference.resourceVariable(v).bytes),
+                "interpreter b's variable \(v) was touched by interpreter a")
         }
     }
 

@@ -1,4 +1,3 @@
-import KWSApp
 import TFMicro
 import TestSupport
 import XCTest
@@ -97,8 +96,7 @@ final class RobustnessTests: XCTestCase {
     func testDamagedPreprocessorModelsThrowButNeverTrap() throws {
         // Custom Signal ops: these never run here, so this exercises the reader and resolver.
         for name in ["audio_preprocessor_int8", "audio_preprocessor_float"] {
-            let path = try TestData.sharedModel(name)
-            let bytes = try ModelFile(path: path).withBytes { Array($0) }
+            let bytes = [UInt8](try Data(contentsOf: TestData.sharedModel(name)))
             let tally = try damage(bytes, name: name, flips: 1000)
             XCTAssertGreaterThan(tally.threw, 0)
         }
@@ -107,7 +105,7 @@ final class RobustnessTests: XCTestCase {
     func testDamagedWakeWordModelsThrowButNeverTrap() throws {
         // microWakeWord's models, put in Models/ by `make models` (a missing one fails the test).
         for name in ["alexa", "hey_jarvis", "hey_mycroft", "okay_nabu"] {
-            let bytes = try ModelFile(path: try TestPaths.model("\(name).tflite").path).withBytes { Array($0) }
+            let bytes = [UInt8](try Data(contentsOf: TestPaths.model("\(name).tflite")))
             let tally = try damage(bytes, name: name, flips: 400)
             XCTAssertGreaterThan(tally.threw, 0)
         }

@@ -1,5 +1,6 @@
 import Foundation
 import TFMicro
+import TestSupport
 import XCTest
 
 /// `Interpreter.writeSnapshot(into:)` and `Interpreter(snapshot:model:resolver:arena:)`: an
@@ -14,8 +15,10 @@ final class SnapshotTests: XCTestCase {
         return bytes
     }
 
-    private func restore(_ snapshot: [UInt8], model: UnsafeRawBufferPointer, arena: UnsafeMutableRawBufferPointer,
-                         resolver: OpResolver = .allKernels) throws(InterpreterError) -> Interpreter {
+    private func restore(
+        _ snapshot: [UInt8], model: UnsafeRawBufferPointer, arena: UnsafeMutableRawBufferPointer,
+        resolver: OpResolver = .allKernels
+    ) throws(InterpreterError) -> Interpreter {
         var result: Result<Interpreter, InterpreterError>!
         snapshot.withUnsafeBytes { bytes in
             result = Result { () throws(InterpreterError) in
@@ -25,8 +28,10 @@ final class SnapshotTests: XCTestCase {
         return try result.get()
     }
 
-    private func expectSnapshotError(_ snapshot: [UInt8], model: UnsafeRawBufferPointer, arena: UnsafeMutableRawBufferPointer,
-                                     _ check: (SnapshotError) -> Bool, line: UInt = #line) {
+    private func expectSnapshotError(
+        _ snapshot: [UInt8], model: UnsafeRawBufferPointer, arena: UnsafeMutableRawBufferPointer,
+        _ check: (SnapshotError) -> Bool, line: UInt = #line
+    ) {
         do {
             _ = try restore(snapshot, model: model, arena: arena)
             XCTFail("restored", line: line)
@@ -40,11 +45,13 @@ final class SnapshotTests: XCTestCase {
     func testMicroSpeechRestoredIntoAScribbledArenaGivesTheSameScores() throws {
         let model = try TestData.microSpeech()
         let arena = TestArena(16 * 1024)
-        let prepared = try Interpreter(model: try Model(bytes: model), resolver: .allKernels, arena: arena.buffer,
-                                       preservingInputs: true)
+        let prepared = try Interpreter(
+            model: try Model(bytes: model), resolver: .allKernels, arena: arena.buffer,
+            preservingInputs: true)
         let bytes = try snapshot(of: prepared)
         var generator = SystemRandomNumberGenerator()
-        let inputs = (0 ..< 6).map { _ in (0 ..< prepared.input(0).bytes.count).map { _ in UInt8.random(in: 0 ... 255, using: &generator) } }
+        let inputs = (0 ..< 6).map { _ in (0 ..< prepared.input(0).bytes.count).map { _ in UInt8.random(in: 0 ... 255, using: &generator) }
+        }
         func scores(_ interpreter: Interpreter) throws -> [[UInt8]] {
             try inputs.map { input in
                 interpreter.input(0).bytes.copyBytes(from: input)
@@ -65,8 +72,8 @@ final class SnapshotTests: XCTestCase {
     /// A streaming model with two subgraphs, CALL_ONCE and resource variables (all of it in the
     /// snapshot's persistent bytes): 40 invocations equal those of the interpreter that ran `init`.
     func testStreamingModelRestoredGivesTheSameOutputs() throws {
-        let model = TestModel(try TestData.wakeWordGolden("okay_nabu.tflite"))
-        let inputs = try TestData.wakeWordGolden("inputs.i8")
+        let model = TestModel(try TestData.goldenData("wakeword/okay_nabu.tflite", madeBy: "gen_wakeword.py"))
+        let inputs = try TestData.goldenData("wakeword/inputs.i8", madeBy: "gen_wakeword.py")
         let arena = TestArena(64 * 1024)
         func outputs(_ interpreter: Interpreter) throws -> [[UInt8]] {
             try (0 ..< 40).map { k in

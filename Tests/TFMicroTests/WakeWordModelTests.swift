@@ -1,5 +1,6 @@
 import Foundation
 import TFMicro
+import TestSupport
 import XCTest
 
 /// The four microWakeWord models (streaming, state in resource variables initialised by
@@ -11,11 +12,11 @@ final class WakeWordModelTests: XCTestCase {
     /// Runs `name` over the golden input sequence and compares every output byte and, after
     /// every invoke, every resource variable (each streaming layer's state).
     func checkModel(_ name: String, resolver: OpResolver = .allKernels) throws {
-        let modelData = try TestData.wakeWordGolden(name + ".tflite")
-        let inputs = try TestData.wakeWordGolden("inputs.i8")
-        let expectedOutputs = try TestData.wakeWordGolden(name + ".outputs.u8")
-        let states = try TestData.wakeWordGolden(name + ".states.i8")
-        let layout = String(decoding: try TestData.wakeWordGolden(name + ".states.tsv"), as: UTF8.self)
+        let modelData = try TestData.goldenData("wakeword/" + name + ".tflite", madeBy: "gen_wakeword.py")
+        let inputs = try TestData.goldenData("wakeword/inputs.i8", madeBy: "gen_wakeword.py")
+        let expectedOutputs = try TestData.goldenData("wakeword/" + name + ".outputs.u8", madeBy: "gen_wakeword.py")
+        let states = try TestData.goldenData("wakeword/" + name + ".states.i8", madeBy: "gen_wakeword.py")
+        let layout = String(decoding: try TestData.goldenData("wakeword/" + name + ".states.tsv", madeBy: "gen_wakeword.py"), as: UTF8.self)
             .split(separator: "\n").map { $0.split(separator: "\t") }
             .map { (name: String($0[0]), bytes: Int($0[1])!) }
         let invokes = expectedOutputs.count
@@ -74,10 +75,12 @@ final class WakeWordModelTests: XCTestCase {
     /// The int8-only kernels (what the firmware registers for it) give the same bytes.
     func testOkayNabuWithInt8OnlyKernelsMatchesTFLM() throws {
         var resolver = OpResolver()
-        for registration in [Conv2D.int8Registration, DepthwiseConv2D.int8Registration, FullyConnected.int8Registration,
-                             Reshape.registration, Quantize.int8Registration, CallOnce.registration, VarHandle.registration,
-                             ReadVariable.registration, AssignVariable.registration, StridedSlice.registration,
-                             Concatenation.registration, Logistic.int8Registration, SplitV.registration] {
+        for registration in [
+            Conv2D.int8Registration, DepthwiseConv2D.int8Registration, FullyConnected.int8Registration,
+            Reshape.registration, Quantize.int8Registration, CallOnce.registration, VarHandle.registration,
+            ReadVariable.registration, AssignVariable.registration, StridedSlice.registration,
+            Concatenation.registration, Logistic.int8Registration, SplitV.registration,
+        ] {
             try resolver.add(registration)
         }
         try checkModel("okay_nabu", resolver: resolver)

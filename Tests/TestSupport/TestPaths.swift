@@ -31,8 +31,10 @@ public enum TestPaths {
 
     /// `url` when a file is there; otherwise fails the calling test with `message` (which should
     /// name the path and the command that makes it) and skips the rest of it.
-    public static func require(_ url: URL, _ message: @autoclosure () -> String,
-                               file: StaticString = #filePath, line: UInt = #line) throws -> URL {
+    public static func require(
+        _ url: URL, _ message: @autoclosure () -> String,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws -> URL {
         guard FileManager.default.fileExists(atPath: url.path) else {
             XCTFail(message(), file: file, line: line)
             throw XCTSkip("test data missing: \(url.path)")

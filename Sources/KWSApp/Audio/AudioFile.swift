@@ -48,7 +48,7 @@ public func loadAudioClip(path: String, sampleRate targetRate: Int = 16_000) thr
     while true {
         let got = try block.withUnsafeMutableBufferPointer { (buffer) throws(AudioFileError) in try reader.read(into: buffer) }
         if got == 0 { break }
-        samples.append(contentsOf: block[0..<got])
+        samples.append(contentsOf: block[0 ..< got])
     }
     guard !samples.isEmpty else { throw .noAudio(path: path) }
     return AudioClip(samples: samples, sampleRate: targetRate)

@@ -48,8 +48,10 @@ public final class AudioFileReader {
         // otherwise also size the output block by its ratio (gigabytes).
         guard rate * 256 >= targetRate, targetRate * 256 >= rate else {
             sf_close(file)
-            throw .resamplingFailed(path: path, reason: "its \(rate) Hz cannot be converted to \(targetRate) Hz "
-                                    + "(libsamplerate converts rates up to 256 times apart); the header may be damaged")
+            throw .resamplingFailed(
+                path: path,
+                reason: "its \(rate) Hz cannot be converted to \(targetRate) Hz "
+                    + "(libsamplerate converts rates up to 256 times apart); the header may be damaged")
         }
         var converter: OpaquePointer?
         if rate != targetRate {

@@ -16,8 +16,10 @@ public struct CaptureSettings: Sendable, Equatable {
     /// When the device cannot deliver the format itself, reopen it as `plug:DEVICE` so ALSA converts.
     public var allowsPlugConversion: Bool
 
-    public init(device: String = "default", sampleRate: Int = 16_000, periodFrames: Int = 160,
-                bufferFrames: Int = 8_000, allowsPlugConversion: Bool = true) {
+    public init(
+        device: String = "default", sampleRate: Int = 16_000, periodFrames: Int = 160,
+        bufferFrames: Int = 8_000, allowsPlugConversion: Bool = true
+    ) {
         self.device = device
         self.sampleRate = sampleRate
         self.periodFrames = periodFrames
@@ -88,8 +90,10 @@ public final class AlsaCapture: @unchecked Sendable {
 
     /// Reads up to `buffer.count` frames, waiting at most `timeoutMilliseconds` for the first.
     /// Returns the number of frames read; 0 means the timeout passed with no audio.
-    public func read(into buffer: UnsafeMutableBufferPointer<Int16>,
-                     timeoutMilliseconds: Int32 = 200) throws(CaptureError) -> Int {
+    public func read(
+        into buffer: UnsafeMutableBufferPointer<Int16>,
+        timeoutMilliseconds: Int32 = 200
+    ) throws(CaptureError) -> Int {
         guard let pcm, let base = buffer.baseAddress, !buffer.isEmpty else { return 0 }
         var waited = false
         while true {
@@ -195,7 +199,8 @@ extension CaptureError {
             // its card is absent; with no card at all, that is the thing to tell the user.
             let base = String(device.prefix { $0 != ":" })
             let defined = kws_alsa_pcm_is_defined(base) != 0
-            self = defined && CaptureDevice.soundCardCount() == 0
+            self =
+                defined && CaptureDevice.soundCardCount() == 0
                 ? .noSoundCard(device: device) : .noSuchDevice(device: device)
         default:
             self = .deviceFailed(device: device, operation: "snd_pcm_open", code: code)
@@ -206,8 +211,10 @@ extension CaptureError {
 /// Sets 16-bit little-endian mono at the requested rate, then period and buffer sizes, then
 /// software parameters. A plugin PCM (`default` usually is one) converts by itself; a hardware PCM
 /// that cannot do the format fails here with `formatNotSupported`, and the caller retries via `plug:`.
-private func configure(_ pcm: OpaquePointer, name: String,
-                       settings: CaptureSettings) throws(CaptureError) -> (period: Int, buffer: Int) {
+private func configure(
+    _ pcm: OpaquePointer, name: String,
+    settings: CaptureSettings
+) throws(CaptureError) -> (period: Int, buffer: Int) {
     var hw: OpaquePointer?
     guard snd_pcm_hw_params_malloc(&hw) == 0, let hw else {
         throw .deviceFailed(device: name, operation: "snd_pcm_hw_params_malloc", code: -ENOMEM)
@@ -222,20 +229,24 @@ private func configure(_ pcm: OpaquePointer, name: String,
     }
 
     try check(snd_pcm_hw_params_any(pcm, hw), "snd_pcm_hw_params_any")
-    try require(snd_pcm_hw_params_set_access(pcm, hw, SND_PCM_ACCESS_RW_INTERLEAVED),
-                "no interleaved read access")
+    try require(
+        snd_pcm_hw_params_set_access(pcm, hw, SND_PCM_ACCESS_RW_INTERLEAVED),
+        "no interleaved read access")
     try require(snd_pcm_hw_params_set_format(pcm, hw, SND_PCM_FORMAT_S16_LE), "no S16_LE sample format")
     try require(snd_pcm_hw_params_set_channels(pcm, hw, 1), "no mono channel configuration")
-    try require(snd_pcm_hw_params_set_rate(pcm, hw, UInt32(settings.sampleRate), 0),
-                "no \(settings.sampleRate) Hz sample rate")
+    try require(
+        snd_pcm_hw_params_set_rate(pcm, hw, UInt32(settings.sampleRate), 0),
+        "no \(settings.sampleRate) Hz sample rate")
 
     var period = snd_pcm_uframes_t(settings.periodFrames)
     var direction: Int32 = 0
-    try check(snd_pcm_hw_params_set_period_size_near(pcm, hw, &period, &direction),
-              "snd_pcm_hw_params_set_period_size_near")
+    try check(
+        snd_pcm_hw_params_set_period_size_near(pcm, hw, &period, &direction),
+        "snd_pcm_hw_params_set_period_size_near")
     var buffer = snd_pcm_uframes_t(max(settings.bufferFrames, settings.periodFrames * 2))
-    try check(snd_pcm_hw_params_set_buffer_size_near(pcm, hw, &buffer),
-              "snd_pcm_hw_params_set_buffer_size_near")
+    try check(
+        snd_pcm_hw_params_set_buffer_size_near(pcm, hw, &buffer),
+        "snd_pcm_hw_params_set_buffer_size_near")
     try check(snd_pcm_hw_params(pcm, hw), "snd_pcm_hw_params")
     try check(snd_pcm_hw_params_get_period_size(hw, &period, &direction), "snd_pcm_hw_params_get_period_size")
     try check(snd_pcm_hw_params_get_buffer_size(hw, &buffer), "snd_pcm_hw_params_get_buffer_size")

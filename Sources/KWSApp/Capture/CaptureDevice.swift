@@ -26,7 +26,8 @@ public struct CaptureDevice: Sendable, Equatable {
             index += 1
             let direction = hintValue(hint, "IOID")
             guard direction == nil || direction == "Input", let name = hintValue(hint, "NAME") else { continue }
-            let text = hintValue(hint, "DESC")?
+            let text =
+                hintValue(hint, "DESC")?
                 .split(separator: "\n").joined(separator: " — ") ?? ""
             devices.append(CaptureDevice(name: name, description: text))
         }

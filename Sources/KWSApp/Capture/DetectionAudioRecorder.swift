@@ -39,8 +39,9 @@ public final class DetectionAudioRecorder {
         var now = time(nil)
         var parts = tm()
         localtime_r(&now, &parts)
-        runStamp = String(format: "%04d%02d%02d-%02d%02d%02d", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
-                          parts.tm_hour, parts.tm_min, parts.tm_sec)
+        runStamp = String(
+            format: "%04d%02d%02d-%02d%02d%02d", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
+            parts.tm_hour, parts.tm_min, parts.tm_sec)
     }
 
     /// Notes a detection (its audio is saved once the 0.5 s after it has arrived). Returns a
@@ -65,7 +66,7 @@ public final class DetectionAudioRecorder {
         // overwrite a clip before it is saved.
         while index < samples.count {
             let count = min(samples.count - index, (pending.first?.end ?? Int.max) - received)
-            for sample in samples[index..<index + count] {
+            for sample in samples[index ..< index + count] {
                 ring[received % ring.count] = sample
                 received += 1
             }
@@ -85,7 +86,7 @@ public final class DetectionAudioRecorder {
             let end = min(first.end, received)
             let clipSamples = (Self.millisecondsBefore + Self.millisecondsAfter) * sampleRate / 1000
             let start = max(0, end - clipSamples, received - ring.count)
-            let audio = (start..<end).map { ring[$0 % ring.count] }
+            let audio = (start ..< end).map { ring[$0 % ring.count] }
             if let message = save(first.detection, audio) { messages.append(message) } else { saved += 1 }
         }
         return messages

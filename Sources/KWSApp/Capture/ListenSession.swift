@@ -52,8 +52,10 @@ public struct ListenSession<Source: AudioSource, Stream: KeywordStream> {
     }
 
     /// `audio` sees every chunk after the stream has taken it (and reported its detections).
-    public mutating func run(stop: StopFlag, report: (ListenEvent) -> Void,
-                             audio: (UnsafeBufferPointer<Int16>) -> Void = { _ in }) throws -> ListenSummary {
+    public mutating func run(
+        stop: StopFlag, report: (ListenEvent) -> Void,
+        audio: (UnsafeBufferPointer<Int16>) -> Void = { _ in }
+    ) throws -> ListenSummary {
         defer { source.close() }
         var buffer = [Int16](repeating: 0, count: chunkSamples)
         var samples = 0
@@ -70,7 +72,7 @@ public struct ListenSession<Source: AudioSource, Stream: KeywordStream> {
             let got: Int?
             do throws(CaptureError) {
                 got = try buffer.withUnsafeMutableBufferPointer { pointer throws(CaptureError) in
-                    try source.read(into: UnsafeMutableBufferPointer(rebasing: pointer[0..<want]))
+                    try source.read(into: UnsafeMutableBufferPointer(rebasing: pointer[0 ..< want]))
                 }
                 if got == 0 {
                     let now = monotonicNow()
@@ -105,7 +107,7 @@ public struct ListenSession<Source: AudioSource, Stream: KeywordStream> {
             }
 
             try buffer.withUnsafeBufferPointer { pointer in
-                let chunk = UnsafeBufferPointer(rebasing: pointer[0..<got])
+                let chunk = UnsafeBufferPointer(rebasing: pointer[0 ..< got])
                 try stream.push(chunk) { detection in
                     detections += 1
                     var live = detection
@@ -117,13 +119,16 @@ public struct ListenSession<Source: AudioSource, Stream: KeywordStream> {
             samples += got
 
             guard let interval = statusIntervalSamples else { continue }
-            for sample in buffer[0..<got] { energy += Double(sample) * Double(sample) }
+            for sample in buffer[0 ..< got] { energy += Double(sample) * Double(sample) }
             energyCount += got
             if energyCount >= interval {
                 let rms = (energy / Double(energyCount)).squareRoot()
                 let level = rms > 0 ? 20 * log10(rms / 32768) : -120
-                report(.status(LiveStatus(levelDBFS: level, top: stream.liveScore,
-                                          timeMilliseconds: Int64(samples) * 1000 / Int64(source.sampleRate))))
+                report(
+                    .status(
+                        LiveStatus(
+                            levelDBFS: level, top: stream.liveScore,
+                            timeMilliseconds: Int64(samples) * 1000 / Int64(source.sampleRate))))
                 energy = 0
                 energyCount = 0
             }
@@ -134,8 +139,9 @@ public struct ListenSession<Source: AudioSource, Stream: KeywordStream> {
     /// Tries to open the device again until it is back (true) or a stop is requested (false).
     private func reopen(_ device: any ReopenableSource, stop: StopFlag) -> Bool {
         while !stop.isRaised {
-            var pause = timespec(tv_sec: Int(reconnectIntervalSeconds),
-                                 tv_nsec: Int(reconnectIntervalSeconds.truncatingRemainder(dividingBy: 1) * 1e9))
+            var pause = timespec(
+                tv_sec: Int(reconnectIntervalSeconds),
+                tv_nsec: Int(reconnectIntervalSeconds.truncatingRemainder(dividingBy: 1) * 1e9))
             var left = timespec()
             while nanosleep(&pause, &left) == -1 && errno == EINTR { pause = left }
             if stop.isRaised { return false }

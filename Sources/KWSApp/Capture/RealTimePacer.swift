@@ -13,8 +13,9 @@ struct RealTimePacer {
         let origin = start ?? monotonicNow()
         start = origin
         let nanoseconds = sampleCount * 1_000_000_000 / sampleRate + origin.tv_nsec
-        var deadline = timespec(tv_sec: origin.tv_sec + nanoseconds / 1_000_000_000,
-                                tv_nsec: nanoseconds % 1_000_000_000)
+        var deadline = timespec(
+            tv_sec: origin.tv_sec + nanoseconds / 1_000_000_000,
+            tv_nsec: nanoseconds % 1_000_000_000)
         while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline, nil) == EINTR {}
     }
 }

@@ -14,7 +14,7 @@ public struct ConfusionMatrix: Sendable, Equatable, Codable {
     }
 
     public var total: Int { counts.reduce(0) { $0 + $1.reduce(0, +) } }
-    public var correct: Int { (0..<labelCount).reduce(0) { $0 + counts[$1][$1] } }
+    public var correct: Int { (0 ..< labelCount).reduce(0) { $0 + counts[$1][$1] } }
     /// Fraction correct; nil when nothing was counted.
     public var accuracy: Double? { total == 0 ? nil : Double(correct) / Double(total) }
 

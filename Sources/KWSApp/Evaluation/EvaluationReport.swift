@@ -11,8 +11,10 @@ public struct EvaluationReport: Sendable {
     public var jobs: Int
     public var sampleRate: Int
 
-    public init(modelName: String, labels: [String], dataset: Dataset, outcomes: [ClipOutcome],
-                wallSeconds: Double, jobs: Int, sampleRate: Int) {
+    public init(
+        modelName: String, labels: [String], dataset: Dataset, outcomes: [ClipOutcome],
+        wallSeconds: Double, jobs: Int, sampleRate: Int
+    ) {
         precondition(outcomes.count == dataset.clips.count, "one outcome per clip")
         self.modelName = modelName
         self.labels = labels
@@ -57,20 +59,23 @@ public struct EvaluationReport: Sendable {
     public var text: String {
         let matrix = confusion
         var lines: [String] = []
-        lines.append("\(modelName): \(classifiedCount) clips classified from \(dataset.root)"
-                     + (problems.isEmpty ? "" : ", \(problems.count) skipped"))
+        lines.append(
+            "\(modelName): \(classifiedCount) clips classified from \(dataset.root)"
+                + (problems.isEmpty ? "" : ", \(problems.count) skipped"))
         if let accuracy = matrix.accuracy {
             lines.append("accuracy \(percent(accuracy)) (\(matrix.correct)/\(matrix.total))")
         }
         let width = max(9, (labels.map(\.count).max() ?? 0) + 2)
         lines.append("")
-        lines.append(pad("label", width) + pad("clips", 8, left: true) + pad("correct", 9, left: true)
-                     + pad("precision", 11, left: true) + pad("recall", 9, left: true))
+        lines.append(
+            pad("label", width) + pad("clips", 8, left: true) + pad("correct", 9, left: true)
+                + pad("precision", 11, left: true) + pad("recall", 9, left: true))
         for (index, label) in labels.enumerated() {
-            lines.append(pad(label, width) + pad("\(matrix.support(index))", 8, left: true)
-                         + pad("\(matrix.counts[index][index])", 9, left: true)
-                         + pad(matrix.precision(index).map(percent) ?? "-", 11, left: true)
-                         + pad(matrix.recall(index).map(percent) ?? "-", 9, left: true))
+            lines.append(
+                pad(label, width) + pad("\(matrix.support(index))", 8, left: true)
+                    + pad("\(matrix.counts[index][index])", 9, left: true)
+                    + pad(matrix.precision(index).map(percent) ?? "-", 11, left: true)
+                    + pad(matrix.recall(index).map(percent) ?? "-", 9, left: true))
         }
         lines.append("")
         lines.append("confusion matrix (rows: true label, columns: predicted)")
@@ -80,8 +85,10 @@ public struct EvaluationReport: Sendable {
             lines.append(pad(label, width) + matrix.counts[index].map { pad("\($0)", cell, left: true) }.joined())
         }
         lines.append("")
-        lines.append(String(format: "%.3f s on %d threads: %.0f clips/s, real-time factor %.5f (%.0fx faster than real time)",
-                            wallSeconds, jobs, clipsPerSecond, realTimeFactor, realTimeFactor > 0 ? 1 / realTimeFactor : 0))
+        lines.append(
+            String(
+                format: "%.3f s on %d threads: %.0f clips/s, real-time factor %.5f (%.0fx faster than real time)",
+                wallSeconds, jobs, clipsPerSecond, realTimeFactor, realTimeFactor > 0 ? 1 / realTimeFactor : 0))
         return lines.joined(separator: "\n")
     }
 
@@ -130,19 +137,17 @@ public struct EvaluationReport: Sendable {
             model: modelName, dataset: dataset.root, labels: labels, clips: matrix.total, correct: matrix.correct,
             accuracy: matrix.accuracy,
             perLabel: labels.indices.map {
-                .init(label: labels[$0], clips: matrix.support($0), correct: matrix.counts[$0][$0],
-                      precision: matrix.precision($0), recall: matrix.recall($0))
+                .init(
+                    label: labels[$0], clips: matrix.support($0), correct: matrix.counts[$0][$0],
+                    precision: matrix.precision($0), recall: matrix.recall($0))
             },
             confusion: matrix.counts, skipped: problems.map { .init(path: $0.path, reason: $0.reason) },
             seconds: wallSeconds, jobs: jobs, clipsPerSecond: clipsPerSecond, realTimeFactor: realTimeFactor)
     }
 
     public var json: Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        // Summary holds only strings, numbers, optionals and arrays of them: encoding cannot fail.
-        return (try? encoder.encode(summary)) ?? Data()
+        // Summary holds only strings, finite numbers, optionals and arrays of them.
+        Data(JSONWriter(indented: true, snakeCaseKeys: true).text(summary).utf8)
     }
 }
 

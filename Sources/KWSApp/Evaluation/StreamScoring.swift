@@ -44,8 +44,10 @@ public struct StreamScore: Sendable, Equatable {
 
     public var falseAlarmsPerHour: Double { audioSeconds > 0 ? Double(falseAlarms) * 3600 / audioSeconds : 0 }
 
-    public init(detections: [Detection], truth: [TruthEvent], keywords: Set<String>,
-                toleranceMilliseconds: Int64, audioSeconds: Double) {
+    public init(
+        detections: [Detection], truth: [TruthEvent], keywords: Set<String>,
+        toleranceMilliseconds: Int64, audioSeconds: Double
+    ) {
         let events = truth.filter { keywords.contains($0.label) }
         var matched = Array(repeating: false, count: events.count)
         var falseAlarmList: [Detection] = []

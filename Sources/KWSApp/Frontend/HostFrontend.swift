@@ -33,7 +33,7 @@ public final class HostFrontend {
             var start = 0
             while start < all.count {
                 let end = start + min(max(1, chunkSize), all.count - start)
-                frontend.process(UnsafeBufferPointer(rebasing: all[start..<end])) { frame in out.append(contentsOf: frame) }
+                frontend.process(UnsafeBufferPointer(rebasing: all[start ..< end])) { frame in out.append(contentsOf: frame) }
                 start = end
             }
         }

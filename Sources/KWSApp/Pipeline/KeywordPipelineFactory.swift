@@ -64,16 +64,19 @@ public struct KeywordPipelineFactory: Sendable {
 
     private func checkLabels(modelOutputs: Int) throws(PipelineSetupError) {
         guard modelOutputs == labels.count else {
-            throw .labelCountMismatch(manifestLabels: labels.count, modelOutputs: modelOutputs,
-                                      manifest: model.manifestPath ?? model.manifest.name)
+            throw .labelCountMismatch(
+                manifestLabels: labels.count, modelOutputs: modelOutputs,
+                manifest: model.manifestPath ?? model.manifest.name)
         }
     }
 
     /// A streaming spotter (for `kws-eval --stream` and live listening). By default the model runs
     /// from the first frame, as TFLM's example does (what the firmware and its test compare with);
     /// live listening (``ModelBank``) waits for a full window of audio (`.whenWindowIsFull`).
-    public func makeSpotter(strideFrames: Int? = nil,
-                            firstInference: FirstInference = .fromFirstFrame) throws(PipelineSetupError) -> HostKeywordSpotter {
+    public func makeSpotter(
+        strideFrames: Int? = nil,
+        firstInference: FirstInference = .fromFirstFrame
+    ) throws(PipelineSetupError) -> HostKeywordSpotter {
         let spotter: KeywordSpotter
         let storage: PipelineStorage
         do throws(PipelineError) {

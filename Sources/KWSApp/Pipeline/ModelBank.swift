@@ -12,8 +12,10 @@ public struct ModelOverrides: Sendable, Equatable {
     public var averageWindowMilliseconds: Int?
     public var suppressionMilliseconds: Int?
 
-    public init(cutoff: Float? = nil, window: Int? = nil, threshold: Int? = nil,
-                averageWindowMilliseconds: Int? = nil, suppressionMilliseconds: Int? = nil) {
+    public init(
+        cutoff: Float? = nil, window: Int? = nil, threshold: Int? = nil,
+        averageWindowMilliseconds: Int? = nil, suppressionMilliseconds: Int? = nil
+    ) {
         self.cutoff = cutoff
         self.window = window
         self.threshold = threshold
@@ -104,8 +106,10 @@ public final class ModelBank {
 
     /// The same, also handing out every wake-word invoke's probability with the model's
     /// position in `modelNames` (what a cutoff sweep applies its detectors to).
-    public func process(_ samples: UnsafeBufferPointer<Int16>, onProbability: (_ model: Int, _ probability: UInt8) -> Void,
-                        onDetection: (Detection) -> Void) throws(ModelBankError) {
+    public func process(
+        _ samples: UnsafeBufferPointer<Int16>, onProbability: (_ model: Int, _ probability: UInt8) -> Void,
+        onDetection: (Detection) -> Void
+    ) throws(ModelBankError) {
         for g in groups.indices {
             var offset = 0
             while let frame = groups[g].frontend.nextFrame(from: samples, offset: &offset) {
@@ -118,9 +122,10 @@ public final class ModelBank {
                     newestScores[wakeWords[m].position].score = Int(result.probability)
                     onProbability(wakeWords[m].position, result.probability)
                     guard let detection = result.detection else { continue }
-                    onDetection(Detection(
-                        model: wakeWords[m].name, label: wakeWords[m].label, score: Int(detection.averageProbability),
-                        timeMilliseconds: groups[g].frontend.config.timeMilliseconds(ofFrame: result.frameIndex)))
+                    onDetection(
+                        Detection(
+                            model: wakeWords[m].name, label: wakeWords[m].label, score: Int(detection.averageProbability),
+                            timeMilliseconds: groups[g].frontend.config.timeMilliseconds(ofFrame: result.frameIndex)))
                 }
             }
         }
@@ -131,11 +136,14 @@ public final class ModelBank {
             do {
                 try commands[c].process(samples) { inference in
                     let recognition = inference.recognition
-                    newestScores[position] = ModelScore(model: name, label: labels[recognition.labelIndex],
-                                                        score: Int(recognition.score))
+                    newestScores[position] = ModelScore(
+                        model: name, label: labels[recognition.labelIndex],
+                        score: Int(recognition.score))
                     guard recognition.isNewCommand else { return }
-                    onDetection(Detection(model: name, label: labels[recognition.labelIndex], score: Int(recognition.score),
-                                          timeMilliseconds: recognition.timeMilliseconds))
+                    onDetection(
+                        Detection(
+                            model: name, label: labels[recognition.labelIndex], score: Int(recognition.score),
+                            timeMilliseconds: recognition.timeMilliseconds))
                 }
             } catch {
                 throw .command(model: name, error)
@@ -197,9 +205,11 @@ public final class ModelBank {
         var model = model
         let recognizer = model.manifest.recognizer
         model.manifest.recognizer.detectionThreshold = settings.threshold.map { Int32(clamping: $0) } ?? recognizer.detectionThreshold
-        model.manifest.recognizer.averageWindowMs = settings.averageWindowMilliseconds.map { Int32(clamping: $0) }
+        model.manifest.recognizer.averageWindowMs =
+            settings.averageWindowMilliseconds.map { Int32(clamping: $0) }
             ?? recognizer.averageWindowMs
-        model.manifest.recognizer.suppressionMs = settings.suppressionMilliseconds.map { Int32(clamping: $0) }
+        model.manifest.recognizer.suppressionMs =
+            settings.suppressionMilliseconds.map { Int32(clamping: $0) }
             ?? recognizer.suppressionMs
         // Waiting for a full window: a window still partly padding is heard as a keyword nobody said.
         do { commands.append(try KeywordPipelineFactory(model: model).makeSpotter(firstInference: .whenWindowIsFull)) } catch {

@@ -7,7 +7,7 @@ import TFMicro
 /// the model's input tensor) and the recognizer's results. The portable types only refer to
 /// this memory, so whoever holds them also holds this.
 public final class PipelineStorage: @unchecked Sendable {
-    /// Generous for micro_speech (about 7.6 KB on a 64-bit host) and small models like it.
+    /// Generous for micro_speech and models of its size (`kws-model inspect` prints what a model needs).
     public static let defaultArenaBytes = 64 * 1024
 
     let model: ModelBytes
@@ -20,8 +20,9 @@ public final class PipelineStorage: @unchecked Sendable {
         self.model = model
         frontendStorage = .allocate(byteCount: frontendBytes, alignment: 16)
         arena = .allocate(byteCount: arenaBytes, alignment: 16)
-        recognizer = .allocate(byteCount: CommandRecognizer.storageBytes(labelCount: CommandRecognizer.maximumLabels),
-                               alignment: 8)
+        recognizer = .allocate(
+            byteCount: CommandRecognizer.storageBytes(labelCount: CommandRecognizer.maximumLabels),
+            alignment: 8)
     }
 
     deinit {
@@ -39,7 +40,7 @@ public final class ModelBytes: @unchecked Sendable {
     public init(_ data: [UInt8]) {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(data.count, 1), alignment: 16)
         data.withUnsafeBytes { buffer.copyMemory(from: $0) }
-        bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<data.count])
+        bytes = UnsafeRawBufferPointer(rebasing: buffer[0 ..< data.count])
     }
 
     deinit { UnsafeMutableRawBufferPointer(mutating: bytes).deallocate() }

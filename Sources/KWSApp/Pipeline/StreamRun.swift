@@ -9,11 +9,14 @@ public struct StreamRun: Sendable {
     public var wallSeconds: Double
 
     /// Feeds `samples` in chunks of `chunk` samples (as audio would arrive from a device).
-    public static func run(_ spotter: inout HostKeywordSpotter, samples: [Int16], sampleRate: Int, labels: [String],
-                           chunk: Int = 320, onInference: ((Inference) -> Void)? = nil) throws(PipelineError) -> StreamRun {
+    public static func run(
+        _ spotter: inout HostKeywordSpotter, samples: [Int16], sampleRate: Int, labels: [String],
+        chunk: Int = 320, onInference: ((Inference) -> Void)? = nil
+    ) throws(PipelineError) -> StreamRun {
         var offset = 0
         do {
-            return try run(&spotter, sampleRate: sampleRate, labels: labels, chunk: chunk, onInference: onInference) { (buffer) throws(StreamRunError) in
+            return try run(&spotter, sampleRate: sampleRate, labels: labels, chunk: chunk, onInference: onInference) {
+                (buffer) throws(StreamRunError) in
                 let count = min(buffer.count, samples.count - offset)
                 for i in 0 ..< count { buffer[i] = samples[offset + i] }
                 offset += count
@@ -28,16 +31,21 @@ public struct StreamRun: Sendable {
     }
 
     /// Streams a file through the spotter block by block: memory does not grow with its length.
-    public static func run(_ spotter: inout HostKeywordSpotter, reading reader: AudioFileReader, labels: [String],
-                           chunk: Int = 320, onInference: ((Inference) -> Void)? = nil) throws(StreamRunError) -> StreamRun {
-        try run(&spotter, sampleRate: reader.sampleRate, labels: labels, chunk: chunk, onInference: onInference) { (buffer) throws(StreamRunError) in
+    public static func run(
+        _ spotter: inout HostKeywordSpotter, reading reader: AudioFileReader, labels: [String],
+        chunk: Int = 320, onInference: ((Inference) -> Void)? = nil
+    ) throws(StreamRunError) -> StreamRun {
+        try run(&spotter, sampleRate: reader.sampleRate, labels: labels, chunk: chunk, onInference: onInference) {
+            (buffer) throws(StreamRunError) in
             do throws(AudioFileError) { return try reader.read(into: buffer) } catch { throw .audio(error) }
         }
     }
 
-    private static func run(_ spotter: inout HostKeywordSpotter, sampleRate: Int, labels: [String], chunk: Int,
-                            onInference: ((Inference) -> Void)?,
-                            read: (UnsafeMutableBufferPointer<Int16>) throws(StreamRunError) -> Int) throws(StreamRunError) -> StreamRun {
+    private static func run(
+        _ spotter: inout HostKeywordSpotter, sampleRate: Int, labels: [String], chunk: Int,
+        onInference: ((Inference) -> Void)?,
+        read: (UnsafeMutableBufferPointer<Int16>) throws(StreamRunError) -> Int
+    ) throws(StreamRunError) -> StreamRun {
         var detections: [Detection] = []
         var inferences = 0
         var samples = 0
@@ -55,8 +63,10 @@ public struct StreamRun: Sendable {
                     onInference?(inference)
                     let recognition = inference.recognition
                     if recognition.isNewCommand {
-                        detections.append(Detection(model: model, label: labels[recognition.labelIndex],
-                                                    score: Int(recognition.score), timeMilliseconds: recognition.timeMilliseconds))
+                        detections.append(
+                            Detection(
+                                model: model, label: labels[recognition.labelIndex],
+                                score: Int(recognition.score), timeMilliseconds: recognition.timeMilliseconds))
                     }
                 }
             } catch {
@@ -65,8 +75,9 @@ public struct StreamRun: Sendable {
         }
         let elapsed = ContinuousClock.now - start
         let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        return StreamRun(detections: detections, inferences: inferences,
-                         audioSeconds: Double(samples) / Double(sampleRate), wallSeconds: wall)
+        return StreamRun(
+            detections: detections, inferences: inferences,
+            audioSeconds: Double(samples) / Double(sampleRate), wallSeconds: wall)
     }
 }
 

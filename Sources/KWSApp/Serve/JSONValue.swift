@@ -37,11 +37,8 @@ public enum JSONValue: Sendable, Equatable, Codable {
 
     /// The value as UTF-8 JSON, keys sorted.
     public var jsonBytes: [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Strings, integers, finite numbers and containers of them always encode; a non-finite
-        // number (never produced by the decoder) is written as null.
-        return [UInt8]((try? encoder.encode(self)) ?? Data("null".utf8))
+        // A non-finite number (never produced by the decoder) is written as null.
+        [UInt8](JSONWriter.line.text(self).utf8)
     }
 
     /// Parses one JSON value from UTF-8 bytes.
@@ -52,6 +49,14 @@ public enum JSONValue: Sendable, Equatable, Codable {
     public var stringValue: String? { if case .string(let s) = self { s } else { nil } }
     public var objectValue: [String: JSONValue]? { if case .object(let o) = self { o } else { nil } }
     public var arrayValue: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
+    /// A number, integer or not.
+    public var doubleValue: Double? {
+        switch self {
+        case .integer(let value): return Double(value)
+        case .number(let value): return value
+        default: return nil
+        }
+    }
     /// An integer, or a number with no fractional part (JSON does not tell 2 from 2.0).
     public var integerValue: Int64? {
         switch self {
@@ -63,7 +68,8 @@ public enum JSONValue: Sendable, Equatable, Codable {
 }
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
-    ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral {
+    ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
+{
     public init(stringLiteral value: String) { self = .string(value) }
     public init(integerLiteral value: Int64) { self = .integer(value) }
     public init(booleanLiteral value: Bool) { self = .bool(value) }

@@ -29,8 +29,9 @@ public final class PCMConverter {
 
     public init(rate: Int, width: Int, channels: Int, targetRate: Int) throws(WyomingProtocolError) {
         guard Self.rates.contains(rate), Self.widths.contains(width), Self.channelCounts.contains(channels) else {
-            throw .badAudio(reason: "rate \(rate), width \(width), channels \(channels): rate must be "
-                            + "\(Self.rates.lowerBound)...\(Self.rates.upperBound) Hz, width 1...4 bytes, channels 1...32")
+            throw .badAudio(
+                reason: "rate \(rate), width \(width), channels \(channels): rate must be "
+                    + "\(Self.rates.lowerBound)...\(Self.rates.upperBound) Hz, width 1...4 bytes, channels 1...32")
         }
         self.rate = rate
         self.width = width
@@ -52,9 +53,12 @@ public final class PCMConverter {
 
     /// Converts one chunk's bytes and hands the samples to `body` (which may be given none).
     /// `endOfStream` flushes the resampler's delay line.
-    public func convert<Failure: Error>(_ bytes: [UInt8], endOfStream: Bool = false,
-                                        _ body: (UnsafeBufferPointer<Int16>) throws(Failure) -> Void)
-        throws(Failure) {
+    public func convert<Failure: Error>(
+        _ bytes: [UInt8], endOfStream: Bool = false,
+        _ body: (UnsafeBufferPointer<Int16>) throws(Failure) -> Void
+    )
+        throws(Failure)
+    {
         let frameBytes = width * channels
         var input = bytes
         if !remainder.isEmpty {

@@ -40,8 +40,10 @@ public final class WakeService: Sendable {
                 "name": .string(manifest.name),
                 "phrase": .string(block?.phrase ?? manifest.name),
                 "languages": .array((block?.languages ?? []).map(JSONValue.string)),
-                "attribution": .object(["name": .string(block?.author ?? manifest.source.license ?? ""),
-                                        "url": .string(block?.website ?? manifest.source.url ?? "")]),
+                "attribution": .object([
+                    "name": .string(block?.author ?? manifest.source.license ?? ""),
+                    "url": .string(block?.website ?? manifest.source.url ?? ""),
+                ]),
                 "installed": true,
                 "description": .string(manifest.description ?? manifest.name),
                 "version": block?.version.map { .string(String($0)) } ?? .null,
@@ -55,8 +57,10 @@ public final class WakeService: Sendable {
             "version": .string(WyomingEvent.protocolVersion),
             "models": .array(wakeModels),
         ])
-        return WyomingEvent(type: "info", data: [
-            "asr": [], "tts": [], "handle": [], "intent": [], "wake": .array([program]), "mic": [], "snd": [],
-        ])
+        return WyomingEvent(
+            type: "info",
+            data: [
+                "asr": [], "tts": [], "handle": [], "intent": [], "wake": .array([program]), "mic": [], "snd": [],
+            ])
     }
 }

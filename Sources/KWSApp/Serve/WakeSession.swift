@@ -105,8 +105,12 @@ public final class WakeSession {
         return found.map { detection in
             // Saturating: a client's timestamp may be any integer.
             let (sum, overflow) = (timeOrigin ?? 0).addingReportingOverflow(detection.timeMilliseconds)
-            return WyomingEvent(type: "detection", data: ["name": .string(detection.model),
-                                                          "timestamp": .integer(overflow ? Int64.max : sum)])
+            return WyomingEvent(
+                type: "detection",
+                data: [
+                    "name": .string(detection.model),
+                    "timestamp": .integer(overflow ? Int64.max : sum),
+                ])
         }
     }
 
@@ -114,13 +118,15 @@ public final class WakeSession {
     /// (a chunk may repeat or, rarely, change the format `audio-start` gave).
     private func makeConverter(_ data: [String: JSONValue], current: PCMConverter?) throws(WyomingProtocolError) -> PCMConverter {
         guard let rate = data["rate"]?.integerValue, let width = data["width"]?.integerValue,
-              let channels = data["channels"]?.integerValue else {
+            let channels = data["channels"]?.integerValue
+        else {
             if let current { return current }
             throw .badAudio(reason: "rate, width and channels must be integers")
         }
         if let current, current.rate == rate, current.width == width, current.channels == channels { return current }
         guard let bank else { throw .audioOutsideStream(type: "audio-chunk") }
-        return try PCMConverter(rate: Int(clamping: rate), width: Int(clamping: width), channels: Int(clamping: channels),
-                                targetRate: bank.sampleRate)
+        return try PCMConverter(
+            rate: Int(clamping: rate), width: Int(clamping: width), channels: Int(clamping: channels),
+            targetRate: bank.sampleRate)
     }
 }

@@ -95,9 +95,10 @@ public struct WyomingEventParser: Sendable {
         case .object(let inline)?: data = inline
         default: throw .malformedHeader(reason: "\"data\" is not an object")
         }
-        return Header(type: type, data: data,
-                      dataLength: try length(object, "data_length", limit: limits.maximumDataBytes),
-                      payloadLength: try length(object, "payload_length", limit: limits.maximumPayloadBytes))
+        return Header(
+            type: type, data: data,
+            dataLength: try length(object, "data_length", limit: limits.maximumDataBytes),
+            payloadLength: try length(object, "payload_length", limit: limits.maximumPayloadBytes))
     }
 
     private static func length(_ header: [String: JSONValue], _ field: String, limit: Int) throws(WyomingProtocolError) -> Int {

@@ -1,6 +1,6 @@
 // Generated from the TFLite schema's BuiltinOperator enum (tflite PyPI package, schema v3).
 // Names are StaticStrings so error messages can name an op without allocating.
-// Host only: the table is ~2.6 KB of text an embedded build never prints (the firmware names
+// Host only: the table is text (every op name) an embedded build never prints (the firmware names
 // ops by code), and a module's string literals share one linker section, so an unused table
 // would still be linked.
 

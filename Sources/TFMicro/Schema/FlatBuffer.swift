@@ -5,7 +5,8 @@
 /// and strings are returned as positions into the buffer.
 ///
 /// The readers are `@inline(never)`: they run only while a model loads and kernels prepare,
-/// and inlining their checks and error paths into every caller cost 1.5 KB of firmware flash.
+/// so inlining their checks and error paths into every caller would spend firmware flash on
+/// code that is not on the invoke path.
 @usableFromInline
 struct FlatBuffer: BitwiseCopyable {
     @usableFromInline let bytes: UnsafeRawBufferPointer

@@ -37,60 +37,49 @@ struct EvalBenchmark: ParsableCommand {
             factory = KeywordPipelineFactory(model: try ModelLocator.standard.resolveCommandModel(model))
             dataset = try Dataset.scanFolder(wav, labels: DatasetLabels(manifest: factory.model.manifest))
         } catch {
-            throw benchFailure("\(error)")
+            throw ToolFailure("\(error)")
         }
         var clips: [[Int16]] = []
         for clip in dataset.clips {
             if let audio = try? loadAudioClip(path: clip.path, sampleRate: factory.sampleRate) { clips.append(audio.samples) }
         }
-        guard !clips.isEmpty else { throw benchFailure("no readable clips under \(wav)") }
+        guard !clips.isEmpty else { throw ToolFailure("no readable clips under \(wav)") }
         let total = clips.count * passes
 
         // One thread, clips in memory: the pipeline alone.
         var scorer: HostClipScorer
-        do { scorer = try factory.makeClipScorer() } catch { throw benchFailure("\(error)") }
+        do { scorer = try factory.makeClipScorer() } catch { throw ToolFailure("\(error)") }
         _ = try? scorer.scores(for: clips[0])
         let start = Date()
-        for _ in 0..<passes {
+        for _ in 0 ..< passes {
             for clip in clips { _ = try? scorer.scores(for: clip) }
         }
         let single = Date().timeIntervalSince(start)
-        print(String(format: "swift pipeline: %d clips in %.3f s on 1 thread: %.0f clips/s (%.1f us per clip, real-time factor %.6f)",
-                     total, single, Double(total) / single, single / Double(total) * 1e6, single / Double(total)))
+        print(
+            String(
+                format: "swift pipeline: %d clips in %.3f s on 1 thread: %.0f clips/s (%.1f us per clip, real-time factor %.6f)",
+                total, single, Double(total) / single, single / Double(total) * 1e6, single / Double(total)))
 
         // Every worker, files read and decoded too: what `kws-eval --wav` achieves.
         let workers = min(jobs, dataset.clips.count)
         var scorers: [HostClipScorer] = []
-        for _ in 0..<workers {
-            do { scorers.append(try factory.makeClipScorer()) } catch { throw benchFailure("\(error)") }
+        for _ in 0 ..< workers {
+            do { scorers.append(try factory.makeClipScorer()) } catch { throw ToolFailure("\(error)") }
         }
         let evaluator = ParallelEvaluator(scorers: scorers)
         let repeated = Array(repeatElement(dataset.clips, count: passes).joined())
         let parallelStart = Date()
         _ = evaluator.evaluate(repeated)
         let parallel = Date().timeIntervalSince(parallelStart)
-        print(String(format: "kws-eval path:  %d clips in %.3f s on %d threads, reading files: %.0f clips/s",
-                     repeated.count, parallel, workers, Double(repeated.count) / parallel))
+        print(
+            String(
+                format: "kws-eval path:  %d clips in %.3f s on %d threads, reading files: %.0f clips/s",
+                repeated.count, parallel, workers, Double(repeated.count) / parallel))
 
         if !swiftOnly { try runReference() }
     }
 
     private func runReference() throws {
-        let script = "scripts/bench/bench_reference_pipeline.py"
-        guard FileManager.default.fileExists(atPath: script) else {
-            throw benchFailure("\(script) not found: run kws-bench from the package root")
-        }
-        fflush(nil)  // our figures first, then the script's
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, "--wav", wav, "--repeat", "\(passes)"]
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw benchFailure("\(script) failed (exit \(process.terminationStatus))") }
+        try PythonScript("scripts/bench/bench_reference_pipeline.py").run(["--wav", wav, "--repeat", "\(passes)"])
     }
-}
-
-func benchFailure(_ message: String) -> ExitCode {
-    FileHandle.standardError.write(Data("kws-bench: error: \(message)\n".utf8))
-    return ExitCode.failure
 }

@@ -1,5 +1,5 @@
-import AudioFrontend
 import ArgumentParser
+import AudioFrontend
 import Foundation
 import KWSApp
 
@@ -25,8 +25,8 @@ struct FrontendBenchmark: ParsableCommand {
     @Option(help: "Passes over all clips; the fastest pass counts.")
     var passes = 5
 
-    @Option(help: "Python interpreter for the reference script.")
-    var python = "python3"
+    @Option(help: "Python interpreter for the reference script (default: the project's .venv).")
+    var python: String?
 
     @Option(help: "The reference benchmark script.")
     var script = "scripts/bench/bench_frontend.py"
@@ -45,10 +45,10 @@ struct FrontendBenchmark: ParsableCommand {
     func run() throws {
         let data = URL(fileURLWithPath: shared).appendingPathComponent("data")
         guard let walker = FileManager.default.enumerator(atPath: data.path) else {
-            throw ValidationError("no data folder at \(data.path): pass --shared or set KWS_SHARED")
+            throw ToolFailure("no data folder at \(data.path)", advice: "Pass --shared or set KWS_SHARED.")
         }
         let paths = walker.compactMap { $0 as? String }.filter { $0.hasSuffix(".wav") }.sorted()
-        guard !paths.isEmpty else { throw ValidationError("no WAV files under \(data.path)") }
+        guard !paths.isEmpty else { throw ToolFailure("no WAV files under \(data.path)") }
         let clips = try paths.map { try loadAudioClip(path: data.appendingPathComponent($0).path).padded(toAtLeast: 16_000).samples }
 
         var config = FrontendConfig.microSpeech
@@ -58,7 +58,7 @@ struct FrontendBenchmark: ParsableCommand {
         var frames = 0
         var best = Duration.seconds(1_000_000)
         let clock = ContinuousClock()
-        for pass in 0..<passes {
+        for pass in 0 ..< passes {
             var passFrames = 0
             var passChecksum = 0
             let elapsed = clock.measure {
@@ -77,30 +77,34 @@ struct FrontendBenchmark: ParsableCommand {
             if pass == 0 { checksum = fullChecksum(clips, host) }
         }
         let seconds = Double(best.components.seconds) + Double(best.components.attoseconds) * 1e-18
-        var result: [String: Any] = [
-            "clips": clips.count, "step_ms": stepMilliseconds, "swift_frames": frames,
-            "swift_seconds": seconds, "swift_frames_per_second": Double(frames) / seconds, "swift_checksum": checksum,
+        var result: [String: JSONValue] = [
+            "clips": .integer(Int64(clips.count)), "step_ms": .integer(Int64(stepMilliseconds)), "swift_frames": .integer(Int64(frames)),
+            "swift_seconds": .number(seconds), "swift_frames_per_second": .number(Double(frames) / seconds),
+            "swift_checksum": .integer(Int64(checksum)),
         ]
         if !json {
-            print(String(format: "Swift frontend: %d frames in %.3f s = %.0f frames/s (%.2f us/frame, checksum %d)",
-                         frames, seconds, Double(frames) / seconds, seconds / Double(frames) * 1e6, checksum))
+            print(
+                String(
+                    format: "Swift frontend: %d frames in %.3f s = %.0f frames/s (%.2f us/frame, checksum %d)",
+                    frames, seconds, Double(frames) / seconds, seconds / Double(frames) * 1e6, checksum))
         }
         if !swiftOnly {
             let reference = try runReference()
-            result["reference"] = reference
-            let referenceChecksum = reference["checksum"] as? Int ?? -1
-            if !json, let fps = reference["frames_per_second"] as? Double {
-                print(String(format: "reference C (timed natively): %.0f frames/s (%.2f us/frame, checksum %d)",
-                             fps, 1e6 / fps, referenceChecksum))
+            result["reference"] = .object(reference)
+            let referenceChecksum = reference["checksum"]?.integerValue.map(Int.init) ?? -1
+            if !json, let fps = reference["frames_per_second"]?.doubleValue {
+                print(
+                    String(
+                        format: "reference C (timed natively): %.0f frames/s (%.2f us/frame, checksum %d)",
+                        fps, 1e6 / fps, referenceChecksum))
                 print(String(format: "Swift / C speed: %.2fx", Double(frames) / seconds / fps))
             }
             guard referenceChecksum == checksum else {
-                throw ValidationError("checksums differ (Swift \(checksum), C \(referenceChecksum)): the frontends disagree")
+                throw ToolFailure("checksums differ (Swift \(checksum), C \(referenceChecksum)): the frontends disagree")
             }
         }
         if json {
-            let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            print(JSONWriter.line.text(JSONValue.object(result)))
         }
     }
 
@@ -114,20 +118,11 @@ struct FrontendBenchmark: ParsableCommand {
         return sum
     }
 
-    private func runReference() throws -> [String: Any] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [python, script, "--shared", shared, "--step-ms", String(stepMilliseconds),
-                             "--repeat", String(passes), "--json"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0,
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw ValidationError("the reference benchmark (\(python) \(script)) failed with status \(process.terminationStatus): "
-                + "run it from the package root, with pymicro-features installed (make setup)")
+    private func runReference() throws -> [String: JSONValue] {
+        let data = try PythonScript(script, python: python).run(
+            ["--shared", shared, "--step-ms", String(stepMilliseconds), "--repeat", String(passes), "--json"], captureOutput: true)
+        guard let object = JSONValue.parse(data)?.objectValue else {
+            throw ToolFailure("\(script) printed no JSON object: \(String(decoding: data.prefix(200), as: UTF8.self))")
         }
         return object
     }

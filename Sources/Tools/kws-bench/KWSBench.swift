@@ -1,7 +1,8 @@
 import ArgumentParser
+import KWSApp
 
 @main
-struct KWSBench: ParsableCommand {
+struct KWSBench: ToolCommand {
     static let configuration = CommandConfiguration(
         commandName: "kws-bench",
         abstract: "Measure the speed of the Swift keyword-spotting stack beside the PyPI reference runtimes.",

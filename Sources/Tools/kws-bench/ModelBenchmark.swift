@@ -24,8 +24,8 @@ struct ModelBenchmark: ParsableCommand {
     @Option(help: "Timed invokes per runtime.")
     var runs = 2000
 
-    @Option(help: "Python interpreter for the reference benchmark.")
-    var python = "python3"
+    @Option(help: "Python interpreter for the reference benchmark (default: the project's .venv).")
+    var python: String?
 
     @Option(help: "The reference benchmark script.")
     var script = "scripts/bench/bench_invoke.py"
@@ -39,9 +39,6 @@ struct ModelBenchmark: ParsableCommand {
     func validate() throws {
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
         guard !(all && model != nil) else { throw ValidationError("pass --model or --all, not both") }
-        if !swiftOnly && !FileManager.default.fileExists(atPath: script) {
-            throw ValidationError("\(script) not found; run from the package root or pass --script")
-        }
     }
 
     struct Result: Codable {
@@ -67,9 +64,9 @@ struct ModelBenchmark: ParsableCommand {
         if all {
             let locator = ModelLocator.standard
             let names = locator.knownModels
-            guard !names.isEmpty else { throw Failure("no model manifests found (run from the package root; make models)") }
+            guard !names.isEmpty else { throw ToolFailure("no model manifests found (run from the package root; make models)") }
             paths = try names.map { name in
-                do { return try locator.resolve(name).modelPath } catch { throw Failure("\(name): \(error)") }
+                do { return try locator.resolve(name).modelPath } catch { throw ToolFailure("\(name): \(error)") }
             }
         } else {
             paths = [model ?? shared + "/models/micro_speech_quantized.tflite"]
@@ -81,9 +78,8 @@ struct ModelBenchmark: ParsableCommand {
             results.append(result)
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            let data = all ? try encoder.encode(results) : try encoder.encode(results[0])
+            let writer = JSONWriter(indented: true)
+            let data = all ? try writer.data(results) : try writer.data(results[0])
             print(String(decoding: data, as: UTF8.self))
         }
     }
@@ -95,7 +91,7 @@ struct ModelBenchmark: ParsableCommand {
         do {
             interpreter = try Interpreter(model: try Model(bytes: modelBytes), resolver: .allKernels, arena: arena)
         } catch {
-            throw Failure("\(path): \(error)")
+            throw ToolFailure("\(path): \(error)")
         }
         for i in 0 ..< interpreter.inputCount {
             let bytes = interpreter.input(i).bytes
@@ -114,8 +110,9 @@ struct ModelBenchmark: ParsableCommand {
             times.append(Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6)
         }
         times.sort()
-        var result = Result(model: path, runs: runs, swiftMedianMicroseconds: median(times),
-                            swiftArenaBytes: interpreter.arenaBytesUsed, references: [])
+        var result = Result(
+            model: path, runs: runs, swiftMedianMicroseconds: median(times),
+            swiftArenaBytes: interpreter.arenaBytesUsed, references: [])
         if !swiftOnly {
             if progress { FileHandle.standardError.write(Data("timing tflite-micro and LiteRT (\(runs) invokes each)...\n".utf8)) }
             result.references = try runReferences(path).map { reference in
@@ -146,33 +143,14 @@ struct ModelBenchmark: ParsableCommand {
 
     /// bench_invoke.py prints one JSON object per runtime, one per line.
     func runReferences(_ path: String) throws -> [Reference] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [python, script, "--model", path, "--runs", String(runs)]
-        let output = Pipe()
-        process.standardOutput = output
-        do { try process.run() } catch { throw Failure("cannot start \(python) \(script): \(error.localizedDescription)") }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure("\(script) failed with exit code \(process.terminationStatus) "
-                + "(are tflite-micro and ai-edge-litert installed? make setup)")
-        }
+        let data = try PythonScript(script, python: python).run(["--model", path, "--runs", String(runs)], captureOutput: true)
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
         let references = try lines.map { line in
             do { return try JSONDecoder().decode(Reference.self, from: Data(line.utf8)) } catch {
-                throw Failure("\(script) printed a line that is not a result: \(line)")
+                throw ToolFailure("\(script) printed a line that is not a result: \(line)")
             }
         }
-        guard !references.isEmpty else { throw Failure("\(script) printed no result") }
+        guard !references.isEmpty else { throw ToolFailure("\(script) printed no result") }
         return references
-    }
-}
-
-extension ModelBenchmark {
-    /// A failure reported as "Error: <description>" with a non-zero exit code.
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-        init(_ description: String) { self.description = description }
     }
 }

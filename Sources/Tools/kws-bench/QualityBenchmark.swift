@@ -47,7 +47,7 @@ struct QualityBenchmark: ParsableCommand {
         do {
             for name in model { settings.append(try WakeWordSweepSettings(model: try ModelLocator.standard.resolve(name))) }
         } catch {
-            throw benchFailure("\(error)")
+            throw ToolFailure("\(error)")
         }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kws-bench-quality-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -58,15 +58,19 @@ struct QualityBenchmark: ParsableCommand {
         // CPU time too: on a shared machine the wall time includes waiting for a core.
         for setting in settings {
             let (wall, cpu) = try measure([setting], inputs)
-            print(String(format: "swift %@: %.0f s of negatives in %.3f s on %d threads (%.3f s of CPU): "
-                         + "%.3f s per hour of audio, %.3f s of CPU per hour", setting.name, seconds, wall, jobs, cpu,
-                         wall * 3600 / seconds, cpu * 3600 / seconds))
+            print(
+                String(
+                    format: "swift %@: %.0f s of negatives in %.3f s on %d threads (%.3f s of CPU): "
+                        + "%.3f s per hour of audio, %.3f s of CPU per hour", setting.name, seconds, wall, jobs, cpu,
+                    wall * 3600 / seconds, cpu * 3600 / seconds))
         }
         if settings.count > 1 {
             let (wall, cpu) = try measure(settings, inputs)
             let perModel = 3600 / seconds / Double(settings.count)
-            print(String(format: "swift %d models in one pass: %.3f s (%.3f s of CPU): %.3f s per hour of audio per model, "
-                         + "%.3f s of CPU per hour per model", settings.count, wall, cpu, wall * perModel, cpu * perModel))
+            print(
+                String(
+                    format: "swift %d models in one pass: %.3f s (%.3f s of CPU): %.3f s per hour of audio per model, "
+                        + "%.3f s of CPU per hour per model", settings.count, wall, cpu, wall * perModel, cpu * perModel))
         }
         if !swiftOnly { try runReference(inputs[0].path) }
     }
@@ -78,10 +82,10 @@ struct QualityBenchmark: ParsableCommand {
             let cpuStart = cpuSeconds(), start = Date()
             try quality.run(inputs, jobs: jobs)
             let wall = Date().timeIntervalSince(start), cpu = cpuSeconds() - cpuStart
-            guard quality.failures.isEmpty else { throw benchFailure("\(quality.failures)") }
+            guard quality.failures.isEmpty else { throw ToolFailure("\(quality.failures)") }
             return (wall, cpu)
         } catch let error as QualityError {
-            throw benchFailure(error.description)
+            throw ToolFailure(error.description)
         }
     }
 
@@ -97,7 +101,7 @@ struct QualityBenchmark: ParsableCommand {
         for input in (try? QualityFile.expand(clips, role: .negative)) ?? [] {
             if let clip = try? loadAudioClip(path: input.path, sampleRate: sampleRate) { joined += clip.samples }
         }
-        guard !joined.isEmpty else { throw benchFailure("no readable clips under \(clips)") }
+        guard !joined.isEmpty else { throw ToolFailure("no readable clips under \(clips)") }
         let length = Int(hours * 3600 / Double(files) * Double(sampleRate))
         let samples = (0 ..< length).map { joined[$0 % joined.count] }
         var result: [QualityFile] = []
@@ -110,16 +114,6 @@ struct QualityBenchmark: ParsableCommand {
     }
 
     private func runReference(_ wav: String) throws {
-        let script = "scripts/bench/bench_quality_reference.py"
-        guard FileManager.default.fileExists(atPath: script) else {
-            throw benchFailure("\(script) not found: run kws-bench from the package root")
-        }
-        fflush(nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, "--wav", wav, "--seconds", "\(referenceSeconds)"]
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw benchFailure("\(script) failed (exit \(process.terminationStatus))") }
+        try PythonScript("scripts/bench/bench_quality_reference.py").run(["--wav", wav, "--seconds", "\(referenceSeconds)"])
     }
 }

@@ -49,7 +49,10 @@ struct ServeBenchmark: ParsableCommand {
     @Option(help: "With --connect: the server's process id, for its CPU.")
     var serverPID: Int32?
 
-    @Option(help: "What the server's detection timestamp means: audio-end (kws-serve) or chunk-start (wyoming-openwakeword echoes the newest chunk's).")
+    @Option(
+        help:
+            "What the server's detection timestamp means: audio-end (kws-serve) or chunk-start (wyoming-openwakeword echoes the newest chunk's)."
+    )
     var detectionTimestamp = DetectionTimestamp.audioEnd
 
     @Flag(help: "Print the result as JSON.")
@@ -57,7 +60,8 @@ struct ServeBenchmark: ParsableCommand {
 
     func validate() throws {
         guard streams >= 0, seconds >= 1, chunkSamples >= 16, fastClients >= 0, fastSeconds >= 1 else {
-            throw ValidationError("--streams, --fast-clients must not be negative; --seconds, --fast-seconds at least 1; --chunk-samples at least 16")
+            throw ValidationError(
+                "--streams, --fast-clients must not be negative; --seconds, --fast-seconds at least 1; --chunk-samples at least 16")
         }
     }
 
@@ -95,14 +99,16 @@ struct ServeBenchmark: ParsableCommand {
         let passSeconds = Double(payloads.count * chunkSamples) / 16_000
 
         // Real time.
-        var result = Result(server: connect ?? "kws-serve", model: model, streams: streams, chunkMilliseconds: chunkSeconds * 1000,
-                            seconds: Double(seconds), cores: System.coreCount, detections: 0, clipPasses: 0,
-                            fastClients: fastClients)
+        var result = Result(
+            server: connect ?? "kws-serve", model: model, streams: streams, chunkMilliseconds: chunkSeconds * 1000,
+            seconds: Double(seconds), cores: System.coreCount, detections: 0, clipPasses: 0,
+            fastClients: fastClients)
         if streams > 0 {
             let satellites = try (0 ..< streams).map { index in
-                try Satellite.connect(group: group, host: host, port: port, model: model, payloads: payloads,
-                                      chunkSamples: chunkSamples, startDelay: chunkSeconds * Double(index) / Double(streams),
-                                      timestamps: detectionTimestamp)
+                try Satellite.connect(
+                    group: group, host: host, port: port, model: model, payloads: payloads,
+                    chunkSamples: chunkSamples, startDelay: chunkSeconds * Double(index) / Double(streams),
+                    timestamps: detectionTimestamp)
             }
             Thread.sleep(forTimeInterval: 2)
             let cpuStart = pid.flatMap(Self.cpuSeconds)
@@ -148,24 +154,27 @@ struct ServeBenchmark: ParsableCommand {
 
     private func report(_ result: Result) {
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            print(String(decoding: (try? encoder.encode(result)) ?? Data(), as: UTF8.self))
+            print(JSONWriter(snakeCaseKeys: true).text(result))
             return
         }
         func f(_ value: Double?, _ digits: Int = 1) -> String { value.map { String(format: "%.\(digits)f", $0) } ?? "n/a" }
         print("server: \(result.server), model \(result.model), \(result.cores) cores")
         if result.streams > 0 {
             print("real time: \(result.streams) satellites, \(f(result.chunkMilliseconds, 0)) ms chunks, \(result.seconds) s measured")
-            print("  server CPU: \(f(result.serverCPUPercentOfMachine))% of the machine (\(f(result.serverCPUPercentOfOneCore))% of one core)")
-            print("  detections over the whole run: \(result.detections), for \(result.clipPasses) complete passes over the clip (one wake word each)")
-            print("  delay, chunk sent -> detection received: p50 \(f(result.delayMillisecondsP50)) ms, p99 \(f(result.delayMillisecondsP99)) ms, "
-                  + "max \(f(result.delayMillisecondsMax)) ms")
+            print(
+                "  server CPU: \(f(result.serverCPUPercentOfMachine))% of the machine (\(f(result.serverCPUPercentOfOneCore))% of one core)"
+            )
+            print(
+                "  detections over the whole run: \(result.detections), for \(result.clipPasses) complete passes over the clip (one wake word each)"
+            )
+            print(
+                "  delay, chunk sent -> detection received: p50 \(f(result.delayMillisecondsP50)) ms, p99 \(f(result.delayMillisecondsP99)) ms, "
+                    + "max \(f(result.delayMillisecondsMax)) ms")
         }
         if result.fastClients > 0 {
-            print("throughput: \(result.fastClients) clients as fast as they can: \(f(result.throughputAudioSecondsPerSecond, 0)) s of audio per second "
-                  + "(server CPU \(f(result.throughputServerCPUPercentOfMachine))% of the machine)")
+            print(
+                "throughput: \(result.fastClients) clients as fast as they can: \(f(result.throughputAudioSecondsPerSecond, 0)) s of audio per second "
+                    + "(server CPU \(f(result.throughputServerCPUPercentOfMachine))% of the machine)")
         }
     }
 
@@ -182,32 +191,37 @@ struct ServeBenchmark: ParsableCommand {
             .deletingLastPathComponent().appendingPathComponent("kws-serve")
         let process = Process()
         process.executableURL = executable
-        process.arguments = ["--uri", "tcp://127.0.0.1:\(port)", "--model", model, "--max-clients", "\(streams + fastClients + 8)",
-                             "--idle-timeout", "0"]
+        process.arguments = [
+            "--uri", "tcp://127.0.0.1:\(port)", "--model", model, "--max-clients", "\(streams + fastClients + 8)",
+            "--idle-timeout", "0",
+        ]
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
         try process.run()
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
-            if (try? ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port).wait())?.close() != nil {
+            if (try? ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port).wait())?.close()
+                != nil
+            {
                 return ("127.0.0.1", port, process)
             }
             Thread.sleep(forTimeInterval: 0.05)
         }
-        throw ValidationError("kws-serve (\(executable.path)) did not start listening on port \(port)")
+        throw ToolFailure("kws-serve (\(executable.path)) did not start listening on port \(port)")
     }
 
     /// A loopback port free now: bind port 0, read the port the kernel chose, release it.
     private static func freePort() throws -> Int {
         let channel = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).wait()
         defer { try? channel.close().wait() }
-        guard let port = channel.localAddress?.port else { throw ValidationError("no free loopback port") }
+        guard let port = channel.localAddress?.port else { throw ToolFailure("no free loopback port") }
         return port
     }
 
     /// User + system CPU seconds of a process (fields 14 and 15 of /proc/PID/stat).
     static func cpuSeconds(_ pid: Int32) -> Double? {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = text.lastIndex(of: ")") else { return nil }
+            let close = text.lastIndex(of: ")")
+        else { return nil }
         let fields = text[text.index(after: close)...].split(separator: " ")
         // After the command name: state is field 3, utime 14, stime 15.
         guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }

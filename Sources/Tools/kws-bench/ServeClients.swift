@@ -36,7 +36,8 @@ enum BenchEvents {
     /// An audio-chunk's header line and data block, `timestamp` in ms when given (as satellites send it).
     static func chunkHeader(payloadBytes: Int, timestamp: Int?) -> ByteBuffer {
         let data = "{\(format)" + (timestamp.map { ",\"timestamp\":\($0)" } ?? "") + "}"
-        return ByteBuffer(string: "{\"type\":\"audio-chunk\",\"data_length\":\(data.utf8.count),\"payload_length\":\(payloadBytes)}\n" + data)
+        return ByteBuffer(
+            string: "{\"type\":\"audio-chunk\",\"data_length\":\(data.utf8.count),\"payload_length\":\(payloadBytes)}\n" + data)
     }
 }
 
@@ -86,8 +87,10 @@ final class Satellite: Sendable {
         self.channel = channel
     }
 
-    static func connect(group: any EventLoopGroup, host: String, port: Int, model: String, payloads: [ByteBuffer],
-                        chunkSamples: Int, startDelay: Double, timestamps: DetectionTimestamp) throws -> Satellite {
+    static func connect(
+        group: any EventLoopGroup, host: String, port: Int, model: String, payloads: [ByteBuffer],
+        chunkSamples: Int, startDelay: Double, timestamps: DetectionTimestamp
+    ) throws -> Satellite {
         // Monotonic send time of every chunk, by index; read when a detection names its audio time.
         let sendTimes = NIOLockedValueBox<[UInt64]>([])
         let holder = NIOLockedValueBox<Satellite?>(nil)
@@ -95,17 +98,19 @@ final class Satellite: Sendable {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(BenchReader { event, _ in
-                        guard event.type == "detection", let time = event.data["timestamp"]?.integerValue,
-                              let satellite = holder.withLockedValue({ $0 }) else { return }
-                        let now = DispatchTime.now().uptimeNanoseconds
-                        satellite.detections.withLockedValue { $0 += 1 }
-                        let index = timestamps.chunkIndex(time, chunkSamples: chunkSamples)
-                        guard let sent = sendTimes.withLockedValue({ index >= 0 && index < $0.count ? $0[index] : nil }) else { return }
-                        if satellite.measuring.withLockedValue({ $0 }) {
-                            satellite.delays.withLockedValue { $0.append(Double(now - sent) / 1e9) }
-                        }
-                    })
+                    try channel.pipeline.syncOperations.addHandler(
+                        BenchReader { event, _ in
+                            guard event.type == "detection", let time = event.data["timestamp"]?.integerValue,
+                                let satellite = holder.withLockedValue({ $0 })
+                            else { return }
+                            let now = DispatchTime.now().uptimeNanoseconds
+                            satellite.detections.withLockedValue { $0 += 1 }
+                            let index = timestamps.chunkIndex(time, chunkSamples: chunkSamples)
+                            guard let sent = sendTimes.withLockedValue({ index >= 0 && index < $0.count ? $0[index] : nil }) else { return }
+                            if satellite.measuring.withLockedValue({ $0 }) {
+                                satellite.delays.withLockedValue { $0.append(Double(now - sent) / 1e9) }
+                            }
+                        })
                 }
             }
             .connect(host: host, port: port).wait()
@@ -115,14 +120,17 @@ final class Satellite: Sendable {
         let period = Double(chunkSamples) / 16_000
         let start = DispatchTime.now().uptimeNanoseconds + UInt64(startDelay * 1e9)
         // Chunks go out when the wall clock says their audio is complete; a late tick catches up.
-        let repeated = channel.eventLoop.scheduleRepeatedTask(initialDelay: .nanoseconds(Int64(startDelay * 1e9)),
-                                                               delay: .milliseconds(Int64(period * 1000 / 2))) { _ in
+        let repeated = channel.eventLoop.scheduleRepeatedTask(
+            initialDelay: .nanoseconds(Int64(startDelay * 1e9)),
+            delay: .milliseconds(Int64(period * 1000 / 2))
+        ) { _ in
             let now = DispatchTime.now().uptimeNanoseconds
             let due = now < start ? 0 : Int(Double(now - start) / 1e9 / period)
             var sent = sendTimes.withLockedValue { $0.count }
             while sent < due {
                 let payload = payloads[sent % payloads.count]
-                channel.write(BenchEvents.chunkHeader(payloadBytes: payload.readableBytes, timestamp: sent * chunkSamples / 16), promise: nil)
+                channel.write(
+                    BenchEvents.chunkHeader(payloadBytes: payload.readableBytes, timestamp: sent * chunkSamples / 16), promise: nil)
                 channel.write(payload, promise: nil)
                 sendTimes.withLockedValue { $0.append(now) }
                 satellite.chunksSent.withLockedValue { $0 = sent + 1 }

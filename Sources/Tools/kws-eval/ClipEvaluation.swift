@@ -23,27 +23,29 @@ struct ClipEvaluation {
             }
             if let pathList { dataset = try dataset.restricted(toList: pathList) }
         } catch {
-            throw failure(error.description)
+            throw ToolFailure(error.description)
         }
         guard !dataset.clips.isEmpty else {
             if let first = dataset.skipped.first {
-                throw failure("no labelled clips under \(folder): \(dataset.skipped.count) files skipped, e.g. \(first.path): "
-                              + "\(first.reason). --wav takes a folder of label folders, or use --manifest with a path,label CSV")
+                throw ToolFailure(
+                    "no labelled clips under \(folder): \(dataset.skipped.count) files skipped, e.g. \(first.path): "
+                        + "\(first.reason). --wav takes a folder of label folders, or use --manifest with a path,label CSV")
             }
-            throw failure("no audio files found under \(folder)")
+            throw ToolFailure("no audio files found under \(folder)")
         }
 
         let workers = min(jobs, dataset.clips.count)
         var scorers: [HostClipScorer] = []
-        for _ in 0..<workers {
-            do { scorers.append(try factory.makeClipScorer()) } catch { throw failure(error.description) }
+        for _ in 0 ..< workers {
+            do { scorers.append(try factory.makeClipScorer()) } catch { throw ToolFailure(error.description) }
         }
         let progress = TerminalProgress(total: dataset.clips.count, label: "classifying")
         let start = Date()
         let outcomes = ParallelEvaluator(scorers: scorers).evaluate(dataset.clips) { progress.update($0) }
-        let report = EvaluationReport(modelName: factory.model.manifest.name, labels: factory.labels, dataset: dataset,
-                                      outcomes: outcomes, wallSeconds: Date().timeIntervalSince(start), jobs: workers,
-                                      sampleRate: factory.sampleRate)
+        let report = EvaluationReport(
+            modelName: factory.model.manifest.name, labels: factory.labels, dataset: dataset,
+            outcomes: outcomes, wallSeconds: Date().timeIntervalSince(start), jobs: workers,
+            sampleRate: factory.sampleRate)
 
         for problem in report.problems {
             FileHandle.standardError.write(Data("kws-eval: skipped \(problem.path): \(problem.reason)\n".utf8))
@@ -53,8 +55,8 @@ struct ClipEvaluation {
             if let csvPath { try report.csv.write(toFile: csvPath, atomically: true, encoding: .utf8) }
             if let jsonPath { try report.json.write(to: URL(fileURLWithPath: jsonPath), options: .atomic) }
         } catch {
-            throw failure("cannot write the report: \(error.localizedDescription)")
+            throw ToolFailure("cannot write the report: \(error.localizedDescription)")
         }
-        if report.classifiedCount == 0 { throw failure("no clip could be classified") }
+        if report.classifiedCount == 0 { throw ToolFailure("no clip could be classified") }
     }
 }

@@ -9,17 +9,23 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Model: a manifest name from Models/ (micro_speech), a manifest .json or a .tflite path.")
     var model = "micro_speech"
 
-    @Option(help: ArgumentHelp("Folder of clips to classify, one folder per label (Speech Commands layout). "
-                               + "Words that are not model labels count as unknown; _silence_ and _background_noise_ as silence.",
-                               valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "Folder of clips to classify, one folder per label (Speech Commands layout). "
+                + "Words that are not model labels count as unknown; _silence_ and _background_noise_ as silence.",
+            valueName: "dir"))
     var wav: String?
 
-    @Option(help: ArgumentHelp("With --wav: take clips and labels from this CSV (path,label; paths relative to the --wav folder) "
-                               + "instead of the folder names.", valueName: "csv"))
+    @Option(
+        help: ArgumentHelp(
+            "With --wav: take clips and labels from this CSV (path,label; paths relative to the --wav folder) "
+                + "instead of the folder names.", valueName: "csv"))
     var manifest: String?
 
-    @Option(help: ArgumentHelp("With --wav: only the clips a Speech Commands list names (e.g. testing_list.txt; "
-                               + "paths relative to the --wav folder).", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "With --wav: only the clips a Speech Commands list names (e.g. testing_list.txt; "
+                + "paths relative to the --wav folder).", valueName: "file"))
     var list: String?
 
     @Option(help: ArgumentHelp("With --wav: write one row per clip (path,label,predicted,<int8 score per label>).", valueName: "file"))
@@ -34,8 +40,10 @@ struct Evaluate: ParsableCommand {
     @Option(help: ArgumentHelp("Long recording to stream through the recognizer (any format libsndfile reads).", valueName: "file"))
     var stream: String?
 
-    @Option(help: ArgumentHelp("With --stream: truth list (time_ms,label; time = when the word's clip starts) to score detections against.",
-                               valueName: "csv"))
+    @Option(
+        help: ArgumentHelp(
+            "With --stream: truth list (time_ms,label; time = when the word's clip starts) to score detections against.",
+            valueName: "csv"))
     var truth: String?
 
     @Option(help: "With --stream: labels the application acts on, comma-separated (default: every label but silence and unknown).")
@@ -50,23 +58,31 @@ struct Evaluate: ParsableCommand {
     @Option(help: ArgumentHelp("With --stream: write every detection (time_ms,label,score; every label) as CSV.", valueName: "file"))
     var detectionsCsv: String?
 
-    @Option(help: ArgumentHelp("With --stream: write every inference (frame,time_ms,<int8 score per label>) as CSV, "
-                               + "the format of the reference's stream/scores.csv.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "With --stream: write every inference (frame,time_ms,<int8 score per label>) as CSV, "
+                + "the format of the reference's stream/scores.csv.", valueName: "file"))
     var scoresCsv: String?
 
-    @Option(help: ArgumentHelp("With --stream and --truth: detection thresholds (0...255) to measure, comma-separated: hits, misses "
-                               + "and false alarms per hour at each, the model run once (--json FILE gets the wake-word "
-                               + "quality shape: model, positives, negative_seconds, rows).", valueName: "list"))
+    @Option(
+        help: ArgumentHelp(
+            "With --stream and --truth: detection thresholds (0...255) to measure, comma-separated: hits, misses "
+                + "and false alarms per hour at each, the model run once (--json FILE gets the wake-word "
+                + "quality shape: model, positives, negative_seconds, rows).", valueName: "list"))
     var thresholds: String?
 
-    @Option(help: ArgumentHelp("With --thresholds: write a DET plot (miss rate against false alarms per hour) as SVG.",
-                               valueName: "file.svg"))
+    @Option(
+        help: ArgumentHelp(
+            "With --thresholds: write a DET plot (miss rate against false alarms per hour) as SVG.",
+            valueName: "file.svg"))
     var plot: String?
 
     /// --thresholds parsed; nil when one is not an integer in 0...255.
     private var thresholdList: [Int32]? {
         guard let thresholds else { return [] }
-        let values = thresholds.split(separator: ",", omittingEmptySubsequences: false).map { Int32($0.trimmingCharacters(in: .whitespaces)) }
+        let values = thresholds.split(separator: ",", omittingEmptySubsequences: false).map {
+            Int32($0.trimmingCharacters(in: .whitespaces))
+        }
         guard values.allSatisfy({ $0.map { (0 ... 255).contains($0) } ?? false }) else { return nil }
         return values.compactMap { $0 }
     }
@@ -85,7 +101,9 @@ struct Evaluate: ParsableCommand {
         if thresholds != nil || plot != nil {
             guard stream != nil, truth != nil else { throw ValidationError("--thresholds and --plot go with --stream and --truth") }
             guard thresholds != nil else { throw ValidationError("--plot goes with --thresholds") }
-            guard thresholdList != nil else { throw ValidationError("--thresholds: give integers in 0...255 separated by commas (180,200,220)") }
+            guard thresholdList != nil else {
+                throw ValidationError("--thresholds: give integers in 0...255 separated by commas (180,200,220)")
+            }
         }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         if let stride, stride < 1 { throw ValidationError("--stride must be at least 1") }
@@ -94,26 +112,24 @@ struct Evaluate: ParsableCommand {
 
     func run() throws {
         let resolved: ResolvedModel
-        do { resolved = try ModelLocator.standard.resolveCommandModel(model) } catch { throw failure(error.description) }
+        do { resolved = try ModelLocator.standard.resolveCommandModel(model) } catch { throw ToolFailure(error.description) }
         let factory = KeywordPipelineFactory(model: resolved)
         if let wav {
-            try ClipEvaluation(factory: factory, folder: wav, listing: manifest, pathList: list, jobs: jobs, csvPath: csv, jsonPath: json).run()
+            try ClipEvaluation(factory: factory, folder: wav, listing: manifest, pathList: list, jobs: jobs, csvPath: csv, jsonPath: json)
+                .run()
         } else if let stream {
             let keywordSet = keywords.map { Set($0.split(separator: ",").map(String.init)) } ?? Set(resolved.manifest.keywordLabels)
             let unknown = keywordSet.subtracting(resolved.manifest.labels)
             guard unknown.isEmpty else {
-                throw failure("--keywords \(unknown.sorted().joined(separator: ",")) not among the model's labels "
-                                        + resolved.manifest.labels.joined(separator: ","))
+                throw ToolFailure(
+                    "--keywords \(unknown.sorted().joined(separator: ",")) not among the model's labels "
+                        + resolved.manifest.labels.joined(separator: ","))
             }
-            try StreamEvaluation(factory: factory, path: stream, truthPath: truth, keywords: keywordSet, toleranceMs: toleranceMs,
-                                 stride: stride, detectionsCsv: detectionsCsv, scoresCsv: scoresCsv, jsonPath: json,
-                                 thresholds: thresholdList ?? [], plotPath: plot).run()
+            try StreamEvaluation(
+                factory: factory, path: stream, truthPath: truth, keywords: keywordSet, toleranceMs: toleranceMs,
+                stride: stride, detectionsCsv: detectionsCsv, scoresCsv: scoresCsv, jsonPath: json,
+                thresholds: thresholdList ?? [], plotPath: plot
+            ).run()
         }
     }
-}
-
-/// Prints `message` to stderr; throw the result to exit with status 1.
-func failure(_ message: String) -> ExitCode {
-    FileHandle.standardError.write(Data("kws-eval: error: \(message)\n".utf8))
-    return ExitCode.failure
 }

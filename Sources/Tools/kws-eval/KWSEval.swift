@@ -1,7 +1,8 @@
 import ArgumentParser
+import KWSApp
 
 @main
-struct KWSEval: ParsableCommand {
+struct KWSEval: ToolCommand {
     static let configuration = CommandConfiguration(
         commandName: "kws-eval",
         abstract: "Measure a keyword model: accuracy on labelled clips, or detections and false alarms on long audio.",

@@ -56,14 +56,15 @@ struct MakeStream: ParsableCommand {
             // Every folder name is kept as its own label: the truth lists words, not model labels.
             dataset = try Dataset.scanFolder(clips, labels: .everyFolder)
         } catch {
-            throw failure(error.description)
+            throw ToolFailure(error.description)
         }
         if let words {
             let wanted = Set(words.split(separator: ",").map(String.init))
             dataset.clips = dataset.clips.filter { wanted.contains($0.datasetLabel) }
         }
-        let builder = StreamBuilder(clipSamples: rate, minimumGapSamples: minGapMs * rate / 1000,
-                                    maximumGapSamples: maxGapMs * rate / 1000, backgroundGain: backgroundGain, seed: seed)
+        let builder = StreamBuilder(
+            clipSamples: rate, minimumGapSamples: minGapMs * rate / 1000,
+            maximumGapSamples: maxGapMs * rate / 1000, backgroundGain: backgroundGain, seed: seed)
         var chosen = builder.shuffled(dataset.clips)
         if let limit { chosen = Array(chosen.prefix(limit)) }
 
@@ -78,19 +79,20 @@ struct MakeStream: ParsableCommand {
                 FileHandle.standardError.write(Data("kws-eval: skipped \(clip.path): \(error.description)\n".utf8))
             }
         }
-        guard !used.isEmpty else { throw failure("no readable clips under \(clips)") }
+        guard !used.isEmpty else { throw ToolFailure("no readable clips under \(clips)") }
         let noise = try backgroundNoise(rate: rate)
 
         let plan = builder.plan(clipCount: used.count, backgroundCount: noise.count)
         let rows = ["time_ms,label"] + zip(used, plan.offsets).map { "\(Int64($1) * 1000 / Int64(rate)),\($0.datasetLabel)" }
         do {
             let writer = try WAVWriter(path: out, sampleRate: rate)
-            try builder.write(plan, clip: { try loadAudioClip(path: used[$0].path, sampleRate: rate).samples },
-                              background: noise, to: { try writer.append($0) })
+            try builder.write(
+                plan, clip: { try loadAudioClip(path: used[$0].path, sampleRate: rate).samples },
+                background: noise, to: { try writer.append($0) })
             try writer.finish()
             try (rows.joined(separator: "\n") + "\n").write(toFile: truth, atomically: true, encoding: .utf8)
         } catch {
-            throw failure("cannot write the stream: \(error)")
+            throw ToolFailure("cannot write the stream: \(error)")
         }
         print("\(out): \(String(format: "%.1f", Double(plan.sampleCount) / Double(rate))) s, \(used.count) clips; truth in \(truth)")
     }
@@ -99,9 +101,10 @@ struct MakeStream: ParsableCommand {
         guard let background else { return [] }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: background, isDirectory: &isDirectory) else {
-            throw failure("background \(background) does not exist")
+            throw ToolFailure("background \(background) does not exist")
         }
-        let files = isDirectory.boolValue
+        let files =
+            isDirectory.boolValue
             ? ((try? FileManager.default.contentsOfDirectory(atPath: background)) ?? [])
                 .filter { Dataset.audioExtensions.contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
                 .map { (background as NSString).appendingPathComponent($0) }
@@ -112,7 +115,7 @@ struct MakeStream: ParsableCommand {
                 FileHandle.standardError.write(Data("kws-eval: skipped background \(file): \(error.description)\n".utf8))
             }
         }
-        guard !noise.isEmpty else { throw failure("no readable background audio in \(background)") }
+        guard !noise.isEmpty else { throw ToolFailure("no readable background audio in \(background)") }
         return noise
     }
 }

@@ -21,13 +21,13 @@ struct QualityEvaluation {
         do {
             for name in models {
                 let resolved: ResolvedModel
-                do { resolved = try ModelLocator.standard.resolve(name) } catch { throw failure(error.description) }
+                do { resolved = try ModelLocator.standard.resolve(name) } catch { throw ToolFailure(error.description) }
                 settings.append(try WakeWordSweepSettings(model: resolved, cutoffs: cutoffs))
             }
             inputs = try QualityFile.expand(positives, role: .positive)
             for path in negatives { inputs += try QualityFile.expand(path, role: .negative) }
         } catch let error as QualityError {
-            throw failure(error.description)
+            throw ToolFailure(error.description)
         }
 
         var quality: WakeWordQuality
@@ -38,7 +38,7 @@ struct QualityEvaluation {
             try quality.run(inputs, jobs: jobs) { progress.update(min($0, totalSeconds - 1)) }
             progress.update(totalSeconds)
         } catch {
-            throw failure(error.description)
+            throw ToolFailure(error.description)
         }
         for (path, reason) in quality.failures {
             FileHandle.standardError.write(Data("kws-eval: skipped \(path): \(reason)\n".utf8))
@@ -59,9 +59,11 @@ struct QualityEvaluation {
             }
             if let csvPath { try quality.csv.write(toFile: csvPath, atomically: true, encoding: .utf8) }
         } catch {
-            throw failure("cannot write the report: \(error.localizedDescription)")
+            throw ToolFailure("cannot write the report: \(error.localizedDescription)")
         }
-        if !quality.failures.isEmpty { throw ExitCode.failure }
+        if !quality.failures.isEmpty {
+            throw ToolFailure("\(quality.failures.count) file(s) could not be read and were skipped (see above)")
+        }
     }
 
     /// The best cutoff under the false-accept budget, as one line.
@@ -70,7 +72,8 @@ struct QualityEvaluation {
             return "\(report.model): no cutoff keeps false accepts at or under \(limit) per hour"
         }
         return "\(report.model): at most \(limit) false accepts per hour: cutoff \(row.cutoffText), recall "
-            + String(format: "%.2f%% (%d/%d), %.3f false accepts per hour", row.recall * 100, row.detected,
-                     report.positives, row.falseAcceptsPerHour)
+            + String(
+                format: "%.2f%% (%d/%d), %.3f false accepts per hour", row.recall * 100, row.detected,
+                report.positives, row.falseAcceptsPerHour)
     }
 }

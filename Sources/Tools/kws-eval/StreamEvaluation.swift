@@ -37,33 +37,35 @@ struct StreamEvaluation {
     func run() throws {
         let reader: AudioFileReader
         do { reader = try AudioFileReader(path: path, sampleRate: factory.sampleRate) } catch {
-            throw failure(error.description)
+            throw ToolFailure(error.description)
         }
         let truth: [TruthEvent]?
         do { truth = try truthPath.map { path throws(DatasetError) in try TruthEvent.read(csv: path) } } catch {
-            throw failure(error.description)
+            throw ToolFailure(error.description)
         }
         let result: StreamRun
         var scoreRows = scoresCsv == nil ? [] : ["frame,time_ms," + factory.labels.joined(separator: ",")]
         var recorded = RecordedScores(labelCount: factory.labels.count)
         var spotter: HostKeywordSpotter
-        do { spotter = try factory.makeSpotter(strideFrames: stride) } catch { throw failure(error.description) }
+        do { spotter = try factory.makeSpotter(strideFrames: stride) } catch { throw ToolFailure(error.description) }
         do {
             result = try StreamRun.run(&spotter, reading: reader, labels: factory.labels) {
                 inference in
                 if !thresholds.isEmpty { recorded.append(inference) }
                 guard scoresCsv != nil else { return }
-                scoreRows.append("\(inference.frameIndex),\(inference.timeMilliseconds),"
-                                 + inference.scores.map { "\($0)" }.joined(separator: ","))
+                scoreRows.append(
+                    "\(inference.frameIndex),\(inference.timeMilliseconds),"
+                        + inference.scores.map { "\($0)" }.joined(separator: ","))
             }
         } catch {
-            throw failure(error.description)
+            throw ToolFailure(error.description)
         }
 
         let acted = result.detections.filter { keywords.contains($0.label) }
-        print("\(factory.model.manifest.name): \(path): \(String(format: "%.1f", result.audioSeconds)) s of audio, "
-              + "\(result.inferences) inferences in \(String(format: "%.3f", result.wallSeconds)) s "
-              + "(real-time factor \(String(format: "%.5f", rtf(result))))")
+        print(
+            "\(factory.model.manifest.name): \(path): \(String(format: "%.1f", result.audioSeconds)) s of audio, "
+                + "\(result.inferences) inferences in \(String(format: "%.3f", result.wallSeconds)) s "
+                + "(real-time factor \(String(format: "%.5f", rtf(result))))")
         print("detections of \(keywords.sorted().joined(separator: ", ")): \(acted.count)")
         for detection in acted {
             print(String(format: "%10.2f s  %@  score %d", Double(detection.timeMilliseconds) / 1000, detection.label, detection.score))
@@ -73,11 +75,13 @@ struct StreamEvaluation {
             seconds: result.wallSeconds, realTimeFactor: rtf(result), keywords: keywords.sorted(),
             detections: acted)
         if let truth {
-            let score = StreamScore(detections: result.detections, truth: truth, keywords: keywords,
-                                    toleranceMilliseconds: toleranceMs, audioSeconds: result.audioSeconds)
+            let score = StreamScore(
+                detections: result.detections, truth: truth, keywords: keywords,
+                toleranceMilliseconds: toleranceMs, audioSeconds: result.audioSeconds)
             let words = score.hits + score.misses
-            print("truth: \(words) keyword events; hits \(score.hits), misses \(score.misses), false alarms \(score.falseAlarms) "
-                  + String(format: "(%.1f per hour)", score.falseAlarmsPerHour))
+            print(
+                "truth: \(words) keyword events; hits \(score.hits), misses \(score.misses), false alarms \(score.falseAlarms) "
+                    + String(format: "(%.1f per hour)", score.falseAlarmsPerHour))
             for missed in score.missedEvents {
                 print(String(format: "  missed       %10.2f s  %@", Double(missed.timeMilliseconds) / 1000, missed.label))
             }
@@ -94,11 +98,12 @@ struct StreamEvaluation {
         if let truth, !thresholds.isEmpty {
             let report: QualityReport
             do {
-                report = try QualityReport(model: factory.model.manifest.name, thresholds: thresholds, recorded: recorded,
-                                            labels: factory.labels, recognizer: factory.recognizerConfiguration, truth: truth,
-                                            keywords: keywords, toleranceMilliseconds: toleranceMs, audioSeconds: result.audioSeconds)
+                report = try QualityReport(
+                    model: factory.model.manifest.name, thresholds: thresholds, recorded: recorded,
+                    labels: factory.labels, recognizer: factory.recognizerConfiguration, truth: truth,
+                    keywords: keywords, toleranceMilliseconds: toleranceMs, audioSeconds: result.audioSeconds)
             } catch {
-                throw failure(error.description)
+                throw ToolFailure(error.description)
             }
             print("per threshold (detected = keyword events hit; false accepts = false alarms over the whole stream):")
             print(report.text)
@@ -113,20 +118,20 @@ struct StreamEvaluation {
                 try (scoreRows.joined(separator: "\n") + "\n").write(toFile: scoresCsv, atomically: true, encoding: .utf8)
             }
             if let quality, let plotPath {
-                try DETPlot(reports: [quality], title: "DET: \(quality.model) over \((path as NSString).lastPathComponent)",
-                           pointName: "threshold")
-                    .svg.write(toFile: plotPath, atomically: true, encoding: .utf8)
+                try DETPlot(
+                    reports: [quality], title: "DET: \(quality.model) over \((path as NSString).lastPathComponent)",
+                    pointName: "threshold"
+                )
+                .svg.write(toFile: plotPath, atomically: true, encoding: .utf8)
             }
             if let quality, let jsonPath {
                 try (quality.json + "\n").write(toFile: jsonPath, atomically: true, encoding: .utf8)
             } else if let jsonPath {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                encoder.keyEncodingStrategy = .convertToSnakeCase
-                try encoder.encode(summary).write(to: URL(fileURLWithPath: jsonPath), options: .atomic)
+                try JSONWriter(indented: true, snakeCaseKeys: true).data(summary)
+                    .write(to: URL(fileURLWithPath: jsonPath), options: .atomic)
             }
         } catch {
-            throw failure("cannot write the report: \(error.localizedDescription)")
+            throw ToolFailure("cannot write the report: \(error.localizedDescription)")
         }
     }
 

@@ -27,8 +27,10 @@ struct WakeWord: ParsableCommand {
             models in one pass (one JSON object per model with --json).
             """)
 
-    @Option(help: ArgumentHelp("Wake-word model: a manifest name from Models/ (okay_nabu), or a manifest .json path; "
-                               + "repeat it to measure several models (quality mode). Default: okay_nabu."))
+    @Option(
+        help: ArgumentHelp(
+            "Wake-word model: a manifest name from Models/ (okay_nabu), or a manifest .json path; "
+                + "repeat it to measure several models (quality mode). Default: okay_nabu."))
     var model: [String] = []
 
     @Argument(help: ArgumentHelp("Audio files (any format libsndfile reads; resampled to the model's rate).", valueName: "file"))
@@ -46,32 +48,43 @@ struct WakeWord: ParsableCommand {
     @Flag(help: "Also print every invoke's probability.")
     var probabilities = false
 
-    @Flag(help: ArgumentHelp("Print JSON instead of text: one object per file, or in quality mode one object per model "
-                             + "({model, positives, negative_seconds, rows: [{cutoff, detected, recall, false_accepts, "
-                             + "false_accepts_per_hour}]})."))
+    @Flag(
+        help: ArgumentHelp(
+            "Print JSON instead of text: one object per file, or in quality mode one object per model "
+                + "({model, positives, negative_seconds, rows: [{cutoff, detected, recall, false_accepts, "
+                + "false_accepts_per_hour}]})."))
     var json = false
 
-    @Option(help: ArgumentHelp("Quality: folder of files that hold the wake word (searched recursively), or one such file.",
-                               valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "Quality: folder of files that hold the wake word (searched recursively), or one such file.",
+            valueName: "dir"))
     var positives: String?
 
-    @Option(parsing: .upToNextOption,
-            help: ArgumentHelp("Quality: files or folders without the wake word (clips or long recordings).", valueName: "path"))
+    @Option(
+        parsing: .upToNextOption,
+        help: ArgumentHelp("Quality: files or folders without the wake word (clips or long recordings).", valueName: "path"))
     var negatives: [String] = []
 
     @Option(help: "Quality: cutoffs to measure, comma-separated decimals (default: 0.5,0.55,...,0.95); the manifest's is always added.")
     var cutoffs: String?
 
-    @Option(help: ArgumentHelp("Quality: report the cutoff with the best recall whose false accepts per hour stay at or under this.",
-                               valueName: "rate"))
+    @Option(
+        help: ArgumentHelp(
+            "Quality: report the cutoff with the best recall whose false accepts per hour stay at or under this.",
+            valueName: "rate"))
     var targetFaPerHour: Double?
 
-    @Option(help: ArgumentHelp("Quality: write a DET plot (false rejection rate against false accepts per hour) as SVG.",
-                               valueName: "file.svg"))
+    @Option(
+        help: ArgumentHelp(
+            "Quality: write a DET plot (false rejection rate against false accepts per hour) as SVG.",
+            valueName: "file.svg"))
     var plot: String?
 
-    @Option(help: ArgumentHelp("Quality: write one row per model and file (role, seconds, peak probability, detections and "
-                               + "decision at the model's cutoff).", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Quality: write one row per model and file (role, seconds, peak probability, detections and "
+                + "decision at the model's cutoff).", valueName: "file"))
     var csv: String?
 
     @Option(help: "Quality: worker threads, each with its own frontend and models; the default is one per core.")
@@ -106,20 +119,22 @@ struct WakeWord: ParsableCommand {
     func run() throws {
         let names = model.isEmpty ? ["okay_nabu"] : model
         if isQuality {
-            try QualityEvaluation(models: names, positives: positives ?? "", negatives: negatives,
-                                  cutoffs: cutoffs.map { try? Cutoff.list($0).get() } ?? nil,
-                                  targetFalseAcceptsPerHour: targetFaPerHour, plotPath: plot, csvPath: csv, json: json, jobs: jobs).run()
+            try QualityEvaluation(
+                models: names, positives: positives ?? "", negatives: negatives,
+                cutoffs: cutoffs.map { try? Cutoff.list($0).get() } ?? nil,
+                targetFalseAcceptsPerHour: targetFaPerHour, plotPath: plot, csvPath: csv, json: json, jobs: jobs
+            ).run()
             return
         }
         let resolved: ResolvedModel
-        do { resolved = try ModelLocator.standard.resolve(names[0]) } catch { throw failure(error.description) }
+        do { resolved = try ModelLocator.standard.resolve(names[0]) } catch { throw ToolFailure(error.description) }
         let settings = try wakeWordSettings(resolved)
         let detectorConfiguration: WakeWordDetectorConfiguration
         do {
             detectorConfiguration = try WakeWordDetectorConfiguration(
                 probabilityCutoff: settings.cutoff, slidingWindowSize: settings.window,
                 ignoredInvocationsAfterReset: settings.ignore)
-        } catch { throw failure(error.description) }
+        } catch { throw ToolFailure(error.description) }
         let frontendConfig = FrontendConfig(resolved.manifest.frontend)
         let c = resolved.manifest.input.conversion
         let conversion = FeatureConversion(multiplier: c.multiplier, divisor: c.divisor, offset: c.offset)
@@ -131,28 +146,30 @@ struct WakeWord: ParsableCommand {
         let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
         defer { arena.deallocate() }
         let frontendBytes: Int
-        do { frontendBytes = try Frontend.storageBytes(for: frontendConfig) } catch { throw failure("frontend: \(error)") }
+        do { frontendBytes = try Frontend.storageBytes(for: frontendConfig) } catch { throw ToolFailure("frontend: \(error)") }
         let frontendStorage = UnsafeMutableRawBufferPointer.allocate(byteCount: frontendBytes, alignment: 16)
         defer { frontendStorage.deallocate() }
 
         let block = UnsafeMutableBufferPointer<Int16>.allocate(capacity: 4096)
         defer { block.deallocate() }
-        var failed = false
+        var unreadable = 0
         for file in files {
             let reader: AudioFileReader
             do { reader = try AudioFileReader(path: file, sampleRate: frontendConfig.sampleRate) } catch {
                 FileHandle.standardError.write(Data("kws-eval: \(file): \(error.description)\n".utf8))
-                failed = true
+                unreadable += 1
                 continue
             }
             var spotter: WakeWordSpotter
             do {
-                let interpreter = try Interpreter(model: try Model(bytes: UnsafeRawBufferPointer(modelBytes)),
-                                                  resolver: .allKernels, arena: arena)
-                spotter = try WakeWordSpotter(frontend: try Frontend(config: frontendConfig, storage: frontendStorage),
-                                              interpreter: interpreter, conversion: conversion,
-                                              detector: WakeWordDetector(configuration: detectorConfiguration))
-            } catch { throw failure("\(resolved.modelPath): \(error)") }
+                let interpreter = try Interpreter(
+                    model: try Model(bytes: UnsafeRawBufferPointer(modelBytes)),
+                    resolver: .allKernels, arena: arena)
+                spotter = try WakeWordSpotter(
+                    frontend: try Frontend(config: frontendConfig, storage: frontendStorage),
+                    interpreter: interpreter, conversion: conversion,
+                    detector: WakeWordDetector(configuration: detectorConfiguration))
+            } catch { throw ToolFailure("\(resolved.modelPath): \(error)") }
             var invokes: [UInt8] = []
             var detections: [(timeMilliseconds: Int64, detection: WakeWordDetection)] = []
             // Block by block: an hours-long file takes no more memory than a clip.
@@ -169,27 +186,27 @@ struct WakeWord: ParsableCommand {
                 }
             } catch let error as AudioFileError {
                 FileHandle.standardError.write(Data("kws-eval: \(file): \(error.description)\n".utf8))
-                failed = true
+                unreadable += 1
                 continue
-            } catch { throw failure("\(file): \(error)") }
+            } catch { throw ToolFailure("\(file): \(error)") }
             report(file: file, invokes: invokes, detections: detections)
         }
-        if failed { throw ExitCode.failure }
+        if unreadable > 0 { throw ToolFailure("\(unreadable) of \(files.count) file(s) could not be read (see above)") }
     }
 
     /// Prints one file's result.
     private func report(file: String, invokes: [UInt8], detections: [(timeMilliseconds: Int64, detection: WakeWordDetection)]) {
         let peak = invokes.max() ?? 0
         if json {
-            var object: [String: Any] = [
-                "file": file, "invokes": invokes.count, "max_probability": Int(peak),
-                "detections": detections.map { ["time_ms": $0.timeMilliseconds, "average_probability": Int($0.detection.averageProbability),
-                                                 "max_probability": Int($0.detection.maximumProbability)] },
-            ]
-            if probabilities { object["probabilities"] = invokes.map(Int.init) }
-            if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
-                print(String(decoding: data, as: UTF8.self))
-            }
+            let line = FileReport(
+                file: file, invokes: invokes.count, maxProbability: Int(peak),
+                detections: detections.map {
+                    .init(
+                        timeMs: $0.timeMilliseconds, averageProbability: Int($0.detection.averageProbability),
+                        maxProbability: Int($0.detection.maximumProbability))
+                },
+                probabilities: probabilities ? invokes.map(Int.init) : nil)
+            print(JSONWriter(snakeCaseKeys: true).text(line))
             return
         }
         print("\(file): \(invokes.count) invokes, peak probability \(peak)/255, \(detections.count) detection(s)")
@@ -199,13 +216,28 @@ struct WakeWord: ParsableCommand {
         if probabilities { print("  probabilities: " + invokes.map(String.init).joined(separator: " ")) }
     }
 
+    /// One file's result as --json prints it.
+    private struct FileReport: Encodable {
+        struct Detection: Encodable {
+            var timeMs: Int64
+            var averageProbability: Int
+            var maxProbability: Int
+        }
+        var file: String
+        var invokes: Int
+        var maxProbability: Int
+        var detections: [Detection]
+        var probabilities: [Int]?
+    }
+
     /// The manifest's `wake_word` block, or --cutoff and --window for a model without one.
     private func wakeWordSettings(_ resolved: ResolvedModel) throws -> (cutoff: Float, window: Int, ignore: Int) {
         let block = resolved.manifest.wakeWord
         guard let cutoff = cutoff ?? block?.probabilityCutoff, let window = window ?? block?.slidingWindowSize else {
-            throw failure("\(resolved.manifestPath ?? resolved.modelPath) has no wake_word block with probability_cutoff and "
-                          + "sliding_window_size: use a wake-word manifest (alexa, hey_jarvis, hey_mycroft, okay_nabu) "
-                          + "or give --cutoff and --window")
+            throw ToolFailure(
+                "\(resolved.manifestPath ?? resolved.modelPath) has no wake_word block with probability_cutoff and "
+                    + "sliding_window_size: use a wake-word manifest (alexa, hey_jarvis, hey_mycroft, okay_nabu) "
+                    + "or give --cutoff and --window")
         }
         return (cutoff, window, ignore ?? block?.ignoreInvocationsAfterReset ?? 74)
     }

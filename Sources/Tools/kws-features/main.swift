@@ -1,11 +1,11 @@
-import AudioFrontend
-import KeywordSpotting
 import ArgumentParser
+import AudioFrontend
 import Foundation
 import KWSApp
+import KeywordSpotting
 
 /// Writes the legacy microfrontend's features of one audio file.
-struct KWSFeatures: ParsableCommand {
+struct KWSFeatures: ToolCommand {
     static let configuration = CommandConfiguration(
         commandName: "kws-features",
         abstract: "Compute micro_speech / microWakeWord frontend features of an audio file.",
@@ -29,7 +29,7 @@ struct KWSFeatures: ParsableCommand {
     var output: String?
 
     func validate() throws {
-        guard (1...30).contains(stepMilliseconds) else {
+        guard (1 ... 30).contains(stepMilliseconds) else {
             throw ValidationError("--step-ms must be 1...30 (the window is 30 ms)")
         }
     }
@@ -52,22 +52,25 @@ struct KWSFeatures: ParsableCommand {
                 bytes = values.map { UInt8(bitPattern: FeatureConversion.microSpeech.convert($0)) }
             }
             do { try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
-                throw ValidationError("cannot write \(output): check the folder exists and is writable")
+                throw ToolFailure("cannot write \(output)", advice: "Check that the folder exists and is writable.")
             }
             FileHandle.standardError.write(Data("\(frameCount) frames x \(channels) channels (\(bytes.count) bytes) -> \(output)\n".utf8))
             return
         }
 
-        print("# \(file): \(clip.samples.count) samples, \(frameCount) frames x \(channels) channels, "
-            + "step \(stepMilliseconds) ms, \(rawValues ? "uint16 frontend values" : "int8 micro_speech inputs")")
-        for frame in 0..<frameCount {
-            let row = values[(frame * channels)..<((frame + 1) * channels)]
-            let text = rawValues
+        print(
+            "# \(file): \(clip.samples.count) samples, \(frameCount) frames x \(channels) channels, "
+                + "step \(stepMilliseconds) ms, \(rawValues ? "uint16 frontend values" : "int8 micro_speech inputs")")
+        for frame in 0 ..< frameCount {
+            let row = values[(frame * channels) ..< ((frame + 1) * channels)]
+            let text =
+                rawValues
                 ? row.map { String($0) }
                 : row.map { String(FeatureConversion.microSpeech.convert($0)) }
             let time = frame * config.samplesPerStep * 1000 / config.sampleRate
-            print("\(String(frame).leftPadded(4)) \(String(time).leftPadded(6)) ms  "
-                + text.map { $0.leftPadded(rawValues ? 4 : 4) }.joined(separator: " "))
+            print(
+                "\(String(frame).leftPadded(4)) \(String(time).leftPadded(6)) ms  "
+                    + text.map { $0.leftPadded(rawValues ? 4 : 4) }.joined(separator: " "))
         }
     }
 }

@@ -14,8 +14,10 @@ final class DetectionCommand {
     /// Starts the command; returns a message when it could not be started.
     func start(_ detection: Detection) -> String? {
         reapFinished()
-        let variables = ["KWS_MODEL": detection.model, "KWS_LABEL": detection.label, "KWS_SCORE": "\(detection.score)",
-                         "KWS_TIME_MS": "\(detection.timeMilliseconds)"]
+        let variables = [
+            "KWS_MODEL": detection.model, "KWS_LABEL": detection.label, "KWS_SCORE": "\(detection.score)",
+            "KWS_TIME_MS": "\(detection.timeMilliseconds)",
+        ]
         var environment = ProcessEnvironment.current.filter { entry in
             !variables.keys.contains { entry.hasPrefix($0 + "=") }
         }
@@ -72,8 +74,10 @@ enum ProcessEnvironment {
 }
 
 /// Calls `body` with a NULL-terminated C array of the strings, valid only during the call.
-private func withCStrings<R>(_ strings: [String],
-                             _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
+private func withCStrings<R>(
+    _ strings: [String],
+    _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R
+) -> R {
     let pointers = strings.map { strdup($0) } + [nil]
     defer { pointers.forEach { free($0) } }
     return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }

@@ -29,8 +29,10 @@ struct DetectionPrinter {
     mutating func print(_ event: DeviceEvent) {
         guard json else {
             switch event.event {
-            case .lost: note("capture device '\(event.device)' lost at \(formatTime(event.timeMilliseconds)) "
-                + "(\(event.reason ?? "")); waiting for it to come back")
+            case .lost:
+                note(
+                    "capture device '\(event.device)' lost at \(formatTime(event.timeMilliseconds)) "
+                        + "(\(event.reason ?? "")); waiting for it to come back")
             case .back: note("capture device '\(event.device)' is back; listening again")
             }
             return

@@ -3,7 +3,7 @@ import Foundation
 import KWSApp
 
 /// `kws-listen`: live keyword and wake-word detection from a microphone (ALSA) or a file played as one.
-struct KWSListen: ParsableCommand {
+struct KWSListen: ToolCommand {
     static let configuration = CommandConfiguration(
         commandName: "kws-listen",
         abstract: "Listen for keywords and wake words on a microphone (ALSA) and report each one as it is spoken.",
@@ -33,67 +33,91 @@ struct KWSListen: ParsableCommand {
     @Flag(name: .long, help: "List the capture devices ALSA knows and exit.")
     var listDevices = false
 
-    @Option(name: .long, help: ArgumentHelp("Run the same live path from an audio file instead of a device (read in blocks: any length).",
-                                            valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Run the same live path from an audio file instead of a device (read in blocks: any length).",
+            valueName: "file"))
     var wav: String?
 
     @Flag(name: .long, help: "With --wav, process as fast as possible instead of in real time.")
     var fast = false
 
-    @Option(name: .long, parsing: .singleValue, help: ArgumentHelp("""
-        A model to listen with; repeat for several. A name in Models/ (micro_speech, okay_nabu, alexa, hey_jarvis, \
-        hey_mycroft), a manifest or microWakeWord/ESPHome model JSON path, or a .tflite path. Default: micro_speech.
-        """, valueName: "name|path"))
+    @Option(
+        name: .long, parsing: .singleValue,
+        help: ArgumentHelp(
+            """
+            A model to listen with; repeat for several. A name in Models/ (micro_speech, okay_nabu, alexa, hey_jarvis, \
+            hey_mycroft), a manifest or microWakeWord/ESPHome model JSON path, or a .tflite path. Default: micro_speech.
+            """, valueName: "name|path"))
     var model: [String] = []
 
-    @Option(name: .customLong("model-dir"), parsing: .singleValue,
-            help: ArgumentHelp("Also listen with every model (.json) in this folder; repeatable.", valueName: "dir"))
+    @Option(
+        name: .customLong("model-dir"), parsing: .singleValue,
+        help: ArgumentHelp("Also listen with every model (.json) in this folder; repeatable.", valueName: "dir"))
     var modelDirectories: [String] = []
 
-    @Flag(name: .customLong("list-models"), help: "List the models found (Models/, --model-dir, --model), their settings and whether they run, and exit.")
+    @Flag(
+        name: .customLong("list-models"),
+        help: "List the models found (Models/, --model-dir, --model), their settings and whether they run, and exit.")
     var listModels = false
 
-    @Option(name: .long, parsing: .singleValue,
-            help: ArgumentHelp("Wake-word probability cutoff, 0-1 (default: the model's).", valueName: "[name=]x"))
+    @Option(
+        name: .long, parsing: .singleValue,
+        help: ArgumentHelp("Wake-word probability cutoff, 0-1 (default: the model's).", valueName: "[name=]x"))
     var cutoff: [String] = []
 
-    @Option(name: .long, parsing: .singleValue,
-            help: ArgumentHelp("Wake-word probabilities averaged (default: the model's).", valueName: "[name=]n"))
+    @Option(
+        name: .long, parsing: .singleValue,
+        help: ArgumentHelp("Wake-word probabilities averaged (default: the model's).", valueName: "[name=]n"))
     var window: [String] = []
 
-    @Option(name: .long, parsing: .singleValue,
-            help: ArgumentHelp("Command-model threshold on the averaged score, 0-255 (default: the model's, 200 for micro_speech).",
-                               valueName: "[name=]n"))
+    @Option(
+        name: .long, parsing: .singleValue,
+        help: ArgumentHelp(
+            "Command-model threshold on the averaged score, 0-255 (default: the model's, 200 for micro_speech).",
+            valueName: "[name=]n"))
     var threshold: [String] = []
 
-    @Option(name: .customLong("suppression-ms"), parsing: .singleValue,
-            help: ArgumentHelp("Command models: after a detection, ignore the same label for this long (default: the model's).",
-                               valueName: "[name=]ms"))
+    @Option(
+        name: .customLong("suppression-ms"), parsing: .singleValue,
+        help: ArgumentHelp(
+            "Command models: after a detection, ignore the same label for this long (default: the model's).",
+            valueName: "[name=]ms"))
     var suppressionMilliseconds: [String] = []
 
-    @Option(name: .customLong("window-ms"), parsing: .singleValue,
-            help: ArgumentHelp("Command models: averaging window of the recognizer (default: the model's).", valueName: "[name=]ms"))
+    @Option(
+        name: .customLong("window-ms"), parsing: .singleValue,
+        help: ArgumentHelp("Command models: averaging window of the recognizer (default: the model's).", valueName: "[name=]ms"))
     var windowMilliseconds: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("Stop after this many seconds of audio.", valueName: "seconds"))
     var duration: Double?
 
-    @Option(name: .long, help: ArgumentHelp("""
-        Comma-separated labels to act on (print, --exec, --save-audio); 'all' for every label. \
-        Default: every wake word and every command label but silence and unknown.
-        """, valueName: "list"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            """
+            Comma-separated labels to act on (print, --exec, --save-audio); 'all' for every label. \
+            Default: every wake word and every command label but silence and unknown.
+            """, valueName: "list"))
     var labels: String?
 
     @Flag(name: .long, help: "Print one JSON object per line: detections, and device events with --reconnect.")
     var json = false
 
-    @Option(name: .long, help: ArgumentHelp("Shell command to run per detection (KWS_MODEL, KWS_LABEL, KWS_SCORE, KWS_TIME_MS set).",
-                                            valueName: "cmd"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Shell command to run per detection (KWS_MODEL, KWS_LABEL, KWS_SCORE, KWS_TIME_MS set).",
+            valueName: "cmd"))
     var exec: String?
 
-    @Option(name: .customLong("save-audio"),
-            help: ArgumentHelp("Save each detection's audio (3 s ending 0.5 s after it, WAV) and its JSON in this folder.",
-                               valueName: "dir"))
+    @Option(
+        name: .customLong("save-audio"),
+        help: ArgumentHelp(
+            "Save each detection's audio (3 s ending 0.5 s after it, WAV) and its JSON in this folder.",
+            valueName: "dir"))
     var saveAudio: String?
 
     @Option(name: .customLong("save-audio-max"), help: ArgumentHelp("Save at most this many detections.", valueName: "n"))
@@ -128,19 +152,23 @@ struct KWSListen: ParsableCommand {
 
         let selection: ModelSelection
         do {
-            selection = try ModelSelection(names: model.isEmpty && modelDirectories.isEmpty ? ["micro_speech"] : model,
-                                           folders: modelDirectories)
+            selection = try ModelSelection(
+                names: model.isEmpty && modelDirectories.isEmpty ? ["micro_speech"] : model,
+                folders: modelDirectories)
         } catch {
-            fail("\(error)", "Check --model (see --list-models) and --model-dir.", code: .badInput)
+            throw ToolFailure("\(error)", advice: "Check --model (see --list-models) and --model-dir.", code: ListenExitCode.badInput)
         }
-        let overrides = try selection.overrides(cutoff: cutoff, window: window, threshold: threshold,
-                                                windowMilliseconds: windowMilliseconds,
-                                                suppressionMilliseconds: suppressionMilliseconds)
+        let overrides = try selection.overrides(
+            cutoff: cutoff, window: window, threshold: threshold,
+            windowMilliseconds: windowMilliseconds,
+            suppressionMilliseconds: suppressionMilliseconds)
         let bank: ModelBank
         do {
             bank = try ModelBank(models: selection.models, overrides: overrides)
         } catch {
-            fail("\(error)", "The model cannot run here; kws-model inspect MODEL shows its ops and tensors.", code: .badInput)
+            throw ToolFailure(
+                "\(error)", advice: "The model cannot run here; kws-model inspect MODEL shows its ops and tensors.",
+                code: ListenExitCode.badInput)
         }
         let acted = try actedLabels(selection)
         let recorder: DetectionAudioRecorder?
@@ -149,7 +177,7 @@ struct KWSListen: ParsableCommand {
                 try DetectionAudioRecorder(directory: folder, sampleRate: bank.sampleRate, maximumFiles: saveAudioMaximum)
             }
         } catch {
-            fail(error.description, error.suggestion, code: .badInput)
+            throw ToolFailure(error.description, advice: error.suggestion, code: ListenExitCode.badInput)
         }
 
         if let wav {
@@ -157,7 +185,9 @@ struct KWSListen: ParsableCommand {
             do {
                 source = try AudioFileSource(path: wav, sampleRate: bank.sampleRate, realTime: !fast)
             } catch {
-                fail("\(error)", "Pass a readable WAV (or other libsndfile) file to --wav.", code: .badInput)
+                throw ToolFailure(
+                    "\(error)", advice: "Pass a readable WAV (or other libsndfile) file to --wav.",
+                    code: ListenExitCode.badInput)
             }
             try listen(to: source, bank: bank, acting: acted, recorder: recorder, stop: stop, deviceCounters: { nil })
         } else {
@@ -165,23 +195,28 @@ struct KWSListen: ParsableCommand {
             do {
                 capture = try AlsaCapture(settings: CaptureSettings(device: device, sampleRate: bank.sampleRate))
             } catch {
-                fail(error.description, error.suggestion, code: ListenExitCode(error))
+                throw ToolFailure(error)
             }
             if capture.openedDevice != device {
-                warn("capturing through \(capture.openedDevice): the device cannot deliver "
-                    + "\(bank.sampleRate) Hz mono S16_LE itself")
+                warn(
+                    "capturing through \(capture.openedDevice): the device cannot deliver "
+                        + "\(bank.sampleRate) Hz mono S16_LE itself")
             }
-            try listen(to: capture, bank: bank, acting: acted, recorder: recorder, stop: stop,
-                       deviceCounters: { (capture.overruns, capture.suspends) })
+            try listen(
+                to: capture, bank: bank, acting: acted, recorder: recorder, stop: stop,
+                deviceCounters: { (capture.overruns, capture.suspends) })
         }
     }
 
     /// Runs the session on a capture thread while this thread waits; SIGINT/SIGTERM stop it.
-    private func listen<Source: AudioSource>(to source: Source, bank: ModelBank, acting acted: Set<String>,
-                                             recorder: DetectionAudioRecorder?, stop: SignalStop,
-                                             deviceCounters: @escaping () -> (overruns: Int, suspends: Int)?) throws {
-        var session = ListenSession(source: source, stream: bank,
-                                    sampleLimit: duration.map { Int(($0 * Double(source.sampleRate)).rounded()) })
+    private func listen<Source: AudioSource>(
+        to source: Source, bank: ModelBank, acting acted: Set<String>,
+        recorder: DetectionAudioRecorder?, stop: SignalStop,
+        deviceCounters: @escaping () -> (overruns: Int, suspends: Int)?
+    ) throws {
+        var session = ListenSession(
+            source: source, stream: bank,
+            sampleLimit: duration.map { Int(($0 * Double(source.sampleRate)).rounded()) })
         session.reconnects = reconnect
         var printer = DetectionPrinter(json: json, liveLine: !noLiveLine)
         if !printer.showsLiveLine { session.statusIntervalSamples = nil }
@@ -220,9 +255,9 @@ struct KWSListen: ParsableCommand {
                 warn(statistics.report(audioSamples: summary.samples, sampleRate: sampleRate, device: deviceCounters()))
             }
         case .failure(let error as CaptureError):
-            fail(error.description, error.suggestion, code: ListenExitCode(error))
+            throw ToolFailure(error)
         case .failure(let error):
-            fail("\(error)", "This is a bug or a damaged model; run with the same input again to check.", code: nil)
+            throw ToolFailure("\(error)", advice: "This is a bug or a damaged model; run with the same input again to check.")
         }
     }
 
@@ -232,7 +267,8 @@ struct KWSListen: ParsableCommand {
         let known = selection.allLabels
         if chosen == ["all"] { return known }
         for label in chosen where !known.contains(label) {
-            throw ValidationError("--labels: '\(label)' is not a label of the models (they have \(known.sorted().joined(separator: ", "))).")
+            throw ValidationError(
+                "--labels: '\(label)' is not a label of the models (they have \(known.sorted().joined(separator: ", "))).")
         }
         return Set(chosen)
     }
@@ -250,10 +286,4 @@ struct KWSListen: ParsableCommand {
 
 func warn(_ message: String) {
     FileHandle.standardError.write(Data("kws-listen: \(message)\n".utf8))
-}
-
-/// Prints what happened and what to try, then exits with the documented code.
-func fail(_ message: String, _ suggestion: String, code: ListenExitCode?) -> Never {
-    warn("error: \(message)\n  \(suggestion)")
-    exit(code?.rawValue ?? 1)
 }

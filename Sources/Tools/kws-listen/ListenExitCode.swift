@@ -1,8 +1,7 @@
-import ArgumentParser
 import KWSApp
 
 /// kws-listen's exit codes, listed in --help so scripts can tell failures apart.
-enum ListenExitCode: Int32, CaseIterable {
+enum ListenExitCode: Int32, ToolExitCode {
     case noSuchDevice = 2
     case noSoundCard = 3
     case deviceBusy = 4
@@ -23,6 +22,8 @@ enum ListenExitCode: Int32, CaseIterable {
         }
     }
 
+    static let successMeaning = "stopped normally (--duration reached, end of --wav, SIGINT or SIGTERM)"
+
     var meaning: String {
         switch self {
         case .noSuchDevice: return "no capture device by that name"
@@ -34,13 +35,11 @@ enum ListenExitCode: Int32, CaseIterable {
         case .badInput: return "a model could not be read or cannot run, or --wav or --save-audio failed"
         }
     }
+}
 
-    /// The table printed at the end of --help.
-    static var helpTable: String {
-        var lines = ["Exit codes:", "  0   stopped normally (--duration reached, end of --wav, SIGINT or SIGTERM)",
-                     "  1   other failure"]
-        lines += allCases.map { "  \($0.rawValue)   \($0.meaning)" }
-        lines.append("  64  invalid command line")
-        return lines.joined(separator: "\n")
+extension ToolFailure {
+    /// A capture failure with its advice and the exit code that names it.
+    init(_ error: CaptureError) {
+        self.init(error.description, advice: error.suggestion, code: ListenExitCode(error))
     }
 }

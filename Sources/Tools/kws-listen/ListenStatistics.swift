@@ -21,7 +21,7 @@ struct ListenStatistics {
         var lines = [
             "audio \(format(audio)) s in \(format(wall)) s wall; CPU \(format(cpu)) s = "
                 + "\(format(cpu / max(wall, 1e-9) * 100))% of one core over the run, "
-                + "\(format(cpu / max(audio, 1e-9) * 100))% per second of audio",
+                + "\(format(cpu / max(audio, 1e-9) * 100))% per second of audio"
         ]
         if let device {
             lines.append("overruns: \(device.overruns), suspends: \(device.suspends) (each recovered; audio lost in an overrun is skipped)")
@@ -32,8 +32,9 @@ struct ListenStatistics {
             lines.append("no detection delays: audio arrived faster than real time")
         } else if !delays.isEmpty {
             let sorted = delays.sorted()
-            lines.append("detection delay after its newest audio (wall clock): \(delays.count) detections, "
-                + "median \(sorted[sorted.count / 2]) ms, max \(sorted.last!) ms")
+            lines.append(
+                "detection delay after its newest audio (wall clock): \(delays.count) detections, "
+                    + "median \(sorted[sorted.count / 2]) ms, max \(sorted.last!) ms")
         }
         return lines.joined(separator: "\n")
     }

@@ -25,13 +25,11 @@ struct Inspect: ParsableCommand {
     func run() throws {
         let report = try ModelFile(path: model).withBytes { bytes in
             let loaded: Model
-            do { loaded = try Model(bytes: bytes) } catch { throw ToolError("\(model): \(error)") }
+            do { loaded = try Model(bytes: bytes) } catch { throw ToolFailure("\(model): \(error)") }
             return try ModelReport(model: loaded, path: model, maxArenaBytes: maxArenaBytes)
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            print(String(decoding: try JSONWriter(indented: true).data(report), as: UTF8.self))
         } else {
             print(report.text)
         }
@@ -102,9 +100,11 @@ struct ModelReport: Encodable {
                 let supported = resolver.contains(code.builtin)
                 let name = code.builtin == .custom ? (code.customName?.string ?? "CUSTOM") : "\(code.builtin.name)"
                 if !supported && !unsupported.contains("\(name) v\(code.version)") { unsupported.append("\(name) v\(code.version)") }
-                operators.append(OperatorReport(index: i, op: "\(code.builtin.name)", code: code.builtin.code, version: code.version,
-                                                customName: code.customName?.string, inputs: Array(op.inputs),
-                                                outputs: Array(op.outputs), supported: supported))
+                operators.append(
+                    OperatorReport(
+                        index: i, op: "\(code.builtin.name)", code: code.builtin.code, version: code.version,
+                        customName: code.customName?.string, inputs: Array(op.inputs),
+                        outputs: Array(op.outputs), supported: supported))
             }
             var tensors: [TensorReport] = []
             for t in 0 ..< subgraph.tensorCount {
@@ -112,14 +112,17 @@ struct ModelReport: Encodable {
                 let constant = tensor.bufferIndex > 0 ? try model.bufferData(tensor.bufferIndex).count > 0 : false
                 let elements = tensor.shape.reduce(1) { $0 * Int($1) }
                 let q = tensor.quantization
-                tensors.append(TensorReport(
-                    index: t, name: tensor.name?.string ?? "", type: "\(tensor.type.name)", shape: Array(tensor.shape),
-                    bytes: tensor.type.elementByteCount.map { $0 * elements }, constant: constant, variable: tensor.isVariable,
-                    scales: Array(q.scales), zeroPoints: Array(q.zeroPoints),
-                    quantizedDimension: q.scales.count > 1 ? q.quantizedDimension : nil))
+                tensors.append(
+                    TensorReport(
+                        index: t, name: tensor.name?.string ?? "", type: "\(tensor.type.name)", shape: Array(tensor.shape),
+                        bytes: tensor.type.elementByteCount.map { $0 * elements }, constant: constant, variable: tensor.isVariable,
+                        scales: Array(q.scales), zeroPoints: Array(q.zeroPoints),
+                        quantizedDimension: q.scales.count > 1 ? q.quantizedDimension : nil))
             }
-            subgraphs.append(SubgraphReport(index: s, name: subgraph.name?.string, inputs: Array(subgraph.inputs),
-                                            outputs: Array(subgraph.outputs), operators: operators, tensors: tensors))
+            subgraphs.append(
+                SubgraphReport(
+                    index: s, name: subgraph.name?.string, inputs: Array(subgraph.inputs),
+                    outputs: Array(subgraph.outputs), operators: operators, tensors: tensors))
         }
         self.unsupported = unsupported
         let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: maxArenaBytes, alignment: 16)
@@ -136,11 +139,14 @@ struct ModelReport: Encodable {
         lines.append("\(path): \(bytes) bytes, schema v\(schemaVersion)\(description.map { ", \"\($0)\"" } ?? "")")
         for subgraph in subgraphs {
             lines.append("")
-            lines.append("subgraph \(subgraph.index)\(subgraph.name.map { " \"\($0)\"" } ?? ""): inputs \(subgraph.inputs), outputs \(subgraph.outputs)")
+            lines.append(
+                "subgraph \(subgraph.index)\(subgraph.name.map { " \"\($0)\"" } ?? ""): inputs \(subgraph.inputs), outputs \(subgraph.outputs)"
+            )
             lines.append("  operators:")
             for op in subgraph.operators {
                 let name = op.customName.map { "CUSTOM(\($0))" } ?? op.op
-                lines.append("    \(op.index): \(name) v\(op.version)  in \(op.inputs) out \(op.outputs)\(op.supported ? "" : "  [unsupported]")")
+                lines.append(
+                    "    \(op.index): \(name) v\(op.version)  in \(op.inputs) out \(op.outputs)\(op.supported ? "" : "  [unsupported]")")
             }
             lines.append("  tensors:")
             for t in subgraph.tensors {

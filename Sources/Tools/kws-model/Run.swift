@@ -38,29 +38,31 @@ struct Run: ParsableCommand {
         do {
             interpreter = try Interpreter(model: try Model(bytes: modelBytes), resolver: .allKernels, arena: arena)
         } catch {
-            throw ToolError("\(model): \(error)")
+            throw ToolFailure("\(model): \(error)")
         }
         guard inputs.count == interpreter.inputCount else {
-            throw ToolError("the model has \(interpreter.inputCount) input(s); \(inputs.count) --input file(s) given")
+            throw ToolFailure("the model has \(interpreter.inputCount) input(s); \(inputs.count) --input file(s) given")
         }
         guard outputs.count == interpreter.outputCount else {
-            throw ToolError("the model has \(interpreter.outputCount) output(s); \(outputs.count) --output file(s) given")
+            throw ToolFailure("the model has \(interpreter.outputCount) output(s); \(outputs.count) --output file(s) given")
         }
         for (i, path) in inputs.enumerated() {
-            guard let data = FileManager.default.contents(atPath: path) else { throw ToolError("cannot read \(path)") }
+            guard let data = FileManager.default.contents(atPath: path) else { throw ToolFailure("cannot read \(path)") }
             let tensor = interpreter.input(i)
             guard data.count == tensor.byteCount else {
-                throw ToolError("\(path) has \(data.count) bytes; input \(i) (\(tensor.type.name) \(Array(0 ..< tensor.shape.rank).map { tensor.shape[$0] })) needs \(tensor.byteCount)")
+                throw ToolFailure(
+                    "\(path) has \(data.count) bytes; input \(i) (\(tensor.type.name) \(Array(0 ..< tensor.shape.rank).map { tensor.shape[$0] })) needs \(tensor.byteCount)"
+                )
             }
             data.withUnsafeBytes { tensor.bytes.copyMemory(from: $0) }
         }
-        do { try interpreter.invoke() } catch { throw ToolError("\(error)") }
+        do { try interpreter.invoke() } catch { throw ToolFailure("\(error)") }
         for (i, path) in outputs.enumerated() {
             let tensor = interpreter.output(i)
             do {
                 try Data(UnsafeRawBufferPointer(tensor.bytes)).write(to: URL(fileURLWithPath: path), options: .atomic)
             } catch {
-                throw ToolError("cannot write \(path): \(error.localizedDescription)")
+                throw ToolFailure("cannot write \(path): \(error.localizedDescription)")
             }
         }
     }

@@ -6,7 +6,7 @@ import NIOPosix
 
 /// `kws-serve`: a Wyoming wake-word server (Home Assistant, voice satellites).
 @main
-struct KWSServe: ParsableCommand {
+struct KWSServe: ToolCommand {
     static let configuration = CommandConfiguration(
         commandName: "kws-serve",
         abstract: "Serve wake-word models over the Wyoming protocol (Home Assistant, voice satellites).",
@@ -25,9 +25,11 @@ struct KWSServe: ParsableCommand {
     @Option(help: ArgumentHelp("Where to listen: tcp://HOST:PORT, unix://PATH or stdio://.", valueName: "uri"))
     var uri = ServerURI.tcp(host: "0.0.0.0", port: 10_400)
 
-    @Option(name: .customLong("model"), help: ArgumentHelp(
-        "A wake-word model to serve: manifest name (okay_nabu) or .json path; repeat for more (default: every wake-word manifest in Models/).",
-        valueName: "model"))
+    @Option(
+        name: .customLong("model"),
+        help: ArgumentHelp(
+            "A wake-word model to serve: manifest name (okay_nabu) or .json path; repeat for more (default: every wake-word manifest in Models/).",
+            valueName: "model"))
     var models: [String] = []
 
     @Option(help: ArgumentHelp("Also serve every wake-word model JSON in this folder.", valueName: "dir"))
@@ -58,16 +60,11 @@ struct KWSServe: ParsableCommand {
         let log = ServerLog(debugEnabled: debug)
         let service: WakeService
         do { service = try WakeService(models: ServedModels(names: models, folder: modelDir).resolve()) } catch {
-            FileHandle.standardError.write(Data("kws-serve: \(error)\n".utf8))
-            throw ExitCode(ServeExitCode.badModel.rawValue)
+            throw ToolFailure("\(error)", code: ServeExitCode.badModel)
         }
-        let server = WyomingServer(service: service, log: log, maxClients: maxClients, idleTimeout: idleTimeout,
-                                   drainSeconds: drainSeconds, threads: threads)
-        do {
-            try server.run(uri)
-        } catch let error as WyomingServer.ListenError {
-            FileHandle.standardError.write(Data("kws-serve: \(error)\n".utf8))
-            throw ExitCode(ServeExitCode.cannotListen.rawValue)
-        }
+        let server = WyomingServer(
+            service: service, log: log, maxClients: maxClients, idleTimeout: idleTimeout,
+            drainSeconds: drainSeconds, threads: threads)
+        try server.run(uri)
     }
 }

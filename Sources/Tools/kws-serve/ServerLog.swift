@@ -34,7 +34,9 @@ final class ServerLog: @unchecked Sendable {
         }
         guard accepted else { return }
         queue.async { [self] in
-            let lost = lock.withLock { defer { dropped = 0 }; return dropped }
+            let lost = lock.withLock {
+                defer { dropped = 0 }; return dropped
+            }
             if lost > 0 {
                 FileHandle.standardError.write(Data("\(time) kws-serve: \(lost) log lines dropped: standard error was not read\n".utf8))
             }

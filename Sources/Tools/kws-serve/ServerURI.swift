@@ -18,7 +18,8 @@ enum ServerURI: Equatable, CustomStringConvertible, ExpressibleByArgument {
             let rest = argument.dropFirst(6)
             // The port follows the last colon, so an IPv6 host keeps its own: tcp://[::1]:10400.
             guard let colon = rest.lastIndex(of: ":"), let port = Int(rest[rest.index(after: colon)...]),
-                  (0 ... 65_535).contains(port) else { return nil }
+                (0 ... 65_535).contains(port)
+            else { return nil }
             var host = String(rest[..<colon])
             if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
             guard !host.isEmpty else { return nil }

@@ -46,12 +46,16 @@ final class WyomingHandler: ChannelInboundHandler {
         buffer.withUnsafeReadableBytes { parser.append($0) }
         do throws(WyomingProtocolError) {
             while let event = try parser.next() {
-                log.debug("client \(id) <- \(event.type) \(event.data.isEmpty ? "" : String(decoding: JSONValue.object(event.data).jsonBytes, as: UTF8.self)) [\(event.payload.count) B]")
+                log.debug(
+                    "client \(id) <- \(event.type) \(event.data.isEmpty ? "" : String(decoding: JSONValue.object(event.data).jsonBytes, as: UTF8.self)) [\(event.payload.count) B]"
+                )
                 if event.type == "audio-start" { streams += 1 }
                 for reply in try session.handle(event) {
                     if reply.type == "detection" {
                         detectionCount += 1
-                        log.info("client \(id) \(peer) detection \(reply.data["name"]?.stringValue ?? "?") at \(reply.data["timestamp"]?.integerValue ?? 0) ms")
+                        log.info(
+                            "client \(id) \(peer) detection \(reply.data["name"]?.stringValue ?? "?") at \(reply.data["timestamp"]?.integerValue ?? 0) ms"
+                        )
                     }
                     log.debug("client \(id) -> \(reply.type)")
                     send(reply, context: context)
@@ -92,10 +96,12 @@ final class WyomingHandler: ChannelInboundHandler {
         if !finished && !parser.isBetweenEvents {
             log.info("client \(id) \(peer) \(WyomingProtocolError.truncated(missing: parser.missingBytes))")
         }
-        let seconds = Double((ContinuousClock.now - opened).components.seconds)
+        let seconds =
+            Double((ContinuousClock.now - opened).components.seconds)
             + Double((ContinuousClock.now - opened).components.attoseconds) * 1e-18
-        log.info("client \(id) \(peer) closed after \(String(format: "%.1f", seconds)) s: \(bytesIn) bytes in, "
-                 + "\(streams) stream(s), \(detectionCount) detection(s)")
+        log.info(
+            "client \(id) \(peer) closed after \(String(format: "%.1f", seconds)) s: \(bytesIn) bytes in, "
+                + "\(streams) stream(s), \(detectionCount) detection(s)")
         context.fireChannelInactive()
     }
 

@@ -15,13 +15,8 @@ struct WyomingServer {
     let drainSeconds: Int
     let threads: Int
 
-    struct ListenError: Error, CustomStringConvertible {
-        let uri: ServerURI
-        let reason: String
-        var description: String { "cannot listen on \(uri): \(reason)" }
-    }
-
     /// Serves until a signal (or, for stdio://, the end of input); then drains and returns.
+    /// Throws a ``ToolFailure`` with ``ServeExitCode/cannotListen`` when `uri` cannot be bound.
     func run(_ uri: ServerURI) throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         defer { try? group.syncShutdownGracefully() }
@@ -51,10 +46,11 @@ struct WyomingServer {
                 listener.closeFuture.whenComplete { _ in stop.signal() }
             }
         } catch {
-            throw ListenError(uri: uri, reason: "\(error)")
+            throw ToolFailure("cannot listen on \(uri): \(error)", code: ServeExitCode.cannotListen)
         }
-        log.info("serving \(service.modelNames.joined(separator: ", ")) on \(uri) "
-                 + "(\(threads) event loop(s), at most \(maxClients) clients)")
+        log.info(
+            "serving \(service.modelNames.joined(separator: ", ")) on \(uri) "
+                + "(\(threads) event loop(s), at most \(maxClients) clients)")
         stop.wait()
 
         log.info("stopping: no new connections; \(registry.openCount) open get \(drainSeconds) s to finish")

@@ -12,7 +12,8 @@ public struct Cutoff: Sendable, Hashable, Comparable, CustomStringConvertible {
     public init?(_ text: String) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty, trimmed.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
-              let value = Float(trimmed), value >= 0, value <= 1 else { return nil }
+            let value = Float(trimmed), value >= 0, value <= 1
+        else { return nil }
         self.text = trimmed
         self.value = value
     }

@@ -16,9 +16,11 @@ public struct CutoffSweep {
         self.cutoffs = cutoffs
         var detectors: [WakeWordDetector] = []
         for cutoff in cutoffs {
-            detectors.append(WakeWordDetector(configuration: try WakeWordDetectorConfiguration(
-                cutoff: cutoff.uint8, slidingWindowSize: slidingWindowSize,
-                ignoredInvocationsAfterReset: ignoredInvocationsAfterReset)))
+            detectors.append(
+                WakeWordDetector(
+                    configuration: try WakeWordDetectorConfiguration(
+                        cutoff: cutoff.uint8, slidingWindowSize: slidingWindowSize,
+                        ignoredInvocationsAfterReset: ignoredInvocationsAfterReset)))
         }
         self.detectors = detectors
         detections = Array(repeating: 0, count: cutoffs.count)

@@ -34,10 +34,14 @@ public struct DETPlot: Sendable {
         self.title = title
         self.pointName = pointName
         curves = reports.map { report in
-            Curve(name: report.model,
-                  points: report.rows.map { Point(label: $0.cutoffText, falseAcceptsPerHour: $0.falseAcceptsPerHour,
-                                                  falseRejectionRate: $0.falseRejectionRate) },
-                  operatingPoint: report.operatingPoint)
+            Curve(
+                name: report.model,
+                points: report.rows.map {
+                    Point(
+                        label: $0.cutoffText, falseAcceptsPerHour: $0.falseAcceptsPerHour,
+                        falseRejectionRate: $0.falseRejectionRate)
+                },
+                operatingPoint: report.operatingPoint)
         }
     }
 
@@ -74,10 +78,13 @@ public struct DETPlot: Sendable {
         let plotLeft = Self.left, plotRight = w - Self.right, plotTop = Self.top, plotBottom = h - Self.bottom
         let logLeft = plotLeft + Self.zeroColumn
         var s: [String] = []
-        s.append(#"<svg xmlns="http://www.w3.org/2000/svg" width="\#(f(w))" height="\#(f(h))" viewBox="0 0 \#(f(w)) \#(f(h))" "#
-                 + #"font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="12">"#)
+        s.append(
+            #"<svg xmlns="http://www.w3.org/2000/svg" width="\#(f(w))" height="\#(f(h))" viewBox="0 0 \#(f(w)) \#(f(h))" "#
+                + #"font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="12">"#)
         s.append(#"<rect width="100%" height="100%" fill="white"/>"#)
-        s.append(#"<text x="\#(f((plotLeft + plotRight) / 2))" y="28" text-anchor="middle" font-size="16" font-weight="bold">\#(escape(title))</text>"#)
+        s.append(
+            #"<text x="\#(f((plotLeft + plotRight) / 2))" y="28" text-anchor="middle" font-size="16" font-weight="bold">\#(escape(title))</text>"#
+        )
 
         // Grid and ticks: x decades (and 2, 5 between), y in fifths of the top value.
         let span = decades
@@ -87,7 +94,9 @@ public struct DETPlot: Sendable {
                 guard decade < span.upperBound || step == 1 else { continue }
                 let px = x(value)
                 let major = step == 1
-                s.append(#"<line x1="\#(f(px))" y1="\#(f(plotTop))" x2="\#(f(px))" y2="\#(f(plotBottom))" stroke="\#(major ? "rgb(204,204,204)" : "rgb(238,238,238)")"/>"#)
+                s.append(
+                    #"<line x1="\#(f(px))" y1="\#(f(plotTop))" x2="\#(f(px))" y2="\#(f(plotBottom))" stroke="\#(major ? "rgb(204,204,204)" : "rgb(238,238,238)")"/>"#
+                )
                 if major || span.count <= 3 {
                     s.append(#"<text x="\#(f(px))" y="\#(f(plotBottom + 18))" text-anchor="middle">\#(tick(value))</text>"#)
                 }
@@ -101,11 +110,21 @@ public struct DETPlot: Sendable {
             s.append(#"<text x="\#(f(plotLeft - 8))" y="\#(f(py + 4))" text-anchor="end">\#(tick(percent))%</text>"#)
         }
         // Axes, with a break between the "0" column and the log axis.
-        s.append(#"<rect x="\#(f(plotLeft))" y="\#(f(plotTop))" width="\#(f(plotRight - plotLeft))" height="\#(f(plotBottom - plotTop))" fill="none" stroke="black"/>"#)
-        s.append(#"<line x1="\#(f(logLeft - 12))" y1="\#(f(plotBottom + 5))" x2="\#(f(logLeft - 6))" y2="\#(f(plotBottom - 5))" stroke="black"/>"#)
-        s.append(#"<line x1="\#(f(logLeft - 7))" y1="\#(f(plotBottom + 5))" x2="\#(f(logLeft - 1))" y2="\#(f(plotBottom - 5))" stroke="black"/>"#)
-        s.append(#"<text x="\#(f((plotLeft + plotRight) / 2))" y="\#(f(h - 22))" text-anchor="middle" font-size="13">False accepts per hour (log scale)</text>"#)
-        s.append(#"<text transform="translate(22 \#(f((plotTop + plotBottom) / 2))) rotate(-90)" text-anchor="middle" font-size="13">False rejection rate (%)</text>"#)
+        s.append(
+            #"<rect x="\#(f(plotLeft))" y="\#(f(plotTop))" width="\#(f(plotRight - plotLeft))" height="\#(f(plotBottom - plotTop))" fill="none" stroke="black"/>"#
+        )
+        s.append(
+            #"<line x1="\#(f(logLeft - 12))" y1="\#(f(plotBottom + 5))" x2="\#(f(logLeft - 6))" y2="\#(f(plotBottom - 5))" stroke="black"/>"#
+        )
+        s.append(
+            #"<line x1="\#(f(logLeft - 7))" y1="\#(f(plotBottom + 5))" x2="\#(f(logLeft - 1))" y2="\#(f(plotBottom - 5))" stroke="black"/>"#
+        )
+        s.append(
+            #"<text x="\#(f((plotLeft + plotRight) / 2))" y="\#(f(h - 22))" text-anchor="middle" font-size="13">False accepts per hour (log scale)</text>"#
+        )
+        s.append(
+            #"<text transform="translate(22 \#(f((plotTop + plotBottom) / 2))) rotate(-90)" text-anchor="middle" font-size="13">False rejection rate (%)</text>"#
+        )
 
         // Curves, then the operating points on top.
         for (index, curve) in curves.enumerated() {
@@ -113,14 +132,18 @@ public struct DETPlot: Sendable {
             let points = curve.points.map { "\(f(x($0.falseAcceptsPerHour))),\(f(y($0.falseRejectionRate)))" }
             s.append(#"<polyline points="\#(points.joined(separator: " "))" fill="none" stroke="\#(color)" stroke-width="2"/>"#)
             for point in curve.points {
-                s.append(#"<circle cx="\#(f(x(point.falseAcceptsPerHour)))" cy="\#(f(y(point.falseRejectionRate)))" r="3" fill="\#(color)"><title>\#(escape(curve.name)) \#(escape(pointName)) \#(escape(point.label))</title></circle>"#)
+                s.append(
+                    #"<circle cx="\#(f(x(point.falseAcceptsPerHour)))" cy="\#(f(y(point.falseRejectionRate)))" r="3" fill="\#(color)"><title>\#(escape(curve.name)) \#(escape(pointName)) \#(escape(point.label))</title></circle>"#
+                )
             }
         }
         for (index, curve) in curves.enumerated() {
             guard let label = curve.operatingPoint, let point = curve.points.first(where: { $0.label == label }) else { continue }
             let color = Self.palette[index % Self.palette.count]
             let px = x(point.falseAcceptsPerHour), py = y(point.falseRejectionRate)
-            s.append(#"<path d="M \#(f(px)) \#(f(py - 8)) L \#(f(px + 8)) \#(f(py)) L \#(f(px)) \#(f(py + 8)) L \#(f(px - 8)) \#(f(py)) Z" fill="white" stroke="\#(color)" stroke-width="2.5"/>"#)
+            s.append(
+                #"<path d="M \#(f(px)) \#(f(py - 8)) L \#(f(px + 8)) \#(f(py)) L \#(f(px)) \#(f(py + 8)) L \#(f(px - 8)) \#(f(py)) Z" fill="white" stroke="\#(color)" stroke-width="2.5"/>"#
+            )
             // Stacked per curve so that labels of points in one place stay apart, and inside the plot.
             let labelY = max(py - 6 - Double(index) * 13, plotTop + 14 + Double(index) * 13)
             s.append(#"<text x="\#(f(px + 11))" y="\#(f(labelY))" fill="\#(color)" font-size="11">\#(escape(label))</text>"#)
@@ -131,14 +154,18 @@ public struct DETPlot: Sendable {
         for (index, curve) in curves.enumerated() {
             let color = Self.palette[index % Self.palette.count]
             let ly = plotTop + 10 + Double(index) * 20
-            s.append(#"<line x1="\#(f(legendX))" y1="\#(f(ly))" x2="\#(f(legendX + 24))" y2="\#(f(ly))" stroke="\#(color)" stroke-width="2"/>"#)
+            s.append(
+                #"<line x1="\#(f(legendX))" y1="\#(f(ly))" x2="\#(f(legendX + 24))" y2="\#(f(ly))" stroke="\#(color)" stroke-width="2"/>"#)
             let setting = curve.operatingPoint.map { " (\($0))" } ?? ""
             s.append(#"<text x="\#(f(legendX + 30))" y="\#(f(ly + 4))">\#(escape(curve.name + setting))</text>"#)
         }
         let markY = plotTop + 10 + Double(curves.count) * 20 + 6
-        s.append(#"<path d="M \#(f(legendX + 12)) \#(f(markY - 7)) L \#(f(legendX + 19)) \#(f(markY)) L \#(f(legendX + 12)) \#(f(markY + 7)) L \#(f(legendX + 5)) \#(f(markY)) Z" fill="white" stroke="black" stroke-width="2"/>"#)
+        s.append(
+            #"<path d="M \#(f(legendX + 12)) \#(f(markY - 7)) L \#(f(legendX + 19)) \#(f(markY)) L \#(f(legendX + 12)) \#(f(markY + 7)) L \#(f(legendX + 5)) \#(f(markY)) Z" fill="white" stroke="black" stroke-width="2"/>"#
+        )
         s.append(#"<text x="\#(f(legendX + 30))" y="\#(f(markY + 4))">model's \#(escape(pointName))</text>"#)
-        s.append(#"<text x="\#(f(legendX))" y="\#(f(markY + 28))" font-size="11" fill="rgb(85,85,85)">points: \#(escape(pointName))s</text>"#)
+        s.append(
+            #"<text x="\#(f(legendX))" y="\#(f(markY + 28))" font-size="11" fill="rgb(85,85,85)">points: \#(escape(pointName))s</text>"#)
         s.append(#"<text x="\#(f(legendX))" y="\#(f(markY + 42))" font-size="11" fill="rgb(85,85,85)">\#(escape(cutoffRange))</text>"#)
         s.append("</svg>")
         return s.joined(separator: "\n") + "\n"

@@ -74,17 +74,20 @@ public struct QualityReport: Sendable, Equatable, Encodable {
     }
 
     /// Rows from counts per cutoff.
-    public init(model: String, cutoffs: [String], positives: Int, detected: [Int], negativeSeconds: Double,
-                falseAccepts: [Int], operatingPoint: String?) {
+    public init(
+        model: String, cutoffs: [String], positives: Int, detected: [Int], negativeSeconds: Double,
+        falseAccepts: [Int], operatingPoint: String?
+    ) {
         self.model = model
         self.positives = positives
         self.negativeSeconds = negativeSeconds
         self.operatingPoint = operatingPoint
         rows = cutoffs.indices.map { index in
-            QualityRow(cutoffText: cutoffs[index], detected: detected[index],
-                       recall: positives > 0 ? Double(detected[index]) / Double(positives) : 0,
-                       falseAccepts: falseAccepts[index],
-                       falseAcceptsPerHour: negativeSeconds > 0 ? Double(falseAccepts[index]) * 3600 / negativeSeconds : 0)
+            QualityRow(
+                cutoffText: cutoffs[index], detected: detected[index],
+                recall: positives > 0 ? Double(detected[index]) / Double(positives) : 0,
+                falseAccepts: falseAccepts[index],
+                falseAcceptsPerHour: negativeSeconds > 0 ? Double(falseAccepts[index]) * 3600 / negativeSeconds : 0)
         }
     }
 
@@ -93,11 +96,12 @@ public struct QualityReport: Sendable, Equatable, Encodable {
     public init(model: String, cutoffs: [Cutoff], files: [FileQuality], operatingPoint: Cutoff?) {
         let positives = files.filter { $0.role == .positive }
         let negatives = files.filter { $0.role == .negative }
-        self.init(model: model, cutoffs: cutoffs.map(\.text), positives: positives.count,
-                  detected: cutoffs.indices.map { index in positives.count { $0.detections[index] > 0 } },
-                  negativeSeconds: negatives.reduce(0) { $0 + $1.seconds },
-                  falseAccepts: cutoffs.indices.map { index in negatives.reduce(0) { $0 + $1.detections[index] } },
-                  operatingPoint: operatingPoint.flatMap { point in cutoffs.first { $0 == point }?.text })
+        self.init(
+            model: model, cutoffs: cutoffs.map(\.text), positives: positives.count,
+            detected: cutoffs.indices.map { index in positives.count { $0.detections[index] > 0 } },
+            negativeSeconds: negatives.reduce(0) { $0 + $1.seconds },
+            falseAccepts: cutoffs.indices.map { index in negatives.reduce(0) { $0 + $1.detections[index] } },
+            operatingPoint: operatingPoint.flatMap { point in cutoffs.first { $0 == point }?.text })
     }
 
     /// The row with the best recall whose false accepts per hour stay at or under `limit`
@@ -112,22 +116,21 @@ public struct QualityReport: Sendable, Equatable, Encodable {
 
     /// The report as one line of JSON with exactly the keys model, positives, negative_seconds and
     /// rows (cutoff, detected, recall, false_accepts, false_accepts_per_hour).
-    public var json: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Strings and finite numbers only: encoding cannot fail.
-        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
-    }
+    public var json: String { JSONWriter.line.text(self) }
 
     /// A table for people: one line per cutoff, the operating point marked.
     public var text: String {
-        var lines = ["\(model): \(positives) positives, \(String(format: "%.2f", negativeSeconds / 3600)) hours of negatives "
-                     + "(\(String(format: "%.0f", negativeSeconds)) s)",
-                     "  cutoff  detected  recall   false accepts  per hour"]
+        var lines = [
+            "\(model): \(positives) positives, \(String(format: "%.2f", negativeSeconds / 3600)) hours of negatives "
+                + "(\(String(format: "%.0f", negativeSeconds)) s)",
+            "  cutoff  detected  recall   false accepts  per hour",
+        ]
         for row in rows {
-            lines.append(String(format: "  %-6@  %8d  %6.2f%%  %13d  %8.3f", row.cutoffText, row.detected, row.recall * 100,
-                                row.falseAccepts, row.falseAcceptsPerHour)
-                         + (row.cutoffText == operatingPoint ? "  (model's setting)" : ""))
+            lines.append(
+                String(
+                    format: "  %-6@  %8d  %6.2f%%  %13d  %8.3f", row.cutoffText, row.detected, row.recall * 100,
+                    row.falseAccepts, row.falseAcceptsPerHour)
+                    + (row.cutoffText == operatingPoint ? "  (model's setting)" : ""))
         }
         return lines.joined(separator: "\n")
     }

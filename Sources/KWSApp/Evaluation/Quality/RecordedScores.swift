@@ -20,19 +20,25 @@ public struct RecordedScores: Sendable {
     }
 
     /// Every new command (every label) the recognizer reports over the recorded scores.
-    public func detections(model: String, labels: [String],
-                           configuration: RecognizerConfiguration) throws(RecognizerError) -> [Detection] {
-        let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: CommandRecognizer.storageBytes(labelCount: labelCount),
-                                                             alignment: 8)
+    public func detections(
+        model: String, labels: [String],
+        configuration: RecognizerConfiguration
+    ) throws(RecognizerError) -> [Detection] {
+        let storage = UnsafeMutableRawBufferPointer.allocate(
+            byteCount: CommandRecognizer.storageBytes(labelCount: labelCount),
+            alignment: 8)
         defer { storage.deallocate() }
         var recognizer = try CommandRecognizer(labelCount: labelCount, configuration: configuration, storage: storage)
         var found: [Detection] = []
         for (index, time) in times.enumerated() {
-            let recognition = try recognizer.process(scores: scores[index * labelCount ..< (index + 1) * labelCount].span,
-                                                     timeMilliseconds: time)
+            let recognition = try recognizer.process(
+                scores: scores[index * labelCount ..< (index + 1) * labelCount].span,
+                timeMilliseconds: time)
             if recognition.isNewCommand {
-                found.append(Detection(model: model, label: labels[recognition.labelIndex], score: Int(recognition.score),
-                                       timeMilliseconds: recognition.timeMilliseconds))
+                found.append(
+                    Detection(
+                        model: model, label: labels[recognition.labelIndex], score: Int(recognition.score),
+                        timeMilliseconds: recognition.timeMilliseconds))
             }
         }
         return found
@@ -43,22 +49,26 @@ extension QualityReport {
     /// A command model's report over a stream with a truth list: for each detection threshold
     /// (0...255), keyword events hit (`detected`, over `positives` = keyword events) and false
     /// alarms per hour of the whole stream, scored as `kws-eval --stream --truth` scores them.
-    public init(model: String, thresholds: [Int32], recorded: RecordedScores, labels: [String],
-                recognizer: RecognizerConfiguration, truth: [TruthEvent], keywords: Set<String>,
-                toleranceMilliseconds: Int64, audioSeconds: Double) throws(RecognizerError) {
+    public init(
+        model: String, thresholds: [Int32], recorded: RecordedScores, labels: [String],
+        recognizer: RecognizerConfiguration, truth: [TruthEvent], keywords: Set<String>,
+        toleranceMilliseconds: Int64, audioSeconds: Double
+    ) throws(RecognizerError) {
         var hits: [Int] = [], falseAlarms: [Int] = []
         let positives = truth.count { keywords.contains($0.label) }
         for threshold in thresholds {
             var configuration = recognizer
             configuration.detectionThreshold = threshold
-            let score = StreamScore(detections: try recorded.detections(model: model, labels: labels, configuration: configuration),
-                                    truth: truth, keywords: keywords, toleranceMilliseconds: toleranceMilliseconds,
-                                    audioSeconds: audioSeconds)
+            let score = StreamScore(
+                detections: try recorded.detections(model: model, labels: labels, configuration: configuration),
+                truth: truth, keywords: keywords, toleranceMilliseconds: toleranceMilliseconds,
+                audioSeconds: audioSeconds)
             hits.append(score.hits)
             falseAlarms.append(score.falseAlarms)
         }
-        self.init(model: model, cutoffs: thresholds.map { "\($0)" }, positives: positives, detected: hits,
-                  negativeSeconds: audioSeconds, falseAccepts: falseAlarms,
-                  operatingPoint: thresholds.contains(recognizer.detectionThreshold) ? "\(recognizer.detectionThreshold)" : nil)
+        self.init(
+            model: model, cutoffs: thresholds.map { "\($0)" }, positives: positives, detected: hits,
+            negativeSeconds: audioSeconds, falseAccepts: falseAlarms,
+            operatingPoint: thresholds.contains(recognizer.detectionThreshold) ? "\(recognizer.detectionThreshold)" : nil)
     }
 }

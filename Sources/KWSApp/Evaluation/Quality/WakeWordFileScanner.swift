@@ -19,8 +19,10 @@ final class WakeWordFileScanner {
         }
         for setting in settings {
             do {
-                sweeps.append(try CutoffSweep(cutoffs: setting.cutoffs, slidingWindowSize: setting.slidingWindowSize,
-                                              ignoredInvocationsAfterReset: setting.ignoredInvocationsAfterReset))
+                sweeps.append(
+                    try CutoffSweep(
+                        cutoffs: setting.cutoffs, slidingWindowSize: setting.slidingWindowSize,
+                        ignoredInvocationsAfterReset: setting.ignoredInvocationsAfterReset))
             } catch {
                 throw .setup(model: setting.name, reason: "\(error)")
             }
@@ -45,8 +47,9 @@ final class WakeWordFileScanner {
             total += count
             onBlock(count)
             do {
-                try bank.process(UnsafeBufferPointer(rebasing: block[0 ..< count]),
-                                 onProbability: { sweeps[$0].update($1) }, onDetection: { _ in })
+                try bank.process(
+                    UnsafeBufferPointer(rebasing: block[0 ..< count]),
+                    onProbability: { sweeps[$0].update($1) }, onDetection: { _ in })
             } catch {
                 throw .setup(model: "\(path)", reason: error.description)
             }

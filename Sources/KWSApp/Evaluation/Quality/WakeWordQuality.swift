@@ -97,8 +97,10 @@ public struct WakeWordQuality: Sendable {
             switch outcome {
             case .success(let scanned)?:
                 for model in settings.indices {
-                    files[model].append(FileQuality(path: input.path, role: input.role, samples: scanned.samples, sampleRate: rate,
-                                                    peakProbability: scanned.peaks[model], detections: scanned.detections[model]))
+                    files[model].append(
+                        FileQuality(
+                            path: input.path, role: input.role, samples: scanned.samples, sampleRate: rate,
+                            peakProbability: scanned.peaks[model], detections: scanned.detections[model]))
                 }
             case .failure(.unreadable(let path, let reason))?:
                 failures.append((path, reason))
@@ -113,8 +115,9 @@ public struct WakeWordQuality: Sendable {
     /// Each model's report over the files measured.
     public var reports: [QualityReport] {
         settings.indices.map { index in
-            QualityReport(model: settings[index].name, cutoffs: settings[index].cutoffs, files: files[index],
-                          operatingPoint: settings[index].operatingPoint)
+            QualityReport(
+                model: settings[index].name, cutoffs: settings[index].cutoffs, files: files[index],
+                operatingPoint: settings[index].operatingPoint)
         }
     }
 
@@ -127,12 +130,16 @@ public struct WakeWordQuality: Sendable {
             let at = setting.cutoffs.firstIndex(of: setting.operatingPoint) ?? 0
             for file in files[model] {
                 let count = file.detections[at]
-                let decision = switch file.role {
-                case .positive: count > 0 ? "detected" : "missed"
-                case .negative: count > 0 ? "false_accept" : "rejected"
-                }
-                rows.append(CSV.row([setting.name, file.role.rawValue, file.path, String(format: "%.3f", file.seconds),
-                                     "\(file.peakProbability)", setting.cutoffs[at].text, "\(count)", decision]))
+                let decision =
+                    switch file.role {
+                    case .positive: count > 0 ? "detected" : "missed"
+                    case .negative: count > 0 ? "false_accept" : "rejected"
+                    }
+                rows.append(
+                    CSV.row([
+                        setting.name, file.role.rawValue, file.path, String(format: "%.3f", file.seconds),
+                        "\(file.peakProbability)", setting.cutoffs[at].text, "\(count)", decision,
+                    ]))
             }
         }
         return rows.joined(separator: "\n") + "\n"

@@ -19,8 +19,10 @@ public struct WakeWordSweepSettings: Sendable {
         slidingWindowSize = block.slidingWindowSize
         ignoredInvocationsAfterReset = block.ignoreInvocationsAfterReset ?? 74
         guard (1 ... WakeWordDetector.maximumWindowSize).contains(slidingWindowSize), ignoredInvocationsAfterReset >= 0 else {
-            throw .setup(model: model.manifest.name, reason: "wake_word.sliding_window_size must be "
-                         + "1...\(WakeWordDetector.maximumWindowSize) and ignore_invocations_after_reset not negative")
+            throw .setup(
+                model: model.manifest.name,
+                reason: "wake_word.sliding_window_size must be "
+                    + "1...\(WakeWordDetector.maximumWindowSize) and ignore_invocations_after_reset not negative")
         }
     }
 

@@ -1,14 +1,15 @@
 import KWSApp
 import KeywordSpotting
+import TestSupport
 import XCTest
 
 /// Per-clip classification equals the reference pipeline (legacy C frontend + tflite-micro,
 /// scripts/golden/gen_pipeline.py) on every clip of the shared data, score for score.
 final class ClipPipelineGoldenTests: XCTestCase {
     func testEveryClipScoresExactlyLikeTheReference() throws {
-        let rows = try GoldenData.csvRows(GoldenData.goldenFile("pipeline/clip_scores.csv", madeBy: "gen_pipeline.py"))
+        let rows = try TestData.csvRows(TestData.goldenFile("pipeline/clip_scores.csv", madeBy: "gen_pipeline.py"))
         XCTAssertGreaterThanOrEqual(rows.count, 306)
-        let data = try GoldenData.sharedFile("data")
+        let data = try TestData.sharedFile("data")
         var scorer = try TestPipelines.microSpeech().makeClipScorer()
         var mismatches: [String] = []
         var correct: [String: (hits: Int, total: Int)] = [:]
@@ -35,14 +36,16 @@ final class ClipPipelineGoldenTests: XCTestCase {
 
     func testShortClipIsZeroPaddedAndLongClipIsCut() throws {
         var scorer = try TestPipelines.microSpeech().makeClipScorer()
-        let clip = try loadAudioClip(path: GoldenData.sharedFile("data/tflm-testdata/yes_1000ms.wav").path).samples
+        let clip = try loadAudioClip(path: TestData.sharedFile("data/tflm-testdata/yes_1000ms.wav").path).samples
         let whole = try scorer.scores(for: clip)
         XCTAssertEqual(whole, [-128, -128, 127, -128])
-        XCTAssertEqual(try scorer.scores(for: clip + Array(repeating: 3000, count: 8000)), whole,
-                       "samples after the 49th frame's window are not used")
+        XCTAssertEqual(
+            try scorer.scores(for: clip + Array(repeating: 3000, count: 8000)), whole,
+            "samples after the 49th frame's window are not used")
         let head = Array(clip.prefix(12000))
-        XCTAssertEqual(try scorer.scores(for: head), try scorer.scores(for: head + Array(repeating: 0, count: 4000)),
-                       "a short clip scores as if zero-padded to one second")
+        XCTAssertEqual(
+            try scorer.scores(for: head), try scorer.scores(for: head + Array(repeating: 0, count: 4000)),
+            "a short clip scores as if zero-padded to one second")
         XCTAssertEqual(scorer.classifier.samplesPerClip, 15840)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import KWSApp
 import KeywordSpotting
+import TestSupport
 import XCTest
 
 /// What live listening's streaming spotter reports at start-up: nothing nobody said. TFLM's
@@ -10,7 +11,7 @@ final class StartUpTests: XCTestCase {
     private let labels = ["silence", "unknown", "yes", "no"]
 
     private func clip(_ name: String) throws -> [Int16] {
-        try loadAudioClip(path: GoldenData.sharedFile("data/tflm-testdata/\(name)").path, sampleRate: 16000).samples
+        try loadAudioClip(path: TestData.sharedFile("data/tflm-testdata/\(name)").path, sampleRate: 16000).samples
     }
 
     private func silence(milliseconds: Int) -> [Int16] { Array(repeating: 0, count: milliseconds * 16) }

@@ -1,6 +1,7 @@
 import Foundation
 import KWSApp
 import KeywordSpotting
+import TestSupport
 import XCTest
 
 /// The streaming pipeline reproduces the reference stream (scripts/golden/gen_stream.py, TFLM's
@@ -11,14 +12,16 @@ final class StreamingPipelineGoldenTests: XCTestCase {
     private let labels = ["silence", "unknown", "yes", "no"]
 
     private func referenceStream() throws -> [Int16] {
-        let data = try Data(contentsOf: GoldenData.goldenFile("stream/stream.s16le", madeBy: "gen_stream.py"))
-        return data.withUnsafeBytes { raw in (0..<data.count / 2).map { Int16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: Int16.self)) } }
+        let data = try Data(contentsOf: TestData.goldenFile("stream/stream.s16le", madeBy: "gen_stream.py"))
+        return data.withUnsafeBytes { raw in
+            (0 ..< data.count / 2).map { Int16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: Int16.self)) }
+        }
     }
 
     func testStreamingReproducesReferenceScoresAndDetections() throws {
-        let expectedScores = try GoldenData.csvRows(GoldenData.goldenFile("stream/scores.csv", madeBy: "gen_stream.py"))
+        let expectedScores = try TestData.csvRows(TestData.goldenFile("stream/scores.csv", madeBy: "gen_stream.py"))
             .map { $0.joined(separator: ",") }
-        let expectedDetections = try GoldenData.csvRows(GoldenData.goldenFile("stream/detections.csv", madeBy: "gen_stream.py"))
+        let expectedDetections = try TestData.csvRows(TestData.goldenFile("stream/detections.csv", madeBy: "gen_stream.py"))
             .map { $0.joined(separator: ",") }
         let samples = try referenceStream()
         let factory = try TestPipelines.microSpeech()
@@ -26,8 +29,9 @@ final class StreamingPipelineGoldenTests: XCTestCase {
         var scores: [String] = []
         // An odd chunk size: frames straddle chunks, as with audio from a device.
         let run = try StreamRun.run(&spotter, samples: samples, sampleRate: 16000, labels: labels, chunk: 123) { inference in
-            scores.append((["\(inference.frameIndex)", "\(inference.timeMilliseconds)"] + inference.scores.map { "\($0)" })
-                .joined(separator: ","))
+            scores.append(
+                (["\(inference.frameIndex)", "\(inference.timeMilliseconds)"] + inference.scores.map { "\($0)" })
+                    .joined(separator: ","))
         }
         XCTAssertEqual(scores.count, expectedScores.count)
         let firstDifference = zip(scores, expectedScores).first { $0 != $1 }
@@ -36,7 +40,7 @@ final class StreamingPipelineGoldenTests: XCTestCase {
     }
 
     func testWaitingForAFullWindowGivesTheReferenceDetectionsOfThatRule() throws {
-        let expected = try GoldenData.csvRows(GoldenData.goldenFile("listen/detections.csv", madeBy: "gen_listen.py"))
+        let expected = try TestData.csvRows(TestData.goldenFile("listen/detections.csv", madeBy: "gen_listen.py"))
             .map { $0.joined(separator: ",") }
         var spotter = try TestPipelines.microSpeech().makeSpotter(firstInference: .whenWindowIsFull)
         var firstFrame: Int64?
@@ -55,7 +59,9 @@ final class StreamingPipelineGoldenTests: XCTestCase {
         var all: [Int64: [Int8]] = [:]
         var strided: [Int64: [Int8]] = [:]
         _ = try StreamRun.run(&everyFrame, samples: samples, sampleRate: 16000, labels: labels) { all[$0.frameIndex] = Array($0.scores) }
-        _ = try StreamRun.run(&everyThird, samples: samples, sampleRate: 16000, labels: labels) { strided[$0.frameIndex] = Array($0.scores) }
+        _ = try StreamRun.run(&everyThird, samples: samples, sampleRate: 16000, labels: labels) {
+            strided[$0.frameIndex] = Array($0.scores)
+        }
         XCTAssertEqual(strided.keys.sorted(), Array(stride(from: 2, to: Int64(all.count), by: 3)))
         for (frame, scores) in strided { XCTAssertEqual(scores, all[frame], "frame \(frame)") }
     }
