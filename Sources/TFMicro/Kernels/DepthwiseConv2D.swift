@@ -302,20 +302,45 @@ public enum DepthwiseConv2D {
                             contiguous: Bool) -> SIMD8<Int32> {
         var sum = SIMD8<Int32>(repeating: 0)
         let inputChannel = c0 / p.depthMultiplier
-        for filterY in rows {
-            let inY = originY &+ p.dilationHeight &* filterY
-            let inputRow = inputBatch + inY &* inputWidth &* inputDepth
-            let filterRow = filter + (filterY &* filterWidth &* outputDepth &+ c0)
-            for filterX in columns {
-                let inX = originX &+ p.dilationWidth &* filterX
-                let pixel = inputRow + inX &* inputDepth
-                let weights = widen8(filterRow + filterX &* outputDepth)
+        // Pointers step from tap to tap: the offsets are recomputed nowhere inside the loops,
+        // which matters for the streaming models' one-column filters (a loop of one per row).
+        let firstY = originY &+ p.dilationHeight &* rows.lowerBound
+        let firstX = originX &+ p.dilationWidth &* columns.lowerBound
+        var inputRow = inputBatch + (firstY &* inputWidth &+ firstX) &* inputDepth
+        var filterRow = filter + ((rows.lowerBound &* filterWidth &+ columns.lowerBound) &* outputDepth &+ c0)
+        let inputRowStep = p.dilationHeight &* inputWidth &* inputDepth, inputColumnStep = p.dilationWidth &* inputDepth
+        let filterRowStep = filterWidth &* outputDepth
+        let columnCount = columns.count
+        let offset = SIMD8(repeating: p.inputOffset)
+        if columnCount == 1 {
+            // A filter one column wide (or one column inside the image): one loop over the rows.
+            var pixel = inputRow, taps = filterRow
+            for _ in rows {
+                let weights = widen8(taps)
                 if contiguous {
-                    sum &+= weights &* (widen8(pixel + c0) &+ p.inputOffset)
+                    sum &+= weights &* (widen8(pixel + c0) &+ offset)
                 } else {
                     sum &+= weights &* (Int32(pixel[inputChannel]) &+ p.inputOffset)
                 }
+                pixel += inputRowStep
+                taps += filterRowStep
             }
+            return sum
+        }
+        for _ in rows {
+            var pixel = inputRow, taps = filterRow
+            for _ in 0 ..< columnCount {
+                let weights = widen8(taps)
+                if contiguous {
+                    sum &+= weights &* (widen8(pixel + c0) &+ offset)
+                } else {
+                    sum &+= weights &* (Int32(pixel[inputChannel]) &+ p.inputOffset)
+                }
+                pixel += inputColumnStep
+                taps += outputDepth
+            }
+            inputRow += inputRowStep
+            filterRow += filterRowStep
         }
         return sum
     }
