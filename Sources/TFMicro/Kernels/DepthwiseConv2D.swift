@@ -312,8 +312,10 @@ public enum DepthwiseConv2D {
         let filterRowStep = filterWidth &* outputDepth
         let columnCount = columns.count
         let offset = SIMD8(repeating: p.inputOffset)
+        #if !arch(arm)
         if columnCount == 1 {
-            // A filter one column wide (or one column inside the image): one loop over the rows.
+            // A filter one column wide (or one column inside the image): one loop over the rows
+            // (host only: the Cortex-M build keeps one loop nest, for its flash budget).
             var pixel = inputRow, taps = filterRow
             for _ in rows {
                 let weights = widen8(taps)
@@ -327,6 +329,7 @@ public enum DepthwiseConv2D {
             }
             return sum
         }
+        #endif
         for _ in rows {
             var pixel = inputRow, taps = filterRow
             for _ in 0 ..< columnCount {
