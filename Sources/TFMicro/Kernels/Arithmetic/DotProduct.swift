@@ -69,8 +69,10 @@ func offsetDotProduct8(_ input: UnsafePointer<Int8>, _ weights: UnsafePointer<In
         for k in 0 ..< 8 { lanes[k] &+= widen8(weights + (k &* weightStride &+ i)) &* x }
         i &+= 8
     }
-    var sums = SIMD8(laneSum(lanes[0]), laneSum(lanes[1]), laneSum(lanes[2]), laneSum(lanes[3]),
-                     laneSum(lanes[4]), laneSum(lanes[5]), laneSum(lanes[6]), laneSum(lanes[7]))
+    // Lane k of the result is the wrapping sum of lanes[k]: three rounds of adding neighbours.
+    let quarters = (pairwiseSums(lanes[0], lanes[1]), pairwiseSums(lanes[2], lanes[3]),
+                    pairwiseSums(lanes[4], lanes[5]), pairwiseSums(lanes[6], lanes[7]))
+    var sums = pairwiseSums(pairwiseSums(quarters.0, quarters.1), pairwiseSums(quarters.2, quarters.3))
     while i < count {
         let x = Int32(input[i]) &+ inputOffset
         for k in 0 ..< 8 { sums[k] = sums[k] &+ Int32(weights[k &* weightStride &+ i]) &* x }
@@ -126,6 +128,12 @@ func widen8(_ p: UnsafePointer<Int8>) -> SIMD8<Int32> {
     #else
     SIMD8(Int32(p[0]), Int32(p[1]), Int32(p[2]), Int32(p[3]), Int32(p[4]), Int32(p[5]), Int32(p[6]), Int32(p[7]))
     #endif
+}
+
+/// Neighbouring lanes added: x's four pair sums, then y's (vphaddd on x86-64).
+@inline(__always)
+func pairwiseSums(_ x: SIMD8<Int32>, _ y: SIMD8<Int32>) -> SIMD8<Int32> {
+    SIMD8(lowHalf: x.evenHalf &+ x.oddHalf, highHalf: y.evenHalf &+ y.oddHalf)
 }
 
 /// The wrapping sum of eight lanes.
