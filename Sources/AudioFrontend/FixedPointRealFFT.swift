@@ -93,68 +93,239 @@ public struct FixedPointRealFFT {
         let complexCount = size / 2
         let bins = output.baseAddress!
         input.baseAddress!.withMemoryRebound(to: ComplexInt16.self, capacity: complexCount) { pairs in
-            work(output: bins, input: pairs, stride: 1, count: complexCount)
+            complexTransform(pairs, into: bins)
         }
 
-        let out = bins
         let dc = halved(bins[0])
-        out[0] = ComplexInt16(real: dc.real &+ dc.imaginary, imaginary: 0)
-        out[complexCount] = ComplexInt16(real: dc.real &- dc.imaginary, imaginary: 0)
+        bins[0] = ComplexInt16(real: dc.real &+ dc.imaginary, imaginary: 0)
+        bins[complexCount] = ComplexInt16(real: dc.real &- dc.imaginary, imaginary: 0)
         var low = 1
-        var high = complexCount &- 1
-        var tw = UnsafePointer(splitTwiddles.baseAddress!)
+        #if arch(x86_64) || arch(arm64)
+        while low &+ 7 <= complexCount / 2 {
+            splitLanes(bins, low: low)
+            low &+= 8
+        }
+        #endif
         while low <= complexCount / 2 {
-            let fpk = halved(bins[low])
-            let mirror = bins[high]
-            let fpnk = halved(ComplexInt16(real: mirror.real, imaginary: 0 &- mirror.imaginary))
-            let f1k = add(fpk, fpnk)
-            let f2k = subtract(fpk, fpnk)
-            let t = multiply(f2k, tw.pointee)
-            // HALF_OF works on the int-promoted sum, so the sum itself never wraps.
-            out[low] = ComplexInt16(
-                real: Int16(truncatingIfNeeded: (Int32(f1k.real) &+ Int32(t.real)) >> 1),
-                imaginary: Int16(truncatingIfNeeded: (Int32(f1k.imaginary) &+ Int32(t.imaginary)) >> 1))
-            out[high] = ComplexInt16(
-                real: Int16(truncatingIfNeeded: (Int32(f1k.real) &- Int32(t.real)) >> 1),
-                imaginary: Int16(truncatingIfNeeded: (Int32(t.imaginary) &- Int32(f1k.imaginary)) >> 1))
+            splitStep(bins, low: low)
             low &+= 1
-            high &-= 1
-            tw += 1
         }
     }
 
-    /// kf_work on `count` points: decimation in time, recursing over the factors. kf_factor's
-    /// factors for a power of two are fours while four divides the remaining count, then one
-    /// two, so each stage's radix follows from its count and needs no table.
-    private func work(output: UnsafeMutablePointer<ComplexInt16>, input: UnsafePointer<ComplexInt16>,
-                      stride: Int, count: Int) {
-        let radix = count & 3 == 0 ? 4 : 2
-        let length = count / radix
-        if length == 1 {
-            var source = input
+    /// One step of kiss_fftr's split: bins `low` and `size / 2 - low` into the real spectrum's.
+    @inline(__always)
+    private func splitStep(_ bins: UnsafeMutablePointer<ComplexInt16>, low: Int) {
+        let high = size / 2 &- low
+        let fpk = halved(bins[low])
+        let mirror = bins[high]
+        let fpnk = halved(ComplexInt16(real: mirror.real, imaginary: 0 &- mirror.imaginary))
+        let f1k = add(fpk, fpnk)
+        let f2k = subtract(fpk, fpnk)
+        let t = multiply(f2k, splitTwiddles[low &- 1])
+        // HALF_OF works on the int-promoted sum, so the sum itself never wraps.
+        bins[low] = ComplexInt16(
+            real: Int16(truncatingIfNeeded: (Int32(f1k.real) &+ Int32(t.real)) >> 1),
+            imaginary: Int16(truncatingIfNeeded: (Int32(f1k.imaginary) &+ Int32(t.imaginary)) >> 1))
+        bins[high] = ComplexInt16(
+            real: Int16(truncatingIfNeeded: (Int32(f1k.real) &- Int32(t.real)) >> 1),
+            imaginary: Int16(truncatingIfNeeded: (Int32(t.imaginary) &- Int32(f1k.imaginary)) >> 1))
+    }
+
+    /// `splitStep` for `low` up to `low + 7` at once. Both runs of bins are read before either
+    /// is written, and the high run is stored last, so where the two runs meet (bin
+    /// `size / 4`) the result is `splitStep`'s.
+    @inline(__always)
+    private func splitLanes(_ bins: UnsafeMutablePointer<ComplexInt16>, low: Int) {
+        typealias Vector = ComplexLanes.Vector
+        let high = bins + (size / 2 &- low)
+        let fpk = ComplexLanes(bins + low).scaled(by: 32767 / 2)
+        var mirror = ComplexLanes(reversedEndingAt: high)
+        // The conjugate is an int16 negation: -(-32768) stays -32768.
+        let sixteen = Vector(repeating: 16)
+        mirror.imaginary = ((Vector() &- mirror.imaginary) &<< sixteen) &>> sixteen
+        let fpnk = mirror.scaled(by: 32767 / 2)
+        let f1k = (fpk + fpnk).wrapped
+        let f2k = (fpk - fpnk).wrapped
+        let t = f2k.times(ComplexLanes(UnsafePointer(splitTwiddles.baseAddress! + (low &- 1)))).wrapped
+        let one = Vector(repeating: 1)
+        ComplexLanes(real: (f1k.real &+ t.real) &>> one, imaginary: (f1k.imaginary &+ t.imaginary) &>> one)
+            .store(to: bins + low)
+        ComplexLanes(real: (f1k.real &- t.real) &>> one, imaginary: (t.imaginary &- f1k.imaginary) &>> one)
+            .storeReversed(endingAt: high)
+    }
+
+    /// kf_work on `size / 2` points, stage by stage instead of recursively. kf_factor's factors
+    /// for a power of two are fours while four divides the remaining count, then one two; the
+    /// recursion takes its input in the mixed-radix digit-reversed order those factors give and
+    /// runs the butterflies of the last factor first. The butterflies of one stage are
+    /// independent of each other, so running them in another order gives the same bits.
+    private func complexTransform(_ input: UnsafePointer<ComplexInt16>, into out: UnsafeMutablePointer<ComplexInt16>) {
+        let count = size / 2
+        // The innermost factor: a two when the count is an odd power of two.
+        let innerRadix = count.trailingZeroBitCount & 1 == 0 ? 4 : 2
+        #if arch(x86_64) || arch(arm64)
+        if innerRadix == 4 && count >= 64 {
+            firstStageLanes(input, into: out)
+        } else {
+            firstStage(input, into: out, radix: innerRadix)
+        }
+        #else
+        firstStage(input, into: out, radix: innerRadix)
+        #endif
+        var length = innerRadix
+        while length < count {
+            let stride = count / (4 &* length)
+            #if arch(x86_64) || arch(arm64)
+            if length >= 8 {
+                butterfly4Lanes(out, stride: stride, length: length)
+            } else if length == 4 && stride >= 2 {
+                butterfly4PairedLanes(out, stride: stride)
+            } else {
+                butterfly4Groups(out, stride: stride, length: length)
+            }
+            #else
+            butterfly4Groups(out, stride: stride, length: length)
+            #endif
+            length &*= 4
+        }
+    }
+
+    /// The innermost butterflies (length one), reading their inputs straight from `input`:
+    /// group `g` takes the samples at g's base-4 digit reversal plus multiples of the group count.
+    private func firstStage(_ input: UnsafePointer<ComplexInt16>, into out: UnsafeMutablePointer<ComplexInt16>, radix: Int) {
+        let groups = size / 2 / radix
+        let digits = groups.trailingZeroBitCount / 2
+        var destination = out
+        for group in 0..<groups {
+            var source = input + Self.digitsReversed(group, digits: digits)
             for j in 0..<radix {
-                output[j] = source.pointee
-                source += stride
+                destination[j] = source.pointee
+                source += groups
             }
-        } else {
-            var destination = output
-            var source = input
-            let nextStride = stride &* radix
-            for _ in 0..<radix {
-                work(output: destination, input: source, stride: nextStride, count: length)
-                destination += length
-                source += stride
+            if radix == 4 {
+                butterfly4(destination, stride: groups, length: 1)
+            } else {
+                butterfly2(destination, stride: groups, length: 1)
             }
-        }
-        if radix == 4 {
-            butterfly4(output, stride: stride, length: length)
-        } else {
-            butterfly2(output, stride: stride, length: length)
+            destination += radix
         }
     }
 
-    // The butterflies walk pointers as kissfft does (tw1 += fstride ...), which also keeps
-    // index arithmetic free of overflow checks in the inner loops.
+    /// `value`'s lowest `digits` base-4 digits in reverse order.
+    @inline(__always)
+    private static func digitsReversed(_ value: Int, digits: Int) -> Int {
+        var reversed = 0
+        var rest = value
+        for _ in 0..<digits {
+            reversed = reversed &<< 2 | rest & 3
+            rest &>>= 2
+        }
+        return reversed
+    }
+
+    /// One radix-4 stage over all its groups, one butterfly at a time.
+    private func butterfly4Groups(_ out: UnsafeMutablePointer<ComplexInt16>, stride: Int, length: Int) {
+        var group = out
+        for _ in 0..<stride {
+            butterfly4(group, stride: stride, length: length)
+            group += 4 &* length
+        }
+    }
+
+    /// kf_bfly4 on lanes: the four outputs of butterflies with inputs `x0...x3`.
+    @inline(__always)
+    private static func radix4(_ x0: ComplexLanes, _ x1: ComplexLanes, _ x2: ComplexLanes, _ x3: ComplexLanes,
+                               twiddles w: (ComplexLanes, ComplexLanes, ComplexLanes))
+        -> (ComplexLanes, ComplexLanes, ComplexLanes, ComplexLanes) {
+        let quarter: Int32 = 32767 / 4
+        // The quarters are within +-8191, so the products stay within int16 unwrapped.
+        let f0 = x0.scaled(by: quarter)
+        let s0 = x1.scaled(by: quarter).times(w.0)
+        let s1 = x2.scaled(by: quarter).times(w.1)
+        let s2 = x3.scaled(by: quarter).times(w.2)
+        let s5 = f0 - s1
+        let f0b = f0 + s1
+        let s3 = s0 + s2
+        let s4 = s0 - s2
+        return (f0b + s3,
+                ComplexLanes(real: s5.real &+ s4.imaginary, imaginary: s5.imaginary &- s4.real),
+                f0b - s3,
+                ComplexLanes(real: s5.real &- s4.imaginary, imaginary: s5.imaginary &+ s4.real))
+    }
+
+    /// `firstStage` for radix four, eight groups at once: for two neighbouring values of the
+    /// lower digits, the four groups that differ only in their top base-4 digit. That digit
+    /// is the inputs' lowest, so each four inputs lie side by side; each lane's four outputs
+    /// are one group's, so they are stored transposed. Needs at least 16 groups.
+    private func firstStageLanes(_ input: UnsafePointer<ComplexInt16>, into out: UnsafeMutablePointer<ComplexInt16>) {
+        let groups = size / 8
+        let digits = groups.trailingZeroBitCount / 2 &- 1
+        let w0 = ComplexLanes.gathered(UnsafePointer(twiddles.baseAddress!), step: 0)
+        var rest = 0
+        while rest < groups / 4 {
+            let a = input + 4 &* Self.digitsReversed(rest, digits: digits)
+            let b = input + 4 &* Self.digitsReversed(rest &+ 1, digits: digits)
+            let y = Self.radix4(ComplexLanes(a, b), ComplexLanes(a + groups, b + groups),
+                                ComplexLanes(a + 2 &* groups, b + 2 &* groups), ComplexLanes(a + 3 &* groups, b + 3 &* groups),
+                                twiddles: (w0, w0, w0))
+            let p0 = y.0.packed, p1 = y.1.packed, p2 = y.2.packed, p3 = y.3.packed
+            var destination = out + 4 &* rest
+            for lane in 0..<4 {
+                let outputs = ComplexLanes.Vector(p0[lane], p1[lane], p2[lane], p3[lane],
+                                                  p0[lane + 4], p1[lane + 4], p2[lane + 4], p3[lane + 4])
+                UnsafeMutableRawPointer(destination).storeBytes(of: outputs, as: ComplexLanes.Vector.self)
+                destination += groups
+            }
+            rest &+= 2
+        }
+    }
+
+    /// One radix-4 stage, eight butterflies of a group at once (`length` a multiple of 8).
+    /// The twiddles depend only on the position in the group, so they are gathered once for
+    /// all groups.
+    private func butterfly4Lanes(_ out: UnsafeMutablePointer<ComplexInt16>, stride: Int, length m: Int) {
+        let twiddles = UnsafePointer(self.twiddles.baseAddress!)
+        var k = 0
+        while k < m {
+            let w = (ComplexLanes.gathered(twiddles + k &* stride, step: stride),
+                     ComplexLanes.gathered(twiddles + 2 &* k &* stride, step: 2 &* stride),
+                     ComplexLanes.gathered(twiddles + 3 &* k &* stride, step: 3 &* stride))
+            var p0 = out + k
+            for _ in 0..<stride {
+                let p1 = p0 + m, p2 = p1 + m, p3 = p2 + m
+                let y = Self.radix4(ComplexLanes(p0), ComplexLanes(p1), ComplexLanes(p2), ComplexLanes(p3), twiddles: w)
+                y.0.store(to: p0)
+                y.1.store(to: p1)
+                y.2.store(to: p2)
+                y.3.store(to: p3)
+                p0 += 4 &* m
+            }
+            k &+= ComplexLanes.laneCount
+        }
+    }
+
+    /// One radix-4 stage of length 4, the butterflies of two groups at once (`stride`, the
+    /// group count, is even).
+    private func butterfly4PairedLanes(_ out: UnsafeMutablePointer<ComplexInt16>, stride: Int) {
+        let twiddles = UnsafePointer(self.twiddles.baseAddress!)
+        let w = (ComplexLanes.gatheredTwice(twiddles, step: stride),
+                 ComplexLanes.gatheredTwice(twiddles, step: 2 &* stride),
+                 ComplexLanes.gatheredTwice(twiddles, step: 3 &* stride))
+        var a = out
+        for _ in 0..<stride / 2 {
+            let b = a + 16
+            let y = Self.radix4(ComplexLanes(a, b), ComplexLanes(a + 4, b + 4), ComplexLanes(a + 8, b + 8),
+                                ComplexLanes(a + 12, b + 12), twiddles: w)
+            y.0.store(a, b)
+            y.1.store(a + 4, b + 4)
+            y.2.store(a + 8, b + 8)
+            y.3.store(a + 12, b + 12)
+            a += 32
+        }
+    }
+
+    // The scalar butterflies walk pointers as kissfft does (tw1 += fstride ...), which also
+    // keeps index arithmetic free of overflow checks in the inner loops.
 
     private func butterfly2(_ out: UnsafeMutablePointer<ComplexInt16>, stride: Int, length: Int) {
         var tw = UnsafePointer(twiddles.baseAddress!)

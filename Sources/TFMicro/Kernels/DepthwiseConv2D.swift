@@ -182,6 +182,54 @@ public enum DepthwiseConv2D {
                                       filterShape: Shape, filter: UnsafePointer<Int8>, bias: UnsafeRawPointer?,
                                       outputShape: Shape, output: UnsafeMutablePointer<Int8>,
                                       accumulators: UnsafeMutablePointer<Int32>) {
+        #if !arch(arm)
+        let filterBytes = filterShape[1] &* filterShape[2] &* filterShape[3]
+        if inputShape[3] == 1 && p.dilationWidth == 1 && p.depthMultiplier % 8 == 0 && filterShape[2] == 8
+            && filterBytes <= pairedTapCapacity && pairableOffset(p.inputOffset) != nil {
+            // Constant and at most 1 KiB: on the stack, not the heap.
+            withUnsafeTemporaryAllocation(of: Int8.self, capacity: pairedTapCapacity) { taps in
+                interleaveTapPairs(filter, height: filterShape[1], width: filterShape[2], depth: filterShape[3],
+                                   into: taps.baseAddress!)
+                perChannelInt8(p, inputShape: inputShape, input: input, filterShape: filterShape, filter: filter, bias: bias,
+                               outputShape: outputShape, output: output, accumulators: accumulators,
+                               pairedTaps: UnsafePointer(taps.baseAddress!))
+            }
+            return
+        }
+        #endif
+        perChannelInt8(p, inputShape: inputShape, input: input, filterShape: filterShape, filter: filter, bias: bias,
+                       outputShape: outputShape, output: output, accumulators: accumulators, pairedTaps: nil)
+    }
+
+    /// Bytes of filter the paired-tap layout may take (micro_speech's takes 640).
+    static let pairedTapCapacity = 1024
+
+    /// The filter of a one-channel input with a multiple of 8 output channels, eight columns
+    /// wide, laid out for `pairedTapPixels`: per filter row, per pair of neighbouring
+    /// columns, per block of eight channels, the two columns' weights interleaved channel by
+    /// channel (16 bytes).
+    static func interleaveTapPairs(_ filter: UnsafePointer<Int8>, height: Int, width: Int, depth: Int,
+                                   into taps: UnsafeMutablePointer<Int8>) {
+        var destination = taps
+        for row in 0 ..< height {
+            for pair in 0 ..< width / 2 {
+                let left = filter + (row &* width &+ 2 &* pair) &* depth
+                for channel in 0 ..< depth {
+                    let block = channel / 8, lane = channel % 8
+                    destination[block &* 16 &+ 2 &* lane] = left[channel]
+                    destination[block &* 16 &+ 2 &* lane &+ 1] = left[depth &+ channel]
+                }
+                destination += depth &* 2
+            }
+        }
+    }
+
+    /// `perChannelInt8` with, on hosts, the filter in `interleaveTapPairs`' layout when the
+    /// layer allows it (else nil).
+    private static func perChannelInt8(_ p: OpData, inputShape: Shape, input: UnsafePointer<Int8>,
+                                       filterShape: Shape, filter: UnsafePointer<Int8>, bias: UnsafeRawPointer?,
+                                       outputShape: Shape, output: UnsafeMutablePointer<Int8>,
+                                       accumulators: UnsafeMutablePointer<Int32>, pairedTaps: UnsafePointer<Int8>?) {
         let batches = inputShape[0], inputHeight = inputShape[1], inputWidth = inputShape[2], inputDepth = inputShape[3]
         let filterHeight = filterShape[1], filterWidth = filterShape[2]
         let outputHeight = outputShape[1], outputWidth = outputShape[2], outputDepth = outputShape[3]
@@ -213,10 +261,14 @@ public enum DepthwiseConv2D {
                                        inputSize: inputWidth) == columns {
                         var c0 = 0
                         while c0 < outputDepth {
-                            let (first, second) = singleChannelPixels(
-                                p, inputBatch, filter, c0: c0, inputWidth: inputWidth, filterWidth: filterWidth,
-                                outputDepth: outputDepth, originY: originY, originX: originX, rows: rows, columns: columns,
-                                pair: true)
+                            let (first, second) = pairedTaps != nil && columns.count == filterWidth
+                                ? pairedTapPixels(p, inputBatch, pairedTaps.unsafelyUnwrapped, c0: c0, inputWidth: inputWidth,
+                                                  outputDepth: outputDepth, originY: originY,
+                                                  originX: originX, rows: rows, pair: true)
+                                : singleChannelPixels(
+                                    p, inputBatch, filter, c0: c0, inputWidth: inputWidth, filterWidth: filterWidth,
+                                    outputDepth: outputDepth, originY: originY, originX: originX, rows: rows, columns: columns,
+                                    pair: true)
                             let biasValues = bias.map { loadLittleEndian8($0 + 4 &* c0) } ?? SIMD8(repeating: 0)
                             ChannelRequantization(p).eight(first &+ biasValues, channel: c0, into: out + c0)
                             ChannelRequantization(p).eight(second &+ biasValues, channel: c0, into: out + (outputDepth &+ c0))
@@ -242,7 +294,11 @@ public enum DepthwiseConv2D {
                                               filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
                                               originX: originX, rows: rows, columns: columns, contiguous: false)
                             #else
-                            if singleInputChannel {
+                            if let pairedTaps, columns.count == filterWidth {
+                                sum = pairedTapPixels(p, inputBatch, pairedTaps, c0: c0, inputWidth: inputWidth,
+                                                      outputDepth: outputDepth, originY: originY,
+                                                      originX: originX, rows: rows, pair: false).0
+                            } else if singleInputChannel {
                                 sum = singleChannelPixels(p, inputBatch, filter, c0: c0, inputWidth: inputWidth,
                                                           filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
                                                           originX: originX, rows: rows, columns: columns, pair: false).0
@@ -302,20 +358,48 @@ public enum DepthwiseConv2D {
                             contiguous: Bool) -> SIMD8<Int32> {
         var sum = SIMD8<Int32>(repeating: 0)
         let inputChannel = c0 / p.depthMultiplier
-        for filterY in rows {
-            let inY = originY &+ p.dilationHeight &* filterY
-            let inputRow = inputBatch + inY &* inputWidth &* inputDepth
-            let filterRow = filter + (filterY &* filterWidth &* outputDepth &+ c0)
-            for filterX in columns {
-                let inX = originX &+ p.dilationWidth &* filterX
-                let pixel = inputRow + inX &* inputDepth
-                let weights = widen8(filterRow + filterX &* outputDepth)
+        // Pointers step from tap to tap: the offsets are recomputed nowhere inside the loops,
+        // which matters for the streaming models' one-column filters (a loop of one per row).
+        let firstY = originY &+ p.dilationHeight &* rows.lowerBound
+        let firstX = originX &+ p.dilationWidth &* columns.lowerBound
+        var inputRow = inputBatch + (firstY &* inputWidth &+ firstX) &* inputDepth
+        var filterRow = filter + ((rows.lowerBound &* filterWidth &+ columns.lowerBound) &* outputDepth &+ c0)
+        let inputRowStep = p.dilationHeight &* inputWidth &* inputDepth, inputColumnStep = p.dilationWidth &* inputDepth
+        let filterRowStep = filterWidth &* outputDepth
+        let columnCount = columns.count
+        let offset = SIMD8(repeating: p.inputOffset)
+        #if !arch(arm)
+        if columnCount == 1 {
+            // A filter one column wide (or one column inside the image): one loop over the rows
+            // (host only: the Cortex-M build keeps one loop nest, for its flash budget).
+            var pixel = inputRow, taps = filterRow
+            for _ in rows {
+                let weights = widen8(taps)
                 if contiguous {
-                    sum &+= weights &* (widen8(pixel + c0) &+ p.inputOffset)
+                    sum &+= weights &* (widen8(pixel + c0) &+ offset)
                 } else {
                     sum &+= weights &* (Int32(pixel[inputChannel]) &+ p.inputOffset)
                 }
+                pixel += inputRowStep
+                taps += filterRowStep
             }
+            return sum
+        }
+        #endif
+        for _ in rows {
+            var pixel = inputRow, taps = filterRow
+            for _ in 0 ..< columnCount {
+                let weights = widen8(taps)
+                if contiguous {
+                    sum &+= weights &* (widen8(pixel + c0) &+ offset)
+                } else {
+                    sum &+= weights &* (Int32(pixel[inputChannel]) &+ p.inputOffset)
+                }
+                pixel += inputColumnStep
+                taps += outputDepth
+            }
+            inputRow += inputRowStep
+            filterRow += filterRowStep
         }
         return sum
     }
@@ -363,6 +447,58 @@ public enum DepthwiseConv2D {
             filterRow += filterRowStep
         }
         return (first, second)
+    }
+
+    /// `singleChannelPixels` for a filter eight columns wide whose columns all lie inside the
+    /// image, over `interleaveTapPairs`' layout: per filter row, the eight inputs are widened
+    /// once (offset added in 16 bits) into four 32-bit pairs, and each pair, repeated to the
+    /// eight channels, meets its two columns' interleaved weights in one multiply-add of
+    /// 16-bit pairs (vpmaddwd on x86-64). The offset is pairable (`pairableOffset`), so every
+    /// product and pair sum is exact.
+    @inline(__always)
+    static func pairedTapPixels(_ p: OpData, _ inputBatch: UnsafePointer<Int8>, _ pairedTaps: UnsafePointer<Int8>,
+                                c0: Int, inputWidth: Int, outputDepth: Int,
+                                originY: Int, originX: Int, rows: Range<Int>, pair: Bool) -> (SIMD8<Int32>, SIMD8<Int32>) {
+        var first = SIMD8<Int32>(repeating: 0), second = SIMD8<Int32>(repeating: 0)
+        let offset = Int16(truncatingIfNeeded: p.inputOffset)
+        let pairBytes = 2 &* outputDepth
+        let firstY = originY &+ p.dilationHeight &* rows.lowerBound
+        var inputRow = inputBatch + (firstY &* inputWidth &+ originX)
+        var tapRow = pairedTaps + (rows.lowerBound &* 4 &* pairBytes &+ 2 &* c0)
+        let inputRowStep = p.dilationHeight &* inputWidth, tapRowStep = 4 &* pairBytes
+        let step = p.strideWidth
+        for _ in rows {
+            let values = inputPairs(inputRow, offset: offset)
+            let nextValues = pair ? inputPairs(inputRow + step, offset: offset) : values
+            var taps = tapRow
+            for q in 0 ..< 4 {
+                let weights = widen16(taps)
+                first &+= pairSums(weights, repeatedPair(values[q]))
+                if pair { second &+= pairSums(weights, repeatedPair(nextValues[q])) }
+                taps += pairBytes
+            }
+            inputRow += inputRowStep
+            tapRow += tapRowStep
+        }
+        return (first, second)
+    }
+
+    /// Eight int8 inputs plus `offset` (in int16), as four 32-bit lanes of two 16-bit values.
+    @inline(__always)
+    static func inputPairs(_ p: UnsafePointer<Int8>, offset: Int16) -> SIMD4<Int32> {
+        var values = SIMD8<Int16>()
+        for k in 0 ..< 8 { values[k] = Int16(p[k]) &+ offset }
+        return unsafeBitCast(values, to: SIMD4<Int32>.self)
+    }
+
+    /// A pair of 16-bit values (packed in 32 bits) repeated eight times, each value in its own
+    /// 32-bit lane, sign-extended: the form `pairSums` needs.
+    @inline(__always)
+    static func repeatedPair(_ packed: Int32) -> SIMD16<Int32> {
+        let halves = unsafeBitCast(SIMD8<Int32>(repeating: packed), to: SIMD16<Int16>.self)
+        var lanes = SIMD16<Int32>()
+        for k in 0 ..< 16 { lanes[k] = Int32(halves[k]) }
+        return lanes
     }
 
     /// Float depthwise convolution; per channel the products are summed in the reference's

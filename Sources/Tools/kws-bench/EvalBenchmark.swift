@@ -40,25 +40,32 @@ struct EvalBenchmark: ParsableCommand {
             throw ToolFailure("\(error)")
         }
         var clips: [[Int16]] = []
+        var unreadable = 0
         for clip in dataset.clips {
-            if let audio = try? loadAudioClip(path: clip.path, sampleRate: factory.sampleRate) { clips.append(audio.samples) }
+            if let audio = try? loadAudioClip(path: clip.path, sampleRate: factory.sampleRate) {
+                clips.append(audio.samples)
+            } else {
+                unreadable += 1
+            }
         }
         guard !clips.isEmpty else { throw ToolFailure("no readable clips under \(wav)") }
-        let total = clips.count * passes
+        if unreadable > 0 { print("swift pipeline: \(unreadable) of \(dataset.clips.count) clips could not be read; timed without them") }
 
-        // One thread, clips in memory: the pipeline alone.
+        // One thread, clips in memory: the pipeline alone. Only scored clips count in the rate.
         var scorer: HostClipScorer
         do { scorer = try factory.makeClipScorer() } catch { throw ToolFailure("\(error)") }
         _ = try? scorer.scores(for: clips[0])
+        var scored = 0
         let start = Date()
         for _ in 0 ..< passes {
-            for clip in clips { _ = try? scorer.scores(for: clip) }
+            for clip in clips where (try? scorer.scores(for: clip)) != nil { scored += 1 }
         }
         let single = Date().timeIntervalSince(start)
         print(
             String(
                 format: "swift pipeline: %d clips in %.3f s on 1 thread: %.0f clips/s (%.1f us per clip, real-time factor %.6f)",
-                total, single, Double(total) / single, single / Double(total) * 1e6, single / Double(total)))
+                scored, single, Double(scored) / single, single / Double(scored) * 1e6, single / Double(scored)))
+        if scored < clips.count * passes { print("swift pipeline: \(clips.count * passes - scored) clip runs could not be scored") }
 
         // Every worker, files read and decoded too: what `kws-eval --wav` achieves.
         let workers = min(jobs, dataset.clips.count)
@@ -69,12 +76,15 @@ struct EvalBenchmark: ParsableCommand {
         let evaluator = ParallelEvaluator(scorers: scorers)
         let repeated = Array(repeatElement(dataset.clips, count: passes).joined())
         let parallelStart = Date()
-        _ = evaluator.evaluate(repeated)
+        let outcomes = evaluator.evaluate(repeated)
         let parallel = Date().timeIntervalSince(parallelStart)
+        let failed = outcomes.filter { if case .failed = $0 { return true } else { return false } }.count
+        let parallelScored = outcomes.count - failed
         print(
             String(
                 format: "kws-eval path:  %d clips in %.3f s on %d threads, reading files: %.0f clips/s",
-                repeated.count, parallel, workers, Double(repeated.count) / parallel))
+                parallelScored, parallel, workers, Double(parallelScored) / parallel))
+        if failed > 0 { print("kws-eval path:  \(failed) of \(outcomes.count) clip runs failed (unreadable or unscorable); not counted") }
 
         if !swiftOnly { try runReference() }
     }

@@ -18,17 +18,28 @@ func offsetDotProduct(_ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int
     return acc
 }
 
-/// The sum over the longest prefix of whole groups of eight, sixteen elements a step in two
-/// sets of eight 32-bit lanes (each int8 widened once), and where that prefix ends.
+/// The sum over the longest prefix of whole groups of eight, sixteen elements a step, and
+/// where that prefix ends. With an input offset that keeps input + offset within int16 (every
+/// int8 zero point's) the sixteen products are summed in adjacent pairs into eight 32-bit
+/// lanes, the pattern LLVM lowers to one multiply-add of 16-bit pairs (vpmaddwd, NEON's
+/// widening multiply-accumulate); otherwise in two sets of eight 32-bit lanes. The products
+/// are exact either way.
 @inline(__always)
 func vectorDotProduct(_ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, count: Int,
                       inputOffset: Int32) -> (sum: Int32, end: Int) {
     var even = SIMD8<Int32>(repeating: 0), odd = SIMD8<Int32>(repeating: 0)
     var i = 0
-    while i &+ 16 <= count {
-        even &+= widen8(weights + i) &* (widen8(input + i) &+ inputOffset)
-        odd &+= widen8(weights + (i &+ 8)) &* (widen8(input + (i &+ 8)) &+ inputOffset)
-        i &+= 16
+    if let offset = pairableOffset(inputOffset) {
+        while i &+ 16 <= count {
+            even &+= pairSums(widen16(weights + i), widen16(input + i, offset: offset))
+            i &+= 16
+        }
+    } else {
+        while i &+ 16 <= count {
+            even &+= widen8(weights + i) &* (widen8(input + i) &+ inputOffset)
+            odd &+= widen8(weights + (i &+ 8)) &* (widen8(input + (i &+ 8)) &+ inputOffset)
+            i &+= 16
+        }
     }
     if i &+ 8 <= count {
         even &+= widen8(weights + i) &* (widen8(input + i) &+ inputOffset)
@@ -39,25 +50,71 @@ func vectorDotProduct(_ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int
 
 /// `offsetDotProduct` of one input run with eight weight rows at once (channel k's weights
 /// start `weightStride` bytes after channel k-1's), lane k holding row k's sum: each input
-/// is widened once for all eight rows.
+/// is widened once for all eight rows, and with a pairable offset (see `vectorDotProduct`)
+/// sixteen inputs a step go through paired 16-bit multiply-adds.
 @inline(__always)
 func offsetDotProduct8(_ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, weightStride: Int, count: Int,
                        inputOffset: Int32) -> SIMD8<Int32> {
     var lanes = InlineArray<8, SIMD8<Int32>>(repeating: SIMD8(repeating: 0))
     var i = 0
+    if let offset = pairableOffset(inputOffset) {
+        while i &+ 16 <= count {
+            let x = widen16(input + i, offset: offset)
+            for k in 0 ..< 8 { lanes[k] &+= pairSums(widen16(weights + (k &* weightStride &+ i)), x) }
+            i &+= 16
+        }
+    }
     while i &+ 8 <= count {
         let x = widen8(input + i) &+ inputOffset
         for k in 0 ..< 8 { lanes[k] &+= widen8(weights + (k &* weightStride &+ i)) &* x }
         i &+= 8
     }
-    var sums = SIMD8(laneSum(lanes[0]), laneSum(lanes[1]), laneSum(lanes[2]), laneSum(lanes[3]),
-                     laneSum(lanes[4]), laneSum(lanes[5]), laneSum(lanes[6]), laneSum(lanes[7]))
+    // Lane k of the result is the wrapping sum of lanes[k]: three rounds of adding neighbours.
+    let quarters = (pairwiseSums(lanes[0], lanes[1]), pairwiseSums(lanes[2], lanes[3]),
+                    pairwiseSums(lanes[4], lanes[5]), pairwiseSums(lanes[6], lanes[7]))
+    var sums = pairwiseSums(pairwiseSums(quarters.0, quarters.1), pairwiseSums(quarters.2, quarters.3))
     while i < count {
         let x = Int32(input[i]) &+ inputOffset
         for k in 0 ..< 8 { sums[k] = sums[k] &+ Int32(weights[k &* weightStride &+ i]) &* x }
         i &+= 1
     }
     return sums
+}
+
+/// The input offset as an int16 when int8 input + offset can never leave the int16 range
+/// (so that sum may be formed in 16 bits), else nil.
+@inline(__always)
+func pairableOffset(_ inputOffset: Int32) -> Int16? {
+    #if arch(arm)
+    return nil  // no vector unit: the 32-bit loops are the Cortex-M's
+    #else
+    return inputOffset >= -32_640 && inputOffset <= 32_640 ? Int16(truncatingIfNeeded: inputOffset) : nil
+    #endif
+}
+
+/// Sixteen 16-bit values (int8 ones, or int8 + offset) in 32-bit lanes, multiplied lane by lane
+/// and summed in adjacent pairs: lane k is a[2k]b[2k] + a[2k+1]b[2k+1]. Exact, as the values fit
+/// 16 bits. Written exactly so: LLVM recognises it as one vpmaddwd on x86-64.
+@inline(__always)
+func pairSums(_ a: SIMD16<Int32>, _ b: SIMD16<Int32>) -> SIMD8<Int32> {
+    let products = a &* b
+    return products.evenHalf &+ products.oddHalf
+}
+
+/// Sixteen int8 values sign-extended through int16 (the form `pairSums` needs to see).
+@inline(__always)
+func widen16(_ p: UnsafePointer<Int8>) -> SIMD16<Int32> {
+    var v = SIMD16<Int32>()
+    for k in 0 ..< 16 { v[k] = Int32(Int16(p[k])) }
+    return v
+}
+
+/// Sixteen int8 values plus `offset`, summed in int16 (which `pairableOffset` checked holds them).
+@inline(__always)
+func widen16(_ p: UnsafePointer<Int8>, offset: Int16) -> SIMD16<Int32> {
+    var v = SIMD16<Int32>()
+    for k in 0 ..< 16 { v[k] = Int32(Int16(p[k]) &+ offset) }
+    return v
 }
 
 /// Eight int8 values sign-extended to 32-bit lanes. On hosts the lane-by-lane form, which
@@ -71,6 +128,12 @@ func widen8(_ p: UnsafePointer<Int8>) -> SIMD8<Int32> {
     #else
     SIMD8(Int32(p[0]), Int32(p[1]), Int32(p[2]), Int32(p[3]), Int32(p[4]), Int32(p[5]), Int32(p[6]), Int32(p[7]))
     #endif
+}
+
+/// Neighbouring lanes added: x's four pair sums, then y's (vphaddd on x86-64).
+@inline(__always)
+func pairwiseSums(_ x: SIMD8<Int32>, _ y: SIMD8<Int32>) -> SIMD8<Int32> {
+    SIMD8(lowHalf: x.evenHalf &+ x.oddHalf, highHalf: y.evenHalf &+ y.oddHalf)
 }
 
 /// The wrapping sum of eight lanes.

@@ -128,15 +128,18 @@ public func multiplyByQuantizedMultiplier(_ x: SIMD8<Int32>, _ multiplier: SIMD8
 }
 
 /// SaturatingRoundingDoublingHighMul on eight lanes.
+///
+/// The scalar form nudges by 2^30 or 1 - 2^30 by the product's sign and then divides by 2^31
+/// toward zero; both cases come to floor((product + 2^30) / 2^31) (for a negative product,
+/// dividing toward zero adds 2^31 - 1 first: 1 - 2^30 + 2^31 - 1 = 2^30). So each lane is one
+/// 64-bit product, one addition and one logical shift (the low 32 bits of a logical and an
+/// arithmetic shift by 31 agree), which AVX2 has, unlike a 64-bit arithmetic shift.
 @inlinable @inline(__always)
 public func saturatingRoundingDoublingHighMul(_ a: SIMD8<Int32>, _ b: SIMD8<Int32>) -> SIMD8<Int32> {
     @inline(__always)
-    func half(_ a: SIMD4<Int64>, _ b: SIMD4<Int64>) -> SIMD4<Int64> {
-        let product = a &* b
-        // nudge = product >= 0 ? 2^30 : 1 - 2^30
-        let nudged = product &+ ((1 << 30) &+ ((product &>> 63) & (1 &- (1 << 31))))
-        // Division by 2^31 truncating toward zero: add 2^31 - 1 to negative values first.
-        return (nudged &+ ((nudged &>> 63) & ((1 << 31) &- 1))) &>> 31
+    func half(_ a: SIMD4<Int64>, _ b: SIMD4<Int64>) -> SIMD4<UInt64> {
+        let nudged = a &* b &+ SIMD4(repeating: 1 << 30)
+        return unsafeBitCast(nudged, to: SIMD4<UInt64>.self) &>> SIMD4(repeating: 31)
     }
     let low = half(SIMD4(Int64(a[0]), Int64(a[1]), Int64(a[2]), Int64(a[3])),
                    SIMD4(Int64(b[0]), Int64(b[1]), Int64(b[2]), Int64(b[3])))
