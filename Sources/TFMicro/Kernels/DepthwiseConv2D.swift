@@ -242,6 +242,13 @@ public enum DepthwiseConv2D {
         // row's inputs are consecutive bytes, widened eight at a time.
         let singleInputChannel = inputDepth == 1 && p.dilationWidth == 1
         #endif
+        #if !arch(arm)
+        // For pixels whose filter reaches past the image's left or right edge: the input zero
+        // point, whose value plus the offset is 0, stands in for the missing columns (an int8
+        // zero point only, and rows of at least eight columns to read from).
+        let paddingValue: Int8? = pairedTaps != nil && inputWidth >= 8 && p.inputOffset >= -127 && p.inputOffset <= 128
+            ? Int8(truncatingIfNeeded: 0 &- p.inputOffset) : nil
+        #endif
         var out = output
         for b in 0 ..< batches {
             let inputBatch = input + b &* inputHeight &* inputWidth &* inputDepth
@@ -298,6 +305,10 @@ public enum DepthwiseConv2D {
                                 sum = pairedTapPixels(p, inputBatch, pairedTaps, c0: c0, inputWidth: inputWidth,
                                                       outputDepth: outputDepth, originY: originY,
                                                       originX: originX, rows: rows, pair: false).0
+                            } else if let pairedTaps, let paddingValue {
+                                sum = clippedTapPixel(p, inputBatch, pairedTaps, c0: c0, inputWidth: inputWidth,
+                                                      outputDepth: outputDepth, originY: originY, originX: originX,
+                                                      rows: rows, columns: columns, paddingValue: paddingValue)
                             } else if singleInputChannel {
                                 sum = singleChannelPixels(p, inputBatch, filter, c0: c0, inputWidth: inputWidth,
                                                           filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
@@ -481,6 +492,46 @@ public enum DepthwiseConv2D {
             tapRow += tapRowStep
         }
         return (first, second)
+    }
+
+    /// `pairedTapPixels` (one pixel) for a filter eight columns wide that reaches past the
+    /// image's left or right edge (never both: rows hold at least eight columns). Each filter
+    /// row reads the eight columns inside the row nearest to the pixel's, shifts them into
+    /// place as one 64-bit value, and fills the columns outside with `paddingValue` (the input
+    /// zero point: plus the offset it is 0, so those products vanish, as the reference skips them).
+    @inline(__always)
+    static func clippedTapPixel(_ p: OpData, _ inputBatch: UnsafePointer<Int8>, _ pairedTaps: UnsafePointer<Int8>,
+                                c0: Int, inputWidth: Int, outputDepth: Int, originY: Int, originX: Int,
+                                rows: Range<Int>, columns: Range<Int>, paddingValue: Int8) -> SIMD8<Int32> {
+        var sum = SIMD8<Int32>(repeating: 0)
+        let offset = SIMD8<Int16>(repeating: Int16(truncatingIfNeeded: p.inputOffset))
+        let pairBytes = 2 &* outputDepth
+        let readStart = min(max(originX, 0), inputWidth &- 8)
+        let misalignment = originX &- readStart  // < 0: clipped on the left, > 0: on the right
+        let low = UInt64(8 &* columns.lowerBound), high = UInt64(8 &* columns.upperBound)
+        let inside = (high == 64 ? ~UInt64(0) : (UInt64(1) &<< high) &- 1) & ~((UInt64(1) &<< low) &- 1)
+        let padding = UInt64(UInt8(bitPattern: paddingValue)) &* 0x0101_0101_0101_0101 & ~inside
+        let firstY = originY &+ p.dilationHeight &* rows.lowerBound
+        var inputRow = inputBatch + (firstY &* inputWidth &+ readStart)
+        var tapRow = pairedTaps + (rows.lowerBound &* 4 &* pairBytes &+ 2 &* c0)
+        let inputRowStep = p.dilationHeight &* inputWidth, tapRowStep = 4 &* pairBytes
+        for _ in rows {
+            let read = UInt64(littleEndian: UnsafeRawPointer(inputRow).loadUnaligned(as: UInt64.self))
+            let placed = misalignment < 0 ? read &<< UInt64(8 &* (0 &- misalignment)) : read &>> UInt64(8 &* misalignment)
+            // In a vector register straight from the 64-bit value (no trip through memory).
+            let raw = unsafeBitCast(SIMD2<UInt64>((placed & inside) | padding, 0), to: SIMD16<Int8>.self)
+            var widened = SIMD8<Int16>()
+            for k in 0 ..< 8 { widened[k] = Int16(raw[k]) }
+            let values = unsafeBitCast(widened &+ offset, to: SIMD4<Int32>.self)
+            var taps = tapRow
+            for q in 0 ..< 4 {
+                sum &+= pairSums(widen16(taps), repeatedPair(values[q]))
+                taps += pairBytes
+            }
+            inputRow += inputRowStep
+            tapRow += tapRowStep
+        }
+        return sum
     }
 
     /// Eight int8 inputs plus `offset` (in int16), as four 32-bit lanes of two 16-bit values.
