@@ -10,8 +10,8 @@
 /// argument reduction and polynomials; the twiddles only need them accurate to well under
 /// the 1/32767 quantization step they are rounded to.
 ///
-/// The functions are `@inline(never)`: they only run at setup, and on the Cortex-M4 (no double
-/// FPU) each inlined copy of their soft-float code cost up to 1.5 KB of flash.
+/// The functions are `@inline(never)`: they only run at setup, and on a Cortex-M (no double
+/// FPU) every inlined copy would repeat their soft-float code in flash.
 public enum ReferenceMath {
     // MARK: Float functions, as the C setup code calls them.
 
