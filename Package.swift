@@ -44,30 +44,37 @@ let package = Package(
         // System libraries, host only.
         .systemLibrary(name: "CAlsa", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
         .systemLibrary(name: "CFFTW", pkgConfig: "fftw3", providers: [.apt(["libfftw3-dev"])]),
-        .systemLibrary(name: "CAudioFile", pkgConfig: "sndfile samplerate",
-                       providers: [.apt(["libsndfile1-dev", "libsamplerate0-dev"])]),
+        .systemLibrary(
+            name: "CAudioFile", pkgConfig: "sndfile samplerate",
+            providers: [.apt(["libsndfile1-dev", "libsamplerate0-dev"])]),
 
         // Host application code shared by the tools.
-        .target(name: "KWSApp", dependencies: [
-            "TFMicro", "AudioFrontend", "KeywordSpotting", "CAlsa", "CAudioFile", argumentParser,
-        ]),
+        .target(
+            name: "KWSApp",
+            dependencies: [
+                "TFMicro", "AudioFrontend", "KeywordSpotting", "CAlsa", "CAudioFile", argumentParser,
+            ]),
 
         // Command-line tools, one per directory under Sources/Tools.
         .executableTarget(name: "kws-model", dependencies: ["KWSApp", argumentParser], path: "Sources/Tools/kws-model"),
         .executableTarget(name: "kws-features", dependencies: ["KWSApp", argumentParser], path: "Sources/Tools/kws-features"),
         .executableTarget(name: "kws-eval", dependencies: ["KWSApp", "KeywordSpotting", argumentParser], path: "Sources/Tools/kws-eval"),
         .executableTarget(name: "kws-listen", dependencies: ["KWSApp", argumentParser], path: "Sources/Tools/kws-listen"),
-        .executableTarget(name: "kws-bench", dependencies: [
-            "KWSApp", argumentParser,
-            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-        ], path: "Sources/Tools/kws-bench"),
-        .executableTarget(name: "kws-serve", dependencies: [
-            "KWSApp", argumentParser,
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-        ], path: "Sources/Tools/kws-serve"),
+        .executableTarget(
+            name: "kws-bench",
+            dependencies: [
+                "KWSApp", argumentParser,
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ], path: "Sources/Tools/kws-bench"),
+        .executableTarget(
+            name: "kws-serve",
+            dependencies: [
+                "KWSApp", argumentParser,
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ], path: "Sources/Tools/kws-serve"),
 
         // Entry points for fuzzing the readers of outside input (Fuzz/, FuzzReplayTests).
         .target(name: "FuzzTargets", dependencies: ["KWSApp"]),

@@ -21,7 +21,7 @@ struct FirmwareOptions {
     static func parse(buffer: UnsafeMutableRawBufferPointer) throws(ParseError) -> FirmwareOptions {
         let length = semihosting_command_line(buffer.baseAddress!, UInt32(buffer.count))
         guard length > 0 else { throw .noCommandLine }
-        let line = UnsafeRawBufferPointer(rebasing: buffer[0..<Int(length)])
+        let line = UnsafeRawBufferPointer(rebasing: buffer[0 ..< Int(length)])
         var printScores = false
         var measure = false
         var input: UnsafeRawBufferPointer? = nil
@@ -31,7 +31,7 @@ struct FirmwareOptions {
             var end = start
             while end < line.count && line[end] != UInt8(ascii: " ") { end += 1 }
             if end > start {
-                let word = UnsafeRawBufferPointer(rebasing: line[start..<end])
+                let word = UnsafeRawBufferPointer(rebasing: line[start ..< end])
                 if wordIndex > 0 {
                     if word.first == UInt8(ascii: "-") {
                         if equals(word, "--scores") {
@@ -55,7 +55,7 @@ struct FirmwareOptions {
 
     private static func equals(_ word: UnsafeRawBufferPointer, _ text: StaticString) -> Bool {
         guard word.count == text.utf8CodeUnitCount else { return false }
-        for i in 0..<word.count where word[i] != text.utf8Start[i] { return false }
+        for i in 0 ..< word.count where word[i] != text.utf8Start[i] { return false }
         return true
     }
 

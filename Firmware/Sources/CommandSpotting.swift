@@ -25,8 +25,10 @@ enum Pipeline {
     #if TAKE_SNAPSHOT
     /// The spotter over its parts, as the firmware restores it; the model must score the
     /// manifest's labels.
-    static func makeSpotter(frontend: Frontend, interpreter: Interpreter,
-                            buffers: StaticMemory.Buffers) throws(SetupFailure) -> Spotter {
+    static func makeSpotter(
+        frontend: Frontend, interpreter: Interpreter,
+        buffers: StaticMemory.Buffers
+    ) throws(SetupFailure) -> Spotter {
         let spotter: Spotter
         do throws(PipelineError) {
             spotter = try KeywordSpotter(
@@ -46,16 +48,19 @@ enum Pipeline {
 
     /// One period through the spotter: `scores` lines with --scores, a `detected` line per new
     /// command. Returns false on an error (reported).
-    static func process(_ period: UnsafeBufferPointer<Int16>, through spotter: inout Spotter,
-                        printScores: Bool, detections: inout Int) -> Bool {
+    static func process(
+        _ period: UnsafeBufferPointer<Int16>, through spotter: inout Spotter,
+        printScores: Bool, detections: inout Int
+    ) -> Bool {
         do throws(PipelineError) {
             try spotter.process(period) { inference in
                 if printScores { scores(inference) }
                 if inference.recognition.isNewCommand {
                     detections += 1
                     let recognition = inference.recognition
-                    Report.detection(label: ModelConfiguration.label(recognition.labelIndex),
-                                     score: Int(recognition.score), timeMilliseconds: recognition.timeMilliseconds)
+                    Report.detection(
+                        label: ModelConfiguration.label(recognition.labelIndex),
+                        score: Int(recognition.score), timeMilliseconds: recognition.timeMilliseconds)
                 }
             }
         } catch {

@@ -39,7 +39,7 @@ enum Console {
     /// 10^exponent for exponent 0...19 (all fit in UInt64).
     private static func powerOfTen(_ exponent: Int) -> UInt64 {
         var power: UInt64 = 1
-        for _ in 0..<exponent { power &*= 10 }
+        for _ in 0 ..< exponent { power &*= 10 }
         return power
     }
 

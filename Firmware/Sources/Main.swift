@@ -35,8 +35,9 @@ struct Firmware {
         do throws(Startup.Stop) { start = try Startup(buffers) } catch { return error.status }
         let (options, spotter) = (start.options, start.spotter)
         do throws(SetupSnapshot.Mismatch) {
-            try SetupSnapshot.restore(UnsafeRawBufferPointer(start: board_snapshot_data(), count: Int(board_snapshot_size())),
-                                      arena: buffers.arena, into: spotter)
+            try SetupSnapshot.restore(
+                UnsafeRawBufferPointer(start: board_snapshot_data(), count: Int(board_snapshot_size())),
+                arena: buffers.arena, into: spotter)
         } catch {
             ErrorReport.print(error)
             return 1
@@ -45,8 +46,10 @@ struct Firmware {
     }
 
     @inline(never)
-    static func runSpotter(options: FirmwareOptions, buffers: StaticMemory.Buffers,
-                           spotter: inout Spotter) -> Int32 {
+    static func runSpotter(
+        options: FirmwareOptions, buffers: StaticMemory.Buffers,
+        spotter: inout Spotter
+    ) -> Int32 {
         Console.write("kws-firmware: ")
         Console.write(ModelConfiguration.name)
         Console.write(", model ")

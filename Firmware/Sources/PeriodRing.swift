@@ -36,7 +36,7 @@ struct PeriodRing: ~Copyable {
 
     private func slot(_ counter: UInt32) -> UnsafeMutableBufferPointer<Int16> {
         let start = Int(counter % UInt32(periodCount)) * samplesPerPeriod
-        return UnsafeMutableBufferPointer(rebasing: storage[start..<start + samplesPerPeriod])
+        return UnsafeMutableBufferPointer(rebasing: storage[start ..< start + samplesPerPeriod])
     }
 
     // Producer side.
@@ -68,7 +68,7 @@ struct PeriodRing: ~Copyable {
         guard count > 0 else { return nil }
         let period = slot(consumed.load(ordering: .relaxed))
         let samples = count == 1 ? lastPeriodSamples.load(ordering: .relaxed) : samplesPerPeriod
-        return UnsafeBufferPointer(rebasing: period[0..<samples])
+        return UnsafeBufferPointer(rebasing: period[0 ..< samples])
     }
 
     /// Hands the oldest period back to the producer.

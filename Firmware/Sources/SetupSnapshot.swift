@@ -93,33 +93,39 @@ enum SetupSnapshot {
 
     /// Restores the spotter into `spotter` (uninitialized storage of at least its size).
     @inline(never)
-    static func restore(_ snapshot: UnsafeRawBufferPointer, arena: UnsafeMutableRawBufferPointer,
-                        into spotter: UnsafeMutablePointer<Spotter>) throws(Mismatch) {
+    static func restore(
+        _ snapshot: UnsafeRawBufferPointer, arena: UnsafeMutableRawBufferPointer,
+        into spotter: UnsafeMutablePointer<Spotter>
+    ) throws(Mismatch) {
         guard let header = Header(reading: snapshot) else { throw .damaged }
         // Another spotter layout, arena or tables address than this build's.
         guard header == Header(interpreterBytes: header.interpreterBytes, handleChecksum: header.handleChecksum)
         else { throw .otherBuild }
         guard Int(header.interpreterBytes) <= snapshot.count - interpreterOffset,
-              header.handleChecksum == handleChecksum(snapshot)
+            header.handleChecksum == handleChecksum(snapshot)
         else { throw .damaged }
         // Puts the interpreter's records and kernel parameters back into the arena; the spotter's
         // handle holds its own copy of the interpreter's (the same bytes, from the same setup).
         do throws(InterpreterError) {
             _ = try Interpreter(
-                snapshot: UnsafeRawBufferPointer(rebasing: snapshot[interpreterOffset ..< interpreterOffset + Int(header.interpreterBytes)]),
+                snapshot: UnsafeRawBufferPointer(
+                    rebasing: snapshot[interpreterOffset ..< interpreterOffset + Int(header.interpreterBytes)]),
                 model: Firmware.modelBytes, resolver: ModelResolver(), arena: arena)
         } catch {
             throw .interpreter(error)
         }
-        UnsafeMutableRawPointer(spotter).copyMemory(from: snapshot.baseAddress! + Header.byteCount,
-                                                    byteCount: MemoryLayout<Spotter>.size)
+        UnsafeMutableRawPointer(spotter).copyMemory(
+            from: snapshot.baseAddress! + Header.byteCount,
+            byteCount: MemoryLayout<Spotter>.size)
         spotter.pointee.reset()
     }
 
     #if TAKE_SNAPSHOT
     /// Writes the snapshot of `spotter`, just set up, into `buffer`; returns the bytes written.
-    static func write(_ spotter: UnsafePointer<Spotter>,
-                      into buffer: UnsafeMutableRawBufferPointer) throws(SnapshotError) -> Int {
+    static func write(
+        _ spotter: UnsafePointer<Spotter>,
+        into buffer: UnsafeMutableRawBufferPointer
+    ) throws(SnapshotError) -> Int {
         guard buffer.count >= interpreterOffset else { throw .bufferTooSmall(needed: interpreterOffset, available: buffer.count) }
         let interpreterBytes = try spotter.pointee.modelInterpreter.writeSnapshot(
             into: UnsafeMutableRawBufferPointer(rebasing: buffer[interpreterOffset...]))

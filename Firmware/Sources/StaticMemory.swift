@@ -24,13 +24,15 @@ enum StaticMemory {
     static func withBuffers<R>(_ body: (Buffers) -> R) -> R {
         withUnsafeMutableBytes(of: &audioRingStorage) { audioRing in
             withUnsafeMutableBytes(of: &spotterStorage) { spotter in
-                body(Buffers(
-                    audioRing: audioRing.bindMemory(to: Int16.self),
-                    arena: UnsafeMutableRawBufferPointer(start: board_arena(), count: Int(board_arena_size())),
-                    frontend: UnsafeMutableRawBufferPointer(start: board_frontend_state(), count: Int(board_frontend_state_size())),
-                    spotter: spotter,
-                    recognizer: UnsafeMutableRawBufferPointer(start: board_recognizer_storage(),
-                                                              count: Int(board_recognizer_storage_size()))))
+                body(
+                    Buffers(
+                        audioRing: audioRing.bindMemory(to: Int16.self),
+                        arena: UnsafeMutableRawBufferPointer(start: board_arena(), count: Int(board_arena_size())),
+                        frontend: UnsafeMutableRawBufferPointer(start: board_frontend_state(), count: Int(board_frontend_state_size())),
+                        spotter: spotter,
+                        recognizer: UnsafeMutableRawBufferPointer(
+                            start: board_recognizer_storage(),
+                            count: Int(board_recognizer_storage_size()))))
             }
         }
     }

@@ -29,8 +29,10 @@ enum TakeSnapshot {
     /// the setup steps: this image shares the firmware's stack reserve (the arena's address
     /// depends on it), so its frames must not nest.
     @inline(never)
-    static func write(_ spotter: UnsafePointer<Spotter>, to path: UnsafeRawBufferPointer,
-                      arena: UnsafeMutableRawBufferPointer) -> Int32 {
+    static func write(
+        _ spotter: UnsafePointer<Spotter>, to path: UnsafeRawBufferPointer,
+        arena: UnsafeMutableRawBufferPointer
+    ) -> Int32 {
         do {
             let storage = UnsafeMutableRawBufferPointer(start: board_setup_buffer(), count: Int(board_setup_buffer_size()))
             let count: Int
@@ -95,8 +97,9 @@ enum TakeSnapshot {
     static func makeInterpreter(arena: UnsafeMutableRawBufferPointer) throws(SetupFailure) -> Interpreter {
         let model = try makeModel()
         do throws(InterpreterError) {
-            return try Interpreter(model: model, resolver: ModelResolver(), arena: arena,
-                                   preservingInputs: Pipeline.preservesInputs)
+            return try Interpreter(
+                model: model, resolver: ModelResolver(), arena: arena,
+                preservingInputs: Pipeline.preservesInputs)
         } catch {
             throw .pipeline(.interpreter(error))
         }
@@ -116,8 +119,10 @@ enum TakeSnapshot {
     /// per-frame scratch in `scratch`: the interpreter's idle arena, which the model only uses
     /// while a frame is out (the spotter invokes it on each frame `Frontend.nextFrame` returns).
     @inline(never)
-    static func makeFrontend(storage: UnsafeMutableRawBufferPointer,
-                             scratch: UnsafeMutableRawBufferPointer) throws(SetupFailure) -> Frontend {
+    static func makeFrontend(
+        storage: UnsafeMutableRawBufferPointer,
+        scratch: UnsafeMutableRawBufferPointer
+    ) throws(SetupFailure) -> Frontend {
         let t = board_frontend_tables().pointee
         func table(_ start: UnsafePointer<Int16>?, _ count: UInt32) -> UnsafeBufferPointer<Int16> {
             UnsafeBufferPointer(start: start, count: Int(count))

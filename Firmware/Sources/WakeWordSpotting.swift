@@ -24,8 +24,10 @@ enum Pipeline {
     #if TAKE_SNAPSHOT
     /// The spotter over its parts, as the firmware restores it; the model must take the
     /// manifest's frames per invoke.
-    static func makeSpotter(frontend: Frontend, interpreter: Interpreter,
-                            buffers: StaticMemory.Buffers) throws(SetupFailure) -> Spotter {
+    static func makeSpotter(
+        frontend: Frontend, interpreter: Interpreter,
+        buffers: StaticMemory.Buffers
+    ) throws(SetupFailure) -> Spotter {
         let detector: WakeWordDetectorConfiguration
         do throws(WakeWordDetectorError) {
             detector = try WakeWordDetectorConfiguration(
@@ -36,9 +38,10 @@ enum Pipeline {
         }
         let spotter: Spotter
         do throws(WakeWordSpotterError) {
-            spotter = try WakeWordSpotter(frontend: frontend, interpreter: interpreter,
-                                          conversion: ModelConfiguration.conversion,
-                                          detector: WakeWordDetector(configuration: detector))
+            spotter = try WakeWordSpotter(
+                frontend: frontend, interpreter: interpreter,
+                conversion: ModelConfiguration.conversion,
+                detector: WakeWordDetector(configuration: detector))
         } catch {
             throw .wakeWord(error)
         }
@@ -78,8 +81,10 @@ enum Pipeline {
     /// One period through the spotter: `scores` lines (the probability) with --scores, a
     /// `detected` line per detection (score: the window's mean probability). Returns false on
     /// an error (reported).
-    static func process(_ period: UnsafeBufferPointer<Int16>, through spotter: inout Spotter,
-                        printScores: Bool, detections: inout Int) -> Bool {
+    static func process(
+        _ period: UnsafeBufferPointer<Int16>, through spotter: inout Spotter,
+        printScores: Bool, detections: inout Int
+    ) -> Bool {
         let config = spotter.frontend.config
         do throws(WakeWordSpotterError) {
             try spotter.process(period) { result in
@@ -92,8 +97,9 @@ enum Pipeline {
                 }
                 if let detection = result.detection {
                     detections += 1
-                    Report.detection(label: ModelConfiguration.label(0), score: Int(detection.averageProbability),
-                                     timeMilliseconds: time)
+                    Report.detection(
+                        label: ModelConfiguration.label(0), score: Int(detection.averageProbability),
+                        timeMilliseconds: time)
                 }
             }
         } catch {

@@ -6,7 +6,7 @@ import Board
 struct AllocatingProbe {
     static func main() {
         var values: [Int] = []
-        for i in 0..<Int(board_model_size()) { values.append(i) }
+        for i in 0 ..< Int(board_model_size()) { values.append(i) }
         semihosting_exit(Int32(truncatingIfNeeded: values.count))
     }
 }

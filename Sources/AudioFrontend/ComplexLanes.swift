@@ -30,8 +30,10 @@ struct ComplexLanes {
     /// Four values from `low` in lanes 0...3 and four from `high` in lanes 4...7.
     @inline(__always)
     init(_ low: UnsafePointer<ComplexInt16>, _ high: UnsafePointer<ComplexInt16>) {
-        self.init(packed: Vector(lowHalf: UnsafeRawPointer(low).loadUnaligned(as: SIMD4<Int32>.self),
-                                 highHalf: UnsafeRawPointer(high).loadUnaligned(as: SIMD4<Int32>.self)))
+        self.init(
+            packed: Vector(
+                lowHalf: UnsafeRawPointer(low).loadUnaligned(as: SIMD4<Int32>.self),
+                highHalf: UnsafeRawPointer(high).loadUnaligned(as: SIMD4<Int32>.self)))
     }
 
     /// Values packed as real | imaginary << 16 per lane.
@@ -52,7 +54,7 @@ struct ComplexLanes {
     static func gathered(_ first: UnsafePointer<ComplexInt16>, step: Int) -> ComplexLanes {
         var packed = Vector()
         var source = UnsafeRawPointer(first)
-        for lane in 0..<laneCount {
+        for lane in 0 ..< laneCount {
             packed[lane] = source.loadUnaligned(as: Int32.self)
             source += 4 &* step
         }
@@ -64,7 +66,7 @@ struct ComplexLanes {
     static func gatheredTwice(_ first: UnsafePointer<ComplexInt16>, step: Int) -> ComplexLanes {
         var half = SIMD4<Int32>()
         var source = UnsafeRawPointer(first)
-        for lane in 0..<4 {
+        for lane in 0 ..< 4 {
             half[lane] = source.loadUnaligned(as: Int32.self)
             source += 4 &* step
         }
@@ -116,8 +118,9 @@ struct ComplexLanes {
     @inline(__always)
     func times(_ w: ComplexLanes) -> ComplexLanes {
         let half = Vector(repeating: 1 << 14), fifteen = Vector(repeating: 15)
-        return ComplexLanes(real: (real &* w.real &- imaginary &* w.imaginary &+ half) &>> fifteen,
-                            imaginary: (real &* w.imaginary &+ imaginary &* w.real &+ half) &>> fifteen)
+        return ComplexLanes(
+            real: (real &* w.real &- imaginary &* w.imaginary &+ half) &>> fifteen,
+            imaginary: (real &* w.imaginary &+ imaginary &* w.real &+ half) &>> fifteen)
     }
 
     @inline(__always)

@@ -35,8 +35,10 @@ public struct Filterbank {
     /// Bytes of the scratch `init` borrows for the per-frame accumulators.
     static func scratchBytes(channelCount: Int) -> Int { (channelCount + 1) * MemoryLayout<UInt64>.stride }
 
-    init(config: FrontendConfig, spectrumSize: Int, scratch: UnsafeMutableRawPointer?,
-         carver: inout StorageCarver) throws(FrontendError) {
+    init(
+        config: FrontendConfig, spectrumSize: Int, scratch: UnsafeMutableRawPointer?,
+        carver: inout StorageCarver
+    ) throws(FrontendError) {
         let plan = ChannelPlan(config: config, spectrumSize: spectrumSize)
         // First pass: how many weights, and whether any channel is empty.
         var boundaries = plan.boundaries()
@@ -92,7 +94,7 @@ public struct Filterbank {
                 channelWidths[channel] = Int16(padded)
                 let denominator = channel == 0 ? plan.melLow : plan.center(channel - 1)
                 let center = plan.center(channel)
-                for j in 0..<width {
+                for j in 0 ..< width {
                     let weight = (center - plan.mel(ofBin: start + j)) / (center - denominator)
                     let index = weightStart + (start - aligned) + j
                     let scale = Float(1 << Self.weightBits)
@@ -107,8 +109,10 @@ public struct Filterbank {
 
     /// A filterbank over precomputed tables (read in place), which `FrontendTables.validate`
     /// checked: `readEnd` is the number of spectrum bins its channels read.
-    init(config: FrontendConfig, tables: FrontendTables, readEnd: Int, scratch: UnsafeMutableRawPointer?,
-         carver: inout StorageCarver) {
+    init(
+        config: FrontendConfig, tables: FrontendTables, readEnd: Int, scratch: UnsafeMutableRawPointer?,
+        carver: inout StorageCarver
+    ) {
         channelCount = config.channelCount
         startIndex = tables.filterbankStartIndex
         endIndex = tables.filterbankEndIndex
@@ -140,8 +144,9 @@ public struct Filterbank {
         #if arch(x86_64) || arch(arm64)
         while i &+ 8 <= endIndex {
             let bin = ComplexLanes(UnsafePointer(bins + i))
-            UnsafeMutableRawPointer(bins + i).storeBytes(of: bin.real &* bin.real &+ bin.imaginary &* bin.imaginary,
-                                                         as: SIMD8<Int32>.self)
+            UnsafeMutableRawPointer(bins + i).storeBytes(
+                of: bin.real &* bin.real &+ bin.imaginary &* bin.imaginary,
+                as: SIMD8<Int32>.self)
             i &+= 8
         }
         #endif
@@ -160,12 +165,12 @@ public struct Filterbank {
         let energy = UnsafeRawPointer(spectrum.baseAddress!)
         var weightAccumulator: UInt64 = 0
         var unweightAccumulator: UInt64 = 0
-        for channel in 0...channelCount {
+        for channel in 0 ... channelCount {
             var magnitudes = energy + 4 &* Int(channelFrequencyStarts[channel])
             let weightStart = Int(channelWeightStarts[channel])
             var weight = UnsafePointer(weights.baseAddress! + weightStart)
             var unweight = UnsafePointer(unweights.baseAddress! + weightStart)
-            for _ in 0..<Int(channelWidths[channel]) {
+            for _ in 0 ..< Int(channelWidths[channel]) {
                 // The C widens the int32 energy to uint64 (sign-extending) and wraps.
                 let magnitude = UInt64(bitPattern: Int64(magnitudes.load(as: Int32.self)))
                 weightAccumulator = weightAccumulator &+ UInt64(bitPattern: Int64(weight.pointee)) &* magnitude
@@ -178,7 +183,7 @@ public struct Filterbank {
             weightAccumulator = unweightAccumulator
             unweightAccumulator = 0
         }
-        for channel in 0..<channelCount {
+        for channel in 0 ..< channelCount {
             let accumulator = work.unsafelyUnwrapped.load(fromByteOffset: 8 &* (channel &+ 1), as: UInt64.self)
             output[channel] = Self.squareRoot(accumulator) >> UInt32(scaleDownShift)
         }

@@ -50,11 +50,11 @@ public struct FixedPointRealFFT {
 
         // Same double expressions as kiss_fft_alloc / kiss_fftr_alloc.
         let pi = 3.141592653589793238462643383279502884197169399375105820974944
-        for i in 0..<complexCount {
+        for i in 0 ..< complexCount {
             let phase = -2 * pi * Double(i) / Double(complexCount)
             twiddles[i] = Self.quantized(phase)
         }
-        for i in 0..<complexCount / 2 {
+        for i in 0 ..< complexCount / 2 {
             let phase = -3.14159265358979323846264338327 * (Double(i + 1) / Double(complexCount) + 0.5)
             splitTwiddles[i] = Self.quantized(phase)
         }
@@ -70,14 +70,17 @@ public struct FixedPointRealFFT {
     /// kissfft's `floor(.5 + 32767 * cos(phase))`, and the same for sin.
     @inline(never)
     private static func quantized(_ phase: Double) -> ComplexInt16 {
-        ComplexInt16(real: Int16(ReferenceMath.floor(0.5 + 32767 * ReferenceMath.cos(phase))),
-                     imaginary: Int16(ReferenceMath.floor(0.5 + 32767 * ReferenceMath.sin(phase))))
+        ComplexInt16(
+            real: Int16(ReferenceMath.floor(0.5 + 32767 * ReferenceMath.cos(phase))),
+            imaginary: Int16(ReferenceMath.floor(0.5 + 32767 * ReferenceMath.sin(phase))))
     }
 
     /// Transforms the first `size` real samples of `input` into `size / 2 + 1` complex bins.
     /// `output` doubles as the transform's working buffer, so it must not overlap `input`.
-    public func transform(_ input: UnsafeBufferPointer<Int16>,
-                          into output: UnsafeMutableBufferPointer<ComplexInt16>) throws(FrontendError) {
+    public func transform(
+        _ input: UnsafeBufferPointer<Int16>,
+        into output: UnsafeMutableBufferPointer<ComplexInt16>
+    ) throws(FrontendError) {
         guard input.count >= size else { throw .bufferTooSmall(required: size, provided: input.count) }
         guard output.count > size / 2 else { throw .bufferTooSmall(required: size / 2 + 1, provided: output.count) }
         transformUnchecked(input, into: output)
@@ -196,9 +199,9 @@ public struct FixedPointRealFFT {
         let groups = size / 2 / radix
         let digits = groups.trailingZeroBitCount / 2
         var destination = out
-        for group in 0..<groups {
+        for group in 0 ..< groups {
             var source = input + Self.digitsReversed(group, digits: digits)
-            for j in 0..<radix {
+            for j in 0 ..< radix {
                 destination[j] = source.pointee
                 source += groups
             }
@@ -216,7 +219,7 @@ public struct FixedPointRealFFT {
     private static func digitsReversed(_ value: Int, digits: Int) -> Int {
         var reversed = 0
         var rest = value
-        for _ in 0..<digits {
+        for _ in 0 ..< digits {
             reversed = reversed &<< 2 | rest & 3
             rest &>>= 2
         }
@@ -226,7 +229,7 @@ public struct FixedPointRealFFT {
     /// One radix-4 stage over all its groups, one butterfly at a time.
     private func butterfly4Groups(_ out: UnsafeMutablePointer<ComplexInt16>, stride: Int, length: Int) {
         var group = out
-        for _ in 0..<stride {
+        for _ in 0 ..< stride {
             butterfly4(group, stride: stride, length: length)
             group += 4 &* length
         }
@@ -234,9 +237,12 @@ public struct FixedPointRealFFT {
 
     /// kf_bfly4 on lanes: the four outputs of butterflies with inputs `x0...x3`.
     @inline(__always)
-    private static func radix4(_ x0: ComplexLanes, _ x1: ComplexLanes, _ x2: ComplexLanes, _ x3: ComplexLanes,
-                               twiddles w: (ComplexLanes, ComplexLanes, ComplexLanes))
-        -> (ComplexLanes, ComplexLanes, ComplexLanes, ComplexLanes) {
+    private static func radix4(
+        _ x0: ComplexLanes, _ x1: ComplexLanes, _ x2: ComplexLanes, _ x3: ComplexLanes,
+        twiddles w: (ComplexLanes, ComplexLanes, ComplexLanes)
+    )
+        -> (ComplexLanes, ComplexLanes, ComplexLanes, ComplexLanes)
+    {
         let quarter: Int32 = 32767 / 4
         // The quarters are within +-8191, so the products stay within int16 unwrapped.
         let f0 = x0.scaled(by: quarter)
@@ -247,10 +253,12 @@ public struct FixedPointRealFFT {
         let f0b = f0 + s1
         let s3 = s0 + s2
         let s4 = s0 - s2
-        return (f0b + s3,
-                ComplexLanes(real: s5.real &+ s4.imaginary, imaginary: s5.imaginary &- s4.real),
-                f0b - s3,
-                ComplexLanes(real: s5.real &- s4.imaginary, imaginary: s5.imaginary &+ s4.real))
+        return (
+            f0b + s3,
+            ComplexLanes(real: s5.real &+ s4.imaginary, imaginary: s5.imaginary &- s4.real),
+            f0b - s3,
+            ComplexLanes(real: s5.real &- s4.imaginary, imaginary: s5.imaginary &+ s4.real)
+        )
     }
 
     /// `firstStage` for radix four, eight groups at once: for two neighbouring values of the
@@ -265,14 +273,16 @@ public struct FixedPointRealFFT {
         while rest < groups / 4 {
             let a = input + 4 &* Self.digitsReversed(rest, digits: digits)
             let b = input + 4 &* Self.digitsReversed(rest &+ 1, digits: digits)
-            let y = Self.radix4(ComplexLanes(a, b), ComplexLanes(a + groups, b + groups),
-                                ComplexLanes(a + 2 &* groups, b + 2 &* groups), ComplexLanes(a + 3 &* groups, b + 3 &* groups),
-                                twiddles: (w0, w0, w0))
+            let y = Self.radix4(
+                ComplexLanes(a, b), ComplexLanes(a + groups, b + groups),
+                ComplexLanes(a + 2 &* groups, b + 2 &* groups), ComplexLanes(a + 3 &* groups, b + 3 &* groups),
+                twiddles: (w0, w0, w0))
             let p0 = y.0.packed, p1 = y.1.packed, p2 = y.2.packed, p3 = y.3.packed
             var destination = out + 4 &* rest
-            for lane in 0..<4 {
-                let outputs = ComplexLanes.Vector(p0[lane], p1[lane], p2[lane], p3[lane],
-                                                  p0[lane + 4], p1[lane + 4], p2[lane + 4], p3[lane + 4])
+            for lane in 0 ..< 4 {
+                let outputs = ComplexLanes.Vector(
+                    p0[lane], p1[lane], p2[lane], p3[lane],
+                    p0[lane + 4], p1[lane + 4], p2[lane + 4], p3[lane + 4])
                 UnsafeMutableRawPointer(destination).storeBytes(of: outputs, as: ComplexLanes.Vector.self)
                 destination += groups
             }
@@ -287,11 +297,13 @@ public struct FixedPointRealFFT {
         let twiddles = UnsafePointer(self.twiddles.baseAddress!)
         var k = 0
         while k < m {
-            let w = (ComplexLanes.gathered(twiddles + k &* stride, step: stride),
-                     ComplexLanes.gathered(twiddles + 2 &* k &* stride, step: 2 &* stride),
-                     ComplexLanes.gathered(twiddles + 3 &* k &* stride, step: 3 &* stride))
+            let w = (
+                ComplexLanes.gathered(twiddles + k &* stride, step: stride),
+                ComplexLanes.gathered(twiddles + 2 &* k &* stride, step: 2 &* stride),
+                ComplexLanes.gathered(twiddles + 3 &* k &* stride, step: 3 &* stride)
+            )
             var p0 = out + k
-            for _ in 0..<stride {
+            for _ in 0 ..< stride {
                 let p1 = p0 + m, p2 = p1 + m, p3 = p2 + m
                 let y = Self.radix4(ComplexLanes(p0), ComplexLanes(p1), ComplexLanes(p2), ComplexLanes(p3), twiddles: w)
                 y.0.store(to: p0)
@@ -308,14 +320,17 @@ public struct FixedPointRealFFT {
     /// group count, is even).
     private func butterfly4PairedLanes(_ out: UnsafeMutablePointer<ComplexInt16>, stride: Int) {
         let twiddles = UnsafePointer(self.twiddles.baseAddress!)
-        let w = (ComplexLanes.gatheredTwice(twiddles, step: stride),
-                 ComplexLanes.gatheredTwice(twiddles, step: 2 &* stride),
-                 ComplexLanes.gatheredTwice(twiddles, step: 3 &* stride))
+        let w = (
+            ComplexLanes.gatheredTwice(twiddles, step: stride),
+            ComplexLanes.gatheredTwice(twiddles, step: 2 &* stride),
+            ComplexLanes.gatheredTwice(twiddles, step: 3 &* stride)
+        )
         var a = out
-        for _ in 0..<stride / 2 {
+        for _ in 0 ..< stride / 2 {
             let b = a + 16
-            let y = Self.radix4(ComplexLanes(a, b), ComplexLanes(a + 4, b + 4), ComplexLanes(a + 8, b + 8),
-                                ComplexLanes(a + 12, b + 12), twiddles: w)
+            let y = Self.radix4(
+                ComplexLanes(a, b), ComplexLanes(a + 4, b + 4), ComplexLanes(a + 8, b + 8),
+                ComplexLanes(a + 12, b + 12), twiddles: w)
             y.0.store(a, b)
             y.1.store(a + 4, b + 4)
             y.2.store(a + 8, b + 8)
@@ -331,7 +346,7 @@ public struct FixedPointRealFFT {
         var tw = UnsafePointer(twiddles.baseAddress!)
         var first = out
         var second = out + length
-        for _ in 0..<length {
+        for _ in 0 ..< length {
             let a = divided(first.pointee, by: 2)
             let b = divided(second.pointee, by: 2)
             let t = multiply(b, tw.pointee)
@@ -353,7 +368,7 @@ public struct FixedPointRealFFT {
         var p1 = out + m
         var p2 = p1 + m
         var p3 = p2 + m
-        for _ in 0..<m {
+        for _ in 0 ..< m {
             let f0 = divided(p0.pointee, by: 4)
             let f1 = divided(p1.pointee, by: 4)
             let f2 = divided(p2.pointee, by: 4)

@@ -76,7 +76,8 @@ public struct Frontend {
     /// off the stack before the real one is built.
     @inline(never)
     private static func byteCounts(for config: FrontendConfig, tables: FrontendTables)
-        throws(FrontendError) -> (state: Int, scratch: Int) {
+        throws(FrontendError) -> (state: Int, scratch: Int)
+    {
         var state = StorageCarver()
         var scratch = StorageCarver()
         _ = try Frontend(config: config, tables: tables, state: &state, scratch: &scratch)
@@ -104,8 +105,10 @@ public struct Frontend {
     /// frontend the model's idle arena (`Interpreter.idleArena`) instead of RAM of its own.
     /// `storage` must hold `stateBytes(for:tables:)` bytes, `scratch` `scratchBytes(for:tables:)`;
     /// both, and the tables, must outlive the frontend.
-    public init(config: FrontendConfig, tables: FrontendTables, storage: UnsafeMutableRawBufferPointer,
-                scratch: UnsafeMutableRawBufferPointer) throws(FrontendError) {
+    public init(
+        config: FrontendConfig, tables: FrontendTables, storage: UnsafeMutableRawBufferPointer,
+        scratch: UnsafeMutableRawBufferPointer
+    ) throws(FrontendError) {
         let bytes = try Self.byteCounts(for: config, tables: tables)
         guard storage.count >= bytes.state else { throw .storageTooSmall(required: bytes.state, provided: storage.count) }
         guard scratch.count >= bytes.scratch else { throw .scratchTooSmall(required: bytes.scratch, provided: scratch.count) }
@@ -121,14 +124,16 @@ public struct Frontend {
         correctionBits = config.inputCorrectionBits
         let (fftInput, scratch) = Self.carveFFTInput(config: config, carver: &carver)
         self.fftInput = fftInput
-        window = HannWindow(size: config.samplesPerWindow, step: config.samplesPerStep,
-                            output: Self.windowOutput(fftInput, config: config), carver: &carver)
+        window = HannWindow(
+            size: config.samplesPerWindow, step: config.samplesPerStep,
+            output: Self.windowOutput(fftInput, config: config), carver: &carver)
         fft = FixedPointRealFFT(size: fftSize, carver: &carver)
         filterbank = try Filterbank(config: config, spectrumSize: fftSize / 2 + 1, scratch: scratch, carver: &carver)
         spectrum = filterbank.spectrum
         noiseReduction = NoiseReduction(config: config.noiseReduction, channelCount: config.channelCount, carver: &carver)
-        pcan = PCANGainControl(config: config.pcan, smoothingBits: config.noiseReduction.smoothingBits,
-                               inputCorrectionBits: correctionBits, carver: &carver)
+        pcan = PCANGainControl(
+            config: config.pcan, smoothingBits: config.noiseReduction.smoothingBits,
+            inputCorrectionBits: correctionBits, carver: &carver)
         logScale = LogScale(config: config.logScale, carver: &carver)
         frame = carver.take(UInt16.self, count: config.channelCount)
     }
@@ -136,17 +141,20 @@ public struct Frontend {
     /// The same frontend over `tables`, read in place: what carries from frame to frame carved
     /// from `state`, the FFT input, spectrum and channel values from `scratch`.
     @inline(never)
-    private init(config: FrontendConfig, tables: FrontendTables, state: inout StorageCarver,
-                 scratch: inout StorageCarver) throws(FrontendError) {
+    private init(
+        config: FrontendConfig, tables: FrontendTables, state: inout StorageCarver,
+        scratch: inout StorageCarver
+    ) throws(FrontendError) {
         try config.validate()
         let readEnd = try tables.validate(for: config)
         self.config = config
         correctionBits = config.inputCorrectionBits
         let (fftInput, accumulators) = Self.carveFFTInput(config: config, carver: &scratch)
         self.fftInput = fftInput
-        window = HannWindow(size: config.samplesPerWindow, step: config.samplesPerStep,
-                            output: Self.windowOutput(fftInput, config: config),
-                            coefficients: tables.windowCoefficients, carver: &state)
+        window = HannWindow(
+            size: config.samplesPerWindow, step: config.samplesPerStep,
+            output: Self.windowOutput(fftInput, config: config),
+            coefficients: tables.windowCoefficients, carver: &state)
         fft = FixedPointRealFFT(size: config.fftSize, twiddles: tables.twiddles, splitTwiddles: tables.splitTwiddles)
         filterbank = Filterbank(config: config, tables: tables, readEnd: readEnd, scratch: accumulators, carver: &scratch)
         spectrum = filterbank.spectrum
@@ -159,7 +167,8 @@ public struct Frontend {
     /// The FFT input, which doubles as the filterbank's accumulators once the FFT has read it
     /// (returned as `scratch`; nil in counting mode).
     private static func carveFFTInput(config: FrontendConfig, carver: inout StorageCarver)
-        -> (UnsafeMutableBufferPointer<Int16>, UnsafeMutableRawPointer?) {
+        -> (UnsafeMutableBufferPointer<Int16>, UnsafeMutableRawPointer?)
+    {
         let fftSize = config.fftSize
         let bytes = max(2 * fftSize, Filterbank.scratchBytes(channelCount: config.channelCount))
         let words = carver.take(UInt64.self, count: (bytes + 7) / 8)
@@ -170,8 +179,9 @@ public struct Frontend {
 
     /// Where the window puts its frames: the front of the FFT input.
     private static func windowOutput(_ fftInput: UnsafeMutableBufferPointer<Int16>, config: FrontendConfig)
-        -> UnsafeMutableBufferPointer<Int16> {
-        fftInput.baseAddress == nil ? fftInput : UnsafeMutableBufferPointer(rebasing: fftInput[0..<config.samplesPerWindow])
+        -> UnsafeMutableBufferPointer<Int16>
+    {
+        fftInput.baseAddress == nil ? fftInput : UnsafeMutableBufferPointer(rebasing: fftInput[0 ..< config.samplesPerWindow])
     }
 
     /// Values per frame.
@@ -231,7 +241,7 @@ public struct Frontend {
         // Scale the windowed frame up so the 16-bit FFT keeps as much resolution as it can.
         let inputShift = 15 - (32 - UInt32(UInt16(bitPattern: window.maxAbsOutput)).leadingZeroBitCount)
         let shift = UInt16(inputShift)
-        for i in 0..<window.size {
+        for i in 0 ..< window.size {
             fftInput[i] = Int16(bitPattern: UInt16(bitPattern: fftInput[i]) &<< shift)
         }
         // Zero padding up to the FFT size; the filterbank's accumulators may have used it.

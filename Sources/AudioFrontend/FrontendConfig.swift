@@ -60,7 +60,8 @@ public struct FrontendConfig: Equatable, Sendable {
         guard sampleRate > 0, sampleRate <= 1_000_000 else { throw .invalidSampleRate(sampleRate) }
         let window = samplesPerWindow
         guard windowMilliseconds > 0, windowMilliseconds <= 1_000_000,
-              window >= Self.minimumWindowSamples, window <= Self.maximumWindowSamples else {
+            window >= Self.minimumWindowSamples, window <= Self.maximumWindowSamples
+        else {
             throw .invalidWindow(samples: window)
         }
         let step = samplesPerStep
@@ -71,7 +72,8 @@ public struct FrontendConfig: Equatable, Sendable {
             throw .invalidChannelCount(channelCount)
         }
         guard lowerBandLimit.isFinite, upperBandLimit.isFinite, lowerBandLimit >= 0,
-              upperBandLimit > lowerBandLimit, upperBandLimit <= Float(sampleRate) / 2 else {
+            upperBandLimit > lowerBandLimit, upperBandLimit <= Float(sampleRate) / 2
+        else {
             throw .invalidBandLimits
         }
         try noiseReduction.validate()
@@ -109,8 +111,9 @@ public struct NoiseReductionConfig: Equatable, Sendable {
 
     func validate() throws(FrontendError) {
         guard smoothingBits >= 0, smoothingBits < 32 else { throw .invalidNoiseReduction(.smoothingBits) }
-        guard (0...1).contains(evenSmoothing), (0...1).contains(oddSmoothing),
-              (0...1).contains(minSignalRemaining) else {
+        guard (0 ... 1).contains(evenSmoothing), (0 ... 1).contains(oddSmoothing),
+            (0 ... 1).contains(minSignalRemaining)
+        else {
             throw .invalidNoiseReduction(.coefficientOutsideZeroToOne)
         }
     }

@@ -70,7 +70,8 @@ extension FrontendError: CustomStringConvertible {
         case .bufferTooSmall(let required, let provided):
             return "the FFT buffer holds \(provided) values but needs \(required)"
         case .tablesDoNotMatchConfig(let table):
-            return "the precomputed \(table) table does not fit this configuration: make the tables with FrontendTables(of:) from a frontend built for it"
+            return
+                "the precomputed \(table) table does not fit this configuration: make the tables with FrontendTables(of:) from a frontend built for it"
         case .storageTooSmall(let required, let provided):
             return "frontend storage has \(provided) bytes but needs \(required): size it with Frontend.storageBytes(for:)"
         case .scratchTooSmall(let required, let provided):

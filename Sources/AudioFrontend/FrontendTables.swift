@@ -77,18 +77,20 @@ public struct FrontendTables {
             throw .tablesDoNotMatchConfig(.window)
         }
         guard twiddles.count == fftSize / 2, splitTwiddles.count == fftSize / 4,
-              twiddles.baseAddress != nil, splitTwiddles.baseAddress != nil else {
+            twiddles.baseAddress != nil, splitTwiddles.baseAddress != nil
+        else {
             throw .tablesDoNotMatchConfig(.fft)
         }
         guard channelFrequencyStarts.count == boundaryCount, channelWeightStarts.count == boundaryCount,
-              channelWidths.count == boundaryCount, weights.count == unweights.count,
-              weights.baseAddress != nil, unweights.baseAddress != nil,
-              filterbankStartIndex >= 1, filterbankStartIndex <= filterbankEndIndex,
-              filterbankEndIndex < spectrumSize else {
+            channelWidths.count == boundaryCount, weights.count == unweights.count,
+            weights.baseAddress != nil, unweights.baseAddress != nil,
+            filterbankStartIndex >= 1, filterbankStartIndex <= filterbankEndIndex,
+            filterbankEndIndex < spectrumSize
+        else {
             throw .tablesDoNotMatchConfig(.filterbank)
         }
         var readEnd = spectrumSize
-        for channel in 0..<boundaryCount {
+        for channel in 0 ..< boundaryCount {
             let start = Int(channelFrequencyStarts[channel])
             let weightStart = Int(channelWeightStarts[channel])
             let width = Int(channelWidths[channel])
@@ -98,7 +100,8 @@ public struct FrontendTables {
             readEnd = max(readEnd, start + width)
         }
         guard pcanGainTable.count == (config.pcan.isEnabled ? PCANGainControl.tableSize : 0),
-              !config.pcan.isEnabled || pcanGainTable.baseAddress != nil else {
+            !config.pcan.isEnabled || pcanGainTable.baseAddress != nil
+        else {
             throw .tablesDoNotMatchConfig(.pcanGain)
         }
         guard logTable.count == LogScale.tableSize, logTable.baseAddress != nil else {

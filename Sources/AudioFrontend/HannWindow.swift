@@ -30,12 +30,14 @@ public struct HannWindow {
         coefficients = carver.take(Int16.self, count: size)
         overlap = carver.take(Int16.self, count: size - step)
         guard !carver.isCounting else { return }
-        for i in 0..<size { coefficients[i] = Self.coefficient(at: i, size: size) }
+        for i in 0 ..< size { coefficients[i] = Self.coefficient(at: i, size: size) }
     }
 
     /// A window over precomputed coefficients, read in place.
-    init(size: Int, step: Int, output: UnsafeMutableBufferPointer<Int16>, coefficients: UnsafeBufferPointer<Int16>,
-         carver: inout StorageCarver) {
+    init(
+        size: Int, step: Int, output: UnsafeMutableBufferPointer<Int16>, coefficients: UnsafeBufferPointer<Int16>,
+        carver: inout StorageCarver
+    ) {
         self.size = size
         self.step = step
         self.output = output
@@ -71,7 +73,7 @@ public struct HannWindow {
         guard inputUsed == size else { return (taken, false) }
         if overlap.count > 0 { overlap.baseAddress!.update(from: output.baseAddress! + step, count: overlap.count) }
         var maxAbs: Int16 = 0
-        for i in 0..<size {
+        for i in 0 ..< size {
             let value = Int16(truncatingIfNeeded: (Int32(output[i]) &* Int32(coefficients[i])) >> Self.coefficientBits)
             output[i] = value
             // Negating -32768 wraps to itself in the C int16 arithmetic, so it never raises the max.

@@ -17,7 +17,7 @@ public struct LogScale {
         table = carver.take(UInt16.self, count: Self.tableSize)
         guard !carver.isCounting else { return }
         let ln2 = ReferenceMath.log(2)
-        for i in 0...128 {
+        for i in 0 ... 128 {
             let x = Double(i) / 128
             let correction = 65536 * (ReferenceMath.log1p(x) / ln2 - x)
             table[i] = UInt16(ReferenceMath.floor(correction + 0.5))
@@ -33,7 +33,7 @@ public struct LogScale {
 
     @inline(__always)
     func apply(_ signal: UnsafeMutableBufferPointer<UInt32>, correctionBits: Int, into output: UnsafeMutableBufferPointer<UInt16>) {
-        for i in 0..<signal.count {
+        for i in 0 ..< signal.count {
             var value = signal[i]
             if isEnabled {
                 if correctionBits < 0 {

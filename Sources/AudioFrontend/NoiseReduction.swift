@@ -27,12 +27,12 @@ public struct NoiseReduction {
 
     @inline(__always)
     func apply(_ signal: UnsafeMutableBufferPointer<UInt32>) {
-        for i in 0..<estimate.count {
+        for i in 0 ..< estimate.count {
             let smoothing = i & 1 == 0 ? evenSmoothing : oddSmoothing
             let oneMinusSmoothing = (1 << UInt32(Self.coefficientBits)) &- smoothing
             let scaledUp = signal[i] &<< smoothingBits
-            var newEstimate = UInt32(truncatingIfNeeded:
-                (UInt64(scaledUp) &* UInt64(smoothing) &+ UInt64(estimate[i]) &* UInt64(oneMinusSmoothing))
+            var newEstimate = UInt32(
+                truncatingIfNeeded: (UInt64(scaledUp) &* UInt64(smoothing) &+ UInt64(estimate[i]) &* UInt64(oneMinusSmoothing))
                     >> UInt64(Self.coefficientBits))
             estimate[i] = newEstimate
             if newEstimate > scaledUp { newEstimate = scaledUp }

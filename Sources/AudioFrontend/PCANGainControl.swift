@@ -24,7 +24,7 @@ public struct PCANGainControl {
         let inputBits = smoothingBits - inputCorrectionBits
         gainTable[0] = Self.gain(config, inputBits: inputBits, x: 0)
         gainTable[1] = Self.gain(config, inputBits: inputBits, x: 1)
-        for interval in 2...32 {
+        for interval in 2 ... 32 {
             let x0 = UInt32(1) << UInt32(interval - 1)
             let x1 = x0 + (x0 >> 1)
             let x2 = interval == 32 ? x0 + (x0 - 1) : 2 * x0
@@ -50,7 +50,8 @@ public struct PCANGainControl {
     /// Settings `FrontendConfig.validate()` rejects give a meaningless value, never a trap.
     public static func gain(_ config: PCANConfig, inputBits: Int, x: UInt32) -> Int16 {
         let xAsFloat = Float(x) / Float(UInt32(1) &<< UInt32(truncatingIfNeeded: inputBits))
-        let gain = Float(UInt32(1) &<< UInt32(truncatingIfNeeded: config.gainBits))
+        let gain =
+            Float(UInt32(1) &<< UInt32(truncatingIfNeeded: config.gainBits))
             * ReferenceMath.powf(xAsFloat + config.offset, -config.strength)
         if gain > 32767 { return 32767 }
         guard gain >= 0 else { return 0 }  // NaN from a negative offset
@@ -75,7 +76,7 @@ public struct PCANGainControl {
 
     @inline(__always)
     func apply(_ signal: UnsafeMutableBufferPointer<UInt32>, noiseEstimate: UnsafeMutableBufferPointer<UInt32>) {
-        for i in 0..<signal.count {
+        for i in 0 ..< signal.count {
             // The int16 gain is widened to uint32 as the C does (sign-extending).
             let gain = UInt32(bitPattern: Int32(gain(for: noiseEstimate[i])))
             let snr = UInt32(truncatingIfNeeded: (UInt64(signal[i]) &* UInt64(gain)) >> snrShift)

@@ -42,12 +42,12 @@ public struct ClipClassifier {
         func onFrame(_ frame: UnsafeBufferPointer<UInt16>) {
             // samplesPerClip makes exactly `frames` frames; the bound keeps the input safe regardless.
             guard written + channels <= capacity else { return }
-            for channel in 0..<channels { input[written + channel] = conversion.convert(frame[channel]) }
+            for channel in 0 ..< channels { input[written + channel] = conversion.convert(frame[channel]) }
             written += channels
         }
         let needed = samplesPerClip
         let used = min(samples.count, needed)
-        frontend.process(UnsafeBufferPointer(rebasing: samples[0..<used]), onFrame: onFrame)
+        frontend.process(UnsafeBufferPointer(rebasing: samples[0 ..< used]), onFrame: onFrame)
         if used < needed {
             // Zero padding in small chunks from the stack: no allocation.
             let zeros = InlineArray<256, Int16>(repeating: 0)
@@ -55,7 +55,7 @@ public struct ClipClassifier {
             while remaining > 0 {
                 let chunk = min(remaining, 256)
                 zeros.span.withUnsafeBufferPointer { buffer in
-                    frontend.process(UnsafeBufferPointer(rebasing: buffer[0..<chunk]), onFrame: onFrame)
+                    frontend.process(UnsafeBufferPointer(rebasing: buffer[0 ..< chunk]), onFrame: onFrame)
                 }
                 remaining -= chunk
             }

@@ -38,8 +38,10 @@ public struct CommandRecognizer {
 
     /// `storage` (any alignment) must hold `storageBytes(labelCount:)` bytes and outlive the
     /// recognizer. Its contents need no initialization: only results fed since are read.
-    public init(labelCount: Int, configuration: RecognizerConfiguration = .init(),
-                storage: UnsafeMutableRawBufferPointer) throws(RecognizerError) {
+    public init(
+        labelCount: Int, configuration: RecognizerConfiguration = .init(),
+        storage: UnsafeMutableRawBufferPointer
+    ) throws(RecognizerError) {
         try configuration.validate()
         guard labelCount >= 1, labelCount <= Self.maximumLabels else {
             throw .labelCountOutOfRange(count: labelCount, maximum: Self.maximumLabels)
@@ -87,7 +89,7 @@ public struct CommandRecognizer {
             let slot = (oldest + count) % Self.maximumResults
             storage.storeBytes(of: now, toByteOffset: 8 * slot, as: Int64.self)
             let base = scoresOffset(slot)
-            for label in 0..<labelCount {
+            for label in 0 ..< labelCount {
                 storage.storeBytes(of: latest[label], toByteOffset: base + label, as: Int8.self)
             }
             count += 1
@@ -107,9 +109,9 @@ public struct CommandRecognizer {
 
         var topLabel = 0
         var topAverage: Int32 = 0
-        for label in 0..<labelCount {
+        for label in 0 ..< labelCount {
             var sum: Int32 = 0  // at most 50 x 255, far from overflow
-            for offset in 0..<count {
+            for offset in 0 ..< count {
                 let slot = (oldest + offset) % Self.maximumResults
                 sum += Int32(storage.load(fromByteOffset: scoresOffset(slot) + label, as: Int8.self)) + 128
             }
@@ -120,7 +122,8 @@ public struct CommandRecognizer {
             }
         }
 
-        let suppressed = previousLabel != 0 && topLabel == previousLabel
+        let suppressed =
+            previousLabel != 0 && topLabel == previousLabel
             && now - previousTime <= Int64(configuration.suppressionMilliseconds)
         let isNew = topAverage > configuration.detectionThreshold && !suppressed
         if isNew {

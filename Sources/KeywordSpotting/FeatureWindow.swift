@@ -16,15 +16,17 @@ public struct FeatureWindow {
 
     public static func storageBytes(frames: Int, channels: Int) -> Int { frames * channels }
 
-    public init(frames: Int, channels: Int, storage: UnsafeMutableBufferPointer<Int8>,
-                keepsTimeOrder: Bool = false) throws(PipelineError) {
+    public init(
+        frames: Int, channels: Int, storage: UnsafeMutableBufferPointer<Int8>,
+        keepsTimeOrder: Bool = false
+    ) throws(PipelineError) {
         guard frames > 0 else { throw .invalidFrameCount(frames) }
         let required = Self.storageBytes(frames: frames, channels: channels)
         guard storage.count >= required else { throw .windowStorageTooSmall(required: required, provided: storage.count) }
         self.frames = frames
         self.channels = channels
         self.keepsTimeOrder = keepsTimeOrder
-        self.storage = UnsafeMutableBufferPointer(rebasing: storage[0..<required])
+        self.storage = UnsafeMutableBufferPointer(rebasing: storage[0 ..< required])
         reset()
     }
 
@@ -40,11 +42,11 @@ public struct FeatureWindow {
             let base = storage.baseAddress!
             let kept = storage.count - channels
             base.update(from: base + channels, count: kept)
-            for channel in 0..<channels { base[kept + channel] = conversion.convert(frame[channel]) }
+            for channel in 0 ..< channels { base[kept + channel] = conversion.convert(frame[channel]) }
             return
         }
         let base = next * channels
-        for channel in 0..<channels { storage[base + channel] = conversion.convert(frame[channel]) }
+        for channel in 0 ..< channels { storage[base + channel] = conversion.convert(frame[channel]) }
         next = next + 1 == frames ? 0 : next + 1
     }
 

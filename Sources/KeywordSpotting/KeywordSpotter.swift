@@ -52,8 +52,9 @@ public struct KeywordSpotter {
         guard strideFrames >= 1 else { throw .invalidStride(strideFrames) }
         let signature = try ModelSignature(interpreter: interpreter, frames: frames, channels: frontend.channelCount)
         do {
-            recognizer = try CommandRecognizer(labelCount: signature.labelCount, configuration: configuration,
-                                               storage: recognizerStorage)
+            recognizer = try CommandRecognizer(
+                labelCount: signature.labelCount, configuration: configuration,
+                storage: recognizerStorage)
         } catch {
             throw .recognizer(error)
         }

@@ -78,11 +78,14 @@ public struct WakeWordDetectorConfiguration: Sendable, Equatable {
     public let ignoredInvocationsAfterReset: Int
 
     /// `probabilityCutoff` in 0...1 (as in the model's JSON) becomes round(cutoff × 255).
-    public init(probabilityCutoff: Float, slidingWindowSize: Int,
-                ignoredInvocationsAfterReset: Int = 74) throws(WakeWordDetectorError) {
+    public init(
+        probabilityCutoff: Float, slidingWindowSize: Int,
+        ignoredInvocationsAfterReset: Int = 74
+    ) throws(WakeWordDetectorError) {
         guard probabilityCutoff >= 0, probabilityCutoff <= 1 else { throw .cutoffOutOfRange }
-        try self.init(cutoff: UInt8((probabilityCutoff * 255).rounded()), slidingWindowSize: slidingWindowSize,
-                      ignoredInvocationsAfterReset: ignoredInvocationsAfterReset)
+        try self.init(
+            cutoff: UInt8((probabilityCutoff * 255).rounded()), slidingWindowSize: slidingWindowSize,
+            ignoredInvocationsAfterReset: ignoredInvocationsAfterReset)
     }
 
     /// The cutoff already on the uint8 scale (what a build-time configuration stores).

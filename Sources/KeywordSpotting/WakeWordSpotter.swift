@@ -8,11 +8,14 @@ public struct WakeWordSpotter {
     public private(set) var stream: WakeWordStream
 
     /// Takes a frontend and an interpreter that are already set up (each over its own storage).
-    public init(frontend: Frontend, interpreter: Interpreter, conversion: FeatureConversion,
-                detector: WakeWordDetector) throws(WakeWordSpotterError) {
+    public init(
+        frontend: Frontend, interpreter: Interpreter, conversion: FeatureConversion,
+        detector: WakeWordDetector
+    ) throws(WakeWordSpotterError) {
         self.frontend = frontend
-        stream = try WakeWordStream(interpreter: interpreter, channelCount: frontend.channelCount,
-                                    conversion: conversion, detector: detector)
+        stream = try WakeWordStream(
+            interpreter: interpreter, channelCount: frontend.channelCount,
+            conversion: conversion, detector: detector)
     }
 
     /// Frontend frames per invoke.
@@ -23,8 +26,10 @@ public struct WakeWordSpotter {
 
     /// Feeds samples; calls `onInvoke` after every model invoke with its probability and the
     /// detector's verdict.
-    public mutating func process(_ samples: UnsafeBufferPointer<Int16>,
-                                 onInvoke: (WakeWordResult) -> Void) throws(WakeWordSpotterError) {
+    public mutating func process(
+        _ samples: UnsafeBufferPointer<Int16>,
+        onInvoke: (WakeWordResult) -> Void
+    ) throws(WakeWordSpotterError) {
         var offset = 0
         while let frame = frontend.nextFrame(from: samples, offset: &offset) {
             if let result = try stream.append(frame) { onInvoke(result) }

@@ -18,8 +18,10 @@ public struct WakeWordStream {
     private var framesFilled = 0
 
     /// Takes an interpreter that is already set up, over its own arena.
-    public init(interpreter: Interpreter, channelCount: Int, conversion: FeatureConversion,
-                detector: WakeWordDetector) throws(WakeWordSpotterError) {
+    public init(
+        interpreter: Interpreter, channelCount: Int, conversion: FeatureConversion,
+        detector: WakeWordDetector
+    ) throws(WakeWordSpotterError) {
         do { try conversion.validate() } catch { throw .invalidFeatureConversion }
         let input = interpreter.input(0)
         guard input.type == .int8, channelCount > 0, input.byteCount > 0, input.byteCount % channelCount == 0 else {

@@ -29,8 +29,10 @@ struct GraphRuntime {
 
 extension GraphRuntime {
     /// Runs every operator of one subgraph once, in order.
-    static func run(nodes: UnsafeMutableBufferPointer<NodeRecord>, tensors: UnsafeMutableBufferPointer<TensorRecord>,
-                    scratch: UnsafeMutableBufferPointer<ScratchRecord>, graph: UnsafeMutablePointer<GraphRuntime>?) throws(InterpreterError) {
+    static func run(
+        nodes: UnsafeMutableBufferPointer<NodeRecord>, tensors: UnsafeMutableBufferPointer<TensorRecord>,
+        scratch: UnsafeMutableBufferPointer<ScratchRecord>, graph: UnsafeMutablePointer<GraphRuntime>?
+    ) throws(InterpreterError) {
         guard let first = nodes.baseAddress else { return }
         for i in nodes.indices {
             // Through the pointer: a copy of the record (`nodes[i]`) retains and releases its
@@ -48,8 +50,9 @@ extension GraphRuntime {
 extension UnsafeMutablePointer where Pointee == GraphRuntime {
     /// Runs every operator of subgraph `index` once, in order (TFLM's InvokeSubgraph).
     func invokeSubgraph(_ index: Int) throws(InterpreterError) {
-        try GraphRuntime.run(nodes: pointee.subgraphs[index].nodes, tensors: pointee.subgraphs[index].tensors,
-                             scratch: pointee.scratch, graph: self)
+        try GraphRuntime.run(
+            nodes: pointee.subgraphs[index].nodes, tensors: pointee.subgraphs[index].tensors,
+            scratch: pointee.scratch, graph: self)
     }
 
     /// The id of the variable named (`container`, `sharedName`), creating it when there is
@@ -63,8 +66,9 @@ extension UnsafeMutablePointer where Pointee == GraphRuntime {
         }
         guard pointee.variableCount < pointee.variables.count else { return nil }
         let id = pointee.variableCount
-        pointee.variables[id] = ResourceVariableRecord(container: container, sharedName: sharedName,
-                                                        buffer: nil, byteCount: 0, defaultValue: 0)
+        pointee.variables[id] = ResourceVariableRecord(
+            container: container, sharedName: sharedName,
+            buffer: nil, byteCount: 0, defaultValue: 0)
         pointee.variableCount += 1
         return Int32(id)
     }

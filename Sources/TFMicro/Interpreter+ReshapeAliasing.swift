@@ -11,8 +11,10 @@
 extension Interpreter {
     /// The (input, output) tensor indices of node `i` when its output can share its input's
     /// bytes, else nil. Depends only on the model, so planning and placement agree.
-    static func reshapeAlias(_ subgraph: Subgraph, _ node: NodeRecord,
-                             _ tensors: UnsafeMutableBufferPointer<TensorRecord>) -> (input: Int, output: Int)? {
+    static func reshapeAlias(
+        _ subgraph: Subgraph, _ node: NodeRecord,
+        _ tensors: UnsafeMutableBufferPointer<TensorRecord>
+    ) -> (input: Int, output: Int)? {
         guard node.op == .reshape, node.inputs.count >= 1, node.outputs.count == 1 else { return nil }
         let input = Int(node.inputs[0])
         let output = Int(node.outputs[0])
@@ -29,8 +31,10 @@ extension Interpreter {
 
     /// Gives each aliasing RESHAPE's input the output's lifetime too and takes the output out
     /// of planning. Last node first, so a chain of RESHAPEs folds into its first input.
-    static func mergeReshapeLifetimes(_ subgraph: Subgraph, _ nodes: UnsafeMutableBufferPointer<NodeRecord>,
-                                      _ tensors: UnsafeMutableBufferPointer<TensorRecord>) {
+    static func mergeReshapeLifetimes(
+        _ subgraph: Subgraph, _ nodes: UnsafeMutableBufferPointer<NodeRecord>,
+        _ tensors: UnsafeMutableBufferPointer<TensorRecord>
+    ) {
         for node in nodes.reversed() {
             guard let (input, output) = reshapeAlias(subgraph, node, tensors), tensors[output].firstUse >= 0 else { continue }
             tensors[input].markUse(Int(tensors[output].firstUse))
@@ -42,8 +46,10 @@ extension Interpreter {
 
     /// After planning: each aliasing RESHAPE's output takes its input's address. First node
     /// first, so a chain's later outputs see their input already placed.
-    static func placeReshapeAliases(_ subgraph: Subgraph, _ nodes: UnsafeMutableBufferPointer<NodeRecord>,
-                                    _ tensors: UnsafeMutableBufferPointer<TensorRecord>) {
+    static func placeReshapeAliases(
+        _ subgraph: Subgraph, _ nodes: UnsafeMutableBufferPointer<NodeRecord>,
+        _ tensors: UnsafeMutableBufferPointer<TensorRecord>
+    ) {
         for node in nodes {
             guard let (input, output) = reshapeAlias(subgraph, node, tensors) else { continue }
             tensors[output].data = tensors[input].data

@@ -63,8 +63,9 @@ extension Interpreter {
         }
         let persistent = Int(header.persistentByteCount)
         arena.baseAddress.unsafelyUnwrapped.advanced(by: arena.count - persistent)
-            .copyMemory(from: snapshot.baseAddress.unsafelyUnwrapped + SnapshotHeader.byteCount + Self.snapshotHandleStride,
-                        byteCount: persistent)
+            .copyMemory(
+                from: snapshot.baseAddress.unsafelyUnwrapped + SnapshotHeader.byteCount + Self.snapshotHandleStride,
+                byteCount: persistent)
         self = snapshot.loadUnaligned(fromByteOffset: SnapshotHeader.byteCount, as: Interpreter.self)
         try restoreInvokeFunctions(resolver)
         resetVariableTensors()
@@ -94,9 +95,11 @@ extension Interpreter {
                 guard let registration = resolver.registration(for: op) else {
                     throw .missingOperator(op, version: version, operatorIndex: i)
                 }
-                record.initialize(to: NodeRecord(op: op, version: version, inputs: record.pointee.inputs,
-                                                 outputs: record.pointee.outputs, invoke: registration.invoke,
-                                                 opData: record.pointee.opData))
+                record.initialize(
+                    to: NodeRecord(
+                        op: op, version: version, inputs: record.pointee.inputs,
+                        outputs: record.pointee.outputs, invoke: registration.invoke,
+                        opData: record.pointee.opData))
             }
         }
     }

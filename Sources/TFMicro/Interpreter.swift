@@ -59,8 +59,9 @@ public struct Interpreter: BitwiseCopyable {
     /// The arena-too-small error for `more` bytes beyond what `allocator` has handed out;
     /// `exact` once the plan is complete (the figure is then the whole need, not a lower bound).
     private static func arenaTooSmall(_ allocator: ArenaAllocator, more: Int, exact: Bool = false) -> InterpreterError {
-        .arenaTooSmall(needed: allocator.headStart + allocator.persistentByteCount + more, available: allocator.arena.count,
-                       exact: exact)
+        .arenaTooSmall(
+            needed: allocator.headStart + allocator.persistentByteCount + more, available: allocator.arena.count,
+            exact: exact)
     }
 
     @inline(never)
@@ -81,8 +82,10 @@ public struct Interpreter: BitwiseCopyable {
 
     /// Allocates every subgraph's tensor and node records and reads its tensors.
     @inline(never)
-    private static func readSubgraphs(_ model: Model, _ graph: UnsafeMutablePointer<GraphRuntime>?,
-                                      _ allocator: inout ArenaAllocator) throws(InterpreterError) -> SetupTables {
+    private static func readSubgraphs(
+        _ model: Model, _ graph: UnsafeMutablePointer<GraphRuntime>?,
+        _ allocator: inout ArenaAllocator
+    ) throws(InterpreterError) -> SetupTables {
         var tensors0 = UnsafeMutableBufferPointer<TensorRecord>(start: nil, count: 0)
         var nodes0 = UnsafeMutableBufferPointer<NodeRecord>(start: nil, count: 0)
         for s in 0 ..< subgraphCount(graph) {
@@ -114,8 +117,9 @@ public struct Interpreter: BitwiseCopyable {
         for s in 0 ..< tables.subgraphCount {
             let sub = try tables.subgraph(s)
             for i in 0 ..< sub.operatorCount {
-                try prepareOperator(i, of: sub, subgraphIndex: s, in: tables, resolver: resolver, allocator: &allocator,
-                                    scratchCount: &scratchCount)
+                try prepareOperator(
+                    i, of: sub, subgraphIndex: s, in: tables, resolver: resolver, allocator: &allocator,
+                    scratchCount: &scratchCount)
             }
         }
         // Move the scratch requests from their temporary list at the head to an exact-size
@@ -188,11 +192,13 @@ public struct Interpreter: BitwiseCopyable {
             }
             throw .missingOperator(code.builtin, version: code.version, operatorIndex: i)
         }
-        (nodes.baseAddress! + i).initialize(to: NodeRecord(
-            op: code.builtin, version: code.version, inputs: op.inputs, outputs: op.outputs,
-            invoke: registration.invoke, opData: nil))
-        var context = PrepareContext(tensors: tensors, node: nodes[i], options: op.options, allocator: allocator,
-                                     scratchCount: scratchCount, opData: nil, persistentShortfall: 0, graph: tables.graph)
+        (nodes.baseAddress! + i).initialize(
+            to: NodeRecord(
+                op: code.builtin, version: code.version, inputs: op.inputs, outputs: op.outputs,
+                invoke: registration.invoke, opData: nil))
+        var context = PrepareContext(
+            tensors: tensors, node: nodes[i], options: op.options, allocator: allocator,
+            scratchCount: scratchCount, opData: nil, persistentShortfall: 0, graph: tables.graph)
         do { try registration.prepare(&context) } catch {
             if context.persistentShortfall > 0 {
                 throw arenaTooSmall(context.allocator, more: context.persistentShortfall)
@@ -224,7 +230,8 @@ public struct Interpreter: BitwiseCopyable {
     /// model; nil (nothing allocated) for one subgraph without VAR_HANDLE.
     @inline(never)
     private static func allocateGraph(_ model: Model, _ allocator: inout ArenaAllocator)
-        throws(InterpreterError) -> UnsafeMutablePointer<GraphRuntime>? {
+        throws(InterpreterError) -> UnsafeMutablePointer<GraphRuntime>?
+    {
         let subgraphCount = model.subgraphCount
         // One variable per VAR_HANDLE at most (TFLM's interpreter is given a maximum instead).
         var variableCapacity = 0
@@ -240,22 +247,33 @@ public struct Interpreter: BitwiseCopyable {
         let graphBytes = MemoryLayout<GraphRuntime>.stride
         let subgraphBytes = subgraphCount * MemoryLayout<SubgraphRecord>.stride
         let variableBytes = variableCapacity * MemoryLayout<ResourceVariableRecord>.stride
-        guard let g = allocator.allocatePersistent(byteCount: graphBytes, alignment: 16) else { throw arenaTooSmall(allocator, more: graphBytes) }
-        guard let s = allocator.allocatePersistent(byteCount: subgraphBytes, alignment: 16) else { throw arenaTooSmall(allocator, more: subgraphBytes) }
-        guard let v = allocator.allocatePersistent(byteCount: variableBytes, alignment: 16) else { throw arenaTooSmall(allocator, more: variableBytes) }
+        guard let g = allocator.allocatePersistent(byteCount: graphBytes, alignment: 16) else {
+            throw arenaTooSmall(allocator, more: graphBytes)
+        }
+        guard let s = allocator.allocatePersistent(byteCount: subgraphBytes, alignment: 16) else {
+            throw arenaTooSmall(allocator, more: subgraphBytes)
+        }
+        guard let v = allocator.allocatePersistent(byteCount: variableBytes, alignment: 16) else {
+            throw arenaTooSmall(allocator, more: variableBytes)
+        }
         let graph = g.bindMemory(to: GraphRuntime.self, capacity: 1)
-        graph.initialize(to: GraphRuntime(
-            subgraphs: UnsafeMutableBufferPointer(start: s.bindMemory(to: SubgraphRecord.self, capacity: subgraphCount), count: subgraphCount),
-            scratch: UnsafeMutableBufferPointer(start: nil, count: 0),
-            variables: UnsafeMutableBufferPointer(start: v.bindMemory(to: ResourceVariableRecord.self, capacity: variableCapacity),
-                                                  count: variableCapacity),
-            variableCount: 0))
+        graph.initialize(
+            to: GraphRuntime(
+                subgraphs: UnsafeMutableBufferPointer(
+                    start: s.bindMemory(to: SubgraphRecord.self, capacity: subgraphCount), count: subgraphCount),
+                scratch: UnsafeMutableBufferPointer(start: nil, count: 0),
+                variables: UnsafeMutableBufferPointer(
+                    start: v.bindMemory(to: ResourceVariableRecord.self, capacity: variableCapacity),
+                    count: variableCapacity),
+                variableCount: 0))
         return graph
     }
 
     @inline(never)
-    private static func readTensors(_ model: Model, _ subgraph: Subgraph,
-                                    into tensors: UnsafeMutableBufferPointer<TensorRecord>) throws(InterpreterError) {
+    private static func readTensors(
+        _ model: Model, _ subgraph: Subgraph,
+        into tensors: UnsafeMutableBufferPointer<TensorRecord>
+    ) throws(InterpreterError) {
         for i in tensors.indices {
             let tensor: Tensor
             let constant: UnsafeRawBufferPointer
@@ -267,7 +285,9 @@ public struct Interpreter: BitwiseCopyable {
             let elementSize = tensor.type.elementByteCount
             var byteCount = 0
             if let elementSize {
-                guard let elements = shape.checkedElementCount else { throw .unsupportedTensor(index: i, reason: "element count overflows") }
+                guard let elements = shape.checkedElementCount else {
+                    throw .unsupportedTensor(index: i, reason: "element count overflows")
+                }
                 let (bytes, overflow) = elements.multipliedReportingOverflow(by: elementSize)
                 guard !overflow else { throw .unsupportedTensor(index: i, reason: "byte size overflows") }
                 byteCount = bytes
@@ -276,18 +296,21 @@ public struct Interpreter: BitwiseCopyable {
             if isConstant && constant.count < byteCount {
                 throw .unsupportedTensor(index: i, reason: "constant buffer is shorter than the tensor's shape and type need")
             }
-            (tensors.baseAddress! + i).initialize(to: TensorRecord(
-                data: isConstant ? UnsafeMutableRawPointer(mutating: constant.baseAddress) : nil,
-                byteCount: byteCount, quantization: tensor.quantization, shape: shape, firstUse: -1, lastUse: -1,
-                type: tensor.type, hasFixedSize: elementSize != nil, isConstant: isConstant, isVariable: tensor.isVariable))
+            (tensors.baseAddress! + i).initialize(
+                to: TensorRecord(
+                    data: isConstant ? UnsafeMutableRawPointer(mutating: constant.baseAddress) : nil,
+                    byteCount: byteCount, quantization: tensor.quantization, shape: shape, firstUse: -1, lastUse: -1,
+                    type: tensor.type, hasFixedSize: elementSize != nil, isConstant: isConstant, isVariable: tensor.isVariable))
         }
     }
 
     /// First and last operator using each non-constant tensor, as TFLM's allocation info:
     /// graph inputs are alive from the start, outputs and variables to the end.
     @inline(never)
-    private static func markLifetimes(_ subgraph: Subgraph, _ nodes: UnsafeMutableBufferPointer<NodeRecord>,
-                                      _ tensors: UnsafeMutableBufferPointer<TensorRecord>) throws(InterpreterError) {
+    private static func markLifetimes(
+        _ subgraph: Subgraph, _ nodes: UnsafeMutableBufferPointer<NodeRecord>,
+        _ tensors: UnsafeMutableBufferPointer<TensorRecord>
+    ) throws(InterpreterError) {
         let last = max(nodes.count - 1, 0)
         for t in subgraph.inputs { tensors[Int(t)].markUse(0) }
         for t in subgraph.outputs { tensors[Int(t)].markUse(last) }
@@ -310,8 +333,10 @@ public struct Interpreter: BitwiseCopyable {
     /// Plans tensors and scratch buffers in the head of the arena and gives each its address.
     /// The planner's working array sits temporarily where the planned buffers will go.
     @inline(never)
-    private static func plan(_ tables: SetupTables, scratch: UnsafeMutableBufferPointer<ScratchRecord>, lastOperator: Int,
-                             allocator: ArenaAllocator) throws(InterpreterError) -> Int {
+    private static func plan(
+        _ tables: SetupTables, scratch: UnsafeMutableBufferPointer<ScratchRecord>, lastOperator: Int,
+        allocator: ArenaAllocator
+    ) throws(InterpreterError) -> Int {
         let subgraphCount = tables.subgraphCount
         func record(_ s: Int) -> SubgraphRecord { tables.record(s) }
         var count = scratch.count
@@ -333,8 +358,10 @@ public struct Interpreter: BitwiseCopyable {
             }
         }
         for s in scratch {
-            work[k] = s.node < 0 ? BufferRequirement(byteCount: s.byteCount, firstUse: 0, lastUse: lastOperator)
-                                 : BufferRequirement(byteCount: s.byteCount, firstUse: s.node, lastUse: s.node)
+            work[k] =
+                s.node < 0
+                ? BufferRequirement(byteCount: s.byteCount, firstUse: 0, lastUse: lastOperator)
+                : BufferRequirement(byteCount: s.byteCount, firstUse: s.node, lastUse: s.node)
             k += 1
         }
         let planned = GreedyMemoryPlanner.plan(work, alignment: ArenaAllocator.alignment)
@@ -409,7 +436,8 @@ public struct Interpreter: BitwiseCopyable {
     /// Resource variable `index` (0 ..< resourceVariableCount).
     public func resourceVariable(_ index: Int) -> ResourceVariableView {
         let v = graph.unsafelyUnwrapped.pointee.variables[index]
-        return ResourceVariableView(container: v.container, sharedName: v.sharedName,
-                                    bytes: UnsafeMutableRawBufferPointer(start: v.buffer, count: v.buffer == nil ? 0 : v.byteCount))
+        return ResourceVariableView(
+            container: v.container, sharedName: v.sharedName,
+            bytes: UnsafeMutableRawBufferPointer(start: v.buffer, count: v.buffer == nil ? 0 : v.byteCount))
     }
 }

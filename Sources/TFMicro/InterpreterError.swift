@@ -44,11 +44,14 @@ extension InterpreterError: CustomStringConvertible {
         case .malformedModel(let error):
             return error.description
         case .missingOperator(let op, let version, let index):
-            return "operator \(index) is \(op.name) (code \(op.code)) version \(version), which the op resolver does not have; add its kernel to the OpResolver"
+            return
+                "operator \(index) is \(op.name) (code \(op.code)) version \(version), which the op resolver does not have; add its kernel to the OpResolver"
         case .missingCustomOperator(let name, let version, let index):
-            return "operator \(index) is the custom op \"\(name)\" version \(version), which the op resolver does not have; add its kernel to the OpResolver"
+            return
+                "operator \(index) is the custom op \"\(name)\" version \(version), which the op resolver does not have; add its kernel to the OpResolver"
         case .arenaTooSmall(let needed, let available, let exact):
-            return "tensor arena too small: the model needs \(exact ? "" : "at least ")\(needed) bytes, the arena has \(available); pass a larger arena"
+            return
+                "tensor arena too small: the model needs \(exact ? "" : "at least ")\(needed) bytes, the arena has \(available); pass a larger arena"
         case .prepareFailed(let op, let index, let error):
             return "operator \(index) (\(op.name)) cannot run: \(Self.describe(error))"
         case .invokeFailed(let op, let index, let error):
@@ -82,9 +85,11 @@ extension SnapshotError: CustomStringConvertible {
         case .otherBuild:
             return "interpreter snapshot taken by another build (other record layouts); take it again with this build"
         case .otherModel(let address, let count, let checksum):
-            return "interpreter snapshot taken with another model (\(count) bytes at 0x\(String(address, radix: 16)), checksum 0x\(String(checksum, radix: 16))); take it again with this model"
+            return
+                "interpreter snapshot taken with another model (\(count) bytes at 0x\(String(address, radix: 16)), checksum 0x\(String(checksum, radix: 16))); take it again with this model"
         case .otherArena(let address, let count):
-            return "interpreter snapshot taken with another arena (\(count) bytes at 0x\(String(address, radix: 16))); restore into that arena or take the snapshot again"
+            return
+                "interpreter snapshot taken with another arena (\(count) bytes at 0x\(String(address, radix: 16))); restore into that arena or take the snapshot again"
         case .bufferTooSmall(let needed, let available):
             return "snapshot buffer too small: \(needed) bytes needed, \(available) given"
         }

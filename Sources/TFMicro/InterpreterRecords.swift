@@ -27,8 +27,9 @@ struct TensorRecord {
     // One shared copy for every tensor accessor: inlined, each accessor would carry its own.
     @inline(never)
     func view(index: Int) -> TensorView {
-        TensorView(index: index, type: type, shape: shape, quantization: quantization,
-                   byteCount: byteCount, data: data, isConstant: isConstant)
+        TensorView(
+            index: index, type: type, shape: shape, quantization: quantization,
+            byteCount: byteCount, data: data, isConstant: isConstant)
     }
 }
 

@@ -14,11 +14,12 @@ struct SnapshotHeader {
         var scratchRecordStride: UInt32
 
         static var current: Layout {
-            Layout(pointerBytes: UInt32(MemoryLayout<UnsafeRawPointer>.size),
-                   handleBytes: UInt32(MemoryLayout<Interpreter>.size),
-                   tensorRecordStride: UInt32(MemoryLayout<TensorRecord>.stride),
-                   nodeRecordStride: UInt32(MemoryLayout<NodeRecord>.stride),
-                   scratchRecordStride: UInt32(MemoryLayout<ScratchRecord>.stride))
+            Layout(
+                pointerBytes: UInt32(MemoryLayout<UnsafeRawPointer>.size),
+                handleBytes: UInt32(MemoryLayout<Interpreter>.size),
+                tensorRecordStride: UInt32(MemoryLayout<TensorRecord>.stride),
+                nodeRecordStride: UInt32(MemoryLayout<NodeRecord>.stride),
+                scratchRecordStride: UInt32(MemoryLayout<ScratchRecord>.stride))
         }
     }
 
@@ -62,8 +63,10 @@ struct SnapshotHeader {
     }
 
     /// The header of `snapshot` once it is known to fit this build, `model` and `arena`.
-    static func validated(_ snapshot: UnsafeRawBufferPointer, model: UnsafeRawBufferPointer,
-                          arena: UnsafeMutableRawBufferPointer) throws(SnapshotError) -> SnapshotHeader {
+    static func validated(
+        _ snapshot: UnsafeRawBufferPointer, model: UnsafeRawBufferPointer,
+        arena: UnsafeMutableRawBufferPointer
+    ) throws(SnapshotError) -> SnapshotHeader {
         guard snapshot.count >= byteCount else {
             if snapshot.count >= 4 && snapshot.loadUnaligned(as: UInt32.self) != magic { throw .notASnapshot }
             throw .truncated(needed: byteCount, available: snapshot.count)
@@ -71,9 +74,10 @@ struct SnapshotHeader {
         func get(_ word: Word) -> UInt32 { snapshot.loadUnaligned(fromByteOffset: 4 * word.rawValue, as: UInt32.self) }
         guard get(.magic) == magic else { throw .notASnapshot }
         guard get(.version) == version else { throw .unsupportedVersion(get(.version)) }
-        var header = SnapshotHeader(layout: Layout(
-            pointerBytes: get(.pointerBytes), handleBytes: get(.handleBytes), tensorRecordStride: get(.tensorRecordStride),
-            nodeRecordStride: get(.nodeRecordStride), scratchRecordStride: get(.scratchRecordStride)))
+        var header = SnapshotHeader(
+            layout: Layout(
+                pointerBytes: get(.pointerBytes), handleBytes: get(.handleBytes), tensorRecordStride: get(.tensorRecordStride),
+                nodeRecordStride: get(.nodeRecordStride), scratchRecordStride: get(.scratchRecordStride)))
         guard header.layout == .current else { throw .otherBuild }
         header.modelByteCount = get(.modelByteCount)
         header.modelChecksum = get(.modelChecksum)
@@ -88,11 +92,13 @@ struct SnapshotHeader {
             throw .corrupted
         }
         guard header.modelAddress == UInt64(UInt(bitPattern: model.baseAddress)), Int(header.modelByteCount) == model.count,
-              header.modelChecksum == Interpreter.checksum(model) else {
+            header.modelChecksum == Interpreter.checksum(model)
+        else {
             throw .otherModel(address: header.modelAddress, byteCount: Int(header.modelByteCount), checksum: header.modelChecksum)
         }
         guard arena.baseAddress != nil, header.arenaAddress == UInt64(UInt(bitPattern: arena.baseAddress)),
-              Int(header.arenaByteCount) == arena.count, Int(header.persistentByteCount) <= arena.count else {
+            Int(header.arenaByteCount) == arena.count, Int(header.persistentByteCount) <= arena.count
+        else {
             throw .otherArena(address: header.arenaAddress, byteCount: Int(header.arenaByteCount))
         }
         return header

@@ -27,8 +27,10 @@ public struct BuiltinOptions {
             strideWidth: try positive(try fb.scalarI32(t, 1, default: 0, "Conv2DOptions.stride_w"), "Conv2DOptions.stride_w", t),
             strideHeight: try positive(try fb.scalarI32(t, 2, default: 0, "Conv2DOptions.stride_h"), "Conv2DOptions.stride_h", t),
             activation: try FusedActivation(try fb.scalarU8(t, 3, default: 0, "Conv2DOptions.fused_activation_function"), t),
-            dilationWidth: try positive(try fb.scalarI32(t, 4, default: 1, "Conv2DOptions.dilation_w_factor"), "Conv2DOptions.dilation_w_factor", t),
-            dilationHeight: try positive(try fb.scalarI32(t, 5, default: 1, "Conv2DOptions.dilation_h_factor"), "Conv2DOptions.dilation_h_factor", t))
+            dilationWidth: try positive(
+                try fb.scalarI32(t, 4, default: 1, "Conv2DOptions.dilation_w_factor"), "Conv2DOptions.dilation_w_factor", t),
+            dilationHeight: try positive(
+                try fb.scalarI32(t, 5, default: 1, "Conv2DOptions.dilation_h_factor"), "Conv2DOptions.dilation_h_factor", t))
     }
 
     public func depthwiseConv2D() throws(ModelError) -> DepthwiseConv2DOptions? {
@@ -36,12 +38,18 @@ public struct BuiltinOptions {
         let fb = flatBuffer
         return DepthwiseConv2DOptions(
             padding: try Padding(try fb.scalarU8(t, 0, default: 0, "DepthwiseConv2DOptions.padding"), t),
-            strideWidth: try positive(try fb.scalarI32(t, 1, default: 0, "DepthwiseConv2DOptions.stride_w"), "DepthwiseConv2DOptions.stride_w", t),
-            strideHeight: try positive(try fb.scalarI32(t, 2, default: 0, "DepthwiseConv2DOptions.stride_h"), "DepthwiseConv2DOptions.stride_h", t),
+            strideWidth: try positive(
+                try fb.scalarI32(t, 1, default: 0, "DepthwiseConv2DOptions.stride_w"), "DepthwiseConv2DOptions.stride_w", t),
+            strideHeight: try positive(
+                try fb.scalarI32(t, 2, default: 0, "DepthwiseConv2DOptions.stride_h"), "DepthwiseConv2DOptions.stride_h", t),
             depthMultiplier: try fb.scalarI32(t, 3, default: 0, "DepthwiseConv2DOptions.depth_multiplier"),
             activation: try FusedActivation(try fb.scalarU8(t, 4, default: 0, "DepthwiseConv2DOptions.fused_activation_function"), t),
-            dilationWidth: try positive(try fb.scalarI32(t, 5, default: 1, "DepthwiseConv2DOptions.dilation_w_factor"), "DepthwiseConv2DOptions.dilation_w_factor", t),
-            dilationHeight: try positive(try fb.scalarI32(t, 6, default: 1, "DepthwiseConv2DOptions.dilation_h_factor"), "DepthwiseConv2DOptions.dilation_h_factor", t))
+            dilationWidth: try positive(
+                try fb.scalarI32(t, 5, default: 1, "DepthwiseConv2DOptions.dilation_w_factor"), "DepthwiseConv2DOptions.dilation_w_factor",
+                t),
+            dilationHeight: try positive(
+                try fb.scalarI32(t, 6, default: 1, "DepthwiseConv2DOptions.dilation_h_factor"), "DepthwiseConv2DOptions.dilation_h_factor",
+                t))
     }
 
     public func fullyConnected() throws(ModelError) -> FullyConnectedOptions? {

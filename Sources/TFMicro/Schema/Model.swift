@@ -102,8 +102,10 @@ public struct Model: BitwiseCopyable {
         }
     }
 
-    private static func checkIndices(_ indices: Int32Vector, below limit: Int, optional: Bool,
-                                     _ field: StaticString, _ position: Int) throws(ModelError) {
+    private static func checkIndices(
+        _ indices: Int32Vector, below limit: Int, optional: Bool,
+        _ field: StaticString, _ position: Int
+    ) throws(ModelError) {
         for index in indices {
             // -1 marks an omitted optional operator input (e.g. no bias).
             if optional && index == -1 { continue }
