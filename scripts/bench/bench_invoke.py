@@ -7,12 +7,16 @@ Runtimes (all single-threaded, in this order): tflite-micro's PyPI interpreter, 
 (OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES). Each invoke is timed on its own with
 perf_counter_ns, so every figure includes the Python call overhead of invoke() (a few
 hundred nanoseconds for LiteRT). Inputs are a fixed byte pattern; run time does not depend on
-the values.
+the values. tflite-micro's line also gives its arena use ("arena_bytes"), as its recording
+allocator reports it.
 """
 import argparse
 import json
+import os
+import re
 import statistics
 import sys
+import tempfile
 import time
 
 import numpy as np
@@ -35,13 +39,32 @@ def time_invokes(invoke, runs):
     return statistics.median(times) / 1000.0, min(times) / 1000.0
 
 
+def arena_bytes(interpreter):
+    """The "Arena allocation total" that print_allocations writes to the C library's stderr."""
+    sys.stderr.flush()
+    with tempfile.TemporaryFile() as captured:
+        saved = os.dup(2)
+        os.dup2(captured.fileno(), 2)
+        try:
+            interpreter.print_allocations()
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        captured.seek(0)
+        match = re.search(rb"Arena allocation total (\d+) bytes", captured.read())
+    if not match:
+        sys.exit("error: tflite-micro's print_allocations gave no arena total")
+    return int(match.group(1))
+
+
 def tflite_micro(model, runs):
     import tflite_micro
     from tflite_micro import runtime
     interpreter = runtime.Interpreter.from_file(model)
     details = interpreter.get_input_details(0)
     interpreter.set_input(pattern(details["shape"], details["dtype"]), 0)
-    return f"tflite-micro {tflite_micro.__version__}", time_invokes(interpreter.invoke, runs)
+    extra = {"arena_bytes": arena_bytes(interpreter)}
+    return f"tflite-micro {tflite_micro.__version__}", time_invokes(interpreter.invoke, runs), extra
 
 
 def litert(model, runs, xnnpack):
@@ -53,7 +76,7 @@ def litert(model, runs, xnnpack):
     for details in interpreter.get_input_details():
         interpreter.set_tensor(details["index"], pattern(details["shape"], details["dtype"]))
     name = f"LiteRT {ai_edge_litert.__version__} " + ("+ XNNPACK" if xnnpack else "built-in kernels")
-    return name, time_invokes(interpreter.invoke, runs)
+    return name, time_invokes(interpreter.invoke, runs), {}
 
 
 def main() -> None:
@@ -67,11 +90,11 @@ def main() -> None:
         sys.exit("error: --runs must be positive")
     for runtime in args.runtime or RUNTIMES:
         if runtime == "tflite-micro":
-            name, (median, fastest) = tflite_micro(args.model, args.runs)
+            name, (median, fastest), extra = tflite_micro(args.model, args.runs)
         else:
-            name, (median, fastest) = litert(args.model, args.runs, xnnpack=runtime == "litert-xnnpack")
-        print(json.dumps({"id": runtime, "runtime": name, "runs": args.runs, "median_us": median, "min_us": fastest}),
-              flush=True)
+            name, (median, fastest), extra = litert(args.model, args.runs, xnnpack=runtime == "litert-xnnpack")
+        print(json.dumps({"id": runtime, "runtime": name, "runs": args.runs, "median_us": median, "min_us": fastest,
+                          **extra}), flush=True)
 
 
 if __name__ == "__main__":

@@ -54,6 +54,8 @@ struct ModelBenchmark: ParsableCommand {
         var id: String
         var runtime: String
         var median_us: Double
+        /// The runtime's arena use, where it reports one (tflite-micro).
+        var arena_bytes: Int?
         /// Reference median / Swift median: above 1 means Swift is faster.
         var ratio: Double?
     }
@@ -128,7 +130,8 @@ struct ModelBenchmark: ParsableCommand {
         print("model: \(result.model) (\(result.runs) invokes each, one thread)")
         print("Swift TFMicro median invoke: \(format(result.swiftMedianMicroseconds)) us (arena \(result.swiftArenaBytes) bytes)")
         for reference in result.references {
-            print("\(reference.runtime) median invoke: \(format(reference.median_us)) us")
+            let arena = reference.arena_bytes.map { " (arena \($0) bytes)" } ?? ""
+            print("\(reference.runtime) median invoke: \(format(reference.median_us)) us\(arena)")
         }
         for reference in result.references {
             print("ratio (\(reference.runtime) / Swift): \(format(reference.ratio ?? 0, digits: 2))x")
