@@ -14,6 +14,8 @@ public enum Concatenation {
         var outerCount: Int
         /// Bytes each input contributes per outer step: its axis dim × inner elements × size.
         var chunkBytes: InlineArray<10, Int>
+        /// Bytes of one output row (one outer step): the sum of the chunks.
+        var rowBytes: Int
     }
 
     static func prepare(_ context: inout PrepareContext) throws(KernelError) {
@@ -45,14 +47,15 @@ public enum Concatenation {
         var inner = 1
         for i in axis + 1 ..< rank { inner *= output.shape[i] }
 
-        var data = OpData(outerCount: outer, chunkBytes: .init(repeating: 0))
+        var data = OpData(outerCount: outer, chunkBytes: .init(repeating: 0), rowBytes: 0)
         var axisTotal = 0
         for k in 0 ..< count {
             let input = try context.input(k)
             guard input.type == output.type else { throw KernelError("CONCATENATION input and output types differ", tensor: input.index) }
             if input.type == .int8 {
                 guard input.quantization.scale == output.quantization.scale,
-                      input.quantization.zeroPoint == output.quantization.zeroPoint else {
+                    input.quantization.zeroPoint == output.quantization.zeroPoint
+                else {
                     throw KernelError("CONCATENATION int8 inputs must have the output's scale and zero point", tensor: input.index)
                 }
             } else if input.type == .int16 {
@@ -61,12 +64,15 @@ public enum Concatenation {
                 }
             }
             // Every dim but the axis must match the output's (the reference assumes it).
-            guard input.shape.rank == rank else { throw KernelError("CONCATENATION input rank differs from the output's", tensor: input.index) }
+            guard input.shape.rank == rank else {
+                throw KernelError("CONCATENATION input rank differs from the output's", tensor: input.index)
+            }
             for i in 0 ..< rank where i != axis && input.shape[i] != output.shape[i] {
                 throw KernelError("CONCATENATION input dims differ from the output's off the axis", tensor: input.index)
             }
             axisTotal += input.shape[axis]
             data.chunkBytes[k] = input.shape[axis] * inner * elementSize
+            data.rowBytes += data.chunkBytes[k]
         }
         guard axisTotal == output.shape[axis] else {
             throw KernelError("CONCATENATION inputs do not add up to the output along the axis", tensor: output.index)
@@ -75,14 +81,23 @@ public enum Concatenation {
     }
 
     static func invoke(_ context: InvokeContext) throws(KernelError) {
-        let d = context.opData(as: OpData.self)
+        // Read in place: copying the op data out would copy its whole size table.
+        let d = UnsafePointer(context.mutableOpData(as: OpData.self))
+        let outer = d.pointee.outerCount
+        let inputs = context.inputCount
+        let rowBytes = d.pointee.rowBytes
+        // Input by input: its chunks follow each other in it and lie one output row apart.
         var target = context.outputData(0)
-        for k in 0 ..< d.outerCount {
-            for i in 0 ..< context.inputCount {
-                let chunk = d.chunkBytes[i]
-                target.copyMemory(from: context.inputData(i) + k * chunk, byteCount: chunk)
-                target += chunk
+        for i in 0 ..< inputs {
+            let chunk = d.pointee.chunkBytes[i]
+            var from = UnsafeRawPointer(context.inputData(i))
+            var to = target
+            for _ in 0 ..< outer {
+                to.copyMemory(from: from, byteCount: chunk)
+                to += rowBytes
+                from += chunk
             }
+            target += chunk
         }
     }
 }

@@ -13,6 +13,8 @@ public enum SplitV {
         var outerCount: Int
         /// Bytes each output takes per outer step.
         var chunkBytes: InlineArray<10, Int>
+        /// Bytes of one input row (one outer step): the sum of the chunks.
+        var rowBytes: Int
     }
 
     static func prepare(_ context: inout PrepareContext) throws(KernelError) {
@@ -40,7 +42,7 @@ public enum SplitV {
         var inner = 1
         for i in axis + 1 ..< rank { inner *= input.shape[i] }
 
-        var data = OpData(outerCount: outer, chunkBytes: .init(repeating: 0))
+        var data = OpData(outerCount: outer, chunkBytes: .init(repeating: 0), rowBytes: 0)
         var axisTotal = 0
         for k in 0 ..< outputs {
             let output = try context.output(k)
@@ -51,6 +53,7 @@ public enum SplitV {
             }
             axisTotal += output.shape[axis]
             data.chunkBytes[k] = output.shape[axis] * inner * elementSize
+            data.rowBytes += data.chunkBytes[k]
         }
         guard axisTotal == input.shape[axis] else {
             throw KernelError("SPLIT_V outputs do not add up to the input along the axis", tensor: input.index)
@@ -59,20 +62,25 @@ public enum SplitV {
     }
 
     static func invoke(_ context: InvokeContext) throws(KernelError) {
-        let d = context.opData(as: OpData.self)
-        var source = UnsafeRawPointer(context.inputData(0))
-        // Each output's position, looked up once rather than once per outer step.
-        var targets = InlineArray<10, UnsafeMutableRawPointer?>(repeating: nil)
+        // Read in place: copying the op data out would copy its whole size table.
+        let d = UnsafePointer(context.mutableOpData(as: OpData.self))
+        let source = UnsafeRawPointer(context.inputData(0))
+        let outer = d.pointee.outerCount
         let outputs = context.outputCount
-        for i in 0 ..< outputs { targets[i] = context.outputData(i) }
-        for _ in 0 ..< d.outerCount {
-            for i in 0 ..< outputs {
-                let chunk = d.chunkBytes[i]
-                let target = targets[i].unsafelyUnwrapped
-                target.copyMemory(from: source, byteCount: chunk)
-                targets[i] = target + chunk
-                source += chunk
+        let rowBytes = d.pointee.rowBytes
+        // Output by output: its chunks follow each other in it and lie one input row apart,
+        // so the loop carries two pointers instead of one per output.
+        var offset = 0
+        for i in 0 ..< outputs {
+            let chunk = d.pointee.chunkBytes[i]
+            var target = context.outputData(i)
+            var from = source + offset
+            for _ in 0 ..< outer {
+                target.copyMemory(from: from, byteCount: chunk)
+                target += chunk
+                from += rowBytes
             }
+            offset &+= chunk
         }
     }
 }
