@@ -157,7 +157,7 @@ public struct Interpreter: BitwiseCopyable {
             if s == 0 && preservingInputs {
                 for t in sub.inputs { tensors[Int(t)].markUse(lastOperator) }
             }
-            mergeReshapeLifetimes(sub, record(s).nodes, tensors)
+            mergeAliasLifetimes(sub, record(s).nodes, tensors)
             guard s > 0 else { continue }
             for i in tensors.indices where tensors[i].firstUse >= 0 {
                 tensors[i].markUse(0)
@@ -166,7 +166,7 @@ public struct Interpreter: BitwiseCopyable {
         }
         let planned = try plan(tables, scratch: scratch, lastOperator: lastOperator, allocator: allocator)
         for s in 0 ..< subgraphCount {
-            placeReshapeAliases(try tables.subgraph(s), record(s).nodes, record(s).tensors)
+            placeAliases(try tables.subgraph(s), record(s).nodes, record(s).tensors)
         }
         return planned
     }

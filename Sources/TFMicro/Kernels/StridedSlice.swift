@@ -36,8 +36,18 @@ public enum StridedSlice {
     static func prepare(_ context: inout PrepareContext) throws(KernelError) {
         guard context.inputCount == 4 else { throw KernelError("STRIDED_SLICE takes exactly 4 inputs") }
         guard context.outputCount == 1 else { throw KernelError("STRIDED_SLICE has exactly 1 output") }
-        let input = try context.input(0)
-        let output = try context.output(0)
+        let data = try opData(
+            input: context.input(0), begin: context.input(1), end: context.input(2), strides: context.input(3),
+            options: context.options, output: context.output(0))
+        try context.setOpData(data)
+    }
+
+    /// The checked slice parameters of `input` sliced into `output`: prepare's work, and what
+    /// the planner asks to find slices that are one run of their input (`contiguousRun`).
+    static func opData(
+        input: TensorView, begin: TensorView, end: TensorView, strides: TensorView, options: BuiltinOptions,
+        output: TensorView
+    ) throws(KernelError) -> OpData {
         guard input.shape.rank <= maxInputRank else { throw KernelError("STRIDED_SLICE input rank above 4", tensor: input.index) }
         guard input.type == output.type else { throw KernelError("STRIDED_SLICE input and output types differ", tensor: output.index) }
         let elementSize: Int
@@ -48,10 +58,11 @@ public enum StridedSlice {
         default: throw KernelError("STRIDED_SLICE supports float32, int8, int16, int32, bool", tensor: input.index)
         }
         let rank = input.shape.rank
-        var p = SliceParams(count: rank, start: .init(repeating: 0), stop: .init(repeating: 0), stride: .init(repeating: 0),
-                           beginMask: 0, endMask: 0, shrinkAxisMask: 0)
+        var p = SliceParams(
+            count: rank, start: .init(repeating: 0), stop: .init(repeating: 0), stride: .init(repeating: 0),
+            beginMask: 0, endMask: 0, shrinkAxisMask: 0)
         for slot in 1 ... 3 {
-            let t = try context.input(slot)
+            let t = slot == 1 ? begin : slot == 2 ? end : strides
             guard t.isConstant, let data = t.data else {
                 throw KernelError("STRIDED_SLICE begin, end and strides must be constant", tensor: t.index)
             }
@@ -69,9 +80,9 @@ public enum StridedSlice {
         }
         // StridedSliceOptions: begin_mask (0), end_mask (1), shrink_axis_mask (4).
         do {
-            p.beginMask = try context.options.int32Field(0, default: 0)
-            p.endMask = try context.options.int32Field(1, default: 0)
-            p.shrinkAxisMask = try context.options.int32Field(4, default: 0)
+            p.beginMask = try options.int32Field(0, default: 0)
+            p.endMask = try options.int32Field(1, default: 0)
+            p.shrinkAxisMask = try options.int32Field(4, default: 0)
         } catch { throw KernelError(error) }
         for i in 0 ..< rank where p.stride[i] == 0 { throw KernelError("STRIDED_SLICE stride value has to be non-zero") }
         try checkOutputShape(p, input: input.shape, output: output)
@@ -80,8 +91,9 @@ public enum StridedSlice {
         let padded = padTo5D(p)
         var dims = InlineArray<5, Int32>(repeating: 1)
         for i in 0 ..< rank { dims[5 - rank + i] = Int32(input.shape[i]) }
-        var data = OpData(start: .init(repeating: 0), stop: .init(repeating: 0), stride: padded.stride,
-                          inputStride: .init(repeating: 1), elementSize: elementSize, contiguousRun: nil)
+        var data = OpData(
+            start: .init(repeating: 0), stop: .init(repeating: 0), stride: padded.stride,
+            inputStride: .init(repeating: 1), elementSize: elementSize, contiguousRun: nil)
         var written = 1
         for axis in 0 ..< 5 {
             data.start[axis] = startForAxis(padded, size: dims[axis], axis: axis)
@@ -97,10 +109,11 @@ public enum StridedSlice {
         // output elements unwritten, which is refused here rather than reproduced.
         data.contiguousRun = contiguousRun(data, dims: dims)
         guard written == output.shape.elementCount else {
-            throw KernelError("STRIDED_SLICE writes fewer elements than the output holds (shrunk axis index out of range or with a negative stride)",
-                              tensor: output.index)
+            throw KernelError(
+                "STRIDED_SLICE writes fewer elements than the output holds (shrunk axis index out of range or with a negative stride)",
+                tensor: output.index)
         }
-        try context.setOpData(data)
+        return data
     }
 
     /// The slice as one run of input bytes, when it is one: walking the padded axes from the
@@ -124,7 +137,11 @@ public enum StridedSlice {
         let source = UnsafeRawPointer(context.inputData(0))
         var target = context.outputData(0)
         if let run = d.contiguousRun {
-            target.copyMemory(from: source + run.offset, byteCount: run.bytes)
+            // The planner may have placed the output on the run itself (see
+            // Interpreter+Aliasing.swift): the bytes are already there.
+            if UnsafeRawPointer(target) != source + run.offset {
+                target.copyMemory(from: source + run.offset, byteCount: run.bytes)
+            }
             return
         }
         let size = d.elementSize
@@ -137,7 +154,9 @@ public enum StridedSlice {
                 while more(i2, 2) {
                     var i3 = d.start[3]
                     while more(i3, 3) {
-                        let base = Int(i0) * d.inputStride[0] + Int(i1) * d.inputStride[1] + Int(i2) * d.inputStride[2] + Int(i3) * d.inputStride[3]
+                        let base =
+                            Int(i0) * d.inputStride[0] + Int(i1) * d.inputStride[1] + Int(i2) * d.inputStride[2] + Int(i3)
+                            * d.inputStride[3]
                         // A unit inner stride is one contiguous run, as the reference's WriteN.
                         if d.stride[4] == 1 {
                             let run = max(Int(d.stop[4]) - Int(d.start[4]), 0) * size

@@ -1,0 +1,91 @@
+/// Outputs without a copy: when an operator's output is a run of its input's bytes (RESHAPE:
+/// all of them; on the host, a STRIDED_SLICE whose slice is one contiguous run), the planner
+/// gives the input one buffer alive from its first use to the output's last, places the output
+/// on the run, and the kernel's copy is skipped (same address). TFLM plans them apart and copies.
+///
+/// Sharing is exact because the bytes are identical (RESHAPE: same byte count and element
+/// type, which `Reshape.prepare` checked; STRIDED_SLICE: the run its kernel would copy) and
+/// safe because neither tensor is written after the operator: every tensor here has a single
+/// producer and kernels never write their inputs. The exceptions are excluded: variable
+/// tensors (kernels update them in place), constants (they live in the model), and graph
+/// inputs and outputs as the output (the caller writes inputs and reads outputs between
+/// invocations).
+extension Interpreter {
+    /// The (input, output) tensor indices of operator `i` and the output's byte offset in the
+    /// input when its output can share its input's bytes, else nil. Depends only on the model,
+    /// so planning and placement agree.
+    static func outputAlias(
+        _ subgraph: Subgraph, _ i: Int, _ node: NodeRecord,
+        _ tensors: UnsafeMutableBufferPointer<TensorRecord>
+    ) -> (input: Int, output: Int, offset: Int)? {
+        guard node.op == .reshape || node.op == .stridedSlice, node.inputs.count >= 1, node.outputs.count == 1 else {
+            return nil
+        }
+        let input = Int(node.inputs[0])
+        let output = Int(node.outputs[0])
+        guard input >= 0, input != output, tensors.indices.contains(input), tensors.indices.contains(output) else { return nil }
+        let x = tensors[input]
+        let y = tensors[output]
+        guard !x.isConstant, !x.isVariable, !y.isConstant, !y.isVariable, x.type == y.type else { return nil }
+        for t in subgraph.inputs where Int(t) == output { return nil }
+        for t in subgraph.outputs where Int(t) == output { return nil }
+        if node.op == .reshape { return x.byteCount == y.byteCount ? (input, output, 0) : nil }
+        #if arch(arm)
+        // On a microcontroller flash is the scarcer resource: slices are copied.
+        return nil
+        #else
+        guard let run = sliceRun(subgraph, i, node, tensors), run.bytes == y.byteCount, run.offset >= 0,
+            run.offset + run.bytes <= x.byteCount
+        else { return nil }
+        return (input, output, run.offset)
+        #endif
+    }
+
+    #if !arch(arm)
+    /// The contiguous run of its input that STRIDED_SLICE operator `i` takes, found as its
+    /// kernel's prepare finds it; nil when the slice is not one run or not valid.
+    private static func sliceRun(
+        _ subgraph: Subgraph, _ i: Int, _ node: NodeRecord, _ tensors: UnsafeMutableBufferPointer<TensorRecord>
+    ) -> (offset: Int, bytes: Int)? {
+        guard node.inputs.count == 4 else { return nil }
+        for t in node.inputs where t < 0 || !tensors.indices.contains(Int(t)) { return nil }
+        func view(_ k: Int) -> TensorView { tensors[Int(node.inputs[k])].view(index: Int(node.inputs[k])) }
+        let output = Int(node.outputs[0])
+        guard let options = try? subgraph.operator(i).options,
+            let data = try? StridedSlice.opData(
+                input: view(0), begin: view(1), end: view(2), strides: view(3), options: options,
+                output: tensors[output].view(index: output))
+        else { return nil }
+        return data.contiguousRun
+    }
+    #endif
+
+    /// Gives each aliasing operator's input the output's lifetime too and takes the output out
+    /// of planning. Last operator first, so a chain of aliases folds into its first input.
+    static func mergeAliasLifetimes(
+        _ subgraph: Subgraph, _ nodes: UnsafeMutableBufferPointer<NodeRecord>,
+        _ tensors: UnsafeMutableBufferPointer<TensorRecord>
+    ) {
+        for i in nodes.indices.reversed() {
+            guard let (input, output, _) = outputAlias(subgraph, i, nodes[i], tensors), tensors[output].firstUse >= 0 else {
+                continue
+            }
+            tensors[input].markUse(Int(tensors[output].firstUse))
+            tensors[input].markUse(Int(tensors[output].lastUse))
+            tensors[output].firstUse = -1
+            tensors[output].lastUse = -1
+        }
+    }
+
+    /// After planning: each aliasing operator's output takes its place in its input. First
+    /// operator first, so a chain's later outputs see their input already placed.
+    static func placeAliases(
+        _ subgraph: Subgraph, _ nodes: UnsafeMutableBufferPointer<NodeRecord>,
+        _ tensors: UnsafeMutableBufferPointer<TensorRecord>
+    ) {
+        for i in nodes.indices {
+            guard let (input, output, offset) = outputAlias(subgraph, i, nodes[i], tensors) else { continue }
+            tensors[output].data = tensors[input].data.map { $0 + offset }
+        }
+    }
+}
