@@ -89,3 +89,49 @@ extension Interpreter {
         }
     }
 }
+
+#if !arch(arm)
+/// READ_VARIABLE without a copy (on the host): its output is placed on the variable's own
+/// buffer when no ASSIGN_VARIABLE of that variable, and no CALL_ONCE, runs while the output is
+/// read, so every reader sees the bytes a copy would have held.
+extension Interpreter {
+    /// Places each such READ_VARIABLE output of subgraph 0 on its variable and takes it out of
+    /// planning. After `mergeAliasLifetimes`, so a slice or reshape of the output counts as a
+    /// reader; the variable buffers are persistent, allocated by ASSIGN_VARIABLE's prepare.
+    static func placeVariableReads(
+        _ subgraph: Subgraph, _ nodes: UnsafeMutableBufferPointer<NodeRecord>,
+        _ tensors: UnsafeMutableBufferPointer<TensorRecord>, _ graph: UnsafeMutablePointer<GraphRuntime>
+    ) {
+        /// The variable id a resource tensor holds (VAR_HANDLE bound it while preparing).
+        func variableID(_ t: Int32) -> Int32? {
+            guard t >= 0, tensors.indices.contains(Int(t)), let data = tensors[Int(t)].data, tensors[Int(t)].byteCount >= 4
+            else { return nil }
+            return data.loadUnaligned(as: Int32.self)
+        }
+        outer: for i in nodes.indices where nodes[i].op == .readVariable {
+            guard nodes[i].inputs.count == 1, nodes[i].outputs.count == 1, let id = variableID(nodes[i].inputs[0]),
+                let variable = graph.variable(id), let buffer = variable.pointee.buffer
+            else { continue }
+            let output = Int(nodes[i].outputs[0])
+            guard tensors.indices.contains(output) else { continue }
+            let y = tensors[output]
+            guard !y.isConstant, !y.isVariable, y.firstUse >= 0, y.byteCount == variable.pointee.byteCount else { continue }
+            for t in subgraph.inputs where Int(t) == output { continue outer }
+            for t in subgraph.outputs where Int(t) == output { continue outer }
+            for k in Int(y.firstUse) ... min(Int(y.lastUse), nodes.count - 1) where k != i {
+                if nodes[k].op == .callOnce { continue outer }
+                if nodes[k].op == .assignVariable {
+                    // One that writes this variable, or one whose variable is unknown, could
+                    // change the bytes under a reader.
+                    guard !nodes[k].inputs.isEmpty, let written = variableID(nodes[k].inputs[0]), written != id else {
+                        continue outer
+                    }
+                }
+            }
+            tensors[output].data = buffer
+            tensors[output].firstUse = -1
+            tensors[output].lastUse = -1
+        }
+    }
+}
+#endif

@@ -158,6 +158,9 @@ public struct Interpreter: BitwiseCopyable {
                 for t in sub.inputs { tensors[Int(t)].markUse(lastOperator) }
             }
             mergeAliasLifetimes(sub, record(s).nodes, tensors)
+            #if !arch(arm)
+            if s == 0, let graph = tables.graph { placeVariableReads(sub, record(s).nodes, tensors, graph) }
+            #endif
             guard s > 0 else { continue }
             for i in tensors.indices where tensors[i].firstUse >= 0 {
                 tensors[i].markUse(0)

@@ -22,12 +22,15 @@ public enum ReadVariable {
         // The variable's size is only known once an ASSIGN_VARIABLE has prepared (possibly
         // after this operator), so it is checked here.
         guard let variable = context.graph?.variable(context.inputData(0).load(as: Int32.self)),
-              let buffer = variable.pointee.buffer else {
+            let buffer = variable.pointee.buffer
+        else {
             throw KernelError("READ_VARIABLE of a resource variable no ASSIGN_VARIABLE sized")
         }
         guard variable.pointee.byteCount == byteCount else {
             throw KernelError("READ_VARIABLE output size differs from the variable's", tensor: Int(context.outputs[0]))
         }
-        context.outputData(0).copyMemory(from: buffer, byteCount: byteCount)
+        // The planner may have placed the output on the variable (Interpreter+Aliasing.swift).
+        let output = context.outputData(0)
+        if output != buffer { output.copyMemory(from: buffer, byteCount: byteCount) }
     }
 }
