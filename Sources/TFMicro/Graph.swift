@@ -34,17 +34,30 @@ extension GraphRuntime {
         scratch: UnsafeMutableBufferPointer<ScratchRecord>, graph: UnsafeMutablePointer<GraphRuntime>?
     ) throws(InterpreterError) {
         guard let first = nodes.baseAddress else { return }
-        for i in nodes.indices {
-            // Through the pointer: a copy of the record (`nodes[i]`) retains and releases its
-            // function on every operator.
-            let node = first + i
-            do {
-                try node.pointee.invoke(InvokeContext(tensors: tensors, node: node.pointee, scratch: scratch, graph: graph))
-            } catch {
-                throw .invokeFailed(node.pointee.op, operatorIndex: i, error)
+        var state = InvokeState(tensors: tensors, scratch: scratch, graph: graph)
+        // The failure is returned, not thrown: withUnsafePointer's closure cannot throw a typed error.
+        let failure = withUnsafePointer(to: &state) { (shared) -> InterpreterError? in
+            for i in nodes.indices {
+                // Through the pointer: a copy of the record (`nodes[i]`) retains and releases its
+                // function on every operator.
+                let node = first + i
+                do throws(KernelError) {
+                    try node.pointee.invoke(InvokeContext(node: node, shared: shared))
+                } catch {
+                    return .invokeFailed(node.pointee.op, operatorIndex: i, error)
+                }
             }
+            return nil
         }
+        if let failure { throw failure }
     }
+}
+
+/// What every operator of a running subgraph shares (`InvokeContext` points at it).
+struct InvokeState {
+    var tensors: UnsafeMutableBufferPointer<TensorRecord>
+    var scratch: UnsafeMutableBufferPointer<ScratchRecord>
+    var graph: UnsafeMutablePointer<GraphRuntime>?
 }
 
 extension UnsafeMutablePointer where Pointee == GraphRuntime {

@@ -19,9 +19,11 @@ public struct PrepareContext {
     /// Every subgraph and the resource variables (CALL_ONCE and the variable ops use it).
     var graph: UnsafeMutablePointer<GraphRuntime>?
 
-    init(tensors: UnsafeMutableBufferPointer<TensorRecord>, node: borrowing NodeRecord, options: BuiltinOptions,
-         allocator: ArenaAllocator, scratchCount: Int, opData: UnsafeMutableRawPointer?, persistentShortfall: Int,
-         graph: UnsafeMutablePointer<GraphRuntime>? = nil) {
+    init(
+        tensors: UnsafeMutableBufferPointer<TensorRecord>, node: borrowing NodeRecord, options: BuiltinOptions,
+        allocator: ArenaAllocator, scratchCount: Int, opData: UnsafeMutableRawPointer?, persistentShortfall: Int,
+        graph: UnsafeMutablePointer<GraphRuntime>? = nil
+    ) {
         self.tensors = tensors
         op = node.op
         version = node.version
@@ -115,24 +117,25 @@ public struct ScratchBufferHandle: Sendable, BitwiseCopyable {
 
 /// What a kernel's `invoke` gets: every tensor of the operator with its memory, the
 /// per-operator data stored by `prepare`, and its scratch buffers.
-/// Like `PrepareContext`, it holds the node's fields, not its record, to stay trivial.
+///
+/// Two pointers (the node's record and what every node of the subgraph shares), so the
+/// interpreter passes it in registers instead of copying the node's fields for every operator;
+/// like `PrepareContext` it stays trivial (no retain of the record's invoke function).
 public struct InvokeContext {
-    let tensors: UnsafeMutableBufferPointer<TensorRecord>
-    let inputs: Int32Vector
-    let outputs: Int32Vector
-    let nodeData: UnsafeMutableRawPointer?
-    let scratch: UnsafeMutableBufferPointer<ScratchRecord>
-    var graph: UnsafeMutablePointer<GraphRuntime>?
+    let node: UnsafePointer<NodeRecord>
+    let shared: UnsafePointer<InvokeState>
 
-    init(tensors: UnsafeMutableBufferPointer<TensorRecord>, node: borrowing NodeRecord,
-         scratch: UnsafeMutableBufferPointer<ScratchRecord>, graph: UnsafeMutablePointer<GraphRuntime>? = nil) {
-        self.tensors = tensors
-        inputs = node.inputs
-        outputs = node.outputs
-        nodeData = node.opData
-        self.scratch = scratch
-        self.graph = graph
+    init(node: UnsafePointer<NodeRecord>, shared: UnsafePointer<InvokeState>) {
+        self.node = node
+        self.shared = shared
     }
+
+    var tensors: UnsafeMutableBufferPointer<TensorRecord> { shared.pointee.tensors }
+    var inputs: Int32Vector { node.pointee.inputs }
+    var outputs: Int32Vector { node.pointee.outputs }
+    var nodeData: UnsafeMutableRawPointer? { node.pointee.opData }
+    var scratch: UnsafeMutableBufferPointer<ScratchRecord> { shared.pointee.scratch }
+    var graph: UnsafeMutablePointer<GraphRuntime>? { shared.pointee.graph }
 
     public var inputCount: Int { inputs.count }
     public var outputCount: Int { outputs.count }
