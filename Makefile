@@ -83,9 +83,8 @@ bench: build models
 
 # Formatting: swift format ships with the toolchain; .swift-format holds the style.
 FORMAT_PATHS := Package.swift Sources Tests Fuzz/Package.swift Fuzz/Sources Firmware/Sources Firmware/Tools
-# What `make lint` (and so `make test`) checks: the paths formatted so far. Once `make format`
-# has run over the whole tree, this becomes $(FORMAT_PATHS).
-LINT_PATHS ?= Sources/Tools Sources/KWSApp Sources/FuzzTargets Tests
+# What `make lint` (and so `make test`) checks: everything `make format` formats.
+LINT_PATHS := $(FORMAT_PATHS)
 
 format:
 	$(SWIFT) format format --in-place --parallel --recursive $(FORMAT_PATHS)

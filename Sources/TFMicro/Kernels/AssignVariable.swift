@@ -32,7 +32,8 @@ public enum AssignVariable {
     static func invoke(_ context: InvokeContext) throws(KernelError) {
         // prepare gave the variable a buffer of exactly this size.
         guard let variable = context.graph?.variable(context.inputData(0).load(as: Int32.self)),
-              let buffer = variable.pointee.buffer else {
+            let buffer = variable.pointee.buffer
+        else {
             throw KernelError("ASSIGN_VARIABLE of a resource variable without a buffer")
         }
         Reshape.copyBytes(from: context.inputData(1), to: buffer, count: variable.pointee.byteCount)

@@ -126,8 +126,9 @@ public enum Conv2D {
         case (.int8, .int4):
             throw KernelError("CONV_2D with packed int4 filters is not supported", tensor: filter.index)
         default:
-            throw KernelError("CONV_2D supports float32, int8 x int8 and int16 x int8 (hybrid models are not supported)",
-                              tensor: filter.index)
+            throw KernelError(
+                "CONV_2D supports float32, int8 x int8 and int16 x int8 (hybrid models are not supported)",
+                tensor: filter.index)
         }
 
         if let bias {
@@ -137,16 +138,19 @@ public enum Conv2D {
         }
 
         if data.arithmetic != .float {
-            try prepareQuantization(&context, &data, input: input, filter: filter, output: output,
-                                    activation: options.activation)
+            try prepareQuantization(
+                &context, &data, input: input, filter: filter, output: output,
+                activation: options.activation)
         }
         try context.setOpData(data)
     }
 
     /// Checks the tensor shapes against each other and derives the padding from the input,
     /// filter, strides and dilations (not from the output's shape), as TFLM does.
-    static func makeGeometry(input: TensorView, filter: TensorView, output: TensorView,
-                             options: Conv2DOptions) throws(KernelError) -> ConvolutionGeometry {
+    static func makeGeometry(
+        input: TensorView, filter: TensorView, output: TensorView,
+        options: Conv2DOptions
+    ) throws(KernelError) -> ConvolutionGeometry {
         let inputDepth = input.shape[3]
         let filterInputDepth = filter.shape[3]
         let outputDepth = filter.shape[0]
@@ -182,10 +186,12 @@ public enum Conv2D {
         guard reachY < Int64(Int32.max), reachX < Int64(Int32.max) else {
             throw KernelError("CONV_2D output size, stride and dilation reach beyond 32-bit coordinates", tensor: output.index)
         }
-        let rows = AxisGeometry(padding: options.padding, inputSize: input.shape[1], filterSize: filter.shape[1],
-                                stride: strideHeight, dilation: dilationHeight)
-        let columns = AxisGeometry(padding: options.padding, inputSize: input.shape[2], filterSize: filter.shape[2],
-                                   stride: strideWidth, dilation: dilationWidth)
+        let rows = AxisGeometry(
+            padding: options.padding, inputSize: input.shape[1], filterSize: filter.shape[1],
+            stride: strideHeight, dilation: dilationHeight)
+        let columns = AxisGeometry(
+            padding: options.padding, inputSize: input.shape[2], filterSize: filter.shape[2],
+            stride: strideWidth, dilation: dilationWidth)
         return ConvolutionGeometry(
             batches: input.shape[0],
             inputHeight: input.shape[1], inputWidth: input.shape[2], inputDepth: inputDepth,
@@ -198,32 +204,38 @@ public enum Conv2D {
 
     /// Per-channel multipliers and the output clamp (TFLite's
     /// PopulateConvolutionQuantizationParams with the filter quantized along dimension 0).
-    static func prepareQuantization(_ context: inout PrepareContext, _ data: inout OpData,
-                                    input: TensorView, filter: TensorView, output: TensorView,
-                                    activation: FusedActivation) throws(KernelError) {
+    static func prepareQuantization(
+        _ context: inout PrepareContext, _ data: inout OpData,
+        input: TensorView, filter: TensorView, output: TensorView,
+        activation: FusedActivation
+    ) throws(KernelError) {
         let channels = data.geometry.outputDepth
         let filterScales = filter.quantization.scales.count
         guard filterScales == 1 || (filterScales == channels && filter.quantization.quantizedDimension == 0) else {
-            throw KernelError("CONV_2D filter needs one scale, or one per output channel along dimension 0",
-                              tensor: filter.index)
+            throw KernelError(
+                "CONV_2D filter needs one scale, or one per output channel along dimension 0",
+                tensor: filter.index)
         }
         let multipliers = try context.allocatePersistentArray(of: Int32.self, count: channels)
         let shifts = try context.allocatePersistentArray(of: Int32.self, count: channels)
-        try populateChannelMultipliers(input: input, filter: filter, output: output, channelCount: channels,
-                                       multipliers: multipliers, shifts: shifts)
+        try populateChannelMultipliers(
+            input: input, filter: filter, output: output, channelCount: channels,
+            multipliers: multipliers, shifts: shifts)
         if data.arithmetic == .int16Wide {
             // The 64-bit rescale is only defined for shifts in -31...7.
             for c in 0 ..< channels where shifts[c] > 7 || shifts[c] < -31 {
-                throw KernelError("CONV_2D int16 output scale is too small for the input and filter scales",
-                                  tensor: output.index)
+                throw KernelError(
+                    "CONV_2D int16 output scale is too small for the input and filter scales",
+                    tensor: output.index)
             }
         }
         guard let typeRange = output.type.quantizedRange else {
             throw KernelError("CONV_2D output type is not quantized", tensor: output.index)
         }
-        let range = try quantizedActivationRange(activation, scale: output.quantization.scale,
-                                                 zeroPoint: output.quantization.zeroPoint,
-                                                 typeMin: typeRange.min, typeMax: typeRange.max)
+        let range = try quantizedActivationRange(
+            activation, scale: output.quantization.scale,
+            zeroPoint: output.quantization.zeroPoint,
+            typeMin: typeRange.min, typeMax: typeRange.max)
         data.multipliers = multipliers.baseAddress
         data.shifts = shifts.baseAddress
         data.activationMin = range.min

@@ -14,18 +14,20 @@ public enum DepthwiseConv2D {
     static func prepareInt8(_ context: inout PrepareContext) throws(KernelError) {
         let input = try context.input(0)
         guard input.type == .int8 else {
-            throw KernelError("this DEPTHWISE_CONV_2D kernel is int8-only; register DepthwiseConv2D.registration for float", tensor: input.index)
+            throw KernelError(
+                "this DEPTHWISE_CONV_2D kernel is int8-only; register DepthwiseConv2D.registration for float", tensor: input.index)
         }
         try prepare(&context, int8Only: true)
     }
 
     static func invokeInt8(_ context: InvokeContext) throws(KernelError) {
         let data = context.opData(as: OpData.self)
-        perChannelInt8(data, inputShape: context.inputShape(0), input: context.inputData(0).assumingMemoryBound(to: Int8.self),
-                       filterShape: context.inputShape(1), filter: context.inputData(1).assumingMemoryBound(to: Int8.self),
-                       bias: UnsafeRawPointer(context.optionalInputData(2)), outputShape: context.outputShape(0),
-                       output: context.outputData(0).assumingMemoryBound(to: Int8.self),
-                       accumulators: context.scratch(data.accumulators!).baseAddress!.assumingMemoryBound(to: Int32.self))
+        perChannelInt8(
+            data, inputShape: context.inputShape(0), input: context.inputData(0).assumingMemoryBound(to: Int8.self),
+            filterShape: context.inputShape(1), filter: context.inputData(1).assumingMemoryBound(to: Int8.self),
+            bias: UnsafeRawPointer(context.optionalInputData(2)), outputShape: context.outputShape(0),
+            output: context.outputData(0).assumingMemoryBound(to: Int8.self),
+            accumulators: context.scratch(data.accumulators!).baseAddress!.assumingMemoryBound(to: Int32.self))
     }
 
     /// Everything invoke needs, computed once in prepare.
@@ -50,12 +52,14 @@ public enum DepthwiseConv2D {
         /// One Int32 accumulator per output channel.
         var accumulators: ScratchBufferHandle?
 
-        public init(strideWidth: Int, strideHeight: Int, dilationWidth: Int, dilationHeight: Int,
-                    paddingWidth: Int, paddingHeight: Int, depthMultiplier: Int,
-                    inputOffset: Int32 = 0, outputOffset: Int32 = 0,
-                    activationMin: Int32 = -128, activationMax: Int32 = 127,
-                    floatActivationMin: Float = -.greatestFiniteMagnitude, floatActivationMax: Float = .greatestFiniteMagnitude,
-                    multipliers: UnsafeMutablePointer<Int32>? = nil, shifts: UnsafeMutablePointer<Int32>? = nil) {
+        public init(
+            strideWidth: Int, strideHeight: Int, dilationWidth: Int, dilationHeight: Int,
+            paddingWidth: Int, paddingHeight: Int, depthMultiplier: Int,
+            inputOffset: Int32 = 0, outputOffset: Int32 = 0,
+            activationMin: Int32 = -128, activationMax: Int32 = 127,
+            floatActivationMin: Float = -.greatestFiniteMagnitude, floatActivationMax: Float = .greatestFiniteMagnitude,
+            multipliers: UnsafeMutablePointer<Int32>? = nil, shifts: UnsafeMutablePointer<Int32>? = nil
+        ) {
             self.strideWidth = strideWidth
             self.strideHeight = strideHeight
             self.dilationWidth = dilationWidth
@@ -106,10 +110,12 @@ public enum DepthwiseConv2D {
         guard multiplier >= 1, !overflow, expectedDepth == outputDepth, filter.shape[3] == outputDepth, filter.shape[0] == 1 else {
             throw KernelError("output depth must be input depth x depth_multiplier and match the filter", tensor: filter.index)
         }
-        let rows = AxisGeometry(padding: options.padding, inputSize: input.shape[1], filterSize: filter.shape[1],
-                                stride: Int(options.strideHeight), dilation: Int(options.dilationHeight))
-        let columns = AxisGeometry(padding: options.padding, inputSize: input.shape[2], filterSize: filter.shape[2],
-                                   stride: Int(options.strideWidth), dilation: Int(options.dilationWidth))
+        let rows = AxisGeometry(
+            padding: options.padding, inputSize: input.shape[1], filterSize: filter.shape[1],
+            stride: Int(options.strideHeight), dilation: Int(options.dilationHeight))
+        let columns = AxisGeometry(
+            padding: options.padding, inputSize: input.shape[2], filterSize: filter.shape[2],
+            stride: Int(options.strideWidth), dilation: Int(options.dilationWidth))
         guard output.shape[0] == input.shape[0], output.shape[1] == rows.outputSize, output.shape[2] == columns.outputSize else {
             throw KernelError("output shape does not match input, filter, stride and padding", tensor: output.index)
         }
@@ -131,10 +137,12 @@ public enum DepthwiseConv2D {
             }
             let multipliers = try context.allocatePersistentArray(of: Int32.self, count: outputDepth)
             let shifts = try context.allocatePersistentArray(of: Int32.self, count: outputDepth)
-            try populateChannelMultipliers(input: input, filter: filter, output: output, channelCount: outputDepth,
-                                           multipliers: multipliers, shifts: shifts)
-            let range = try quantizedActivationRange(options.activation, scale: output.quantization.scale,
-                                                     zeroPoint: output.quantization.zeroPoint, typeMin: -128, typeMax: 127)
+            try populateChannelMultipliers(
+                input: input, filter: filter, output: output, channelCount: outputDepth,
+                multipliers: multipliers, shifts: shifts)
+            let range = try quantizedActivationRange(
+                options.activation, scale: output.quantization.scale,
+                zeroPoint: output.quantization.zeroPoint, typeMin: -128, typeMax: 127)
             data.inputOffset = 0 &- input.quantization.zeroPoint
             data.outputOffset = output.quantization.zeroPoint
             data.activationMin = range.min
@@ -160,11 +168,12 @@ public enum DepthwiseConv2D {
         let data = context.opData(as: OpData.self)
         let filter = context.input(1)
         let output = context.output(0)
-        float32(data, inputShape: input.shape, input: UnsafeRawPointer(input.data!),
-                filterShape: filter.shape, filter: UnsafeRawPointer(filter.data!),
-                bias: UnsafeRawPointer(context.optionalInput(2)?.data), outputShape: output.shape,
-                output: output.pointer(to: Float.self),
-                accumulators: context.scratch(data.accumulators!).baseAddress!.assumingMemoryBound(to: Float.self))
+        float32(
+            data, inputShape: input.shape, input: UnsafeRawPointer(input.data!),
+            filterShape: filter.shape, filter: UnsafeRawPointer(filter.data!),
+            bias: UnsafeRawPointer(context.optionalInput(2)?.data), outputShape: output.shape,
+            output: output.pointer(to: Float.self),
+            accumulators: context.scratch(data.accumulators!).baseAddress!.assumingMemoryBound(to: Float.self))
     }
 
     /// Int8 depthwise convolution. Per output pixel the filter taps inside the image are
@@ -178,27 +187,33 @@ public enum DepthwiseConv2D {
     /// Index arithmetic wraps: prepare checked the geometry (AxisGeometry, in 64 bits) and the
     /// interpreter the tensor byte sizes, so every offset of an in-bounds element fits in Int
     /// (and overflow checks would sit in the innermost loops).
-    public static func perChannelInt8(_ p: OpData, inputShape: Shape, input: UnsafePointer<Int8>,
-                                      filterShape: Shape, filter: UnsafePointer<Int8>, bias: UnsafeRawPointer?,
-                                      outputShape: Shape, output: UnsafeMutablePointer<Int8>,
-                                      accumulators: UnsafeMutablePointer<Int32>) {
+    public static func perChannelInt8(
+        _ p: OpData, inputShape: Shape, input: UnsafePointer<Int8>,
+        filterShape: Shape, filter: UnsafePointer<Int8>, bias: UnsafeRawPointer?,
+        outputShape: Shape, output: UnsafeMutablePointer<Int8>,
+        accumulators: UnsafeMutablePointer<Int32>
+    ) {
         #if !arch(arm)
         let filterBytes = filterShape[1] &* filterShape[2] &* filterShape[3]
         if inputShape[3] == 1 && p.dilationWidth == 1 && p.depthMultiplier % 8 == 0 && filterShape[2] == 8
-            && filterBytes <= pairedTapCapacity && pairableOffset(p.inputOffset) != nil {
+            && filterBytes <= pairedTapCapacity && pairableOffset(p.inputOffset) != nil
+        {
             // Constant and at most 1 KiB: on the stack, not the heap.
             withUnsafeTemporaryAllocation(of: Int8.self, capacity: pairedTapCapacity) { taps in
-                interleaveTapPairs(filter, height: filterShape[1], width: filterShape[2], depth: filterShape[3],
-                                   into: taps.baseAddress!)
-                perChannelInt8(p, inputShape: inputShape, input: input, filterShape: filterShape, filter: filter, bias: bias,
-                               outputShape: outputShape, output: output, accumulators: accumulators,
-                               pairedTaps: UnsafePointer(taps.baseAddress!))
+                interleaveTapPairs(
+                    filter, height: filterShape[1], width: filterShape[2], depth: filterShape[3],
+                    into: taps.baseAddress!)
+                perChannelInt8(
+                    p, inputShape: inputShape, input: input, filterShape: filterShape, filter: filter, bias: bias,
+                    outputShape: outputShape, output: output, accumulators: accumulators,
+                    pairedTaps: UnsafePointer(taps.baseAddress!))
             }
             return
         }
         #endif
-        perChannelInt8(p, inputShape: inputShape, input: input, filterShape: filterShape, filter: filter, bias: bias,
-                       outputShape: outputShape, output: output, accumulators: accumulators, pairedTaps: nil)
+        perChannelInt8(
+            p, inputShape: inputShape, input: input, filterShape: filterShape, filter: filter, bias: bias,
+            outputShape: outputShape, output: output, accumulators: accumulators, pairedTaps: nil)
     }
 
     /// Bytes of filter the paired-tap layout may take (micro_speech's takes 640).
@@ -208,8 +223,10 @@ public enum DepthwiseConv2D {
     /// wide, laid out for `pairedTapPixels`: per filter row, per pair of neighbouring
     /// columns, per block of eight channels, the two columns' weights interleaved channel by
     /// channel (16 bytes).
-    static func interleaveTapPairs(_ filter: UnsafePointer<Int8>, height: Int, width: Int, depth: Int,
-                                   into taps: UnsafeMutablePointer<Int8>) {
+    static func interleaveTapPairs(
+        _ filter: UnsafePointer<Int8>, height: Int, width: Int, depth: Int,
+        into taps: UnsafeMutablePointer<Int8>
+    ) {
         var destination = taps
         for row in 0 ..< height {
             for pair in 0 ..< width / 2 {
@@ -226,10 +243,12 @@ public enum DepthwiseConv2D {
 
     /// `perChannelInt8` with, on hosts, the filter in `interleaveTapPairs`' layout when the
     /// layer allows it (else nil).
-    private static func perChannelInt8(_ p: OpData, inputShape: Shape, input: UnsafePointer<Int8>,
-                                       filterShape: Shape, filter: UnsafePointer<Int8>, bias: UnsafeRawPointer?,
-                                       outputShape: Shape, output: UnsafeMutablePointer<Int8>,
-                                       accumulators: UnsafeMutablePointer<Int32>, pairedTaps: UnsafePointer<Int8>?) {
+    private static func perChannelInt8(
+        _ p: OpData, inputShape: Shape, input: UnsafePointer<Int8>,
+        filterShape: Shape, filter: UnsafePointer<Int8>, bias: UnsafeRawPointer?,
+        outputShape: Shape, output: UnsafeMutablePointer<Int8>,
+        accumulators: UnsafeMutablePointer<Int32>, pairedTaps: UnsafePointer<Int8>?
+    ) {
         let batches = inputShape[0], inputHeight = inputShape[1], inputWidth = inputShape[2], inputDepth = inputShape[3]
         let filterHeight = filterShape[1], filterWidth = filterShape[2]
         let outputHeight = outputShape[1], outputWidth = outputShape[2], outputDepth = outputShape[3]
@@ -246,7 +265,8 @@ public enum DepthwiseConv2D {
         // For pixels whose filter reaches past the image's left or right edge: the input zero
         // point, whose value plus the offset is 0, stands in for the missing columns (an int8
         // zero point only, and rows of at least eight columns to read from).
-        let paddingValue: Int8? = pairedTaps != nil && inputWidth >= 8 && p.inputOffset >= -127 && p.inputOffset <= 128
+        let paddingValue: Int8? =
+            pairedTaps != nil && inputWidth >= 8 && p.inputOffset >= -127 && p.inputOffset <= 128
             ? Int8(truncatingIfNeeded: 0 &- p.inputOffset) : nil
         #endif
         var out = output
@@ -254,24 +274,30 @@ public enum DepthwiseConv2D {
             let inputBatch = input + b &* inputHeight &* inputWidth &* inputDepth
             for outY in 0 ..< outputHeight {
                 let originY = outY &* p.strideHeight &- p.paddingHeight
-                let rows = insideRange(origin: originY, dilation: p.dilationHeight, filterSize: filterHeight,
-                                       inputSize: inputHeight)
+                let rows = insideRange(
+                    origin: originY, dilation: p.dilationHeight, filterSize: filterHeight,
+                    inputSize: inputHeight)
                 var outX = 0
                 while outX < outputWidth {
                     let originX = outX &* p.strideWidth &- p.paddingWidth
-                    let columns = insideRange(origin: originX, dilation: p.dilationWidth, filterSize: filterWidth,
-                                              inputSize: inputWidth)
+                    let columns = insideRange(
+                        origin: originX, dilation: p.dilationWidth, filterSize: filterWidth,
+                        inputSize: inputWidth)
                     #if !arch(arm)
                     // Two neighbouring pixels whose filter columns are the same share every widened weight.
                     if singleInputChannel && depthMultiplier != 1 && vectorDepth == outputDepth && outX &+ 1 < outputWidth
-                        && insideRange(origin: originX &+ p.strideWidth, dilation: 1, filterSize: filterWidth,
-                                       inputSize: inputWidth) == columns {
+                        && insideRange(
+                            origin: originX &+ p.strideWidth, dilation: 1, filterSize: filterWidth,
+                            inputSize: inputWidth) == columns
+                    {
                         var c0 = 0
                         while c0 < outputDepth {
-                            let (first, second) = pairedTaps != nil && columns.count == filterWidth
-                                ? pairedTapPixels(p, inputBatch, pairedTaps.unsafelyUnwrapped, c0: c0, inputWidth: inputWidth,
-                                                  outputDepth: outputDepth, originY: originY,
-                                                  originX: originX, rows: rows, pair: true)
+                            let (first, second) =
+                                pairedTaps != nil && columns.count == filterWidth
+                                ? pairedTapPixels(
+                                    p, inputBatch, pairedTaps.unsafelyUnwrapped, c0: c0, inputWidth: inputWidth,
+                                    outputDepth: outputDepth, originY: originY,
+                                    originX: originX, rows: rows, pair: true)
                                 : singleChannelPixels(
                                     p, inputBatch, filter, c0: c0, inputWidth: inputWidth, filterWidth: filterWidth,
                                     outputDepth: outputDepth, originY: originY, originX: originX, rows: rows, columns: columns,
@@ -292,31 +318,41 @@ public enum DepthwiseConv2D {
                         // (a broadcast input value stays in one register on a Cortex-M).
                         let sum: SIMD8<Int32>
                         if depthMultiplier == 1 {
-                            sum = vectorPixel(p, inputBatch, filter, c0: c0, inputWidth: inputWidth, inputDepth: inputDepth,
-                                              filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
-                                              originX: originX, rows: rows, columns: columns, contiguous: true)
+                            sum = vectorPixel(
+                                p, inputBatch, filter, c0: c0, inputWidth: inputWidth, inputDepth: inputDepth,
+                                filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
+                                originX: originX, rows: rows, columns: columns, contiguous: true)
                         } else {
                             #if arch(arm)
-                            sum = vectorPixel(p, inputBatch, filter, c0: c0, inputWidth: inputWidth, inputDepth: inputDepth,
-                                              filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
-                                              originX: originX, rows: rows, columns: columns, contiguous: false)
+                            sum = vectorPixel(
+                                p, inputBatch, filter, c0: c0, inputWidth: inputWidth, inputDepth: inputDepth,
+                                filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
+                                originX: originX, rows: rows, columns: columns, contiguous: false)
                             #else
                             if let pairedTaps, columns.count == filterWidth {
-                                sum = pairedTapPixels(p, inputBatch, pairedTaps, c0: c0, inputWidth: inputWidth,
-                                                      outputDepth: outputDepth, originY: originY,
-                                                      originX: originX, rows: rows, pair: false).0
+                                sum =
+                                    pairedTapPixels(
+                                        p, inputBatch, pairedTaps, c0: c0, inputWidth: inputWidth,
+                                        outputDepth: outputDepth, originY: originY,
+                                        originX: originX, rows: rows, pair: false
+                                    ).0
                             } else if let pairedTaps, let paddingValue {
-                                sum = clippedTapPixel(p, inputBatch, pairedTaps, c0: c0, inputWidth: inputWidth,
-                                                      outputDepth: outputDepth, originY: originY, originX: originX,
-                                                      rows: rows, columns: columns, paddingValue: paddingValue)
+                                sum = clippedTapPixel(
+                                    p, inputBatch, pairedTaps, c0: c0, inputWidth: inputWidth,
+                                    outputDepth: outputDepth, originY: originY, originX: originX,
+                                    rows: rows, columns: columns, paddingValue: paddingValue)
                             } else if singleInputChannel {
-                                sum = singleChannelPixels(p, inputBatch, filter, c0: c0, inputWidth: inputWidth,
-                                                          filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
-                                                          originX: originX, rows: rows, columns: columns, pair: false).0
+                                sum =
+                                    singleChannelPixels(
+                                        p, inputBatch, filter, c0: c0, inputWidth: inputWidth,
+                                        filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
+                                        originX: originX, rows: rows, columns: columns, pair: false
+                                    ).0
                             } else {
-                                sum = vectorPixel(p, inputBatch, filter, c0: c0, inputWidth: inputWidth, inputDepth: inputDepth,
-                                                  filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
-                                                  originX: originX, rows: rows, columns: columns, contiguous: false)
+                                sum = vectorPixel(
+                                    p, inputBatch, filter, c0: c0, inputWidth: inputWidth, inputDepth: inputDepth,
+                                    filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,
+                                    originX: originX, rows: rows, columns: columns, contiguous: false)
                             }
                             #endif
                         }
@@ -363,10 +399,12 @@ public enum DepthwiseConv2D {
     /// Eight output channels [c0, c0 + 8) of one pixel, in 32-bit lanes: each int8 weight and
     /// input is widened once, and the products are exact for any input offset.
     @inline(__always)
-    static func vectorPixel(_ p: OpData, _ inputBatch: UnsafePointer<Int8>, _ filter: UnsafePointer<Int8>, c0: Int,
-                            inputWidth: Int, inputDepth: Int, filterWidth: Int, outputDepth: Int,
-                            originY: Int, originX: Int, rows: Range<Int>, columns: Range<Int>,
-                            contiguous: Bool) -> SIMD8<Int32> {
+    static func vectorPixel(
+        _ p: OpData, _ inputBatch: UnsafePointer<Int8>, _ filter: UnsafePointer<Int8>, c0: Int,
+        inputWidth: Int, inputDepth: Int, filterWidth: Int, outputDepth: Int,
+        originY: Int, originX: Int, rows: Range<Int>, columns: Range<Int>,
+        contiguous: Bool
+    ) -> SIMD8<Int32> {
         var sum = SIMD8<Int32>(repeating: 0)
         let inputChannel = c0 / p.depthMultiplier
         // Pointers step from tap to tap: the offsets are recomputed nowhere inside the loops,
@@ -421,10 +459,12 @@ public enum DepthwiseConv2D {
     /// time. With `pair` the pixel one stride to the right (the same filter columns inside the
     /// image) is summed in the same pass, sharing each widened weight.
     @inline(__always)
-    static func singleChannelPixels(_ p: OpData, _ inputBatch: UnsafePointer<Int8>, _ filter: UnsafePointer<Int8>,
-                                    c0: Int, inputWidth: Int, filterWidth: Int, outputDepth: Int,
-                                    originY: Int, originX: Int, rows: Range<Int>, columns: Range<Int>,
-                                    pair: Bool) -> (SIMD8<Int32>, SIMD8<Int32>) {
+    static func singleChannelPixels(
+        _ p: OpData, _ inputBatch: UnsafePointer<Int8>, _ filter: UnsafePointer<Int8>,
+        c0: Int, inputWidth: Int, filterWidth: Int, outputDepth: Int,
+        originY: Int, originX: Int, rows: Range<Int>, columns: Range<Int>,
+        pair: Bool
+    ) -> (SIMD8<Int32>, SIMD8<Int32>) {
         var first = SIMD8<Int32>(repeating: 0), second = SIMD8<Int32>(repeating: 0)
         let firstY = originY &+ p.dilationHeight &* rows.lowerBound
         var inputRow = inputBatch + (firstY &* inputWidth &+ originX &+ columns.lowerBound)
@@ -467,9 +507,11 @@ public enum DepthwiseConv2D {
     /// 16-bit pairs (vpmaddwd on x86-64). The offset is pairable (`pairableOffset`), so every
     /// product and pair sum is exact.
     @inline(__always)
-    static func pairedTapPixels(_ p: OpData, _ inputBatch: UnsafePointer<Int8>, _ pairedTaps: UnsafePointer<Int8>,
-                                c0: Int, inputWidth: Int, outputDepth: Int,
-                                originY: Int, originX: Int, rows: Range<Int>, pair: Bool) -> (SIMD8<Int32>, SIMD8<Int32>) {
+    static func pairedTapPixels(
+        _ p: OpData, _ inputBatch: UnsafePointer<Int8>, _ pairedTaps: UnsafePointer<Int8>,
+        c0: Int, inputWidth: Int, outputDepth: Int,
+        originY: Int, originX: Int, rows: Range<Int>, pair: Bool
+    ) -> (SIMD8<Int32>, SIMD8<Int32>) {
         var first = SIMD8<Int32>(repeating: 0), second = SIMD8<Int32>(repeating: 0)
         let offset = Int16(truncatingIfNeeded: p.inputOffset)
         let pairBytes = 2 &* outputDepth
@@ -500,9 +542,11 @@ public enum DepthwiseConv2D {
     /// place as one 64-bit value, and fills the columns outside with `paddingValue` (the input
     /// zero point: plus the offset it is 0, so those products vanish, as the reference skips them).
     @inline(__always)
-    static func clippedTapPixel(_ p: OpData, _ inputBatch: UnsafePointer<Int8>, _ pairedTaps: UnsafePointer<Int8>,
-                                c0: Int, inputWidth: Int, outputDepth: Int, originY: Int, originX: Int,
-                                rows: Range<Int>, columns: Range<Int>, paddingValue: Int8) -> SIMD8<Int32> {
+    static func clippedTapPixel(
+        _ p: OpData, _ inputBatch: UnsafePointer<Int8>, _ pairedTaps: UnsafePointer<Int8>,
+        c0: Int, inputWidth: Int, outputDepth: Int, originY: Int, originX: Int,
+        rows: Range<Int>, columns: Range<Int>, paddingValue: Int8
+    ) -> SIMD8<Int32> {
         var sum = SIMD8<Int32>(repeating: 0)
         let offset = SIMD8<Int16>(repeating: Int16(truncatingIfNeeded: p.inputOffset))
         let pairBytes = 2 &* outputDepth
@@ -555,10 +599,12 @@ public enum DepthwiseConv2D {
     /// Float depthwise convolution; per channel the products are summed in the reference's
     /// (filter_y, filter_x) order, then the bias is added, so results are bit-identical.
     /// Filter and bias may be unaligned (they live in the model).
-    public static func float32(_ p: OpData, inputShape: Shape, input: UnsafeRawPointer,
-                               filterShape: Shape, filter: UnsafeRawPointer, bias: UnsafeRawPointer?,
-                               outputShape: Shape, output: UnsafeMutablePointer<Float>,
-                               accumulators: UnsafeMutablePointer<Float>) {
+    public static func float32(
+        _ p: OpData, inputShape: Shape, input: UnsafeRawPointer,
+        filterShape: Shape, filter: UnsafeRawPointer, bias: UnsafeRawPointer?,
+        outputShape: Shape, output: UnsafeMutablePointer<Float>,
+        accumulators: UnsafeMutablePointer<Float>
+    ) {
         let batches = inputShape[0], inputHeight = inputShape[1], inputWidth = inputShape[2], inputDepth = inputShape[3]
         let filterHeight = filterShape[1], filterWidth = filterShape[2]
         let outputHeight = outputShape[1], outputWidth = outputShape[2], outputDepth = outputShape[3]
@@ -599,7 +645,8 @@ extension ChannelRequantization {
     /// The depthwise kernel's output stage, from its per-op data.
     @inline(__always)
     init(_ p: DepthwiseConv2D.OpData) {
-        self.init(multipliers: p.multipliers.unsafelyUnwrapped, shifts: p.shifts.unsafelyUnwrapped,
-                  outputOffset: p.outputOffset, activationMin: p.activationMin, activationMax: p.activationMax)
+        self.init(
+            multipliers: p.multipliers.unsafelyUnwrapped, shifts: p.shifts.unsafelyUnwrapped,
+            outputOffset: p.outputOffset, activationMin: p.activationMin, activationMax: p.activationMax)
     }
 }

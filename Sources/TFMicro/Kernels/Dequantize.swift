@@ -23,8 +23,10 @@ public enum Dequantize {
         guard input.shape.elementCount == output.shape.elementCount else {
             throw KernelError("DEQUANTIZE input and output element counts differ", tensor: output.index)
         }
-        try context.setOpData(OpData(count: output.shape.elementCount, scale: input.quantization.scale,
-                                     zeroPoint: input.quantization.zeroPoint))
+        try context.setOpData(
+            OpData(
+                count: output.shape.elementCount, scale: input.quantization.scale,
+                zeroPoint: input.quantization.zeroPoint))
     }
 
     static func invoke(_ context: InvokeContext) throws(KernelError) {

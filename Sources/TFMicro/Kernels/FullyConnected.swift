@@ -15,16 +15,18 @@ public enum FullyConnected {
     static func prepareInt8(_ context: inout PrepareContext) throws(KernelError) {
         let input = try context.input(0)
         guard input.type == .int8 else {
-            throw KernelError("this FULLY_CONNECTED kernel is int8-only; register FullyConnected.registration for float", tensor: input.index)
+            throw KernelError(
+                "this FULLY_CONNECTED kernel is int8-only; register FullyConnected.registration for float", tensor: input.index)
         }
         try prepare(&context, int8Only: true)
     }
 
     static func invokeInt8(_ context: InvokeContext) throws(KernelError) {
-        int8(context.opData(as: OpData.self), input: context.inputData(0).assumingMemoryBound(to: Int8.self),
-             filter: context.inputData(1).assumingMemoryBound(to: Int8.self),
-             bias: UnsafeRawPointer(context.optionalInputData(2)),
-             output: context.outputData(0).assumingMemoryBound(to: Int8.self))
+        int8(
+            context.opData(as: OpData.self), input: context.inputData(0).assumingMemoryBound(to: Int8.self),
+            filter: context.inputData(1).assumingMemoryBound(to: Int8.self),
+            bias: UnsafeRawPointer(context.optionalInputData(2)),
+            output: context.outputData(0).assumingMemoryBound(to: Int8.self))
     }
 
     public struct OpData: BitwiseCopyable {
@@ -111,8 +113,9 @@ public enum FullyConnected {
                 }
                 let multipliers = try context.allocatePersistentArray(of: Int32.self, count: outputDepth)
                 let shifts = try context.allocatePersistentArray(of: Int32.self, count: outputDepth)
-                try populateChannelMultipliers(input: input, filter: filter, output: output, channelCount: outputDepth,
-                                               multipliers: multipliers, shifts: shifts)
+                try populateChannelMultipliers(
+                    input: input, filter: filter, output: output, channelCount: outputDepth,
+                    multipliers: multipliers, shifts: shifts)
                 data.channelMultipliers = multipliers.baseAddress
                 data.channelShifts = shifts.baseAddress
             } else {
@@ -130,8 +133,9 @@ public enum FullyConnected {
                 }
                 data.multiplier = multiplier
             }
-            let range = try quantizedActivationRange(options.activation, scale: output.quantization.scale,
-                                                     zeroPoint: output.quantization.zeroPoint, typeMin: -128, typeMax: 127)
+            let range = try quantizedActivationRange(
+                options.activation, scale: output.quantization.scale,
+                zeroPoint: output.quantization.zeroPoint, typeMin: -128, typeMax: 127)
             data.inputOffset = 0 &- input.quantization.zeroPoint
             data.filterOffset = 0 &- filter.quantization.zeroPoint
             data.outputOffset = output.quantization.zeroPoint
@@ -151,16 +155,19 @@ public enum FullyConnected {
     static func invoke(_ context: InvokeContext) throws(KernelError) {
         let input = context.input(0)
         if input.type == .int8 { return try invokeInt8(context) }
-        float32(context.opData(as: OpData.self), input: UnsafeRawPointer(input.data!),
-                filter: UnsafeRawPointer(context.input(1).data!), bias: UnsafeRawPointer(context.optionalInput(2)?.data),
-                output: context.output(0).pointer(to: Float.self))
+        float32(
+            context.opData(as: OpData.self), input: UnsafeRawPointer(input.data!),
+            filter: UnsafeRawPointer(context.input(1).data!), bias: UnsafeRawPointer(context.optionalInput(2)?.data),
+            output: context.output(0).pointer(to: Float.self))
     }
 
     /// Int8 matrix-vector products. The dot product wraps like the reference's int32 sum;
     /// `bias` (int32, may be unaligned) is optional. Offsets wrap: prepare matched the shapes
     /// to the tensors, whose byte sizes the interpreter checked, so they fit in Int.
-    public static func int8(_ p: OpData, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>,
-                            bias: UnsafeRawPointer?, output: UnsafeMutablePointer<Int8>) {
+    public static func int8(
+        _ p: OpData, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>,
+        bias: UnsafeRawPointer?, output: UnsafeMutablePointer<Int8>
+    ) {
         for b in 0 ..< p.batches {
             let row = input + b &* p.accumDepth
             for c in 0 ..< p.outputDepth {
@@ -186,13 +193,16 @@ public enum FullyConnected {
     }
 
     /// Float matrix-vector products, summed in the reference's order, then bias, then clamp.
-    public static func float32(_ p: OpData, input: UnsafeRawPointer, filter: UnsafeRawPointer,
-                               bias: UnsafeRawPointer?, output: UnsafeMutablePointer<Float>) {
+    public static func float32(
+        _ p: OpData, input: UnsafeRawPointer, filter: UnsafeRawPointer,
+        bias: UnsafeRawPointer?, output: UnsafeMutablePointer<Float>
+    ) {
         for b in 0 ..< p.batches {
             for c in 0 ..< p.outputDepth {
                 var total: Float = 0
                 for d in 0 ..< p.accumDepth {
-                    total += input.loadUnaligned(fromByteOffset: 4 * (b * p.accumDepth + d), as: Float.self)
+                    total +=
+                        input.loadUnaligned(fromByteOffset: 4 * (b * p.accumDepth + d), as: Float.self)
                         * filter.loadUnaligned(fromByteOffset: 4 * (c * p.accumDepth + d), as: Float.self)
                 }
                 let biasValue = bias.map { $0.loadUnaligned(fromByteOffset: 4 * c, as: Float.self) } ?? 0

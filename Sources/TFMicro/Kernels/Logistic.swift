@@ -20,8 +20,9 @@ public enum Logistic {
     }
 
     static func invokeInt8(_ context: InvokeContext) throws(KernelError) {
-        int8(context.opData(as: OpData.self), input: context.inputData(0).assumingMemoryBound(to: Int8.self),
-             output: context.outputData(0).assumingMemoryBound(to: Int8.self))
+        int8(
+            context.opData(as: OpData.self), input: context.inputData(0).assumingMemoryBound(to: Int8.self),
+            output: context.outputData(0).assumingMemoryBound(to: Int8.self))
     }
 
     /// TFLM's OpDataLogistic: the element count, and for int8 the input rescale.
@@ -59,8 +60,11 @@ public enum Logistic {
             guard output.quantization.zeroPoint == -128 else {
                 throw KernelError("LOGISTIC int8 output zero point must be -128", tensor: output.index)
             }
-            guard let quantized = opData(count: data.count, inputScale: input.quantization.scale,
-                                         inputZeroPoint: input.quantization.zeroPoint) else {
+            guard
+                let quantized = opData(
+                    count: data.count, inputScale: input.quantization.scale,
+                    inputZeroPoint: input.quantization.zeroPoint)
+            else {
                 throw KernelError("LOGISTIC input scale is not representable", tensor: input.index)
             }
             data = quantized
@@ -95,8 +99,9 @@ public enum Logistic {
         guard multiplier < 2147483648.0, exponent >= 0, exponent <= 30 else { return nil }
         // CalculateInputRadius (double path): floor(15 * 2^27 / 2^shift).
         let radius = (15.0 * Double(1 << (31 - inputIntegerBits)) / Double(1 << exponent)).rounded(.down)
-        return OpData(count: count, inputZeroPoint: inputZeroPoint, inputRangeRadius: Int32(radius),
-                          inputMultiplier: Int32(multiplier), inputLeftShift: Int32(exponent))
+        return OpData(
+            count: count, inputZeroPoint: inputZeroPoint, inputRangeRadius: Int32(radius),
+            inputMultiplier: Int32(multiplier), inputLeftShift: Int32(exponent))
     }
 
     /// reference_integer_ops::Logistic for int8 (output zero point -128, scale 1/256).

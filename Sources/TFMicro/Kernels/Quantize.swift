@@ -19,8 +19,9 @@ public enum Quantize {
         let input = try context.input(0)
         let output = try context.output(0)
         guard input.type == .int8, output.type == .int8 || output.type == .uint8 else {
-            throw KernelError("this QUANTIZE kernel is int8 to int8 or uint8 only; register Quantize.registration for others",
-                              tensor: input.index)
+            throw KernelError(
+                "this QUANTIZE kernel is int8 to int8 or uint8 only; register Quantize.registration for others",
+                tensor: input.index)
         }
         try prepare(&context, int8Only: true)
     }
@@ -31,11 +32,13 @@ public enum Quantize {
         let output = context.output(0)
         let (multiplier, shift) = (data.requantize.multiplier, data.requantize.shift)
         if output.type == .int8 {
-            TFMicro.requantize(source, multiplier: multiplier, shift: shift, inputZeroPoint: data.inputZeroPoint,
-                               outputZeroPoint: data.outputZeroPoint, into: mutableElements(output, Int8.self, data.count))
+            TFMicro.requantize(
+                source, multiplier: multiplier, shift: shift, inputZeroPoint: data.inputZeroPoint,
+                outputZeroPoint: data.outputZeroPoint, into: mutableElements(output, Int8.self, data.count))
         } else {
-            TFMicro.requantize(source, multiplier: multiplier, shift: shift, inputZeroPoint: data.inputZeroPoint,
-                               outputZeroPoint: data.outputZeroPoint, into: mutableElements(output, UInt8.self, data.count))
+            TFMicro.requantize(
+                source, multiplier: multiplier, shift: shift, inputZeroPoint: data.inputZeroPoint,
+                outputZeroPoint: data.outputZeroPoint, into: mutableElements(output, UInt8.self, data.count))
         }
     }
 
@@ -60,8 +63,9 @@ public enum Quantize {
         let input = try context.input(0)
         let output = try context.output(0)
         guard output.quantization.scales.count == 1 else {
-            throw KernelError("QUANTIZE output must have exactly one scale (per-tensor quantization)",
-                              tensor: output.index)
+            throw KernelError(
+                "QUANTIZE output must have exactly one scale (per-tensor quantization)",
+                tensor: output.index)
         }
         guard input.shape.elementCount == output.shape.elementCount else {
             throw KernelError("QUANTIZE input and output element counts differ", tensor: output.index)
@@ -74,9 +78,9 @@ public enum Quantize {
         case (.float32, .int8) where !int8Only, (.float32, .int16) where !int8Only:
             break
         case (.int8, .int8), (.int8, .uint8),
-             (.int8, .int16) where !int8Only, (.int8, .int32) where !int8Only, (.uint8, .int8) where !int8Only,
-             (.int16, .int8) where !int8Only, (.int16, .int16) where !int8Only, (.int16, .int32) where !int8Only,
-             (.int32, .int8) where !int8Only, (.int32, .int16) where !int8Only:
+            (.int8, .int16) where !int8Only, (.int8, .int32) where !int8Only, (.uint8, .int8) where !int8Only,
+            (.int16, .int8) where !int8Only, (.int16, .int16) where !int8Only, (.int16, .int32) where !int8Only,
+            (.int32, .int8) where !int8Only, (.int32, .int16) where !int8Only:
             // TFLM divides the float scales in double precision.
             let ratio = Double(input.quantization.scale) / Double(output.quantization.scale)
             guard let multiplier = QuantizedMultiplier(ratio), multiplier.shift <= 30 else {
@@ -84,8 +88,9 @@ public enum Quantize {
             }
             data.requantize = multiplier
         default:
-            throw KernelError("QUANTIZE supports float32 -> int8/int16 and integer rescaling between int8, uint8, int16, int32",
-                              tensor: output.index)
+            throw KernelError(
+                "QUANTIZE supports float32 -> int8/int16 and integer rescaling between int8, uint8, int16, int32",
+                tensor: output.index)
         }
         try context.setOpData(data)
     }
@@ -98,11 +103,13 @@ public enum Quantize {
         case .float32:
             let source = elements(input, Float.self, data.count)
             if output.type == .int8 {
-                affineQuantize(source, scale: data.outputScale, zeroPoint: data.outputZeroPoint,
-                               into: mutableElements(output, Int8.self, data.count))
+                affineQuantize(
+                    source, scale: data.outputScale, zeroPoint: data.outputZeroPoint,
+                    into: mutableElements(output, Int8.self, data.count))
             } else {
-                affineQuantize(source, scale: data.outputScale, zeroPoint: data.outputZeroPoint,
-                               into: mutableElements(output, Int16.self, data.count))
+                affineQuantize(
+                    source, scale: data.outputScale, zeroPoint: data.outputZeroPoint,
+                    into: mutableElements(output, Int16.self, data.count))
             }
         case .int8: requantize(elements(input, Int8.self, data.count), to: output, data)
         case .uint8: requantize(elements(input, UInt8.self, data.count), to: output, data)
@@ -112,23 +119,29 @@ public enum Quantize {
     }
 
     /// Dispatches on the output type that prepare accepted for this input type.
-    static func requantize<Input: QuantizedElement>(_ source: UnsafeBufferPointer<Input>, to output: TensorView,
-                                                    _ data: OpData) {
+    static func requantize<Input: QuantizedElement>(
+        _ source: UnsafeBufferPointer<Input>, to output: TensorView,
+        _ data: OpData
+    ) {
         let multiplier = data.requantize.multiplier
         let shift = data.requantize.shift
         switch output.type {
         case .int8:
-            TFMicro.requantize(source, multiplier: multiplier, shift: shift, inputZeroPoint: data.inputZeroPoint,
-                               outputZeroPoint: data.outputZeroPoint, into: mutableElements(output, Int8.self, data.count))
+            TFMicro.requantize(
+                source, multiplier: multiplier, shift: shift, inputZeroPoint: data.inputZeroPoint,
+                outputZeroPoint: data.outputZeroPoint, into: mutableElements(output, Int8.self, data.count))
         case .uint8:
-            TFMicro.requantize(source, multiplier: multiplier, shift: shift, inputZeroPoint: data.inputZeroPoint,
-                               outputZeroPoint: data.outputZeroPoint, into: mutableElements(output, UInt8.self, data.count))
+            TFMicro.requantize(
+                source, multiplier: multiplier, shift: shift, inputZeroPoint: data.inputZeroPoint,
+                outputZeroPoint: data.outputZeroPoint, into: mutableElements(output, UInt8.self, data.count))
         case .int16:
-            TFMicro.requantize(source, multiplier: multiplier, shift: shift, inputZeroPoint: data.inputZeroPoint,
-                               outputZeroPoint: data.outputZeroPoint, into: mutableElements(output, Int16.self, data.count))
+            TFMicro.requantize(
+                source, multiplier: multiplier, shift: shift, inputZeroPoint: data.inputZeroPoint,
+                outputZeroPoint: data.outputZeroPoint, into: mutableElements(output, Int16.self, data.count))
         default:
-            TFMicro.requantize(source, multiplier: multiplier, shift: shift, inputZeroPoint: data.inputZeroPoint,
-                               outputZeroPoint: data.outputZeroPoint, into: mutableElements(output, Int32.self, data.count))
+            TFMicro.requantize(
+                source, multiplier: multiplier, shift: shift, inputZeroPoint: data.inputZeroPoint,
+                outputZeroPoint: data.outputZeroPoint, into: mutableElements(output, Int32.self, data.count))
         }
     }
 }

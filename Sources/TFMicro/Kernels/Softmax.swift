@@ -24,8 +24,9 @@ public enum Softmax {
     }
 
     static func invokeInt8(_ context: InvokeContext) throws(KernelError) {
-        quantized(context.opData(as: OpData.self), input: context.input(0).pointer(to: Int8.self),
-                  output: context.output(0).pointer(to: Int8.self))
+        quantized(
+            context.opData(as: OpData.self), input: context.input(0).pointer(to: Int8.self),
+            output: context.output(0).pointer(to: Int8.self))
     }
 
     /// Integer bits of the scaled input differences (kScaledDiffIntegerBits).
@@ -54,8 +55,9 @@ public enum Softmax {
         // so an integer shift gives the same value without soft-float.
         let maxInputRescaled = ((Int64(1) << Int64(scaledDiffIntegerBits)) - 1) << (31 - Int64(scaledDiffIntegerBits))
         let radius = Int32(maxInputRescaled >> Int64(q.shift))
-        return OpData(inputMultiplier: q.multiplier, inputLeftShift: q.shift, diffMin: -radius,
-                          outerSize: outerSize, depth: depth)
+        return OpData(
+            inputMultiplier: q.multiplier, inputLeftShift: q.shift, diffMin: -radius,
+            outerSize: outerSize, depth: depth)
     }
 
     static func prepare(_ context: inout PrepareContext) throws(KernelError) {
@@ -79,8 +81,10 @@ public enum Softmax {
         let outerSize = input.shape.elementCount(skipping: input.shape.rank - 1)
         if !int8Only && input.type == .float32 {
             guard output.type == .float32 else { throw KernelError("float SOFTMAX needs a float output", tensor: output.index) }
-            try context.setOpData(OpData(inputMultiplier: 0, inputLeftShift: 0, diffMin: 0,
-                                             outerSize: outerSize, depth: depth, beta: options.beta))
+            try context.setOpData(
+                OpData(
+                    inputMultiplier: 0, inputLeftShift: 0, diffMin: 0,
+                    outerSize: outerSize, depth: depth, beta: options.beta))
             return
         }
         guard input.type == .int8, input.quantization.isQuantized else {
@@ -99,8 +103,10 @@ public enum Softmax {
         default:
             throw KernelError("SOFTMAX output must be int8 or int16", tensor: output.index)
         }
-        guard let data = opData(beta: options.beta, inputScale: input.quantization.scale,
-                                outerSize: outerSize, depth: depth)
+        guard
+            let data = opData(
+                beta: options.beta, inputScale: input.quantization.scale,
+                outerSize: outerSize, depth: depth)
         else { throw KernelError("beta x input scale is out of the range SOFTMAX supports", tensor: input.index) }
         try context.setOpData(data)
     }
@@ -229,8 +235,8 @@ public enum Softmax {
         let rounded = sum + (sum >= 0 ? 1 : -1)
         let half = rounded >= 0 ? rounded >> 1 : 0 - ((0 - rounded) >> 1)
         let halfDenominator = Int32(truncatingIfNeeded: half)
-        let constant48Over17: Int32 = 1515870810       // Q2.29
-        let constantNeg32Over17: Int32 = -1010580540   // Q2.29
+        let constant48Over17: Int32 = 1515870810  // Q2.29
+        let constantNeg32Over17: Int32 = -1010580540  // Q2.29
         var x = constant48Over17 &+ highMul(halfDenominator, constantNeg32Over17)
         let oneQ2: Int32 = 1 << 29
         for _ in 0 ..< 3 {

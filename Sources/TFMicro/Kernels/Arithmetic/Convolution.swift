@@ -20,7 +20,8 @@ func convolveFloat(
     let depth = g.filterInputDepth
     let filtersPerGroup = g.outputDepth / (g.inputDepth / depth)
     guard let inputBase = input.baseAddress, let filterBase = filter.baseAddress,
-          let outputBase = output.baseAddress else { return }
+        let outputBase = output.baseAddress
+    else { return }
     // Index arithmetic wraps: prepare checked that every coordinate and offset fits.
     var outputIndex = 0
     for batch in 0 ..< g.batches {
@@ -35,8 +36,9 @@ func convolveFloat(
                     // each in the reference's order (row, column, channel). Float addition is
                     // not associative, so a channel's sum is never split; interleaving four
                     // of them only hides the latency of each addition.
-                    let block = outChannel &+ 4 <= g.outputDepth
-                        && (outChannel &+ 3) / filtersPerGroup == group ? 4 : 1
+                    let block =
+                        outChannel &+ 4 <= g.outputDepth
+                            && (outChannel &+ 3) / filtersPerGroup == group ? 4 : 1
                     let channelBase = group &* depth
                     var totals = SIMD4<Float>(repeating: 0)
                     for filterY in 0 ..< g.filterHeight {
@@ -45,15 +47,21 @@ func convolveFloat(
                         for filterX in 0 ..< g.filterWidth {
                             let inX = originX &+ g.dilationWidth &* filterX
                             if inX < 0 || inX >= g.inputWidth { continue }
-                            let x = inputBase + (((batch &* g.inputHeight &+ inY) &* g.inputWidth &+ inX)
-                                &* g.inputDepth &+ channelBase)
+                            let x =
+                                inputBase
+                                + (((batch &* g.inputHeight &+ inY) &* g.inputWidth &+ inX)
+                                    &* g.inputDepth &+ channelBase)
                             let filterStride = g.filterHeight &* g.filterWidth &* depth
-                            let f = filterBase + (((outChannel &* g.filterHeight &+ filterY) &* g.filterWidth
-                                &+ filterX) &* depth)
+                            let f =
+                                filterBase
+                                + (((outChannel &* g.filterHeight &+ filterY) &* g.filterWidth
+                                    &+ filterX) &* depth)
                             if block == 4 {
                                 for c in 0 ..< depth {
-                                    let products = SIMD4<Float>(f[c], f[c &+ filterStride],
-                                                                f[c &+ 2 &* filterStride], f[c &+ 3 &* filterStride])
+                                    let products =
+                                        SIMD4<Float>(
+                                            f[c], f[c &+ filterStride],
+                                            f[c &+ 2 &* filterStride], f[c &+ 3 &* filterStride])
                                         * SIMD4<Float>(repeating: x[c])
                                     totals += products
                                 }
@@ -110,9 +118,11 @@ func convolvePerChannel(
     let filtersPerGroup = g.outputDepth / groups
     let depth = g.filterInputDepth
     guard let inputBase = input.baseAddress, let filterBase = filter.baseAddress, let outputBase = output.baseAddress,
-          let multiplierBase = multipliers.baseAddress, let shiftBase = shifts.baseAddress else { return }
-    let requantize = ChannelRequantization(multipliers: multiplierBase, shifts: shiftBase, outputOffset: outputOffset,
-                                           activationMin: activationMin, activationMax: activationMax)
+        let multiplierBase = multipliers.baseAddress, let shiftBase = shifts.baseAddress
+    else { return }
+    let requantize = ChannelRequantization(
+        multipliers: multiplierBase, shifts: shiftBase, outputOffset: outputOffset,
+        activationMin: activationMin, activationMax: activationMax)
     let contiguousRows = groups == 1 && g.dilationWidth == 1
     let contiguousWindow = contiguousRows && g.dilationHeight == 1 && g.filterWidth == g.inputWidth
     let filterStride = g.filterHeight &* g.filterWidth &* depth
@@ -122,12 +132,14 @@ func convolvePerChannel(
         let inputBatch = inputBase + batch &* g.inputHeight &* g.inputWidth &* g.inputDepth
         for outY in 0 ..< g.outputHeight {
             let originY = outY &* g.strideHeight &- g.padHeight
-            let rows = insideRange(origin: originY, dilation: g.dilationHeight, filterSize: g.filterHeight,
-                                   inputSize: g.inputHeight)
+            let rows = insideRange(
+                origin: originY, dilation: g.dilationHeight, filterSize: g.filterHeight,
+                inputSize: g.inputHeight)
             for outX in 0 ..< g.outputWidth {
                 let originX = outX &* g.strideWidth &- g.padWidth
-                let columns = insideRange(origin: originX, dilation: g.dilationWidth, filterSize: g.filterWidth,
-                                          inputSize: g.inputWidth)
+                let columns = insideRange(
+                    origin: originX, dilation: g.dilationWidth, filterSize: g.filterWidth,
+                    inputSize: g.inputWidth)
                 let fullWidth = columns.count == g.filterWidth
                 /// Output channel `channel`'s accumulator, bias included.
                 @inline(__always)
@@ -147,14 +159,20 @@ func convolvePerChannel(
                         let filterRow = filterBase + filterY &* g.filterWidth &* depth
                         if contiguousRows {
                             let inX = originX &+ columns.lowerBound
-                            acc = acc &+ offsetDotProduct(inputRow + inX &* g.inputDepth, filterRow + columns.lowerBound &* depth,
-                                                          count: columns.count &* depth, inputOffset: inputOffset)
+                            acc =
+                                acc
+                                &+ offsetDotProduct(
+                                    inputRow + inX &* g.inputDepth, filterRow + columns.lowerBound &* depth,
+                                    count: columns.count &* depth, inputOffset: inputOffset)
                             continue
                         }
                         for filterX in columns {
                             let inX = originX &+ g.dilationWidth &* filterX
-                            acc = acc &+ offsetDotProduct(inputRow + inX &* g.inputDepth, filterRow + filterX &* depth,
-                                                          count: depth, inputOffset: inputOffset)
+                            acc =
+                                acc
+                                &+ offsetDotProduct(
+                                    inputRow + inX &* g.inputDepth, filterRow + filterX &* depth,
+                                    count: depth, inputOffset: inputOffset)
                         }
                     }
                     return acc

@@ -29,13 +29,17 @@ struct ConvolutionGeometry {
     /// Calls `body` once per output element, in output memory order, with that element's
     /// flat output index and output channel.
     @inline(__always)
-    func forEachOutput(_ body: (_ outputIndex: Int, _ batch: Int, _ outY: Int, _ outX: Int,
-                                _ outChannel: Int) -> Void) {
+    func forEachOutput(
+        _ body: (
+            _ outputIndex: Int, _ batch: Int, _ outY: Int, _ outX: Int,
+            _ outChannel: Int
+        ) -> Void
+    ) {
         var outputIndex = 0
-        for batch in 0..<batches {
-            for outY in 0..<outputHeight {
-                for outX in 0..<outputWidth {
-                    for outChannel in 0..<outputDepth {
+        for batch in 0 ..< batches {
+            for outY in 0 ..< outputHeight {
+                for outX in 0 ..< outputWidth {
+                    for outChannel in 0 ..< outputDepth {
                         body(outputIndex, batch, outY, outX, outChannel)
                         outputIndex += 1
                     }
@@ -49,24 +53,28 @@ struct ConvolutionGeometry {
     /// filter column, input channel). Taps over the padding are skipped, which is the same
     /// as multiplying by zero-point-valued padding.
     @inline(__always)
-    func forEachTap(batch: Int, outY: Int, outX: Int, outChannel: Int,
-                    _ body: (_ inputIndex: Int, _ filterIndex: Int) -> Void) {
+    func forEachTap(
+        batch: Int, outY: Int, outX: Int, outChannel: Int,
+        _ body: (_ inputIndex: Int, _ filterIndex: Int) -> Void
+    ) {
         let groups = inputDepth / filterInputDepth
         let filtersPerGroup = outputDepth / groups
         let channelBase = (outChannel / filtersPerGroup) * filterInputDepth
         let originY = outY * strideHeight - padHeight
         let originX = outX * strideWidth - padWidth
-        for filterY in 0..<filterHeight {
+        for filterY in 0 ..< filterHeight {
             let inY = originY + dilationHeight * filterY
             if inY < 0 || inY >= inputHeight { continue }
-            for filterX in 0..<filterWidth {
+            for filterX in 0 ..< filterWidth {
                 let inX = originX + dilationWidth * filterX
                 if inX < 0 || inX >= inputWidth { continue }
-                let inputRow = ((batch * inputHeight + inY) * inputWidth + inX) * inputDepth
+                let inputRow =
+                    ((batch * inputHeight + inY) * inputWidth + inX) * inputDepth
                     + channelBase
-                let filterRow = ((outChannel * filterHeight + filterY) * filterWidth + filterX)
+                let filterRow =
+                    ((outChannel * filterHeight + filterY) * filterWidth + filterX)
                     * filterInputDepth
-                for channel in 0..<filterInputDepth {
+                for channel in 0 ..< filterInputDepth {
                     body(inputRow + channel, filterRow + channel)
                 }
             }

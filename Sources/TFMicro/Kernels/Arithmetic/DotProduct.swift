@@ -3,8 +3,10 @@
 /// reference's sum does. A wrapping sum is exact modulo 2^32 in any order, so summing in
 /// vector lanes gives the reference's value for every input offset.
 @inline(__always)
-func offsetDotProduct(_ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, count: Int,
-                      inputOffset: Int32) -> Int32 {
+func offsetDotProduct(
+    _ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, count: Int,
+    inputOffset: Int32
+) -> Int32 {
     #if arch(arm)
     // A Cortex-M4 has no vector unit: the plain loop's multiply-accumulate is one instruction.
     let (vectorSum, vectorEnd) = (Int32(0), 0)
@@ -25,8 +27,10 @@ func offsetDotProduct(_ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int
 /// widening multiply-accumulate); otherwise in two sets of eight 32-bit lanes. The products
 /// are exact either way.
 @inline(__always)
-func vectorDotProduct(_ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, count: Int,
-                      inputOffset: Int32) -> (sum: Int32, end: Int) {
+func vectorDotProduct(
+    _ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, count: Int,
+    inputOffset: Int32
+) -> (sum: Int32, end: Int) {
     var even = SIMD8<Int32>(repeating: 0), odd = SIMD8<Int32>(repeating: 0)
     var i = 0
     if let offset = pairableOffset(inputOffset) {
@@ -53,8 +57,10 @@ func vectorDotProduct(_ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int
 /// is widened once for all eight rows, and with a pairable offset (see `vectorDotProduct`)
 /// sixteen inputs a step go through paired 16-bit multiply-adds.
 @inline(__always)
-func offsetDotProduct8(_ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, weightStride: Int, count: Int,
-                       inputOffset: Int32) -> SIMD8<Int32> {
+func offsetDotProduct8(
+    _ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, weightStride: Int, count: Int,
+    inputOffset: Int32
+) -> SIMD8<Int32> {
     var lanes = InlineArray<8, SIMD8<Int32>>(repeating: SIMD8(repeating: 0))
     var i = 0
     if let offset = pairableOffset(inputOffset) {
@@ -70,8 +76,10 @@ func offsetDotProduct8(_ input: UnsafePointer<Int8>, _ weights: UnsafePointer<In
         i &+= 8
     }
     // Lane k of the result is the wrapping sum of lanes[k]: three rounds of adding neighbours.
-    let quarters = (pairwiseSums(lanes[0], lanes[1]), pairwiseSums(lanes[2], lanes[3]),
-                    pairwiseSums(lanes[4], lanes[5]), pairwiseSums(lanes[6], lanes[7]))
+    let quarters = (
+        pairwiseSums(lanes[0], lanes[1]), pairwiseSums(lanes[2], lanes[3]),
+        pairwiseSums(lanes[4], lanes[5]), pairwiseSums(lanes[6], lanes[7])
+    )
     var sums = pairwiseSums(pairwiseSums(quarters.0, quarters.1), pairwiseSums(quarters.2, quarters.3))
     while i < count {
         let x = Int32(input[i]) &+ inputOffset

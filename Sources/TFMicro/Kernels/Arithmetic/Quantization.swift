@@ -21,7 +21,7 @@ func affineQuantize<Output: QuantizedElement>(
 ) {
     let lo = Int32(truncatingIfNeeded: Output.min)
     let hi = Int32(truncatingIfNeeded: Output.max)
-    for i in 0..<output.count {
+    for i in 0 ..< output.count {
         let rounded = (input[i] / scale).rounded(.toNearestOrAwayFromZero)
         let integral: Int32
         if rounded >= -2_147_483_648.0 && rounded < 2_147_483_648.0 {
@@ -47,7 +47,7 @@ func requantize<Input: QuantizedElement, Output: QuantizedElement>(
 ) {
     let lo = Int32(truncatingIfNeeded: Output.min)
     let hi = Int32(truncatingIfNeeded: Output.max)
-    for i in 0..<output.count {
+    for i in 0 ..< output.count {
         let centered = Int32(truncatingIfNeeded: input[i]) &- inputZeroPoint
         let scaled = multiplyByQuantizedMultiplier(centered, multiplier, shift) &+ outputZeroPoint
         output[i] = Output(truncatingIfNeeded: min(max(scaled, lo), hi))
@@ -61,7 +61,7 @@ func dequantize<Input: QuantizedElement>(
     into output: UnsafeMutableBufferPointer<Float>
 ) {
     let wideScale = Double(scale)
-    for i in 0..<output.count {
+    for i in 0 ..< output.count {
         let centered = Int32(truncatingIfNeeded: input[i]) &- zeroPoint
         output[i] = Float(wideScale * Double(centered))
     }

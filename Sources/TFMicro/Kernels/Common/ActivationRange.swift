@@ -2,8 +2,10 @@
 /// CalculateActivationRangeQuantized: the activation's real bounds quantized with the output's
 /// scale and zero point (`zp + round(x / scale)`, float division), then intersected with the
 /// type's range.
-public func quantizedActivationRange(_ activation: FusedActivation, scale: Float, zeroPoint: Int32,
-                                     typeMin: Int32, typeMax: Int32) throws(KernelError) -> (min: Int32, max: Int32) {
+public func quantizedActivationRange(
+    _ activation: FusedActivation, scale: Float, zeroPoint: Int32,
+    typeMin: Int32, typeMax: Int32
+) throws(KernelError) -> (min: Int32, max: Int32) {
     func quantize(_ value: Float) throws(KernelError) -> Int32 {
         let q = (value / scale).rounded(.toNearestOrAwayFromZero)
         guard q.isFinite, q > -2147483648.0, q < 2147483647.0 else {

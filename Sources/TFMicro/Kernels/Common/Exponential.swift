@@ -9,8 +9,8 @@ public func exponential(_ x: Float) -> Float {
     if abstop >= 0x42B {  // |x| >= 88, infinities and NaN
         if bits == Float(-Float.infinity).bitPattern { return 0 }
         if abstop >= 0x7F8 { return x + x }
-        if x > Float(bitPattern: 0x42B1_7217) { return .infinity }    // above log(2^128)
-        if x < Float(bitPattern: 0xC2CF_F1B4) { return 0 }            // below log(2^-150)
+        if x > Float(bitPattern: 0x42B1_7217) { return .infinity }  // above log(2^128)
+        if x < Float(bitPattern: 0xC2CF_F1B4) { return 0 }  // below log(2^-150)
     }
     let invLn2N = Double(bitPattern: 0x3FF7_1547_652B_82FE) * 32
     let shift = Double(bitPattern: 0x4338_0000_0000_0000)  // 1.5 * 2^52: rounds to an integer
@@ -25,7 +25,7 @@ public func exponential(_ x: Float) -> Float {
     let r = (-kd).addingProduct(invLn2N, wide)
     let t = exp2Table[Int(ki % 32)] &+ (ki &<< 47)
     let s = Double(bitPattern: t)
-    let c0 = Double(bitPattern: 0x3FAC_6AF8_4B91_2394) / 32768   // polynomial for 2^(r/32)
+    let c0 = Double(bitPattern: 0x3FAC_6AF8_4B91_2394) / 32768  // polynomial for 2^(r/32)
     let c1 = Double(bitPattern: 0x3FCE_BFCE_50FA_C4F3) / 1024
     let c2 = Double(bitPattern: 0x3FE6_2E42_FF0C_52D6) / 32
     let y = (1.0).addingProduct(c2, r).addingProduct(c1.addingProduct(c0, r), r * r)

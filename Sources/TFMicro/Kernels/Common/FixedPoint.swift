@@ -141,14 +141,17 @@ public func saturatingRoundingDoublingHighMul(_ a: SIMD8<Int32>, _ b: SIMD8<Int3
         let nudged = a &* b &+ SIMD4(repeating: 1 << 30)
         return unsafeBitCast(nudged, to: SIMD4<UInt64>.self) &>> SIMD4(repeating: 31)
     }
-    let low = half(SIMD4(Int64(a[0]), Int64(a[1]), Int64(a[2]), Int64(a[3])),
-                   SIMD4(Int64(b[0]), Int64(b[1]), Int64(b[2]), Int64(b[3])))
-    let high = half(SIMD4(Int64(a[4]), Int64(a[5]), Int64(a[6]), Int64(a[7])),
-                    SIMD4(Int64(b[4]), Int64(b[5]), Int64(b[6]), Int64(b[7])))
-    var result = SIMD8(Int32(truncatingIfNeeded: low[0]), Int32(truncatingIfNeeded: low[1]),
-                       Int32(truncatingIfNeeded: low[2]), Int32(truncatingIfNeeded: low[3]),
-                       Int32(truncatingIfNeeded: high[0]), Int32(truncatingIfNeeded: high[1]),
-                       Int32(truncatingIfNeeded: high[2]), Int32(truncatingIfNeeded: high[3]))
+    let low = half(
+        SIMD4(Int64(a[0]), Int64(a[1]), Int64(a[2]), Int64(a[3])),
+        SIMD4(Int64(b[0]), Int64(b[1]), Int64(b[2]), Int64(b[3])))
+    let high = half(
+        SIMD4(Int64(a[4]), Int64(a[5]), Int64(a[6]), Int64(a[7])),
+        SIMD4(Int64(b[4]), Int64(b[5]), Int64(b[6]), Int64(b[7])))
+    var result = SIMD8(
+        Int32(truncatingIfNeeded: low[0]), Int32(truncatingIfNeeded: low[1]),
+        Int32(truncatingIfNeeded: low[2]), Int32(truncatingIfNeeded: low[3]),
+        Int32(truncatingIfNeeded: high[0]), Int32(truncatingIfNeeded: high[1]),
+        Int32(truncatingIfNeeded: high[2]), Int32(truncatingIfNeeded: high[3]))
     // Int32.min squared is the one product that does not fit: it saturates.
     let minimum = SIMD8<Int32>(repeating: .min)
     result.replace(with: .max, where: (a .== minimum) .& (b .== minimum))

@@ -13,7 +13,8 @@ public struct AxisGeometry: Sendable, Equatable {
         let input = Int64(inputSize), filter = Int64(filterSize), stride = Int64(stride), dilation = Int64(dilation)
         let limit = Int64(Int32.max)
         guard input >= 0, filter >= 1, stride >= 1, dilation >= 1, input <= limit, filter <= limit,
-              stride <= limit, dilation <= limit, (filter - 1) * dilation + 1 <= limit else {
+            stride <= limit, dilation <= limit, (filter - 1) * dilation + 1 <= limit
+        else {
             outputSize = -1
             self.padding = 0
             return
