@@ -15,11 +15,16 @@ PAIRS = ["mps2-an386:micro_speech", "mps2-an386:okay_nabu", "mps2-an385:micro_sp
 CORES = {"mps2-an386": "M4F", "mps2-an385": "M3", "microbit": "M0"}
 
 
-def number(pattern: str, text: str, group: int = 1) -> int:
+def numbers(pattern: str, text: str) -> list:
+    """Every group of the line matching `pattern`, as integers."""
     match = re.search(pattern, text, re.MULTILINE)
     if not match:
         sys.exit(f"error: no line matching {pattern!r} in make's output")
-    return int(match.group(group))
+    return [int(group) for group in match.groups()]
+
+
+def number(pattern: str, text: str) -> int:
+    return numbers(pattern, text)[0]
 
 
 def row(board: str, model: str, shared: str) -> str:
@@ -28,18 +33,15 @@ def row(board: str, model: str, shared: str) -> str:
     if result.returncode != 0:
         sys.exit(f"error: make size icount BOARD={board} MODEL={model} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
     out = result.stdout
-    app = number(r"application total \(without model, snapshot\)\s+(\d+) B\s+budget (\d+) B", out)
-    budget = number(r"application total \(without model, snapshot\)\s+(\d+) B\s+budget (\d+) B", out, 2)
+    app, budget = numbers(r"application total \(without model, snapshot\)\s+(\d+) B\s+budget (\d+) B", out)
     static = number(r"\.state \+ \.data \+ \.bss \(all static\)\s+(\d+) B", out)
     arena = number(r"^\s+arena\s+(\d+) B", out)
-    ram = number(r"RAM total\s+(\d+) B\s+budget (\d+) B", out)
-    ram_budget = number(r"RAM total\s+(\d+) B\s+budget (\d+) B", out, 2)
+    ram, ram_budget = numbers(r"RAM total\s+(\d+) B\s+budget (\d+) B", out)
     flashed = number(r"all but the model\s+(\d+) B", out)
     tables = number(r"AudioFrontend tables \(generated, in flash\)\s+(\d+) B", out)
     model_bytes = number(r"model \(\.model, read in place\)\s+(\d+) B", out)
     snapshot = number(r"setup snapshot \(\.snapshot\)\s+(\d+) B", out)
-    stack = number(r"stack \(reserved, high-water \d+ B\)\s+(\d+) B", out)
-    high_water = number(r"stack \(reserved, high-water (\d+) B\)", out)
+    high_water, stack = numbers(r"stack \(reserved, high-water (\d+) B\)\s+(\d+) B", out)
     frame = number(r"per frontend frame\s+calls=\d+ total=\d+ mean=(\d+)", out)
     invocation = number(r"per model invocation\s+calls=\d+ total=\d+ mean=(\d+)", out)
     period = number(r"per 10 ms period.*max=(\d+)", out)
