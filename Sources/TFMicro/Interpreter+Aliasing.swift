@@ -27,8 +27,7 @@ extension Interpreter {
         let x = tensors[input]
         let y = tensors[output]
         guard !x.isConstant, !x.isVariable, !y.isConstant, !y.isVariable, x.type == y.type else { return nil }
-        for t in subgraph.inputs where Int(t) == output { return nil }
-        for t in subgraph.outputs where Int(t) == output { return nil }
+        guard !isInputOrOutput(output, of: subgraph) else { return nil }
         if node.op == .reshape { return x.byteCount == y.byteCount ? (input, output, 0) : nil }
         #if arch(arm)
         // On a microcontroller flash is the scarcer resource: slices are copied.
@@ -39,6 +38,13 @@ extension Interpreter {
         else { return nil }
         return (input, output, run.offset)
         #endif
+    }
+
+    /// Whether tensor `t` is one of the subgraph's inputs or outputs, which the caller writes
+    /// or reads between invocations.
+    fileprivate static func isInputOrOutput(_ t: Int, of subgraph: Subgraph) -> Bool {
+        let index = Int32(truncatingIfNeeded: t)
+        return subgraph.inputs.contains(index) || subgraph.outputs.contains(index)
     }
 
     #if !arch(arm)
@@ -116,8 +122,7 @@ extension Interpreter {
             guard tensors.indices.contains(output) else { continue }
             let y = tensors[output]
             guard !y.isConstant, !y.isVariable, y.firstUse >= 0, y.byteCount == variable.pointee.byteCount else { continue }
-            for t in subgraph.inputs where Int(t) == output { continue outer }
-            for t in subgraph.outputs where Int(t) == output { continue outer }
+            guard !isInputOrOutput(output, of: subgraph) else { continue }
             for k in Int(y.firstUse) ... min(Int(y.lastUse), nodes.count - 1) where k != i {
                 if nodes[k].op == .callOnce { continue outer }
                 if nodes[k].op == .assignVariable {
