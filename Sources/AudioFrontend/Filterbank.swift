@@ -163,23 +163,26 @@ public struct Filterbank {
     @inline(__always)
     func accumulateAndSqrt(scaleDownShift: Int) {
         let energy = UnsafeRawPointer(spectrum.baseAddress!)
-        var weightAccumulator: UInt64 = 0
-        var unweightAccumulator: UInt64 = 0
+        // The C widens the int32 energy and the int16 weights to uint64 (sign-extending) and
+        // wraps: modulo 2^64 that is the signed 64-bit product and sum, which a signed
+        // multiply-accumulate of the 32-bit values gives in one step (SMLAL on the Cortex-M,
+        // which LLVM selects for a full-width 32-bit product, not for a product of Int64s).
+        var weightAccumulator: Int64 = 0
+        var unweightAccumulator: Int64 = 0
         for channel in 0 ... channelCount {
             var magnitudes = energy + 4 &* Int(channelFrequencyStarts[channel])
             let weightStart = Int(channelWeightStarts[channel])
             var weight = UnsafePointer(weights.baseAddress! + weightStart)
             var unweight = UnsafePointer(unweights.baseAddress! + weightStart)
             for _ in 0 ..< Int(channelWidths[channel]) {
-                // The C widens the int32 energy to uint64 (sign-extending) and wraps.
-                let magnitude = UInt64(bitPattern: Int64(magnitudes.load(as: Int32.self)))
-                weightAccumulator = weightAccumulator &+ UInt64(bitPattern: Int64(weight.pointee)) &* magnitude
-                unweightAccumulator = unweightAccumulator &+ UInt64(bitPattern: Int64(unweight.pointee)) &* magnitude
+                let magnitude = magnitudes.load(as: Int32.self)
+                weightAccumulator = weightAccumulator &+ Self.product(weight.pointee, magnitude)
+                unweightAccumulator = unweightAccumulator &+ Self.product(unweight.pointee, magnitude)
                 magnitudes += 4
                 weight += 1
                 unweight += 1
             }
-            work.unsafelyUnwrapped.storeBytes(of: weightAccumulator, toByteOffset: 8 &* channel, as: UInt64.self)
+            work.unsafelyUnwrapped.storeBytes(of: UInt64(bitPattern: weightAccumulator), toByteOffset: 8 &* channel, as: UInt64.self)
             weightAccumulator = unweightAccumulator
             unweightAccumulator = 0
         }
@@ -189,12 +192,20 @@ public struct Filterbank {
         }
     }
 
+    /// `weight * energy` in 64 bits.
+    @inline(__always)
+    private static func product(_ weight: Int16, _ energy: Int32) -> Int64 {
+        let full = Int32(weight).multipliedFullWidth(by: energy)
+        return Int64(bitPattern: UInt64(UInt32(bitPattern: full.high)) &<< 32 | UInt64(full.low))
+    }
+
     /// The reference's rounded integer square root (Sqrt64, with its 32-bit shortcut, whose
     /// rounding stops at 0xFFFF): floor(sqrt(value)), plus one when the remainder exceeds it.
     ///
     /// Hosts with a hardware double square root start from it and correct to the exact floor;
-    /// elsewhere (the Cortex-M4 has no double FPU) this is the reference's bit-by-bit loop.
-    /// Tests check the two agree.
+    /// ARMv7-M (the Cortex-M3 and M4: a hardware divider, no double FPU) takes
+    /// `divisionSquareRoot`; elsewhere (ARMv6-M, no divider) this is the reference's
+    /// bit-by-bit loop. Tests check that all three agree.
     public static func squareRoot(_ value: UInt64) -> UInt32 {
         #if arch(x86_64) || arch(arm64)
         let cap: UInt64 = value >> 32 == 0 ? 0xFFFF : 0xFFFF_FFFF
@@ -211,9 +222,47 @@ public struct Filterbank {
         while root < 0xFFFF_FFFF && (root + 1) * (root + 1) <= value { root += 1 }
         if value - root * root > root && root != cap { root += 1 }
         return UInt32(truncatingIfNeeded: root)
+        #elseif _hasAtomicBitWidth(_64)
+        // Swift reports 64-bit atomics for ARMv7-M and later, not for ARMv6-M, which alone
+        // among the Cortex-M targets lacks the hardware divider.
+        return divisionSquareRoot(value)
         #else
         return referenceSquareRoot(value)
         #endif
+    }
+
+    /// The reference's square root from 32-bit divisions instead of one step per bit: Newton's
+    /// method on the top (at most 32) bits, an even shift down, gives the root's high bits;
+    /// the remaining low bits are set one by one where the square stays at most `value`;
+    /// then the reference's rounding (see `squareRoot`).
+    public static func divisionSquareRoot(_ value: UInt64) -> UInt32 {
+        guard value != 0 else { return 0 }
+        let bits = 64 - value.leadingZeroBitCount
+        let shift = bits > 32 ? (bits - 31) & ~1 : 0
+        // floor(sqrt(value)) lies in [r << h, (r + 1) << h) for r = floor(sqrt(value >> 2h)):
+        // r² << 2h <= value < (top + 1) << 2h <= (r + 1)² << 2h.
+        var root = newtonRoot(UInt32(truncatingIfNeeded: value >> UInt64(shift))) << UInt32(shift / 2)
+        var bit = shift == 0 ? 0 : UInt32(1) << UInt32(shift / 2 - 1)
+        while bit != 0 {
+            let trial = UInt64(root | bit)
+            if trial * trial <= value { root |= bit }
+            bit >>= 1
+        }
+        let remainder = value - UInt64(root) * UInt64(root)
+        let cap: UInt32 = value >> 32 == 0 ? 0xFFFF : 0xFFFF_FFFF
+        return remainder > UInt64(root) && root != cap ? root + 1 : root
+    }
+
+    /// floor(sqrt(value)) for value > 0: Newton's steps from 2^ceil(bits / 2), above the root,
+    /// decrease to it and stop there.
+    private static func newtonRoot(_ value: UInt32) -> UInt32 {
+        var root = UInt32(1) << UInt32((33 - value.leadingZeroBitCount) / 2)
+        while true {
+            // root <= 2^16 and value / root <= root here, so the sum cannot overflow.
+            let next = (root + value / root) >> 1
+            if next >= root { return root }
+            root = next
+        }
     }
 
     /// The C library's bit-by-bit Sqrt64 / Sqrt32, step for step.
@@ -222,15 +271,14 @@ public struct Filterbank {
         var num = value
         var result: UInt64 = 0
         let maxBitNumber = value.leadingZeroBitCount | 1
+        // The reference's (63 - maxBitNumber) / 2 + 1 steps end as the bit shifts out.
         var bit: UInt64 = 1 << UInt64(63 - maxBitNumber)
-        var iterations = (63 - maxBitNumber) / 2 + 1
-        while iterations > 0 {
-            iterations -= 1
-            if num >= result &+ bit {
-                num -= result &+ bit
-                result = (result >> 1) &+ bit
-            } else {
-                result >>= 1
+        while bit != 0 {
+            let trial = result &+ bit
+            result >>= 1
+            if num >= trial {
+                num -= trial
+                result &+= bit
             }
             bit >>= 2
         }
@@ -244,14 +292,12 @@ public struct Filterbank {
         var result: UInt32 = 0
         let maxBitNumber = value.leadingZeroBitCount | 1
         var bit: UInt32 = 1 << UInt32(31 - maxBitNumber)
-        var iterations = (31 - maxBitNumber) / 2 + 1
-        while iterations > 0 {
-            iterations -= 1
-            if num >= result &+ bit {
-                num -= result &+ bit
-                result = (result >> 1) &+ bit
-            } else {
-                result >>= 1
+        while bit != 0 {
+            let trial = result &+ bit
+            result >>= 1
+            if num >= trial {
+                num -= trial
+                result &+= bit
             }
             bit >>= 2
         }

@@ -163,22 +163,19 @@ public struct FixedPointRealFFT {
     /// runs the butterflies of the last factor first. The butterflies of one stage are
     /// independent of each other, so running them in another order gives the same bits.
     private func complexTransform(_ input: UnsafePointer<ComplexInt16>, into out: UnsafeMutablePointer<ComplexInt16>) {
+        let samples = UnsafeRawPointer(input).assumingMemoryBound(to: Int16.self)
+        #if arch(x86_64) || arch(arm64)
         let count = size / 2
         // The innermost factor: a two when the count is an odd power of two.
         let innerRadix = count.trailingZeroBitCount & 1 == 0 ? 4 : 2
-        #if arch(x86_64) || arch(arm64)
         if innerRadix == 4 && count >= 64 {
             firstStageLanes(input, into: out)
         } else {
-            firstStage(input, into: out, radix: innerRadix)
+            firstStage(samples, inputShift: 0, into: out, radix: innerRadix)
         }
-        #else
-        firstStage(input, into: out, radix: innerRadix)
-        #endif
         var length = innerRadix
         while length < count {
             let stride = count / (4 &* length)
-            #if arch(x86_64) || arch(arm64)
             if length >= 8 {
                 butterfly4Lanes(out, stride: stride, length: length)
             } else if length == 4 && stride >= 2 {
@@ -186,24 +183,27 @@ public struct FixedPointRealFFT {
             } else {
                 butterfly4Groups(out, stride: stride, length: length)
             }
-            #else
-            butterfly4Groups(out, stride: stride, length: length)
-            #endif
             length &*= 4
         }
+        #else
+        scalarComplexTransform(samples, inputShift: 0, into: out)
+        #endif
     }
 
     /// The innermost butterflies (length one), reading their inputs straight from `input`:
-    /// group `g` takes the samples at g's base-4 digit reversal plus multiples of the group count.
-    private func firstStage(_ input: UnsafePointer<ComplexInt16>, into out: UnsafeMutablePointer<ComplexInt16>, radix: Int) {
+    /// group `g` takes the values at g's base-4 digit reversal plus multiples of the group
+    /// count, each sample shifted left by `inputShift` and truncated to int16.
+    func firstStage(_ input: UnsafePointer<Int16>, inputShift: UInt32, into out: UnsafeMutablePointer<ComplexInt16>, radix: Int) {
         let groups = size / 2 / radix
         let digits = groups.trailingZeroBitCount / 2
         var destination = out
         for group in 0 ..< groups {
-            var source = input + Self.digitsReversed(group, digits: digits)
+            var source = input + 2 &* Self.digitsReversed(group, digits: digits)
             for j in 0 ..< radix {
-                destination[j] = source.pointee
-                source += groups
+                destination[j] = ComplexInt16(
+                    real: Int16(truncatingIfNeeded: Int32(source[0]) &<< inputShift),
+                    imaginary: Int16(truncatingIfNeeded: Int32(source[1]) &<< inputShift))
+                source += 2 &* groups
             }
             if radix == 4 {
                 butterfly4(destination, stride: groups, length: 1)

@@ -27,6 +27,8 @@ public struct Frontend {
     public let noiseReduction: NoiseReduction
     public let pcan: PCANGainControl
     public let logScale: LogScale
+    /// Which implementation computes the frames (the same bits either way).
+    public let kernels: FrontendKernels
     private let fftInput: UnsafeMutableBufferPointer<Int16>
     private let spectrum: UnsafeMutableBufferPointer<ComplexInt16>
     private let frame: UnsafeMutableBufferPointer<UInt16>
@@ -38,17 +40,19 @@ public struct Frontend {
     /// Bytes of storage `init(config:storage:)` needs for `config` (any alignment).
     public static func storageBytes(for config: FrontendConfig) throws(FrontendError) -> Int {
         var carver = StorageCarver()
-        _ = try Frontend(config: config, carver: &carver)
+        _ = try Frontend(config: config, carver: &carver, kernels: .native)
         return carver.bytesUsed + StorageCarver.alignmentSlack
     }
 
     /// Builds the frontend's tables in `storage`, which must hold `storageBytes(for: config)`
     /// bytes and outlive the frontend.
-    public init(config: FrontendConfig, storage: UnsafeMutableRawBufferPointer) throws(FrontendError) {
+    public init(
+        config: FrontendConfig, storage: UnsafeMutableRawBufferPointer, kernels: FrontendKernels = .native
+    ) throws(FrontendError) {
         let required = try Self.storageBytes(for: config)
         guard storage.count >= required else { throw .storageTooSmall(required: required, provided: storage.count) }
         var carver = StorageCarver(storage)
-        try self.init(config: config, carver: &carver)
+        try self.init(config: config, carver: &carver, kernels: kernels)
     }
 
     /// Bytes of storage `init(config:tables:storage:)` needs for `config` (any alignment): the
@@ -80,14 +84,17 @@ public struct Frontend {
     {
         var state = StorageCarver()
         var scratch = StorageCarver()
-        _ = try Frontend(config: config, tables: tables, state: &state, scratch: &scratch)
+        _ = try Frontend(config: config, tables: tables, state: &state, scratch: &scratch, kernels: .native)
         return (state.bytesUsed + StorageCarver.alignmentSlack, scratch.bytesUsed + StorageCarver.alignmentSlack)
     }
 
     /// A frontend over precomputed, read-only `tables` (see ``FrontendTables``), with its state
     /// and scratch in `storage`, which must hold `storageBytes(for: config, tables: tables)` bytes.
     /// The tables and the storage must outlive the frontend.
-    public init(config: FrontendConfig, tables: FrontendTables, storage: UnsafeMutableRawBufferPointer) throws(FrontendError) {
+    public init(
+        config: FrontendConfig, tables: FrontendTables, storage: UnsafeMutableRawBufferPointer,
+        kernels: FrontendKernels = .native
+    ) throws(FrontendError) {
         let bytes = try Self.byteCounts(for: config, tables: tables)
         guard storage.count >= bytes.state + bytes.scratch else {
             throw .storageTooSmall(required: bytes.state + bytes.scratch, provided: storage.count)
@@ -95,7 +102,7 @@ public struct Frontend {
         // Straight to the carving: the sizes are known, so the split parts fit.
         var stateCarver = StorageCarver(UnsafeMutableRawBufferPointer(rebasing: storage[..<bytes.state]))
         var scratchCarver = StorageCarver(UnsafeMutableRawBufferPointer(rebasing: storage[bytes.state...]))
-        try self.init(config: config, tables: tables, state: &stateCarver, scratch: &scratchCarver)
+        try self.init(config: config, tables: tables, state: &stateCarver, scratch: &scratchCarver, kernels: kernels)
     }
 
     /// A frontend over `tables` whose state and scratch are apart. The scratch holds the
@@ -107,19 +114,20 @@ public struct Frontend {
     /// both, and the tables, must outlive the frontend.
     public init(
         config: FrontendConfig, tables: FrontendTables, storage: UnsafeMutableRawBufferPointer,
-        scratch: UnsafeMutableRawBufferPointer
+        scratch: UnsafeMutableRawBufferPointer, kernels: FrontendKernels = .native
     ) throws(FrontendError) {
         let bytes = try Self.byteCounts(for: config, tables: tables)
         guard storage.count >= bytes.state else { throw .storageTooSmall(required: bytes.state, provided: storage.count) }
         guard scratch.count >= bytes.scratch else { throw .scratchTooSmall(required: bytes.scratch, provided: scratch.count) }
         var stateCarver = StorageCarver(storage)
         var scratchCarver = StorageCarver(scratch)
-        try self.init(config: config, tables: tables, state: &stateCarver, scratch: &scratchCarver)
+        try self.init(config: config, tables: tables, state: &stateCarver, scratch: &scratchCarver, kernels: kernels)
     }
 
-    private init(config: FrontendConfig, carver: inout StorageCarver) throws(FrontendError) {
+    private init(config: FrontendConfig, carver: inout StorageCarver, kernels: FrontendKernels) throws(FrontendError) {
         try config.validate()
         self.config = config
+        self.kernels = kernels
         let fftSize = config.fftSize
         correctionBits = config.inputCorrectionBits
         let (fftInput, scratch) = Self.carveFFTInput(config: config, carver: &carver)
@@ -143,11 +151,12 @@ public struct Frontend {
     @inline(never)
     private init(
         config: FrontendConfig, tables: FrontendTables, state: inout StorageCarver,
-        scratch: inout StorageCarver
+        scratch: inout StorageCarver, kernels: FrontendKernels
     ) throws(FrontendError) {
         try config.validate()
         let readEnd = try tables.validate(for: config)
         self.config = config
+        self.kernels = kernels
         correctionBits = config.inputCorrectionBits
         let (fftInput, accumulators) = Self.carveFFTInput(config: config, carver: &scratch)
         self.fftInput = fftInput
@@ -239,17 +248,21 @@ public struct Frontend {
     /// Runs the stages after the window on `window.output` (the reference's FrontendProcessSamples).
     private func computeFrame() {
         // Scale the windowed frame up so the 16-bit FFT keeps as much resolution as it can.
-        let inputShift = 15 - (32 - UInt32(UInt16(bitPattern: window.maxAbsOutput)).leadingZeroBitCount)
-        let shift = UInt16(inputShift)
-        for i in 0 ..< window.size {
-            fftInput[i] = Int16(bitPattern: UInt16(bitPattern: fftInput[i]) &<< shift)
-        }
+        let inputShift = 15 - (32 - UInt32(window.magnitudeBits).leadingZeroBitCount)
         // Zero padding up to the FFT size; the filterbank's accumulators may have used it.
         let padding = fftInput.count &- window.size
         if padding > 0 { (fftInput.baseAddress! + window.size).update(repeating: 0, count: padding) }
-        fft.transformUnchecked(UnsafeBufferPointer(fftInput), into: spectrum)
-        filterbank.computeEnergy()
-        filterbank.accumulateAndSqrt(scaleDownShift: inputShift)
+        if kernels.isScalar {
+            fft.scalarPowerSpectrum(UnsafePointer(fftInput.baseAddress!), inputShift: UInt32(inputShift), into: spectrum.baseAddress!)
+        } else {
+            let shift = UInt16(inputShift)
+            for i in 0 ..< window.size {
+                fftInput[i] = Int16(bitPattern: UInt16(bitPattern: fftInput[i]) &<< shift)
+            }
+            fft.transformUnchecked(UnsafeBufferPointer(fftInput), into: spectrum)
+            filterbank.computeEnergy()
+        }
+        filterbank.accumulateAndSqrt(scaleDownShift: Int(inputShift))
         noiseReduction.apply(filterbank.output)
         if config.pcan.isEnabled {
             pcan.apply(filterbank.output, noiseEstimate: noiseReduction.estimate)

@@ -77,7 +77,9 @@ public struct FrontendTables {
             throw .tablesDoNotMatchConfig(.window)
         }
         guard twiddles.count == fftSize / 2, splitTwiddles.count == fftSize / 4,
-            twiddles.baseAddress != nil, splitTwiddles.baseAddress != nil
+            twiddles.baseAddress != nil, splitTwiddles.baseAddress != nil,
+            // exp(0) as kissfft rounds it, which the scalar FFT's first stage relies on.
+            twiddles[0] == ComplexInt16(real: 32767, imaginary: 0)
         else {
             throw .tablesDoNotMatchConfig(.fft)
         }

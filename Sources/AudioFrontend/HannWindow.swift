@@ -20,8 +20,9 @@ public struct HannWindow {
     /// The last `size - step` raw samples of the window just completed, the start of the next.
     private let overlap: UnsafeMutableBufferPointer<Int16>
     private var inputUsed = 0
-    /// Largest magnitude in `output` (-32768 never counts, as in the reference).
-    public private(set) var maxAbsOutput: Int16 = 0
+    /// The magnitudes in `output` or-ed together (-32768 never counts, as in the reference):
+    /// its highest bit is the largest magnitude's, all the frontend's input shift needs.
+    public private(set) var magnitudeBits: UInt16 = 0
 
     init(size: Int, step: Int, output: UnsafeMutableBufferPointer<Int16>, carver: inout StorageCarver) {
         self.size = size
@@ -57,7 +58,7 @@ public struct HannWindow {
         overlap.update(repeating: 0)
         output.update(repeating: 0)
         inputUsed = 0
-        maxAbsOutput = 0
+        magnitudeBits = 0
     }
 
     /// Takes samples from `samples` (starting at `offset`) until the window is full; returns how
@@ -67,21 +68,26 @@ public struct HannWindow {
     mutating func push(_ samples: UnsafeBufferPointer<Int16>, from offset: Int) -> (taken: Int, isFrameReady: Bool) {
         let taken = min(size - inputUsed, samples.count - offset)
         if taken > 0 {
-            (output.baseAddress! + inputUsed).update(from: samples.baseAddress! + offset, count: taken)
+            Self.copy(samples.baseAddress! + offset, to: output.baseAddress! + inputUsed, count: taken)
             inputUsed += taken
         }
         guard inputUsed == size else { return (taken, false) }
-        if overlap.count > 0 { overlap.baseAddress!.update(from: output.baseAddress! + step, count: overlap.count) }
-        var maxAbs: Int16 = 0
-        for i in 0 ..< size {
-            let value = Int16(truncatingIfNeeded: (Int32(output[i]) &* Int32(coefficients[i])) >> Self.coefficientBits)
-            output[i] = value
-            // Negating -32768 wraps to itself in the C int16 arithmetic, so it never raises the max.
-            let magnitude = value < 0 ? 0 &- value : value
-            if magnitude > maxAbs { maxAbs = magnitude }
+        if overlap.count > 0 { Self.copy(output.baseAddress! + step, to: overlap.baseAddress!, count: overlap.count) }
+        var magnitudes: UInt32 = 0
+        var value = output.baseAddress!
+        var coefficient = UnsafePointer(coefficients.baseAddress!)
+        let end = value + size
+        while value < end {
+            let windowed = Int32(Int16(truncatingIfNeeded: (Int32(value.pointee) &* Int32(coefficient.pointee)) &>> Self.coefficientBits))
+            value.pointee = Int16(truncatingIfNeeded: windowed)
+            magnitudes |= UInt32(bitPattern: windowed < 0 ? 0 &- windowed : windowed)
+            value += 1
+            coefficient += 1
         }
         inputUsed = overlap.count
-        maxAbsOutput = maxAbs
+        // Every magnitude but -32768's is at most 32767, so bit 15 can only come from -32768,
+        // which the reference never counts (its int16 negation wraps to itself).
+        magnitudeBits = UInt16(truncatingIfNeeded: magnitudes & 0x7FFF)
         return (taken, true)
     }
 
@@ -89,6 +95,38 @@ public struct HannWindow {
     /// used the bytes as scratch: the next window starts with them.
     @inline(__always)
     func restoreOverlap() {
-        if overlap.count > 0 { output.baseAddress!.update(from: overlap.baseAddress!, count: overlap.count) }
+        if overlap.count > 0 { Self.copy(overlap.baseAddress!, to: output.baseAddress!, count: overlap.count) }
+    }
+
+    /// Copies `count` samples between buffers that do not overlap. Hosts call the C library's
+    /// vectorised copy; elsewhere (the firmware, whose library copy goes byte by byte) this
+    /// moves four at a time (two 32-bit words) while both ends are 4-byte aligned, as periods
+    /// and the window are there. Out of line: one copy of the code for the window's three.
+    @inline(never)
+    private static func copy(_ source: UnsafePointer<Int16>, to destination: UnsafeMutablePointer<Int16>, count: Int) {
+        #if arch(x86_64) || arch(arm64)
+        destination.update(from: source, count: count)
+        #else
+        var source = source
+        var destination = destination
+        let end = destination + count
+        if (Int(bitPattern: source) | Int(bitPattern: destination)) & 3 == 0 {
+            let wordsEnd = destination + (count & ~3)
+            while destination < wordsEnd {
+                let words = UnsafeRawPointer(source)
+                let first = words.load(as: UInt32.self)
+                let second = words.load(fromByteOffset: 4, as: UInt32.self)
+                UnsafeMutableRawPointer(destination).storeBytes(of: first, as: UInt32.self)
+                UnsafeMutableRawPointer(destination).storeBytes(of: second, toByteOffset: 4, as: UInt32.self)
+                source += 4
+                destination += 4
+            }
+        }
+        while destination < end {
+            destination.pointee = source.pointee
+            source += 1
+            destination += 1
+        }
+        #endif
     }
 }

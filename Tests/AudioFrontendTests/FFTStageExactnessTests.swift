@@ -1,9 +1,9 @@
 import AudioFrontend
 import XCTest
 
-/// The staged, vectorised fixed-point FFT against kissfft's recursive fixed-point algorithm
-/// (kf_work / kf_bfly2 / kf_bfly4 / kiss_fftr with FIXED_POINT=16, written out plainly below),
-/// bit for bit, at every size the frontend accepts, on inputs that reach the int16 wrapping
+/// The staged fixed-point FFTs (vectorised, and the firmware's scalar one) against kissfft's
+/// recursive fixed-point algorithm (kf_work / kf_bfly2 / kf_bfly4 / kiss_fftr with
+/// FIXED_POINT=16, written out plainly below), bit for bit, at every size the frontend accepts, on inputs that reach the int16 wrapping
 /// corners (full scale, -32768, alternating extremes) as well as random ones.
 final class FFTStageExactnessTests: XCTestCase {
     func testEverySizeMatchesKissFFTBitForBit() throws {
@@ -22,6 +22,38 @@ final class FFTStageExactnessTests: XCTestCase {
                 XCTAssertNil(
                     firstDifference.map { "bin \($0.offset): \($0.element.0) instead of \($0.element.1)" },
                     "size \(size), \(name)")
+            }
+            size *= 2
+        }
+    }
+
+    /// The firmware's scalar kernels (one butterfly at a time, the input shift taken in the
+    /// first stage, energies in the split) against the same model's bins squared, at every
+    /// size (radix-4 and radix-2 first stages) and with shifts that make samples wrap.
+    func testScalarPowerSpectrumMatchesKissFFTBitForBit() throws {
+        var generator = SplitMix(seed: 41)
+        var size = 16
+        while size <= 4096 {
+            let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: FixedPointRealFFT.storageBytes(size: size), alignment: 16)
+            defer { storage.deallocate() }
+            let fft = try FixedPointRealFFT(size: size, storage: storage)
+            let reference = KissFFTModel(twiddles: Array(fft.twiddles), splitTwiddles: Array(fft.splitTwiddles))
+            for (name, input) in Self.inputs(size: size, generator: &generator) {
+                for shift in [0, 1, 7] {
+                    var energies = [Int32](repeating: 0, count: size / 2 + 1)
+                    try input.withUnsafeBufferPointer { i in
+                        try energies.withUnsafeMutableBufferPointer { try fft.scalarPowerSpectrum(i, inputShift: shift, into: $0) }
+                    }
+                    let shifted = input.map { Int16(truncatingIfNeeded: Int32($0) << Int32(shift)) }
+                    let expected = reference.transform(shifted).map { bin -> Int32 in
+                        let real = Int32(bin.real), imaginary = Int32(bin.imaginary)
+                        return real &* real &+ imaginary &* imaginary
+                    }
+                    let firstDifference = zip(energies, expected).enumerated().first { $0.element.0 != $0.element.1 }
+                    XCTAssertNil(
+                        firstDifference.map { "bin \($0.offset): \($0.element.0) instead of \($0.element.1)" },
+                        "size \(size), \(name), shift \(shift)")
+                }
             }
             size *= 2
         }

@@ -3,13 +3,14 @@ import KeywordSpotting
 import TestSupport
 import XCTest
 
-/// The Swift frontend against the reference C library's frames (scripts/golden/gen_frontend.py).
+/// The Swift frontend against the reference C library's frames (scripts/golden/gen_frontend.py),
+/// with the hosts' lane kernels and with the firmware's scalar ones.
 final class FrontendGoldenTests: XCTestCase {
-    private func checkEveryClip(step: Int) throws {
+    private func checkEveryClip(step: Int, kernels: FrontendKernels = .lanes) throws {
         let golden = try GoldenFrames()
         var config = FrontendConfig.microSpeech
         config.stepMilliseconds = step
-        let owned = try TestFrontend(config: config)
+        let owned = try TestFrontend(config: config, kernels: kernels)
         XCTAssertGreaterThanOrEqual(golden.clips.count, 306, "expected every WAV of ../shared/data in the golden index")
         var mismatchedClips = 0
         for clip in golden.clips {
@@ -23,12 +24,12 @@ final class FrontendGoldenTests: XCTestCase {
                 if mismatchedClips <= 5 {
                     let first = zip(frames, expected).enumerated().first { $0.element.0 != $0.element.1 }
                     XCTFail(
-                        "\(clip.path) at \(step) ms: \(frames.count / 40) frames vs \(expected.count / 40); "
+                        "\(clip.path) at \(step) ms, \(kernels): \(frames.count / 40) frames vs \(expected.count / 40); "
                             + "first difference at value \(first.map { "\($0.offset): \($0.element.0) vs \($0.element.1)" } ?? "-")")
                 }
             }
         }
-        XCTAssertEqual(mismatchedClips, 0, "clips whose frames differ from the reference at \(step) ms")
+        XCTAssertEqual(mismatchedClips, 0, "clips whose frames differ from the reference at \(step) ms, \(kernels)")
     }
 
     func testEveryClipMatchesReferenceAtTwentyMillisecondStep() throws {
@@ -37,6 +38,11 @@ final class FrontendGoldenTests: XCTestCase {
 
     func testEveryClipMatchesReferenceAtTenMillisecondStep() throws {
         try checkEveryClip(step: 10)
+    }
+
+    func testEveryClipMatchesReferenceWithScalarKernels() throws {
+        try checkEveryClip(step: 20, kernels: .scalar)
+        try checkEveryClip(step: 10, kernels: .scalar)
     }
 
     /// REFERENCE-NOTES.md: sums of the 49 x 40 int8 model inputs (micro_speech's conversion),

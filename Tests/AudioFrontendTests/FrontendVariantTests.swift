@@ -4,9 +4,17 @@ import TestSupport
 import XCTest
 
 /// Settings other than micro_speech's (PCAN off, log off, other rates, channel counts and
-/// coefficients) against the reference C library, frame by frame.
+/// coefficients) against the reference C library, frame by frame, with both kernels.
 final class FrontendVariantTests: XCTestCase {
     func testNonDefaultSettingsMatchReference() throws {
+        try checkNonDefaultSettings(kernels: .lanes)
+    }
+
+    func testNonDefaultSettingsMatchReferenceWithScalarKernels() throws {
+        try checkNonDefaultSettings(kernels: .scalar)
+    }
+
+    private func checkNonDefaultSettings(kernels: FrontendKernels) throws {
         let text = try String(contentsOf: TestData.goldenFile("frontend/variants.tsv", madeBy: "gen_frontend.py"), encoding: .utf8)
         let values = try TestData.goldenValues("frontend/frames_variants.u16", as: UInt16.self, madeBy: "gen_frontend.py")
         var frontends: [String: TestFrontend] = [:]
@@ -34,14 +42,14 @@ final class FrontendVariantTests: XCTestCase {
                 config.pcan.gainBits = Int(c[14])!
                 config.logScale.isEnabled = c[15] == "1"
                 config.logScale.scaleShift = Int(c[16])!
-                frontends[name] = try TestFrontend(config: config)
+                frontends[name] = try TestFrontend(config: config, kernels: kernels)
             }
             let host = frontends[name]!
             host.reset()
             let frames = host.frames(of: try TestData.sharedClip(c[17]))
             let count = Int(c[18])! * host.config.channelCount
             let offset = Int(c[19])!
-            XCTAssertEqual(frames, Array(values[offset ..< offset + count]), "\(name) on \(c[17])")
+            XCTAssertEqual(frames, Array(values[offset ..< offset + count]), "\(name) on \(c[17]), \(kernels)")
             checkedClips += 1
         }
         XCTAssertEqual(names.count, 6)

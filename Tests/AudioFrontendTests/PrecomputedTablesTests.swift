@@ -170,6 +170,12 @@ final class PrecomputedTablesTests: XCTestCase {
         XCTAssertNoThrow(try Frontend(config: .microSpeech, tables: good, storage: storage))
         assertRejected(.window) { $0.windowCoefficients = UnsafeBufferPointer(rebasing: $0.windowCoefficients.dropLast()) }
         assertRejected(.fft) { $0.splitTwiddles = UnsafeBufferPointer(rebasing: $0.splitTwiddles.dropLast()) }
+        // The first twiddle must be kissfft's exp(0), which the scalar first stage relies on.
+        var twiddles = Array(good.twiddles)
+        twiddles[0] = ComplexInt16(real: 32766, imaginary: 0)
+        twiddles.withUnsafeBufferPointer { changed in
+            assertRejected(.fft) { $0.twiddles = changed }
+        }
         assertRejected(.filterbank) { $0.unweights = UnsafeBufferPointer(rebasing: $0.unweights.dropLast()) }
         assertRejected(.filterbank) { $0.filterbankEndIndex = 257 }
         assertRejected(.filterbank) { $0.filterbankStartIndex = $0.filterbankEndIndex + 1 }

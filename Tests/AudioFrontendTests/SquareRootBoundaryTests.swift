@@ -24,4 +24,30 @@ final class SquareRootBoundaryTests: XCTestCase {
         }
         XCTAssertEqual(mismatches, [])
     }
+
+    /// The Cortex-M3/M4's division square root around squares and half-way points, for roots
+    /// of every bit length (so every shift of its Newton part and refinement), and at the
+    /// 32-bit shortcut's and the 64-bit loop's rounding caps.
+    func testDivisionSquareRootAgreesAroundSquares() {
+        var roots: [UInt64] = Array(0 ... 4_096) + [0xFFFF, 0x1_0000, 0xFFFF_FFFF]
+        for bits in 12 ... 32 {
+            let top = UInt64(1) << UInt64(bits)
+            for offset in UInt64(1) ... 40 where top + offset - 1 <= 0xFFFF_FFFF {
+                roots += [top - offset, top + offset - 1]
+            }
+        }
+        var mismatches: [UInt64] = []
+        for root in roots {
+            let square: UInt64 = root * root
+            let above: UInt64 = square &+ root
+            let values: [UInt64] = [square, square &- 1, square &+ 1, above, above &+ 1, above &+ root]
+            for value in values {
+                if Filterbank.divisionSquareRoot(value) != Filterbank.referenceSquareRoot(value) { mismatches.append(value) }
+            }
+        }
+        for value in [UInt64.max, UInt64.max - 1, 0xFFFF_FFFF, 0x1_0000_0000] {
+            if Filterbank.divisionSquareRoot(value) != Filterbank.referenceSquareRoot(value) { mismatches.append(value) }
+        }
+        XCTAssertEqual(mismatches, [])
+    }
 }

@@ -6,10 +6,10 @@ public final class TestFrontend {
     private let storage: UnsafeMutableRawBufferPointer
     public var frontend: Frontend
 
-    public init(config: FrontendConfig) throws(FrontendError) {
+    public init(config: FrontendConfig, kernels: FrontendKernels = .native) throws(FrontendError) {
         storage = .allocate(byteCount: try Frontend.storageBytes(for: config), alignment: 16)
         do {
-            frontend = try Frontend(config: config, storage: storage)
+            frontend = try Frontend(config: config, storage: storage, kernels: kernels)
         } catch {
             storage.deallocate()
             throw error

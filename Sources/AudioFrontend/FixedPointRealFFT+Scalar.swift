@@ -1,0 +1,235 @@
+/// The FFT one butterfly at a time, for processors without a vector unit (the Cortex-M
+/// firmware): kissfft's stages on 32-bit parts, each radix-4 stage with its twiddles read
+/// once per position for all its groups, the frontend's input shift taken as the first stage
+/// reads its samples and the power spectrum computed in the real split. Same bits as
+/// `transform`; hosts run it when asked for `FrontendKernels.scalar`, so the host tests check
+/// it against the reference too.
+extension FixedPointRealFFT {
+    /// What the frontend's scalar kernels compute from a window: the power spectrum of the
+    /// first `size` samples of `input`, each shifted left by `inputShift` (0...15) and
+    /// truncated to int16 first, as the reference's input scaling does; bin `k`'s energy,
+    /// real² + imaginary² of kissfft's bin wrapping in int32 as in C, into `energies[k]` for
+    /// k in 0...size/2.
+    public func scalarPowerSpectrum(
+        _ input: UnsafeBufferPointer<Int16>, inputShift: Int, into energies: UnsafeMutableBufferPointer<Int32>
+    ) throws(FrontendError) {
+        guard input.count >= size else { throw .bufferTooSmall(required: size, provided: input.count) }
+        guard energies.count > size / 2 else { throw .bufferTooSmall(required: size / 2 + 1, provided: energies.count) }
+        let shift = UInt32(truncatingIfNeeded: min(max(inputShift, 0), 15))
+        // Each bin's energy takes its complex value's four bytes, as in the frontend.
+        energies.baseAddress!.withMemoryRebound(to: ComplexInt16.self, capacity: size / 2 + 1) { bins in
+            scalarPowerSpectrum(input.baseAddress!, inputShift: shift, into: bins)
+        }
+    }
+
+    /// The power spectrum of `input` shifted left by `inputShift` bits (each shifted sample
+    /// truncated to int16, as the reference's in-place shift does): the int32 energy
+    /// (real² + imaginary², wrapping as in C) of bin `k` in the four bytes of `bins[k]`, for
+    /// k in 0...size/2. `bins` holds size/2 + 1 values and does not overlap `input`.
+    func scalarPowerSpectrum(_ input: UnsafePointer<Int16>, inputShift: UInt32, into bins: UnsafeMutablePointer<ComplexInt16>) {
+        scalarComplexTransform(input, inputShift: inputShift, into: bins)
+        splitIntoEnergies(bins)
+    }
+
+    /// `complexTransform` one butterfly at a time, over the samples shifted left by `inputShift`.
+    /// The first twiddle is exactly one (kissfft's, which `FrontendTables.validate` checks).
+    func scalarComplexTransform(_ input: UnsafePointer<Int16>, inputShift: UInt32, into out: UnsafeMutablePointer<ComplexInt16>) {
+        let count = size / 2
+        var length: Int
+        if count.trailingZeroBitCount & 1 == 0 {
+            firstStageRadix4(input, inputShift: inputShift, into: out)
+            length = 4
+        } else {
+            firstStageRadix2(input, inputShift: inputShift, into: out)
+            length = 2
+        }
+        let twiddles = UnsafeRawPointer(self.twiddles.baseAddress!)
+        let end = out + count
+        while length < count {
+            // kissfft's order: the positions of one group in turn, their twiddles (read as
+            // real | imaginary << 16, ComplexInt16's layout as one little-endian word) loaded
+            // where they are used, `stride` apart for the first.
+            let twiddleStep = 4 &* (count / (4 &* length))
+            var group = out
+            while group < end {
+                var p = group
+                let groupEnd = group + length
+                var offset = 0
+                while p < groupEnd {
+                    let w1 = twiddles.load(fromByteOffset: offset, as: Int32.self)
+                    let w2 = twiddles.load(fromByteOffset: 2 &* offset, as: Int32.self)
+                    let w3 = twiddles.load(fromByteOffset: 3 &* offset, as: Int32.self)
+                    Self.radix4(p, length: length, w1, w2, w3)
+                    p += 1
+                    offset &+= twiddleStep
+                }
+                group += 4 &* length
+            }
+            length &*= 4
+        }
+    }
+
+    /// The innermost radix-4 butterflies (length one): group `g` takes the values at g's
+    /// base-4 digit reversal plus multiples of the group count, each sample shifted left by
+    /// `inputShift`. Their twiddles are all one, which multiplies the quartered parts (within
+    /// +-8191, where sround(x * 32767) = x) exactly by one, so the multiplies are left out.
+    private func firstStageRadix4(_ input: UnsafePointer<Int16>, inputShift: UInt32, into out: UnsafeMutablePointer<ComplexInt16>) {
+        let groups = size / 8
+        let span = 2 &* groups  // samples between a group's inputs
+        var reversed = 0
+        var destination = out
+        let end = out + size / 2
+        while destination < end {
+            let s = input + 2 &* reversed
+            let f0 = (Self.quarter(Self.shifted(s[0], inputShift)), Self.quarter(Self.shifted(s[1], inputShift)))
+            let s0 = (Self.quarter(Self.shifted(s[span], inputShift)), Self.quarter(Self.shifted(s[span &+ 1], inputShift)))
+            let s1 = (Self.quarter(Self.shifted(s[2 &* span], inputShift)), Self.quarter(Self.shifted(s[2 &* span &+ 1], inputShift)))
+            let s2 = (Self.quarter(Self.shifted(s[3 &* span], inputShift)), Self.quarter(Self.shifted(s[3 &* span &+ 1], inputShift)))
+            Self.butterflyOutputs(f0, s0, s1, s2, destination, length: 1)
+            destination += 4
+            reversed = Self.nextReversed(reversed, topDigit: groups / 4)
+        }
+    }
+
+    /// kf_bfly2 of length one over samples shifted left by `inputShift` (`size / 2` an odd
+    /// power of two): group `g` takes the values at g's base-4 digit reversal and half the
+    /// count further. Halved parts reach -16384, where a multiply by one is not exact, so the
+    /// twiddle is applied as kissfft does.
+    private func firstStageRadix2(_ input: UnsafePointer<Int16>, inputShift: UInt32, into out: UnsafeMutablePointer<ComplexInt16>) {
+        let groups = size / 4
+        let span = 2 &* groups
+        let w = UnsafeRawPointer(twiddles.baseAddress!).load(as: Int32.self)
+        var reversed = 0
+        var destination = out
+        let end = out + size / 2
+        while destination < end {
+            let s = input + 2 &* reversed
+            let a = (Self.half(Self.shifted(s[0], inputShift)), Self.half(Self.shifted(s[1], inputShift)))
+            let t = Self.times(Self.half(Self.shifted(s[span], inputShift)), Self.half(Self.shifted(s[span &+ 1], inputShift)), w)
+            destination[1] = Self.complex(a.0 &- t.0, a.1 &- t.1)
+            destination[0] = Self.complex(a.0 &+ t.0, a.1 &+ t.1)
+            destination += 2
+            reversed = Self.nextReversed(reversed, topDigit: groups / 4)
+        }
+    }
+
+    /// The digit reversal of the next group number, from this one's: one added at the top
+    /// base-4 digit (`topDigit`, its unit), carrying downwards.
+    @inline(__always)
+    private static func nextReversed(_ reversed: Int, topDigit: Int) -> Int {
+        var reversed = reversed
+        var digit = topDigit
+        while digit != 0 && reversed & (3 &* digit) == 3 &* digit {
+            reversed &-= 3 &* digit
+            digit &>>= 2
+        }
+        return reversed &+ digit
+    }
+
+    /// kf_bfly4 at one position of a group: inputs `m` apart from `p0`, twiddles `w1...w3`
+    /// packed as real | imaginary << 16.
+    @inline(__always)
+    private static func radix4(_ p0: UnsafeMutablePointer<ComplexInt16>, length m: Int, _ w1: Int32, _ w2: Int32, _ w3: Int32) {
+        let p1 = p0 + m, p2 = p1 + m, p3 = p2 + m
+        let f0 = (quarter(Int32(p0.pointee.real)), quarter(Int32(p0.pointee.imaginary)))
+        let s0 = times(quarter(Int32(p1.pointee.real)), quarter(Int32(p1.pointee.imaginary)), w1)
+        let s1 = times(quarter(Int32(p2.pointee.real)), quarter(Int32(p2.pointee.imaginary)), w2)
+        let s2 = times(quarter(Int32(p3.pointee.real)), quarter(Int32(p3.pointee.imaginary)), w3)
+        butterflyOutputs(f0, s0, s1, s2, p0, length: m)
+    }
+
+    /// The sums of kf_bfly4, kept unwrapped in 32 bits: int16 addition wraps modulo 2^16 in C
+    /// too, so truncating once at the store gives the C's bits.
+    @inline(__always)
+    private static func butterflyOutputs(
+        _ f0: (Int32, Int32), _ s0: (Int32, Int32), _ s1: (Int32, Int32), _ s2: (Int32, Int32),
+        _ p0: UnsafeMutablePointer<ComplexInt16>, length m: Int
+    ) {
+        let s5 = (f0.0 &- s1.0, f0.1 &- s1.1)
+        let f0b = (f0.0 &+ s1.0, f0.1 &+ s1.1)
+        let s3 = (s0.0 &+ s2.0, s0.1 &+ s2.1)
+        let s4 = (s0.0 &- s2.0, s0.1 &- s2.1)
+        let p1 = p0 + m, p2 = p1 + m, p3 = p2 + m
+        p2.pointee = complex(f0b.0 &- s3.0, f0b.1 &- s3.1)
+        p0.pointee = complex(f0b.0 &+ s3.0, f0b.1 &+ s3.1)
+        p1.pointee = complex(s5.0 &+ s4.1, s5.1 &- s4.0)
+        p3.pointee = complex(s5.0 &- s4.1, s5.1 &+ s4.0)
+    }
+
+    /// kiss_fftr's split of the complex bins into the real spectrum (see `splitStep`), each
+    /// result squared into its bin's energy as it is made.
+    private func splitIntoEnergies(_ bins: UnsafeMutablePointer<ComplexInt16>) {
+        let count = size / 2
+        let energies = UnsafeMutableRawPointer(bins)
+        let dcReal = Self.half(Int32(bins[0].real)), dcImaginary = Self.half(Int32(bins[0].imaginary))
+        energies.storeBytes(of: Self.energy(dcReal &+ dcImaginary, 0), as: Int32.self)
+        energies.storeBytes(of: Self.energy(dcReal &- dcImaginary, 0), toByteOffset: 4 &* count, as: Int32.self)
+        var twiddle = UnsafeRawPointer(splitTwiddles.baseAddress!)
+        var low = bins + 1
+        var high = bins + (count &- 1)
+        while low <= high {
+            let a = low.pointee, b = high.pointee
+            let fpkReal = Self.half(Int32(a.real)), fpkImaginary = Self.half(Int32(a.imaginary))
+            // The conjugate is an int16 negation: -(-32768) stays -32768.
+            let fpnkReal = Self.half(Int32(b.real))
+            let fpnkImaginary = Self.half(Int32(Int16(truncatingIfNeeded: 0 &- Int32(b.imaginary))))
+            // f1k and f2k are int16 in the C.
+            let f1kReal = Self.wrapped(fpkReal &+ fpnkReal), f1kImaginary = Self.wrapped(fpkImaginary &+ fpnkImaginary)
+            let t = Self.times(
+                Self.wrapped(fpkReal &- fpnkReal), Self.wrapped(fpkImaginary &- fpnkImaginary), twiddle.load(as: Int32.self))
+            let tReal = Self.wrapped(t.0), tImaginary = Self.wrapped(t.1)
+            // HALF_OF on the int-promoted sums, which stay within int16 after the shift.
+            let lowEnergy = Self.energy((f1kReal &+ tReal) &>> 1, (f1kImaginary &+ tImaginary) &>> 1)
+            let highEnergy = Self.energy((f1kReal &- tReal) &>> 1, (tImaginary &- f1kImaginary) &>> 1)
+            // Where the two meet (bin size / 4) the high result is stored last, as in `splitStep`.
+            UnsafeMutableRawPointer(low).storeBytes(of: lowEnergy, as: Int32.self)
+            UnsafeMutableRawPointer(high).storeBytes(of: highEnergy, as: Int32.self)
+            twiddle += 4
+            low += 1
+            high -= 1
+        }
+    }
+
+    // MARK: kissfft's fixed-point macros on 32-bit parts.
+
+    /// The shifted sample, truncated to int16 as the reference's in-place shift stores it.
+    @inline(__always)
+    private static func shifted(_ sample: Int16, _ shift: UInt32) -> Int32 {
+        Int32(Int16(truncatingIfNeeded: Int32(sample) &<< shift))
+    }
+
+    /// C_FIXDIV by 4: sround(x * 8191), within +-8191 for int16 x.
+    @inline(__always)
+    private static func quarter(_ x: Int32) -> Int32 { (x &* (32767 / 4) &+ (1 << 14)) &>> 15 }
+
+    /// C_FIXDIV by 2: sround(x * 16383).
+    @inline(__always)
+    private static func half(_ x: Int32) -> Int32 { (x &* (32767 / 2) &+ (1 << 14)) &>> 15 }
+
+    /// C_MUL with sround on each part, `w` packed as real | imaginary << 16; for parts within
+    /// +-8191 the results stay within int16.
+    @inline(__always)
+    private static func times(_ real: Int32, _ imaginary: Int32, _ w: Int32) -> (Int32, Int32) {
+        let wReal = Int32(Int16(truncatingIfNeeded: w)), wImaginary = w &>> 16
+        return (
+            (real &* wReal &- imaginary &* wImaginary &+ (1 << 14)) &>> 15,
+            (real &* wImaginary &+ imaginary &* wReal &+ (1 << 14)) &>> 15
+        )
+    }
+
+    /// A value stored into an int16 and read back.
+    @inline(__always)
+    private static func wrapped(_ x: Int32) -> Int32 { Int32(Int16(truncatingIfNeeded: x)) }
+
+    @inline(__always)
+    private static func complex(_ real: Int32, _ imaginary: Int32) -> ComplexInt16 {
+        ComplexInt16(real: Int16(truncatingIfNeeded: real), imaginary: Int16(truncatingIfNeeded: imaginary))
+    }
+
+    /// The reference's energy of an int16 bin: real² + imaginary² in wrapping int32.
+    @inline(__always)
+    private static func energy(_ real: Int32, _ imaginary: Int32) -> Int32 {
+        let r = wrapped(real), i = wrapped(imaginary)
+        return r &* r &+ i &* i
+    }
+}
