@@ -241,7 +241,7 @@ public struct Filterbank {
         let shift = bits > 32 ? (bits - 31) & ~1 : 0
         // floor(sqrt(value)) lies in [r << h, (r + 1) << h) for r = floor(sqrt(value >> 2h)):
         // r² << 2h <= value < (top + 1) << 2h <= (r + 1)² << 2h.
-        var root = newtonRoot(UInt32(truncatingIfNeeded: value >> UInt64(shift))) << UInt32(shift / 2)
+        var root = newtonRoot(value.lowWord(shiftedRightBy: UInt32(shift))) << UInt32(shift / 2)
         var bit = shift == 0 ? 0 : UInt32(1) << UInt32(shift / 2 - 1)
         while bit != 0 {
             let trial = UInt64(root | bit)

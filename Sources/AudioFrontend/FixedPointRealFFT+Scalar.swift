@@ -162,8 +162,10 @@ extension FixedPointRealFFT {
         let count = size / 2
         let energies = UnsafeMutableRawPointer(bins)
         let dcReal = Self.half(Int32(bins[0].real)), dcImaginary = Self.half(Int32(bins[0].imaginary))
-        energies.storeBytes(of: Self.energy(dcReal &+ dcImaginary, 0), as: Int32.self)
-        energies.storeBytes(of: Self.energy(dcReal &- dcImaginary, 0), toByteOffset: 4 &* count, as: Int32.self)
+        // The DC and Nyquist bins are int16 sums, which may wrap.
+        energies.storeBytes(of: Self.energy(Self.wrapped(dcReal &+ dcImaginary), 0), as: Int32.self)
+        energies.storeBytes(
+            of: Self.energy(Self.wrapped(dcReal &- dcImaginary), 0), toByteOffset: 4 &* count, as: Int32.self)
         var twiddle = UnsafeRawPointer(splitTwiddles.baseAddress!)
         var low = bins + 1
         var high = bins + (count &- 1)
@@ -178,7 +180,8 @@ extension FixedPointRealFFT {
             let t = Self.times(
                 Self.wrapped(fpkReal &- fpnkReal), Self.wrapped(fpkImaginary &- fpnkImaginary), twiddle.load(as: Int32.self))
             let tReal = Self.wrapped(t.0), tImaginary = Self.wrapped(t.1)
-            // HALF_OF on the int-promoted sums, which stay within int16 after the shift.
+            // HALF_OF on the int-promoted sums, which stay within int16 after the shift (so
+            // the C's int16 bins need no truncation here).
             let lowEnergy = Self.energy((f1kReal &+ tReal) &>> 1, (f1kImaginary &+ tImaginary) &>> 1)
             let highEnergy = Self.energy((f1kReal &- tReal) &>> 1, (tImaginary &- f1kImaginary) &>> 1)
             // Where the two meet (bin size / 4) the high result is stored last, as in `splitStep`.
@@ -226,10 +229,7 @@ extension FixedPointRealFFT {
         ComplexInt16(real: Int16(truncatingIfNeeded: real), imaginary: Int16(truncatingIfNeeded: imaginary))
     }
 
-    /// The reference's energy of an int16 bin: real² + imaginary² in wrapping int32.
+    /// The reference's energy of a bin with int16 parts: real² + imaginary² in wrapping int32.
     @inline(__always)
-    private static func energy(_ real: Int32, _ imaginary: Int32) -> Int32 {
-        let r = wrapped(real), i = wrapped(imaginary)
-        return r &* r &+ i &* i
-    }
+    private static func energy(_ real: Int32, _ imaginary: Int32) -> Int32 { real &* real &+ imaginary &* imaginary }
 }

@@ -73,7 +73,10 @@ public struct FrontendTables {
         let fftSize = config.fftSize
         let spectrumSize = fftSize / 2 + 1
         let boundaryCount = config.channelCount + 1
-        guard windowCoefficients.count == config.samplesPerWindow, windowCoefficients.baseAddress != nil else {
+        guard windowCoefficients.count == config.samplesPerWindow, windowCoefficients.baseAddress != nil,
+            // Hann coefficients in Q12 lie in 0...4096, which the window's arithmetic relies on.
+            windowCoefficients.allSatisfy({ 0 ... 1 << HannWindow.coefficientBits ~= $0 })
+        else {
             throw .tablesDoNotMatchConfig(.window)
         }
         guard twiddles.count == fftSize / 2, splitTwiddles.count == fftSize / 4,

@@ -78,9 +78,12 @@ public struct HannWindow {
         var coefficient = UnsafePointer(coefficients.baseAddress!)
         let end = value + size
         while value < end {
-            let windowed = Int32(Int16(truncatingIfNeeded: (Int32(value.pointee) &* Int32(coefficient.pointee)) &>> Self.coefficientBits))
+            // With coefficients in 0...4096 (computed so, and checked in given tables) the
+            // product shifted down is within int16, so the C's conversion to int16 keeps it.
+            let windowed = (Int32(value.pointee) &* Int32(coefficient.pointee)) &>> Self.coefficientBits
             value.pointee = Int16(truncatingIfNeeded: windowed)
-            magnitudes |= UInt32(bitPattern: windowed < 0 ? 0 &- windowed : windowed)
+            let sign = windowed &>> 31
+            magnitudes |= UInt32(bitPattern: (windowed ^ sign) &- sign)
             value += 1
             coefficient += 1
         }

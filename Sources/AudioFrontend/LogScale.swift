@@ -59,7 +59,8 @@ public struct LogScale {
 
     @inline(__always)
     private func log2Fraction(_ x: UInt32, _ log2x: UInt32) -> UInt32 {
-        var fraction = Int32(truncatingIfNeeded: Int64(x) - (Int64(1) << Int64(log2x)))
+        // x - 2^log2x in 32 bits: the C's 64-bit difference truncated to int32 (log2x <= 31).
+        var fraction = Int32(bitPattern: x &- (1 &<< log2x))
         if log2x < Self.scaleLog2 {
             fraction <<= Int32(Self.scaleLog2 - log2x)
         } else {

@@ -79,8 +79,8 @@ public struct PCANGainControl {
         for i in 0 ..< signal.count {
             // The int16 gain is widened to uint32 as the C does (sign-extending).
             let gain = UInt32(bitPattern: Int32(gain(for: noiseEstimate[i])))
-            let snr = UInt32(truncatingIfNeeded: (UInt64(signal[i]) &* UInt64(gain)) >> snrShift)
-            signal[i] = Self.shrink(snr)
+            let product = UInt64(signal[i]) &* UInt64(gain)
+            signal[i] = Self.shrink(product.lowWord(shiftedRightBy: UInt32(truncatingIfNeeded: snrShift)))
         }
     }
 

@@ -169,6 +169,12 @@ final class PrecomputedTablesTests: XCTestCase {
         }
         XCTAssertNoThrow(try Frontend(config: .microSpeech, tables: good, storage: storage))
         assertRejected(.window) { $0.windowCoefficients = UnsafeBufferPointer(rebasing: $0.windowCoefficients.dropLast()) }
+        // Coefficients beyond Q12's one, where the windowed sample could leave int16.
+        var window = Array(good.windowCoefficients)
+        window[240] = 4097
+        window.withUnsafeBufferPointer { changed in
+            assertRejected(.window) { $0.windowCoefficients = changed }
+        }
         assertRejected(.fft) { $0.splitTwiddles = UnsafeBufferPointer(rebasing: $0.splitTwiddles.dropLast()) }
         // The first twiddle must be kissfft's exp(0), which the scalar first stage relies on.
         var twiddles = Array(good.twiddles)
