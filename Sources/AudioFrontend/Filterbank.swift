@@ -164,9 +164,8 @@ public struct Filterbank {
     func accumulateAndSqrt(scaleDownShift: Int) {
         let energy = UnsafeRawPointer(spectrum.baseAddress!)
         // The C widens the int32 energy and the int16 weights to uint64 (sign-extending) and
-        // wraps: modulo 2^64 that is the signed 64-bit product and sum, which a signed
-        // multiply-accumulate of the 32-bit values gives in one step (SMLAL on the Cortex-M,
-        // which LLVM selects for a full-width 32-bit product, not for a product of Int64s).
+        // wraps: modulo 2^64 that is the signed 64-bit product and sum, one signed
+        // multiply-accumulate of the 32-bit values (SMLAL on the Cortex-M; see `product`).
         var weightAccumulator: Int64 = 0
         var unweightAccumulator: Int64 = 0
         for channel in 0 ... channelCount {
@@ -192,11 +191,16 @@ public struct Filterbank {
         }
     }
 
-    /// `weight * energy` in 64 bits.
+    /// `weight * energy` in 64 bits: on 32-bit processors a full-width 32-bit product, which
+    /// LLVM fuses with the accumulation into SMLAL (a product of Int64s became three multiplies).
     @inline(__always)
     private static func product(_ weight: Int16, _ energy: Int32) -> Int64 {
+        #if _pointerBitWidth(_64)
+        return Int64(weight) &* Int64(energy)
+        #else
         let full = Int32(weight).multipliedFullWidth(by: energy)
         return Int64(bitPattern: UInt64(UInt32(bitPattern: full.high)) &<< 32 | UInt64(full.low))
+        #endif
     }
 
     /// The reference's rounded integer square root (Sqrt64, with its 32-bit shortcut, whose

@@ -246,7 +246,9 @@ public struct Frontend {
     }
 
     /// Runs the stages after the window on `window.output` (the reference's FrontendProcessSamples).
-    private func computeFrame() {
+    /// Mutating though it changes no field: the caller's frontend is then passed by address, where
+    /// a non-mutating call out of line first copied the whole struct to the stack.
+    private mutating func computeFrame() {
         // Scale the windowed frame up so the 16-bit FFT keeps as much resolution as it can.
         let inputShift = 15 - (32 - UInt32(window.magnitudeBits).leadingZeroBitCount)
         // Zero padding up to the FFT size; the filterbank's accumulators may have used it.
