@@ -1,13 +1,13 @@
 /// The FFT one butterfly at a time, for processors without a vector unit (the Cortex-M
-/// firmware): kissfft's stages on 32-bit parts, each radix-4 stage with its twiddles read
-/// once per position for all its groups, the frontend's input shift taken as the first stage
-/// reads its samples and the power spectrum computed in the real split. Same bits as
+/// firmware): kissfft's stages on 32-bit parts, each twiddle loaded as one packed word, the
+/// frontend's input shift taken as the first stage reads its samples and the power spectrum
+/// computed in the real split. Same bits as
 /// `transform`; hosts run it when asked for `FrontendKernels.scalar`, so the host tests check
 /// it against the reference too.
 extension FixedPointRealFFT {
     /// What the frontend's scalar kernels compute from a window: the power spectrum of the
-    /// first `size` samples of `input`, each shifted left by `inputShift` (0...15) and
-    /// truncated to int16 first, as the reference's input scaling does; bin `k`'s energy,
+    /// first `size` samples of `input`, each shifted left by `inputShift` (0...15; others are
+    /// clamped to that range) and truncated to int16 first, as the reference's input scaling does; bin `k`'s energy,
     /// real² + imaginary² of kissfft's bin wrapping in int32 as in C, into `energies[k]` for
     /// k in 0...size/2.
     public func scalarPowerSpectrum(
@@ -48,7 +48,7 @@ extension FixedPointRealFFT {
         while length < count {
             // kissfft's order: the positions of one group in turn, their twiddles (read as
             // real | imaginary << 16, ComplexInt16's layout as one little-endian word) loaded
-            // where they are used, `stride` apart for the first.
+            // where they are used, `twiddleStep` bytes apart for the first.
             let twiddleStep = 4 &* (count / (4 &* length))
             var group = out
             while group < end {

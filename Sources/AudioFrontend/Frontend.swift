@@ -8,7 +8,9 @@
 /// ``FrontendTables`` in place and keeps only state and scratch in `storage`, and
 /// `init(config:tables:storage:scratch:)` takes the per-frame scratch apart, so that it can
 /// lie in memory that is idle while a frame is out (the model's arena, on the firmware).
-/// Frames come through a callback (`process`) or one at a time (`nextFrame`).
+/// Frames come through a callback (`process`) or one at a time (`nextFrame`). Each init takes
+/// the `FrontendKernels` that compute the frames (the processor's by default: SIMD lanes on
+/// hosts, one value at a time on the firmware); both give the reference's bits.
 ///
 /// ```swift
 /// let bytes = try Frontend.storageBytes(for: .microSpeech)
