@@ -83,8 +83,12 @@ extension FixedPointRealFFT {
             let s = input + 2 &* reversed
             let f0 = (Self.quarter(Self.shifted(s[0], inputShift)), Self.quarter(Self.shifted(s[1], inputShift)))
             let s0 = (Self.quarter(Self.shifted(s[span], inputShift)), Self.quarter(Self.shifted(s[span &+ 1], inputShift)))
-            let s1 = (Self.quarter(Self.shifted(s[2 &* span], inputShift)), Self.quarter(Self.shifted(s[2 &* span &+ 1], inputShift)))
-            let s2 = (Self.quarter(Self.shifted(s[3 &* span], inputShift)), Self.quarter(Self.shifted(s[3 &* span &+ 1], inputShift)))
+            let s1 = (
+                Self.quarter(Self.shifted(s[2 &* span], inputShift)), Self.quarter(Self.shifted(s[2 &* span &+ 1], inputShift))
+            )
+            let s2 = (
+                Self.quarter(Self.shifted(s[3 &* span], inputShift)), Self.quarter(Self.shifted(s[3 &* span &+ 1], inputShift))
+            )
             Self.butterflyOutputs(f0, s0, s1, s2, destination, length: 1)
             destination += 4
             reversed = Self.nextReversed(reversed, topDigit: groups / 4)
@@ -131,11 +135,8 @@ extension FixedPointRealFFT {
     @inline(__always)
     private static func radix4(_ p0: UnsafeMutablePointer<ComplexInt16>, length m: Int, _ w1: Int32, _ w2: Int32, _ w3: Int32) {
         let p1 = p0 + m, p2 = p1 + m, p3 = p2 + m
-        let f0 = (quarter(Int32(p0.pointee.real)), quarter(Int32(p0.pointee.imaginary)))
-        let s0 = times(quarter(Int32(p1.pointee.real)), quarter(Int32(p1.pointee.imaginary)), w1)
-        let s1 = times(quarter(Int32(p2.pointee.real)), quarter(Int32(p2.pointee.imaginary)), w2)
-        let s2 = times(quarter(Int32(p3.pointee.real)), quarter(Int32(p3.pointee.imaginary)), w3)
-        butterflyOutputs(f0, s0, s1, s2, p0, length: m)
+        let f0 = quartered(p0), a1 = quartered(p1), a2 = quartered(p2), a3 = quartered(p3)
+        butterflyOutputs(f0, times(a1.0, a1.1, w1), times(a2.0, a2.1, w2), times(a3.0, a3.1, w3), p0, length: m)
     }
 
     /// The sums of kf_bfly4, kept unwrapped in 32 bits: int16 addition wraps modulo 2^16 in C
@@ -161,7 +162,8 @@ extension FixedPointRealFFT {
     private func splitIntoEnergies(_ bins: UnsafeMutablePointer<ComplexInt16>) {
         let count = size / 2
         let energies = UnsafeMutableRawPointer(bins)
-        let dcReal = Self.half(Int32(bins[0].real)), dcImaginary = Self.half(Int32(bins[0].imaginary))
+        let dc = Self.topAligned(bins)
+        let dcReal = Self.half(dc.0), dcImaginary = Self.half(dc.1)
         // The DC and Nyquist bins are int16 sums, which may wrap.
         energies.storeBytes(of: Self.energy(Self.wrapped(dcReal &+ dcImaginary), 0), as: Int32.self)
         energies.storeBytes(
@@ -170,11 +172,11 @@ extension FixedPointRealFFT {
         var low = bins + 1
         var high = bins + (count &- 1)
         while low <= high {
-            let a = low.pointee, b = high.pointee
-            let fpkReal = Self.half(Int32(a.real)), fpkImaginary = Self.half(Int32(a.imaginary))
-            // The conjugate is an int16 negation: -(-32768) stays -32768.
-            let fpnkReal = Self.half(Int32(b.real))
-            let fpnkImaginary = Self.half(Int32(Int16(truncatingIfNeeded: 0 &- Int32(b.imaginary))))
+            let a = Self.topAligned(low), b = Self.topAligned(high)
+            let fpkReal = Self.half(a.0), fpkImaginary = Self.half(a.1)
+            // The conjugate is an int16 negation, which negating x * 2^16 in 32 bits is:
+            // -(-32768) stays -32768.
+            let fpnkReal = Self.half(b.0), fpnkImaginary = Self.half(0 &- b.1)
             // f1k and f2k are int16 in the C.
             let f1kReal = Self.wrapped(fpkReal &+ fpnkReal), f1kImaginary = Self.wrapped(fpkImaginary &+ fpnkImaginary)
             let t = Self.times(
@@ -195,25 +197,64 @@ extension FixedPointRealFFT {
 
     // MARK: kissfft's fixed-point macros on 32-bit parts.
 
-    /// The shifted sample, truncated to int16 as the reference's in-place shift stores it.
+    // Parts travel as x * 2^16 (an int16 x in the top half, the low half zero) into C_FIXDIV,
+    // which then takes one rounding high multiply (SMMULR on the Cortex-M4), and the int16
+    // truncations the C does on the way in come free: a shift into the top half wraps exactly so.
+
+    /// The sample shifted left by `shift` and truncated to int16, as the reference's in-place
+    /// shift stores it, times 2^16.
     @inline(__always)
-    private static func shifted(_ sample: Int16, _ shift: UInt32) -> Int32 {
-        Int32(Int16(truncatingIfNeeded: Int32(sample) &<< shift))
+    private static func shifted(_ sample: Int16, _ shift: UInt32) -> Int32 { Int32(sample) &<< (16 &+ shift) }
+
+    /// The parts of the value at `p`, times 2^16 (from one load of its word: ComplexInt16's
+    /// layout, real in the low half on these little-endian targets).
+    @inline(__always)
+    private static func topAligned(_ p: UnsafePointer<ComplexInt16>) -> (Int32, Int32) {
+        let word = UnsafeRawPointer(p).load(as: Int32.self)
+        return (word &<< 16, word & ~0xFFFF)
     }
 
-    /// C_FIXDIV by 4: sround(x * 8191), within +-8191 for int16 x.
     @inline(__always)
-    private static func quarter(_ x: Int32) -> Int32 { (x &* (32767 / 4) &+ (1 << 14)) &>> 15 }
+    private static func topAligned(_ p: UnsafeMutablePointer<ComplexInt16>) -> (Int32, Int32) { topAligned(UnsafePointer(p)) }
 
-    /// C_FIXDIV by 2: sround(x * 16383).
+    /// C_FIXDIV by 4 of the value at `p`.
     @inline(__always)
-    private static func half(_ x: Int32) -> Int32 { (x &* (32767 / 2) &+ (1 << 14)) &>> 15 }
+    private static func quartered(_ p: UnsafeMutablePointer<ComplexInt16>) -> (Int32, Int32) {
+        let parts = topAligned(p)
+        return (quarter(parts.0), quarter(parts.1))
+    }
+
+    /// C_FIXDIV by 4: sround(x * 8191) for x * 2^16, within +-8191.
+    @inline(__always)
+    private static func quarter(_ top: Int32) -> Int32 { fixedDivided(top, factor: 32767 / 4) }
+
+    /// C_FIXDIV by 2: sround(x * 16383) for x * 2^16.
+    @inline(__always)
+    private static func half(_ top: Int32) -> Int32 { fixedDivided(top, factor: 32767 / 2) }
+
+    /// sround(x * factor) for `top` = x * 2^16: (x * 2^16 * 2 factor + 2^31) >> 32 is
+    /// (x * factor + 2^14) >> 15 exactly, the high word of one 32 x 32-bit product. ARMv6-M
+    /// (no long multiply; Swift reports no 64-bit atomics for it alone among these targets)
+    /// takes kissfft's macro as written.
+    @inline(__always)
+    private static func fixedDivided(_ top: Int32, factor: Int32) -> Int32 {
+        #if arch(arm) && !_hasAtomicBitWidth(_64)
+        return ((top &>> 16) &* factor &+ (1 << 14)) &>> 15
+        #else
+        let full = top.multipliedFullWidth(by: 2 &* factor)
+        let rounded = Int64(bitPattern: UInt64(UInt32(bitPattern: full.high)) &<< 32 | UInt64(full.low)) &+ (1 << 31)
+        return Int32(truncatingIfNeeded: rounded &>> 32)
+        #endif
+    }
 
     /// C_MUL with sround on each part, `w` packed as real | imaginary << 16; for parts within
     /// +-8191 the results stay within int16.
     @inline(__always)
     private static func times(_ real: Int32, _ imaginary: Int32, _ w: Int32) -> (Int32, Int32) {
         let wReal = Int32(Int16(truncatingIfNeeded: w)), wImaginary = w &>> 16
+        // The parts are int16 (a no-op truncation), so the products are halfword multiplies
+        // (SMULBB, SMLABT on the Cortex-M4) straight from the packed twiddle.
+        let real = wrapped(real), imaginary = wrapped(imaginary)
         return (
             (real &* wReal &- imaginary &* wImaginary &+ (1 << 14)) &>> 15,
             (real &* wImaginary &+ imaginary &* wReal &+ (1 << 14)) &>> 15
