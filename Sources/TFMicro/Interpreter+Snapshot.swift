@@ -1,8 +1,9 @@
 /// An interpreter captured right after `init`, restored without running `init` again.
 ///
 /// Everything `init` computes (tensor and operator records, each kernel's precomputed
-/// parameters, the memory plan) lies in the interpreter handle and the persistent end of the
-/// arena, and holds absolute addresses: of the model and of the arena. A snapshot is those
+/// parameters, the memory plan) lies in the interpreter handle, the persistent end of the
+/// arena and the persistent arena if `init` was given one, and holds absolute addresses: of
+/// the model and of the arena. A snapshot is those
 /// bytes, so it is only valid for the same build (the same record layouts) with the model and
 /// the arena at the same addresses; restoring checks all three and throws otherwise. A
 /// microcontroller image whose model and arena sit at fixed addresses can then be built from
