@@ -10,7 +10,9 @@
 /// The interpreter is a handle: its records live in the arena, which (like the model bytes)
 /// must outlive it. Copies share the same state.
 public struct Interpreter: BitwiseCopyable {
-    public let model: Model
+    /// The model's bytes (what a snapshot checks; the handle keeps no parsed `Model`, whose
+    /// vector positions only setup reads: on a microcontroller every byte of this handle is RAM).
+    public let modelBytes: UnsafeRawBufferPointer
     /// Subgraph 0's input and output tensor indices (the rest of the subgraph is not needed
     /// once prepared; on a microcontroller every byte of this handle is RAM).
     let inputs: Int32Vector
@@ -50,7 +52,7 @@ public struct Interpreter: BitwiseCopyable {
         model: Model, resolver: borrowing Resolver, arena: UnsafeMutableRawBufferPointer,
         persistentArena: UnsafeMutableRawBufferPointer? = nil, preservingInputs: Bool = false
     ) throws(InterpreterError) {
-        self.model = model
+        modelBytes = model.bytes
         self.arena = arena
         preservesInputs = preservingInputs
         let subgraph = try Self.subgraph(0, of: model)
