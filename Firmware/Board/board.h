@@ -44,11 +44,13 @@ extern const uint8_t kws_snapshot_start[], kws_snapshot_end[];
 static inline const uint8_t *board_snapshot_data(void) { return kws_snapshot_start; }
 static inline uint32_t board_snapshot_size(void) { return (uint32_t)(kws_snapshot_end - kws_snapshot_start); }
 
-// The RAM after all other data, which only the image that takes the setup snapshot uses (to
-// hold the snapshot while it writes it to the host).
-extern uint8_t __setup_buffer_start[], __setup_buffer_end[];
-static inline uint8_t *board_setup_buffer(void) { return __setup_buffer_start; }
-static inline uint32_t board_setup_buffer_size(void) { return (uint32_t)(__setup_buffer_end - __setup_buffer_start); }
+// Where the setup snapshot goes (the section .snapshot, at the same address in both images):
+// the image that takes it reserves SETUP_SNAPSHOT_SIZE bytes there, sets the interpreter up
+// with its persistent arena inside them and writes the snapshot around it (QEMU's flash is
+// writable memory), so that the firmware reads that arena in place.
+extern uint8_t __snapshot_start[], __snapshot_end[];
+static inline uint8_t *board_setup_snapshot(void) { return __snapshot_start; }
+static inline uint32_t board_setup_snapshot_size(void) { return (uint32_t)(__snapshot_end - __snapshot_start); }
 
 // --- Frontend tables (generated at build time by Tools/frontend-tables.swift) ---
 // The frontend's setup tables for the model's settings, read in place from flash.

@@ -5,8 +5,11 @@ import Board
 struct FirmwareOptions {
     /// Print every inference's int8 scores, for comparison with the host.
     var printScores = false
-    /// Run the frontend and the model separately between instruction-count markers.
+    #if MEASURE
+    /// Run the frontend and the model separately between instruction-count markers (only in
+    /// `make icount`'s build; the firmware's takes it for an unknown option).
     var measure = false
+    #endif
     /// Path of the raw 16 kHz s16le input file on the host, as bytes of the parsed buffer.
     var inputPath: UnsafeRawBufferPointer
 
@@ -23,7 +26,9 @@ struct FirmwareOptions {
         guard length > 0 else { throw .noCommandLine }
         let line = UnsafeRawBufferPointer(rebasing: buffer[0 ..< Int(length)])
         var printScores = false
+        #if MEASURE
         var measure = false
+        #endif
         var input: UnsafeRawBufferPointer? = nil
         var wordIndex = 0
         var start = 0
@@ -36,10 +41,13 @@ struct FirmwareOptions {
                     if word.first == UInt8(ascii: "-") {
                         if equals(word, "--scores") {
                             printScores = true
-                        } else if equals(word, "--measure") {
-                            measure = true
                         } else {
+                            #if MEASURE
+                            guard equals(word, "--measure") else { throw .unknownOption }
+                            measure = true
+                            #else
                             throw .unknownOption
+                            #endif
                         }
                     } else {
                         input = word
@@ -50,7 +58,11 @@ struct FirmwareOptions {
             start = end + 1
         }
         guard let input else { throw .missingInput }
+        #if MEASURE
         return FirmwareOptions(printScores: printScores, measure: measure, inputPath: input)
+        #else
+        return FirmwareOptions(printScores: printScores, inputPath: input)
+        #endif
     }
 
     private static func equals(_ word: UnsafeRawBufferPointer, _ text: StaticString) -> Bool {
@@ -65,6 +77,10 @@ struct FirmwareOptions {
         case .missingInput: Console.write("error: no input file given\n")
         case .unknownOption: Console.write("error: unknown option\n")
         }
+        #if MEASURE
         Console.write("usage: kws-firmware [--scores | --measure] FILE.raw (16 kHz mono s16le)\n")
+        #else
+        Console.write("usage: kws-firmware [--scores] FILE.raw (16 kHz mono s16le)\n")
+        #endif
     }
 }

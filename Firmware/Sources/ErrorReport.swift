@@ -144,7 +144,7 @@ enum ErrorReport {
             case .otherModel: Console.write("was taken with another model")
             case .otherArena: Console.write("was taken with the arena elsewhere (another STACK_SIZE)")
             case .otherBuild, .unsupportedVersion: Console.write("was taken by another build")
-            case .notASnapshot, .truncated, .corrupted, .bufferTooSmall: Console.write("is damaged")
+            case .notASnapshot, .truncated, .corrupted, .bufferTooSmall, .persistentArenaElsewhere: Console.write("is damaged")
             }
             Console.write("; rebuild the firmware with make, which takes it again")
         #if TAKE_SNAPSHOT
@@ -160,6 +160,12 @@ enum ErrorReport {
             Console.write(" bytes, the model needs ")
             Console.write(needed)
             Console.write(" (ARENA_BYTES, measured by the build's arena probe)")
+        case .persistentArenaTooSmall(let needed, let available):
+            Console.write("the flash reserved for the snapshot has ")
+            Console.write(available)
+            Console.write(" bytes for the model's records, it needs ")
+            Console.write(needed)
+            Console.write(" (SETUP_SNAPSHOT_SIZE)")
         case .prepareFailed(let op, let index, let error):
             print(op, index, error)
         case .unsupportedTensor(let index, let reason):

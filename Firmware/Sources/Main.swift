@@ -69,14 +69,9 @@ struct Firmware {
             error.report()
             return 1
         }
-        if options.measure {
-            #if MEASURE
-            return Measurement.run(spotter: &spotter, source: &source)
-            #else
-            Console.write("error: --measure needs the measuring build (make icount)\n")
-            return 2
-            #endif
-        }
+        #if MEASURE
+        if options.measure { return Measurement.run(spotter: &spotter, source: &source) }
+        #endif
         return stream(from: &source, through: &spotter, printScores: options.printScores)
     }
 

@@ -15,7 +15,10 @@ import TFMicro
 /// right above the stack), which both images place alike. Restoring checks them.
 ///
 /// Layout (native byte order): a 32-byte `Header` of 32-bit words, the spotter's handle at byte
-/// 32, the interpreter snapshot (with checksums of its own) at the next 16-byte boundary.
+/// 32, the interpreter snapshot (with checksums of its own) at the next 16-byte boundary. The
+/// interpreter's records and kernel parameters (its persistent arena) are read in place, so
+/// the snapshot sits at the same flash address in both images (Board/link.ld) and the
+/// snapshot image sets the interpreter up with that arena already there (`persistentArena`).
 enum SetupSnapshot {
     enum Mismatch: Error {
         /// The bytes are not a whole setup snapshot.
@@ -121,6 +124,16 @@ enum SetupSnapshot {
     }
 
     #if TAKE_SNAPSHOT
+    /// The flash the snapshot image reserves where the firmware has its snapshot.
+    static var storage: UnsafeMutableRawBufferPointer {
+        UnsafeMutableRawBufferPointer(start: board_setup_snapshot(), count: Int(board_setup_snapshot_size()))
+    }
+
+    /// The interpreter's persistent arena: where the snapshot will hold it, read in place.
+    static var persistentArena: UnsafeMutableRawBufferPointer {
+        UnsafeMutableRawBufferPointer(rebasing: storage[(interpreterOffset + Interpreter.snapshotPersistentArenaOffset)...])
+    }
+
     /// Writes the snapshot of `spotter`, just set up, into `buffer`; returns the bytes written.
     static func write(
         _ spotter: UnsafePointer<Spotter>,

@@ -34,12 +34,12 @@ enum TakeSnapshot {
         arena: UnsafeMutableRawBufferPointer
     ) -> Int32 {
         do {
-            let storage = UnsafeMutableRawBufferPointer(start: board_setup_buffer(), count: Int(board_setup_buffer_size()))
+            let storage = SetupSnapshot.storage
             let count: Int
             do throws(SnapshotError) { count = try SetupSnapshot.write(spotter, into: storage) } catch {
                 Console.write("error: the snapshot needs more than the ")
                 Console.write(storage.count)
-                Console.write(" bytes of RAM after the image's data\n")
+                Console.write(" bytes reserved for it (SETUP_SNAPSHOT_SIZE)\n")
                 return 1
             }
             let file = semihosting_open_for_writing(path.baseAddress!, UInt32(path.count))
@@ -92,13 +92,14 @@ enum TakeSnapshot {
     }
 
     /// The model from flash, read in place, with the kernels `ModelResolver` registers
-    /// (whether its inputs keep their bytes across invocations is the pipeline's choice).
+    /// (whether its inputs keep their bytes across invocations is the pipeline's choice); its
+    /// records and kernel parameters where the snapshot will hold them, in flash.
     @inline(never)
     static func makeInterpreter(arena: UnsafeMutableRawBufferPointer) throws(SetupFailure) -> Interpreter {
         let model = try makeModel()
         do throws(InterpreterError) {
             return try Interpreter(
-                model: model, resolver: ModelResolver(), arena: arena,
+                model: model, resolver: ModelResolver(), arena: arena, persistentArena: SetupSnapshot.persistentArena,
                 preservingInputs: Pipeline.preservesInputs)
         } catch {
             throw .pipeline(.interpreter(error))

@@ -27,14 +27,15 @@ public struct KeywordSpotter {
     public private(set) var window: FeatureWindow
     public let conversion: FeatureConversion
     public let strideFrames: Int
-    public let labelCount: Int
-    public let firstInference: FirstInference
     /// Frames produced since setup or the last reset. 64-bit: an always-on device passes
     /// 2^31 frames of 20 ms after 497 days.
     public private(set) var frameCount: Int64 = 0
     /// Frames since the last invocation: counted rather than taken as `frameCount % strideFrames`,
     /// a 64-bit division, which a 32-bit MCU does in a libgcc call.
     private var framesSinceInvocation = 0
+    // Last: a 1-byte field before the 64-bit one would leave padding (this handle is RAM on a
+    // microcontroller).
+    public let firstInference: FirstInference
 
     /// `windowStorage` must hold `FeatureWindow.storageBytes(frames:channels:)` bytes and outlive
     /// the spotter, as must the frontend's and the interpreter's storage. With nil the window
@@ -74,9 +75,12 @@ public struct KeywordSpotter {
         self.conversion = conversion
         self.strideFrames = strideFrames
         self.firstInference = firstInference
-        self.labelCount = signature.labelCount
         self.frontend.reset()
     }
+
+    /// The model's labels (scores per inference): the recognizer's, not kept twice (on a
+    /// microcontroller this handle is RAM).
+    public var labelCount: Int { recognizer.labelCount }
 
     /// Back to the state after setup: frontend, window, recognizer and the clock.
     public mutating func reset() {

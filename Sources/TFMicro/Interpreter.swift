@@ -10,7 +10,9 @@
 /// The interpreter is a handle: its records live in the arena, which (like the model bytes)
 /// must outlive it. Copies share the same state.
 public struct Interpreter: BitwiseCopyable {
-    public let model: Model
+    /// The model's bytes (what a snapshot checks; the handle keeps no parsed `Model`, whose
+    /// vector positions only setup reads: on a microcontroller every byte of this handle is RAM).
+    public let modelBytes: UnsafeRawBufferPointer
     /// Subgraph 0's input and output tensor indices (the rest of the subgraph is not needed
     /// once prepared; on a microcontroller every byte of this handle is RAM).
     let inputs: Int32Vector
@@ -27,6 +29,8 @@ public struct Interpreter: BitwiseCopyable {
     public let plannedBytes: Int
     /// The caller's arena (its persistent end is what a snapshot keeps).
     let arena: UnsafeMutableRawBufferPointer
+    /// The used part of the caller's persistent arena (empty without one).
+    let persistentArena: UnsafeMutableRawBufferPointer
     /// Whether subgraph 0's inputs keep their bytes across `invoke` (see `init`).
     public let preservesInputs: Bool
 
@@ -35,16 +39,26 @@ public struct Interpreter: BitwiseCopyable {
     /// wrote after `invoke`: a streaming caller can keep its sliding window in the input
     /// tensor itself instead of in a second buffer. Without it (TFLM's behaviour) the planner
     /// may reuse input bytes once their last reader has run.
+    ///
+    /// With a `persistentArena` (TFLM's two-arena allocator), the tensor records, scratch
+    /// records and the kernels' parameters go there instead of the arena's end: everything
+    /// `init` computes that `invoke` only reads. Only the operator records (whose functions a
+    /// restored snapshot replaces) stay in the arena. A device can then keep those bytes in
+    /// flash, read in place from a snapshot (see `writeSnapshot(into:)`), and its arena in RAM
+    /// is the planned tensors alone. A model with more subgraphs or resource variables changes
+    /// its persistent data while it runs (the variables, whether a CALL_ONCE has run), so it
+    /// keeps all of it in the arena and leaves `persistentArena` unused.
     public init<Resolver: OperatorResolver>(
-        model: Model, resolver: borrowing Resolver, arena: UnsafeMutableRawBufferPointer, preservingInputs: Bool = false
+        model: Model, resolver: borrowing Resolver, arena: UnsafeMutableRawBufferPointer,
+        persistentArena: UnsafeMutableRawBufferPointer? = nil, preservingInputs: Bool = false
     ) throws(InterpreterError) {
-        self.model = model
+        modelBytes = model.bytes
         self.arena = arena
         preservesInputs = preservingInputs
         let subgraph = try Self.subgraph(0, of: model)
         inputs = subgraph.inputs
         outputs = subgraph.outputs
-        var allocator = ArenaAllocator(arena)
+        var allocator = ArenaAllocator(arena, persistentArena: persistentArena)
         // Each phase runs out of line: on a microcontroller its locals (records, error values)
         // then occupy the stack one phase at a time, not all under every kernel's `prepare`.
         graph = try Self.allocateGraph(model, &allocator)
@@ -53,13 +67,22 @@ public struct Interpreter: BitwiseCopyable {
         scratch = try Self.prepareSubgraphs(tables, resolver, &allocator)
         plannedBytes = try Self.planSubgraphs(tables, scratch: scratch, allocator, preservingInputs: preservingInputs)
         arenaBytesUsed = allocator.headStart + plannedBytes + allocator.persistentByteCount
+        self.persistentArena = UnsafeMutableRawBufferPointer(
+            start: allocator.separate?.baseAddress, count: allocator.separate == nil ? 0 : allocator.separateUsed)
         resetVariableTensors()
     }
 
-    /// The arena-too-small error for `more` bytes beyond what `allocator` has handed out;
-    /// `exact` once the plan is complete (the figure is then the whole need, not a lower bound).
-    private static func arenaTooSmall(_ allocator: ArenaAllocator, more: Int, exact: Bool = false) -> InterpreterError {
-        .arenaTooSmall(
+    /// The too-small error for `more` bytes beyond what `allocator` has handed out: of the
+    /// persistent arena when there is one and the request was persistent (`inArena` false),
+    /// else of the arena; `exact` once the plan is complete (the figure is then the whole need,
+    /// not a lower bound).
+    private static func arenaTooSmall(
+        _ allocator: ArenaAllocator, more: Int, exact: Bool = false, inArena: Bool = false
+    ) -> InterpreterError {
+        if !inArena, let separate = allocator.separate {
+            return .persistentArenaTooSmall(needed: allocator.separateUsed + more, available: separate.count)
+        }
+        return .arenaTooSmall(
             needed: allocator.headStart + allocator.persistentByteCount + more, available: allocator.arena.count,
             exact: exact)
     }
@@ -96,9 +119,10 @@ public struct Interpreter: BitwiseCopyable {
             guard let t = allocator.allocatePersistent(byteCount: tensorBytes, alignment: 16)
             else { throw arenaTooSmall(allocator, more: tensorBytes) }
             let tensors = UnsafeMutableBufferPointer(start: t.bindMemory(to: TensorRecord.self, capacity: tensorCount), count: tensorCount)
+            // Always in the arena: restoring a snapshot rewrites their functions.
             let nodeBytes = operatorCount * MemoryLayout<NodeRecord>.stride
-            guard let n = allocator.allocatePersistent(byteCount: nodeBytes, alignment: 16)
-            else { throw arenaTooSmall(allocator, more: nodeBytes) }
+            guard let n = allocator.allocateTail(byteCount: nodeBytes, alignment: 16)
+            else { throw arenaTooSmall(allocator, more: nodeBytes, inArena: true) }
             let nodes = UnsafeMutableBufferPointer(start: n.bindMemory(to: NodeRecord.self, capacity: operatorCount), count: operatorCount)
             try readTensors(model, sub, into: tensors)
             if s == 0 { (tensors0, nodes0) = (tensors, nodes) }
@@ -204,7 +228,13 @@ public struct Interpreter: BitwiseCopyable {
             scratchCount: scratchCount, opData: nil, persistentShortfall: 0, graph: tables.graph)
         do { try registration.prepare(&context) } catch {
             if context.persistentShortfall > 0 {
-                throw arenaTooSmall(context.allocator, more: context.persistentShortfall)
+                // A scratch request (head) or persistent data (the persistent arena, if any).
+                let shortfall = context.persistentShortfall
+                let inArena =
+                    context.allocator.separate.map {
+                        $0.count - context.allocator.separateUsed >= shortfall + ArenaAllocator.alignment
+                    } ?? true
+                throw arenaTooSmall(context.allocator, more: shortfall, inArena: inArena)
             }
             throw .prepareFailed(code.builtin, operatorIndex: i, error)
         }
@@ -247,6 +277,8 @@ public struct Interpreter: BitwiseCopyable {
             }
         } catch { throw .malformedModel(error) }
         guard subgraphCount > 1 || variableCapacity > 0 else { return nil }
+        // Invocations write its persistent data (see `init`): all of it in the arena.
+        allocator.dropPersistentArena()
         let graphBytes = MemoryLayout<GraphRuntime>.stride
         let subgraphBytes = subgraphCount * MemoryLayout<SubgraphRecord>.stride
         let variableBytes = variableCapacity * MemoryLayout<ResourceVariableRecord>.stride
@@ -349,7 +381,7 @@ public struct Interpreter: BitwiseCopyable {
         }
         let workBytes = count * MemoryLayout<BufferRequirement>.stride
         guard workBytes <= allocator.headCapacity, let head = allocator.headBase else {
-            throw arenaTooSmall(allocator, more: workBytes)
+            throw arenaTooSmall(allocator, more: workBytes, inArena: true)
         }
         let work = UnsafeMutableBufferPointer(start: head.bindMemory(to: BufferRequirement.self, capacity: count), count: count)
         var k = 0
@@ -369,7 +401,7 @@ public struct Interpreter: BitwiseCopyable {
         }
         let planned = GreedyMemoryPlanner.plan(work, alignment: ArenaAllocator.alignment)
         guard planned <= allocator.headCapacity else {
-            throw arenaTooSmall(allocator, more: planned, exact: true)
+            throw arenaTooSmall(allocator, more: planned, exact: true, inArena: true)
         }
         // Read every offset out of the working array before any tensor memory is handed out.
         k = 0

@@ -8,6 +8,9 @@ public enum InterpreterError: Error, Sendable {
     /// The arena cannot hold what the model needs; `needed` is exact when planning finished,
     /// a lower bound when persistent allocations already failed.
     case arenaTooSmall(needed: Int, available: Int, exact: Bool)
+    /// The persistent arena given to `init` cannot hold the records and kernel parameters;
+    /// `needed` is a lower bound.
+    case persistentArenaTooSmall(needed: Int, available: Int)
     case prepareFailed(BuiltinOperator, operatorIndex: Int, KernelError)
     case invokeFailed(BuiltinOperator, operatorIndex: Int, KernelError)
     /// A tensor this runtime cannot hold (type without fixed size, rank above 6, size overflow).
@@ -52,6 +55,9 @@ extension InterpreterError: CustomStringConvertible {
         case .arenaTooSmall(let needed, let available, let exact):
             return
                 "tensor arena too small: the model needs \(exact ? "" : "at least ")\(needed) bytes, the arena has \(available); pass a larger arena"
+        case .persistentArenaTooSmall(let needed, let available):
+            return
+                "persistent arena too small: the model's records and kernel parameters need at least \(needed) bytes, the persistent arena has \(available); pass a larger one"
         case .prepareFailed(let op, let index, let error):
             return "operator \(index) (\(op.name)) cannot run: \(Self.describe(error))"
         case .invokeFailed(let op, let index, let error):
@@ -90,6 +96,9 @@ extension SnapshotError: CustomStringConvertible {
         case .otherArena(let address, let count):
             return
                 "interpreter snapshot taken with another arena (\(count) bytes at 0x\(String(address, radix: 16))); restore into that arena or take the snapshot again"
+        case .persistentArenaElsewhere(let address):
+            return
+                "interpreter snapshot holds its persistent arena in place, for bytes at 0x\(String(address, radix: 16)): write it into, and restore it from, the buffer whose bytes at Interpreter.snapshotPersistentArenaOffset are the persistent arena"
         case .bufferTooSmall(let needed, let available):
             return "snapshot buffer too small: \(needed) bytes needed, \(available) given"
         }

@@ -14,6 +14,10 @@ public enum SnapshotError: Error, Sendable {
     case otherModel(address: UInt64, byteCount: Int, checksum: UInt32)
     /// Taken with another arena: `address` and `byteCount` are the arena it needs.
     case otherArena(address: UInt64, byteCount: Int)
+    /// The persistent arena is not the snapshot's own bytes: it is read in place, so the
+    /// snapshot is written into, and restored from, the buffer that holds it at
+    /// `Interpreter.snapshotPersistentArenaOffset` (`address`: where those bytes must be).
+    case persistentArenaElsewhere(address: UInt64)
     /// The buffer given to `writeSnapshot(into:)` is too small.
     case bufferTooSmall(needed: Int, available: Int)
 }

@@ -1,9 +1,9 @@
-/// The snapshot's first 64 bytes.
+/// The snapshot's first 80 bytes.
 struct SnapshotHeader {
-    static let byteCount = 64
+    static let byteCount = 80
     /// "TFMS" in memory order on a little-endian machine.
     static let magic: UInt32 = 0x534D_4654
-    static let version: UInt32 = 1
+    static let version: UInt32 = 2
 
     /// What must match between the build that took the snapshot and the one restoring it.
     struct Layout: Equatable {
@@ -30,6 +30,9 @@ struct SnapshotHeader {
     var arenaAddress: UInt64 = 0
     var arenaByteCount: UInt32 = 0
     var persistentByteCount: UInt32 = 0
+    /// Where the persistent arena's bytes must be (the snapshot's own, read in place); 0 without one.
+    var persistentArenaAddress: UInt64 = 0
+    var persistentArenaByteCount: UInt32 = 0
     /// Checksum of everything after the header.
     var contentChecksum: UInt32 = 0
 
@@ -40,6 +43,7 @@ struct SnapshotHeader {
         case magic, version, pointerBytes, handleBytes, tensorRecordStride, nodeRecordStride, scratchRecordStride
         case modelByteCount, modelChecksum, modelAddressLow, modelAddressHigh, arenaAddressLow, arenaAddressHigh
         case arenaByteCount, persistentByteCount, contentChecksum
+        case persistentArenaAddressLow, persistentArenaAddressHigh, persistentArenaByteCount
     }
 
     func write(to out: UnsafeMutableRawPointer) {
@@ -60,6 +64,15 @@ struct SnapshotHeader {
         put(.arenaByteCount, arenaByteCount)
         put(.persistentByteCount, persistentByteCount)
         put(.contentChecksum, contentChecksum)
+        put(.persistentArenaAddressLow, UInt32(truncatingIfNeeded: persistentArenaAddress))
+        put(.persistentArenaAddressHigh, UInt32(truncatingIfNeeded: persistentArenaAddress >> 32))
+        put(.persistentArenaByteCount, persistentArenaByteCount)
+    }
+
+    /// Bytes of the whole snapshot: header, handle, persistent arena, the arena's persistent bytes.
+    var snapshotByteCount: Int {
+        Interpreter.snapshotPersistentArenaOffset &+ Interpreter.aligned(Int(truncatingIfNeeded: persistentArenaByteCount))
+            &+ Int(truncatingIfNeeded: persistentByteCount)
     }
 
     /// The header of `snapshot` once it is known to fit this build, `model` and `arena`.
@@ -85,8 +98,18 @@ struct SnapshotHeader {
         header.arenaAddress = UInt64(get(.arenaAddressLow)) | UInt64(get(.arenaAddressHigh)) << 32
         header.arenaByteCount = get(.arenaByteCount)
         header.persistentByteCount = get(.persistentByteCount)
-        let needed = byteCount + Interpreter.snapshotHandleStride + Int(header.persistentByteCount)
-        guard snapshot.count >= needed else { throw .truncated(needed: needed, available: snapshot.count) }
+        header.persistentArenaAddress =
+            UInt64(get(.persistentArenaAddressLow)) | UInt64(get(.persistentArenaAddressHigh)) << 32
+        header.persistentArenaByteCount = get(.persistentArenaByteCount)
+        // Each count checked against what is left, so that damaged counts cannot overflow.
+        let persistentArenaBytes = Interpreter.aligned(Int(truncatingIfNeeded: header.persistentArenaByteCount))
+        let persistentBytes = Int(truncatingIfNeeded: header.persistentByteCount)
+        let room = snapshot.count - Interpreter.snapshotPersistentArenaOffset
+        guard persistentArenaBytes >= 0, persistentBytes >= 0, persistentArenaBytes <= room, persistentBytes <= room - persistentArenaBytes
+        else {
+            throw .truncated(needed: header.snapshotByteCount, available: snapshot.count)
+        }
+        let needed = header.snapshotByteCount
         header.contentChecksum = get(.contentChecksum)
         guard header.contentChecksum == Interpreter.checksum(UnsafeRawBufferPointer(rebasing: snapshot[byteCount ..< needed])) else {
             throw .corrupted
@@ -100,6 +123,12 @@ struct SnapshotHeader {
             Int(header.arenaByteCount) == arena.count, Int(header.persistentByteCount) <= arena.count
         else {
             throw .otherArena(address: header.arenaAddress, byteCount: Int(header.arenaByteCount))
+        }
+        if header.persistentArenaByteCount > 0 {
+            let inPlace = UInt64(UInt(bitPattern: snapshot.baseAddress! + Interpreter.snapshotPersistentArenaOffset))
+            guard header.persistentArenaAddress == inPlace else {
+                throw .persistentArenaElsewhere(address: header.persistentArenaAddress)
+            }
         }
         return header
     }

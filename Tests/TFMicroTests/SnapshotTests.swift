@@ -134,9 +134,9 @@ final class SnapshotTests: XCTestCase {
             if case .otherBuild = $0 { return true } else { return false }
         }
         var otherVersion = bytes
-        otherVersion[4] = 2
+        otherVersion[4] = 3
         expectSnapshotError(otherVersion, model: model, arena: arena.buffer) {
-            if case .unsupportedVersion(2) = $0 { return true } else { return false }
+            if case .unsupportedVersion(3) = $0 { return true } else { return false }
         }
         expectSnapshotError(Array(bytes.dropLast()), model: model, arena: arena.buffer) {
             if case .truncated(let needed, let available) = $0 { return needed == bytes.count && available == bytes.count - 1 }
@@ -147,6 +147,86 @@ final class SnapshotTests: XCTestCase {
         }
         expectSnapshotError(Array(model.prefix(bytes.count)), model: model, arena: arena.buffer) {
             if case .notASnapshot = $0 { return true } else { return false }
+        }
+    }
+
+    /// With a persistent arena (the snapshot's own bytes, as a device keeps them in flash), the
+    /// arena holds the planned tensors and the operator records alone; the restored interpreter
+    /// reads the persistent bytes where they are, never writes them, and scores as the one that
+    /// ran `init`. Those bytes elsewhere are refused.
+    func testMicroSpeechWithAPersistentArenaReadsItInPlace() throws {
+        let model = try TestData.microSpeech()
+        let arena = TestArena(16 * 1024)
+        let storage = TestArena(4 * 1024)
+        let plainArena = TestArena(16 * 1024)
+        let plain = try Interpreter(
+            model: try Model(bytes: model), resolver: .allKernels, arena: plainArena.buffer, preservingInputs: true)
+        let prepared = try Interpreter(
+            model: try Model(bytes: model), resolver: .allKernels, arena: arena.buffer,
+            persistentArena: UnsafeMutableRawBufferPointer(rebasing: storage.buffer[Interpreter.snapshotPersistentArenaOffset...]),
+            preservingInputs: true)
+        // The tensor records and kernel parameters (micro_speech: about 900 bytes) left the arena.
+        XCTAssertEqual(prepared.plannedBytes, plain.plannedBytes)
+        XCTAssertLessThan(prepared.arenaBytesUsed, plain.arenaBytesUsed - 800)
+        let count = try prepared.writeSnapshot(into: storage.buffer)
+        XCTAssertEqual(count, prepared.snapshotByteCount)
+        let written = Array(storage.buffer[..<count])
+
+        var generator = SystemRandomNumberGenerator()
+        let inputs = (0 ..< 6).map { _ in (0 ..< prepared.input(0).bytes.count).map { _ in UInt8.random(in: 0 ... 255, using: &generator) }
+        }
+        func scores(_ interpreter: Interpreter) throws -> [[UInt8]] {
+            try inputs.map { input in
+                interpreter.input(0).bytes.copyBytes(from: input)
+                try interpreter.invoke()
+                return Array(interpreter.output(0).bytes)
+            }
+        }
+        let expected = try scores(plain)
+        XCTAssertEqual(try scores(prepared), expected)
+        arena.buffer.initializeMemory(as: UInt8.self, repeating: 0xA5)
+        let restored = try Interpreter(
+            snapshot: UnsafeRawBufferPointer(rebasing: storage.buffer[..<count]), model: model, resolver: OpResolver.allKernels,
+            arena: arena.buffer)
+        XCTAssertEqual(try scores(restored), expected)
+        XCTAssertEqual(restored.arenaBytesUsed, prepared.arenaBytesUsed)
+        XCTAssertEqual(Array(storage.buffer[..<count]), written, "invoke wrote the snapshot")
+
+        expectSnapshotError(written, model: model, arena: arena.buffer) {
+            if case .persistentArenaElsewhere(let address) = $0 {
+                return address == UInt64(UInt(bitPattern: storage.buffer.baseAddress! + Interpreter.snapshotPersistentArenaOffset))
+            }
+            return false
+        }
+        var elsewhere = [UInt8](repeating: 0, count: count)
+        XCTAssertThrowsError(try elsewhere.withUnsafeMutableBytes { try prepared.writeSnapshot(into: $0) }) { error in
+            guard case SnapshotError.persistentArenaElsewhere = error else { return XCTFail("\(error)") }
+        }
+    }
+
+    /// A model whose invocations write persistent data (CALL_ONCE, resource variables) keeps
+    /// all of it in the arena, whatever persistent arena it is given.
+    func testStreamingModelLeavesThePersistentArenaUnused() throws {
+        let model = TestModel(try TestData.goldenData("wakeword/okay_nabu.tflite", madeBy: "gen_wakeword.py"))
+        let (storage, arena, otherArena) = (TestArena(64 * 1024), TestArena(64 * 1024), TestArena(64 * 1024))
+        let plain = try Interpreter(model: try Model(bytes: model.bytes), resolver: .allKernels, arena: arena.buffer)
+        let given = try Interpreter(
+            model: try Model(bytes: model.bytes), resolver: .allKernels, arena: otherArena.buffer,
+            persistentArena: storage.buffer)
+        XCTAssertEqual(given.arenaBytesUsed, plain.arenaBytesUsed)
+        XCTAssertEqual(given.snapshotByteCount, plain.snapshotByteCount)
+    }
+
+    func testATooSmallPersistentArenaIsReported() throws {
+        let model = try TestData.microSpeech()
+        let (storage, arena) = (TestArena(256), TestArena(16 * 1024))
+        XCTAssertThrowsError(
+            try Interpreter(
+                model: try Model(bytes: model), resolver: .allKernels, arena: arena.buffer,
+                persistentArena: storage.buffer)
+        ) { error in
+            guard case InterpreterError.persistentArenaTooSmall(let needed, 256) = error else { return XCTFail("\(error)") }
+            XCTAssertGreaterThan(needed, 256)
         }
     }
 

@@ -11,3 +11,7 @@ BOARD_PROBE_ARENA := 262144
 BOARD_RAM_BYTES := 4194304
 # micro_speech: TFLM cites 22 KB of flash for its runtime with a speech model on a Cortex-M3.
 BOARD_FLASH_BUDGET_commands := 22528
+# Stack reserve (see STACK_SIZE in the Makefile): high-water 1,272 B (okay_nabu; micro_speech
+# 1,180) + 36 B for an interrupt's exception frame (8 words, and 4 B of padding to 8-byte
+# alignment) = 1,308, rounded up to 16.
+BOARD_STACK_SIZE := 1312

@@ -7,3 +7,7 @@ BOARD_C := cmsdk-uart.c
 # The arena the build's probe offers the model (it measures what the model uses).
 BOARD_PROBE_ARENA := 262144
 BOARD_RAM_BYTES := 4194304
+# Stack reserve (see STACK_SIZE in the Makefile): high-water 1,272 B (okay_nabu, alexa,
+# hey_jarvis, hey_mycroft; micro_speech 1,180) + 108 B for an interrupt's exception frame with
+# FPU state (26 words, and 4 B of padding to 8-byte alignment) = 1,380, rounded up to 16.
+BOARD_STACK_SIZE := 1392
