@@ -194,6 +194,10 @@ public enum DepthwiseConv2D {
         accumulators: UnsafeMutablePointer<Int32>
     ) {
         #if !arch(arm)
+        if isColumnPixel(p, inputShape: inputShape, filterShape: filterShape, outputShape: outputShape) {
+            return columnPixel(
+                p, input: input, filter: filter, bias: bias, rows: inputShape[1], depth: inputShape[3], output: output)
+        }
         let filterBytes = filterShape[1] &* filterShape[2] &* filterShape[3]
         if inputShape[3] == 1 && p.dilationWidth == 1 && p.depthMultiplier % 8 == 0 && filterShape[2] == 8
             && filterBytes <= pairedTapCapacity && pairableOffset(p.inputOffset) != nil
