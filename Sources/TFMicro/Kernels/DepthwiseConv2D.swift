@@ -207,6 +207,12 @@ public enum DepthwiseConv2D {
                 interleaveTapPairs(
                     filter, height: filterShape[1], width: filterShape[2], depth: filterShape[3],
                     into: taps.baseAddress!)
+                if pairedTapStrips(
+                    p, inputShape: inputShape, input: input, filterShape: filterShape, bias: bias,
+                    outputShape: outputShape, output: output, pairedTaps: UnsafePointer(taps.baseAddress!))
+                {
+                    return
+                }
                 perChannelInt8(
                     p, inputShape: inputShape, input: input, filterShape: filterShape, filter: filter, bias: bias,
                     outputShape: outputShape, output: output, accumulators: accumulators,
