@@ -27,6 +27,19 @@ public enum Conv2D {
         let data = context.opData(as: OpData.self)
         let geometry = data.geometry
         let channels = geometry.outputDepth
+        #if !arch(arm)
+        if geometry.isMatrixVector {
+            return matrixVector(
+                input: context.inputData(0).assumingMemoryBound(to: Int8.self),
+                weights: context.inputData(1).assumingMemoryBound(to: Int8.self),
+                bias: context.optionalInputData(2)?.assumingMemoryBound(to: Int32.self), rows: channels,
+                columns: geometry.inputCount, inputOffset: data.inputOffset,
+                requantize: ChannelRequantization(
+                    multipliers: data.multipliers.unsafelyUnwrapped, shifts: data.shifts.unsafelyUnwrapped,
+                    outputOffset: data.outputOffset, activationMin: data.activationMin, activationMax: data.activationMax),
+                output: context.outputData(0).assumingMemoryBound(to: Int8.self))
+        }
+        #endif
         convolvePerChannel(
             geometry: geometry, inputOffset: data.inputOffset,
             input: elements(context.inputData(0), Int8.self, geometry.inputCount),

@@ -123,13 +123,6 @@ func convolvePerChannel(
     let requantize = ChannelRequantization(
         multipliers: multiplierBase, shifts: shiftBase, outputOffset: outputOffset,
         activationMin: activationMin, activationMax: activationMax)
-    #if !arch(arm)
-    if g.isMatrixVector {
-        return matrixVector(
-            input: inputBase, weights: filterBase, bias: bias?.baseAddress, rows: g.outputDepth,
-            columns: g.inputCount, inputOffset: inputOffset, requantize: requantize, output: outputBase)
-    }
-    #endif
     let contiguousRows = groups == 1 && g.dilationWidth == 1
     let contiguousWindow = contiguousRows && g.dilationHeight == 1 && g.filterWidth == g.inputWidth
     let filterStride = g.filterHeight &* g.filterWidth &* depth
