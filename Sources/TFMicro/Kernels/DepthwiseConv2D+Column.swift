@@ -21,7 +21,10 @@ extension DepthwiseConv2D {
         let requantize = ChannelRequantization(p)
         let offset = SIMD8(repeating: p.inputOffset)
         var c = 0
-        while c &+ 8 <= depth {
+        while c < depth && depth >= 8 {
+            // The last block of a channel count that is no multiple of eight overlaps the one
+            // before and writes some channels again, with the same values.
+            c = min(c, depth &- 8)
             var sum = bias.map { loadLittleEndian8($0 + 4 &* c) } ?? SIMD8(repeating: 0)
             var x = input + c, w = filter + c
             for _ in 0 ..< rows {

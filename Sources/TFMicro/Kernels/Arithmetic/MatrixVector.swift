@@ -14,7 +14,8 @@ extension ConvolutionGeometry {
 
 /// Per row r of an int8 matrix of `rows` x `columns`: the wrapping sum of
 /// weights[r][k] * (input[k] + inputOffset) plus bias[r], requantised to output[r]. Eight rows
-/// at a time share each widened input run (`offsetDotProduct8`); the rest go one at a time.
+/// at a time share each widened input run (`offsetDotProduct8`); fewer than eight rows go one
+/// at a time.
 func matrixVector(
     input: UnsafePointer<Int8>, weights: UnsafePointer<Int8>, bias: UnsafePointer<Int32>?, rows: Int, columns: Int,
     inputOffset: Int32, requantize: ChannelRequantization, output: UnsafeMutablePointer<Int8>
@@ -36,7 +37,10 @@ private func matrixVectorRows(
     _ columns: Int, _ inputOffset: Int32, _ requantize: ChannelRequantization, _ output: UnsafeMutablePointer<Int8>
 ) {
     var r = 0
-    while r &+ 8 <= rows {
+    while r < rows && rows >= 8 {
+        // The last block of a row count that is no multiple of eight overlaps the one before
+        // and writes some rows again, with the same values.
+        r = min(r, rows &- 8)
         var sum = bias.map { UnsafeRawPointer($0 + r).loadUnaligned(as: SIMD8<Int32>.self) } ?? SIMD8(repeating: 0)
         sum &+= offsetDotProduct8(
             input, weights + r &* columns, weightStride: columns, count: columns, inputOffset: inputOffset)
