@@ -11,6 +11,22 @@ extension DepthwiseConv2D {
             && p.paddingHeight == 0 && p.paddingWidth == 0
     }
 
+    /// Runs an int8 `isColumnPixel` layer straight from the kernel's invoke, its op data read
+    /// in place, without building `perChannelInt8`'s arguments; false for any other layer.
+    @inline(__always)
+    static func invokeColumnPixel(_ context: InvokeContext) -> Bool {
+        guard context.inputType(0) == .int8 else { return false }
+        let p = UnsafePointer(context.mutableOpData(as: OpData.self))
+        let inputShape = context.inputShape(0)
+        guard isColumnPixel(p.pointee, inputShape: inputShape, filterShape: context.inputShape(1), outputShape: context.outputShape(0))
+        else { return false }
+        columnPixel(
+            p.pointee, input: context.inputData(0).assumingMemoryBound(to: Int8.self),
+            filter: context.inputData(1).assumingMemoryBound(to: Int8.self), bias: UnsafeRawPointer(context.optionalInputData(2)),
+            rows: inputShape[1], depth: inputShape[3], output: context.outputData(0).assumingMemoryBound(to: Int8.self))
+        return true
+    }
+
     /// `perChannelInt8` for an `isColumnPixel` layer: per block of eight channels, one running
     /// sum over the rows (the reference's tap order; the wrapping sum is exact in any order),
     /// the bias and the requantisation, without the general kernel's per-pixel bookkeeping.

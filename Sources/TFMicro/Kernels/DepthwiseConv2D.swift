@@ -163,6 +163,9 @@ public enum DepthwiseConv2D {
     }
 
     static func invoke(_ context: InvokeContext) throws(KernelError) {
+        #if !arch(arm)
+        if invokeColumnPixel(context) { return }
+        #endif
         if context.inputType(0) == .int8 { return try invokeInt8(context) }
         let input = context.input(0)
         let data = context.opData(as: OpData.self)

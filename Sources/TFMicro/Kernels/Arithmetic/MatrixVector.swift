@@ -6,6 +6,7 @@ extension ConvolutionGeometry {
     /// filter the input's size without padding or dilation): a 1x1 convolution of a 1x1
     /// input, or the streaming wake-word models' first layer. The convolution is then a
     /// matrix-vector product over the flat input.
+    @inline(__always)
     var isMatrixVector: Bool {
         batches == 1 && outputHeight == 1 && outputWidth == 1 && filterHeight == inputHeight && filterWidth == inputWidth
             && filterInputDepth == inputDepth && padHeight == 0 && padWidth == 0 && dilationHeight == 1 && dilationWidth == 1
