@@ -42,12 +42,13 @@ extension DepthwiseConv2D {
                 func edge(_ first: Int, _ end: Int) {
                     guard first < end else { return }
                     let firstX = first &* stride &- p.paddingWidth, width = stripWidth(first, end)
+                    // Strip columns [low, high) lie inside the image, the same in every row.
+                    let low = min(max(0 &- firstX, 0), width), high = max(min(layer.inputWidth &- firstX, width), low)
                     for y in 0 ..< layer.inputHeight {
-                        for x in 0 ..< width {
-                            let inX = firstX &+ x
-                            strip[y &* width &+ x] =
-                                inX >= 0 && inX < layer.inputWidth ? image[y &* layer.inputWidth &+ inX] : paddingValue
-                        }
+                        let row = strip + y &* width, source = image + (y &* layer.inputWidth &+ firstX)
+                        for x in 0 ..< low { row[x] = paddingValue }
+                        for x in low ..< high { row[x] = source[x] }
+                        for x in high ..< width { row[x] = paddingValue }
                     }
                     layer.columns(strip, width: width, firstX: 0 &- first &* stride, first ..< end, bias: bias, out, pairedTaps)
                 }
