@@ -102,6 +102,45 @@ final class KernelArithmeticTests: XCTestCase {
         }
     }
 
+    /// The streaming wake-word models' layers (one output pixel of a one-column filter as tall
+    /// as the input, multiplier 1), which hosts compute without the general loop nest: channel
+    /// counts around and between multiples of eight, with and without bias.
+    func testDepthwiseColumnPixelMatchesReferenceLoops() {
+        for trial in 0 ..< 200 {
+            let height = random(1 ... 20), depth = [1, 7, 8, 9, 30, 32, 60, 64, 65][trial % 9]
+            let ins = shape(1, height, 1, depth), fs = shape(1, height, 1, depth), os = shape(1, 1, 1, depth)
+            let input = (0 ..< ins.elementCount).map { _ in Int8(random(-128 ... 127)) }
+            let filter = (0 ..< fs.elementCount).map { _ in Int8(random(-128 ... 127)) }
+            let bias: [Int32]? = trial % 3 == 0 ? nil : (0 ..< depth).map { _ in Int32(random(-50_000 ... 50_000)) }
+            var multipliers: [Int32] = [], shifts: [Int32] = []
+            for _ in 0 ..< depth {
+                let q = QuantizedMultiplier(Double(random(1 ... 1000)) / 40000)!
+                multipliers.append(q.multiplier)
+                shifts.append(q.shift)
+            }
+            var result = [Int8](repeating: 0, count: depth)
+            var accumulators = [Int32](repeating: 0, count: depth)
+            multipliers.withUnsafeMutableBufferPointer { m in
+                shifts.withUnsafeMutableBufferPointer { s in
+                    let p = DepthwiseConv2D.OpData(
+                        strideWidth: random(1 ... 2), strideHeight: random(1 ... 2), dilationWidth: 1, dilationHeight: 1,
+                        paddingWidth: 0, paddingHeight: 0, depthMultiplier: 1,
+                        inputOffset: trial % 4 == 0 ? Int32(random(-40_000 ... 40_000)) : Int32(random(-127 ... 128)),
+                        outputOffset: Int32(random(-20 ... 20)), activationMin: Int32(random(-128 ... 0)),
+                        activationMax: Int32(random(0 ... 127)), multipliers: m.baseAddress, shifts: s.baseAddress)
+                    let expected = referenceDepthwise(p, ins, input, fs, filter, bias, os, Array(m), Array(s))
+                    let biasBytes = bias.map { b in b.withUnsafeBytes { Array($0) } }
+                    biasBytes.withOptionalBytes { biasPointer in
+                        DepthwiseConv2D.perChannelInt8(
+                            p, inputShape: ins, input: input, filterShape: fs, filter: filter,
+                            bias: biasPointer, outputShape: os, output: &result, accumulators: &accumulators)
+                    }
+                    XCTAssertEqual(result, expected, "trial \(trial): \(height) rows, \(depth) channels")
+                }
+            }
+        }
+    }
+
     func testDepthwiseFloatMatchesReferenceOrderBitForBit() {
         for _ in 0 ..< 100 {
             let height = random(1 ... 7), width = random(1 ... 7), depth = random(1 ... 2), multiplier = random(1 ... 2)

@@ -18,7 +18,8 @@ final class PairedTapDepthwiseTests: XCTestCase {
         let offsets: [Int32] = [128, -127, 0, 1, -32_640, 32_640, 40_000, -40_000]
         for trial in 0 ..< 200 {
             let multiplier = trial % 3 == 0 ? 16 : 8
-            let height = random(1 ... 14), width = random(8 ... 24), fh = random(1 ... 6)
+            // Some images too tall for the edge strips (the general loop nest then runs).
+            let height = trial % 20 == 0 ? random(110 ... 140) : random(1 ... 14), width = random(8 ... 24), fh = random(1 ... 6)
             let padding: Padding = random(0 ... 1) == 0 ? .same : .valid
             let sh = random(1 ... 3), sw = random(1 ... 3), dh = random(1 ... 2)
             let rows = AxisGeometry(padding: padding, inputSize: height, filterSize: fh, stride: sh, dilation: dh)

@@ -27,6 +27,9 @@ public enum Conv2D {
         let data = context.opData(as: OpData.self)
         let geometry = data.geometry
         let channels = geometry.outputDepth
+        #if !arch(arm)
+        if invokeMatrixVector(context) { return }
+        #endif
         convolvePerChannel(
             geometry: geometry, inputOffset: data.inputOffset,
             input: elements(context.inputData(0), Int8.self, geometry.inputCount),
@@ -242,7 +245,31 @@ public enum Conv2D {
         data.activationMax = range.max
     }
 
+    #if !arch(arm)
+    /// Runs an int8 layer whose geometry `isMatrixVector` straight from the kernel's invoke,
+    /// its op data read in place; false for any other layer.
+    @inline(__always)
+    static func invokeMatrixVector(_ context: InvokeContext) -> Bool {
+        let data = UnsafePointer(context.mutableOpData(as: OpData.self))
+        guard data.pointee.arithmetic == .int8, data.pointee.geometry.isMatrixVector else { return false }
+        matrixVector(
+            input: context.inputData(0).assumingMemoryBound(to: Int8.self),
+            weights: context.inputData(1).assumingMemoryBound(to: Int8.self),
+            bias: context.optionalInputData(2)?.assumingMemoryBound(to: Int32.self), rows: data.pointee.geometry.outputDepth,
+            columns: data.pointee.geometry.inputCount, inputOffset: data.pointee.inputOffset,
+            requantize: ChannelRequantization(
+                multipliers: data.pointee.multipliers.unsafelyUnwrapped, shifts: data.pointee.shifts.unsafelyUnwrapped,
+                outputOffset: data.pointee.outputOffset, activationMin: data.pointee.activationMin,
+                activationMax: data.pointee.activationMax),
+            output: context.outputData(0).assumingMemoryBound(to: Int8.self))
+        return true
+    }
+    #endif
+
     static func invoke(_ context: InvokeContext) throws(KernelError) {
+        #if !arch(arm)
+        if invokeMatrixVector(context) { return }
+        #endif
         let data = context.opData(as: OpData.self)
         let geometry = data.geometry
         let input = context.inputData(0)

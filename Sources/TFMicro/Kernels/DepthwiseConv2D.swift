@@ -163,6 +163,9 @@ public enum DepthwiseConv2D {
     }
 
     static func invoke(_ context: InvokeContext) throws(KernelError) {
+        #if !arch(arm)
+        if invokeColumnPixel(context) { return }
+        #endif
         if context.inputType(0) == .int8 { return try invokeInt8(context) }
         let input = context.input(0)
         let data = context.opData(as: OpData.self)
@@ -194,6 +197,10 @@ public enum DepthwiseConv2D {
         accumulators: UnsafeMutablePointer<Int32>
     ) {
         #if !arch(arm)
+        if isColumnPixel(p, inputShape: inputShape, filterShape: filterShape, outputShape: outputShape) {
+            return columnPixel(
+                p, input: input, filter: filter, bias: bias, rows: inputShape[1], depth: inputShape[3], output: output)
+        }
         let filterBytes = filterShape[1] &* filterShape[2] &* filterShape[3]
         if inputShape[3] == 1 && p.dilationWidth == 1 && p.depthMultiplier % 8 == 0 && filterShape[2] == 8
             && filterBytes <= pairedTapCapacity && pairableOffset(p.inputOffset) != nil
@@ -203,6 +210,12 @@ public enum DepthwiseConv2D {
                 interleaveTapPairs(
                     filter, height: filterShape[1], width: filterShape[2], depth: filterShape[3],
                     into: taps.baseAddress!)
+                if pairedTapStrips(
+                    p, inputShape: inputShape, input: input, filterShape: filterShape, bias: bias,
+                    outputShape: outputShape, output: output, pairedTaps: UnsafePointer(taps.baseAddress!))
+                {
+                    return
+                }
                 perChannelInt8(
                     p, inputShape: inputShape, input: input, filterShape: filterShape, filter: filter, bias: bias,
                     outputShape: outputShape, output: output, accumulators: accumulators,

@@ -168,6 +168,9 @@ public enum FullyConnected {
         _ p: OpData, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>,
         bias: UnsafeRawPointer?, output: UnsafeMutablePointer<Int8>
     ) {
+        #if !arch(arm)
+        if p.filterOffset == 0 { return int8Rows(p, input: input, filter: filter, bias: bias, output: output) }
+        #endif
         for b in 0 ..< p.batches {
             let row = input + b &* p.accumDepth
             for c in 0 ..< p.outputDepth {

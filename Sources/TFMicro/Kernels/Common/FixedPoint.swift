@@ -131,27 +131,23 @@ public func multiplyByQuantizedMultiplier(_ x: SIMD8<Int32>, _ multiplier: SIMD8
 ///
 /// The scalar form nudges by 2^30 or 1 - 2^30 by the product's sign and then divides by 2^31
 /// toward zero; both cases come to floor((product + 2^30) / 2^31) (for a negative product,
-/// dividing toward zero adds 2^31 - 1 first: 1 - 2^30 + 2^31 - 1 = 2^30). So each lane is one
-/// 64-bit product, one addition and one logical shift (the low 32 bits of a logical and an
-/// arithmetic shift by 31 agree), which AVX2 has, unlike a 64-bit arithmetic shift.
+/// dividing toward zero adds 2^31 - 1 first: 1 - 2^30 + 2^31 - 1 = 2^30), whose low 32 bits
+/// are bits 31...62 of product + 2^30. The products are formed in place in 64-bit lanes, the
+/// even lanes from their sign-extended low halves and the odd ones from their high halves
+/// (one signed 32 x 32 -> 64-bit multiply each, vpmuldq on x86-64); the even lanes' bits
+/// are then shifted down into their low halves, the odd ones' up into their high halves, and
+/// the two merged, with no repacking of lanes.
 @inlinable @inline(__always)
 public func saturatingRoundingDoublingHighMul(_ a: SIMD8<Int32>, _ b: SIMD8<Int32>) -> SIMD8<Int32> {
-    @inline(__always)
-    func half(_ a: SIMD4<Int64>, _ b: SIMD4<Int64>) -> SIMD4<UInt64> {
-        let nudged = a &* b &+ SIMD4(repeating: 1 << 30)
-        return unsafeBitCast(nudged, to: SIMD4<UInt64>.self) &>> SIMD4(repeating: 31)
-    }
-    let low = half(
-        SIMD4(Int64(a[0]), Int64(a[1]), Int64(a[2]), Int64(a[3])),
-        SIMD4(Int64(b[0]), Int64(b[1]), Int64(b[2]), Int64(b[3])))
-    let high = half(
-        SIMD4(Int64(a[4]), Int64(a[5]), Int64(a[6]), Int64(a[7])),
-        SIMD4(Int64(b[4]), Int64(b[5]), Int64(b[6]), Int64(b[7])))
-    var result = SIMD8(
-        Int32(truncatingIfNeeded: low[0]), Int32(truncatingIfNeeded: low[1]),
-        Int32(truncatingIfNeeded: low[2]), Int32(truncatingIfNeeded: low[3]),
-        Int32(truncatingIfNeeded: high[0]), Int32(truncatingIfNeeded: high[1]),
-        Int32(truncatingIfNeeded: high[2]), Int32(truncatingIfNeeded: high[3]))
+    // Each 32-bit lane stays in its own half of a 64-bit lane, on either byte order.
+    let wideA = unsafeBitCast(a, to: SIMD4<Int64>.self), wideB = unsafeBitCast(b, to: SIMD4<Int64>.self)
+    let nudge = SIMD4<Int64>(repeating: 1 << 30)
+    let even = ((wideA &<< 32) &>> 32) &* ((wideB &<< 32) &>> 32) &+ nudge
+    let odd = (wideA &>> 32) &* (wideB &>> 32) &+ nudge
+    let low = unsafeBitCast(even, to: SIMD4<UInt64>.self) &>> 31
+    let high = unsafeBitCast(odd, to: SIMD4<UInt64>.self) &<< 1
+    let merged = (low & SIMD4(repeating: 0xFFFF_FFFF)) | (high & SIMD4(repeating: 0xFFFF_FFFF_0000_0000))
+    var result = unsafeBitCast(merged, to: SIMD8<Int32>.self)
     // Int32.min squared is the one product that does not fit: it saturates.
     let minimum = SIMD8<Int32>(repeating: .min)
     result.replace(with: .max, where: (a .== minimum) .& (b .== minimum))

@@ -1,0 +1,57 @@
+#if !arch(arm)
+// Host only: the Cortex-M build keeps the one general convolution loop, for its flash budget.
+
+extension ConvolutionGeometry {
+    /// Whether the one output pixel's window is the whole input (one batch, one group, a
+    /// filter the input's size without padding or dilation): a 1x1 convolution of a 1x1
+    /// input, or the streaming wake-word models' first layer. The convolution is then a
+    /// matrix-vector product over the flat input.
+    @inline(__always)
+    var isMatrixVector: Bool {
+        batches == 1 && outputHeight == 1 && outputWidth == 1 && filterHeight == inputHeight && filterWidth == inputWidth
+            && filterInputDepth == inputDepth && padHeight == 0 && padWidth == 0 && dilationHeight == 1 && dilationWidth == 1
+    }
+}
+
+/// Per row r of an int8 matrix of `rows` x `columns`: the wrapping sum of
+/// weights[r][k] * (input[k] + inputOffset) plus bias[r], requantised to output[r]. Eight rows
+/// at a time share each widened input run (`offsetDotProduct8`); fewer than eight rows go one
+/// at a time.
+func matrixVector(
+    input: UnsafePointer<Int8>, weights: UnsafePointer<Int8>, bias: UnsafePointer<Int32>?, rows: Int, columns: Int,
+    inputOffset: Int32, requantize: ChannelRequantization, output: UnsafeMutablePointer<Int8>
+) {
+    // Pointwise rows of 32 and 64 (okay_nabu's, alexa's, hey_mycroft's) get copies with a
+    // constant length: the eight rows' weights are then constant displacements from one
+    // pointer, and the runs unrolled. (More copies, for 30, 60 or the first layer's 200,
+    // measured slower on okay_nabu under callgrind.)
+    switch columns {
+    case 32: matrixVectorRows(input, weights, bias, rows, 32, inputOffset, requantize, output)
+    case 64: matrixVectorRows(input, weights, bias, rows, 64, inputOffset, requantize, output)
+    default: matrixVectorRows(input, weights, bias, rows, columns, inputOffset, requantize, output)
+    }
+}
+
+@_transparent
+private func matrixVectorRows(
+    _ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, _ bias: UnsafePointer<Int32>?, _ rows: Int,
+    _ columns: Int, _ inputOffset: Int32, _ requantize: ChannelRequantization, _ output: UnsafeMutablePointer<Int8>
+) {
+    var r = 0
+    while r < rows && rows >= 8 {
+        // The last block of a row count that is no multiple of eight overlaps the one before
+        // and writes some rows again, with the same values.
+        r = min(r, rows &- 8)
+        var sum = bias.map { UnsafeRawPointer($0 + r).loadUnaligned(as: SIMD8<Int32>.self) } ?? SIMD8(repeating: 0)
+        sum &+= offsetDotProduct8(
+            input, weights + r &* columns, weightStride: columns, count: columns, inputOffset: inputOffset)
+        requantize.eight(sum, channel: r, into: output + r)
+        r &+= 8
+    }
+    while r < rows {
+        let sum = offsetDotProduct(input, weights + r &* columns, count: columns, inputOffset: inputOffset)
+        output[r] = requantize((bias?[r] ?? 0) &+ sum, channel: r)
+        r &+= 1
+    }
+}
+#endif

@@ -1,0 +1,64 @@
+#if !arch(arm)
+// Host only: the Cortex-M build keeps the one general loop nest, for its flash budget.
+extension DepthwiseConv2D {
+    /// Whether a layer is one output pixel of a filter one column wide that covers the whole
+    /// input column without padding or dilation, depth multiplier 1: the streaming wake-word
+    /// models' depthwise layers, which `columnPixel` computes.
+    @inline(__always)
+    static func isColumnPixel(_ p: OpData, inputShape: Shape, filterShape: Shape, outputShape: Shape) -> Bool {
+        inputShape[0] == 1 && inputShape[2] == 1 && filterShape[2] == 1 && filterShape[1] == inputShape[1]
+            && outputShape[1] == 1 && outputShape[2] == 1 && p.depthMultiplier == 1 && p.dilationHeight == 1
+            && p.paddingHeight == 0 && p.paddingWidth == 0
+    }
+
+    /// Runs an int8 `isColumnPixel` layer straight from the kernel's invoke, its op data read
+    /// in place, without building `perChannelInt8`'s arguments; false for any other layer.
+    @inline(__always)
+    static func invokeColumnPixel(_ context: InvokeContext) -> Bool {
+        guard context.inputType(0) == .int8 else { return false }
+        let p = UnsafePointer(context.mutableOpData(as: OpData.self))
+        let inputShape = context.inputShape(0)
+        guard isColumnPixel(p.pointee, inputShape: inputShape, filterShape: context.inputShape(1), outputShape: context.outputShape(0))
+        else { return false }
+        columnPixel(
+            p.pointee, input: context.inputData(0).assumingMemoryBound(to: Int8.self),
+            filter: context.inputData(1).assumingMemoryBound(to: Int8.self), bias: UnsafeRawPointer(context.optionalInputData(2)),
+            rows: inputShape[1], depth: inputShape[3], output: context.outputData(0).assumingMemoryBound(to: Int8.self))
+        return true
+    }
+
+    /// `perChannelInt8` for an `isColumnPixel` layer: per block of eight channels, one running
+    /// sum over the rows (the reference's tap order; the wrapping sum is exact in any order),
+    /// the bias and the requantisation, without the general kernel's per-pixel bookkeeping.
+    static func columnPixel(
+        _ p: OpData, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>, bias: UnsafeRawPointer?,
+        rows: Int, depth: Int, output: UnsafeMutablePointer<Int8>
+    ) {
+        let requantize = ChannelRequantization(p)
+        let offset = SIMD8(repeating: p.inputOffset)
+        var c = 0
+        while c < depth && depth >= 8 {
+            // The last block of a channel count that is no multiple of eight overlaps the one
+            // before and writes some channels again, with the same values.
+            c = min(c, depth &- 8)
+            var sum = bias.map { loadLittleEndian8($0 + 4 &* c) } ?? SIMD8(repeating: 0)
+            var x = input + c, w = filter + c
+            for _ in 0 ..< rows {
+                sum &+= widen8(w) &* (widen8(x) &+ offset)
+                x += depth
+                w += depth
+            }
+            requantize.eight(sum, channel: c, into: output + c)
+            c &+= 8
+        }
+        while c < depth {
+            var acc = bias.map { Int32(littleEndian: $0.loadUnaligned(fromByteOffset: 4 &* c, as: Int32.self)) } ?? 0
+            for r in 0 ..< rows {
+                acc = acc &+ Int32(filter[r &* depth &+ c]) &* (Int32(input[r &* depth &+ c]) &+ p.inputOffset)
+            }
+            output[c] = requantize(acc, channel: c)
+            c &+= 1
+        }
+    }
+}
+#endif
