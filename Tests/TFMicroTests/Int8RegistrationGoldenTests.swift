@@ -12,7 +12,9 @@ final class Int8RegistrationGoldenTests: XCTestCase {
         [
             ("CONV_2D", Conv2D.int8Registration, [.int8]),
             ("DEPTHWISE_CONV_2D", DepthwiseConv2D.int8Registration, [.int8]),
+            ("DEPTHWISE_CONV_2D", DepthwiseConv2D.dualMACInt8Registration, [.int8]),
             ("FULLY_CONNECTED", FullyConnected.int8Registration, [.int8]),
+            ("FULLY_CONNECTED", FullyConnected.dualMACInt8Registration, [.int8]),
             ("SOFTMAX", Softmax.int8Registration, [.int8]),
             ("LOGISTIC", Logistic.int8Registration, [.int8]),
             ("QUANTIZE", Quantize.int8Registration, [.int8, .uint8]),

@@ -2,6 +2,9 @@
 # flash, 4 MB of SRAM at 0x20000000, a CMSDK UART.
 BOARD_CPU := -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16
 BOARD_SWIFT_TARGET := -target armv7em-none-none-eabi -Xcc -mcpu=cortex-m4 -Xcc -mfloat-abi=hard -Xcc -mfpu=fpv4-sp-d16
+# The DSP extension's dual 16-bit multiply-accumulates (SMLAD) for the depthwise kernel that
+# uses them (Sources/TFMicro/Kernels/DepthwiseConv2D+DualMAC.swift), through the Builtin module.
+BOARD_SWIFT_TARGET += -D CORTEX_M_DSP -enable-builtin-module
 BOARD_QEMU := -M mps2-an386 -cpu cortex-m4
 BOARD_C := cmsdk-uart.c
 # The arena the build's probe offers the model (it measures what the model uses).

@@ -17,11 +17,16 @@ public enum DepthwiseConv2D {
             throw KernelError(
                 "this DEPTHWISE_CONV_2D kernel is int8-only; register DepthwiseConv2D.registration for float", tensor: input.index)
         }
-        try prepare(&context, int8Only: true)
+        try prepare(&context, int8Only: true, dualMAC: dualMACIsNative)
     }
 
     static func invokeInt8(_ context: InvokeContext) throws(KernelError) {
         let data = context.opData(as: OpData.self)
+        #if CORTEX_M_DSP || !arch(arm)
+        if let rowFilter = data.rowFilter {
+            return dualMACInt8(context, data, rowFilter: context.scratch(rowFilter).baseAddress!.assumingMemoryBound(to: Int8.self))
+        }
+        #endif
         perChannelInt8(
             data, inputShape: context.inputShape(0), input: context.inputData(0).assumingMemoryBound(to: Int8.self),
             filterShape: context.inputShape(1), filter: context.inputData(1).assumingMemoryBound(to: Int8.self),
@@ -51,6 +56,8 @@ public enum DepthwiseConv2D {
         public var shifts: UnsafeMutablePointer<Int32>?
         /// One Int32 accumulator per output channel.
         var accumulators: ScratchBufferHandle?
+        /// The filter in `dualMACInt8`'s layout, when that kernel takes the layer.
+        var rowFilter: ScratchBufferHandle?
 
         public init(
             strideWidth: Int, strideHeight: Int, dilationWidth: Int, dilationHeight: Int,
@@ -76,17 +83,19 @@ public enum DepthwiseConv2D {
             self.multipliers = multipliers
             self.shifts = shifts
             accumulators = nil
+            rowFilter = nil
         }
     }
 
     static func prepare(_ context: inout PrepareContext) throws(KernelError) {
-        try prepare(&context, int8Only: false)
+        try prepare(&context, int8Only: false, dualMAC: false)
     }
 
     /// Inlined into both preparations: with `int8Only` the other types' branches are dead, so
     /// an image linking only the int8 registration carries none of their code or messages.
+    /// With `dualMAC` an int8 layer `dualMACInt8` takes gets its scratch for the filter.
     @inline(__always)
-    private static func prepare(_ context: inout PrepareContext, int8Only: Bool) throws(KernelError) {
+    static func prepare(_ context: inout PrepareContext, int8Only: Bool, dualMAC: Bool) throws(KernelError) {
         guard context.inputCount == 2 || context.inputCount == 3 else { throw KernelError("DEPTHWISE_CONV_2D takes 2 or 3 inputs") }
         guard context.outputCount == 1 else { throw KernelError("DEPTHWISE_CONV_2D has exactly 1 output") }
         let decoded: DepthwiseConv2DOptions?
@@ -150,6 +159,9 @@ public enum DepthwiseConv2D {
             data.multipliers = multipliers.baseAddress
             data.shifts = shifts.baseAddress
             data.accumulators = try context.requestScratch(byteCount: outputDepth * MemoryLayout<Int32>.stride)
+            if dualMAC && dualMACTakes(data, inputShape: input.shape, filterShape: filter.shape) {
+                data.rowFilter = try context.requestScratch(byteCount: filter.shape.elementCount)
+            }
         case (.float32, .float32, .float32) where !int8Only:
             if let bias, bias.type != .float32 { throw KernelError("float DEPTHWISE_CONV_2D needs a float bias", tensor: bias.index) }
             let range = try floatActivationRange(options.activation)
@@ -267,7 +279,9 @@ public enum DepthwiseConv2D {
         let outputHeight = outputShape[1], outputWidth = outputShape[2], outputDepth = outputShape[3]
         let depthMultiplier = p.depthMultiplier
         // Channels [0, vectorDepth) go eight at a time, the rest one at a time.
-        let vectorizable = depthMultiplier == 1 || depthMultiplier % 8 == 0
+        // (On the Cortex-M4 a multiplier of 8 comes here only with more than one input channel
+        // (one goes to dualMACInt8): the scalar loop then, which keeps the image in its flash budget.)
+        let vectorizable = depthMultiplier == 1 || (!dualMACIsNative && depthMultiplier % 8 == 0)
         let vectorDepth = vectorizable ? outputDepth / 8 * 8 : 0
         #if !arch(arm)
         // One input channel and no column dilation (micro_speech's first layer): a filter
@@ -330,7 +344,7 @@ public enum DepthwiseConv2D {
                         // A constant `contiguous` argument lets each inlined copy keep its loop tight
                         // (a broadcast input value stays in one register on a Cortex-M).
                         let sum: SIMD8<Int32>
-                        if depthMultiplier == 1 {
+                        if depthMultiplier == 1 || dualMACIsNative {  // (then a multiplier of 1: `vectorizable`)
                             sum = vectorPixel(
                                 p, inputBatch, filter, c0: c0, inputWidth: inputWidth, inputDepth: inputDepth,
                                 filterWidth: filterWidth, outputDepth: outputDepth, originY: originY,

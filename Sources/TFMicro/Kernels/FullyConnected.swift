@@ -171,12 +171,36 @@ public enum FullyConnected {
         #if !arch(arm)
         if p.filterOffset == 0 { return int8Rows(p, input: input, filter: filter, bias: bias, output: output) }
         #endif
+        int8(p, input: input, filter: filter, bias: bias, output: output, dualMAC: dualMACIsNative)
+    }
+
+    /// `int8`; with `dualMAC` (on the Cortex-M4) the dot products go through
+    /// `dualMACDotProduct` where `dualMACTakes` the layer.
+    @inline(__always)
+    static func int8(
+        _ p: OpData, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>,
+        bias: UnsafeRawPointer?, output: UnsafeMutablePointer<Int8>, dualMAC: Bool
+    ) {
+        #if CORTEX_M_DSP || !arch(arm)
+        let paired = dualMAC && dualMACTakes(p)
+        #else
+        let paired = false
+        #endif
+        var nextRow: Int32 = 0  // with `paired`, row c + 1's sum when c is even
         for b in 0 ..< p.batches {
             let row = input + b &* p.accumDepth
             for c in 0 ..< p.outputDepth {
                 let weights = filter + c &* p.accumDepth
                 var acc: Int32 = 0
-                if p.filterOffset == 0 {
+                if paired {
+                    if c & 1 == 0 {
+                        // Two rows share each widened input (the last of an odd count pairs with itself).
+                        let second = c &+ 1 < p.outputDepth ? weights + p.accumDepth : weights
+                        (acc, nextRow) = dualMACDotProducts(row, weights, second, count: p.accumDepth, inputOffset: p.inputOffset)
+                    } else {
+                        acc = nextRow
+                    }
+                } else if p.filterOffset == 0 {
                     acc = offsetDotProduct(row, weights, count: p.accumDepth, inputOffset: p.inputOffset)
                 } else {
                     for d in 0 ..< p.accumDepth {

@@ -50,28 +50,35 @@ public struct QuantizedMultiplier: Sendable, Equatable, BitwiseCopyable {
 @inlinable @inline(__always)
 public func saturatingRoundingDoublingHighMul(_ a: Int32, _ b: Int32) -> Int32 {
     if a == b && a == Int32.min { return Int32.max }
-    let product = Int64(a) &* Int64(b)
-    let nudge: Int64 = product >= 0 ? (1 << 30) : (1 - (1 << 30))
-    // C++ integer division truncates toward zero; Swift's `/` does too.
-    return Int32(truncatingIfNeeded: (product &+ nudge) / (1 << 31))
+    // The reference's (a * b + nudge) / 2^31, truncated, with nudge 2^30 for a product >= 0
+    // and 1 - 2^30 below: for either sign that is (a * b + 2^30) >> 31 (for a negative
+    // product n = a * b + 1 - 2^30 < 0 truncates to floor((n + 2^31 - 1) / 2^31)), a few
+    // instructions on a Cortex-M (SMULL, an add with carry, two shifts) where the division's
+    // sign fix-ups took twenty; the result keeps the low 32 bits, as the reference's cast does.
+    let (high, low) = a.multipliedFullWidth(by: b)
+    let (sum, carry) = low.addingReportingOverflow(1 << 30)
+    return (high &+ (carry ? 1 : 0)) &<< 1 | Int32(bitPattern: sum &>> 31)
 }
 
-/// gemmlowp's RoundingDivideByPOT: x / 2^exponent rounded half away from zero.
+/// gemmlowp's RoundingDivideByPOT: x / 2^exponent rounded half away from zero (exponent >= 0).
 @inlinable @inline(__always)
 public func roundingDivideByPOT(_ x: Int32, _ exponent: Int32) -> Int32 {
-    let mask: Int32 = exponent >= 31 ? Int32.max : (1 &<< exponent) &- 1
+    // Exponents above 31 give what 31 gives (the mask Int32.max, x >> 31 the sign), so one
+    // clamp leaves only shifts a Cortex-M does in one instruction.
+    let clamped = min(max(exponent, 0), 31)
+    let mask = (1 &<< clamped) &- 1
     let remainder = x & mask
-    let threshold = (mask >> 1) &+ (x < 0 ? 1 : 0)
-    return (x >> exponent) &+ (remainder > threshold ? 1 : 0)
+    let threshold = (mask &>> 1) &+ (x < 0 ? 1 : 0)
+    return (x &>> clamped) &+ (remainder > threshold ? 1 : 0)
 }
 
 /// TFLite's MultiplyByQuantizedMultiplier (double rounding).
 @inlinable @inline(__always)
 public func multiplyByQuantizedMultiplier(_ x: Int32, _ multiplier: Int32, _ shift: Int32) -> Int32 {
     let leftShift = shift > 0 ? shift : 0
-    let rightShift = shift > 0 ? 0 : -shift
-    // The reference multiplies by (1 << left_shift) in int32, wrapping on overflow.
-    return roundingDivideByPOT(saturatingRoundingDoublingHighMul(x &* (1 &<< leftShift), multiplier), rightShift)
+    let rightShift = shift > 0 ? 0 : 0 &- shift
+    // The reference multiplies by (1 << left_shift) in int32, wrapping on overflow: a shift.
+    return roundingDivideByPOT(saturatingRoundingDoublingHighMul(x &<< leftShift, multiplier), rightShift)
 }
 
 /// TFLite's `MultiplyByQuantizedMultiplier` for a 64-bit accumulator (int16x8 kernels with

@@ -1,0 +1,121 @@
+import TFMicro
+import TestSupport
+import XCTest
+
+/// The Cortex-M4's depthwise kernel (`DepthwiseConv2D.dualMACInt8`: one input channel, eight
+/// filter columns, SMLAD), run on the host over the portable equivalents of its instructions:
+/// against reference_integer_ops::DepthwiseConvPerChannel written out loop for loop, and in
+/// micro_speech, with the M4's FULLY_CONNECTED dot product, against tflite-micro's outputs.
+final class DualMACDepthwiseTests: XCTestCase {
+    private var state: UInt64 = 0xD5A1
+    private func random(_ range: ClosedRange<Int>) -> Int {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return range.lowerBound + Int((state >> 33) % UInt64(range.count))
+    }
+
+    private func shape(_ dims: Int...) -> Shape { Shape(dims.map { Int32($0) })! }
+
+    func testDualMACMatchesTheReferenceLoops() {
+        // Every int8 zero point's offset, from -127 to 128, and the ends in particular.
+        let offsets: [Int32] = [128, -127, 0, 1, -1, 127, -128 + 1]
+        for trial in 0 ..< 300 {
+            let multiplier = [2, 6, 8, 16][trial % 4]
+            let batches = random(1 ... 2), height = random(1 ... 14), width = random(8 ... 24), fh = random(1 ... 6)
+            let padding: Padding = random(0 ... 1) == 0 ? .same : .valid
+            let sh = random(1 ... 3), sw = random(1 ... 3), dh = random(1 ... 2)
+            let rows = AxisGeometry(padding: padding, inputSize: height, filterSize: fh, stride: sh, dilation: dh)
+            let cols = AxisGeometry(padding: padding, inputSize: width, filterSize: 8, stride: sw, dilation: 1)
+            guard rows.outputSize > 0, cols.outputSize > 0 else { continue }
+            let ins = shape(batches, height, width, 1), fs = shape(1, fh, 8, multiplier)
+            let os = shape(batches, rows.outputSize, cols.outputSize, multiplier)
+            let input = (0 ..< ins.elementCount).map { _ in Int8(random(-128 ... 127)) }
+            let filter = (0 ..< fs.elementCount).map { _ in Int8(random(-128 ... 127)) }
+            let bias: [Int32]? = trial % 5 == 4 ? nil : (0 ..< multiplier).map { _ in Int32(random(-50_000 ... 50_000)) }
+            var multipliers: [Int32] = [], shifts: [Int32] = []
+            for _ in 0 ..< multiplier {
+                let q = QuantizedMultiplier(Double(random(1 ... 1000)) / 4_000_000)!
+                multipliers.append(q.multiplier)
+                shifts.append(q.shift)
+            }
+            let inputOffset = trial < offsets.count * 4 ? offsets[trial % offsets.count] : Int32(random(-127 ... 128))
+            var result = [Int8](repeating: 0, count: os.elementCount)
+            var accumulators = [Int32](repeating: 0, count: multiplier)
+            var rowFilter = [Int8](repeating: 0, count: fs.elementCount)
+            multipliers.withUnsafeMutableBufferPointer { m in
+                shifts.withUnsafeMutableBufferPointer { s in
+                    let p = DepthwiseConv2D.OpData(
+                        strideWidth: sw, strideHeight: sh, dilationWidth: 1, dilationHeight: dh,
+                        paddingWidth: cols.padding, paddingHeight: rows.padding, depthMultiplier: multiplier,
+                        inputOffset: inputOffset, outputOffset: Int32(random(-20 ... 20)),
+                        activationMin: -128, activationMax: 127, multipliers: m.baseAddress, shifts: s.baseAddress)
+                    var expected = [Int8](repeating: 0, count: os.elementCount)
+                    for b in 0 ..< batches {
+                        for outY in 0 ..< os[1] {
+                            for outX in 0 ..< os[2] {
+                                for oc in 0 ..< multiplier {
+                                    var acc: Int32 = 0
+                                    for fy in 0 ..< fh {
+                                        for fx in 0 ..< 8 {
+                                            let inY = outY * sh - rows.padding + dh * fy, inX = outX * sw - cols.padding + fx
+                                            guard inY >= 0, inY < height, inX >= 0, inX < width else { continue }
+                                            acc &+=
+                                                Int32(filter[(fy * 8 + fx) * multiplier + oc])
+                                                &* (Int32(input[(b * height + inY) * width + inX]) &+ inputOffset)
+                                        }
+                                    }
+                                    if let bias { acc &+= bias[oc] }
+                                    acc = multiplyByQuantizedMultiplier(acc, m[oc], s[oc]) &+ p.outputOffset
+                                    expected[((b * os[1] + outY) * os[2] + outX) * multiplier + oc] = Int8(min(max(acc, -128), 127))
+                                }
+                            }
+                        }
+                    }
+                    func run(_ biasBytes: UnsafeRawPointer?) {
+                        DepthwiseConv2D.dualMACInt8(
+                            p, inputShape: ins, input: input, filterShape: fs, filter: filter, bias: biasBytes,
+                            outputShape: os, output: &result, accumulators: &accumulators, rowFilter: &rowFilter)
+                    }
+                    if let bias { bias.withUnsafeBytes { run($0.baseAddress) } } else { run(nil) }
+                    XCTAssertEqual(
+                        result, expected,
+                        "trial \(trial): \(ins) \(fs) \(padding) s\(sh)x\(sw) d\(dh) offset \(inputOffset) bias \(bias != nil)")
+                }
+            }
+        }
+    }
+
+    /// micro_speech's depthwise layer (one channel, a 10 x 8 filter, multiplier 8) and its
+    /// FULLY_CONNECTED through the dual-MAC registrations, as the Cortex-M4 runs them: the golden
+    /// clips and random inputs give tflite-micro's outputs.
+    func testMicroSpeechGivesTFLMOutputs() throws {
+        let modelBytes = try TestData.microSpeech()
+        var resolver = OpResolver()
+        for registration in [
+            Reshape.registration, DepthwiseConv2D.dualMACInt8Registration,
+            FullyConnected.dualMACInt8Registration, Softmax.int8Registration,
+        ] {
+            try resolver.add(registration)
+        }
+        let arena = TestArena(16 * 1024)
+        let interpreter = try Interpreter(model: try Model(bytes: modelBytes), resolver: resolver, arena: arena.buffer)
+        // The kernel took the layer: its 640-byte filter copy is planned beside the 6000 bytes
+        // the layer needs otherwise (MicroSpeechModelTests).
+        XCTAssertEqual(interpreter.plannedBytes, 6000 + 640)
+        func run(_ features: ArraySlice<Int8>) throws -> [Int8] {
+            features.withUnsafeBytes { interpreter.input(0).bytes.copyMemory(from: $0) }
+            try interpreter.invoke()
+            let output = interpreter.output(0)
+            return Array(UnsafeBufferPointer(start: output.pointer(to: Int8.self), count: output.byteCount))
+        }
+        for clip in ["yes_1000ms", "no_1000ms", "silence_1000ms", "noise_1000ms"] {
+            let features = try TestData.goldenValues("micro_speech/\(clip).features.i8", as: Int8.self, madeBy: "gen_micro_speech.py")
+            let expected = try TestData.goldenValues("micro_speech/\(clip).output.i8", as: Int8.self, madeBy: "gen_micro_speech.py")
+            XCTAssertEqual(try run(features[...]), expected, clip)
+        }
+        let inputs = try TestData.goldenValues("micro_speech/random.inputs.i8", as: Int8.self, madeBy: "gen_micro_speech.py")
+        let outputs = try TestData.goldenValues("micro_speech/random.outputs.i8", as: Int8.self, madeBy: "gen_micro_speech.py")
+        for k in 0 ..< outputs.count / 4 {
+            XCTAssertEqual(try run(inputs[k * 1960 ..< (k + 1) * 1960]), Array(outputs[k * 4 ..< k * 4 + 4]), "random input \(k)")
+        }
+    }
+}
