@@ -25,8 +25,9 @@ final class PairedTapDepthwiseTests: XCTestCase {
             let rows = AxisGeometry(padding: padding, inputSize: height, filterSize: fh, stride: sh, dilation: dh)
             let cols = AxisGeometry(padding: padding, inputSize: width, filterSize: 8, stride: sw, dilation: 1)
             guard rows.outputSize > 0, cols.outputSize > 0 else { continue }
-            let ins = shape(1, height, width, 1), fs = shape(1, fh, 8, multiplier)
-            let os = shape(1, rows.outputSize, cols.outputSize, multiplier)
+            let batches = trial % 7 == 3 ? 2 : 1
+            let ins = shape(batches, height, width, 1), fs = shape(1, fh, 8, multiplier)
+            let os = shape(batches, rows.outputSize, cols.outputSize, multiplier)
             let input = (0 ..< ins.elementCount).map { _ in Int8(random(-128 ... 127)) }
             let filter = (0 ..< fs.elementCount).map { _ in Int8(random(-128 ... 127)) }
             let bias = (0 ..< multiplier).map { _ in Int32(random(-50_000 ... 50_000)) }
@@ -47,22 +48,24 @@ final class PairedTapDepthwiseTests: XCTestCase {
                         inputOffset: inputOffset, outputOffset: Int32(random(-20 ... 20)),
                         activationMin: -128, activationMax: 127, multipliers: m.baseAddress, shifts: s.baseAddress)
                     var expected = [Int8](repeating: 0, count: os.elementCount)
-                    for outY in 0 ..< os[1] {
-                        for outX in 0 ..< os[2] {
-                            for oc in 0 ..< multiplier {
-                                var acc: Int32 = 0
-                                for fy in 0 ..< fh {
-                                    for fx in 0 ..< 8 {
-                                        let inY = outY * sh - rows.padding + dh * fy, inX = outX * sw - cols.padding + fx
-                                        guard inY >= 0, inY < height, inX >= 0, inX < width else { continue }
-                                        acc &+=
-                                            Int32(filter[(fy * 8 + fx) * multiplier + oc])
-                                            &* (Int32(input[inY * width + inX]) &+ inputOffset)
+                    for b in 0 ..< batches {
+                        for outY in 0 ..< os[1] {
+                            for outX in 0 ..< os[2] {
+                                for oc in 0 ..< multiplier {
+                                    var acc: Int32 = 0
+                                    for fy in 0 ..< fh {
+                                        for fx in 0 ..< 8 {
+                                            let inY = outY * sh - rows.padding + dh * fy, inX = outX * sw - cols.padding + fx
+                                            guard inY >= 0, inY < height, inX >= 0, inX < width else { continue }
+                                            acc &+=
+                                                Int32(filter[(fy * 8 + fx) * multiplier + oc])
+                                                &* (Int32(input[(b * height + inY) * width + inX]) &+ inputOffset)
+                                        }
                                     }
+                                    acc &+= bias[oc]
+                                    acc = multiplyByQuantizedMultiplier(acc, m[oc], s[oc]) &+ p.outputOffset
+                                    expected[((b * os[1] + outY) * os[2] + outX) * multiplier + oc] = Int8(min(max(acc, -128), 127))
                                 }
-                                acc &+= bias[oc]
-                                acc = multiplyByQuantizedMultiplier(acc, m[oc], s[oc]) &+ p.outputOffset
-                                expected[(outY * os[2] + outX) * multiplier + oc] = Int8(min(max(acc, -128), 127))
                             }
                         }
                     }
