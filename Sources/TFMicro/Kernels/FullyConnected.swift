@@ -49,7 +49,8 @@ public enum FullyConnected {
         /// Per-tensor multiplier (used when `channelMultipliers` is nil).
         public var multiplier: QuantizedMultiplier
         /// Whether the dot products leave the input offset out: prepare stored a `FoldedOpData`,
-        /// whose biases hold it. (Between 4-byte fields, this takes no room of its own.)
+        /// whose biases hold it. (It costs no arena bytes: padding on 64-bit hosts, within the
+        /// op data's 16-byte rounding on the Cortex-M.)
         var foldsInputOffset: Bool
         public var channelMultipliers: UnsafeMutablePointer<Int32>?
         public var channelShifts: UnsafeMutablePointer<Int32>?
