@@ -41,6 +41,7 @@ final class DualMACDepthwiseTests: XCTestCase {
             var result = [Int8](repeating: 0, count: os.elementCount)
             var accumulators = [Int32](repeating: 0, count: multiplier)
             var rowFilter = [Int8](repeating: 0, count: fs.elementCount)
+            DepthwiseConv2D.arrangeRowFilter(filter, height: fh, depth: multiplier, into: &rowFilter)
             multipliers.withUnsafeMutableBufferPointer { m in
                 shifts.withUnsafeMutableBufferPointer { s in
                     let p = DepthwiseConv2D.OpData(
@@ -72,8 +73,8 @@ final class DualMACDepthwiseTests: XCTestCase {
                     }
                     func run(_ biasBytes: UnsafeRawPointer?) {
                         DepthwiseConv2D.dualMACInt8(
-                            p, inputShape: ins, input: input, filterShape: fs, filter: filter, bias: biasBytes,
-                            outputShape: os, output: &result, accumulators: &accumulators, rowFilter: &rowFilter)
+                            p, inputShape: ins, input: input, filterShape: fs, bias: biasBytes,
+                            outputShape: os, output: &result, accumulators: &accumulators, rowFilter: rowFilter)
                     }
                     if let bias { bias.withUnsafeBytes { run($0.baseAddress) } } else { run(nil) }
                     XCTAssertEqual(
@@ -85,22 +86,30 @@ final class DualMACDepthwiseTests: XCTestCase {
     }
 
     /// micro_speech's depthwise layer (one channel, a 10 x 8 filter, multiplier 8) and its
-    /// FULLY_CONNECTED through the dual-MAC registrations, as the Cortex-M4 runs them: the golden
-    /// clips and random inputs give tflite-micro's outputs.
+    /// FULLY_CONNECTED (4 x 4000, the input offset folded into the biases) through the dual-MAC
+    /// registrations, as the Cortex-M4 runs them: the golden clips and random inputs give
+    /// tflite-micro's outputs.
     func testMicroSpeechGivesTFLMOutputs() throws {
         let modelBytes = try TestData.microSpeech()
-        var resolver = OpResolver()
-        for registration in [
-            Reshape.registration, DepthwiseConv2D.dualMACInt8Registration,
-            FullyConnected.dualMACInt8Registration, Softmax.int8Registration,
-        ] {
-            try resolver.add(registration)
+        func prepared(_ depthwise: KernelRegistration, _ fullyConnected: KernelRegistration, arena: TestArena) throws -> Interpreter {
+            var resolver = OpResolver()
+            for registration in [Reshape.registration, depthwise, fullyConnected, Softmax.int8Registration] {
+                try resolver.add(registration)
+            }
+            return try Interpreter(model: try Model(bytes: modelBytes), resolver: resolver, arena: arena.buffer)
         }
-        let arena = TestArena(16 * 1024)
-        let interpreter = try Interpreter(model: try Model(bytes: modelBytes), resolver: resolver, arena: arena.buffer)
-        // The kernel took the layer: its 640-byte filter copy is planned beside the 6000 bytes
-        // the layer needs otherwise (MicroSpeechModelTests).
-        XCTAssertEqual(interpreter.plannedBytes, 6000 + 640)
+        let arenas = (TestArena(16 * 1024), TestArena(16 * 1024), TestArena(16 * 1024))
+        let interpreter = try prepared(DepthwiseConv2D.dualMACInt8Registration, FullyConnected.dualMACInt8Registration, arena: arenas.0)
+        let genericDepthwise = try prepared(DepthwiseConv2D.int8Registration, FullyConnected.dualMACInt8Registration, arena: arenas.1)
+        let genericBoth = try prepared(DepthwiseConv2D.int8Registration, FullyConnected.int8Registration, arena: arenas.2)
+        // The kernels took the layers: the depthwise one's 640-byte filter copy, arranged once
+        // in prepare, and the FULLY_CONNECTED one's 4 folded biases (16 bytes, and 16 more for
+        // the op data that points to them) are persistent data beside the generic kernels';
+        // invoke plans no scratch for them (the 6000 bytes are the model's tensors and
+        // accumulators alone, MicroSpeechModelTests).
+        XCTAssertEqual(interpreter.arenaBytesUsed - genericDepthwise.arenaBytesUsed, 640)
+        XCTAssertEqual(genericDepthwise.arenaBytesUsed - genericBoth.arenaBytesUsed, 16 + 16)
+        XCTAssertEqual(interpreter.plannedBytes, 6000)
         func run(_ features: ArraySlice<Int8>) throws -> [Int8] {
             features.withUnsafeBytes { interpreter.input(0).bytes.copyMemory(from: $0) }
             try interpreter.invoke()

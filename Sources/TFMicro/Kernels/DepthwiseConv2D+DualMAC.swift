@@ -2,9 +2,10 @@
 /// (micro_speech's first layer) in dual 16-bit multiply-accumulates, the Cortex-M4's SMLAD:
 /// per output pixel and filter row, the row's eight inputs are widened once into four pairs of
 /// 16-bit values (offset added), and each output channel takes the row in four SMLADs against
-/// its eight weights, which a copy of the filter holds next to each other. The Cortex-M4
-/// firmware (built with CORTEX_M_DSP) selects it in prepare; elsewhere the same code runs on
-/// portable equivalents of the three instructions, so hosts test it against the golden cases.
+/// its eight weights, which a copy of the filter arranged once in prepare (persistent data:
+/// the firmware's snapshot keeps it in flash) holds next to each other. The Cortex-M4 firmware
+/// (built with CORTEX_M_DSP) selects it in prepare; elsewhere the same code runs on portable
+/// equivalents of the three instructions, so hosts test it against the golden cases.
 extension DepthwiseConv2D {
     /// The int8 registration with this kernel for the layers it takes, as the Cortex-M4 runs
     /// them (for hosts to test it; the firmware's `int8Registration` selects it itself).
@@ -27,19 +28,32 @@ extension DepthwiseConv2D {
             && inputShape[2] >= 8 && p.inputOffset >= -127 && p.inputOffset <= 128
     }
 
-    static func dualMACInt8(_ context: InvokeContext, _ p: OpData, rowFilter: UnsafeMutablePointer<Int8>) {
+    /// The filter (1 x `height` x 8 x `depth`) in `dualMACInt8`'s layout, into `rowFilter` (as
+    /// many bytes): per filter row, per output channel, the channel's eight weights of the row.
+    public static func arrangeRowFilter(
+        _ filter: UnsafePointer<Int8>, height: Int, depth: Int, into rowFilter: UnsafeMutablePointer<Int8>
+    ) {
+        var copy = rowFilter
+        for row in 0 ..< height {
+            for channel in 0 ..< depth {
+                for column in 0 ..< 8 { copy[column] = filter[(row &* 8 &+ column) &* depth &+ channel] }
+                copy += 8
+            }
+        }
+    }
+
+    static func dualMACInt8(_ context: InvokeContext, _ p: OpData, rowFilter: UnsafePointer<Int8>) {
         dualMACInt8(
             p, inputShape: context.inputShape(0), input: context.inputData(0).assumingMemoryBound(to: Int8.self),
-            filterShape: context.inputShape(1), filter: context.inputData(1).assumingMemoryBound(to: Int8.self),
-            bias: UnsafeRawPointer(context.optionalInputData(2)), outputShape: context.outputShape(0),
+            filterShape: context.inputShape(1), bias: UnsafeRawPointer(context.optionalInputData(2)), outputShape: context.outputShape(0),
             output: context.outputData(0).assumingMemoryBound(to: Int8.self),
             accumulators: context.scratch(p.accumulators!).baseAddress!.assumingMemoryBound(to: Int32.self),
             rowFilter: rowFilter)
     }
 
     /// The int8 depthwise convolution (as `perChannelInt8`) of a layer `dualMACTakes` takes.
-    /// `rowFilter` (filter-sized scratch) receives the filter with each channel's eight weights
-    /// of a row next to each other; `accumulators` holds one Int32 per output channel. A filter
+    /// `rowFilter` holds the filter in `arrangeRowFilter`'s layout (each channel's eight weights
+    /// of a row next to each other); `accumulators` holds one Int32 per output channel. A filter
     /// row reaching past the image's left or right edge reads the eight inputs inside the row
     /// nearest to it, shifted into place, with the input zero point for the columns outside:
     /// plus the offset it is 0, so their products vanish, as the reference skips them. Every
@@ -47,20 +61,13 @@ extension DepthwiseConv2D {
     /// a result. Index arithmetic wraps (see `perChannelInt8`).
     public static func dualMACInt8(
         _ p: OpData, inputShape: Shape, input: UnsafePointer<Int8>,
-        filterShape: Shape, filter: UnsafePointer<Int8>, bias: UnsafeRawPointer?,
+        filterShape: Shape, bias: UnsafeRawPointer?,
         outputShape: Shape, output: UnsafeMutablePointer<Int8>,
-        accumulators: UnsafeMutablePointer<Int32>, rowFilter: UnsafeMutablePointer<Int8>
+        accumulators: UnsafeMutablePointer<Int32>, rowFilter: UnsafePointer<Int8>
     ) {
         let batches = inputShape[0], inputHeight = inputShape[1], inputWidth = inputShape[2]
         let filterHeight = filterShape[1]
         let outputHeight = outputShape[1], outputWidth = outputShape[2], depth = outputShape[3]
-        var copy = rowFilter
-        for row in 0 ..< filterHeight {
-            for channel in 0 ..< depth {
-                for column in 0 ..< 8 { copy[column] = filter[(row &* 8 &+ column) &* depth &+ channel] }
-                copy += 8
-            }
-        }
         let offsets = pairedOffsets(p.inputOffset)
         let paddingByte = UInt64(UInt8(truncatingIfNeeded: 0 &- p.inputOffset))
         let rowBytes = 8 &* depth

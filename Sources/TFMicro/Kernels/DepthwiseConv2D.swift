@@ -23,9 +23,7 @@ public enum DepthwiseConv2D {
     static func invokeInt8(_ context: InvokeContext) throws(KernelError) {
         let data = context.opData(as: OpData.self)
         #if CORTEX_M_DSP || !arch(arm)
-        if let rowFilter = data.rowFilter {
-            return dualMACInt8(context, data, rowFilter: context.scratch(rowFilter).baseAddress!.assumingMemoryBound(to: Int8.self))
-        }
+        if let rowFilter = data.rowFilter { return dualMACInt8(context, data, rowFilter: rowFilter) }
         #endif
         perChannelInt8(
             data, inputShape: context.inputShape(0), input: context.inputData(0).assumingMemoryBound(to: Int8.self),
@@ -56,8 +54,8 @@ public enum DepthwiseConv2D {
         public var shifts: UnsafeMutablePointer<Int32>?
         /// One Int32 accumulator per output channel.
         var accumulators: ScratchBufferHandle?
-        /// The filter in `dualMACInt8`'s layout, when that kernel takes the layer.
-        var rowFilter: ScratchBufferHandle?
+        /// The filter in `dualMACInt8`'s layout (persistent), when that kernel takes the layer.
+        var rowFilter: UnsafePointer<Int8>?
 
         public init(
             strideWidth: Int, strideHeight: Int, dilationWidth: Int, dilationHeight: Int,
@@ -93,7 +91,8 @@ public enum DepthwiseConv2D {
 
     /// Inlined into both preparations: with `int8Only` the other types' branches are dead, so
     /// an image linking only the int8 registration carries none of their code or messages.
-    /// With `dualMAC` an int8 layer `dualMACInt8` takes gets its scratch for the filter.
+    /// With `dualMAC` an int8 layer `dualMACInt8` takes gets the filter in that kernel's layout,
+    /// arranged once here into persistent memory (a device's snapshot keeps it in flash).
     @inline(__always)
     static func prepare(_ context: inout PrepareContext, int8Only: Bool, dualMAC: Bool) throws(KernelError) {
         guard context.inputCount == 2 || context.inputCount == 3 else { throw KernelError("DEPTHWISE_CONV_2D takes 2 or 3 inputs") }
@@ -159,8 +158,12 @@ public enum DepthwiseConv2D {
             data.multipliers = multipliers.baseAddress
             data.shifts = shifts.baseAddress
             data.accumulators = try context.requestScratch(byteCount: outputDepth * MemoryLayout<Int32>.stride)
-            if dualMAC && dualMACTakes(data, inputShape: input.shape, filterShape: filter.shape) {
-                data.rowFilter = try context.requestScratch(byteCount: filter.shape.elementCount)
+            if dualMAC, let filterData = filter.data, dualMACTakes(data, inputShape: input.shape, filterShape: filter.shape) {
+                let rowFilter = try context.allocatePersistentArray(of: Int8.self, count: filter.shape.elementCount)
+                arrangeRowFilter(
+                    filterData.assumingMemoryBound(to: Int8.self), height: filter.shape[1], depth: outputDepth,
+                    into: rowFilter.baseAddress!)
+                data.rowFilter = UnsafePointer(rowFilter.baseAddress!)
             }
         case (.float32, .float32, .float32) where !int8Only:
             if let bias, bias.type != .float32 { throw KernelError("float DEPTHWISE_CONV_2D needs a float bias", tensor: bias.index) }

@@ -1,42 +1,60 @@
 /// FULLY_CONNECTED's int8 dot product in dual 16-bit multiply-accumulates, the Cortex-M4's
-/// SMLAD (`int8` selects it there): four inputs a step are widened into two pairs of 16-bit
-/// values (offset added) and meet their four weights in two SMLADs. Elsewhere the same code
-/// runs on portable equivalents of the instructions, so hosts test it against the golden cases.
+/// SMLAD (prepare selects it there): four inputs a step are widened into two pairs of 16-bit
+/// values and meet their four weights in two SMLADs. The input offset stays out of the
+/// products: sum w * (x + offset) = sum w * x + offset * sum w (exact in wrapping Int32), and
+/// prepare adds offset * sum w to each channel's bias once. Elsewhere the same code runs on
+/// portable equivalents of the instructions, so hosts test it against the golden cases.
 extension FullyConnected {
     /// The int8 registration with the dual-MAC dot product where it applies, as the Cortex-M4
     /// runs it (for hosts to test it; the firmware's `int8Registration` selects it itself).
     public static var dualMACInt8Registration: KernelRegistration {
-        KernelRegistration(op: .fullyConnected, prepare: prepareInt8, invoke: invokeDualMACInt8)
+        KernelRegistration(op: .fullyConnected, prepare: prepareDualMACInt8, invoke: invokeInt8)
     }
 
-    static func invokeDualMACInt8(_ context: InvokeContext) throws(KernelError) {
-        int8(
-            context.opData(as: OpData.self), input: context.inputData(0).assumingMemoryBound(to: Int8.self),
-            filter: context.inputData(1).assumingMemoryBound(to: Int8.self),
-            bias: UnsafeRawPointer(context.optionalInputData(2)),
-            output: context.outputData(0).assumingMemoryBound(to: Int8.self), dualMAC: true)
+    /// `OpData` of a layer whose input offset prepare folded into the biases, and those biases.
+    struct FoldedOpData: BitwiseCopyable {
+        var base: OpData
+        /// Per output channel, the bias plus the input offset times the channel's weight sum (persistent).
+        var biases: UnsafePointer<Int32>
     }
 
-    /// Whether the dual-MAC dot product takes the layer: weights without a zero point, rows of
-    /// whole groups of four, and an int8 zero point's input offset (input + offset fits 16 bits).
+    static func prepareDualMACInt8(_ context: inout PrepareContext) throws(KernelError) {
+        let input = try context.input(0)
+        guard input.type == .int8 else { throw KernelError("this FULLY_CONNECTED kernel is int8-only", tensor: input.index) }
+        try prepare(&context, int8Only: true, dualMAC: true)
+    }
+
+    /// Whether the dual-MAC dot product takes the layer: weights without a zero point and rows
+    /// of whole groups of four.
     static func dualMACTakes(_ p: OpData) -> Bool {
-        p.filterOffset == 0 && p.accumDepth % 4 == 0 && p.inputOffset >= -127 && p.inputOffset <= 128
+        p.filterOffset == 0 && p.accumDepth % 4 == 0
+    }
+
+    /// Each output channel's bias (0 without one; int32, may be unaligned) plus the input offset
+    /// times the sum of the channel's weights, wrapping in Int32, into `folded`.
+    static func foldInputOffset(
+        _ p: OpData, weights: UnsafePointer<Int8>, bias: UnsafeRawPointer?, into folded: UnsafeMutablePointer<Int32>
+    ) {
+        for c in 0 ..< p.outputDepth {
+            var sum: Int32 = 0
+            for d in 0 ..< p.accumDepth { sum = sum &+ Int32(weights[c &* p.accumDepth &+ d]) }
+            let base = bias.map { Int32(littleEndian: $0.loadUnaligned(fromByteOffset: 4 &* c, as: Int32.self)) } ?? 0
+            folded[c] = base &+ p.inputOffset &* sum
+        }
     }
 }
 
-/// The sums of first[i] * (input[i] + inputOffset) and of second[i] * (input[i] + inputOffset)
-/// over `count` (a multiple of 4) elements, wrapping in Int32 as the reference's sums do (exact
-/// in any grouping): each four inputs are widened once for both weight rows.
+/// The sums of first[i] * input[i] and of second[i] * input[i] over `count` (a multiple of 4)
+/// elements, wrapping in Int32 as the reference's sums do (exact in any grouping): each four
+/// inputs are widened once for both weight rows.
 @inline(__always)
 func dualMACDotProducts(
-    _ input: UnsafePointer<Int8>, _ first: UnsafePointer<Int8>, _ second: UnsafePointer<Int8>, count: Int,
-    inputOffset: Int32
+    _ input: UnsafePointer<Int8>, _ first: UnsafePointer<Int8>, _ second: UnsafePointer<Int8>, count: Int
 ) -> (Int32, Int32) {
-    let offsets = pairedOffsets(inputOffset)
     var sums: (Int32, Int32) = (0, 0)
     var x = UnsafeRawPointer(input), u = UnsafeRawPointer(first), v = UnsafeRawPointer(second)
     for _ in 0 ..< count / 4 {
-        let values = offsetPairs(UInt32(littleEndian: x.loadUnaligned(as: UInt32.self)), offsets: offsets)
+        let values = bytePairs(UInt32(littleEndian: x.loadUnaligned(as: UInt32.self)))
         sums.0 = dualMAC(UInt32(littleEndian: u.loadUnaligned(as: UInt32.self)), values, sums.0)
         sums.1 = dualMAC(UInt32(littleEndian: v.loadUnaligned(as: UInt32.self)), values, sums.1)
         x += 4

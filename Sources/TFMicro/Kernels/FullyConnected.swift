@@ -18,15 +18,24 @@ public enum FullyConnected {
             throw KernelError(
                 "this FULLY_CONNECTED kernel is int8-only; register FullyConnected.registration for float", tensor: input.index)
         }
-        try prepare(&context, int8Only: true)
+        try prepare(&context, int8Only: true, dualMAC: dualMACIsNative)
     }
 
     static func invokeInt8(_ context: InvokeContext) throws(KernelError) {
-        int8(
-            context.opData(as: OpData.self), input: context.inputData(0).assumingMemoryBound(to: Int8.self),
-            filter: context.inputData(1).assumingMemoryBound(to: Int8.self),
-            bias: UnsafeRawPointer(context.optionalInputData(2)),
-            output: context.outputData(0).assumingMemoryBound(to: Int8.self))
+        let p = context.opData(as: OpData.self)
+        let input = context.inputData(0).assumingMemoryBound(to: Int8.self)
+        let filter = context.inputData(1).assumingMemoryBound(to: Int8.self)
+        let bias = UnsafeRawPointer(context.optionalInputData(2))
+        let output = context.outputData(0).assumingMemoryBound(to: Int8.self)
+        #if CORTEX_M_DSP || !arch(arm)
+        let folded = p.foldsInputOffset ? context.opData(as: FoldedOpData.self).biases : nil
+        #else
+        let folded: UnsafePointer<Int32>? = nil
+        #endif
+        #if !arch(arm)
+        if folded == nil { return int8(p, input: input, filter: filter, bias: bias, output: output) }
+        #endif
+        int8(p, input: input, filter: filter, bias: bias, output: output, foldedBiases: folded)
     }
 
     public struct OpData: BitwiseCopyable {
@@ -39,6 +48,10 @@ public enum FullyConnected {
         public var outputOffset: Int32
         /// Per-tensor multiplier (used when `channelMultipliers` is nil).
         public var multiplier: QuantizedMultiplier
+        /// Whether the dot products leave the input offset out: prepare stored a `FoldedOpData`,
+        /// whose biases hold it. (It costs no arena bytes: padding on 64-bit hosts, within the
+        /// op data's 16-byte rounding on the Cortex-M.)
+        var foldsInputOffset: Bool
         public var channelMultipliers: UnsafeMutablePointer<Int32>?
         public var channelShifts: UnsafeMutablePointer<Int32>?
         public var activationMin: Int32
@@ -54,6 +67,7 @@ public enum FullyConnected {
             filterOffset = 0
             outputOffset = 0
             multiplier = QuantizedMultiplier(multiplier: 0, shift: 0)
+            foldsInputOffset = false
             channelMultipliers = nil
             channelShifts = nil
             activationMin = -128
@@ -64,13 +78,14 @@ public enum FullyConnected {
     }
 
     static func prepare(_ context: inout PrepareContext) throws(KernelError) {
-        try prepare(&context, int8Only: false)
+        try prepare(&context, int8Only: false, dualMAC: dualMACIsNative)
     }
 
     /// Inlined into both preparations: with `int8Only` the other types' branches are dead, so
     /// an image linking only the int8 registration carries none of their code or messages.
+    /// With `dualMAC` an int8 layer the dual-MAC dot product takes gets its folded biases.
     @inline(__always)
-    private static func prepare(_ context: inout PrepareContext, int8Only: Bool) throws(KernelError) {
+    static func prepare(_ context: inout PrepareContext, int8Only: Bool, dualMAC: Bool) throws(KernelError) {
         guard context.inputCount == 2 || context.inputCount == 3 else { throw KernelError("FULLY_CONNECTED takes 2 or 3 inputs") }
         guard context.outputCount == 1 else { throw KernelError("FULLY_CONNECTED has exactly 1 output") }
         let decoded: FullyConnectedOptions?
@@ -99,6 +114,7 @@ public enum FullyConnected {
             }
         }
         var data = OpData(batches: batches, outputDepth: outputDepth, accumDepth: accumDepth)
+        var foldedBiases: UnsafePointer<Int32>?
         switch (input.type, filter.type, output.type) {
         case (.int8, .int8, .int8):
             if let bias, bias.type != .int32 { throw KernelError("int8 FULLY_CONNECTED needs an int32 bias", tensor: bias.index) }
@@ -141,6 +157,14 @@ public enum FullyConnected {
             data.outputOffset = output.quantization.zeroPoint
             data.activationMin = range.min
             data.activationMax = range.max
+            if dualMAC, dualMACTakes(data), filter.isConstant, let weights = filter.data, bias?.isConstant ?? true {
+                let folded = try context.allocatePersistentArray(of: Int32.self, count: outputDepth)
+                foldInputOffset(
+                    data, weights: weights.assumingMemoryBound(to: Int8.self), bias: UnsafeRawPointer(bias?.data),
+                    into: folded.baseAddress!)
+                data.foldsInputOffset = true
+                foldedBiases = UnsafePointer(folded.baseAddress!)
+            }
         case (.float32, .float32, .float32) where !int8Only:
             if let bias, bias.type != .float32 { throw KernelError("float FULLY_CONNECTED needs a float bias", tensor: bias.index) }
             let range = try floatActivationRange(options.activation)
@@ -149,6 +173,7 @@ public enum FullyConnected {
         default:
             throw KernelError("FULLY_CONNECTED supports int8 (int8 weights) and float32 only", tensor: input.index)
         }
+        if let foldedBiases { return try context.setOpData(FoldedOpData(base: data, biases: foldedBiases)) }
         try context.setOpData(data)
     }
 
@@ -171,18 +196,18 @@ public enum FullyConnected {
         #if !arch(arm)
         if p.filterOffset == 0 { return int8Rows(p, input: input, filter: filter, bias: bias, output: output) }
         #endif
-        int8(p, input: input, filter: filter, bias: bias, output: output, dualMAC: dualMACIsNative)
+        int8(p, input: input, filter: filter, bias: bias, output: output, foldedBiases: nil)
     }
 
-    /// `int8`; with `dualMAC` (on the Cortex-M4) the dot products go through
-    /// `dualMACDotProduct` where `dualMACTakes` the layer.
+    /// `int8`; with `foldedBiases` (a `FoldedOpData`'s, on the Cortex-M4) the dot products
+    /// leave the input offset out and go through `dualMACDotProducts`, and those biases replace `bias`.
     @inline(__always)
     static func int8(
         _ p: OpData, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>,
-        bias: UnsafeRawPointer?, output: UnsafeMutablePointer<Int8>, dualMAC: Bool
+        bias: UnsafeRawPointer?, output: UnsafeMutablePointer<Int8>, foldedBiases: UnsafePointer<Int32>?
     ) {
         #if CORTEX_M_DSP || !arch(arm)
-        let paired = dualMAC && dualMACTakes(p)
+        let paired = foldedBiases != nil
         #else
         let paired = false
         #endif
@@ -196,10 +221,11 @@ public enum FullyConnected {
                     if c & 1 == 0 {
                         // Two rows share each widened input (the last of an odd count pairs with itself).
                         let second = c &+ 1 < p.outputDepth ? weights + p.accumDepth : weights
-                        (acc, nextRow) = dualMACDotProducts(row, weights, second, count: p.accumDepth, inputOffset: p.inputOffset)
+                        (acc, nextRow) = dualMACDotProducts(row, weights, second, count: p.accumDepth)
                     } else {
                         acc = nextRow
                     }
+                    acc = acc &+ foldedBiases.unsafelyUnwrapped[c]
                 } else if p.filterOffset == 0 {
                     acc = offsetDotProduct(row, weights, count: p.accumDepth, inputOffset: p.inputOffset)
                 } else {
@@ -207,7 +233,9 @@ public enum FullyConnected {
                         acc = acc &+ (Int32(weights[d]) &+ p.filterOffset) &* (Int32(row[d]) &+ p.inputOffset)
                     }
                 }
-                if let bias { acc = acc &+ Int32(littleEndian: bias.loadUnaligned(fromByteOffset: 4 &* c, as: Int32.self)) }
+                if !paired, let bias {
+                    acc = acc &+ Int32(littleEndian: bias.loadUnaligned(fromByteOffset: 4 &* c, as: Int32.self))
+                }
                 if let multipliers = p.channelMultipliers, let shifts = p.channelShifts {
                     acc = multiplyByQuantizedMultiplier(acc, multipliers[c], shifts[c])
                 } else {

@@ -29,7 +29,14 @@ func offsetPairs(_ bytes: UInt32, offsets: UInt32) -> (UInt32, UInt32) {
     (sadd16(sxtb16(bytes), offsets), sadd16(sxtb16(rotateByte(bytes)), offsets))
 }
 
-/// `acc` plus four int8 weights times `offsetPairs`' two pairs: weight k meets value k.
+/// Four int8 values: 0 and 2, then 1 and 3, sign-extended into 16-bit halves (`offsetPairs`
+/// without an offset).
+@inline(__always)
+func bytePairs(_ bytes: UInt32) -> (UInt32, UInt32) {
+    (sxtb16(bytes), sxtb16(rotateByte(bytes)))
+}
+
+/// `acc` plus four int8 weights times `offsetPairs`' (or `bytePairs`') two pairs: weight k meets value k.
 @inline(__always)
 func dualMAC(_ weights: UInt32, _ pairs: (UInt32, UInt32), _ acc: Int32) -> Int32 {
     smlad(pairs.1, sxtb16(rotateByte(weights)), smlad(pairs.0, sxtb16(weights), acc))
