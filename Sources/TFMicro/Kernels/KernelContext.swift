@@ -1,8 +1,8 @@
 /// What a kernel's `prepare` gets: the operator's tensors (constants readable, others without
 /// memory yet), its options, and the arena for persistent data and scratch requests.
 ///
-/// It holds the node's fields rather than its `NodeRecord`, whose invoke closure would make
-/// the context non-trivial: every `context.input(i)` would then copy and retain it.
+/// It holds the node's fields by value and nothing reference-counted, so it stays trivial:
+/// `context.input(i)` copies and retains nothing.
 public struct PrepareContext {
     let tensors: UnsafeMutableBufferPointer<TensorRecord>
     public let op: BuiltinOperator
@@ -120,7 +120,8 @@ public struct ScratchBufferHandle: Sendable, BitwiseCopyable {
 ///
 /// Two pointers (the node's record and what every node of the subgraph shares), so the
 /// interpreter passes it in registers instead of copying the node's fields for every operator;
-/// like `PrepareContext` it stays trivial (no retain of the record's invoke function).
+/// like `PrepareContext` it stays trivial (the kernels' functions live in a table of their own,
+/// `SubgraphRecord.invokes`, not in the node's record).
 public struct InvokeContext {
     let node: UnsafePointer<NodeRecord>
     let shared: UnsafePointer<InvokeState>
