@@ -68,18 +68,13 @@ public enum SplitV {
         let outer = d.pointee.outerCount
         let outputs = context.outputCount
         let rowBytes = d.pointee.rowBytes
-        // Output by output: its chunks follow each other in it and lie one input row apart,
-        // so the loop carries two pointers instead of one per output.
+        // Output by output: its chunks follow each other in it and lie one input row apart.
         var offset = 0
         for i in 0 ..< outputs {
             let chunk = d.pointee.chunkBytes[i]
-            var target = context.outputData(i)
-            var from = source + offset
-            for _ in 0 ..< outer {
-                target.copyMemory(from: from, byteCount: chunk)
-                target += chunk
-                from += rowBytes
-            }
+            copyRuns(
+                from: source + offset, sourceStride: rowBytes, to: context.outputData(i), targetStride: chunk, run: chunk,
+                count: outer)
             offset &+= chunk
         }
     }
