@@ -49,4 +49,4 @@ nonisolated(unsafe) var audioRingStorage = InlineArray<480, Int16>(repeating: 0)
 /// than a `Spotter?`, whose nil would be a non-zero initial value in .data (flash
 /// and RAM). Restored once at start-up by `SetupSnapshot.restore` (built by
 /// `TakeSnapshot.setUpSpotter` in the snapshot image); both check its size first.
-nonisolated(unsafe) var spotterStorage = InlineArray<59, UInt64>(repeating: 0)
+nonisolated(unsafe) var spotterStorage = InlineArray<60, UInt64>(repeating: 0)

@@ -3,7 +3,7 @@
 /// buffers live at the start, at offsets the memory planner chose.
 ///
 /// With a persistent arena of the caller's own (TFLM's two-arena allocator), every persistent
-/// allocation but the operator records goes there instead, from its start up (see
+/// allocation but the operators' functions goes there instead, from its start up (see
 /// `Interpreter.init(model:resolver:arena:persistentArena:preservingInputs:)`).
 struct ArenaAllocator {
     static let alignment = 16

@@ -2,10 +2,11 @@
 // MicroResourceVariables. Lives in the persistent part of the arena; kernels reach it through
 // their contexts (CALL_ONCE invokes another subgraph, the variable ops use the table).
 
-/// One subgraph's records.
+/// One subgraph's records, and its operators' functions (`invokes[i]` is `nodes[i]`'s kernel's).
 struct SubgraphRecord {
     var tensors: UnsafeMutableBufferPointer<TensorRecord>
     var nodes: UnsafeMutableBufferPointer<NodeRecord>
+    var invokes: UnsafeMutablePointer<InvokeRecord>
 }
 
 /// A resource variable (TFLM's MicroResourceVariable): named by container and shared name,
@@ -30,19 +31,20 @@ struct GraphRuntime {
 extension GraphRuntime {
     /// Runs every operator of one subgraph once, in order.
     static func run(
-        nodes: UnsafeMutableBufferPointer<NodeRecord>, tensors: UnsafeMutableBufferPointer<TensorRecord>,
-        scratch: UnsafeMutableBufferPointer<ScratchRecord>, graph: UnsafeMutablePointer<GraphRuntime>?
+        _ subgraph: SubgraphRecord, scratch: UnsafeMutableBufferPointer<ScratchRecord>,
+        graph: UnsafeMutablePointer<GraphRuntime>?
     ) throws(InterpreterError) {
+        let (nodes, tensors) = (subgraph.nodes, subgraph.tensors)
         guard let first = nodes.baseAddress else { return }
         var state = InvokeState(tensors: tensors, scratch: scratch, graph: graph)
         // The failure is returned, not thrown: withUnsafePointer's closure cannot throw a typed error.
         let failure = withUnsafePointer(to: &state) { (shared) -> InterpreterError? in
             for i in nodes.indices {
-                // Through the pointer: a copy of the record (`nodes[i]`) retains and releases its
-                // function on every operator.
+                // Through the pointer: a copy of the function (`invokes[i]`) retains and releases
+                // it on every operator.
                 let node = first + i
                 do throws(KernelError) {
-                    try node.pointee.invoke(InvokeContext(node: node, shared: shared))
+                    try (subgraph.invokes + i).pointee.invoke(InvokeContext(node: node, shared: shared))
                 } catch {
                     return .invokeFailed(node.pointee.op, operatorIndex: i, error)
                 }
@@ -63,9 +65,7 @@ struct InvokeState {
 extension UnsafeMutablePointer where Pointee == GraphRuntime {
     /// Runs every operator of subgraph `index` once, in order (TFLM's InvokeSubgraph).
     func invokeSubgraph(_ index: Int) throws(InterpreterError) {
-        try GraphRuntime.run(
-            nodes: pointee.subgraphs[index].nodes, tensors: pointee.subgraphs[index].tensors,
-            scratch: pointee.scratch, graph: self)
+        try GraphRuntime.run(pointee.subgraphs[index], scratch: pointee.scratch, graph: self)
     }
 
     /// The id of the variable named (`container`, `sharedName`), creating it when there is

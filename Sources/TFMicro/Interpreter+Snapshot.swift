@@ -105,24 +105,17 @@ extension Interpreter {
         return arenaBytesUsed - plannedBytes - (start - base)
     }
 
-    /// The snapshot's operator records hold the functions of the image that took it; each is
+    /// The snapshot's operator functions are those of the image that took it; each is
     /// replaced by the resolver's, without releasing the old one (it means nothing here).
     private func restoreInvokeFunctions<Resolver: OperatorResolver>(_ resolver: borrowing Resolver) throws(InterpreterError) {
         for s in 0 ..< Self.subgraphCount(graph) {
-            let nodes = record(s).nodes
-            guard let first = nodes.baseAddress else { continue }
-            for i in nodes.indices {
-                let record = first + i
-                let op = record.pointee.op
-                let version = record.pointee.version
-                guard let registration = resolver.registration(for: op) else {
-                    throw .missingOperator(op, version: version, operatorIndex: i)
+            let record = record(s)
+            for i in record.nodes.indices {
+                let node = record.nodes[i]
+                guard let registration = resolver.registration(for: node.op) else {
+                    throw .missingOperator(node.op, version: node.version, operatorIndex: i)
                 }
-                record.initialize(
-                    to: NodeRecord(
-                        op: op, version: version, inputs: record.pointee.inputs,
-                        outputs: record.pointee.outputs, invoke: registration.invoke,
-                        opData: record.pointee.opData))
+                (record.invokes + i).initialize(to: InvokeRecord(invoke: registration.invoke))
             }
         }
     }

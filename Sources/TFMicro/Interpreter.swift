@@ -19,6 +19,8 @@ public struct Interpreter: BitwiseCopyable {
     let outputs: Int32Vector
     let tensors: UnsafeMutableBufferPointer<TensorRecord>
     let nodes: UnsafeMutableBufferPointer<NodeRecord>
+    /// The operators' functions, in the arena (see `NodeRecord`).
+    let invokes: UnsafeMutablePointer<InvokeRecord>
     let scratch: UnsafeMutableBufferPointer<ScratchRecord>
     /// Every subgraph and the resource variables; nil for a model with one subgraph and no
     /// VAR_HANDLE (micro_speech), which then needs no arena for them.
@@ -40,9 +42,9 @@ public struct Interpreter: BitwiseCopyable {
     /// tensor itself instead of in a second buffer. Without it (TFLM's behaviour) the planner
     /// may reuse input bytes once their last reader has run.
     ///
-    /// With a `persistentArena` (TFLM's two-arena allocator), the tensor records, scratch
+    /// With a `persistentArena` (TFLM's two-arena allocator), the tensor, operator and scratch
     /// records and the kernels' parameters go there instead of the arena's end: everything
-    /// `init` computes that `invoke` only reads. Only the operator records (whose functions a
+    /// `init` computes that `invoke` only reads. Only the operators' functions (which a
     /// restored snapshot replaces) stay in the arena. A device can then keep those bytes in
     /// flash, read in place from a snapshot (see `writeSnapshot(into:)`), and its arena in RAM
     /// is the planned tensors alone. A model with more subgraphs or resource variables changes
@@ -63,7 +65,7 @@ public struct Interpreter: BitwiseCopyable {
         // then occupy the stack one phase at a time, not all under every kernel's `prepare`.
         graph = try Self.allocateGraph(model, &allocator)
         let tables = try Self.readSubgraphs(model, graph, &allocator)
-        (tensors, nodes) = (tables.main.tensors, tables.main.nodes)
+        (tensors, nodes, invokes) = (tables.main.tensors, tables.main.nodes, tables.main.invokes)
         scratch = try Self.prepareSubgraphs(tables, resolver, &allocator)
         plannedBytes = try Self.planSubgraphs(tables, scratch: scratch, allocator, preservingInputs: preservingInputs)
         arenaBytesUsed = allocator.headStart + plannedBytes + allocator.persistentByteCount
@@ -100,7 +102,7 @@ public struct Interpreter: BitwiseCopyable {
     /// Subgraph `s`'s records, for `s` in `0 ..< Self.subgraphCount(graph)`: subgraph 0's are
     /// the interpreter's own.
     func record(_ s: Int) -> SubgraphRecord {
-        s == 0 ? SubgraphRecord(tensors: tensors, nodes: nodes) : graph.unsafelyUnwrapped.pointee.subgraphs[s]
+        s == 0 ? SubgraphRecord(tensors: tensors, nodes: nodes, invokes: invokes) : graph.unsafelyUnwrapped.pointee.subgraphs[s]
     }
 
     /// Allocates every subgraph's tensor and node records and reads its tensors.
@@ -109,8 +111,7 @@ public struct Interpreter: BitwiseCopyable {
         _ model: Model, _ graph: UnsafeMutablePointer<GraphRuntime>?,
         _ allocator: inout ArenaAllocator
     ) throws(InterpreterError) -> SetupTables {
-        var tensors0 = UnsafeMutableBufferPointer<TensorRecord>(start: nil, count: 0)
-        var nodes0 = UnsafeMutableBufferPointer<NodeRecord>(start: nil, count: 0)
+        var main: SubgraphRecord? = nil
         for s in 0 ..< subgraphCount(graph) {
             let sub = try subgraph(s, of: model)
             let tensorCount = sub.tensorCount
@@ -119,16 +120,21 @@ public struct Interpreter: BitwiseCopyable {
             guard let t = allocator.allocatePersistent(byteCount: tensorBytes, alignment: 16)
             else { throw arenaTooSmall(allocator, more: tensorBytes) }
             let tensors = UnsafeMutableBufferPointer(start: t.bindMemory(to: TensorRecord.self, capacity: tensorCount), count: tensorCount)
-            // Always in the arena: restoring a snapshot rewrites their functions.
             let nodeBytes = operatorCount * MemoryLayout<NodeRecord>.stride
-            guard let n = allocator.allocateTail(byteCount: nodeBytes, alignment: 16)
-            else { throw arenaTooSmall(allocator, more: nodeBytes, inArena: true) }
+            guard let n = allocator.allocatePersistent(byteCount: nodeBytes, alignment: 16)
+            else { throw arenaTooSmall(allocator, more: nodeBytes) }
             let nodes = UnsafeMutableBufferPointer(start: n.bindMemory(to: NodeRecord.self, capacity: operatorCount), count: operatorCount)
+            // Always in the arena: restoring a snapshot replaces them.
+            let invokeBytes = operatorCount * MemoryLayout<InvokeRecord>.stride
+            guard let f = allocator.allocateTail(byteCount: invokeBytes, alignment: 16)
+            else { throw arenaTooSmall(allocator, more: invokeBytes, inArena: true) }
+            let record = SubgraphRecord(
+                tensors: tensors, nodes: nodes, invokes: f.bindMemory(to: InvokeRecord.self, capacity: operatorCount))
             try readTensors(model, sub, into: tensors)
-            if s == 0 { (tensors0, nodes0) = (tensors, nodes) }
-            if let graph { (graph.pointee.subgraphs.baseAddress! + s).initialize(to: SubgraphRecord(tensors: tensors, nodes: nodes)) }
+            if s == 0 { main = record }
+            if let graph { (graph.pointee.subgraphs.baseAddress! + s).initialize(to: record) }
         }
-        return SetupTables(model: model, graph: graph, main: SubgraphRecord(tensors: tensors0, nodes: nodes0))
+        return SetupTables(model: model, graph: graph, main: main.unsafelyUnwrapped)
     }
 
     /// Resolves and prepares every operator, subgraph by subgraph in order (TFLM's
@@ -206,7 +212,7 @@ public struct Interpreter: BitwiseCopyable {
         _ i: Int, of sub: Subgraph, subgraphIndex s: Int, in tables: SetupTables, resolver: borrowing Resolver,
         allocator: inout ArenaAllocator, scratchCount: inout Int
     ) throws(InterpreterError) {
-        let (tensors, nodes) = (tables.record(s).tensors, tables.record(s).nodes)
+        let (tensors, nodes, invokes) = (tables.record(s).tensors, tables.record(s).nodes, tables.record(s).invokes)
         let op: Operator
         let code: OperatorCode
         do {
@@ -220,9 +226,8 @@ public struct Interpreter: BitwiseCopyable {
             throw .missingOperator(code.builtin, version: code.version, operatorIndex: i)
         }
         (nodes.baseAddress! + i).initialize(
-            to: NodeRecord(
-                op: code.builtin, version: code.version, inputs: op.inputs, outputs: op.outputs,
-                invoke: registration.invoke, opData: nil))
+            to: NodeRecord(op: code.builtin, version: code.version, inputs: op.inputs, outputs: op.outputs, opData: nil))
+        (invokes + i).initialize(to: InvokeRecord(invoke: registration.invoke))
         var context = PrepareContext(
             tensors: tensors, node: nodes[i], options: op.options, allocator: allocator,
             scratchCount: scratchCount, opData: nil, persistentShortfall: 0, graph: tables.graph)
@@ -451,7 +456,7 @@ public struct Interpreter: BitwiseCopyable {
 
     /// Runs every operator of subgraph 0 once, in order.
     public func invoke() throws(InterpreterError) {
-        try GraphRuntime.run(nodes: nodes, tensors: tensors, scratch: scratch, graph: graph)
+        try GraphRuntime.run(record(0), scratch: scratch, graph: graph)
     }
 
     /// Resource variables the model created (streaming state), in the order their VAR_HANDLE

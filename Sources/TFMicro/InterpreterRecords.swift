@@ -1,5 +1,5 @@
 // Bookkeeping the interpreter keeps in the persistent part of the arena. All trivially
-// copyable except NodeRecord's function reference, which is non-capturing by convention.
+// copyable; the operators' functions are kept apart (`SubgraphRecord.invokes`).
 
 struct TensorRecord {
     // Ordered largest-alignment first so the record packs without padding.
@@ -34,14 +34,23 @@ struct TensorRecord {
 }
 
 /// What invoke needs of an operator (its options and intermediates are read from the model
-/// while preparing and planning, and not kept).
+/// while preparing and planning, and not kept), but its kernel's function: without it the
+/// record only ever changes in `init`, so it can be in a persistent arena that `invoke` only
+/// reads (flash, on a device), while the functions, which a restored snapshot replaces, are in
+/// the arena.
 struct NodeRecord {
     var op: BuiltinOperator
     var version: Int32
     var inputs: Int32Vector
     var outputs: Int32Vector
-    var invoke: KernelRegistration.Invoke
     var opData: UnsafeMutableRawPointer?
+}
+
+/// An operator's kernel function (`SubgraphRecord.invokes`), wrapped so that it is stored as
+/// it is: a bare function type behind a generic pointer is stored reabstracted, through a
+/// thunk that allocates.
+struct InvokeRecord {
+    var invoke: KernelRegistration.Invoke
 }
 
 struct ScratchRecord {

@@ -151,7 +151,7 @@ final class SnapshotTests: XCTestCase {
     }
 
     /// With a persistent arena (the snapshot's own bytes, as a device keeps them in flash), the
-    /// arena holds the planned tensors and the operator records alone; the restored interpreter
+    /// arena holds the planned tensors and the operators' functions alone; the restored interpreter
     /// reads the persistent bytes where they are, never writes them, and scores as the one that
     /// ran `init`. Those bytes elsewhere are refused.
     func testMicroSpeechWithAPersistentArenaReadsItInPlace() throws {
@@ -165,7 +165,7 @@ final class SnapshotTests: XCTestCase {
             model: try Model(bytes: model), resolver: .allKernels, arena: arena.buffer,
             persistentArena: UnsafeMutableRawBufferPointer(rebasing: storage.buffer[Interpreter.snapshotPersistentArenaOffset...]),
             preservingInputs: true)
-        // The tensor records and kernel parameters (micro_speech: about 900 bytes) left the arena.
+        // The records and kernel parameters (micro_speech: about 1,050 bytes) left the arena.
         XCTAssertEqual(prepared.plannedBytes, plain.plannedBytes)
         XCTAssertLessThan(prepared.arenaBytesUsed, plain.arenaBytesUsed - 800)
         let count = try prepared.writeSnapshot(into: storage.buffer)
