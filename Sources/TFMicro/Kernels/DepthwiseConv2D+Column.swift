@@ -35,14 +35,6 @@ extension DepthwiseConv2D {
         rows: Int, depth: Int, output: UnsafeMutablePointer<Int8>
     ) {
         let requantize = ChannelRequantization(p)
-        #if _endian(little)
-        // Every int8 zero point's offset keeps |input + offset| <= 255, so each product fits
-        // 16 bits: sixteen channels a row in one 16-bit multiply.
-        if depth >= 16 && p.inputOffset >= -127 && p.inputOffset <= 128 {
-            columnPixel16(p.inputOffset, requantize, input, filter, bias, rows, depth, output)
-            return
-        }
-        #endif
         let offset = SIMD8(repeating: p.inputOffset)
         var c = 0
         while c < depth && depth >= 8 {
@@ -68,53 +60,5 @@ extension DepthwiseConv2D {
             c &+= 1
         }
     }
-
-    #if _endian(little)
-    /// `columnPixel` sixteen channels at a time (`depth` >= 16, `inputOffset` in -127...128):
-    /// the exact 16-bit products, seen as eight 32-bit lanes, hold channel 2k in lane k's low
-    /// half and channel 2k + 1 in its high half; the two are summed apart (sign-extended by
-    /// shifts) and interleaved back once per block.
-    @inline(__always)
-    private static func columnPixel16(
-        _ inputOffset: Int32, _ requantize: ChannelRequantization, _ input: UnsafePointer<Int8>,
-        _ filter: UnsafePointer<Int8>, _ bias: UnsafeRawPointer?, _ rows: Int, _ depth: Int,
-        _ output: UnsafeMutablePointer<Int8>
-    ) {
-        let offset = SIMD16(repeating: Int16(truncatingIfNeeded: inputOffset))
-        var c = 0
-        while c < depth {
-            // The last block of a channel count that is no multiple of sixteen overlaps the one
-            // before and writes some channels again, with the same values.
-            c = min(c, depth &- 16)
-            var even = SIMD8<Int32>(repeating: 0), odd = SIMD8<Int32>(repeating: 0)
-            var x = input + c, w = filter + c
-            for _ in 0 ..< rows {
-                let products = unsafeBitCast(widenToInt16(w) &* (widenToInt16(x) &+ offset), to: SIMD8<Int32>.self)
-                even &+= (products &<< 16) &>> 16
-                odd &+= products &>> 16
-                x += depth
-                w += depth
-            }
-            // Lane k of `even` is channel c + 2k, of `odd` channel c + 2k + 1.
-            var low = SIMD8(even[0], odd[0], even[1], odd[1], even[2], odd[2], even[3], odd[3])
-            var high = SIMD8(even[4], odd[4], even[5], odd[5], even[6], odd[6], even[7], odd[7])
-            if let bias {
-                low &+= loadLittleEndian8(bias + 4 &* c)
-                high &+= loadLittleEndian8(bias + 4 &* (c &+ 8))
-            }
-            requantize.eight(low, channel: c, into: output + c)
-            requantize.eight(high, channel: c &+ 8, into: output + (c &+ 8))
-            c &+= 16
-        }
-    }
-
-    /// Sixteen int8 values sign-extended to 16-bit lanes (one widening load).
-    @inline(__always)
-    private static func widenToInt16(_ p: UnsafePointer<Int8>) -> SIMD16<Int16> {
-        var v = SIMD16<Int16>()
-        for k in 0 ..< 16 { v[k] = Int16(p[k]) }
-        return v
-    }
-    #endif
 }
 #endif
