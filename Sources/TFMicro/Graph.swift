@@ -40,11 +40,10 @@ extension GraphRuntime {
         // The failure is returned, not thrown: withUnsafePointer's closure cannot throw a typed error.
         let failure = withUnsafePointer(to: &state) { (shared) -> InterpreterError? in
             for i in nodes.indices {
-                // Through the pointer: a copy of the function (`invokes[i]`) retains and releases
-                // it on every operator.
+                // Borrowed through the pointer (see InvokeRecord).
                 let node = first + i
                 do throws(KernelError) {
-                    try (subgraph.invokes + i).pointee.invoke(InvokeContext(node: node, shared: shared))
+                    try (subgraph.invokes + i).pointee.call(InvokeContext(node: node, shared: shared))
                 } catch {
                     return .invokeFailed(node.pointee.op, operatorIndex: i, error)
                 }

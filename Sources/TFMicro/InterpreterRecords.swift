@@ -48,9 +48,14 @@ struct NodeRecord {
 
 /// An operator's kernel function (`SubgraphRecord.invokes`), wrapped so that it is stored as
 /// it is: a bare function type behind a generic pointer is stored reabstracted, through a
-/// thunk that allocates.
-struct InvokeRecord {
-    var invoke: KernelRegistration.Invoke
+/// thunk that allocates. Noncopyable, so that `call` borrows the function in place: a copy
+/// (the record read through its pointer) retained and released it around every operator
+/// (callgrind: 1,200 of okay_nabu's 30,000 instructions per invoke).
+struct InvokeRecord: ~Copyable {
+    let invoke: KernelRegistration.Invoke
+
+    @inline(__always)
+    borrowing func call(_ context: InvokeContext) throws(KernelError) { try invoke(context) }
 }
 
 struct ScratchRecord {
