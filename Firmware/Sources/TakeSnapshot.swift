@@ -137,7 +137,7 @@ enum TakeSnapshot {
             filterbankStartIndex: Int(t.start_index), filterbankEndIndex: Int(t.end_index),
             channelFrequencyStarts: table(t.frequency_starts, t.boundary_count),
             channelWeightStarts: table(t.weight_starts, t.boundary_count), channelWidths: table(t.widths, t.boundary_count),
-            weights: table(t.weights, t.weight_count), unweights: table(t.unweights, t.weight_count),
+            weights: table(t.weights, t.weight_count), unweights: table(t.unweights, t.unweight_count),
             pcanGainTable: table(t.pcan_gains, t.pcan_gain_count),
             logTable: UnsafeBufferPointer(start: t.log_table, count: Int(t.log_table_count)))
         do throws(FrontendError) {

@@ -27,25 +27,39 @@ struct FrontendTableGenerator {
             #include "board.h"
 
             """)
-        emit("window", Array(tables.windowCoefficients))
-        emit("twiddles", twiddles)
-        emit("split_twiddles", splitTwiddles)
+        // Half the window, and the exceptions to its mirror, when that is shorter (`FrontendTables.mirrorWindow`).
+        var window = [Int16](repeating: 0, count: tables.windowCoefficients.count)
+        let mirroredCount = window.withUnsafeMutableBufferPointer {
+            FrontendTables.mirrorWindow(tables.windowCoefficients, into: $0)
+        }
+        window = mirroredCount.map { Array(window.prefix($0)) } ?? Array(tables.windowCoefficients)
+        emit("window", window)
+        // The FFT reads a twiddle's two halves as one 32-bit word, which ARMv6-M cannot load
+        // unaligned.
+        emit("twiddles", twiddles, alignment: 4)
+        emit("split_twiddles", splitTwiddles, alignment: 4)
         emit("frequency_starts", Array(tables.channelFrequencyStarts))
         emit("weight_starts", Array(tables.channelWeightStarts))
         emit("widths", Array(tables.channelWidths))
-        emit("weights", Array(tables.weights))
-        emit("unweights", Array(tables.unweights))
-        emit("pcan_gains", Array(tables.pcanGainTable))
+        // One table instead of two when every pair allows it (`FrontendTables.packWeights`).
+        var packed = [Int16](repeating: 0, count: tables.weights.count)
+        let isPacked = packed.withUnsafeMutableBufferPointer {
+            FrontendTables.packWeights(tables.weights, tables.unweights, into: $0)
+        }
+        let unweights = isPacked ? [] : Array(tables.unweights)
+        emit("weights", isPacked ? packed : Array(tables.weights))
+        let unweightsPointer = emit("unweights", unweights)
+        let pcanPointer = emit("pcan_gains", Array(tables.pcanGainTable))
         emit("log_table", tables.logTable.map { Int16(bitPattern: $0) })
         print(
             """
             static const struct frontend_tables tables = {
-                window, \(tables.windowCoefficients.count),
+                window, \(window.count),
                 twiddles, split_twiddles, \(tables.twiddles.count), \(tables.splitTwiddles.count),
                 \(tables.filterbankStartIndex), \(tables.filterbankEndIndex),
                 frequency_starts, weight_starts, widths, \(tables.channelWidths.count),
-                weights, unweights, \(tables.weights.count),
-                pcan_gains, \(tables.pcanGainTable.count),
+                weights, \(tables.weights.count), \(unweightsPointer), \(unweights.count),
+                \(pcanPointer), \(tables.pcanGainTable.count),
                 (const uint16_t *)log_table, \(tables.logTable.count),
             };
 
@@ -53,11 +67,18 @@ struct FrontendTableGenerator {
             """)
     }
 
-    static func emit(_ name: String, _ values: [Int16]) {
+    /// Prints `values` as a C array named `name` and returns the pointer to them: the name,
+    /// or a null pointer for no values (no padding element in flash).
+    @discardableResult
+    static func emit(_ name: String, _ values: [Int16], alignment: Int = 2) -> String {
+        guard !values.isEmpty else { return "0" }
         var lines: [String] = []
         for start in stride(from: 0, to: values.count, by: 16) {
             lines.append("    " + values[start ..< min(start + 16, values.count)].map(String.init).joined(separator: ", ") + ",")
         }
-        print("static const int16_t \(name)[\(max(values.count, 1))] = {\n\(lines.joined(separator: "\n"))\n};\n")
+        print(
+            "static const int16_t \(name)[\(values.count)] __attribute__((aligned(\(alignment)))) = {\n"
+                + "\(lines.joined(separator: "\n"))\n};\n")
+        return name
     }
 }

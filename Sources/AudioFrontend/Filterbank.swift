@@ -20,6 +20,7 @@ public struct Filterbank {
     public let channelWeightStarts: UnsafeMutableBufferPointer<Int16>
     public let channelWidths: UnsafeMutableBufferPointer<Int16>
     public let weights: UnsafeMutableBufferPointer<Int16>
+    /// Empty when `weights` are packed (`FrontendTables.packWeights`).
     public let unweights: UnsafeMutableBufferPointer<Int16>
     /// The FFT's output; the power spectrum then overwrites it in place as int32, like the C
     /// (bins outside the used range keep FFT bits, which only ever meet zero weights). Padded
@@ -120,7 +121,10 @@ public struct Filterbank {
         channelWeightStarts = UnsafeMutableBufferPointer(mutating: tables.channelWeightStarts)
         channelWidths = UnsafeMutableBufferPointer(mutating: tables.channelWidths)
         weights = UnsafeMutableBufferPointer(mutating: tables.weights)
-        unweights = UnsafeMutableBufferPointer(mutating: tables.unweights)
+        // No unweights (whatever the address) means packed weights: the loop asks the address.
+        unweights =
+            tables.unweights.isEmpty
+            ? UnsafeMutableBufferPointer(start: nil, count: 0) : UnsafeMutableBufferPointer(mutating: tables.unweights)
         spectrum = Self.carveSpectrum(count: readEnd, carver: &carver)
         work = scratch
         output = carver.take(UInt32.self, count: config.channelCount)
@@ -172,14 +176,29 @@ public struct Filterbank {
             var magnitudes = energy + 4 &* Int(channelFrequencyStarts[channel])
             let weightStart = Int(channelWeightStarts[channel])
             var weight = UnsafePointer(weights.baseAddress! + weightStart)
-            var unweight = UnsafePointer(unweights.baseAddress! + weightStart)
-            for _ in 0 ..< Int(channelWidths[channel]) {
-                let magnitude = magnitudes.load(as: Int32.self)
-                weightAccumulator = weightAccumulator &+ Self.product(weight.pointee, magnitude)
-                unweightAccumulator = unweightAccumulator &+ Self.product(unweight.pointee, magnitude)
-                magnitudes += 4
-                weight += 1
-                unweight += 1
+            if let unweights = unweights.baseAddress {
+                var unweight = UnsafePointer(unweights + weightStart)
+                for _ in 0 ..< Int(channelWidths[channel]) {
+                    let magnitude = magnitudes.load(as: Int32.self)
+                    weightAccumulator = weightAccumulator &+ Self.product(weight.pointee, magnitude)
+                    unweightAccumulator = unweightAccumulator &+ Self.product(unweight.pointee, magnitude)
+                    magnitudes += 4
+                    weight += 1
+                    unweight += 1
+                }
+            } else {
+                // Packed weights (`FrontendTables.packWeights`): -1 is padding, weighing
+                // nothing either way; any other entry is the weight, its unweight the rest of one.
+                for _ in 0 ..< Int(channelWidths[channel]) {
+                    let magnitude = magnitudes.load(as: Int32.self)
+                    let packed = Int32(weight.pointee)
+                    let keep = ~(packed &>> 15)
+                    let unweight = ((1 << Self.weightBits) &- packed) & keep
+                    weightAccumulator = weightAccumulator &+ Self.product(Int16(truncatingIfNeeded: packed & keep), magnitude)
+                    unweightAccumulator = unweightAccumulator &+ Self.product(Int16(truncatingIfNeeded: unweight), magnitude)
+                    magnitudes += 4
+                    weight += 1
+                }
             }
             work.unsafelyUnwrapped.storeBytes(of: UInt64(bitPattern: weightAccumulator), toByteOffset: 8 &* channel, as: UInt64.self)
             weightAccumulator = unweightAccumulator

@@ -8,7 +8,7 @@
 /// Only their shape is checked against the configuration (counts, and that every index stays
 /// inside the buffers); the caller vouches that they were made for that configuration.
 public struct FrontendTables {
-    /// `HannWindow.coefficients`, `samplesPerWindow` of them.
+    /// `HannWindow.coefficients`, `samplesPerWindow` of them, or fewer in `mirrorWindow`'s form.
     public var windowCoefficients: UnsafeBufferPointer<Int16>
     /// `FixedPointRealFFT.twiddles` (`fftSize / 2`) and `splitTwiddles` (`fftSize / 4`).
     public var twiddles: UnsafeBufferPointer<ComplexInt16>
@@ -17,7 +17,8 @@ public struct FrontendTables {
     public var filterbankStartIndex: Int
     public var filterbankEndIndex: Int
     /// `Filterbank.channelFrequencyStarts`, `channelWeightStarts`, `channelWidths`
-    /// (`channelCount + 1` each), `weights` and `unweights` (equally many).
+    /// (`channelCount + 1` each), `weights` and `unweights` (equally many); or, with `unweights`
+    /// empty, `weights` packed by `packWeights` (flash keeps one table instead of two).
     public var channelFrequencyStarts: UnsafeBufferPointer<Int16>
     public var channelWeightStarts: UnsafeBufferPointer<Int16>
     public var channelWidths: UnsafeBufferPointer<Int16>
@@ -73,11 +74,26 @@ public struct FrontendTables {
         let fftSize = config.fftSize
         let spectrumSize = fftSize / 2 + 1
         let boundaryCount = config.channelCount + 1
-        guard windowCoefficients.count == config.samplesPerWindow, windowCoefficients.baseAddress != nil,
-            // Hann coefficients in Q12 lie in 0...4096, which the window's arithmetic relies on.
-            windowCoefficients.allSatisfy({ 0 ... 1 << HannWindow.coefficientBits ~= $0 })
+        let windowSize = config.samplesPerWindow
+        let half = (windowSize + 1) / 2
+        let isMirrored = windowCoefficients.count < windowSize
+        guard windowCoefficients.count == windowSize || isMirrored && windowCoefficients.count >= half,
+            windowCoefficients.baseAddress != nil,
+            // Hann coefficients in Q12 lie in 0...4096, which the window's arithmetic relies on
+            // (a mirrored window's indexes, below 2048, do too).
+            windowCoefficients.allSatisfy({ 0 ... 1 << HannWindow.coefficientBits ~= $0 }),
+            (windowCoefficients.count - half) % 2 == 0 || !isMirrored
         else {
             throw .tablesDoNotMatchConfig(.window)
+        }
+        if isMirrored {
+            // The exceptions' indexes: ascending, in the second half.
+            var nextIndex = half
+            for pair in stride(from: half, to: windowCoefficients.count, by: 2) {
+                let index = Int(windowCoefficients[pair])
+                guard index >= nextIndex, index < windowSize else { throw .tablesDoNotMatchConfig(.window) }
+                nextIndex = index + 1
+            }
         }
         guard twiddles.count == fftSize / 2, splitTwiddles.count == fftSize / 4,
             twiddles.baseAddress != nil, splitTwiddles.baseAddress != nil,
@@ -87,8 +103,8 @@ public struct FrontendTables {
             throw .tablesDoNotMatchConfig(.fft)
         }
         guard channelFrequencyStarts.count == boundaryCount, channelWeightStarts.count == boundaryCount,
-            channelWidths.count == boundaryCount, weights.count == unweights.count,
-            weights.baseAddress != nil, unweights.baseAddress != nil,
+            channelWidths.count == boundaryCount, weights.count == unweights.count || unweights.isEmpty,
+            weights.baseAddress != nil, unweights.baseAddress != nil || unweights.isEmpty,
             filterbankStartIndex >= 1, filterbankStartIndex <= filterbankEndIndex,
             filterbankEndIndex < spectrumSize
         else {
@@ -113,5 +129,50 @@ public struct FrontendTables {
             throw .tablesDoNotMatchConfig(.log)
         }
         return readEnd
+    }
+
+    /// Writes `weights` and `unweights` as one table for `unweights`-less tables, if they allow
+    /// it: each pair either both zero (stored as -1: the padding that channels read but never
+    /// weigh) or summing to `1 << Filterbank.weightBits` (stored as the weight). Returns false,
+    /// leaving `packed` partly written, when some pair is neither: then keep both tables.
+    public static func packWeights(
+        _ weights: UnsafeBufferPointer<Int16>, _ unweights: UnsafeBufferPointer<Int16>,
+        into packed: UnsafeMutableBufferPointer<Int16>
+    ) -> Bool {
+        guard weights.count == unweights.count, packed.count == weights.count else { return false }
+        for i in 0 ..< weights.count {
+            let weight = weights[i]
+            let unweight = unweights[i]
+            if weight == 0 && unweight == 0 {
+                packed[i] = -1
+            } else if weight >= 0, unweight >= 0, Int(weight) + Int(unweight) == 1 << Filterbank.weightBits {
+                packed[i] = weight
+            } else {
+                return false
+            }
+        }
+        return true
+    }
+
+    /// Writes `coefficients` (a whole window, `size` of them) in the mirrored form into
+    /// `mirrored`: its first `(size + 1) / 2`, then an (index, coefficient) pair for each later
+    /// coefficient that is not the one at `size - 1 - index`. Returns how many it wrote, or nil
+    /// when that form would not be shorter than the window or does not fit in `mirrored`.
+    public static func mirrorWindow(
+        _ coefficients: UnsafeBufferPointer<Int16>, into mirrored: UnsafeMutableBufferPointer<Int16>
+    ) -> Int? {
+        let size = coefficients.count
+        let half = (size + 1) / 2
+        let limit = min(mirrored.count, size - 1)
+        guard half <= limit, size <= Int(Int16.max) else { return nil }
+        for i in 0 ..< half { mirrored[i] = coefficients[i] }
+        var written = half
+        for i in half ..< size where coefficients[i] != coefficients[size - 1 - i] {
+            guard written + 2 <= limit else { return nil }
+            mirrored[written] = Int16(i)
+            mirrored[written + 1] = coefficients[i]
+            written += 2
+        }
+        return written
     }
 }

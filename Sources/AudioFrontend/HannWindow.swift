@@ -12,7 +12,10 @@ public struct HannWindow {
     public let size: Int
     public let step: Int
     /// The window, as the reference rounds it (the caller's read-only table when the frontend
-    /// was given `FrontendTables`).
+    /// was given `FrontendTables`); or, fewer than `size`, the mirrored form of
+    /// `FrontendTables.mirrorWindow`: the first `(size + 1) / 2` coefficients, which the second
+    /// half mirrors, then (index, coefficient) pairs where it does not (float rounding breaks
+    /// the symmetry, for 480 samples once).
     public let coefficients: UnsafeMutableBufferPointer<Int16>
     /// The samples of the window being filled, then the windowed frame: the front of the FFT's
     /// input, which the frontend then scales in place.
@@ -34,7 +37,7 @@ public struct HannWindow {
         for i in 0 ..< size { coefficients[i] = Self.coefficient(at: i, size: size) }
     }
 
-    /// A window over precomputed coefficients, read in place.
+    /// A window over precomputed coefficients (whole, or mirrored with exceptions), read in place.
     init(
         size: Int, step: Int, output: UnsafeMutableBufferPointer<Int16>, coefficients: UnsafeBufferPointer<Int16>,
         carver: inout StorageCarver
@@ -74,9 +77,28 @@ public struct HannWindow {
         guard inputUsed == size else { return (taken, false) }
         if overlap.count > 0 { Self.copy(output.baseAddress! + step, to: overlap.baseAddress!, count: overlap.count) }
         var magnitudes: UInt32 = 0
-        var value = output.baseAddress!
-        var coefficient = UnsafePointer(coefficients.baseAddress!)
-        let end = value + size
+        if coefficients.count == size {
+            Self.apply(UnsafePointer(coefficients.baseAddress!), step: 1, to: output.baseAddress!, count: size, &magnitudes)
+        } else {
+            applyMirrored(&magnitudes)
+        }
+        inputUsed = overlap.count
+        // Every magnitude but -32768's is at most 32767, so bit 15 can only come from -32768,
+        // which the reference never counts (its int16 negation wraps to itself).
+        magnitudeBits = UInt16(truncatingIfNeeded: magnitudes & 0x7FFF)
+        return (taken, true)
+    }
+
+    /// Multiplies `count` samples from `value` by the coefficients from `coefficient` onwards,
+    /// `step` apart, or-ing the products' magnitudes into `magnitudes`.
+    @inline(__always)
+    private static func apply(
+        _ coefficient: UnsafePointer<Int16>, step: Int, to value: UnsafeMutablePointer<Int16>, count: Int,
+        _ magnitudes: inout UInt32
+    ) {
+        var value = value
+        var coefficient = coefficient
+        let end = value + count
         while value < end {
             // With coefficients in 0...4096 (computed so, and checked in given tables) the
             // product shifted down is within int16, so the C's conversion to int16 keeps it.
@@ -85,13 +107,29 @@ public struct HannWindow {
             let sign = windowed &>> 31
             magnitudes |= UInt32(bitPattern: (windowed ^ sign) &- sign)
             value += 1
-            coefficient += 1
+            coefficient += step
         }
-        inputUsed = overlap.count
-        // Every magnitude but -32768's is at most 32767, so bit 15 can only come from -32768,
-        // which the reference never counts (its int16 negation wraps to itself).
-        magnitudeBits = UInt16(truncatingIfNeeded: magnitudes & 0x7FFF)
-        return (taken, true)
+    }
+
+    /// `push`'s windowing over a mirrored table: the first half forwards, the second half
+    /// backwards through the same coefficients, in runs between the exceptions.
+    @inline(never)
+    private func applyMirrored(_ magnitudes: inout UInt32) {
+        let values = output.baseAddress!
+        let table = UnsafePointer(coefficients.baseAddress!)
+        let half = (size &+ 1) &>> 1
+        Self.apply(table, step: 1, to: values, count: half, &magnitudes)
+        var i = half
+        var exception = table + half
+        let exceptionsEnd = table + coefficients.count
+        while true {
+            let runEnd = exception < exceptionsEnd ? Int(exception.pointee) : size
+            Self.apply(table + (size &- 1 &- i), step: -1, to: values + i, count: runEnd &- i, &magnitudes)
+            guard runEnd < size else { return }
+            Self.apply(exception + 1, step: 0, to: values + runEnd, count: 1, &magnitudes)
+            i = runEnd &+ 1
+            exception += 2
+        }
     }
 
     /// Puts the kept samples back at the front of `output`, where the frontend's later stages

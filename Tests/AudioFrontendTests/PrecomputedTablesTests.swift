@@ -10,8 +10,12 @@ final class PrecomputedTablesTests: XCTestCase {
         var frontend: Frontend
         private let tableCopies: [UnsafeMutableRawBufferPointer]
         private let storage: UnsafeMutableRawBufferPointer
+        /// Exceptions to the mirrored window's symmetry (`compact`).
+        private(set) var exceptionCount = 0
 
-        init(config: FrontendConfig, copying source: Frontend) throws {
+        /// With `compact`, the firmware's layout: the window mirrored and the filterbank's
+        /// weights packed into one table (asserting they can be).
+        init(config: FrontendConfig, copying source: Frontend, compact: Bool = false) throws {
             var copies: [UnsafeMutableRawBufferPointer] = []
             func copy<T>(_ table: UnsafeBufferPointer<T>) -> UnsafeBufferPointer<T> {
                 let bytes = UnsafeMutableRawBufferPointer.allocate(
@@ -22,14 +26,31 @@ final class PrecomputedTablesTests: XCTestCase {
                 return UnsafeBufferPointer(rebasing: typed[0 ..< table.count])
             }
             var tables = FrontendTables(of: source)
-            tables.windowCoefficients = copy(tables.windowCoefficients)
+            if compact {
+                let mirrored = UnsafeMutableBufferPointer<Int16>.allocate(capacity: tables.windowCoefficients.count)
+                copies.append(UnsafeMutableRawBufferPointer(mirrored))
+                let written = try XCTUnwrap(FrontendTables.mirrorWindow(tables.windowCoefficients, into: mirrored))
+                exceptionCount = (written - (tables.windowCoefficients.count + 1) / 2) / 2
+                tables.windowCoefficients = UnsafeBufferPointer(rebasing: mirrored[0 ..< written])
+            } else {
+                tables.windowCoefficients = copy(tables.windowCoefficients)
+            }
             tables.twiddles = copy(tables.twiddles)
             tables.splitTwiddles = copy(tables.splitTwiddles)
             tables.channelFrequencyStarts = copy(tables.channelFrequencyStarts)
             tables.channelWeightStarts = copy(tables.channelWeightStarts)
             tables.channelWidths = copy(tables.channelWidths)
-            tables.weights = copy(tables.weights)
-            tables.unweights = copy(tables.unweights)
+            if compact {
+                let packed = UnsafeMutableBufferPointer<Int16>.allocate(capacity: max(1, tables.weights.count))
+                copies.append(UnsafeMutableRawBufferPointer(packed))
+                let slice = UnsafeMutableBufferPointer(rebasing: packed[0 ..< tables.weights.count])
+                XCTAssertTrue(FrontendTables.packWeights(tables.weights, tables.unweights, into: slice), "\(config)")
+                tables.weights = UnsafeBufferPointer(slice)
+                tables.unweights = UnsafeBufferPointer(start: nil, count: 0)
+            } else {
+                tables.weights = copy(tables.weights)
+                tables.unweights = copy(tables.unweights)
+            }
             tables.pcanGainTable = tables.pcanGainTable.isEmpty ? tables.pcanGainTable : copy(tables.pcanGainTable)
             tables.logTable = copy(tables.logTable)
             tableCopies = copies
@@ -60,17 +81,51 @@ final class PrecomputedTablesTests: XCTestCase {
         wide.windowMilliseconds = 64
         wide.channelCount = 80
         let clips = try ["tflm-testdata/yes_1000ms.wav", "tflm-testdata/no_1000ms.wav"].map { try TestData.sharedClip($0) }
-        for config in [FrontendConfig.microSpeech, .microWakeWord, noPCAN, noLog, wide] {
+        // Windows whose mirror breaks at several coefficients: 1052 samples (4) and 1091 (2, odd).
+        var even = FrontendConfig.microSpeech
+        even.sampleRate = 263_000
+        even.windowMilliseconds = 4
+        even.stepMilliseconds = 2
+        var odd = FrontendConfig.microSpeech
+        odd.sampleRate = 109_100
+        odd.windowMilliseconds = 10
+        odd.stepMilliseconds = 5
+        var exceptionCounts: [Int] = []
+        for config in [FrontendConfig.microSpeech, .microWakeWord, noPCAN, noLog, wide, even, odd] {
             let computed = try TestFrontend(config: config)
             let fromTables = try TableFrontend(config: config, copying: computed.frontend)
+            let fromPacked = try TableFrontend(config: config, copying: computed.frontend, compact: true)
+            exceptionCounts.append(fromPacked.exceptionCount)
             for clip in clips {
                 computed.frontend.reset()
                 fromTables.frontend.reset()
+                fromPacked.frontend.reset()
                 let expected = computed.frames(of: clip)
                 XCTAssertFalse(expected.isEmpty)
                 XCTAssertEqual(fromTables.frames(clip), expected, "\(config)")
+                XCTAssertEqual(fromPacked.frames(clip), expected, "\(config): compact tables")
             }
         }
+        // micro_speech's 480-sample window breaks its mirror once (coefficient 462).
+        XCTAssertEqual(exceptionCounts, [1, 1, 1, 1, 0, 4, 2])
+    }
+
+    /// Packing keeps padding (both zero) and pairs summing to one (Q12); any other pair, or a
+    /// mismatched count, keeps the two tables.
+    func testPackingWeightsRefusesPairsItCannotDerive() {
+        var packed = [Int16](repeating: 7, count: 3)
+        func pack(_ weights: [Int16], _ unweights: [Int16]) -> Bool {
+            weights.withUnsafeBufferPointer { w in
+                unweights.withUnsafeBufferPointer { u in
+                    packed.withUnsafeMutableBufferPointer { FrontendTables.packWeights(w, u, into: $0) }
+                }
+            }
+        }
+        XCTAssertTrue(pack([0, 0, 4096], [0, 4096, 0]))
+        XCTAssertEqual(packed, [-1, 0, 4096])
+        XCTAssertFalse(pack([0, 1000, 4096], [0, 3097, 0]))
+        XCTAssertFalse(pack([0, 0, 4097], [0, 4096, -1]))
+        XCTAssertFalse(pack([0, 0], [0, 4096]))
     }
 
     /// micro_speech's frontend over the tables of a computed one, with its state and scratch
@@ -175,6 +230,24 @@ final class PrecomputedTablesTests: XCTestCase {
         window.withUnsafeBufferPointer { changed in
             assertRejected(.window) { $0.windowCoefficients = changed }
         }
+        // A mirrored window: half of it, then exceptions in pairs, ascending, in the second half.
+        let half = Array(good.windowCoefficients[0 ..< 240])
+        for (exceptions, isValid) in [
+            ([Int16](), true), ([462, 53], true), ([462], false), ([239, 53], false), ([480, 53], false),
+            ([470, 53, 462, 53], false), ([462, 4097], false),
+        ] {
+            try (half + exceptions).withUnsafeBufferPointer { mirrored in
+                let change = { (tables: inout FrontendTables) in tables.windowCoefficients = mirrored }
+                if isValid {
+                    var tables = good
+                    change(&tables)
+                    XCTAssertNoThrow(try Frontend(config: .microSpeech, tables: tables, storage: storage), "\(exceptions)")
+                } else {
+                    assertRejected(.window, change)
+                }
+            }
+        }
+        assertRejected(.window) { $0.windowCoefficients = UnsafeBufferPointer(rebasing: $0.windowCoefficients[0 ..< 239]) }
         assertRejected(.fft) { $0.splitTwiddles = UnsafeBufferPointer(rebasing: $0.splitTwiddles.dropLast()) }
         // The first twiddle must be kissfft's exp(0), which the scalar first stage relies on.
         var twiddles = Array(good.twiddles)
