@@ -53,6 +53,11 @@ public enum Conv2D {
 
     struct OpData: BitwiseCopyable {
         var arithmetic: Arithmetic
+        #if !arch(arm)
+        /// Every channel's `shiftsOnlyRight` holds (host only, in the padding after `arithmetic`:
+        /// neither the firmware's op data nor the host's grows).
+        var shiftsOnlyRight = false
+        #endif
         var geometry: ConvolutionGeometry
         var multipliers: UnsafeMutablePointer<Int32>?
         var shifts: UnsafeMutablePointer<Int32>?
@@ -243,6 +248,10 @@ public enum Conv2D {
         data.shifts = shifts.baseAddress
         data.activationMin = range.min
         data.activationMax = range.max
+        #if !arch(arm)
+        data.shiftsOnlyRight = shiftsOnlyRight(
+            multipliers: multipliers.baseAddress!, shifts: shifts.baseAddress!, count: channels)
+        #endif
     }
 
     #if !arch(arm)
@@ -261,7 +270,7 @@ public enum Conv2D {
                 multipliers: data.pointee.multipliers.unsafelyUnwrapped, shifts: data.pointee.shifts.unsafelyUnwrapped,
                 outputOffset: data.pointee.outputOffset, activationMin: data.pointee.activationMin,
                 activationMax: data.pointee.activationMax),
-            output: context.outputData(0).assumingMemoryBound(to: Int8.self))
+            shiftingRight: data.pointee.shiftsOnlyRight, output: context.outputData(0).assumingMemoryBound(to: Int8.self))
         return true
     }
     #endif
