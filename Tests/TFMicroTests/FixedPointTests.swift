@@ -74,10 +74,10 @@ final class FixedPointTests: XCTestCase {
             var x = SIMD8<Int32>(), multiplier = SIMD8<Int32>(), shift = SIMD8<Int32>()
             for lane in 0 ..< 8 {
                 x[lane] = trial % 4 == 0 ? edges.randomElement()! : Int32.random(in: .min ... .max, using: &generator)
-                // Its range: any multiplier but Int32.min, shifts -31...0.
+                // Its range: multipliers of at least 0, shifts -31...-1.
                 multiplier[lane] =
-                    trial % 7 == 0 ? edges.dropFirst().randomElement()! : Int32.random(in: .min + 1 ... .max, using: &generator)
-                shift[lane] = Int32.random(in: -31 ... 0, using: &generator)
+                    trial % 7 == 0 ? edges.filter { $0 >= 0 }.randomElement()! : Int32.random(in: 0 ... .max, using: &generator)
+                shift[lane] = Int32.random(in: -31 ... -1, using: &generator)
             }
             let vector = multiplyByQuantizedMultiplierShiftingRight(x, multiplier, shift)
             for lane in 0 ..< 8 {
@@ -88,11 +88,13 @@ final class FixedPointTests: XCTestCase {
         }
     }
 
-    func testShiftsOnlyRightRejectsLeftShiftsAndTheMinimumMultiplier() {
-        let multipliers: [Int32] = [1 << 30, -(1 << 30), .max]
-        XCTAssertTrue(shiftsOnlyRight(multipliers: multipliers, shifts: [0, -31, -3], count: 3))
-        XCTAssertFalse(shiftsOnlyRight(multipliers: multipliers, shifts: [0, 1, -3], count: 3))
-        XCTAssertFalse(shiftsOnlyRight(multipliers: [1 << 30, .min, .max], shifts: [0, -31, -3], count: 3))
+    func testShiftsOnlyRightRejectsShiftsFrom0AndNegativeMultipliers() {
+        let multipliers: [Int32] = [1 << 30, 0, .max]
+        XCTAssertTrue(shiftsOnlyRight(multipliers: multipliers, shifts: [-1, -31, -3], count: 3))
+        XCTAssertFalse(shiftsOnlyRight(multipliers: multipliers, shifts: [-1, 0, -3], count: 3))
+        XCTAssertFalse(shiftsOnlyRight(multipliers: multipliers, shifts: [-1, 1, -3], count: 3))
+        XCTAssertFalse(shiftsOnlyRight(multipliers: multipliers, shifts: [-1, -32, -3], count: 3))
+        XCTAssertFalse(shiftsOnlyRight(multipliers: [1 << 30, -1, .max], shifts: [-1, -31, -3], count: 3))
     }
 
     func testActivationRangeQuantizesRealBounds() throws {
