@@ -67,6 +67,36 @@ final class FixedPointTests: XCTestCase {
         }
     }
 
+    func testRightShiftingEightLaneMultiplyMatchesTheScalarOneWhereItApplies() {
+        var generator = SystemRandomNumberGenerator()
+        let edges: [Int32] = [.min, .min + 1, -1, 0, 1, .max - 1, .max, 1 << 30, -(1 << 30)]
+        for trial in 0 ..< 20_000 {
+            var x = SIMD8<Int32>(), multiplier = SIMD8<Int32>(), shift = SIMD8<Int32>()
+            for lane in 0 ..< 8 {
+                x[lane] = trial % 4 == 0 ? edges.randomElement()! : Int32.random(in: .min ... .max, using: &generator)
+                // Its range: multipliers of at least 0, shifts -31...-1.
+                multiplier[lane] =
+                    trial % 7 == 0 ? edges.filter { $0 >= 0 }.randomElement()! : Int32.random(in: 0 ... .max, using: &generator)
+                shift[lane] = Int32.random(in: -31 ... -1, using: &generator)
+            }
+            let vector = multiplyByQuantizedMultiplierShiftingRight(x, multiplier, shift)
+            for lane in 0 ..< 8 {
+                XCTAssertEqual(
+                    vector[lane], multiplyByQuantizedMultiplier(x[lane], multiplier[lane], shift[lane]),
+                    "x \(x[lane]), multiplier \(multiplier[lane]), shift \(shift[lane])")
+            }
+        }
+    }
+
+    func testShiftsOnlyRightRejectsShiftsFrom0AndNegativeMultipliers() {
+        let multipliers: [Int32] = [1 << 30, 0, .max]
+        XCTAssertTrue(shiftsOnlyRight(multipliers: multipliers, shifts: [-1, -31, -3], count: 3))
+        XCTAssertFalse(shiftsOnlyRight(multipliers: multipliers, shifts: [-1, 0, -3], count: 3))
+        XCTAssertFalse(shiftsOnlyRight(multipliers: multipliers, shifts: [-1, 1, -3], count: 3))
+        XCTAssertFalse(shiftsOnlyRight(multipliers: multipliers, shifts: [-1, -32, -3], count: 3))
+        XCTAssertFalse(shiftsOnlyRight(multipliers: [1 << 30, -1, .max], shifts: [-1, -31, -3], count: 3))
+    }
+
     func testActivationRangeQuantizesRealBounds() throws {
         let relu6 = try quantizedActivationRange(.relu6, scale: 0.05, zeroPoint: -10, typeMin: -128, typeMax: 127)
         XCTAssertEqual(relu6.min, -10)

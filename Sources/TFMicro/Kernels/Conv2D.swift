@@ -53,6 +53,14 @@ public enum Conv2D {
 
     struct OpData: BitwiseCopyable {
         var arithmetic: Arithmetic
+        #if !arch(arm)
+        /// Every channel's `shiftsOnlyRight` holds (host only, in the padding after `arithmetic`:
+        /// neither the firmware's op data nor the host's grows).
+        var shiftsOnlyRight = false
+        /// The input's element count for an int8 layer `isMatrixVector` takes (0 for any other),
+        /// in the same padding.
+        var matrixVectorColumns: Int32 = 0
+        #endif
         var geometry: ConvolutionGeometry
         var multipliers: UnsafeMutablePointer<Int32>?
         var shifts: UnsafeMutablePointer<Int32>?
@@ -145,6 +153,11 @@ public enum Conv2D {
                 &context, &data, input: input, filter: filter, output: output,
                 activation: options.activation)
         }
+        #if !arch(arm)
+        if data.arithmetic == .int8, geometry.isMatrixVector, let columns = Int32(exactly: geometry.inputCount) {
+            data.matrixVectorColumns = columns
+        }
+        #endif
         try context.setOpData(data)
     }
 
@@ -243,25 +256,29 @@ public enum Conv2D {
         data.shifts = shifts.baseAddress
         data.activationMin = range.min
         data.activationMax = range.max
+        #if !arch(arm)
+        data.shiftsOnlyRight = shiftsOnlyRight(
+            multipliers: multipliers.baseAddress!, shifts: shifts.baseAddress!, count: channels)
+        #endif
     }
 
     #if !arch(arm)
-    /// Runs an int8 layer whose geometry `isMatrixVector` straight from the kernel's invoke,
-    /// its op data read in place; false for any other layer.
+    /// Runs an int8 layer whose geometry `isMatrixVector` (prepare's `matrixVectorColumns`)
+    /// straight from the kernel's invoke, its op data read in place; false for any other layer.
     @inline(__always)
     static func invokeMatrixVector(_ context: InvokeContext) -> Bool {
         let data = UnsafePointer(context.mutableOpData(as: OpData.self))
-        guard data.pointee.arithmetic == .int8, data.pointee.geometry.isMatrixVector else { return false }
+        guard data.pointee.matrixVectorColumns > 0 else { return false }
         matrixVector(
             input: context.inputData(0).assumingMemoryBound(to: Int8.self),
             weights: context.inputData(1).assumingMemoryBound(to: Int8.self),
             bias: context.optionalInputData(2)?.assumingMemoryBound(to: Int32.self), rows: data.pointee.geometry.outputDepth,
-            columns: data.pointee.geometry.inputCount, inputOffset: data.pointee.inputOffset,
+            columns: Int(data.pointee.matrixVectorColumns), inputOffset: data.pointee.inputOffset,
             requantize: ChannelRequantization(
                 multipliers: data.pointee.multipliers.unsafelyUnwrapped, shifts: data.pointee.shifts.unsafelyUnwrapped,
                 outputOffset: data.pointee.outputOffset, activationMin: data.pointee.activationMin,
                 activationMax: data.pointee.activationMax),
-            output: context.outputData(0).assumingMemoryBound(to: Int8.self))
+            shiftingRight: data.pointee.shiftsOnlyRight, output: context.outputData(0).assumingMemoryBound(to: Int8.self))
         return true
     }
     #endif

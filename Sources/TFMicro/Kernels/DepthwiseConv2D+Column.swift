@@ -11,28 +11,38 @@ extension DepthwiseConv2D {
             && p.paddingHeight == 0 && p.paddingWidth == 0
     }
 
-    /// Runs an int8 `isColumnPixel` layer straight from the kernel's invoke, its op data read
-    /// in place, without building `perChannelInt8`'s arguments; false for any other layer.
+    /// Runs an int8 `isColumnPixel` layer (prepare's `columnRows`) straight from the kernel's
+    /// invoke, its op data read in place, without building `perChannelInt8`'s arguments or
+    /// checking shapes again; false for any other layer.
     @inline(__always)
     static func invokeColumnPixel(_ context: InvokeContext) -> Bool {
-        guard context.inputType(0) == .int8 else { return false }
         let p = UnsafePointer(context.mutableOpData(as: OpData.self))
-        let inputShape = context.inputShape(0)
-        guard isColumnPixel(p.pointee, inputShape: inputShape, filterShape: context.inputShape(1), outputShape: context.outputShape(0))
-        else { return false }
-        columnPixel(
-            p.pointee, input: context.inputData(0).assumingMemoryBound(to: Int8.self),
-            filter: context.inputData(1).assumingMemoryBound(to: Int8.self), bias: UnsafeRawPointer(context.optionalInputData(2)),
-            rows: inputShape[1], depth: inputShape[3], output: context.outputData(0).assumingMemoryBound(to: Int8.self))
+        guard p.pointee.columnRows > 0 else { return false }
+        let input = context.inputData(0).assumingMemoryBound(to: Int8.self)
+        let filter = context.inputData(1).assumingMemoryBound(to: Int8.self)
+        let bias = UnsafeRawPointer(context.optionalInputData(2))
+        let output = context.outputData(0).assumingMemoryBound(to: Int8.self)
+        // A constant `shiftingRight` in each copy.
+        if p.pointee.shiftsOnlyRight {
+            columnPixel(
+                p.pointee, input: input, filter: filter, bias: bias, rows: Int(p.pointee.columnRows), depth: Int(p.pointee.columnDepth),
+                shiftingRight: true, output: output)
+        } else {
+            columnPixel(
+                p.pointee, input: input, filter: filter, bias: bias, rows: Int(p.pointee.columnRows), depth: Int(p.pointee.columnDepth),
+                shiftingRight: false, output: output)
+        }
         return true
     }
 
     /// `perChannelInt8` for an `isColumnPixel` layer: per block of eight channels, one running
     /// sum over the rows (the reference's tap order; the wrapping sum is exact in any order),
     /// the bias and the requantisation, without the general kernel's per-pixel bookkeeping.
+    /// `shiftingRight`: the layer's `shiftsOnlyRight`.
+    @inline(__always)
     static func columnPixel(
         _ p: OpData, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>, bias: UnsafeRawPointer?,
-        rows: Int, depth: Int, output: UnsafeMutablePointer<Int8>
+        rows: Int, depth: Int, shiftingRight: Bool, output: UnsafeMutablePointer<Int8>
     ) {
         let requantize = ChannelRequantization(p)
         let offset = SIMD8(repeating: p.inputOffset)
@@ -42,13 +52,14 @@ extension DepthwiseConv2D {
             // before and writes some channels again, with the same values.
             c = min(c, depth &- 8)
             var sum = bias.map { loadLittleEndian8($0 + 4 &* c) } ?? SIMD8(repeating: 0)
-            var x = input + c, w = filter + c
+            // Input and filter rows have the same stride: one index for both (one add a row
+            // fewer than two pointers, callgrind).
+            var i = c
             for _ in 0 ..< rows {
-                sum &+= widen8(w) &* (widen8(x) &+ offset)
-                x += depth
-                w += depth
+                sum &+= widen8(filter + i) &* (widen8(input + i) &+ offset)
+                i &+= depth
             }
-            requantize.eight(sum, channel: c, into: output + c)
+            requantize.eight(sum, channel: c, into: output + c, shiftingRight: shiftingRight)
             c &+= 8
         }
         while c < depth {

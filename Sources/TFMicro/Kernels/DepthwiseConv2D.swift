@@ -54,6 +54,15 @@ public enum DepthwiseConv2D {
         public var shifts: UnsafeMutablePointer<Int32>?
         /// One Int32 accumulator per output channel.
         var accumulators: ScratchBufferHandle?
+        #if !arch(arm)
+        // Host only, decided in prepare (the firmware's op data does not grow), and in the
+        // padding before `rowFilter`: the host's op data keeps its arena size too.
+        /// Every channel's `shiftsOnlyRight` holds.
+        var shiftsOnlyRight = false
+        /// The input's rows and depth for an int8 `isColumnPixel` layer (0 and 0 for any other).
+        var columnRows: Int32 = 0
+        var columnDepth: Int32 = 0
+        #endif
         /// The filter in `dualMACInt8`'s layout (persistent), when that kernel takes the layer.
         var rowFilter: UnsafePointer<Int8>?
 
@@ -158,6 +167,15 @@ public enum DepthwiseConv2D {
             data.multipliers = multipliers.baseAddress
             data.shifts = shifts.baseAddress
             data.accumulators = try context.requestScratch(byteCount: outputDepth * MemoryLayout<Int32>.stride)
+            #if !arch(arm)
+            if isColumnPixel(data, inputShape: input.shape, filterShape: filter.shape, outputShape: output.shape) {
+                // Int32: the interpreter checked each tensor's byte size, and a dimension of one fits.
+                data.columnRows = Int32(truncatingIfNeeded: input.shape[1])
+                data.columnDepth = Int32(truncatingIfNeeded: inputDepth)
+            }
+            data.shiftsOnlyRight = shiftsOnlyRight(
+                multipliers: multipliers.baseAddress!, shifts: shifts.baseAddress!, count: outputDepth)
+            #endif
             if dualMAC, let filterData = filter.data, dualMACTakes(data, inputShape: input.shape, filterShape: filter.shape) {
                 let rowFilter = try context.allocatePersistentArray(of: Int8.self, count: filter.shape.elementCount)
                 arrangeRowFilter(
@@ -214,7 +232,8 @@ public enum DepthwiseConv2D {
         #if !arch(arm)
         if isColumnPixel(p, inputShape: inputShape, filterShape: filterShape, outputShape: outputShape) {
             return columnPixel(
-                p, input: input, filter: filter, bias: bias, rows: inputShape[1], depth: inputShape[3], output: output)
+                p, input: input, filter: filter, bias: bias, rows: inputShape[1], depth: inputShape[3],
+                shiftingRight: false, output: output)
         }
         let filterBytes = filterShape[1] &* filterShape[2] &* filterShape[3]
         if inputShape[3] == 1 && p.dilationWidth == 1 && p.depthMultiplier % 8 == 0 && filterShape[2] == 8

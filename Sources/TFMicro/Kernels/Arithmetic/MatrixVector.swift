@@ -19,23 +19,57 @@ extension ConvolutionGeometry {
 /// at a time.
 func matrixVector(
     input: UnsafePointer<Int8>, weights: UnsafePointer<Int8>, bias: UnsafePointer<Int32>?, rows: Int, columns: Int,
-    inputOffset: Int32, requantize: ChannelRequantization, output: UnsafeMutablePointer<Int8>
+    inputOffset: Int32, requantize: ChannelRequantization, shiftingRight: Bool, output: UnsafeMutablePointer<Int8>
 ) {
-    // Pointwise rows of 32 and 64 (okay_nabu's, alexa's, hey_mycroft's) get copies with a
-    // constant length: the eight rows' weights are then constant displacements from one
-    // pointer, and the runs unrolled. (More copies, for 30, 60 or the first layer's 200,
-    // measured slower on okay_nabu under callgrind.)
+    // A layer whose channels all shift right (`shiftsOnlyRight`) has its own copies, with
+    // the shorter requantisation; each copy its own function, or their constants crowd one
+    // function's registers (callgrind: 600 instructions more per okay_nabu invoke).
+    if shiftingRight {
+        matrixVectorShiftingRight(input, weights, bias, rows, columns, inputOffset, requantize, output)
+    } else {
+        matrixVectorShiftingEither(input, weights, bias, rows, columns, inputOffset, requantize, output)
+    }
+}
+
+@inline(never)
+private func matrixVectorShiftingRight(
+    _ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, _ bias: UnsafePointer<Int32>?, _ rows: Int,
+    _ columns: Int, _ inputOffset: Int32, _ requantize: ChannelRequantization, _ output: UnsafeMutablePointer<Int8>
+) {
+    matrixVectorColumns(input, weights, bias, rows, columns, inputOffset, requantize, true, output)
+}
+
+@inline(never)
+private func matrixVectorShiftingEither(
+    _ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, _ bias: UnsafePointer<Int32>?, _ rows: Int,
+    _ columns: Int, _ inputOffset: Int32, _ requantize: ChannelRequantization, _ output: UnsafeMutablePointer<Int8>
+) {
+    matrixVectorColumns(input, weights, bias, rows, columns, inputOffset, requantize, false, output)
+}
+
+@_transparent
+private func matrixVectorColumns(
+    _ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, _ bias: UnsafePointer<Int32>?, _ rows: Int,
+    _ columns: Int, _ inputOffset: Int32, _ requantize: ChannelRequantization, _ shiftingRight: Bool,
+    _ output: UnsafeMutablePointer<Int8>
+) {
+    // Pointwise rows of 32 and 64 (okay_nabu's, alexa's, hey_mycroft's) and okay_nabu's first
+    // layer's 200 get copies with a constant length: the eight rows' weights are then constant
+    // displacements from one pointer, and the runs unrolled (200: okay_nabu 25,406 -> 24,443
+    // instructions per invoke, callgrind). (Copies for 30 or 60 measured slower.)
     switch columns {
-    case 32: matrixVectorRows(input, weights, bias, rows, 32, inputOffset, requantize, output)
-    case 64: matrixVectorRows(input, weights, bias, rows, 64, inputOffset, requantize, output)
-    default: matrixVectorRows(input, weights, bias, rows, columns, inputOffset, requantize, output)
+    case 32: matrixVectorRows(input, weights, bias, rows, 32, inputOffset, requantize, shiftingRight, output)
+    case 64: matrixVectorRows(input, weights, bias, rows, 64, inputOffset, requantize, shiftingRight, output)
+    case 200: matrixVectorRows(input, weights, bias, rows, 200, inputOffset, requantize, shiftingRight, output)
+    default: matrixVectorRows(input, weights, bias, rows, columns, inputOffset, requantize, shiftingRight, output)
     }
 }
 
 @_transparent
 private func matrixVectorRows(
     _ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, _ bias: UnsafePointer<Int32>?, _ rows: Int,
-    _ columns: Int, _ inputOffset: Int32, _ requantize: ChannelRequantization, _ output: UnsafeMutablePointer<Int8>
+    _ columns: Int, _ inputOffset: Int32, _ requantize: ChannelRequantization, _ shiftingRight: Bool,
+    _ output: UnsafeMutablePointer<Int8>
 ) {
     var r = 0
     while r < rows && rows >= 8 {
@@ -45,7 +79,7 @@ private func matrixVectorRows(
         var sum = bias.map { UnsafeRawPointer($0 + r).loadUnaligned(as: SIMD8<Int32>.self) } ?? SIMD8(repeating: 0)
         sum &+= offsetDotProduct8(
             input, weights + r &* columns, weightStride: columns, count: columns, inputOffset: inputOffset)
-        requantize.eight(sum, channel: r, into: output + r)
+        requantize.eight(sum, channel: r, into: output + r, shiftingRight: shiftingRight)
         r &+= 8
     }
     while r < rows {

@@ -48,11 +48,15 @@ struct ChannelRequantization {
     // Transparent, not `@inline(__always)`: with the latter the convolution kernels still
     // called one shared copy, paying a call and reloading the constants every eight channels
     // (callgrind: 1,600 of okay_nabu's 48,500 instructions per invoke).
+    // A constant `shiftingRight` (a layer's `shiftsOnlyRight`, decided in prepare) picks the
+    // shorter multiply.
     @_transparent
-    func eight(_ acc: SIMD8<Int32>, channel: Int, into out: UnsafeMutablePointer<Int8>) {
+    func eight(_ acc: SIMD8<Int32>, channel: Int, into out: UnsafeMutablePointer<Int8>, shiftingRight: Bool = false) {
         let m = UnsafeRawPointer(multipliers + channel).loadUnaligned(as: SIMD8<Int32>.self)
         let s = UnsafeRawPointer(shifts + channel).loadUnaligned(as: SIMD8<Int32>.self)
-        var v = multiplyByQuantizedMultiplier(acc, m, s) &+ outputOffset
+        let scaled =
+            shiftingRight ? multiplyByQuantizedMultiplierShiftingRight(acc, m, s) : multiplyByQuantizedMultiplier(acc, m, s)
+        var v = scaled &+ outputOffset
         let lo = SIMD8(repeating: activationMin), hi = SIMD8(repeating: activationMax)
         v.replace(with: lo, where: v .< lo)
         v.replace(with: hi, where: v .> hi)

@@ -126,15 +126,57 @@ public func multiplyByQuantizedMultiplier(_ x: SIMD8<Int32>, _ multiplier: SIMD8
     let leftShift = shift & ~negative
     let rightShift = (0 &- shift) & negative
     // x * 2^leftShift wraps in the reference; a masking shift is the same for shifts to 62.
-    let high = saturatingRoundingDoublingHighMul(x &<< leftShift, multiplier)
-    // RoundingDivideByPOT, per lane: (x >> e) + (remainder > threshold ? 1 : 0).
-    let mask = (SIMD8<Int32>(repeating: 1) &<< rightShift) &- 1
-    let remainder = high & mask
-    let threshold = (mask &>> 1) &- (high &>> 31)
-    return (high &>> rightShift) &- ((threshold &- remainder) &>> 31)
+    return roundingDivideByPOT(saturatingRoundingDoublingHighMul(x &<< leftShift, multiplier), rightShift)
 }
 
-/// SaturatingRoundingDoublingHighMul on eight lanes.
+/// The eight-lane `multiplyByQuantizedMultiplier` for multipliers of at least 0 and shifts in
+/// -31...-1 (`shiftsOnlyRight`): no left shift, no saturating lane, and a shorter rounding
+/// division.
+///
+/// The division of x by 2^e (e = -shift >= 1) rounded half away from zero is
+/// floor((x - [x < 0]) / 2^(e-1)) rounded half up, ((y + 1) >> 1): for x >= 0 that is
+/// floor((x + 2^(e-1)) / 2^e), for x < 0 floor((x + 2^(e-1) - 1) / 2^e), the reference's two
+/// cases. A multiplier of at least 0 keeps x within -2^31 + 1 ... 2^31 - 2, so x - 1 and
+/// y + 1 cannot wrap.
+@inlinable @inline(__always)
+public func multiplyByQuantizedMultiplierShiftingRight(
+    _ x: SIMD8<Int32>, _ multiplier: SIMD8<Int32>, _ shift: SIMD8<Int32>
+) -> SIMD8<Int32> {
+    let high = roundingDoublingHighMul(x, multiplier)
+    // ~shift is e - 1.
+    let y = (high &+ (high &>> 31)) &>> ~shift
+    return (y &+ 1) &>> 1
+}
+
+/// Whether every one of `count` channels has a multiplier of at least 0 and a shift in
+/// -31...-1, so `multiplyByQuantizedMultiplierShiftingRight` gives its values.
+public func shiftsOnlyRight(multipliers: UnsafePointer<Int32>, shifts: UnsafePointer<Int32>, count: Int) -> Bool {
+    for c in 0 ..< count where shifts[c] > -1 || shifts[c] < -31 || multipliers[c] < 0 { return false }
+    return true
+}
+
+/// RoundingDivideByPOT on eight lanes, each by its own exponent in 0...31:
+/// (x >> e) + (remainder > threshold ? 1 : 0).
+@inlinable @inline(__always)
+public func roundingDivideByPOT(_ x: SIMD8<Int32>, _ exponent: SIMD8<Int32>) -> SIMD8<Int32> {
+    let mask = (SIMD8<Int32>(repeating: 1) &<< exponent) &- 1
+    let remainder = x & mask
+    let threshold = (mask &>> 1) &- (x &>> 31)
+    return (x &>> exponent) &- ((threshold &- remainder) &>> 31)
+}
+
+/// SaturatingRoundingDoublingHighMul on eight lanes: `roundingDoublingHighMul`, Int32.min squared saturated.
+@inlinable @inline(__always)
+public func saturatingRoundingDoublingHighMul(_ a: SIMD8<Int32>, _ b: SIMD8<Int32>) -> SIMD8<Int32> {
+    var result = roundingDoublingHighMul(a, b)
+    // Int32.min squared is the one product that does not fit: it saturates.
+    let minimum = SIMD8<Int32>(repeating: .min)
+    result.replace(with: .max, where: (a .== minimum) .& (b .== minimum))
+    return result
+}
+
+/// SaturatingRoundingDoublingHighMul on eight lanes without the saturation: for lanes not
+/// both Int32.min.
 ///
 /// The scalar form nudges by 2^30 or 1 - 2^30 by the product's sign and then divides by 2^31
 /// toward zero; both cases come to floor((product + 2^30) / 2^31) (for a negative product,
@@ -145,7 +187,7 @@ public func multiplyByQuantizedMultiplier(_ x: SIMD8<Int32>, _ multiplier: SIMD8
 /// are then shifted down into their low halves, the odd ones' up into their high halves, and
 /// the two merged, with no repacking of lanes.
 @inlinable @inline(__always)
-public func saturatingRoundingDoublingHighMul(_ a: SIMD8<Int32>, _ b: SIMD8<Int32>) -> SIMD8<Int32> {
+public func roundingDoublingHighMul(_ a: SIMD8<Int32>, _ b: SIMD8<Int32>) -> SIMD8<Int32> {
     // Each 32-bit lane stays in its own half of a 64-bit lane, on either byte order.
     let wideA = unsafeBitCast(a, to: SIMD4<Int64>.self), wideB = unsafeBitCast(b, to: SIMD4<Int64>.self)
     let nudge = SIMD4<Int64>(repeating: 1 << 30)
@@ -154,9 +196,5 @@ public func saturatingRoundingDoublingHighMul(_ a: SIMD8<Int32>, _ b: SIMD8<Int3
     let low = unsafeBitCast(even, to: SIMD4<UInt64>.self) &>> 31
     let high = unsafeBitCast(odd, to: SIMD4<UInt64>.self) &<< 1
     let merged = (low & SIMD4(repeating: 0xFFFF_FFFF)) | (high & SIMD4(repeating: 0xFFFF_FFFF_0000_0000))
-    var result = unsafeBitCast(merged, to: SIMD8<Int32>.self)
-    // Int32.min squared is the one product that does not fit: it saturates.
-    let minimum = SIMD8<Int32>(repeating: .min)
-    result.replace(with: .max, where: (a .== minimum) .& (b .== minimum))
-    return result
+    return unsafeBitCast(merged, to: SIMD8<Int32>.self)
 }
