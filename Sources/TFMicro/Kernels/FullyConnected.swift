@@ -206,11 +206,9 @@ public enum FullyConnected {
         _ p: OpData, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>,
         bias: UnsafeRawPointer?, output: UnsafeMutablePointer<Int8>, foldedBiases: UnsafePointer<Int32>?
     ) {
-        #if CORTEX_M_DSP || !arch(arm)
+        // Only the dual-MAC path has folded biases; builds without the DSP extension pass nil
+        // (`invokeInt8`), so there the paired branch folds away.
         let paired = foldedBiases != nil
-        #else
-        let paired = false
-        #endif
         var nextRow: Int32 = 0  // with `paired`, row c + 1's sum when c is even
         for b in 0 ..< p.batches {
             let row = input + b &* p.accumDepth
