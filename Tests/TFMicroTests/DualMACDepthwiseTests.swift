@@ -13,75 +13,27 @@ final class DualMACDepthwiseTests: XCTestCase {
         return range.lowerBound + Int((state >> 33) % UInt64(range.count))
     }
 
-    private func shape(_ dims: Int...) -> Shape { Shape(dims.map { Int32($0) })! }
-
     func testDualMACMatchesTheReferenceLoops() {
         // Every int8 zero point's offset, from -127 to 128, and the ends in particular.
         let offsets: [Int32] = [128, -127, 0, 1, -1, 127, -128 + 1]
         for trial in 0 ..< 300 {
             let multiplier = [2, 6, 8, 16][trial % 4]
-            let batches = random(1 ... 2), height = random(1 ... 14), width = random(8 ... 24), fh = random(1 ... 6)
-            let padding: Padding = random(0 ... 1) == 0 ? .same : .valid
-            let sh = random(1 ... 3), sw = random(1 ... 3), dh = random(1 ... 2)
-            let rows = AxisGeometry(padding: padding, inputSize: height, filterSize: fh, stride: sh, dilation: dh)
-            let cols = AxisGeometry(padding: padding, inputSize: width, filterSize: 8, stride: sw, dilation: 1)
-            guard rows.outputSize > 0, cols.outputSize > 0 else { continue }
-            let ins = shape(batches, height, width, 1), fs = shape(1, fh, 8, multiplier)
-            let os = shape(batches, rows.outputSize, cols.outputSize, multiplier)
-            let input = (0 ..< ins.elementCount).map { _ in Int8(random(-128 ... 127)) }
-            let filter = (0 ..< fs.elementCount).map { _ in Int8(random(-128 ... 127)) }
-            let bias: [Int32]? = trial % 5 == 4 ? nil : (0 ..< multiplier).map { _ in Int32(random(-50_000 ... 50_000)) }
-            var multipliers: [Int32] = [], shifts: [Int32] = []
-            for _ in 0 ..< multiplier {
-                let q = QuantizedMultiplier(Double(random(1 ... 1000)) / 4_000_000)!
-                multipliers.append(q.multiplier)
-                shifts.append(q.shift)
-            }
-            let inputOffset = trial < offsets.count * 4 ? offsets[trial % offsets.count] : Int32(random(-127 ... 128))
-            var result = [Int8](repeating: 0, count: os.elementCount)
+            let batches = random(1 ... 2), height = random(1 ... 14)
+            guard
+                let layer = EightColumnDepthwiseLayer(
+                    batches: batches, height: height, depthMultiplier: multiplier, withBias: trial % 5 != 4,
+                    inputOffset: trial < offsets.count * 4 ? offsets[trial % offsets.count] : nil, random: random)
+            else { continue }
+            var result = [Int8](repeating: 0, count: layer.outputShape.elementCount)
             var accumulators = [Int32](repeating: 0, count: multiplier)
-            var rowFilter = [Int8](repeating: 0, count: fs.elementCount)
-            DepthwiseConv2D.arrangeRowFilter(filter, height: fh, depth: multiplier, into: &rowFilter)
-            multipliers.withUnsafeMutableBufferPointer { m in
-                shifts.withUnsafeMutableBufferPointer { s in
-                    let p = DepthwiseConv2D.OpData(
-                        strideWidth: sw, strideHeight: sh, dilationWidth: 1, dilationHeight: dh,
-                        paddingWidth: cols.padding, paddingHeight: rows.padding, depthMultiplier: multiplier,
-                        inputOffset: inputOffset, outputOffset: Int32(random(-20 ... 20)),
-                        activationMin: -128, activationMax: 127, multipliers: m.baseAddress, shifts: s.baseAddress)
-                    var expected = [Int8](repeating: 0, count: os.elementCount)
-                    for b in 0 ..< batches {
-                        for outY in 0 ..< os[1] {
-                            for outX in 0 ..< os[2] {
-                                for oc in 0 ..< multiplier {
-                                    var acc: Int32 = 0
-                                    for fy in 0 ..< fh {
-                                        for fx in 0 ..< 8 {
-                                            let inY = outY * sh - rows.padding + dh * fy, inX = outX * sw - cols.padding + fx
-                                            guard inY >= 0, inY < height, inX >= 0, inX < width else { continue }
-                                            acc &+=
-                                                Int32(filter[(fy * 8 + fx) * multiplier + oc])
-                                                &* (Int32(input[(b * height + inY) * width + inX]) &+ inputOffset)
-                                        }
-                                    }
-                                    if let bias { acc &+= bias[oc] }
-                                    acc = multiplyByQuantizedMultiplier(acc, m[oc], s[oc]) &+ p.outputOffset
-                                    expected[((b * os[1] + outY) * os[2] + outX) * multiplier + oc] = Int8(min(max(acc, -128), 127))
-                                }
-                            }
-                        }
-                    }
-                    func run(_ biasBytes: UnsafeRawPointer?) {
-                        DepthwiseConv2D.dualMACInt8(
-                            p, inputShape: ins, input: input, filterShape: fs, bias: biasBytes,
-                            outputShape: os, output: &result, accumulators: &accumulators, rowFilter: rowFilter)
-                    }
-                    if let bias { bias.withUnsafeBytes { run($0.baseAddress) } } else { run(nil) }
-                    XCTAssertEqual(
-                        result, expected,
-                        "trial \(trial): \(ins) \(fs) \(padding) s\(sh)x\(sw) d\(dh) offset \(inputOffset) bias \(bias != nil)")
-                }
+            var rowFilter = [Int8](repeating: 0, count: layer.filterShape.elementCount)
+            DepthwiseConv2D.arrangeRowFilter(layer.filter, height: layer.filterShape[1], depth: multiplier, into: &rowFilter)
+            layer.withOpData { p, bias in
+                DepthwiseConv2D.dualMACInt8(
+                    p, inputShape: layer.inputShape, input: layer.input, filterShape: layer.filterShape, bias: bias,
+                    outputShape: layer.outputShape, output: &result, accumulators: &accumulators, rowFilter: rowFilter)
             }
+            XCTAssertEqual(result, layer.expected(), "trial \(trial): \(layer)")
         }
     }
 
