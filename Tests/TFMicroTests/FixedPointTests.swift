@@ -48,38 +48,34 @@ final class FixedPointTests: XCTestCase {
     }
 
     func testEightLaneMultiplyByQuantizedMultiplierMatchesTheScalarOne() {
-        var generator = SystemRandomNumberGenerator()
-        let edges: [Int32] = [.min, .min + 1, -1, 0, 1, .max - 1, .max, 1 << 30, -(1 << 30)]
-        for trial in 0 ..< 20_000 {
-            var x = SIMD8<Int32>(), multiplier = SIMD8<Int32>(), shift = SIMD8<Int32>()
-            for lane in 0 ..< 8 {
-                x[lane] = trial % 4 == 0 ? edges.randomElement()! : Int32.random(in: .min ... .max, using: &generator)
-                // Every QuantizedMultiplier's range, Int32.min included (a negative scale can give it).
-                multiplier[lane] = trial % 7 == 0 ? edges.randomElement()! : Int32.random(in: .min ... .max, using: &generator)
-                shift[lane] = Int32.random(in: -31 ... 62, using: &generator)
-            }
-            let vector = multiplyByQuantizedMultiplier(x, multiplier, shift)
-            for lane in 0 ..< 8 {
-                XCTAssertEqual(
-                    vector[lane], multiplyByQuantizedMultiplier(x[lane], multiplier[lane], shift[lane]),
-                    "x \(x[lane]), multiplier \(multiplier[lane]), shift \(shift[lane])")
-            }
-        }
+        // Every QuantizedMultiplier's range, Int32.min included (a negative scale can give it).
+        assertEightLanesMatchTheScalarOne(multiplyByQuantizedMultiplier, multipliers: .min ... .max, shifts: -31 ... 62)
     }
 
     func testRightShiftingEightLaneMultiplyMatchesTheScalarOneWhereItApplies() {
+        // Its range: multipliers of at least 0, shifts -31...-1.
+        assertEightLanesMatchTheScalarOne(multiplyByQuantizedMultiplierShiftingRight, multipliers: 0 ... .max, shifts: -31 ... -1)
+    }
+
+    /// `eightLane` against the scalar multiplyByQuantizedMultiplier, lane by lane, over 20,000
+    /// random trials of operands in the given ranges, with edge values for every fourth trial's
+    /// x and every seventh's multipliers.
+    private func assertEightLanesMatchTheScalarOne(
+        _ eightLane: (SIMD8<Int32>, SIMD8<Int32>, SIMD8<Int32>) -> SIMD8<Int32>,
+        multipliers: ClosedRange<Int32>, shifts: ClosedRange<Int32>
+    ) {
         var generator = SystemRandomNumberGenerator()
         let edges: [Int32] = [.min, .min + 1, -1, 0, 1, .max - 1, .max, 1 << 30, -(1 << 30)]
+        let multiplierEdges = edges.filter(multipliers.contains)
         for trial in 0 ..< 20_000 {
             var x = SIMD8<Int32>(), multiplier = SIMD8<Int32>(), shift = SIMD8<Int32>()
             for lane in 0 ..< 8 {
                 x[lane] = trial % 4 == 0 ? edges.randomElement()! : Int32.random(in: .min ... .max, using: &generator)
-                // Its range: multipliers of at least 0, shifts -31...-1.
                 multiplier[lane] =
-                    trial % 7 == 0 ? edges.filter { $0 >= 0 }.randomElement()! : Int32.random(in: 0 ... .max, using: &generator)
-                shift[lane] = Int32.random(in: -31 ... -1, using: &generator)
+                    trial % 7 == 0 ? multiplierEdges.randomElement()! : Int32.random(in: multipliers, using: &generator)
+                shift[lane] = Int32.random(in: shifts, using: &generator)
             }
-            let vector = multiplyByQuantizedMultiplierShiftingRight(x, multiplier, shift)
+            let vector = eightLane(x, multiplier, shift)
             for lane in 0 ..< 8 {
                 XCTAssertEqual(
                     vector[lane], multiplyByQuantizedMultiplier(x[lane], multiplier[lane], shift[lane]),
