@@ -28,6 +28,23 @@ final class SnapshotTests: XCTestCase {
         return try result.get()
     }
 
+    /// Six random inputs for `interpreter`'s first input tensor.
+    private func randomInputs(for interpreter: Interpreter) -> [[UInt8]] {
+        var generator = SystemRandomNumberGenerator()
+        return (0 ..< 6).map { _ in
+            (0 ..< interpreter.input(0).bytes.count).map { _ in UInt8.random(in: 0 ... 255, using: &generator) }
+        }
+    }
+
+    /// `interpreter`'s first output for each of `inputs`.
+    private func outputs(of interpreter: Interpreter, for inputs: [[UInt8]]) throws -> [[UInt8]] {
+        try inputs.map { input in
+            interpreter.input(0).bytes.copyBytes(from: input)
+            try interpreter.invoke()
+            return Array(interpreter.output(0).bytes)
+        }
+    }
+
     private func expectSnapshotError(
         _ snapshot: [UInt8], model: UnsafeRawBufferPointer, arena: UnsafeMutableRawBufferPointer,
         _ check: (SnapshotError) -> Bool, line: UInt = #line
@@ -49,16 +66,8 @@ final class SnapshotTests: XCTestCase {
             model: try Model(bytes: model), resolver: .allKernels, arena: arena.buffer,
             preservingInputs: true)
         let bytes = try snapshot(of: prepared)
-        var generator = SystemRandomNumberGenerator()
-        let inputs = (0 ..< 6).map { _ in (0 ..< prepared.input(0).bytes.count).map { _ in UInt8.random(in: 0 ... 255, using: &generator) }
-        }
-        func scores(_ interpreter: Interpreter) throws -> [[UInt8]] {
-            try inputs.map { input in
-                interpreter.input(0).bytes.copyBytes(from: input)
-                try interpreter.invoke()
-                return Array(interpreter.output(0).bytes)
-            }
-        }
+        let inputs = randomInputs(for: prepared)
+        func scores(_ interpreter: Interpreter) throws -> [[UInt8]] { try outputs(of: interpreter, for: inputs) }
         let expected = try scores(prepared)
         arena.buffer.initializeMemory(as: UInt8.self, repeating: 0xA5)
         let restored = try restore(bytes, model: model, arena: arena.buffer)
@@ -172,16 +181,8 @@ final class SnapshotTests: XCTestCase {
         XCTAssertEqual(count, prepared.snapshotByteCount)
         let written = Array(storage.buffer[..<count])
 
-        var generator = SystemRandomNumberGenerator()
-        let inputs = (0 ..< 6).map { _ in (0 ..< prepared.input(0).bytes.count).map { _ in UInt8.random(in: 0 ... 255, using: &generator) }
-        }
-        func scores(_ interpreter: Interpreter) throws -> [[UInt8]] {
-            try inputs.map { input in
-                interpreter.input(0).bytes.copyBytes(from: input)
-                try interpreter.invoke()
-                return Array(interpreter.output(0).bytes)
-            }
-        }
+        let inputs = randomInputs(for: prepared)
+        func scores(_ interpreter: Interpreter) throws -> [[UInt8]] { try outputs(of: interpreter, for: inputs) }
         let expected = try scores(plain)
         XCTAssertEqual(try scores(prepared), expected)
         arena.buffer.initializeMemory(as: UInt8.self, repeating: 0xA5)
