@@ -7,23 +7,10 @@ import XCTest
 /// corners (full scale, -32768, alternating extremes) as well as random ones.
 final class FFTStageExactnessTests: XCTestCase {
     func testEverySizeMatchesKissFFTBitForBit() throws {
-        var generator = SplitMix(seed: 14)
-        var size = 16
-        while size <= 4096 {
-            let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: FixedPointRealFFT.storageBytes(size: size), alignment: 16)
-            defer { storage.deallocate() }
-            let fft = try FixedPointRealFFT(size: size, storage: storage)
-            let reference = KissFFTModel(twiddles: Array(fft.twiddles), splitTwiddles: Array(fft.splitTwiddles))
-            for (name, input) in Self.inputs(size: size, generator: &generator) {
-                var output = [ComplexInt16](repeating: ComplexInt16(real: 0, imaginary: 0), count: size / 2 + 1)
-                try input.withUnsafeBufferPointer { i in try output.withUnsafeMutableBufferPointer { try fft.transform(i, into: $0) } }
-                let expected = reference.transform(input)
-                let firstDifference = zip(output, expected).enumerated().first { $0.element.0 != $0.element.1 }
-                XCTAssertNil(
-                    firstDifference.map { "bin \($0.offset): \($0.element.0) instead of \($0.element.1)" },
-                    "size \(size), \(name)")
-            }
-            size *= 2
+        try forEverySize(seed: 14) { size, fft, reference, name, input in
+            var output = [ComplexInt16](repeating: ComplexInt16(real: 0, imaginary: 0), count: size / 2 + 1)
+            try input.withUnsafeBufferPointer { i in try output.withUnsafeMutableBufferPointer { try fft.transform(i, into: $0) } }
+            XCTAssertNil(Self.firstDifference(output, reference.transform(input)), "size \(size), \(name)")
         }
     }
 
@@ -31,7 +18,28 @@ final class FFTStageExactnessTests: XCTestCase {
     /// first stage, energies in the split) against the same model's bins squared, at every
     /// size (radix-4 and radix-2 first stages) and with shifts that make samples wrap.
     func testScalarPowerSpectrumMatchesKissFFTBitForBit() throws {
-        var generator = SplitMix(seed: 41)
+        try forEverySize(seed: 41) { size, fft, reference, name, input in
+            for shift in [0, 1, 7] {
+                var energies = [Int32](repeating: 0, count: size / 2 + 1)
+                try input.withUnsafeBufferPointer { i in
+                    try energies.withUnsafeMutableBufferPointer { try fft.scalarPowerSpectrum(i, inputShift: shift, into: $0) }
+                }
+                let shifted = input.map { Int16(truncatingIfNeeded: Int32($0) << Int32(shift)) }
+                let expected = reference.transform(shifted).map { bin -> Int32 in
+                    let real = Int32(bin.real), imaginary = Int32(bin.imaginary)
+                    return real &* real &+ imaginary &* imaginary
+                }
+                XCTAssertNil(Self.firstDifference(energies, expected), "size \(size), \(name), shift \(shift)")
+            }
+        }
+    }
+
+    /// Runs `body` at every size from 16 to 4096 with that size's FFT, the kissfft model over its
+    /// twiddles, and each of `inputs`' signals.
+    private func forEverySize(
+        seed: UInt64, _ body: (Int, FixedPointRealFFT, KissFFTModel, String, [Int16]) throws -> Void
+    ) throws {
+        var generator = SplitMix(seed: seed)
         var size = 16
         while size <= 4096 {
             let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: FixedPointRealFFT.storageBytes(size: size), alignment: 16)
@@ -39,24 +47,16 @@ final class FFTStageExactnessTests: XCTestCase {
             let fft = try FixedPointRealFFT(size: size, storage: storage)
             let reference = KissFFTModel(twiddles: Array(fft.twiddles), splitTwiddles: Array(fft.splitTwiddles))
             for (name, input) in Self.inputs(size: size, generator: &generator) {
-                for shift in [0, 1, 7] {
-                    var energies = [Int32](repeating: 0, count: size / 2 + 1)
-                    try input.withUnsafeBufferPointer { i in
-                        try energies.withUnsafeMutableBufferPointer { try fft.scalarPowerSpectrum(i, inputShift: shift, into: $0) }
-                    }
-                    let shifted = input.map { Int16(truncatingIfNeeded: Int32($0) << Int32(shift)) }
-                    let expected = reference.transform(shifted).map { bin -> Int32 in
-                        let real = Int32(bin.real), imaginary = Int32(bin.imaginary)
-                        return real &* real &+ imaginary &* imaginary
-                    }
-                    let firstDifference = zip(energies, expected).enumerated().first { $0.element.0 != $0.element.1 }
-                    XCTAssertNil(
-                        firstDifference.map { "bin \($0.offset): \($0.element.0) instead of \($0.element.1)" },
-                        "size \(size), \(name), shift \(shift)")
-                }
+                try body(size, fft, reference, name, input)
             }
             size *= 2
         }
+    }
+
+    /// The first bin where `actual` differs from `expected`, described; nil when none does.
+    private static func firstDifference<Bin: Equatable>(_ actual: [Bin], _ expected: [Bin]) -> String? {
+        zip(actual, expected).enumerated().first { $0.element.0 != $0.element.1 }
+            .map { "bin \($0.offset): \($0.element.0) instead of \($0.element.1)" }
     }
 
     /// The model must itself be able to tell a wrong rounding from a right one, or the
