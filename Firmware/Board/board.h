@@ -54,12 +54,12 @@ static inline uint32_t board_setup_snapshot_size(void) { return (uint32_t)(__sna
 
 // --- Frontend tables (generated at build time by Tools/frontend-tables.swift) ---
 // The frontend's setup tables for the model's settings, read in place from flash.
-// Twiddles are (real, imaginary) pairs; counts are in elements (pairs for twiddles).
-// The window may be in mirrored form (its first half, then (index, coefficient) exceptions),
+// Counts are in elements. The FFT's twiddles are derived from a quarter wave of sines.
+// The window may be in quarter form (its first quarter, then (index, coefficient) exceptions),
 // and no unweights means packed weights: FrontendTables in Sources/AudioFrontend says how.
 struct frontend_tables {
     const int16_t *window; uint32_t window_count;
-    const int16_t *twiddles; const int16_t *split_twiddles; uint32_t twiddle_count; uint32_t split_twiddle_count;
+    const int16_t *sines; uint32_t sine_count;
     int32_t start_index; int32_t end_index;
     const int16_t *frequency_starts; const int16_t *weight_starts; const int16_t *widths; uint32_t boundary_count;
     const int16_t *weights; uint32_t weight_count; const int16_t *unweights; uint32_t unweight_count;

@@ -128,12 +128,10 @@ enum TakeSnapshot {
         func table(_ start: UnsafePointer<Int16>?, _ count: UInt32) -> UnsafeBufferPointer<Int16> {
             UnsafeBufferPointer(start: start, count: Int(count))
         }
-        func pairs(_ start: UnsafePointer<Int16>?, _ count: UInt32) -> UnsafeBufferPointer<ComplexInt16> {
-            UnsafeBufferPointer(start: UnsafeRawPointer(start)?.assumingMemoryBound(to: ComplexInt16.self), count: Int(count))
-        }
         let tables = FrontendTables(
             windowCoefficients: table(t.window, t.window_count),
-            twiddles: pairs(t.twiddles, t.twiddle_count), splitTwiddles: pairs(t.split_twiddles, t.split_twiddle_count),
+            twiddles: UnsafeBufferPointer(start: nil, count: 0), splitTwiddles: UnsafeBufferPointer(start: nil, count: 0),
+            sines: table(t.sines, t.sine_count),
             filterbankStartIndex: Int(t.start_index), filterbankEndIndex: Int(t.end_index),
             channelFrequencyStarts: table(t.frequency_starts, t.boundary_count),
             channelWeightStarts: table(t.weight_starts, t.boundary_count), channelWidths: table(t.widths, t.boundary_count),

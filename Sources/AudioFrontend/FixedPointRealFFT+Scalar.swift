@@ -1,6 +1,6 @@
 /// The FFT one butterfly at a time, for processors without a vector unit (the Cortex-M
-/// firmware): kissfft's stages on 32-bit parts, each twiddle loaded as one packed word, the
-/// frontend's input shift taken as the first stage reads its samples and the power spectrum
+/// firmware): kissfft's stages on 32-bit parts, every twiddle derived from the quarter-wave
+/// `sines` (a sixth of the two twiddle tables' bytes, for flash), the frontend's input shift taken as the first stage reads its samples and the power spectrum
 /// computed in the real split. Same bits as
 /// `transform`; hosts run it when asked for `FrontendKernels.scalar`, so the host tests check
 /// it against the reference too.
@@ -9,9 +9,10 @@ extension FixedPointRealFFT {
     /// first `size` samples of `input`, each shifted left by `inputShift` (0...15; others are
     /// clamped to that range) and truncated to int16 first, as the reference's input scaling does; bin `k`'s energy,
     /// real² + imaginary² of kissfft's bin wrapping in int32 as in C, into `energies[k]` for
-    /// k in 0...size/2.
+    /// k in 0...size/2. Those samples are overwritten: once read, their bytes hold the
+    /// twiddles (see `expandTwiddles`).
     public func scalarPowerSpectrum(
-        _ input: UnsafeBufferPointer<Int16>, inputShift: Int, into energies: UnsafeMutableBufferPointer<Int32>
+        _ input: UnsafeMutableBufferPointer<Int16>, inputShift: Int, into energies: UnsafeMutableBufferPointer<Int32>
     ) throws(FrontendError) {
         guard input.count >= size else { throw .bufferTooSmall(required: size, provided: input.count) }
         guard energies.count > size / 2 else { throw .bufferTooSmall(required: size / 2 + 1, provided: energies.count) }
@@ -25,15 +26,18 @@ extension FixedPointRealFFT {
     /// The power spectrum of `input` shifted left by `inputShift` bits (each shifted sample
     /// truncated to int16, as the reference's in-place shift does): the int32 energy
     /// (real² + imaginary², wrapping as in C) of bin `k` in the four bytes of `bins[k]`, for
-    /// k in 0...size/2. `bins` holds size/2 + 1 values and does not overlap `input`.
-    func scalarPowerSpectrum(_ input: UnsafePointer<Int16>, inputShift: UInt32, into bins: UnsafeMutablePointer<ComplexInt16>) {
+    /// k in 0...size/2. `bins` holds size/2 + 1 values and does not overlap `input`, whose
+    /// `size` samples are overwritten.
+    func scalarPowerSpectrum(_ input: UnsafeMutablePointer<Int16>, inputShift: UInt32, into bins: UnsafeMutablePointer<ComplexInt16>) {
         scalarComplexTransform(input, inputShift: inputShift, into: bins)
-        splitIntoEnergies(bins)
+        splitIntoEnergies(bins, twiddles: UnsafeRawPointer(expandSplitTwiddles(into: UnsafeMutableRawPointer(input))))
     }
 
     /// `complexTransform` one butterfly at a time, over the samples shifted left by `inputShift`.
-    /// The first twiddle is exactly one (kissfft's, which `FrontendTables.validate` checks).
-    func scalarComplexTransform(_ input: UnsafePointer<Int16>, inputShift: UInt32, into out: UnsafeMutablePointer<ComplexInt16>) {
+    /// The first twiddle is exactly one (`sines[size / 4]` is 32767 and `sines[0]` zero, which
+    /// `FrontendTables.validate` checks). The samples are read by the first stage only; then
+    /// their bytes hold the later stages' twiddles.
+    func scalarComplexTransform(_ input: UnsafeMutablePointer<Int16>, inputShift: UInt32, into out: UnsafeMutablePointer<ComplexInt16>) {
         let count = size / 2
         var length: Int
         if count.trailingZeroBitCount & 1 == 0 {
@@ -43,7 +47,7 @@ extension FixedPointRealFFT {
             firstStageRadix2(input, inputShift: inputShift, into: out)
             length = 2
         }
-        let twiddles = UnsafeRawPointer(self.twiddles.baseAddress!)
+        let twiddles = UnsafeRawPointer(expandTwiddles(into: UnsafeMutableRawPointer(input)))
         let end = out + count
         while length < count {
             // kissfft's order: the positions of one group in turn, their twiddles (read as
@@ -68,6 +72,59 @@ extension FixedPointRealFFT {
             length &*= 4
         }
     }
+
+    /// Writes kissfft's twiddles 0..<3 size / 8, all that the stages after the first read
+    /// (k, 2k and 3k strides for k below a quarter of its circle), packed as real |
+    /// imaginary << 16, from the quarter wave of `sines`: twiddle j is exp(-2 pi i m / size)
+    /// for m = 2j, whose parts are sines of the first quadrant or their negations (exact:
+    /// kissfft's floor(0.5 + 32767 x) is odd in x for these values, which tests and the
+    /// firmware's table generator check). Writes 3 size / 2 bytes from `bytes` rounded up to
+    /// a 4-byte boundary, so `size` int16 hold them; returns where they start.
+    func expandTwiddles(into bytes: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer {
+        let table = bytes.alignedUp(for: Int32.self)
+        let sines = UnsafePointer(sineStart.unsafelyUnwrapped)
+        let quarter = size &>> 2
+        // Twiddles per quadrant of kissfft's circle.
+        let quadrant = 4 &* (size &>> 3)
+        var offset = 0
+        var low = sines
+        var high = sines + quarter
+        // Quadrant by quadrant: (cos, -sin), then (-sin, -cos), then (-cos, sin) of the angle
+        // into the quadrant.
+        while offset < quadrant {
+            let sine = Int32(low.pointee), cosine = Int32(high.pointee)
+            table.storeBytes(of: Self.packed(cosine, 0 &- sine), toByteOffset: offset, as: Int32.self)
+            table.storeBytes(of: Self.packed(0 &- sine, 0 &- cosine), toByteOffset: offset &+ quadrant, as: Int32.self)
+            table.storeBytes(of: Self.packed(0 &- cosine, sine), toByteOffset: offset &+ 2 &* quadrant, as: Int32.self)
+            offset &+= 4
+            low += 2
+            high -= 2
+        }
+        return table
+    }
+
+    /// Writes kiss_fftr's split twiddles (`splitTwiddles`), packed as `expandTwiddles`' are,
+    /// from `sines`: the one for step k (1...size / 4), exp(-i pi (k / (size / 2) + 1/2)), is
+    /// -sin and -cos of 2 pi k / size. Writes `size` bytes from `bytes` rounded up to a 4-byte
+    /// boundary (within the FFT input once the stages are done); returns where they start.
+    func expandSplitTwiddles(into bytes: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer {
+        let table = bytes.alignedUp(for: Int32.self)
+        let sines = UnsafePointer(sineStart.unsafelyUnwrapped)
+        var low = sines + 1
+        var high = sines + (size &>> 2 &- 1)
+        var entry = table
+        while high >= sines {
+            entry.storeBytes(of: Self.packed(0 &- Int32(low.pointee), 0 &- Int32(high.pointee)), as: Int32.self)
+            entry += 4
+            low += 1
+            high -= 1
+        }
+        return table
+    }
+
+    /// int16 parts as one word, real in the low half.
+    @inline(__always)
+    private static func packed(_ real: Int32, _ imaginary: Int32) -> Int32 { real & 0xFFFF | imaginary &<< 16 }
 
     /// The innermost radix-4 butterflies (length one): group `g` takes the values at g's
     /// base-4 digit reversal plus multiples of the group count, each sample shifted left by
@@ -102,7 +159,8 @@ extension FixedPointRealFFT {
     private func firstStageRadix2(_ input: UnsafePointer<Int16>, inputShift: UInt32, into out: UnsafeMutablePointer<ComplexInt16>) {
         let groups = size / 4
         let span = 2 &* groups
-        let w = UnsafeRawPointer(twiddles.baseAddress!).load(as: Int32.self)
+        // exp(0): (sines[size / 4], sines[0]).
+        let w = Self.packed(Int32(UnsafePointer(sineStart.unsafelyUnwrapped)[size &>> 2]), 0)
         var reversed = 0
         var destination = out
         let end = out + size / 2
@@ -158,8 +216,9 @@ extension FixedPointRealFFT {
     }
 
     /// kiss_fftr's split of the complex bins into the real spectrum (see `splitStep`), each
-    /// result squared into its bin's energy as it is made.
-    private func splitIntoEnergies(_ bins: UnsafeMutablePointer<ComplexInt16>) {
+    /// result squared into its bin's energy as it is made; `twiddles` as `expandSplitTwiddles`
+    /// writes them.
+    private func splitIntoEnergies(_ bins: UnsafeMutablePointer<ComplexInt16>, twiddles: UnsafeRawPointer) {
         let count = size / 2
         let energies = UnsafeMutableRawPointer(bins)
         let dc = Self.topAligned(bins)
@@ -168,7 +227,7 @@ extension FixedPointRealFFT {
         energies.storeBytes(of: Self.energy(Self.wrapped(dcReal &+ dcImaginary), 0), as: Int32.self)
         energies.storeBytes(
             of: Self.energy(Self.wrapped(dcReal &- dcImaginary), 0), toByteOffset: 4 &* count, as: Int32.self)
-        var twiddle = UnsafeRawPointer(splitTwiddles.baseAddress!)
+        var twiddle = twiddles
         var low = bins + 1
         var high = bins + (count &- 1)
         while low <= high {

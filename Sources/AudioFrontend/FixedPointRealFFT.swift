@@ -20,10 +20,27 @@ public struct ComplexInt16: Equatable, Sendable {
 public struct FixedPointRealFFT {
     /// Number of real input samples (a power of two, 16...4096).
     public let size: Int
+    // The tables' starts alone (their counts follow from `size`): the firmware keeps a
+    // frontend's handle in RAM and in its setup snapshot.
+    private let twiddleStart: UnsafeMutablePointer<ComplexInt16>?
+    private let splitTwiddleStart: UnsafeMutablePointer<ComplexInt16>?
+    let sineStart: UnsafeMutablePointer<Int16>?
+
     /// exp(-2 pi i k / (size / 2)) in Q15, as kissfft rounds it.
-    public let twiddles: UnsafeMutableBufferPointer<ComplexInt16>
+    public var twiddles: UnsafeMutableBufferPointer<ComplexInt16> {
+        UnsafeMutableBufferPointer(start: twiddleStart, count: twiddleStart == nil ? 0 : size / 2)
+    }
     /// The real-FFT split twiddles, exp(-i pi ((k + 1) / (size / 2) + 1/2)) in Q15.
-    public let splitTwiddles: UnsafeMutableBufferPointer<ComplexInt16>
+    public var splitTwiddles: UnsafeMutableBufferPointer<ComplexInt16> {
+        UnsafeMutableBufferPointer(start: splitTwiddleStart, count: splitTwiddleStart == nil ? 0 : size / 4)
+    }
+    /// sin(2 pi m / size) in Q15 for m in 0...size / 4, rounded as kissfft rounds its twiddles:
+    /// every part of both twiddle tables is one of these or its negation (`twiddle(_:)`), which
+    /// is all the scalar kernels read. Both twiddle tables are empty when the FFT was given only
+    /// these (`FrontendTables`), and then only the scalar kernels run.
+    public var sines: UnsafeMutableBufferPointer<Int16> {
+        UnsafeMutableBufferPointer(start: sineStart, count: sineStart == nil ? 0 : size / 4 + 1)
+    }
 
     /// Bytes `init(size:storage:)` needs.
     public static func storageBytes(size: Int) -> Int {
@@ -44,8 +61,12 @@ public struct FixedPointRealFFT {
     init(size: Int, carver: inout StorageCarver) {
         self.size = size
         let complexCount = size / 2
-        twiddles = carver.take(ComplexInt16.self, count: complexCount)
-        splitTwiddles = carver.take(ComplexInt16.self, count: complexCount / 2)
+        let twiddles = carver.take(ComplexInt16.self, count: complexCount)
+        let splitTwiddles = carver.take(ComplexInt16.self, count: complexCount / 2)
+        let sines = carver.take(Int16.self, count: size / 4 + 1)
+        twiddleStart = twiddles.baseAddress
+        splitTwiddleStart = splitTwiddles.baseAddress
+        sineStart = sines.baseAddress
         guard !carver.isCounting else { return }
 
         // Same double expressions as kiss_fft_alloc / kiss_fftr_alloc.
@@ -58,13 +79,23 @@ public struct FixedPointRealFFT {
             let phase = -3.14159265358979323846264338327 * (Double(i + 1) / Double(complexCount) + 0.5)
             splitTwiddles[i] = Self.quantized(phase)
         }
+        // The same rounding of the same sines on a circle of `size` points; tests check that
+        // `twiddle(_:)` gives back every twiddle above for every size.
+        for m in 0 ... size / 4 {
+            let phase = 2 * pi * Double(m) / Double(size)
+            sines[m] = Int16(ReferenceMath.floor(0.5 + 32767 * ReferenceMath.sin(phase)))
+        }
     }
 
-    /// A transform over precomputed twiddles (read in place; `FrontendTables` checks their counts).
-    init(size: Int, twiddles: UnsafeBufferPointer<ComplexInt16>, splitTwiddles: UnsafeBufferPointer<ComplexInt16>) {
+    /// A transform over precomputed tables (read in place; `FrontendTables` checks their counts).
+    init(
+        size: Int, twiddles: UnsafeBufferPointer<ComplexInt16>, splitTwiddles: UnsafeBufferPointer<ComplexInt16>,
+        sines: UnsafeBufferPointer<Int16>
+    ) {
         self.size = size
-        self.twiddles = UnsafeMutableBufferPointer(mutating: twiddles)
-        self.splitTwiddles = UnsafeMutableBufferPointer(mutating: splitTwiddles)
+        twiddleStart = twiddles.isEmpty ? nil : UnsafeMutablePointer(mutating: twiddles.baseAddress)
+        splitTwiddleStart = splitTwiddles.isEmpty ? nil : UnsafeMutablePointer(mutating: splitTwiddles.baseAddress)
+        sineStart = UnsafeMutablePointer(mutating: sines.baseAddress)
     }
 
     /// kissfft's `floor(.5 + 32767 * cos(phase))`, and the same for sin.
@@ -83,6 +114,8 @@ public struct FixedPointRealFFT {
     ) throws(FrontendError) {
         guard input.count >= size else { throw .bufferTooSmall(required: size, provided: input.count) }
         guard output.count > size / 2 else { throw .bufferTooSmall(required: size / 2 + 1, provided: output.count) }
+        // An FFT given only the sines (a frontend over compact tables) has no twiddle tables.
+        guard twiddles.count == size / 2 else { throw .tablesDoNotMatchConfig(.fft) }
         transformUnchecked(input, into: output)
     }
 
@@ -164,18 +197,23 @@ public struct FixedPointRealFFT {
     /// independent of each other, so running them in another order gives the same bits.
     private func complexTransform(_ input: UnsafePointer<ComplexInt16>, into out: UnsafeMutablePointer<ComplexInt16>) {
         let samples = UnsafeRawPointer(input).assumingMemoryBound(to: Int16.self)
-        #if arch(x86_64) || arch(arm64)
         let count = size / 2
         // The innermost factor: a two when the count is an odd power of two.
         let innerRadix = count.trailingZeroBitCount & 1 == 0 ? 4 : 2
+        #if arch(x86_64) || arch(arm64)
         if innerRadix == 4 && count >= 64 {
             firstStageLanes(input, into: out)
         } else {
             firstStage(samples, inputShift: 0, into: out, radix: innerRadix)
         }
+        #else
+        // Elsewhere the frontend runs the scalar kernels; this plain form serves `transform`.
+        firstStage(samples, inputShift: 0, into: out, radix: innerRadix)
+        #endif
         var length = innerRadix
         while length < count {
             let stride = count / (4 &* length)
+            #if arch(x86_64) || arch(arm64)
             if length >= 8 {
                 butterfly4Lanes(out, stride: stride, length: length)
             } else if length == 4 && stride >= 2 {
@@ -183,11 +221,11 @@ public struct FixedPointRealFFT {
             } else {
                 butterfly4Groups(out, stride: stride, length: length)
             }
+            #else
+            butterfly4Groups(out, stride: stride, length: length)
+            #endif
             length &*= 4
         }
-        #else
-        scalarComplexTransform(samples, inputShift: 0, into: out)
-        #endif
     }
 
     /// The innermost butterflies (length one), reading their inputs straight from `input`:

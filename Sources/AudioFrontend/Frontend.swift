@@ -86,7 +86,9 @@ public struct Frontend {
     {
         var state = StorageCarver()
         var scratch = StorageCarver()
-        _ = try Frontend(config: config, tables: tables, state: &state, scratch: &scratch, kernels: .native)
+        // The scalar kernels accept tables with or without twiddles; the init that follows
+        // checks them against its own kernels.
+        _ = try Frontend(config: config, tables: tables, state: &state, scratch: &scratch, kernels: .scalar)
         return (state.bytesUsed + StorageCarver.alignmentSlack, scratch.bytesUsed + StorageCarver.alignmentSlack)
     }
 
@@ -156,7 +158,7 @@ public struct Frontend {
         scratch: inout StorageCarver, kernels: FrontendKernels
     ) throws(FrontendError) {
         try config.validate()
-        let readEnd = try tables.validate(for: config)
+        let readEnd = try tables.validate(for: config, kernels: kernels)
         self.config = config
         self.kernels = kernels
         correctionBits = config.inputCorrectionBits
@@ -166,7 +168,8 @@ public struct Frontend {
             size: config.samplesPerWindow, step: config.samplesPerStep,
             output: Self.windowOutput(fftInput, config: config),
             coefficients: tables.windowCoefficients, carver: &state)
-        fft = FixedPointRealFFT(size: config.fftSize, twiddles: tables.twiddles, splitTwiddles: tables.splitTwiddles)
+        fft = FixedPointRealFFT(
+            size: config.fftSize, twiddles: tables.twiddles, splitTwiddles: tables.splitTwiddles, sines: tables.sines)
         filterbank = Filterbank(config: config, tables: tables, readEnd: readEnd, scratch: accumulators, carver: &scratch)
         spectrum = filterbank.spectrum
         noiseReduction = NoiseReduction(config: config.noiseReduction, channelCount: config.channelCount, carver: &state)
@@ -257,7 +260,7 @@ public struct Frontend {
         let padding = fftInput.count &- window.size
         if padding > 0 { (fftInput.baseAddress! + window.size).update(repeating: 0, count: padding) }
         if kernels.isScalar {
-            fft.scalarPowerSpectrum(UnsafePointer(fftInput.baseAddress!), inputShift: UInt32(inputShift), into: spectrum.baseAddress!)
+            fft.scalarPowerSpectrum(fftInput.baseAddress!, inputShift: UInt32(inputShift), into: spectrum.baseAddress!)
         } else {
             let shift = UInt16(inputShift)
             for i in 0 ..< window.size {

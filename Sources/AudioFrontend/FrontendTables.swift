@@ -8,11 +8,14 @@
 /// Only their shape is checked against the configuration (counts, and that every index stays
 /// inside the buffers); the caller vouches that they were made for that configuration.
 public struct FrontendTables {
-    /// `HannWindow.coefficients`, `samplesPerWindow` of them, or fewer in `mirrorWindow`'s form.
+    /// `HannWindow.coefficients`, `samplesPerWindow` of them, or fewer in `quarterWindow`'s form.
     public var windowCoefficients: UnsafeBufferPointer<Int16>
-    /// `FixedPointRealFFT.twiddles` (`fftSize / 2`) and `splitTwiddles` (`fftSize / 4`).
+    /// `FixedPointRealFFT.twiddles` (`fftSize / 2`) and `splitTwiddles` (`fftSize / 4`), or
+    /// both empty: the scalar kernels need only `sines`, the lanes kernels need these too.
     public var twiddles: UnsafeBufferPointer<ComplexInt16>
     public var splitTwiddles: UnsafeBufferPointer<ComplexInt16>
+    /// `FixedPointRealFFT.sines` (`fftSize / 4 + 1`).
+    public var sines: UnsafeBufferPointer<Int16>
     /// `Filterbank.startIndex` and `endIndex`.
     public var filterbankStartIndex: Int
     public var filterbankEndIndex: Int
@@ -31,7 +34,8 @@ public struct FrontendTables {
 
     public init(
         windowCoefficients: UnsafeBufferPointer<Int16>, twiddles: UnsafeBufferPointer<ComplexInt16>,
-        splitTwiddles: UnsafeBufferPointer<ComplexInt16>, filterbankStartIndex: Int, filterbankEndIndex: Int,
+        splitTwiddles: UnsafeBufferPointer<ComplexInt16>, sines: UnsafeBufferPointer<Int16>,
+        filterbankStartIndex: Int, filterbankEndIndex: Int,
         channelFrequencyStarts: UnsafeBufferPointer<Int16>, channelWeightStarts: UnsafeBufferPointer<Int16>,
         channelWidths: UnsafeBufferPointer<Int16>, weights: UnsafeBufferPointer<Int16>,
         unweights: UnsafeBufferPointer<Int16>, pcanGainTable: UnsafeBufferPointer<Int16>,
@@ -40,6 +44,7 @@ public struct FrontendTables {
         self.windowCoefficients = windowCoefficients
         self.twiddles = twiddles
         self.splitTwiddles = splitTwiddles
+        self.sines = sines
         self.filterbankStartIndex = filterbankStartIndex
         self.filterbankEndIndex = filterbankEndIndex
         self.channelFrequencyStarts = channelFrequencyStarts
@@ -57,7 +62,7 @@ public struct FrontendTables {
         self.init(
             windowCoefficients: UnsafeBufferPointer(frontend.window.coefficients),
             twiddles: UnsafeBufferPointer(frontend.fft.twiddles),
-            splitTwiddles: UnsafeBufferPointer(frontend.fft.splitTwiddles),
+            splitTwiddles: UnsafeBufferPointer(frontend.fft.splitTwiddles), sines: UnsafeBufferPointer(frontend.fft.sines),
             filterbankStartIndex: filterbank.startIndex, filterbankEndIndex: filterbank.endIndex,
             channelFrequencyStarts: UnsafeBufferPointer(filterbank.channelFrequencyStarts),
             channelWeightStarts: UnsafeBufferPointer(filterbank.channelWeightStarts),
@@ -67,38 +72,42 @@ public struct FrontendTables {
             logTable: UnsafeBufferPointer(frontend.logScale.table))
     }
 
-    /// Checks the tables' shape against `config` (already validated) and returns the number of
-    /// spectrum bins the filterbank reads (at least `spectrumSize`): every table index the
-    /// frontend follows is checked here, so no table can make it read out of bounds.
-    func validate(for config: FrontendConfig) throws(FrontendError) -> Int {
+    /// Checks the tables' shape against `config` (already validated) and `kernels` and returns
+    /// the number of spectrum bins the filterbank reads (at least `spectrumSize`): every table
+    /// index the frontend follows is checked here, so no table can make it read out of bounds.
+    func validate(for config: FrontendConfig, kernels: FrontendKernels) throws(FrontendError) -> Int {
         let fftSize = config.fftSize
         let spectrumSize = fftSize / 2 + 1
         let boundaryCount = config.channelCount + 1
         let windowSize = config.samplesPerWindow
-        let half = (windowSize + 1) / 2
-        let isMirrored = windowCoefficients.count < windowSize
-        guard windowCoefficients.count == windowSize || isMirrored && windowCoefficients.count >= half,
+        let quarter = HannWindow.quarterCount(size: windowSize)
+        let isQuarter = windowCoefficients.count < windowSize
+        guard windowCoefficients.count == windowSize || isQuarter && windowCoefficients.count >= quarter,
             windowCoefficients.baseAddress != nil,
             // Hann coefficients in Q12 lie in 0...4096, which the window's arithmetic relies on
-            // (a mirrored window's indexes, below 2048, do too).
+            // (a quarter-form window's indexes, below 2048, do too).
             windowCoefficients.allSatisfy({ 0 ... 1 << HannWindow.coefficientBits ~= $0 }),
-            (windowCoefficients.count - half) % 2 == 0 || !isMirrored
+            !isQuarter || windowSize % 2 == 0 && (windowCoefficients.count - quarter) % 2 == 0
         else {
             throw .tablesDoNotMatchConfig(.window)
         }
-        if isMirrored {
-            // The exceptions' indexes: ascending, in the second half.
-            var nextIndex = half
-            for pair in stride(from: half, to: windowCoefficients.count, by: 2) {
+        if isQuarter {
+            // The exceptions' indexes: ascending, past the stored quarter.
+            var nextIndex = quarter
+            for pair in stride(from: quarter, to: windowCoefficients.count, by: 2) {
                 let index = Int(windowCoefficients[pair])
                 guard index >= nextIndex, index < windowSize else { throw .tablesDoNotMatchConfig(.window) }
                 nextIndex = index + 1
             }
         }
-        guard twiddles.count == fftSize / 2, splitTwiddles.count == fftSize / 4,
-            twiddles.baseAddress != nil, splitTwiddles.baseAddress != nil,
+        let hasTwiddles = !twiddles.isEmpty || !splitTwiddles.isEmpty
+        guard sines.count == fftSize / 4 + 1, sines.baseAddress != nil,
             // exp(0) as kissfft rounds it, which the scalar FFT's first stage relies on.
-            twiddles[0] == ComplexInt16(real: 32767, imaginary: 0)
+            sines[0] == 0, sines[fftSize / 4] == 32767,
+            !hasTwiddles || twiddles.count == fftSize / 2 && splitTwiddles.count == fftSize / 4,
+            !hasTwiddles || twiddles.baseAddress != nil && splitTwiddles.baseAddress != nil,
+            !hasTwiddles || twiddles[0] == ComplexInt16(real: 32767, imaginary: 0),
+            hasTwiddles || kernels.isScalar
         else {
             throw .tablesDoNotMatchConfig(.fft)
         }
@@ -154,25 +163,64 @@ public struct FrontendTables {
         return true
     }
 
-    /// Writes `coefficients` (a whole window, `size` of them) in the mirrored form into
-    /// `mirrored`: its first `(size + 1) / 2`, then an (index, coefficient) pair for each later
-    /// coefficient that is not the one at `size - 1 - index`. Returns how many it wrote, or nil
-    /// when that form would not be shorter than the window or does not fit in `mirrored`.
-    public static func mirrorWindow(
-        _ coefficients: UnsafeBufferPointer<Int16>, into mirrored: UnsafeMutableBufferPointer<Int16>
+    /// Writes `coefficients` (a whole window, `size` of them, `size` even) in the quarter form
+    /// into `compact`: its first `HannWindow.quarterCount(size:)`, then an (index,
+    /// coefficient) pair for each later coefficient that symmetry and complement do not give
+    /// (see `HannWindow.coefficients`). Returns how many it wrote, or nil for an odd `size`,
+    /// or when that form would not be shorter than the window or does not fit in `compact`.
+    public static func quarterWindow(
+        _ coefficients: UnsafeBufferPointer<Int16>, into compact: UnsafeMutableBufferPointer<Int16>
     ) -> Int? {
         let size = coefficients.count
-        let half = (size + 1) / 2
-        let limit = min(mirrored.count, size - 1)
-        guard half <= limit, size <= Int(Int16.max) else { return nil }
-        for i in 0 ..< half { mirrored[i] = coefficients[i] }
-        var written = half
-        for i in half ..< size where coefficients[i] != coefficients[size - 1 - i] {
+        let half = size / 2
+        let quarter = HannWindow.quarterCount(size: size)
+        let limit = min(compact.count, size - 1)
+        guard size % 2 == 0, quarter <= limit, size <= Int(Int16.max) else { return nil }
+        for i in 0 ..< quarter { compact[i] = coefficients[i] }
+        var written = quarter
+        let one = Int16(1 << HannWindow.coefficientBits)
+        for i in quarter ..< size {
+            // The first half's second quarter mirrors the first quarter's complement; the
+            // second half is the first half's complement.
+            let base = i < half ? i : i - half
+            var derived = base < quarter ? coefficients[base] : one - coefficients[half - 1 - base]
+            if i >= half { derived = one - derived }
+            guard coefficients[i] != derived else { continue }
             guard written + 2 <= limit else { return nil }
-            mirrored[written] = Int16(i)
-            mirrored[written + 1] = coefficients[i]
+            compact[written] = Int16(i)
+            compact[written + 1] = coefficients[i]
             written += 2
         }
         return written
+    }
+
+    /// Whether `sines` give back every twiddle of `twiddles` and `splitTwiddles` (full tables
+    /// for one FFT size) that the scalar kernels read, through their own derivation: the check
+    /// that lets flash keep the sines alone. `scratch` (FFT-size int16) takes the expansion.
+    public static func sinesReproduce(
+        _ twiddles: UnsafeBufferPointer<ComplexInt16>, _ splitTwiddles: UnsafeBufferPointer<ComplexInt16>,
+        from sines: UnsafeBufferPointer<Int16>, scratch: UnsafeMutableBufferPointer<Int16>
+    ) -> Bool {
+        let size = 2 * twiddles.count
+        guard size >= 16, splitTwiddles.count == size / 4, sines.count == size / 4 + 1, scratch.count >= size,
+            let scratchStart = scratch.baseAddress
+        else { return false }
+        let fft = FixedPointRealFFT(
+            size: size, twiddles: UnsafeBufferPointer(start: nil, count: 0),
+            splitTwiddles: UnsafeBufferPointer(start: nil, count: 0), sines: sines)
+        func matches(_ packed: Int32, _ twiddle: ComplexInt16) -> Bool {
+            Int16(truncatingIfNeeded: packed) == twiddle.real && Int16(truncatingIfNeeded: packed >> 16) == twiddle.imaginary
+        }
+        // The stages read kissfft's twiddles below 3 size / 8 only (k, 2k and 3k strides
+        // below a quarter of its circle); the lanes kernels keep the full tables.
+        let table = fft.expandTwiddles(into: UnsafeMutableRawPointer(scratchStart))
+        for k in 0 ..< 3 * size / 8 where !matches(table.load(fromByteOffset: 4 * k, as: Int32.self), twiddles[k]) {
+            return false
+        }
+        let splitTable = fft.expandSplitTwiddles(into: UnsafeMutableRawPointer(scratchStart))
+        for k in 0 ..< size / 4 where !matches(splitTable.load(fromByteOffset: 4 * k, as: Int32.self), splitTwiddles[k]) {
+            return false
+        }
+        return true
     }
 }

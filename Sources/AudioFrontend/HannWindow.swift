@@ -12,10 +12,11 @@ public struct HannWindow {
     public let size: Int
     public let step: Int
     /// The window, as the reference rounds it (the caller's read-only table when the frontend
-    /// was given `FrontendTables`); or, fewer than `size`, the mirrored form of
-    /// `FrontendTables.mirrorWindow`: the first `(size + 1) / 2` coefficients, which the second
-    /// half mirrors, then (index, coefficient) pairs where it does not (float rounding breaks
-    /// the symmetry, for 480 samples once).
+    /// was given `FrontendTables`); or, fewer than `size`, the quarter form of
+    /// `FrontendTables.quarterWindow` (even sizes): the first `quarterCount(size:)`
+    /// coefficients, from which the rest follow by symmetry (w[size - 1 - i] = w[i]) and
+    /// complement (w[i + size / 2] = 4096 - w[i]), then (index, coefficient) pairs where
+    /// they do not (float rounding breaks them, for 480 samples twice).
     public let coefficients: UnsafeMutableBufferPointer<Int16>
     /// The samples of the window being filled, then the windowed frame: the front of the FFT's
     /// input, which the frontend then scales in place.
@@ -37,7 +38,7 @@ public struct HannWindow {
         for i in 0 ..< size { coefficients[i] = Self.coefficient(at: i, size: size) }
     }
 
-    /// A window over precomputed coefficients (whole, or mirrored with exceptions), read in place.
+    /// A window over precomputed coefficients (whole, or in quarter form), read in place.
     init(
         size: Int, step: Int, output: UnsafeMutableBufferPointer<Int16>, coefficients: UnsafeBufferPointer<Int16>,
         carver: inout StorageCarver
@@ -48,6 +49,10 @@ public struct HannWindow {
         self.coefficients = UnsafeMutableBufferPointer(mutating: coefficients)
         overlap = carver.take(Int16.self, count: size - step)
     }
+
+    /// How many coefficients the quarter form of a `size`-sample window starts with: a
+    /// quarter of the window, rounded up to cover half of its first half.
+    public static func quarterCount(size: Int) -> Int { (size / 2 + 1) / 2 }
 
     /// Coefficient `i` of a window of `size` samples, in float exactly as the C setup computes
     /// it: arg = (float)M_PI * 2 / size; 0.5 - 0.5 * cosf(arg * (i + 0.5)), rounded to Q12.
@@ -78,9 +83,10 @@ public struct HannWindow {
         if overlap.count > 0 { Self.copy(output.baseAddress! + step, to: overlap.baseAddress!, count: overlap.count) }
         var magnitudes: UInt32 = 0
         if coefficients.count == size {
-            Self.apply(UnsafePointer(coefficients.baseAddress!), step: 1, to: output.baseAddress!, count: size, &magnitudes)
+            let whole = UnsafePointer(coefficients.baseAddress!)
+            Self.apply(whole, step: 1, sign: 1, offset: 0, to: output.baseAddress!, count: size, &magnitudes)
         } else {
-            applyMirrored(&magnitudes)
+            applyQuarter(&magnitudes)
         }
         inputUsed = overlap.count
         // Every magnitude but -32768's is at most 32767, so bit 15 can only come from -32768,
@@ -90,11 +96,13 @@ public struct HannWindow {
     }
 
     /// Multiplies `count` samples from `value` by the coefficients from `coefficient` onwards,
-    /// `step` apart, or-ing the products' magnitudes into `magnitudes`.
+    /// `step` apart, each coefficient c taken as `sign` * c + `offset` (c itself, or 4096 - c
+    /// for a sign of -1 and an offset of 4096: one multiply-accumulate either way), or-ing the
+    /// products' magnitudes into `magnitudes`.
     @inline(__always)
     private static func apply(
-        _ coefficient: UnsafePointer<Int16>, step: Int, to value: UnsafeMutablePointer<Int16>, count: Int,
-        _ magnitudes: inout UInt32
+        _ coefficient: UnsafePointer<Int16>, step: Int, sign: Int32, offset: Int32, to value: UnsafeMutablePointer<Int16>,
+        count: Int, _ magnitudes: inout UInt32
     ) {
         var value = value
         var coefficient = coefficient
@@ -102,7 +110,7 @@ public struct HannWindow {
         while value < end {
             // With coefficients in 0...4096 (computed so, and checked in given tables) the
             // product shifted down is within int16, so the C's conversion to int16 keeps it.
-            let windowed = (Int32(value.pointee) &* Int32(coefficient.pointee)) &>> Self.coefficientBits
+            let windowed = (Int32(value.pointee) &* (Int32(coefficient.pointee) &* sign &+ offset)) &>> Self.coefficientBits
             value.pointee = Int16(truncatingIfNeeded: windowed)
             let sign = windowed &>> 31
             magnitudes |= UInt32(bitPattern: (windowed ^ sign) &- sign)
@@ -111,25 +119,48 @@ public struct HannWindow {
         }
     }
 
-    /// `push`'s windowing over a mirrored table: the first half forwards, the second half
-    /// backwards through the same coefficients, in runs between the exceptions.
+    /// `push`'s windowing over a quarter-form table: four runs through the same coefficients
+    /// (the first quarter forwards, the second backwards and complemented, the third forwards
+    /// and complemented, the last backwards), each split at the exceptions.
     @inline(never)
-    private func applyMirrored(_ magnitudes: inout UInt32) {
+    private func applyQuarter(_ magnitudes: inout UInt32) {
         let values = output.baseAddress!
         let table = UnsafePointer(coefficients.baseAddress!)
-        let half = (size &+ 1) &>> 1
-        Self.apply(table, step: 1, to: values, count: half, &magnitudes)
-        var i = half
-        var exception = table + half
         let exceptionsEnd = table + coefficients.count
-        while true {
-            let runEnd = exception < exceptionsEnd ? Int(exception.pointee) : size
-            Self.apply(table + (size &- 1 &- i), step: -1, to: values + i, count: runEnd &- i, &magnitudes)
-            guard runEnd < size else { return }
-            Self.apply(exception + 1, step: 0, to: values + runEnd, count: 1, &magnitudes)
-            i = runEnd &+ 1
-            exception += 2
+        let half = size &>> 1
+        let quarter = Self.quarterCount(size: size)
+        var exception = table + quarter
+        var i = 0
+        for run in 0 ..< 4 {
+            let isBackward = run & 1 != 0
+            let isComplemented = run == 1 || run == 2
+            let end = run == 0 ? quarter : run == 1 ? half : run == 2 ? half &+ quarter : size
+            let step = isBackward ? -1 : 1
+            let sign: Int32 = isComplemented ? -1 : 1
+            let offset: Int32 = isComplemented ? 1 << Self.coefficientBits : 0
+            var coefficient = isBackward ? table + (half &- 1 &- quarter) : table
+            while i < end {
+                let next = exception < exceptionsEnd ? min(Int(exception.pointee), end) : end
+                Self.applyRun(coefficient, step: step, sign: sign, offset: offset, to: values + i, count: next &- i, &magnitudes)
+                coefficient += step &* (next &- i)
+                i = next
+                guard i < end else { break }
+                Self.applyRun(exception + 1, step: 0, sign: 1, offset: 0, to: values + i, count: 1, &magnitudes)
+                coefficient += step
+                i &+= 1
+                exception += 2
+            }
         }
+    }
+
+    /// `apply` out of line: one copy of the loop for every run of a quarter-form window, where
+    /// the sign is a multiplier, not a branch in the loop.
+    @inline(never)
+    private static func applyRun(
+        _ coefficient: UnsafePointer<Int16>, step: Int, sign: Int32, offset: Int32, to value: UnsafeMutablePointer<Int16>,
+        count: Int, _ magnitudes: inout UInt32
+    ) {
+        apply(coefficient, step: step, sign: sign, offset: offset, to: value, count: count, &magnitudes)
     }
 
     /// Puts the kept samples back at the front of `output`, where the frontend's later stages

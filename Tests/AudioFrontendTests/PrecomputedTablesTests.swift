@@ -10,11 +10,13 @@ final class PrecomputedTablesTests: XCTestCase {
         var frontend: Frontend
         private let tableCopies: [UnsafeMutableRawBufferPointer]
         private let storage: UnsafeMutableRawBufferPointer
-        /// Exceptions to the mirrored window's symmetry (`compact`).
-        private(set) var exceptionCount = 0
+        /// Exceptions to the quarter-form window's symmetries (`compact`; nil where the
+        /// window has no quarter form and stays whole).
+        private(set) var exceptionCount: Int?
 
-        /// With `compact`, the firmware's layout: the window mirrored and the filterbank's
-        /// weights packed into one table (asserting they can be).
+        /// With `compact`, the firmware's layout: the window in quarter form, the FFT's sines without
+        /// its twiddle tables (the scalar kernels then) and the filterbank's weights packed into
+        /// one table (asserting they can be).
         init(config: FrontendConfig, copying source: Frontend, compact: Bool = false) throws {
             var copies: [UnsafeMutableRawBufferPointer] = []
             func copy<T>(_ table: UnsafeBufferPointer<T>) -> UnsafeBufferPointer<T> {
@@ -26,17 +28,22 @@ final class PrecomputedTablesTests: XCTestCase {
                 return UnsafeBufferPointer(rebasing: typed[0 ..< table.count])
             }
             var tables = FrontendTables(of: source)
-            if compact {
-                let mirrored = UnsafeMutableBufferPointer<Int16>.allocate(capacity: tables.windowCoefficients.count)
-                copies.append(UnsafeMutableRawBufferPointer(mirrored))
-                let written = try XCTUnwrap(FrontendTables.mirrorWindow(tables.windowCoefficients, into: mirrored))
-                exceptionCount = (written - (tables.windowCoefficients.count + 1) / 2) / 2
-                tables.windowCoefficients = UnsafeBufferPointer(rebasing: mirrored[0 ..< written])
+            let quarter = UnsafeMutableBufferPointer<Int16>.allocate(capacity: tables.windowCoefficients.count)
+            copies.append(UnsafeMutableRawBufferPointer(quarter))
+            if compact, let written = FrontendTables.quarterWindow(tables.windowCoefficients, into: quarter) {
+                exceptionCount = (written - HannWindow.quarterCount(size: tables.windowCoefficients.count)) / 2
+                tables.windowCoefficients = UnsafeBufferPointer(rebasing: quarter[0 ..< written])
             } else {
                 tables.windowCoefficients = copy(tables.windowCoefficients)
             }
-            tables.twiddles = copy(tables.twiddles)
-            tables.splitTwiddles = copy(tables.splitTwiddles)
+            if compact {
+                tables.twiddles = UnsafeBufferPointer(start: nil, count: 0)
+                tables.splitTwiddles = UnsafeBufferPointer(start: nil, count: 0)
+            } else {
+                tables.twiddles = copy(tables.twiddles)
+                tables.splitTwiddles = copy(tables.splitTwiddles)
+            }
+            tables.sines = copy(tables.sines)
             tables.channelFrequencyStarts = copy(tables.channelFrequencyStarts)
             tables.channelWeightStarts = copy(tables.channelWeightStarts)
             tables.channelWidths = copy(tables.channelWidths)
@@ -57,7 +64,7 @@ final class PrecomputedTablesTests: XCTestCase {
             let bytes = try Frontend.storageBytes(for: config, tables: tables)
             XCTAssertLessThan(bytes, try Frontend.storageBytes(for: config), "the tables are no longer in the storage")
             storage = .allocate(byteCount: bytes, alignment: 1)
-            frontend = try Frontend(config: config, tables: tables, storage: storage)
+            frontend = try Frontend(config: config, tables: tables, storage: storage, kernels: compact ? .scalar : .native)
         }
 
         deinit {
@@ -81,7 +88,8 @@ final class PrecomputedTablesTests: XCTestCase {
         wide.windowMilliseconds = 64
         wide.channelCount = 80
         let clips = try ["tflm-testdata/yes_1000ms.wav", "tflm-testdata/no_1000ms.wav"].map { try TestData.sharedClip($0) }
-        // Windows whose mirror breaks at several coefficients: 1052 samples (4) and 1091 (2, odd).
+        // A window whose symmetries break at several coefficients, 1052 samples (4), and an
+        // odd one, 1091, which has no quarter form.
         var even = FrontendConfig.microSpeech
         even.sampleRate = 263_000
         even.windowMilliseconds = 4
@@ -90,7 +98,7 @@ final class PrecomputedTablesTests: XCTestCase {
         odd.sampleRate = 109_100
         odd.windowMilliseconds = 10
         odd.stepMilliseconds = 5
-        var exceptionCounts: [Int] = []
+        var exceptionCounts: [Int?] = []
         for config in [FrontendConfig.microSpeech, .microWakeWord, noPCAN, noLog, wide, even, odd] {
             let computed = try TestFrontend(config: config)
             let fromTables = try TableFrontend(config: config, copying: computed.frontend)
@@ -106,8 +114,43 @@ final class PrecomputedTablesTests: XCTestCase {
                 XCTAssertEqual(fromPacked.frames(clip), expected, "\(config): compact tables")
             }
         }
-        // micro_speech's 480-sample window breaks its mirror once (coefficient 462).
-        XCTAssertEqual(exceptionCounts, [1, 1, 1, 1, 0, 4, 2])
+        // micro_speech's 480-sample window breaks its symmetries three times (coefficients
+        // 222, 257 and 462).
+        XCTAssertEqual(exceptionCounts, [3, 3, 3, 3, 0, 4, nil])
+    }
+
+    /// The quarter-wave sines give back kissfft's twiddles (both tables, every entry the
+    /// scalar kernels read) for every FFT size the frontend allows, and a changed sine or
+    /// twiddle breaks the check.
+    func testSinesReproduceTheTwiddlesOfEverySize() throws {
+        for log2Size in 4 ... 12 {
+            let size = 1 << log2Size
+            let storage = UnsafeMutableRawBufferPointer.allocate(
+                byteCount: FixedPointRealFFT.storageBytes(size: size), alignment: 16)
+            defer { storage.deallocate() }
+            let fft = try FixedPointRealFFT(size: size, storage: storage)
+            var scratch = [Int16](repeating: 0, count: size)
+            func reproduces() -> Bool {
+                scratch.withUnsafeMutableBufferPointer {
+                    FrontendTables.sinesReproduce(
+                        UnsafeBufferPointer(fft.twiddles), UnsafeBufferPointer(fft.splitTwiddles),
+                        from: UnsafeBufferPointer(fft.sines), scratch: $0)
+                }
+            }
+            XCTAssertEqual(fft.sines.count, size / 4 + 1)
+            XCTAssertTrue(reproduces(), "size \(size)")
+            for index in [1, size / 8, size / 4 - 1] {
+                fft.sines[index] &+= 1
+                XCTAssertFalse(reproduces(), "size \(size), sine \(index)")
+                fft.sines[index] &-= 1
+            }
+            // The last twiddle a stage reads (3k for the largest k), and the last split twiddle.
+            for (table, index) in [(fft.twiddles, 3 * size / 8 - 3), (fft.splitTwiddles, size / 4 - 1)] {
+                table[index].imaginary &+= 1
+                XCTAssertFalse(reproduces(), "size \(size)")
+                table[index].imaginary &-= 1
+            }
+        }
     }
 
     /// Packing keeps padding (both zero) and pairs summing to one (Q12); any other pair, or a
@@ -230,14 +273,14 @@ final class PrecomputedTablesTests: XCTestCase {
         window.withUnsafeBufferPointer { changed in
             assertRejected(.window) { $0.windowCoefficients = changed }
         }
-        // A mirrored window: half of it, then exceptions in pairs, ascending, in the second half.
-        let half = Array(good.windowCoefficients[0 ..< 240])
+        // A quarter-form window: a quarter of it, then exceptions in pairs, ascending, past the quarter.
+        let quarter = Array(good.windowCoefficients[0 ..< 120])
         for (exceptions, isValid) in [
-            ([Int16](), true), ([462, 53], true), ([462], false), ([239, 53], false), ([480, 53], false),
-            ([470, 53, 462, 53], false), ([462, 4097], false),
+            ([Int16](), true), ([462, 53], true), ([120, 53, 462, 53], true), ([462], false), ([119, 53], false),
+            ([480, 53], false), ([470, 53, 462, 53], false), ([462, 4097], false),
         ] {
-            try (half + exceptions).withUnsafeBufferPointer { mirrored in
-                let change = { (tables: inout FrontendTables) in tables.windowCoefficients = mirrored }
+            try (quarter + exceptions).withUnsafeBufferPointer { compact in
+                let change = { (tables: inout FrontendTables) in tables.windowCoefficients = compact }
                 if isValid {
                     var tables = good
                     change(&tables)
@@ -247,9 +290,29 @@ final class PrecomputedTablesTests: XCTestCase {
                 }
             }
         }
-        assertRejected(.window) { $0.windowCoefficients = UnsafeBufferPointer(rebasing: $0.windowCoefficients[0 ..< 239]) }
+        assertRejected(.window) { $0.windowCoefficients = UnsafeBufferPointer(rebasing: $0.windowCoefficients[0 ..< 119]) }
+        // An odd window has no quarter form.
+        var odd = FrontendConfig.microSpeech
+        odd.sampleRate = 109_100
+        odd.windowMilliseconds = 10
+        odd.stepMilliseconds = 5
+        assertRejected(.window, config: odd) { $0.windowCoefficients = UnsafeBufferPointer(rebasing: $0.windowCoefficients[0 ..< 273]) }
         assertRejected(.fft) { $0.splitTwiddles = UnsafeBufferPointer(rebasing: $0.splitTwiddles.dropLast()) }
+        assertRejected(.fft) { $0.sines = UnsafeBufferPointer(rebasing: $0.sines.dropLast()) }
+        // Without twiddle tables only the scalar kernels can run.
+        XCTAssertNoThrow(
+            try Frontend(
+                config: .microSpeech, tables: withoutTwiddles(good), storage: storage, kernels: .scalar))
+        #if arch(x86_64) || arch(arm64)
+        assertRejected(.fft) { $0 = withoutTwiddles($0) }
+        #endif
+        assertRejected(.fft) { $0.splitTwiddles = UnsafeBufferPointer(start: nil, count: 0) }
         // The first twiddle must be kissfft's exp(0), which the scalar first stage relies on.
+        var sines = Array(good.sines)
+        sines[128] = 32766
+        sines.withUnsafeBufferPointer { changed in
+            assertRejected(.fft) { $0.sines = changed }
+        }
         var twiddles = Array(good.twiddles)
         twiddles[0] = ComplexInt16(real: 32766, imaginary: 0)
         twiddles.withUnsafeBufferPointer { changed in
@@ -274,5 +337,12 @@ final class PrecomputedTablesTests: XCTestCase {
         var longer = FrontendConfig.microSpeech
         longer.windowMilliseconds = 25
         assertRejected(.window, config: longer) { _ in }
+    }
+
+    private func withoutTwiddles(_ tables: FrontendTables) -> FrontendTables {
+        var tables = tables
+        tables.twiddles = UnsafeBufferPointer(start: nil, count: 0)
+        tables.splitTwiddles = UnsafeBufferPointer(start: nil, count: 0)
+        return tables
     }
 }
