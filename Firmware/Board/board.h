@@ -56,7 +56,8 @@ static inline uint32_t board_setup_snapshot_size(void) { return (uint32_t)(__sna
 // The frontend's setup tables for the model's settings, read in place from flash.
 // Counts are in elements. The FFT's twiddles are derived from a quarter wave of sines.
 // The window may be in quarter form (its first quarter, then (index, coefficient) exceptions),
-// and no unweights means packed weights: FrontendTables in Sources/AudioFrontend says how.
+// no unweights means packed weights and no frequency and weight starts the contiguous form
+// (boundary_count is the widths'): FrontendTables in Sources/AudioFrontend says how.
 struct frontend_tables {
     const int16_t *window; uint32_t window_count;
     const int16_t *sines; uint32_t sine_count;

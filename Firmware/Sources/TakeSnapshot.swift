@@ -125,8 +125,9 @@ enum TakeSnapshot {
         scratch: UnsafeMutableRawBufferPointer
     ) throws(SetupFailure) -> Frontend {
         let t = board_frontend_tables().pointee
+        // A table left out (the filterbank's starts in the contiguous form) is a null pointer.
         func table(_ start: UnsafePointer<Int16>?, _ count: UInt32) -> UnsafeBufferPointer<Int16> {
-            UnsafeBufferPointer(start: start, count: Int(count))
+            UnsafeBufferPointer(start: start, count: start == nil ? 0 : Int(count))
         }
         let tables = FrontendTables(
             windowCoefficients: table(t.window, t.window_count),

@@ -43,16 +43,34 @@ struct FrontendTableGenerator {
         window = quarterCount.map { Array(window.prefix($0)) } ?? Array(tables.windowCoefficients)
         emit("window", window)
         emit("sines", Array(tables.sines))
-        emit("frequency_starts", Array(tables.channelFrequencyStarts))
-        emit("weight_starts", Array(tables.channelWeightStarts))
-        emit("widths", Array(tables.channelWidths))
         // One table instead of two when every pair allows it (`FrontendTables.packWeights`).
         var packed = [Int16](repeating: 0, count: tables.weights.count)
         let isPacked = packed.withUnsafeMutableBufferPointer {
             FrontendTables.packWeights(tables.weights, tables.unweights, into: $0)
         }
         let unweights = isPacked ? [] : Array(tables.unweights)
-        emit("weights", isPacked ? packed : Array(tables.weights))
+        // Packed weights without their padding, channel after channel, when the channels allow
+        // it (`FrontendTables.contiguousChannels`): no starts then.
+        var widths = Array(tables.channelWidths)
+        var contiguous = packed
+        let contiguousCount = !isPacked ? nil : packed.withUnsafeBufferPointer { packed in
+            widths.withUnsafeMutableBufferPointer { widths in
+                contiguous.withUnsafeMutableBufferPointer { weights in
+                    FrontendTables.contiguousChannels(
+                        startIndex: tables.filterbankStartIndex, frequencyStarts: tables.channelFrequencyStarts,
+                        weightStarts: tables.channelWeightStarts, widths: tables.channelWidths, packed: packed,
+                        into: widths, weights)
+                }
+            }
+        }
+        let weights = contiguousCount.map { Array(contiguous.prefix($0)) } ?? (isPacked ? packed : Array(tables.weights))
+        let startsPointers = contiguousCount == nil ? ("frequency_starts", "weight_starts") : ("0", "0")
+        if contiguousCount == nil {
+            emit("frequency_starts", Array(tables.channelFrequencyStarts))
+            emit("weight_starts", Array(tables.channelWeightStarts))
+        }
+        emit("widths", widths)
+        emit("weights", weights)
         let unweightsPointer = emit("unweights", unweights)
         let pcanPointer = emit("pcan_gains", Array(tables.pcanGainTable))
         emit("log_table", tables.logTable.map { Int16(bitPattern: $0) })
@@ -62,8 +80,8 @@ struct FrontendTableGenerator {
                 window, \(window.count),
                 sines, \(tables.sines.count),
                 \(tables.filterbankStartIndex), \(tables.filterbankEndIndex),
-                frequency_starts, weight_starts, widths, \(tables.channelWidths.count),
-                weights, \(tables.weights.count), \(unweightsPointer), \(unweights.count),
+                \(startsPointers.0), \(startsPointers.1), widths, \(widths.count),
+                weights, \(weights.count), \(unweightsPointer), \(unweights.count),
                 \(pcanPointer), \(tables.pcanGainTable.count),
                 (const uint16_t *)log_table, \(tables.logTable.count),
             };

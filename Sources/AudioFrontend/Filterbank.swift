@@ -16,6 +16,8 @@ public struct Filterbank {
     /// One past the last FFT bin used.
     public let endIndex: Int
     /// Per channel (channelCount + 1 of them: the first only feeds the next one's rising edge).
+    /// Both starts are empty in `FrontendTables.contiguousChannels`' form: then each channel
+    /// reads on from where the one before stopped, the first from `startIndex`.
     public let channelFrequencyStarts: UnsafeMutableBufferPointer<Int16>
     public let channelWeightStarts: UnsafeMutableBufferPointer<Int16>
     public let channelWidths: UnsafeMutableBufferPointer<Int16>
@@ -172,13 +174,20 @@ public struct Filterbank {
         // multiply-accumulate of the 32-bit values (SMLAL on the Cortex-M; see `product`).
         var weightAccumulator: Int64 = 0
         var unweightAccumulator: Int64 = 0
+        let isContiguous = channelFrequencyStarts.isEmpty
+        var magnitudes = energy + 4 &* startIndex
+        var weightStart = 0
         for channel in 0 ... channelCount {
-            var magnitudes = energy + 4 &* Int(channelFrequencyStarts[channel])
-            let weightStart = Int(channelWeightStarts[channel])
+            if !isContiguous {
+                magnitudes = energy + 4 &* Int(channelFrequencyStarts[channel])
+                weightStart = Int(channelWeightStarts[channel])
+            }
+            let width = Int(channelWidths[channel])
             var weight = UnsafePointer(weights.baseAddress! + weightStart)
+            weightStart &+= width
             if let unweights = unweights.baseAddress {
-                var unweight = UnsafePointer(unweights + weightStart)
-                for _ in 0 ..< Int(channelWidths[channel]) {
+                var unweight = UnsafePointer(unweights + (weightStart &- width))
+                for _ in 0 ..< width {
                     let magnitude = magnitudes.load(as: Int32.self)
                     weightAccumulator = weightAccumulator &+ Self.product(weight.pointee, magnitude)
                     unweightAccumulator = unweightAccumulator &+ Self.product(unweight.pointee, magnitude)
@@ -189,7 +198,7 @@ public struct Filterbank {
             } else {
                 // Packed weights (`FrontendTables.packWeights`): -1 is padding, weighing
                 // nothing either way; any other entry is the weight, its unweight the rest of one.
-                for _ in 0 ..< Int(channelWidths[channel]) {
+                for _ in 0 ..< width {
                     let magnitude = magnitudes.load(as: Int32.self)
                     let packed = Int32(weight.pointee)
                     let keep = ~(packed &>> 15)

@@ -21,7 +21,8 @@ public struct FrontendTables {
     public var filterbankEndIndex: Int
     /// `Filterbank.channelFrequencyStarts`, `channelWeightStarts`, `channelWidths`
     /// (`channelCount + 1` each), `weights` and `unweights` (equally many); or, with `unweights`
-    /// empty, `weights` packed by `packWeights` (flash keeps one table instead of two).
+    /// empty, `weights` packed by `packWeights` (flash keeps one table instead of two); or,
+    /// with both starts empty, in `contiguousChannels`' form.
     public var channelFrequencyStarts: UnsafeBufferPointer<Int16>
     public var channelWeightStarts: UnsafeBufferPointer<Int16>
     public var channelWidths: UnsafeBufferPointer<Int16>
@@ -111,8 +112,9 @@ public struct FrontendTables {
         else {
             throw .tablesDoNotMatchConfig(.fft)
         }
-        guard channelFrequencyStarts.count == boundaryCount, channelWeightStarts.count == boundaryCount,
-            channelWidths.count == boundaryCount, weights.count == unweights.count || unweights.isEmpty,
+        let isContiguous = channelFrequencyStarts.isEmpty && channelWeightStarts.isEmpty
+        guard isContiguous || channelFrequencyStarts.count == boundaryCount && channelWeightStarts.count == boundaryCount,
+            channelWidths.count == boundaryCount, channelWidths.baseAddress != nil, weights.count == unweights.count || unweights.isEmpty,
             weights.baseAddress != nil, unweights.baseAddress != nil || unweights.isEmpty,
             filterbankStartIndex >= 1, filterbankStartIndex <= filterbankEndIndex,
             filterbankEndIndex < spectrumSize
@@ -120,14 +122,21 @@ public struct FrontendTables {
             throw .tablesDoNotMatchConfig(.filterbank)
         }
         var readEnd = spectrumSize
+        // Where a contiguous channel starts: where the one before stopped.
+        var start = filterbankStartIndex
+        var weightStart = 0
         for channel in 0 ..< boundaryCount {
-            let start = Int(channelFrequencyStarts[channel])
-            let weightStart = Int(channelWeightStarts[channel])
+            if !isContiguous {
+                start = Int(channelFrequencyStarts[channel])
+                weightStart = Int(channelWeightStarts[channel])
+            }
             let width = Int(channelWidths[channel])
             guard start >= 0, weightStart >= 0, width >= 0, weightStart + width <= weights.count else {
                 throw .tablesDoNotMatchConfig(.filterbank)
             }
             readEnd = max(readEnd, start + width)
+            start += width
+            weightStart += width
         }
         guard pcanGainTable.count == (config.pcan.isEnabled ? PCANGainControl.tableSize : 0),
             !config.pcan.isEnabled || pcanGainTable.baseAddress != nil
@@ -161,6 +170,45 @@ public struct FrontendTables {
             }
         }
         return true
+    }
+
+    /// Writes the channels of `widths`, `frequencyStarts` and `weightStarts` over `packed`
+    /// weights (`packWeights`) in the contiguous form: each channel's weights without the
+    /// padding (-1, which weighs nothing) into `contiguousWeights`, its width without it into
+    /// `contiguousWidths`, no starts. That form reads channel after channel, each from the bin
+    /// where the one before stopped (the first from `startIndex`): channels whose weighed bins
+    /// do not follow one another so have no such form. Returns how many weights it wrote, or
+    /// nil when there is no such form or it does not fit.
+    public static func contiguousChannels(
+        startIndex: Int, frequencyStarts: UnsafeBufferPointer<Int16>, weightStarts: UnsafeBufferPointer<Int16>,
+        widths: UnsafeBufferPointer<Int16>, packed: UnsafeBufferPointer<Int16>,
+        into contiguousWidths: UnsafeMutableBufferPointer<Int16>, _ contiguousWeights: UnsafeMutableBufferPointer<Int16>
+    ) -> Int? {
+        let count = widths.count
+        guard frequencyStarts.count == count, weightStarts.count == count, contiguousWidths.count == count else { return nil }
+        var nextBin = startIndex
+        var written = 0
+        for channel in 0 ..< count {
+            let base = Int(weightStarts[channel])
+            var first = 0
+            var end = Int(widths[channel])
+            guard base >= 0, end >= 0, base + end <= packed.count else { return nil }
+            while first < end && packed[base + first] == -1 { first += 1 }
+            while end > first && packed[base + end - 1] == -1 { end -= 1 }
+            if end > first {
+                guard Int(frequencyStarts[channel]) + first == nextBin, written + end - first <= contiguousWeights.count else {
+                    return nil
+                }
+                for i in first ..< end {
+                    guard packed[base + i] != -1 else { return nil }
+                    contiguousWeights[written] = packed[base + i]
+                    written += 1
+                }
+                nextBin += end - first
+            }
+            contiguousWidths[channel] = Int16(end - first)
+        }
+        return written
     }
 
     /// Writes `coefficients` (a whole window, `size` of them, `size` even) in the quarter form

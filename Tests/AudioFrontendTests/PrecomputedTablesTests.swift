@@ -52,8 +52,21 @@ final class PrecomputedTablesTests: XCTestCase {
                 copies.append(UnsafeMutableRawBufferPointer(packed))
                 let slice = UnsafeMutableBufferPointer(rebasing: packed[0 ..< tables.weights.count])
                 XCTAssertTrue(FrontendTables.packWeights(tables.weights, tables.unweights, into: slice), "\(config)")
-                tables.weights = UnsafeBufferPointer(slice)
                 tables.unweights = UnsafeBufferPointer(start: nil, count: 0)
+                // Then without the padding or the starts.
+                let widths = UnsafeMutableBufferPointer<Int16>.allocate(capacity: tables.channelWidths.count)
+                let contiguous = UnsafeMutableBufferPointer<Int16>.allocate(capacity: max(1, slice.count))
+                copies += [UnsafeMutableRawBufferPointer(widths), UnsafeMutableRawBufferPointer(contiguous)]
+                let weightCount = try XCTUnwrap(
+                    FrontendTables.contiguousChannels(
+                        startIndex: tables.filterbankStartIndex, frequencyStarts: tables.channelFrequencyStarts,
+                        weightStarts: tables.channelWeightStarts, widths: tables.channelWidths, packed: UnsafeBufferPointer(slice),
+                        into: widths, contiguous), "\(config)")
+                XCTAssertLessThan(weightCount, slice.count, "\(config): no padding left out")
+                tables.weights = UnsafeBufferPointer(rebasing: contiguous[0 ..< weightCount])
+                tables.channelWidths = UnsafeBufferPointer(widths)
+                tables.channelFrequencyStarts = UnsafeBufferPointer(start: nil, count: 0)
+                tables.channelWeightStarts = UnsafeBufferPointer(start: nil, count: 0)
             } else {
                 tables.weights = copy(tables.weights)
                 tables.unweights = copy(tables.unweights)
@@ -151,6 +164,38 @@ final class PrecomputedTablesTests: XCTestCase {
                 table[index].imaginary &-= 1
             }
         }
+    }
+
+    /// The contiguous form leaves out the padding and the starts, and only exists where each
+    /// channel's weighed bins start where the one before's stop.
+    func testContiguousChannelsLeaveOutPaddingAndNeedFollowingBins() {
+        let starts: [Int16] = [2, 4, 4], weightStarts: [Int16] = [0, 4, 8], widths: [Int16] = [4, 4, 4]
+        // Channel 0 weighs bins 3 and 4, channel 1 none, channel 2 bins 5...7.
+        let packed: [Int16] = [-1, 100, 200, -1, -1, -1, -1, -1, -1, 300, 400, 500]
+        var outWidths = [Int16](repeating: 9, count: 3)
+        var outWeights = [Int16](repeating: 9, count: 12)
+        func contiguous(startIndex: Int, _ starts: [Int16]) -> Int? {
+            starts.withUnsafeBufferPointer { s in
+                weightStarts.withUnsafeBufferPointer { w in
+                    widths.withUnsafeBufferPointer { d in
+                        packed.withUnsafeBufferPointer { p in
+                            outWidths.withUnsafeMutableBufferPointer { ow in
+                                outWeights.withUnsafeMutableBufferPointer { oweights in
+                                    FrontendTables.contiguousChannels(
+                                        startIndex: startIndex, frequencyStarts: s, weightStarts: w, widths: d, packed: p,
+                                        into: ow, oweights)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        XCTAssertEqual(contiguous(startIndex: 3, starts), 5)
+        XCTAssertEqual(outWidths, [2, 0, 3])
+        XCTAssertEqual(Array(outWeights.prefix(5)), [100, 200, 300, 400, 500])
+        XCTAssertNil(contiguous(startIndex: 2, starts), "the first weighed bin is not the start index")
+        XCTAssertNil(contiguous(startIndex: 3, [2, 4, 6]), "channel 2 starts two bins late")
     }
 
     /// Packing keeps padding (both zero) and pairs summing to one (Q12); any other pair, or a
@@ -327,6 +372,23 @@ final class PrecomputedTablesTests: XCTestCase {
         shifted[40] = Int16(good.weights.count)
         shifted.withUnsafeBufferPointer { moved in
             assertRejected(.filterbank) { $0.channelWeightStarts = moved }
+        }
+        // Contiguous channels (no starts): both starts go, and the widths stay within the weights.
+        assertRejected(.filterbank) { $0.channelWeightStarts = UnsafeBufferPointer(start: nil, count: 0) }
+        let noStarts = { (tables: inout FrontendTables) in
+            tables.channelFrequencyStarts = UnsafeBufferPointer(start: nil, count: 0)
+            tables.channelWeightStarts = UnsafeBufferPointer(start: nil, count: 0)
+        }
+        var unpadded = good
+        noStarts(&unpadded)
+        XCTAssertNoThrow(try Frontend(config: .microSpeech, tables: unpadded, storage: storage), "padded widths fit the weights")
+        var wide = Array(good.channelWidths)
+        wide[40] = Int16(good.weights.count - Int(good.channelWeightStarts[40]) + 1)
+        wide.withUnsafeBufferPointer { widths in
+            assertRejected(.filterbank) {
+                noStarts(&$0)
+                $0.channelWidths = widths
+            }
         }
         assertRejected(.pcanGain) { $0.pcanGainTable = UnsafeBufferPointer(start: nil, count: 0) }
         var noPCAN = FrontendConfig.microSpeech
