@@ -232,6 +232,10 @@ public struct Frontend {
     ///
     /// A loop over this is `process` without a callback: a streaming pipeline can run its model
     /// on each frame while updating its own state, without a closure over it.
+    ///
+    /// Out of line: a `while let` loop over it got the frame's whole code twice when inlined
+    /// (the firmware's spotter loop: 300 B more flash than one call per frame).
+    @inline(never)
     public mutating func nextFrame(from samples: UnsafeBufferPointer<Int16>, offset: inout Int) -> UnsafeBufferPointer<UInt16>? {
         if isOverlapPending {
             window.restoreOverlap()
