@@ -53,16 +53,19 @@ struct FrontendTableGenerator {
         // it (`FrontendTables.contiguousChannels`): no starts then.
         var widths = Array(tables.channelWidths)
         var contiguous = packed
-        let contiguousCount = !isPacked ? nil : packed.withUnsafeBufferPointer { packed in
-            widths.withUnsafeMutableBufferPointer { widths in
-                contiguous.withUnsafeMutableBufferPointer { weights in
-                    FrontendTables.contiguousChannels(
-                        startIndex: tables.filterbankStartIndex, frequencyStarts: tables.channelFrequencyStarts,
-                        weightStarts: tables.channelWeightStarts, widths: tables.channelWidths, packed: packed,
-                        into: widths, weights)
+        let contiguousCount =
+            !isPacked
+            ? nil
+            : packed.withUnsafeBufferPointer { packed in
+                widths.withUnsafeMutableBufferPointer { widths in
+                    contiguous.withUnsafeMutableBufferPointer { weights in
+                        FrontendTables.contiguousChannels(
+                            startIndex: tables.filterbankStartIndex, frequencyStarts: tables.channelFrequencyStarts,
+                            weightStarts: tables.channelWeightStarts, widths: tables.channelWidths, packed: packed,
+                            into: widths, weights)
+                    }
                 }
             }
-        }
         let weights = contiguousCount.map { Array(contiguous.prefix($0)) } ?? (isPacked ? packed : Array(tables.weights))
         let startsPointers = contiguousCount == nil ? ("frequency_starts", "weight_starts") : ("0", "0")
         if contiguousCount == nil {
