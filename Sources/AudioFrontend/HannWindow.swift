@@ -131,14 +131,17 @@ public struct HannWindow {
         let quarter = Self.quarterCount(size: size)
         var exception = table + quarter
         var i = 0
+        // Run r: backwards when r is odd, complemented when r is 1 or 2, ending at
+        // quarter, half, half + quarter, size (`size` is even). Arithmetic, not branches: the
+        // same few instructions for each run.
         for run in 0 ..< 4 {
-            let isBackward = run & 1 != 0
-            let isComplemented = run == 1 || run == 2
-            let end = run == 0 ? quarter : run == 1 ? half : run == 2 ? half &+ quarter : size
-            let step = isBackward ? -1 : 1
-            let sign: Int32 = isComplemented ? -1 : 1
-            let offset: Int32 = isComplemented ? 1 << Self.coefficientBits : 0
-            var coefficient = isBackward ? table + (half &- 1 &- quarter) : table
+            let backward = run & 1
+            let complemented = (run ^ run &>> 1) & 1
+            let end = (run &>> 1) &* half &+ (backward == 0 ? quarter : half)
+            let step = 1 &- 2 &* backward
+            let sign = Int32(truncatingIfNeeded: 1 &- 2 &* complemented)
+            let offset = Int32(truncatingIfNeeded: complemented) &<< Self.coefficientBits
+            var coefficient = table + backward &* (half &- 1 &- quarter)
             while i < end {
                 let next = exception < exceptionsEnd ? min(Int(exception.pointee), end) : end
                 Self.applyRun(coefficient, step: step, sign: sign, offset: offset, to: values + i, count: next &- i, &magnitudes)
