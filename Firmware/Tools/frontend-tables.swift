@@ -77,6 +77,19 @@ struct FrontendTableGenerator {
         let unweightsPointer = emit("unweights", unweights)
         let pcanPointer = emit("pcan_gains", Array(tables.pcanGainTable))
         emit("log_table", tables.logTable.map { Int16(bitPattern: $0) })
+        // Every compact form at once: a frontend over exactly these tables, with the scalar
+        // kernels as on the device, must give the frames of one over the full tables.
+        let compact = FrontendTables(
+            windowCoefficients: pinned(window), twiddles: UnsafeBufferPointer(start: nil, count: 0),
+            splitTwiddles: UnsafeBufferPointer(start: nil, count: 0), sines: tables.sines,
+            filterbankStartIndex: tables.filterbankStartIndex, filterbankEndIndex: tables.filterbankEndIndex,
+            channelFrequencyStarts: contiguousCount == nil ? tables.channelFrequencyStarts : UnsafeBufferPointer(start: nil, count: 0),
+            channelWeightStarts: contiguousCount == nil ? tables.channelWeightStarts : UnsafeBufferPointer(start: nil, count: 0),
+            channelWidths: pinned(widths), weights: pinned(weights), unweights: pinned(unweights),
+            pcanGainTable: tables.pcanGainTable, logTable: tables.logTable)
+        guard try frames(config, tables, kernels: .native) == frames(config, compact, kernels: .scalar) else {
+            throw GeneratorError.compactTablesGiveOtherFrames
+        }
         print(
             """
             static const struct frontend_tables tables = {
@@ -91,6 +104,31 @@ struct FrontendTableGenerator {
 
             const struct frontend_tables *board_frontend_tables(void) { return &tables; }
             """)
+    }
+
+    /// A copy of `values` that stays put until the tool exits.
+    static func pinned(_ values: [Int16]) -> UnsafeBufferPointer<Int16> {
+        let copy = UnsafeMutableBufferPointer<Int16>.allocate(capacity: max(1, values.count))
+        _ = copy.initialize(from: values)
+        return UnsafeBufferPointer(rebasing: copy[0 ..< values.count])
+    }
+
+    /// The frames of a frontend over `tables` for a second of pseudo-random noise at three
+    /// levels (loud, moderate, quiet: different input shifts), then silence.
+    static func frames(_ config: FrontendConfig, _ tables: FrontendTables, kernels: FrontendKernels) throws -> [UInt16] {
+        let storage = UnsafeMutableRawBufferPointer.allocate(
+            byteCount: try Frontend.storageBytes(for: config, tables: tables), alignment: 16)
+        defer { storage.deallocate() }
+        var frontend = try Frontend(config: config, tables: tables, storage: storage, kernels: kernels)
+        var state: UInt32 = 0x1234_5678
+        let samples = (0 ..< config.sampleRate + config.sampleRate / 4).map { i -> Int16 in
+            state = state &* 1_664_525 &+ 1_013_904_223
+            let level = [32768, 1500, 40, 0][min(3, 3 * i / config.sampleRate)]
+            return Int16(truncatingIfNeeded: Int(Int16(truncatingIfNeeded: state >> 16)) * level / 32768)
+        }
+        var out: [UInt16] = []
+        samples.withUnsafeBufferPointer { frontend.process($0) { out.append(contentsOf: $0) } }
+        return out
     }
 
     /// Prints `values` as a C array named `name` and returns the pointer to them: the name,
@@ -113,4 +151,6 @@ struct FrontendTableGenerator {
 enum GeneratorError: Error {
     /// The quarter-wave sines do not give back kissfft's twiddles for this FFT size.
     case sinesDoNotReproduceTwiddles(fftSize: Int)
+    /// A frontend over the compact tables computes other frames than one over the full ones.
+    case compactTablesGiveOtherFrames
 }
