@@ -84,7 +84,13 @@ public struct HannWindow {
         var magnitudes: UInt32 = 0
         if coefficients.count == size {
             let whole = UnsafePointer(coefficients.baseAddress!)
+            // Hosts keep a whole table's loop inline (vectorised); elsewhere (the firmware,
+            // whose tables are in quarter form) it is the quarter form's out-of-line loop.
+            #if arch(x86_64) || arch(arm64)
             Self.apply(whole, step: 1, sign: 1, offset: 0, to: output.baseAddress!, count: size, &magnitudes)
+            #else
+            Self.applyRun(whole, step: 1, sign: 1, offset: 0, to: output.baseAddress!, count: size, &magnitudes)
+            #endif
         } else {
             applyQuarter(&magnitudes)
         }
