@@ -224,12 +224,12 @@ public enum FullyConnected {
                 if !paired, let bias {
                     acc = acc &+ Int32(littleEndian: bias.loadUnaligned(fromByteOffset: 4 &* c, as: Int32.self))
                 }
+                // One requantization for either kind of multiplier: the Cortex-M build's flash.
+                var multiplier = p.multiplier
                 if let multipliers = p.channelMultipliers, let shifts = p.channelShifts {
-                    acc = multiplyByQuantizedMultiplier(acc, multipliers[c], shifts[c])
-                } else {
-                    acc = multiplyByQuantizedMultiplier(acc, p.multiplier.multiplier, p.multiplier.shift)
+                    multiplier = QuantizedMultiplier(multiplier: multipliers[c], shift: shifts[c])
                 }
-                acc = acc &+ p.outputOffset
+                acc = multiplyByQuantizedMultiplier(acc, multiplier.multiplier, multiplier.shift) &+ p.outputOffset
                 output[b &* p.outputDepth &+ c] = Int8(truncatingIfNeeded: min(max(acc, p.activationMin), p.activationMax))
             }
         }
