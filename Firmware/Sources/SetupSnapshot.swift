@@ -15,8 +15,8 @@ import TFMicro
 /// copies .data: the header says which build, buffers and model the bytes were taken with and
 /// holds their checksum; the firmware carries none of the setup code.
 ///
-/// Layout (native byte order): a 48-byte header of 32-bit words (`Word`), the spotter's handle
-/// (which holds the interpreter's) at byte 48, at the next 16-byte boundary the interpreter's
+/// Layout (native byte order): a 32-byte header of 32-bit words (`Word`), the spotter's handle
+/// (which holds the interpreter's) at byte 32, at the next 16-byte boundary the interpreter's
 /// persistent arena (records and kernel parameters, read in place: the snapshot image sets the
 /// interpreter up with it there, `persistentArena`), then at the next 16-byte boundary the
 /// bytes `init` allocated at the arena's end (`Interpreter.arenaPersistentBytes`: the
@@ -36,51 +36,44 @@ enum SetupSnapshot {
     enum Word: Int {
         /// "KWSS" in memory order.
         case marker
-        // What both images of one build agree on (`expected`).
-        case handleBytes, interpreterLayout, snapshotAddress, arenaAddress, arenaBytes, tablesAddress
-        case modelAddress, modelBytes
-        // What the snapshot image computed.
-        case modelChecksum, contentBytes, contentChecksum
+        /// `buildChecksum`.
+        case build
+        case modelAddress, modelBytes, modelChecksum
+        /// End of the snapshot's bytes and their checksum after the header.
+        case contentBytes, contentChecksum
     }
 
-    static let headerBytes = 48
+    static let marker: UInt32 = 0x5353_574B
+    static let headerBytes = 32
     static var persistentArenaOffset: Int { aligned(headerBytes + MemoryLayout<Spotter>.size) }
 
     static func aligned(_ count: Int) -> Int { (count + 15) & ~15 }
 
-    /// Stores the words `.marker` through `.modelBytes` of a snapshot at `snapshot` (what this
-    /// image expects) at `out`.
-    static func storeBuildWords(to out: UnsafeMutableRawPointer, snapshot: UnsafeRawPointer) {
-        func put(_ word: Word, _ value: UInt32) { out.storeBytes(of: value, toByteOffset: 4 * word.rawValue, as: UInt32.self) }
-        func address(_ pointer: UnsafeRawPointer?) -> UInt32 { UInt32(UInt(bitPattern: pointer)) }
-        put(.marker, 0x5353_574B)
-        put(.handleBytes, UInt32(MemoryLayout<Spotter>.size))
-        put(.interpreterLayout, Interpreter.layoutChecksum)
-        put(.snapshotAddress, address(snapshot))
-        put(.arenaAddress, address(board_arena()))
-        put(.arenaBytes, board_arena_size())
-        put(.tablesAddress, address(board_frontend_tables()))
-        put(.modelAddress, address(board_model_data()))
-        put(.modelBytes, board_model_size())
+    static func address(_ pointer: UnsafeRawPointer?) -> UInt32 { UInt32(UInt(bitPattern: pointer)) }
+
+    /// A checksum of what both images of one build agree on for a snapshot at `snapshot`: the
+    /// spotter's size, the interpreter's record layouts, where the snapshot (the persistent
+    /// arena read in place), the arena and the frontend's tables are, and the arena's size.
+    static func buildChecksum(snapshot: UnsafeRawPointer) -> UInt32 {
+        let facts: InlineArray<6, UInt32> = [
+            UInt32(MemoryLayout<Spotter>.size), Interpreter.layoutChecksum, address(snapshot), address(board_arena()),
+            board_arena_size(), address(board_frontend_tables()),
+        ]
+        return withUnsafeBytes(of: facts) { Interpreter.checksum($0) }
     }
 
     /// Restores the spotter into `spotter` (uninitialized storage of at least its size).
     @inline(never)
     static func restore(_ snapshot: UnsafeRawBufferPointer, into spotter: UnsafeMutablePointer<Spotter>) throws(Mismatch) {
-        guard let base = snapshot.baseAddress, snapshot.count >= persistentArenaOffset else { throw .damaged }
         func stored(_ word: Word) -> UInt32 { snapshot.load(fromByteOffset: 4 * word.rawValue, as: UInt32.self) }
-        var expected = InlineArray<9, UInt32>(repeating: 0)
-        let mismatch: Mismatch? = withUnsafeMutableBytes(of: &expected) { build in
-            storeBuildWords(to: build.baseAddress!, snapshot: base)
-            func differs(_ word: Word) -> Bool { stored(word) != build.load(fromByteOffset: 4 * word.rawValue, as: UInt32.self) }
-            if differs(.marker) { return .damaged }
-            for raw in Word.handleBytes.rawValue ... Word.tablesAddress.rawValue where differs(Word(rawValue: raw).unsafelyUnwrapped) {
-                return .otherBuild
-            }
-            return differs(.modelAddress) || differs(.modelBytes) ? .otherModel : nil
+        guard let base = snapshot.baseAddress, snapshot.count >= persistentArenaOffset, stored(.marker) == marker else {
+            throw .damaged
         }
-        if let mismatch { throw mismatch }
-        guard stored(.modelChecksum) == Interpreter.checksum(Firmware.modelBytes) else { throw .otherModel }
+        guard stored(.build) == buildChecksum(snapshot: base) else { throw .otherBuild }
+        let model = Firmware.modelBytes
+        guard stored(.modelAddress) == address(model.baseAddress), stored(.modelBytes) == UInt32(model.count),
+            stored(.modelChecksum) == Interpreter.checksum(model)
+        else { throw .otherModel }
         let contentBytes = Int(truncatingIfNeeded: stored(.contentBytes))
         guard contentBytes >= persistentArenaOffset, contentBytes <= snapshot.count,
             stored(.contentChecksum)
@@ -93,7 +86,7 @@ enum SetupSnapshot {
         tail.copyMemory(from: UnsafeRawBufferPointer(start: base + (contentBytes - tail.count), count: tail.count))
         // The resolver registers every operator of the model the checksum vouched for.
         do throws(InterpreterError) { try interpreter.restoreOperators(ModelResolver()) } catch { throw .otherBuild }
-        spotter.pointee.reset()
+        Pipeline.completeRestore(&spotter.pointee)
     }
 
     #if TAKE_SNAPSHOT
@@ -126,8 +119,12 @@ enum SetupSnapshot {
         (out + headerBytes).copyMemory(from: spotter, byteCount: MemoryLayout<Spotter>.size)
         (out + tailOffset).copyMemory(from: tail.baseAddress!, byteCount: tail.count)
         func put(_ word: Word, _ value: UInt32) { out.storeBytes(of: value, toByteOffset: 4 * word.rawValue, as: UInt32.self) }
-        storeBuildWords(to: out, snapshot: out)
-        put(.modelChecksum, Interpreter.checksum(Firmware.modelBytes))
+        let model = Firmware.modelBytes
+        put(.marker, marker)
+        put(.build, buildChecksum(snapshot: out))
+        put(.modelAddress, address(model.baseAddress))
+        put(.modelBytes, UInt32(model.count))
+        put(.modelChecksum, Interpreter.checksum(model))
         put(.contentBytes, UInt32(count))
         put(.contentChecksum, Interpreter.checksum(UnsafeRawBufferPointer(start: out + headerBytes, count: count - headerBytes)))
         return count
