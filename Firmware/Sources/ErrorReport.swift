@@ -9,7 +9,7 @@ import TFMicro
 /// TFLite op name, which nothing else on the device needs.
 enum ErrorReport {
     /// For the errors only setup meets, which ran at build time: one text, linked once.
-    static let setupOnly: StaticString = "a setup error after setup; rebuild the firmware with make"
+    static let setupOnly: StaticString = "setup error; rebuild the firmware with make"
 
     static func print(_ error: SetupSnapshot.Mismatch) {
         Console.write("error: the setup snapshot in flash ")
