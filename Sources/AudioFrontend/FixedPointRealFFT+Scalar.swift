@@ -39,14 +39,9 @@ extension FixedPointRealFFT {
     /// their bytes hold the later stages' twiddles.
     func scalarComplexTransform(_ input: UnsafeMutablePointer<Int16>, inputShift: UInt32, into out: UnsafeMutablePointer<ComplexInt16>) {
         let count = size / 2
-        var length: Int
-        if count.trailingZeroBitCount & 1 == 0 {
-            firstStageRadix4(input, inputShift: inputShift, into: out)
-            length = 4
-        } else {
-            firstStageRadix2(input, inputShift: inputShift, into: out)
-            length = 2
-        }
+        // The innermost factor: a two when the count is an odd power of two.
+        var length = count.trailingZeroBitCount & 1 == 0 ? 4 : 2
+        scalarFirstStage(input, inputShift: inputShift, into: out, radix: length)
         let twiddles = UnsafeRawPointer(expandTwiddles(into: UnsafeMutableRawPointer(input)))
         let end = out + count
         while length < count {
@@ -126,52 +121,50 @@ extension FixedPointRealFFT {
     @inline(__always)
     private static func packed(_ real: Int32, _ imaginary: Int32) -> Int32 { real & 0xFFFF | imaginary &<< 16 }
 
-    /// The innermost radix-4 butterflies (length one): group `g` takes the values at g's
-    /// base-4 digit reversal plus multiples of the group count, each sample shifted left by
-    /// `inputShift`. Their twiddles are all one, which multiplies the quartered parts (within
-    /// +-8191, where sround(x * 32767) = x) exactly by one, so the multiplies are left out.
-    private func firstStageRadix4(_ input: UnsafePointer<Int16>, inputShift: UInt32, into out: UnsafeMutablePointer<ComplexInt16>) {
-        let groups = size / 8
+    /// The innermost butterflies (length one) over the samples shifted left by `inputShift`:
+    /// group `g` takes the `radix` values at g's base-4 digit reversal plus multiples of the
+    /// group count, gathered side by side into `out` (one loop for either radix), then
+    /// butterflied in place. Radix four: the twiddles are all one, which multiplies the
+    /// quartered parts (within +-8191, where sround(x * 32767) = x) exactly by one, so the
+    /// multiplies are left out. Radix two (`size / 2` an odd power of two): halved parts reach
+    /// -16384, where a multiply by one is not exact, so the twiddle is applied as kissfft does.
+    private func scalarFirstStage(
+        _ input: UnsafePointer<Int16>, inputShift: UInt32, into out: UnsafeMutablePointer<ComplexInt16>, radix: Int
+    ) {
+        let groups = size / 2 / radix
         let span = 2 &* groups  // samples between a group's inputs
         var reversed = 0
         var destination = out
         let end = out + size / 2
         while destination < end {
-            let s = input + 2 &* reversed
-            let f0 = (Self.quarter(Self.shifted(s[0], inputShift)), Self.quarter(Self.shifted(s[1], inputShift)))
-            let s0 = (Self.quarter(Self.shifted(s[span], inputShift)), Self.quarter(Self.shifted(s[span &+ 1], inputShift)))
-            let s1 = (
-                Self.quarter(Self.shifted(s[2 &* span], inputShift)), Self.quarter(Self.shifted(s[2 &* span &+ 1], inputShift))
-            )
-            let s2 = (
-                Self.quarter(Self.shifted(s[3 &* span], inputShift)), Self.quarter(Self.shifted(s[3 &* span &+ 1], inputShift))
-            )
-            Self.butterflyOutputs(f0, s0, s1, s2, destination, length: 1)
-            destination += 4
+            var source = input + 2 &* reversed
+            let groupEnd = destination + radix
+            while destination < groupEnd {
+                // The int16 the reference's in-place shift stores.
+                destination.pointee = Self.complex(Int32(source[0]) &<< inputShift, Int32(source[1]) &<< inputShift)
+                source += span
+                destination += 1
+            }
             reversed = Self.nextReversed(reversed, topDigit: groups / 4)
         }
-    }
-
-    /// kf_bfly2 of length one over samples shifted left by `inputShift` (`size / 2` an odd
-    /// power of two): group `g` takes the values at g's base-4 digit reversal and half the
-    /// count further. Halved parts reach -16384, where a multiply by one is not exact, so the
-    /// twiddle is applied as kissfft does.
-    private func firstStageRadix2(_ input: UnsafePointer<Int16>, inputShift: UInt32, into out: UnsafeMutablePointer<ComplexInt16>) {
-        let groups = size / 4
-        let span = 2 &* groups
-        // exp(0): (sines[size / 4], sines[0]).
-        let w = Self.packed(Int32(UnsafePointer(sineStart.unsafelyUnwrapped)[size &>> 2]), 0)
-        var reversed = 0
-        var destination = out
-        let end = out + size / 2
-        while destination < end {
-            let s = input + 2 &* reversed
-            let a = (Self.half(Self.shifted(s[0], inputShift)), Self.half(Self.shifted(s[1], inputShift)))
-            let t = Self.times(Self.half(Self.shifted(s[span], inputShift)), Self.half(Self.shifted(s[span &+ 1], inputShift)), w)
-            destination[1] = Self.complex(a.0 &- t.0, a.1 &- t.1)
-            destination[0] = Self.complex(a.0 &+ t.0, a.1 &+ t.1)
-            destination += 2
-            reversed = Self.nextReversed(reversed, topDigit: groups / 4)
+        var p = out
+        if radix == 4 {
+            while p < end {
+                Self.butterflyOutputs(
+                    Self.quartered(p), Self.quartered(p + 1), Self.quartered(p + 2), Self.quartered(p + 3), p, length: 1)
+                p += 4
+            }
+        } else {
+            // exp(0): (sines[size / 4], sines[0]).
+            let w = Self.packed(Int32(UnsafePointer(sineStart.unsafelyUnwrapped)[size &>> 2]), 0)
+            while p < end {
+                let a = Self.topAligned(p), b = Self.topAligned(p + 1)
+                let first = (Self.half(a.0), Self.half(a.1))
+                let t = Self.times(Self.half(b.0), Self.half(b.1), w)
+                p[1] = Self.complex(first.0 &- t.0, first.1 &- t.1)
+                p[0] = Self.complex(first.0 &+ t.0, first.1 &+ t.1)
+                p += 2
+            }
         }
     }
 
