@@ -22,6 +22,20 @@ extension DepthwiseConv2D {
         let filter = context.inputData(1).assumingMemoryBound(to: Int8.self)
         let bias = UnsafeRawPointer(context.optionalInputData(2))
         let output = context.outputData(0).assumingMemoryBound(to: Int8.self)
+        if p.pointee.columnPairs {
+            // The folded bias follows the multipliers (prepare's `foldColumnBias`).
+            let folded = UnsafePointer(p.pointee.multipliers.unsafelyUnwrapped + Int(p.pointee.columnDepth))
+            if p.pointee.shiftsOnlyRight {
+                columnPixelPairs(
+                    p.pointee, input: input, filter: filter, folded: folded, rows: Int(p.pointee.columnRows),
+                    depth: Int(p.pointee.columnDepth), shiftingRight: true, output: output)
+            } else {
+                columnPixelPairs(
+                    p.pointee, input: input, filter: filter, folded: folded, rows: Int(p.pointee.columnRows),
+                    depth: Int(p.pointee.columnDepth), shiftingRight: false, output: output)
+            }
+            return true
+        }
         // A constant `shiftingRight` in each copy.
         if p.pointee.shiftsOnlyRight {
             columnPixel(
@@ -91,6 +105,67 @@ extension DepthwiseConv2D {
             }
             output[c] = requantize(acc, channel: c)
             c &+= 1
+        }
+    }
+}
+
+extension DepthwiseConv2D {
+    /// For an `isColumnPixel` layer with constant int8 weights none of which is -128: writes
+    /// each channel's bias plus input offset x the sum of its weights into `folded` (wrapping,
+    /// as the accumulation does, so the sum stays exact modulo 2^32) and returns true; false,
+    /// writing nothing, for a layer `columnPixelPairs` cannot take.
+    static func foldColumnBias(
+        filter: UnsafePointer<Int8>?, bias: UnsafeRawPointer?, rows: Int, depth: Int, inputOffset: Int32,
+        into folded: UnsafeMutablePointer<Int32>
+    ) -> Bool {
+        guard let filter, depth >= 16 else { return false }
+        for k in 0 ..< rows &* depth where filter[k] == -128 { return false }
+        for c in 0 ..< depth {
+            var weights: Int32 = 0
+            for r in 0 ..< rows { weights = weights &+ Int32(filter[r &* depth &+ c]) }
+            let b = bias.map { Int32(littleEndian: $0.loadUnaligned(fromByteOffset: 4 &* c, as: Int32.self)) } ?? 0
+            folded[c] = b &+ inputOffset &* weights
+        }
+        return true
+    }
+
+    /// `columnPixel` with the input offset folded into the bias (`foldColumnBias`): the sum of
+    /// weight x (input + offset) is the folded bias plus the sum of weight x input. Weights
+    /// above -128 times int8 inputs are at most 127 x 128 in magnitude, so two rows' products
+    /// add up exactly in 16-bit lanes before they are widened: sixteen channels and two rows a
+    /// step.
+    @inline(__always)
+    static func columnPixelPairs(
+        _ p: OpData, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>, folded: UnsafePointer<Int32>, rows: Int,
+        depth: Int, shiftingRight: Bool, output: UnsafeMutablePointer<Int8>
+    ) {
+        let requantize = ChannelRequantization(p)
+        var c = 0
+        while c < depth {
+            // The last block of a channel count that is no multiple of sixteen overlaps the one
+            // before and writes some channels again, with the same values.
+            c = min(c, depth &- 16)
+            var low = UnsafeRawPointer(folded + c).loadUnaligned(as: SIMD8<Int32>.self)
+            var high = UnsafeRawPointer(folded + (c &+ 8)).loadUnaligned(as: SIMD8<Int32>.self)
+            var i = c
+            var r = 0
+            while r &+ 2 <= rows {
+                let products =
+                    widen16Halves(filter + i) &* widen16Halves(input + i)
+                    &+ widen16Halves(filter + (i &+ depth)) &* widen16Halves(input + (i &+ depth))
+                low &+= widen8(products.lowHalf)
+                high &+= widen8(products.highHalf)
+                i &+= depth &* 2
+                r &+= 2
+            }
+            if r < rows {
+                let products = widen16Halves(filter + i) &* widen16Halves(input + i)
+                low &+= widen8(products.lowHalf)
+                high &+= widen8(products.highHalf)
+            }
+            requantize.eight(low, channel: c, into: output + c, shiftingRight: shiftingRight)
+            requantize.eight(high, channel: c &+ 8, into: output + (c &+ 8), shiftingRight: shiftingRight)
+            c &+= 16
         }
     }
 }
