@@ -13,6 +13,21 @@ extension ConvolutionGeometry {
     }
 }
 
+/// Writes row r's bias plus `inputOffset` x the sum of row r's weights into `folded[r]`
+/// (wrapping, as the accumulation does: the sum stays exact modulo 2^32), so that
+/// `matrixVector` with that bias and an input offset of 0 gives the same values.
+func foldMatrixVectorBias(
+    weights: UnsafePointer<Int8>, bias: UnsafeRawPointer?, rows: Int, columns: Int, inputOffset: Int32,
+    into folded: UnsafeMutablePointer<Int32>
+) {
+    for r in 0 ..< rows {
+        var sum: Int32 = 0
+        for k in 0 ..< columns { sum = sum &+ Int32(weights[r &* columns &+ k]) }
+        let b = bias.map { Int32(littleEndian: $0.loadUnaligned(fromByteOffset: 4 &* r, as: Int32.self)) } ?? 0
+        folded[r] = b &+ inputOffset &* sum
+    }
+}
+
 /// Per row r of an int8 matrix of `rows` x `columns`: the wrapping sum of
 /// weights[r][k] * (input[k] + inputOffset) plus bias[r], requantised to output[r]. Eight rows
 /// at a time share each widened input run (`offsetDotProduct8`); fewer than eight rows go one
@@ -24,10 +39,11 @@ func matrixVector(
     // A layer whose channels all shift right (`shiftsOnlyRight`) has its own copies, with
     // the shorter requantisation; each copy its own function, or their constants crowd one
     // function's registers (callgrind: 600 instructions more per okay_nabu invoke).
-    if shiftingRight {
-        matrixVectorShiftingRight(input, weights, bias, rows, columns, inputOffset, requantize, output)
-    } else {
-        matrixVectorShiftingEither(input, weights, bias, rows, columns, inputOffset, requantize, output)
+    switch (shiftingRight, inputOffset == 0) {
+    case (true, true): matrixVectorUnoffsetShiftingRight(input, weights, bias, rows, columns, requantize, output)
+    case (true, false): matrixVectorShiftingRight(input, weights, bias, rows, columns, inputOffset, requantize, output)
+    case (false, true): matrixVectorUnoffsetShiftingEither(input, weights, bias, rows, columns, requantize, output)
+    case (false, false): matrixVectorShiftingEither(input, weights, bias, rows, columns, inputOffset, requantize, output)
     }
 }
 
@@ -45,6 +61,24 @@ private func matrixVectorShiftingEither(
     _ columns: Int, _ inputOffset: Int32, _ requantize: ChannelRequantization, _ output: UnsafeMutablePointer<Int8>
 ) {
     matrixVectorColumns(input, weights, bias, rows, columns, inputOffset, requantize, false, output)
+}
+
+/// `matrixVectorShiftingRight` for an input offset of 0 (a folded bias): without the add.
+@inline(never)
+private func matrixVectorUnoffsetShiftingRight(
+    _ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, _ bias: UnsafePointer<Int32>?, _ rows: Int,
+    _ columns: Int, _ requantize: ChannelRequantization, _ output: UnsafeMutablePointer<Int8>
+) {
+    matrixVectorColumns(input, weights, bias, rows, columns, 0, requantize, true, output)
+}
+
+/// `matrixVectorShiftingEither` for an input offset of 0 (a folded bias): without the add.
+@inline(never)
+private func matrixVectorUnoffsetShiftingEither(
+    _ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, _ bias: UnsafePointer<Int32>?, _ rows: Int,
+    _ columns: Int, _ requantize: ChannelRequantization, _ output: UnsafeMutablePointer<Int8>
+) {
+    matrixVectorColumns(input, weights, bias, rows, columns, 0, requantize, false, output)
 }
 
 @_transparent
