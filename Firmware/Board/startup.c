@@ -1,9 +1,10 @@
-// Reset and exception entry for every board's Cortex-M: vector table, .data copy, .bss
-// zeroing, FPU enable (when there is one), stack painting, then the Swift firmware's main.
+// Reset and exception entry for every board's Cortex-M: vector table, .data copy, .bss and
+// .state zeroing, FPU enable (when there is one), stack painting, then the Swift firmware's main.
 #include "board.h"
 
 extern uint32_t __data_start[], __data_end[], __data_load[];
 extern uint32_t __bss_start[], __bss_end[];
+extern uint32_t __state_start[], __state_end[];
 extern uint32_t __stack_bottom[], __stack_top[];
 extern const uint8_t kws_model_start[], kws_model_end[];
 
@@ -41,6 +42,9 @@ void Reset_Handler(void) {
 #endif
     for (uint32_t *s = __data_load, *d = __data_start; d < __data_end;) *d++ = *s++;
     for (uint32_t *d = __bss_start; d < __bss_end;) *d++ = 0;
+    // The buffers the setup snapshot points into start as zero bytes, as the spotter's reset()
+    // leaves them: restoring copies the handle and the arena's end over them and no more.
+    for (uint32_t *d = __state_start; d < __state_end;) *d++ = 0;
 
     paint_stack();
     semihosting_exit(main(0, 0));

@@ -26,13 +26,13 @@ enum AudioSourceError: Error {
     func report() {
         switch self {
         case .cannotOpen:
-            Console.write("error: cannot open the audio input; pass a raw 16 kHz s16le file that exists on the host\n")
+            Console.write("error: cannot open the input; pass an existing raw 16 kHz s16le file\n")
         case .readFailed:
-            Console.write("error: reading audio from the host failed\n")
+            Console.write("error: reading the input failed\n")
         case .overrun(let dropped):
             Console.write("error: audio overrun, ")
             Console.write(dropped)
-            Console.write(" periods lost; processing is slower than real time\n")
+            Console.write(" periods lost: processing is slower than real time\n")
         }
     }
 }

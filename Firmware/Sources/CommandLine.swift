@@ -73,7 +73,7 @@ struct FirmwareOptions {
 
     static func reportUsage(_ error: ParseError) {
         switch error {
-        case .noCommandLine: Console.write("error: no semihosting command line; run under QEMU with -semihosting-config\n")
+        case .noCommandLine: Console.write("error: no command line; run under QEMU with -semihosting-config\n")
         case .missingInput: Console.write("error: no input file given\n")
         case .unknownOption: Console.write("error: unknown option\n")
         }

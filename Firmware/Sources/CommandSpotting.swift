@@ -46,6 +46,13 @@ enum Pipeline {
     }
     #endif
 
+    /// Brings a spotter restored from the setup snapshot to its state after `reset()`: nothing
+    /// is left to do. The snapshot image resets it before writing its handle, and
+    /// `KeywordSpotter.reset()` only writes zero bytes to its buffers (the frontend's state and
+    /// scratch, the feature window), where start-up zeroed them (`.state`, Board/startup.c), as
+    /// `WindowInInputTests.testAResetHandleOverZeroedBuffersScoresAsReset` checks.
+    static func completeRestore(_ spotter: inout Spotter) {}
+
     /// One period through the spotter: `scores` lines with --scores, a `detected` line per new
     /// command. Returns false on an error (reported).
     static func process(

@@ -8,15 +8,17 @@ import TFMicro
 /// Operators are named by builtin code: `BuiltinOperator.name` would link a table of every
 /// TFLite op name, which nothing else on the device needs.
 enum ErrorReport {
+    /// For the errors only setup meets, which ran at build time: one text, linked once.
+    static let setupOnly: StaticString = "setup error; rebuild the firmware with make"
+
     static func print(_ error: SetupSnapshot.Mismatch) {
-        Console.write("error: ")
+        Console.write("error: the setup snapshot in flash ")
         switch error {
-        case .interpreter(let error): print(error)
-        case .damaged: Console.write("the setup snapshot in flash is damaged; rebuild the firmware with make")
-        case .otherBuild:
-            Console.write("the setup snapshot in flash was taken by another build; rebuild the firmware with make")
+        case .damaged: Console.write("is damaged")
+        case .otherBuild: Console.write("was taken by another build")
+        case .otherModel: Console.write("was taken with another model")
         }
-        Console.write("\n")
+        Console.write("; rebuild the firmware with make\n")
     }
 
     static func print(_ error: PipelineError) {
@@ -49,7 +51,7 @@ enum ErrorReport {
         #else
         // Streaming only fails in the model or the recognizer; the rest is setup, done at build time.
         case .recognizer: Console.write("the recognizer failed")
-        default: Console.write("pipeline setup failed")
+        default: Console.write(setupOnly)
         #endif
         }
         Console.write("\n")
@@ -72,7 +74,7 @@ enum ErrorReport {
             Console.write(bytes)
             Console.write(" bytes)")
         #else
-        default: Console.write("wake-word setup failed")
+        default: Console.write(setupOnly)
         #endif
         }
         Console.write("\n")
@@ -130,24 +132,15 @@ enum ErrorReport {
 
     static func print(_ error: InterpreterError) {
         switch error {
+        case .invokeFailed(let op, let index, let error):
+            print(op, index, error)
+        #if TAKE_SNAPSHOT
         case .missingOperator(let op, _, let index):
             Console.write("operator ")
             Console.write(index)
             Console.write(" is builtin op ")
             Console.write(Int(op.code))
             Console.write(", which the firmware's op resolver does not register (ModelResolver)")
-        case .invokeFailed(let op, let index, let error):
-            print(op, index, error)
-        case .unusableSnapshot(let error):
-            Console.write("the interpreter snapshot in flash ")
-            switch error {
-            case .otherModel: Console.write("was taken with another model")
-            case .otherArena: Console.write("was taken with the arena elsewhere (another STACK_SIZE)")
-            case .otherBuild, .unsupportedVersion: Console.write("was taken by another build")
-            case .notASnapshot, .truncated, .corrupted, .bufferTooSmall, .persistentArenaElsewhere: Console.write("is damaged")
-            }
-            Console.write("; rebuild the firmware with make, which takes it again")
-        #if TAKE_SNAPSHOT
         case .malformedModel(let error):
             print(error)
         case .missingCustomOperator(_, _, let index):
@@ -173,9 +166,12 @@ enum ErrorReport {
             Console.write(index)
             Console.write(" is not supported: ")
             Console.write(reason)
+        case .unusableSnapshot:
+            // Setup restores no interpreter snapshot; the firmware restores its own format.
+            Console.write("unexpected interpreter snapshot")
         #else
         // The rest are Interpreter.init's, which ran at build time.
-        default: Console.write("interpreter setup failed")
+        default: Console.write(setupOnly)
         #endif
         }
     }

@@ -36,8 +36,7 @@ struct Firmware {
         let (options, spotter) = (start.options, start.spotter)
         do throws(SetupSnapshot.Mismatch) {
             try SetupSnapshot.restore(
-                UnsafeRawBufferPointer(start: board_snapshot_data(), count: Int(board_snapshot_size())),
-                arena: buffers.arena, into: spotter)
+                UnsafeRawBufferPointer(start: board_snapshot_data(), count: Int(board_snapshot_size())), into: spotter)
         } catch {
             ErrorReport.print(error)
             return 1

@@ -34,9 +34,11 @@ struct PeriodRing: ~Copyable {
         Int(filled.load(ordering: .acquiring) &- consumed.load(ordering: .relaxed))
     }
 
+    /// Slot `counter` modulo `periodCount`: inside the storage by construction (`init`), so
+    /// no bounds check of a slice.
     private func slot(_ counter: UInt32) -> UnsafeMutableBufferPointer<Int16> {
         let start = Int(counter % UInt32(periodCount)) * samplesPerPeriod
-        return UnsafeMutableBufferPointer(rebasing: storage[start ..< start + samplesPerPeriod])
+        return UnsafeMutableBufferPointer(start: storage.baseAddress.unsafelyUnwrapped + start, count: samplesPerPeriod)
     }
 
     // Producer side.
@@ -67,8 +69,9 @@ struct PeriodRing: ~Copyable {
         let count = waiting
         guard count > 0 else { return nil }
         let period = slot(consumed.load(ordering: .relaxed))
+        // The producer commits at most a period's samples.
         let samples = count == 1 ? lastPeriodSamples.load(ordering: .relaxed) : samplesPerPeriod
-        return UnsafeBufferPointer(rebasing: period[0 ..< samples])
+        return UnsafeBufferPointer(start: period.baseAddress, count: min(samples, samplesPerPeriod))
     }
 
     /// Hands the oldest period back to the producer.

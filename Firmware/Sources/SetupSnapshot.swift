@@ -8,119 +8,85 @@ import TFMicro
 /// over its tables and the recognizer or detector) runs at build time, in an image of the same
 /// sources compiled with -D TAKE_SNAPSHOT (`TakeSnapshot`) under QEMU, on the board's processor
 /// or, for a board with too little RAM, on a machine with the same memory origins that runs its
-/// code. It writes the spotter's handle and the interpreter's snapshot
-/// (`Interpreter.writeSnapshot`); the firmware links them into flash and at start-up only
-/// copies them back: it carries none of the setup code. The handles hold absolute addresses: of the model and the frontend's tables
-/// (first in flash) and of the arena, frontend state and recognizer results (Board/state.c,
-/// right above the stack), which both images place alike. Restoring checks them.
+/// code. The handles hold absolute addresses: of the model and the frontend's tables (first in
+/// flash), of the snapshot itself (the interpreter's records and kernel parameters, read in
+/// place) and of the arena, frontend state and recognizer results (Board/state.c, right above
+/// the stack), which both images place alike. So restoring is a checked copy, as a C start-up
+/// copies .data: the header says which build, buffers and model the bytes were taken with and
+/// holds their checksum; the firmware carries none of the setup code.
 ///
-/// Layout (native byte order): a 32-byte `Header` of 32-bit words, the spotter's handle at byte
-/// 32, the interpreter snapshot (with checksums of its own) at the next 16-byte boundary. The
-/// interpreter's records and kernel parameters (its persistent arena) are read in place, so
-/// the snapshot sits at the same flash address in both images (Board/link.ld) and the
-/// snapshot image sets the interpreter up with that arena already there (`persistentArena`).
+/// Layout (native byte order): a 32-byte header of 32-bit words (`Word`), the spotter's handle
+/// (which holds the interpreter's) at byte 32, at the next 16-byte boundary the interpreter's
+/// persistent arena (records and kernel parameters, read in place: the snapshot image sets the
+/// interpreter up with it there, `persistentArena`), then at the next 16-byte boundary the
+/// bytes `init` allocated at the arena's end (`Interpreter.arenaPersistentBytes`: the
+/// operators' functions, which restoring replaces, and for a model that writes its persistent
+/// data while it runs all of it), copied back into the arena.
 enum SetupSnapshot {
     enum Mismatch: Error {
-        /// The bytes are not a whole setup snapshot.
+        /// The bytes are not a whole setup snapshot, or not the ones written.
         case damaged
-        /// Taken by an image with another spotter layout or other buffer or table addresses.
+        /// Taken by an image with other record layouts, buffers, tables or operators.
         case otherBuild
-        /// The interpreter's snapshot does not fit (another model, arena or build).
-        case interpreter(InterpreterError)
+        /// Taken with another model, or with the model at another address.
+        case otherModel
     }
 
-    /// The first 32 bytes, in the style of TFMicro's `SnapshotHeader`: named words, written and
-    /// read only here.
-    struct Header: Equatable {
-        static let byteCount = 32
+    /// The header's 32-bit words, in order.
+    enum Word: Int {
         /// "KWSS" in memory order.
-        static let marker: UInt32 = 0x5353_574B
-
-        var handleBytes: UInt32
-        var interpreterOffset: UInt32
-        var interpreterBytes: UInt32
-        var arenaAddress: UInt32
-        var tablesAddress: UInt32
-        /// Checksum of the spotter's handle.
-        var handleChecksum: UInt32
-
-        /// What this build writes and expects, with the interpreter's size and the handle's checksum.
-        init(interpreterBytes: UInt32, handleChecksum: UInt32) {
-            handleBytes = UInt32(MemoryLayout<Spotter>.size)
-            interpreterOffset = UInt32(SetupSnapshot.interpreterOffset)
-            self.interpreterBytes = interpreterBytes
-            arenaAddress = UInt32(UInt(bitPattern: board_arena()))
-            tablesAddress = UInt32(UInt(bitPattern: board_frontend_tables()))
-            self.handleChecksum = handleChecksum
-        }
-
-        // Word positions in the header.
-        private enum Word: Int {
-            case marker, handleBytes, interpreterOffset, interpreterBytes, arenaAddress, tablesAddress, handleChecksum
-        }
-
-        #if TAKE_SNAPSHOT
-        func write(to out: UnsafeMutableRawPointer) {
-            func put(_ word: Word, _ value: UInt32) { out.storeBytes(of: value, toByteOffset: 4 * word.rawValue, as: UInt32.self) }
-            out.initializeMemory(as: UInt8.self, repeating: 0, count: Self.byteCount)
-            put(.marker, Self.marker)
-            put(.handleBytes, handleBytes)
-            put(.interpreterOffset, interpreterOffset)
-            put(.interpreterBytes, interpreterBytes)
-            put(.arenaAddress, arenaAddress)
-            put(.tablesAddress, tablesAddress)
-            put(.handleChecksum, handleChecksum)
-        }
-        #endif
-
-        /// The header of `snapshot`, nil when it has no marker.
-        init?(reading snapshot: UnsafeRawBufferPointer) {
-            guard snapshot.count >= Self.byteCount else { return nil }
-            func get(_ word: Word) -> UInt32 { snapshot.loadUnaligned(fromByteOffset: 4 * word.rawValue, as: UInt32.self) }
-            guard get(.marker) == Self.marker else { return nil }
-            handleBytes = get(.handleBytes)
-            interpreterOffset = get(.interpreterOffset)
-            interpreterBytes = get(.interpreterBytes)
-            arenaAddress = get(.arenaAddress)
-            tablesAddress = get(.tablesAddress)
-            handleChecksum = get(.handleChecksum)
-        }
+        case marker
+        /// `buildChecksum`.
+        case build
+        case modelAddress, modelBytes, modelChecksum
+        /// End of the snapshot's bytes and their checksum after the header.
+        case contentBytes, contentChecksum
     }
 
-    static var handleEnd: Int { Header.byteCount + MemoryLayout<Spotter>.size }
-    static var interpreterOffset: Int { (handleEnd + 15) & ~15 }
+    static let marker: UInt32 = 0x5353_574B
+    static let headerBytes = 32
+    static var persistentArenaOffset: Int { aligned(headerBytes + MemoryLayout<Spotter>.size) }
 
-    static func handleChecksum(_ snapshot: UnsafeRawBufferPointer) -> UInt32 {
-        Interpreter.checksum(UnsafeRawBufferPointer(rebasing: snapshot[Header.byteCount ..< handleEnd]))
+    static func aligned(_ count: Int) -> Int { (count + 15) & ~15 }
+
+    static func address(_ pointer: UnsafeRawPointer?) -> UInt32 { UInt32(UInt(bitPattern: pointer)) }
+
+    /// A checksum of what both images of one build agree on for a snapshot at `snapshot`: the
+    /// spotter's size, the interpreter's record layouts, where the snapshot (the persistent
+    /// arena read in place), the arena and the frontend's tables are, and the arena's size.
+    static func buildChecksum(snapshot: UnsafeRawPointer) -> UInt32 {
+        let facts: InlineArray<6, UInt32> = [
+            UInt32(MemoryLayout<Spotter>.size), Interpreter.layoutChecksum, address(snapshot), address(board_arena()),
+            board_arena_size(), address(board_frontend_tables()),
+        ]
+        return withUnsafeBytes(of: facts) { Interpreter.checksum($0) }
     }
 
     /// Restores the spotter into `spotter` (uninitialized storage of at least its size).
     @inline(never)
-    static func restore(
-        _ snapshot: UnsafeRawBufferPointer, arena: UnsafeMutableRawBufferPointer,
-        into spotter: UnsafeMutablePointer<Spotter>
-    ) throws(Mismatch) {
-        guard let header = Header(reading: snapshot) else { throw .damaged }
-        // Another spotter layout, arena or tables address than this build's.
-        guard header == Header(interpreterBytes: header.interpreterBytes, handleChecksum: header.handleChecksum)
-        else { throw .otherBuild }
-        guard Int(header.interpreterBytes) <= snapshot.count - interpreterOffset,
-            header.handleChecksum == handleChecksum(snapshot)
-        else { throw .damaged }
-        // Puts the interpreter's records and kernel parameters back into the arena; the spotter's
-        // handle holds its own copy of the interpreter's (the same bytes, from the same setup).
-        do throws(InterpreterError) {
-            _ = try Interpreter(
-                snapshot: UnsafeRawBufferPointer(
-                    rebasing: snapshot[interpreterOffset ..< interpreterOffset + Int(header.interpreterBytes)]),
-                model: Firmware.modelBytes, resolver: ModelResolver(), arena: arena)
-        } catch {
-            throw .interpreter(error)
+    static func restore(_ snapshot: UnsafeRawBufferPointer, into spotter: UnsafeMutablePointer<Spotter>) throws(Mismatch) {
+        func stored(_ word: Word) -> UInt32 { snapshot.load(fromByteOffset: 4 * word.rawValue, as: UInt32.self) }
+        guard let base = snapshot.baseAddress, snapshot.count >= persistentArenaOffset, stored(.marker) == marker else {
+            throw .damaged
         }
-        UnsafeMutableRawPointer(spotter).copyMemory(
-            from: snapshot.baseAddress! + Header.byteCount,
-            byteCount: MemoryLayout<Spotter>.size)
-        spotter.pointee.reset()
+        guard stored(.build) == buildChecksum(snapshot: base) else { throw .otherBuild }
+        let model = Firmware.modelBytes
+        guard stored(.modelAddress) == address(model.baseAddress), stored(.modelBytes) == UInt32(model.count),
+            stored(.modelChecksum) == Interpreter.checksum(model)
+        else { throw .otherModel }
+        let contentBytes = Int(truncatingIfNeeded: stored(.contentBytes))
+        guard contentBytes >= persistentArenaOffset, contentBytes <= snapshot.count,
+            stored(.contentChecksum)
+                == Interpreter.checksum(UnsafeRawBufferPointer(start: base + headerBytes, count: contentBytes - headerBytes))
+        else { throw .damaged }
+        UnsafeMutableRawPointer(spotter).copyMemory(from: base + headerBytes, byteCount: MemoryLayout<Spotter>.size)
+        let interpreter = spotter.pointee.modelInterpreter
+        let tail = interpreter.arenaPersistentBytes
+        guard tail.count <= contentBytes - persistentArenaOffset else { throw .damaged }
+        tail.copyMemory(from: UnsafeRawBufferPointer(start: base + (contentBytes - tail.count), count: tail.count))
+        // The resolver registers every operator of the model the checksum vouched for.
+        do throws(InterpreterError) { try interpreter.restoreOperators(ModelResolver()) } catch { throw .otherBuild }
+        Pipeline.completeRestore(&spotter.pointee)
     }
 
     #if TAKE_SNAPSHOT
@@ -131,23 +97,37 @@ enum SetupSnapshot {
 
     /// The interpreter's persistent arena: where the snapshot will hold it, read in place.
     static var persistentArena: UnsafeMutableRawBufferPointer {
-        UnsafeMutableRawBufferPointer(rebasing: storage[(interpreterOffset + Interpreter.snapshotPersistentArenaOffset)...])
+        UnsafeMutableRawBufferPointer(rebasing: storage[persistentArenaOffset...])
     }
 
-    /// Writes the snapshot of `spotter`, just set up, into `buffer`; returns the bytes written.
+    /// Writes the snapshot of `spotter`, just set up with `persistentArena`, into `buffer` (the
+    /// `storage` that holds it); returns the bytes written.
     static func write(
         _ spotter: UnsafePointer<Spotter>,
         into buffer: UnsafeMutableRawBufferPointer
     ) throws(SnapshotError) -> Int {
-        guard buffer.count >= interpreterOffset else { throw .bufferTooSmall(needed: interpreterOffset, available: buffer.count) }
-        let interpreterBytes = try spotter.pointee.modelInterpreter.writeSnapshot(
-            into: UnsafeMutableRawBufferPointer(rebasing: buffer[interpreterOffset...]))
-        let out = buffer.baseAddress!
-        out.initializeMemory(as: UInt8.self, repeating: 0, count: interpreterOffset)
-        (out + Header.byteCount).copyMemory(from: spotter, byteCount: MemoryLayout<Spotter>.size)
-        Header(interpreterBytes: UInt32(interpreterBytes), handleChecksum: handleChecksum(UnsafeRawBufferPointer(buffer)))
-            .write(to: out)
-        return interpreterOffset + interpreterBytes
+        let interpreter = spotter.pointee.modelInterpreter
+        let tail = interpreter.arenaPersistentBytes
+        let persistentEnd = persistentArenaOffset + interpreter.persistentArenaByteCount
+        let tailOffset = aligned(persistentEnd)
+        let count = tailOffset + tail.count
+        guard let out = buffer.baseAddress, buffer.count >= count else {
+            throw .bufferTooSmall(needed: count, available: buffer.count)
+        }
+        out.initializeMemory(as: UInt8.self, repeating: 0, count: persistentArenaOffset)
+        (out + persistentEnd).initializeMemory(as: UInt8.self, repeating: 0, count: tailOffset - persistentEnd)
+        (out + headerBytes).copyMemory(from: spotter, byteCount: MemoryLayout<Spotter>.size)
+        (out + tailOffset).copyMemory(from: tail.baseAddress!, byteCount: tail.count)
+        func put(_ word: Word, _ value: UInt32) { out.storeBytes(of: value, toByteOffset: 4 * word.rawValue, as: UInt32.self) }
+        let model = Firmware.modelBytes
+        put(.marker, marker)
+        put(.build, buildChecksum(snapshot: out))
+        put(.modelAddress, address(model.baseAddress))
+        put(.modelBytes, UInt32(model.count))
+        put(.modelChecksum, Interpreter.checksum(model))
+        put(.contentBytes, UInt32(count))
+        put(.contentChecksum, Interpreter.checksum(UnsafeRawBufferPointer(start: out + headerBytes, count: count - headerBytes)))
+        return count
     }
     #endif
 }

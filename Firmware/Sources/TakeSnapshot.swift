@@ -89,6 +89,8 @@ enum TakeSnapshot {
         into spotter: UnsafeMutablePointer<Spotter>
     ) throws(SetupFailure) {
         spotter.initialize(to: try Pipeline.makeSpotter(frontend: frontend, interpreter: interpreter, buffers: buffers))
+        // The state the firmware starts from (`Pipeline.completeRestore`).
+        spotter.pointee.reset()
     }
 
     /// The model from flash, read in place, with the kernels `ModelResolver` registers

@@ -78,6 +78,11 @@ enum Pipeline {
     }
     #endif
 
+    /// Brings a spotter restored from the setup snapshot to its state after `reset()`, which
+    /// also sets the model's resource variables to their default values (their tensors' zero
+    /// points, not zero bytes).
+    static func completeRestore(_ spotter: inout Spotter) { spotter.reset() }
+
     /// One period through the spotter: `scores` lines (the probability) with --scores, a
     /// `detected` line per detection (score: the window's mean probability). Returns false on
     /// an error (reported).

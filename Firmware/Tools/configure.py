@@ -11,7 +11,9 @@ Writes into DIR:
   ModelConfiguration.swift   the firmware's settings (name, labels, feature conversion, input
                              frames, recognizer or wake-word detector settings, the frontend's
                              settings) and `ModelResolver`, which registers the kernels the model
-                             uses and no others (int8-only registrations where every use is int8)
+                             uses and no others (int8-only registrations where every use is int8;
+                             on the Cortex-M4, the dual-MAC registrations where every use is a layer
+                             they take)
   FrontendSettings.swift     the frontend's settings alone, for Tools/frontend-tables.swift
   model_config.h             the recognizer's storage in bytes (0 for a wake-word model)
   manifest.json              the manifest as read (a model JSON in the project's form), for the tests
@@ -84,9 +86,49 @@ def model_path(manifest_path, manifest, shared):
     fail(f"{local} is missing (run `make models`)")
 
 
+def is_constant(model, tensor):
+    buffer = model.Buffers(tensor.Buffer())
+    return buffer is not None and (buffer.DataLength() > 0 or buffer.Size() > 0)
+
+
+def depthwise_takes_dual_mac(model, graph, op):
+    """DepthwiseConv2D.dualMACTakes: one input channel, an even depth, eight filter columns
+    without dilation, rows of at least eight inputs (an int8 zero point always fits), and a
+    constant filter."""
+    options = tflite.DepthwiseConv2DOptions()
+    table = op.BuiltinOptions()
+    if table is None:
+        return False
+    options.Init(table.Bytes, table.Pos)
+    tensor_input, tensor_filter = graph.Tensors(op.Inputs(0)), graph.Tensors(op.Inputs(1))
+    input_shape, filter_shape = list(tensor_input.ShapeAsNumpy()), list(tensor_filter.ShapeAsNumpy())
+    return (len(input_shape) == 4 and len(filter_shape) == 4 and input_shape[3] == 1 and input_shape[2] >= 8
+            and filter_shape[2] == 8 and filter_shape[3] % 2 == 0 and options.DilationWFactor() == 1
+            and is_constant(model, tensor_filter))
+
+
+def fully_connected_takes_dual_mac(model, graph, op):
+    """FullyConnected.dualMACTakes: weights without a zero point in rows of whole groups of
+    four, constant, as the bias (if any) is."""
+    weights = graph.Tensors(op.Inputs(1))
+    shape = list(weights.ShapeAsNumpy())
+    quantization = weights.Quantization()
+    zero_point = quantization.ZeroPoint(0) if quantization and quantization.ZeroPointLength() else 0
+    bias = op.Inputs(2) if op.InputsLength() > 2 and op.Inputs(2) >= 0 else None
+    return (len(shape) == 2 and shape[1] % 4 == 0 and zero_point == 0 and is_constant(model, weights)
+            and (bias is None or is_constant(model, graph.Tensors(bias))))
+
+
+# Operators with a dual-MAC registration (`dualMACInt8Registration`, for processors with the DSP
+# extension) and whether one use is a layer it takes, as its prepare decides (`dualMACTakes`);
+# that prepare refuses any other layer, so a wrong choice here fails the build's setup image.
+DUAL_MAC = {4: depthwise_takes_dual_mac, 9: fully_connected_takes_dual_mac}
+
+
 def operators(model_bytes):
-    """{builtin code: whether every use has an int8 first input and outputs its int8-only registration
-    takes (int8, and those of INT8_REGISTRATION_OUTPUTS)}, over all subgraphs."""
+    """{builtin code: (whether every use has an int8 first input and outputs its int8-only
+    registration takes (int8, and those of INT8_REGISTRATION_OUTPUTS), whether every use is a
+    layer its dual-MAC registration takes)}, over all subgraphs."""
     model = tflite.Model.GetRootAsModel(model_bytes, 0)
     found = {}
     for s in range(model.SubgraphsLength()):
@@ -102,18 +144,26 @@ def operators(model_bytes):
             outputs = [graph.Tensors(op.Outputs(j)).Type() for j in range(op.OutputsLength())]
             taken = {INT8} | INT8_REGISTRATION_OUTPUTS.get(builtin, set())
             int8 = first == [INT8] and all(t in taken for t in outputs)
-            found[builtin] = found.get(builtin, True) and int8
+            dual_mac = int8 and builtin in DUAL_MAC and DUAL_MAC[builtin](model, graph, op)
+            was_int8, was_dual_mac = found.get(builtin, (True, True))
+            found[builtin] = (was_int8 and int8, was_dual_mac and dual_mac)
     return found
 
 
-def registration(code, int8, kernels):
+def registration(code, int8, dual_mac, kernels):
+    """The `case` of ModelResolver for the builtin code: the dual-MAC registration on processors
+    with the DSP extension (CORTEX_M_DSP) where every use takes it, else the int8-only one where
+    every use is int8, else the full one."""
     if code not in KERNELS:
         fail(f"the model uses builtin op {code}, for which TFMicro has no kernel")
     kernel = KERNELS[code]
     source = (kernels / f"{kernel}.swift").read_text()
-    if int8 and "static var int8Registration" in source:
-        return f"{kernel}.int8Registration"
-    return f"{kernel}.registration"
+    name = f"{kernel}.int8Registration" if int8 and "static var int8Registration" in source else f"{kernel}.registration"
+    dual_source = kernels / f"{kernel}+DualMAC.swift"
+    if dual_mac and dual_source.is_file() and "static var dualMACInt8Registration" in dual_source.read_text():
+        return (f"        #if CORTEX_M_DSP\n        case {code}: {kernel}.dualMACInt8Registration\n"
+                f"        #else\n        case {code}: {name}\n        #endif")
+    return f"        case {code}: {name}"
 
 
 def swift_float(value):
@@ -177,7 +227,7 @@ def main():
     source = f"{args.manifest.name} and {path.name}"
     header = f"// Generated by Firmware/Tools/configure.py from {source}. Do not edit: the build regenerates it.\n"
 
-    cases = "\n".join(f"        case {code}: {registration(code, int8, args.kernels)}" for code, int8 in sorted(ops.items()))
+    cases = "\n".join(registration(code, int8, dual_mac, args.kernels) for code, (int8, dual_mac) in sorted(ops.items()))
     label_cases = "\n".join(f'        case {i}: "{label}"' for i, label in enumerate(labels))
     if wake:
         kind = f"""    /// The wake-word detector: the cutoff is round({wake['probability_cutoff']} x 255) in float32, as the host computes it.

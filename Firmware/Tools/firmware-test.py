@@ -300,7 +300,7 @@ def test_wake_word(args, manifest):
     check(probabilities == host["probabilities"], f"all {len(host['probabilities'])} probabilities equal the host "
           "Swift pipeline's (kws-eval wake-word)" + ("" if probabilities == host["probabilities"]
                                                      else f" ({first_difference(probabilities, host['probabilities'])})"))
-    host_detections = [(d["time_ms"], label, d["average_probability"]) for d in host["detections"]]
+    host_detections = [(d["time_ms"], d["label"], d["score"]) for d in host["detections"]]
     check(detections == host_detections, f"all {len(host_detections)} detections equal the host Swift pipeline's")
     check_listened(args, wav_path, detections)
 

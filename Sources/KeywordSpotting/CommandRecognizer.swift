@@ -64,6 +64,10 @@ public struct CommandRecognizer {
         8 &* Self.maximumResults &+ slot &* labelCount
     }
 
+    /// `slot` (below twice `maximumResults`: a held slot plus at most `maximumResults`) back in
+    /// range; a compare, not a division, on a microcontroller.
+    private static func wrapped(_ slot: Int) -> Int { slot >= maximumResults ? slot - maximumResults : slot }
+
     /// Number of results currently held in the averaging window.
     public var heldResults: Int { count }
 
@@ -86,7 +90,7 @@ public struct CommandRecognizer {
             throw .timeWentBackwards(time: now, oldestHeld: time(oldest))
         }
         if count < Self.maximumResults {
-            let slot = (oldest + count) % Self.maximumResults
+            let slot = Self.wrapped(oldest + count)
             storage.storeBytes(of: now, toByteOffset: 8 * slot, as: Int64.self)
             let base = scoresOffset(slot)
             for label in 0 ..< labelCount {
@@ -96,7 +100,7 @@ public struct CommandRecognizer {
         }
         let window = Int64(configuration.averageWindowMilliseconds)
         while count > 0, time(oldest) < now - window {
-            oldest = (oldest + 1) % Self.maximumResults
+            oldest = Self.wrapped(oldest + 1)
             count -= 1
         }
 
@@ -112,8 +116,7 @@ public struct CommandRecognizer {
         for label in 0 ..< labelCount {
             var sum: Int32 = 0  // at most 50 x 255, far from overflow
             for offset in 0 ..< count {
-                let slot = (oldest + offset) % Self.maximumResults
-                sum += Int32(storage.load(fromByteOffset: scoresOffset(slot) + label, as: Int8.self)) + 128
+                sum += Int32(storage.load(fromByteOffset: scoresOffset(Self.wrapped(oldest + offset)) + label, as: Int8.self)) + 128
             }
             let average = sum / Int32(count)
             if average > topAverage {

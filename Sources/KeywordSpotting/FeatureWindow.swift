@@ -37,17 +37,19 @@ public struct FeatureWindow {
 
     /// Appends a frontend frame, converted to int8; the oldest frame drops out.
     public mutating func append(_ frame: UnsafeBufferPointer<UInt16>, conversion: FeatureConversion) {
+        let start = storage.baseAddress!
+        let slot: UnsafeMutablePointer<Int8>
         if keepsTimeOrder {
             // One memmove of frames - 1 frames; the new frame goes last.
-            let base = storage.baseAddress!
             let kept = storage.count - channels
-            base.update(from: base + channels, count: kept)
-            for channel in 0 ..< channels { base[kept + channel] = conversion.convert(frame[channel]) }
-            return
+            start.update(from: start + channels, count: kept)
+            slot = start + kept
+        } else {
+            slot = start + next * channels
+            next = next + 1 == frames ? 0 : next + 1
         }
-        let base = next * channels
-        for channel in 0 ..< channels { storage[base + channel] = conversion.convert(frame[channel]) }
-        next = next + 1 == frames ? 0 : next + 1
+        // One conversion loop for both layouts: a device links both (the layout is a setting).
+        for channel in 0 ..< channels { slot[channel] = conversion.convert(frame[channel]) }
     }
 
     /// Writes the window oldest frame first (the model's time order) to `destination`.

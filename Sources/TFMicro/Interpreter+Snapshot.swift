@@ -87,6 +87,31 @@ extension Interpreter {
         arena.baseAddress.unsafelyUnwrapped.advanced(by: arena.count - persistent)
             .copyMemory(from: snapshot.baseAddress.unsafelyUnwrapped + (header.snapshotByteCount - persistent), byteCount: persistent)
         self = snapshot.loadUnaligned(fromByteOffset: SnapshotHeader.byteCount, as: Interpreter.self)
+        try restoreOperators(resolver)
+    }
+
+    /// A checksum of the record layouts a snapshot's bytes depend on (pointer size, the handle's
+    /// and the records' sizes): equal in builds whose interpreter bytes are interchangeable.
+    public static var layoutChecksum: UInt32 {
+        withUnsafeBytes(of: SnapshotHeader.Layout.current) { checksum($0) }
+    }
+
+    /// Bytes of the persistent arena `init` used (0 without one).
+    public var persistentArenaByteCount: Int { persistentArena.count }
+
+    /// The end of the arena that `init` allocated: the operators' functions, and the records
+    /// and kernel parameters without a persistent arena.
+    public var arenaPersistentBytes: UnsafeMutableRawBufferPointer {
+        let count = persistentByteCount
+        return UnsafeMutableRawBufferPointer(start: arena.baseAddress.map { $0 + (arena.count - count) }, count: count)
+    }
+
+    /// Completes an interpreter whose handle and `arenaPersistentBytes` an image of the same
+    /// build put back in place (an application's own snapshot format, checked by its own
+    /// header: `layoutChecksum`, the model's and the arenas' addresses, checksums): takes each
+    /// operator's `invoke` from `resolver` and resets the variable tensors, as restoring from
+    /// `writeSnapshot(into:)`'s bytes does.
+    public func restoreOperators<Resolver: OperatorResolver>(_ resolver: borrowing Resolver) throws(InterpreterError) {
         try restoreInvokeFunctions(resolver)
         resetVariableTensors()
     }

@@ -112,6 +112,13 @@ final class QualityCommandTests: XCTestCase {
         }
         XCTAssertEqual(objects.map { ($0["detections"] as? [Any])?.count }, files.map { $0.detections[at] })
         XCTAssertEqual(objects.map { $0["max_probability"] as? Int }, files.map(\.peak))
+        // Each detection is the event every tool prints.
+        struct FileLine: Decodable { var detections: [Detection] }
+        let events = try run.stdout.split(separator: "\n").flatMap {
+            try JSONDecoder().decode(FileLine.self, from: Data($0.utf8)).detections
+        }
+        XCTAssertFalse(events.isEmpty)
+        XCTAssertEqual(Set(events.map { "\($0.model) \($0.label)" }), ["okay_nabu okay_nabu"])
         XCTAssertGreaterThan(files.count { $0.detections[at] > 0 }, files.count / 2, "wake words 0.3 s into a file are found")
     }
 

@@ -95,6 +95,58 @@ final class WindowInInputTests: XCTestCase {
         XCTAssertEqual(scores, expected)
     }
 
+    /// The firmware's restore: the handle as `reset()` left it copied back over buffers that
+    /// start as zero bytes (its start-up zeroes all of them, the arena's persistent end then
+    /// copied back) scores as `reset()` does: `reset()` writes nothing but zero bytes to them.
+    func testAResetHandleOverZeroedBuffersScoresAsReset() throws {
+        let data = try Data(contentsOf: TestData.goldenFile("stream/stream.s16le", madeBy: "gen_stream.py"))
+        let samples: [Int16] = data.withUnsafeBytes { raw in
+            (0 ..< min(data.count / 2, 16000 * 4)).map { Int16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: Int16.self)) }
+        }
+        let parts = try Parts()
+        let tables = FrontendTables(of: try parts.spotter(preservingInputs: false, windowInInput: false).frontend)
+        let (arena, records) = (
+            UnsafeMutableRawBufferPointer.allocate(byteCount: 16 * 1024, alignment: 16),
+            UnsafeMutableRawBufferPointer.allocate(byteCount: 4 * 1024, alignment: 16)
+        )
+        let state = UnsafeMutableRawBufferPointer.allocate(
+            byteCount: try Frontend.stateBytes(for: .microSpeech, tables: tables), alignment: 16)
+        defer { [arena, records, state].forEach { $0.deallocate() } }
+        let interpreter = try Interpreter(
+            model: try Model(bytes: UnsafeRawBufferPointer(parts.model)), resolver: .allKernels, arena: arena,
+            persistentArena: records, preservingInputs: true)
+        var spotter = try KeywordSpotter(
+            frontend: try Frontend(config: .microSpeech, tables: tables, storage: state, scratch: interpreter.idleArena),
+            interpreter: interpreter, frames: 49, conversion: .microSpeech, firstInference: .whenWindowIsFull,
+            windowStorage: nil, recognizerStorage: parts.recognizer)
+        spotter.reset()
+        let handle = withUnsafeBytes(of: spotter) { Array($0) }
+        let tail = Array(interpreter.arenaPersistentBytes)
+        let (first, second) = samples.withUnsafeBufferPointer { all in
+            (UnsafeBufferPointer(rebasing: all[..<32000]), UnsafeBufferPointer(rebasing: all[32000...]))
+        }
+        func scores(_ spotter: inout KeywordSpotter) throws -> [[Int8]] {
+            var all: [[Int8]] = []
+            try spotter.process(second) { all.append(Array($0.scores)) }
+            return all
+        }
+        try spotter.process(first) { _ in }
+        spotter.reset()
+        let expected = try scores(&spotter)
+        XCTAssertGreaterThan(expected.count, 40)
+
+        // Every buffer the spotter wrote, dirty from the audio above, zeroed as at start-up.
+        arena.initializeMemory(as: UInt8.self, repeating: 0)
+        state.initializeMemory(as: UInt8.self, repeating: 0)
+        interpreter.arenaPersistentBytes.copyBytes(from: tail)
+        // As the firmware copies it: raw bytes into the spotter's storage.
+        let restored = UnsafeMutablePointer<KeywordSpotter>.allocate(capacity: 1)
+        defer { restored.deallocate() }
+        handle.withUnsafeBytes { UnsafeMutableRawPointer(restored).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        try restored.pointee.interpreter.restoreOperators(OpResolver.allKernels)
+        XCTAssertEqual(try scores(&restored.pointee), expected)
+    }
+
     func testWindowInInputNeedsAnInterpreterPreservingInputs() throws {
         let parts = try Parts()
         XCTAssertThrowsError(try parts.spotter(preservingInputs: false, windowInInput: true)) { error in

@@ -1,3 +1,4 @@
+import Foundation
 import TFMicro
 import TestSupport
 import XCTest
@@ -35,6 +36,40 @@ final class DualMACDepthwiseTests: XCTestCase {
             }
             XCTAssertEqual(result, layer.expected(), "trial \(trial): \(layer)")
         }
+    }
+
+    /// The dual-MAC registration is that kernel alone: prepare refuses every layer it does not
+    /// take, naming the generic registration, so a firmware that registers it for another
+    /// model fails at setup instead of computing anything. None of the golden depthwise cases
+    /// has eight filter columns; the float ones are refused as not int8.
+    func testDualMACRegistrationRefusesTheLayersItDoesNotTake() throws {
+        var resolver = OpResolver()
+        try resolver.add(DepthwiseConv2D.dualMACInt8Registration)
+        let cases = try KernelGolden.cases().filter { $0.op == "DEPTHWISE_CONV_2D" }
+        XCTAssertFalse(cases.isEmpty, "no DEPTHWISE_CONV_2D cases: run \(KernelGolden.regenerate)")
+        var refusals: [String: Int] = [:]
+        for goldenCase in cases {
+            let url = KernelGolden.folder.appendingPathComponent(goldenCase.name + ".tflite")
+            let model = TestModel(try XCTUnwrap(FileManager.default.contents(atPath: url.path), url.path))
+            let arena = TestArena(1 << 20)
+            do {
+                _ = try Interpreter(model: Model(bytes: model.bytes), resolver: resolver, arena: arena.buffer)
+                XCTFail("\(goldenCase.name) (\(goldenCase.desc)): prepared by the dual-MAC registration")
+            } catch let error as InterpreterError {
+                guard case .prepareFailed(let op, _, let kernelError) = error, op == .depthwiseConv2D else {
+                    XCTFail("\(goldenCase.name): \(error)")
+                    continue
+                }
+                let expected =
+                    goldenCase.desc.hasPrefix("int8")
+                    ? "the dual-MAC DEPTHWISE_CONV_2D kernel takes 1 input channel, 8 filter columns, an even depth; register DepthwiseConv2D.int8Registration"
+                    : "this DEPTHWISE_CONV_2D kernel is int8-only"
+                XCTAssertEqual("\(kernelError.message)", expected, "\(goldenCase.name) (\(goldenCase.desc))")
+                refusals[String(goldenCase.desc.prefix(while: { $0 != " " })), default: 0] += 1
+            }
+        }
+        XCTAssertGreaterThan(refusals["int8", default: 0], 0)
+        print("DualMACDepthwiseTests: golden depthwise cases refused: \(refusals)")
     }
 
     /// micro_speech's depthwise layer (one channel, a 10 x 8 filter, multiplier 8) and its

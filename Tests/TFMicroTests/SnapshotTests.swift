@@ -240,6 +240,36 @@ final class SnapshotTests: XCTestCase {
         }
     }
 
+    /// An application's own snapshot format (the firmware's): the handle's bytes and the
+    /// arena's persistent end copied back in place, then `restoreOperators`, score as the
+    /// interpreter that ran `init`; the persistent arena is read where it is.
+    func testAHandleAndItsArenaEndCopiedBackInPlaceScoreAsSetUp() throws {
+        let model = try TestData.microSpeech()
+        let (arena, storage) = (TestArena(16 * 1024), TestArena(4 * 1024))
+        let prepared = try Interpreter(
+            model: try Model(bytes: model), resolver: .allKernels, arena: arena.buffer, persistentArena: storage.buffer,
+            preservingInputs: true)
+        let handle = withUnsafeBytes(of: prepared) { Array($0) }
+        let tail = Array(prepared.arenaPersistentBytes)
+        // micro_speech's persistent end is its four operators' functions alone (each a function
+        // and its context).
+        XCTAssertEqual(tail.count, prepared.operatorCount * 2 * MemoryLayout<Int>.size)
+        XCTAssertGreaterThan(prepared.persistentArenaByteCount, 800)
+        let persistentArena = Array(storage.buffer[..<prepared.persistentArenaByteCount])
+        let inputs = randomInputs(for: prepared)
+        let expected = try outputs(of: prepared, for: inputs)
+
+        arena.buffer.initializeMemory(as: UInt8.self, repeating: 0xA5)
+        let restored = handle.withUnsafeBytes { $0.loadUnaligned(as: Interpreter.self) }
+        restored.arenaPersistentBytes.copyBytes(from: tail)
+        XCTAssertThrowsError(try restored.restoreOperators(OpResolver())) { error in
+            guard case InterpreterError.missingOperator(_, _, 0) = error else { return XCTFail("\(error)") }
+        }
+        try restored.restoreOperators(OpResolver.allKernels)
+        XCTAssertEqual(try outputs(of: restored, for: inputs), expected)
+        XCTAssertEqual(Array(storage.buffer[..<prepared.persistentArenaByteCount]), persistentArena, "invoke wrote the records")
+    }
+
     func testWritingNeedsRoomForTheWholeSnapshot() throws {
         let model = try TestData.microSpeech()
         let arena = TestArena(16 * 1024)

@@ -3,20 +3,27 @@
 /// per output pixel and filter row, the row's eight inputs are widened once into four pairs of
 /// 16-bit values (offset added), and each output channel takes the row in four SMLADs against
 /// its eight weights, which a copy of the filter arranged once in prepare (persistent data:
-/// the firmware's snapshot keeps it in flash) holds next to each other. The Cortex-M4 firmware
-/// (built with CORTEX_M_DSP) selects it in prepare; elsewhere the same code runs on portable
-/// equivalents of the three instructions, so hosts test it against the golden cases.
+/// the firmware's snapshot keeps it in flash) holds next to each other. A registration of its
+/// own (as CMSIS-NN's kernel variants are), which the Cortex-M4 firmware (built with
+/// CORTEX_M_DSP) registers when every depthwise layer of its model is one the kernel takes
+/// (Firmware/Tools/configure.py): then no generic depthwise code is linked. Elsewhere the same
+/// code runs on portable equivalents of the three instructions, so hosts test it.
 extension DepthwiseConv2D {
-    /// The int8 registration with this kernel for the layers it takes, as the Cortex-M4 runs
-    /// them (for hosts to test it; the firmware's `int8Registration` selects it itself).
+    /// This kernel alone: prepare refuses a layer it does not take (`dualMACTakes`), so the
+    /// generic kernel is not needed at invoke.
     public static var dualMACInt8Registration: KernelRegistration {
-        KernelRegistration(op: .depthwiseConv2D, prepare: prepareDualMACInt8, invoke: invokeInt8)
+        KernelRegistration(op: .depthwiseConv2D, prepare: prepareDualMACInt8, invoke: invokeDualMACInt8)
     }
 
     static func prepareDualMACInt8(_ context: inout PrepareContext) throws(KernelError) {
         let input = try context.input(0)
         guard input.type == .int8 else { throw KernelError("this DEPTHWISE_CONV_2D kernel is int8-only", tensor: input.index) }
         try prepare(&context, int8Only: true, dualMAC: true)
+    }
+
+    static func invokeDualMACInt8(_ context: InvokeContext) throws(KernelError) {
+        let data = context.opData(as: OpData.self)
+        dualMACInt8(context, data, rowFilter: data.rowFilter.unsafelyUnwrapped)
     }
 
     /// Whether the kernel takes the layer: one input channel, an even number of output

@@ -17,14 +17,11 @@ public enum DepthwiseConv2D {
             throw KernelError(
                 "this DEPTHWISE_CONV_2D kernel is int8-only; register DepthwiseConv2D.registration for float", tensor: input.index)
         }
-        try prepare(&context, int8Only: true, dualMAC: dualMACIsNative)
+        try prepare(&context, int8Only: true, dualMAC: false)
     }
 
     static func invokeInt8(_ context: InvokeContext) throws(KernelError) {
         let data = context.opData(as: OpData.self)
-        #if CORTEX_M_DSP || !arch(arm)
-        if let rowFilter = data.rowFilter { return dualMACInt8(context, data, rowFilter: rowFilter) }
-        #endif
         perChannelInt8(
             data, inputShape: context.inputShape(0), input: context.inputData(0).assumingMemoryBound(to: Int8.self),
             filterShape: context.inputShape(1), filter: context.inputData(1).assumingMemoryBound(to: Int8.self),
@@ -101,10 +98,11 @@ public enum DepthwiseConv2D {
         try prepare(&context, int8Only: false, dualMAC: false)
     }
 
-    /// Inlined into both preparations: with `int8Only` the other types' branches are dead, so
+    /// Inlined into every preparation: with `int8Only` the other types' branches are dead, so
     /// an image linking only the int8 registration carries none of their code or messages.
-    /// With `dualMAC` an int8 layer `dualMACInt8` takes gets the filter in that kernel's layout,
-    /// arranged once here into persistent memory (a device's snapshot keeps it in flash).
+    /// With `dualMAC` (`dualMACInt8Registration`) the layer must be one `dualMACInt8` takes; it
+    /// gets the filter in that kernel's layout, arranged once here into persistent memory (a
+    /// device's snapshot keeps it in flash).
     @inline(__always)
     static func prepare(_ context: inout PrepareContext, int8Only: Bool, dualMAC: Bool) throws(KernelError) {
         guard context.inputCount == 2 || context.inputCount == 3 else { throw KernelError("DEPTHWISE_CONV_2D takes 2 or 3 inputs") }
@@ -190,7 +188,12 @@ public enum DepthwiseConv2D {
             data.shiftsOnlyRight = shiftsOnlyRight(
                 multipliers: multipliers.baseAddress!, shifts: shifts.baseAddress!, count: outputDepth)
             #endif
-            if dualMAC, let filterData = filter.data, dualMACTakes(data, inputShape: input.shape, filterShape: filter.shape) {
+            if dualMAC {
+                guard let filterData = filter.data, dualMACTakes(data, inputShape: input.shape, filterShape: filter.shape) else {
+                    throw KernelError(
+                        "the dual-MAC DEPTHWISE_CONV_2D kernel takes 1 input channel, 8 filter columns, an even depth; register DepthwiseConv2D.int8Registration",
+                        tensor: filter.index)
+                }
                 let rowFilter = try context.allocatePersistentArray(of: Int8.self, count: filter.shape.elementCount)
                 arrangeRowFilter(
                     filterData.assumingMemoryBound(to: Int8.self), height: filter.shape[1], depth: outputDepth,
@@ -315,8 +318,8 @@ public enum DepthwiseConv2D {
         let outputHeight = outputShape[1], outputWidth = outputShape[2], outputDepth = outputShape[3]
         let depthMultiplier = p.depthMultiplier
         // Channels [0, vectorDepth) go eight at a time, the rest one at a time.
-        // (On the Cortex-M4 a multiplier of 8 comes here only with more than one input channel
-        // (one goes to dualMACInt8): the scalar loop then, which keeps the image in its flash budget.)
+        // (On the Cortex-M4 a multiplier of 8 takes the scalar loop, which keeps the image in its
+        // flash budget; micro_speech's layer runs `dualMACInt8Registration` there.)
         let vectorizable = depthMultiplier == 1 || (!dualMACIsNative && depthMultiplier % 8 == 0)
         let vectorDepth = vectorizable ? outputDepth / 8 * 8 : 0
         #if !arch(arm)

@@ -1,14 +1,16 @@
 /// FULLY_CONNECTED's int8 dot product in dual 16-bit multiply-accumulates, the Cortex-M4's
-/// SMLAD (prepare selects it there): four inputs a step are widened into two pairs of 16-bit
-/// values and meet their four weights in two SMLADs. The input offset stays out of the
-/// products: sum w * (x + offset) = sum w * x + offset * sum w (exact in wrapping Int32), and
-/// prepare adds offset * sum w to each channel's bias once. Elsewhere the same code runs on
-/// portable equivalents of the instructions, so hosts test it against the golden cases.
+/// SMLAD: four inputs a step are widened into two pairs of 16-bit values and meet their four
+/// weights in two SMLADs. The input offset stays out of the products: sum w * (x + offset) =
+/// sum w * x + offset * sum w (exact in wrapping Int32), and prepare adds offset * sum w to
+/// each channel's bias once. A registration of its own, which the Cortex-M4 firmware registers
+/// when every FULLY_CONNECTED of its model is one it takes (Firmware/Tools/configure.py).
+/// Elsewhere the same code runs on portable equivalents of the instructions, so hosts test it
+/// against the golden cases.
 extension FullyConnected {
-    /// The int8 registration with the dual-MAC dot product where it applies, as the Cortex-M4
-    /// runs it (for hosts to test it; the firmware's `int8Registration` selects it itself).
+    /// This dot product alone: prepare refuses a layer it does not take (`dualMACTakes`,
+    /// constant weights and bias), so the generic loop is not needed at invoke.
     public static var dualMACInt8Registration: KernelRegistration {
-        KernelRegistration(op: .fullyConnected, prepare: prepareDualMACInt8, invoke: invokeInt8)
+        KernelRegistration(op: .fullyConnected, prepare: prepareDualMACInt8, invoke: invokeDualMACInt8)
     }
 
     /// `OpData` of a layer whose input offset prepare folded into the biases, and those biases.
@@ -22,6 +24,14 @@ extension FullyConnected {
         let input = try context.input(0)
         guard input.type == .int8 else { throw KernelError("this FULLY_CONNECTED kernel is int8-only", tensor: input.index) }
         try prepare(&context, int8Only: true, dualMAC: true)
+    }
+
+    static func invokeDualMACInt8(_ context: InvokeContext) throws(KernelError) {
+        let data = context.opData(as: FoldedOpData.self)
+        int8(
+            data.base, input: context.inputData(0).assumingMemoryBound(to: Int8.self),
+            filter: context.inputData(1).assumingMemoryBound(to: Int8.self), bias: nil,
+            output: context.outputData(0).assumingMemoryBound(to: Int8.self), foldedBiases: data.biases)
     }
 
     /// Whether the dual-MAC dot product takes the layer: weights without a zero point and rows

@@ -18,24 +18,14 @@ public enum FullyConnected {
             throw KernelError(
                 "this FULLY_CONNECTED kernel is int8-only; register FullyConnected.registration for float", tensor: input.index)
         }
-        try prepare(&context, int8Only: true, dualMAC: dualMACIsNative)
+        try prepare(&context, int8Only: true, dualMAC: false)
     }
 
     static func invokeInt8(_ context: InvokeContext) throws(KernelError) {
-        let p = context.opData(as: OpData.self)
-        let input = context.inputData(0).assumingMemoryBound(to: Int8.self)
-        let filter = context.inputData(1).assumingMemoryBound(to: Int8.self)
-        let bias = UnsafeRawPointer(context.optionalInputData(2))
-        let output = context.outputData(0).assumingMemoryBound(to: Int8.self)
-        #if CORTEX_M_DSP || !arch(arm)
-        let folded = p.foldsInputOffset ? context.opData(as: FoldedOpData.self).biases : nil
-        #else
-        let folded: UnsafePointer<Int32>? = nil
-        #endif
-        #if !arch(arm)
-        if folded == nil { return int8(p, input: input, filter: filter, bias: bias, output: output) }
-        #endif
-        int8(p, input: input, filter: filter, bias: bias, output: output, foldedBiases: folded)
+        int8(
+            context.opData(as: OpData.self), input: context.inputData(0).assumingMemoryBound(to: Int8.self),
+            filter: context.inputData(1).assumingMemoryBound(to: Int8.self), bias: UnsafeRawPointer(context.optionalInputData(2)),
+            output: context.outputData(0).assumingMemoryBound(to: Int8.self))
     }
 
     public struct OpData: BitwiseCopyable {
@@ -48,10 +38,6 @@ public enum FullyConnected {
         public var outputOffset: Int32
         /// Per-tensor multiplier (used when `channelMultipliers` is nil).
         public var multiplier: QuantizedMultiplier
-        /// Whether the dot products leave the input offset out: prepare stored a `FoldedOpData`,
-        /// whose biases hold it. (It costs no arena bytes: padding on 64-bit hosts, within the
-        /// op data's 16-byte rounding on the Cortex-M.)
-        var foldsInputOffset: Bool
         public var channelMultipliers: UnsafeMutablePointer<Int32>?
         public var channelShifts: UnsafeMutablePointer<Int32>?
         public var activationMin: Int32
@@ -67,7 +53,6 @@ public enum FullyConnected {
             filterOffset = 0
             outputOffset = 0
             multiplier = QuantizedMultiplier(multiplier: 0, shift: 0)
-            foldsInputOffset = false
             channelMultipliers = nil
             channelShifts = nil
             activationMin = -128
@@ -78,12 +63,13 @@ public enum FullyConnected {
     }
 
     static func prepare(_ context: inout PrepareContext) throws(KernelError) {
-        try prepare(&context, int8Only: false, dualMAC: dualMACIsNative)
+        try prepare(&context, int8Only: false, dualMAC: false)
     }
 
-    /// Inlined into both preparations: with `int8Only` the other types' branches are dead, so
+    /// Inlined into every preparation: with `int8Only` the other types' branches are dead, so
     /// an image linking only the int8 registration carries none of their code or messages.
-    /// With `dualMAC` an int8 layer the dual-MAC dot product takes gets its folded biases.
+    /// With `dualMAC` (`dualMACInt8Registration`) the layer must be one the dual-MAC dot product
+    /// takes; it gets its folded biases.
     @inline(__always)
     static func prepare(_ context: inout PrepareContext, int8Only: Bool, dualMAC: Bool) throws(KernelError) {
         guard context.inputCount == 2 || context.inputCount == 3 else { throw KernelError("FULLY_CONNECTED takes 2 or 3 inputs") }
@@ -157,12 +143,16 @@ public enum FullyConnected {
             data.outputOffset = output.quantization.zeroPoint
             data.activationMin = range.min
             data.activationMax = range.max
-            if dualMAC, dualMACTakes(data), filter.isConstant, let weights = filter.data, bias?.isConstant ?? true {
+            if dualMAC {
+                guard dualMACTakes(data), filter.isConstant, let weights = filter.data, bias?.isConstant ?? true else {
+                    throw KernelError(
+                        "the dual-MAC FULLY_CONNECTED kernel takes constant weights (zero point 0, rows of 4n) and bias; register FullyConnected.int8Registration",
+                        tensor: filter.index)
+                }
                 let folded = try context.allocatePersistentArray(of: Int32.self, count: outputDepth)
                 foldInputOffset(
                     data, weights: weights.assumingMemoryBound(to: Int8.self), bias: UnsafeRawPointer(bias?.data),
                     into: folded.baseAddress!)
-                data.foldsInputOffset = true
                 foldedBiases = UnsafePointer(folded.baseAddress!)
             }
         case (.float32, .float32, .float32) where !int8Only:
@@ -199,15 +189,15 @@ public enum FullyConnected {
         int8(p, input: input, filter: filter, bias: bias, output: output, foldedBiases: nil)
     }
 
-    /// `int8`; with `foldedBiases` (a `FoldedOpData`'s, on the Cortex-M4) the dot products
+    /// `int8`; with `foldedBiases` (a `FoldedOpData`'s: `dualMACInt8Registration`) the dot products
     /// leave the input offset out and go through `dualMACDotProducts`, and those biases replace `bias`.
     @inline(__always)
     static func int8(
         _ p: OpData, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>,
         bias: UnsafeRawPointer?, output: UnsafeMutablePointer<Int8>, foldedBiases: UnsafePointer<Int32>?
     ) {
-        // Only the dual-MAC path has folded biases; builds without the DSP extension pass nil
-        // (`invokeInt8`), so there the paired branch folds away.
+        // Each caller passes folded biases always (`invokeDualMACInt8`) or never (`int8`), so
+        // each inlined copy keeps one of the branches.
         let paired = foldedBiases != nil
         var nextRow: Int32 = 0  // with `paired`, row c + 1's sum when c is even
         for b in 0 ..< p.batches {
@@ -234,12 +224,12 @@ public enum FullyConnected {
                 if !paired, let bias {
                     acc = acc &+ Int32(littleEndian: bias.loadUnaligned(fromByteOffset: 4 &* c, as: Int32.self))
                 }
+                // One requantization for either kind of multiplier: the Cortex-M build's flash.
+                var multiplier = p.multiplier
                 if let multipliers = p.channelMultipliers, let shifts = p.channelShifts {
-                    acc = multiplyByQuantizedMultiplier(acc, multipliers[c], shifts[c])
-                } else {
-                    acc = multiplyByQuantizedMultiplier(acc, p.multiplier.multiplier, p.multiplier.shift)
+                    multiplier = QuantizedMultiplier(multiplier: multipliers[c], shift: shifts[c])
                 }
-                acc = acc &+ p.outputOffset
+                acc = multiplyByQuantizedMultiplier(acc, multiplier.multiplier, multiplier.shift) &+ p.outputOffset
                 output[b &* p.outputDepth &+ c] = Int8(truncatingIfNeeded: min(max(acc, p.activationMin), p.activationMax))
             }
         }

@@ -25,8 +25,8 @@ public enum Softmax {
 
     static func invokeInt8(_ context: InvokeContext) throws(KernelError) {
         quantized(
-            context.opData(as: OpData.self), input: context.input(0).pointer(to: Int8.self),
-            output: context.output(0).pointer(to: Int8.self))
+            context.opData(as: OpData.self), input: context.inputData(0).assumingMemoryBound(to: Int8.self),
+            output: context.outputData(0).assumingMemoryBound(to: Int8.self))
     }
 
     /// Integer bits of the scaled input differences (kScaledDiffIntegerBits).
@@ -142,41 +142,44 @@ public enum Softmax {
         }
     }
 
-    /// reference_ops::Softmax<int8_t, Output>.
+    /// reference_ops::Softmax<int8_t, Output>. The reference leaves out the inputs whose
+    /// difference from the row's maximum is below diffMin: `scaledExponential` gives 0 for
+    /// them, which adds 0 to the sum and makes the output the type's minimum, as it does. Index
+    /// arithmetic wraps: the interpreter checked the tensors' byte sizes.
     public static func quantized<Output: FixedWidthInteger & SignedInteger>(
         _ p: OpData, input: UnsafePointer<Int8>, output: UnsafeMutablePointer<Output>
     ) {
         let outputMin = Int32(Output.min), outputMax = Int32(Output.max)
         for i in 0 ..< p.outerSize {
-            let row = input + i * p.depth
-            let out = output + i * p.depth
+            let row = input + i &* p.depth
+            let out = output + i &* p.depth
             var maxInRow = Int32(Int8.min)
             for c in 0 ..< p.depth { maxInRow = max(maxInRow, Int32(row[c])) }
 
             var sumOfExps: Int32 = 0  // Q12.19
             for c in 0 ..< p.depth {
-                let diff = Int32(row[c]) - maxInRow
-                if diff >= p.diffMin {
-                    let scaled = multiplyByQuantizedMultiplierGreaterThanOne(diff, p.inputMultiplier, p.inputLeftShift)
-                    // Rescale Q0.31 -> Q12.19.
-                    sumOfExps = sumOfExps &+ roundingDivideByPOT(expOnNegativeValues(scaled), accumulationIntegerBits)
-                }
+                // Rescale Q0.31 -> Q12.19.
+                let exp = scaledExponential(p, difference: Int32(row[c]) &- maxInRow)
+                sumOfExps = sumOfExps &+ roundingDivideByPOT(exp, accumulationIntegerBits)
             }
             var bitsOverUnit: Int32 = 0
             let shiftedScale = reciprocal(sumOfExps, integerBits: accumulationIntegerBits, bitsOverUnit: &bitsOverUnit)
-            let outputShift = bitsOverUnit + 31 - Int32(Output.bitWidth)
+            let outputShift = bitsOverUnit &+ 31 &- Int32(Output.bitWidth)
             for c in 0 ..< p.depth {
-                let diff = Int32(row[c]) - maxInRow
-                if diff >= p.diffMin {
-                    let scaled = multiplyByQuantizedMultiplierGreaterThanOne(diff, p.inputMultiplier, p.inputLeftShift)
-                    let exp = expOnNegativeValues(scaled)
-                    let unsaturated = roundingDivideByPOT(highMul(shiftedScale, exp), outputShift)
-                    out[c] = Output(truncatingIfNeeded: min(max(unsaturated &+ outputMin, outputMin), outputMax))
-                } else {
-                    out[c] = Output(truncatingIfNeeded: outputMin)
-                }
+                let exp = scaledExponential(p, difference: Int32(row[c]) &- maxInRow)
+                let unsaturated = roundingDivideByPOT(highMul(shiftedScale, exp), outputShift)
+                out[c] = Output(truncatingIfNeeded: min(max(unsaturated &+ outputMin, outputMin), outputMax))
             }
         }
+    }
+
+    /// exp(beta x input scale x `difference`) in Q0.31 for an input's difference from its
+    /// row's maximum (<= 0), or 0 below diffMin, where the reference leaves the input out.
+    /// Out of line: both of `quantized`'s loops call it.
+    @inline(never)
+    static func scaledExponential(_ p: OpData, difference: Int32) -> Int32 {
+        guard difference >= p.diffMin else { return 0 }
+        return expOnNegativeValues(multiplyByQuantizedMultiplierGreaterThanOne(difference, p.inputMultiplier, p.inputLeftShift))
     }
 
     /// gemmlowp's exp_on_negative_values for a Q5.26 input <= 0, result in Q0.31.
@@ -189,17 +192,28 @@ public enum Softmax {
         var result = expOnIntervalBetweenNegativeOneQuarterAnd0Excl(
             multiplyByPOT(aModQuarterMinusOneQuarter, scaledDiffIntegerBits))
         let remainder = aModQuarterMinusOneQuarter &- a
-        // Barrel shifter: multiply by exp(-2^k) for each set bit of the remainder.
-        let multipliers: (Int32, Int32, Int32, Int32, Int32, Int32, Int32) =
-            (1672461947, 1302514674, 790015084, 290630308, 39332535, 720401, 242)
-        if remainder & (1 << (fractionalBits - 2)) != 0 { result = highMul(result, multipliers.0) }
-        if remainder & (1 << (fractionalBits - 1)) != 0 { result = highMul(result, multipliers.1) }
-        if remainder & (1 << fractionalBits) != 0 { result = highMul(result, multipliers.2) }
-        if remainder & (1 << (fractionalBits + 1)) != 0 { result = highMul(result, multipliers.3) }
-        if remainder & (1 << (fractionalBits + 2)) != 0 { result = highMul(result, multipliers.4) }
-        if remainder & (1 << (fractionalBits + 3)) != 0 { result = highMul(result, multipliers.5) }
-        if remainder & (1 << (fractionalBits + 4)) != 0 { result = highMul(result, multipliers.6) }
+        // Barrel shifter: multiply by exp(-2^k) for each set bit of the remainder, k = -2 ... 4
+        // in that order (one loop: the Cortex-M build's flash).
+        var bit: Int32 = 1 << (fractionalBits - 2)
+        for k in 0 ..< 7 {
+            if remainder & bit != 0 { result = highMul(result, expOfMinusPowerOfTwo(k)) }
+            bit = bit &<< 1
+        }
         return a == 0 ? Int32.max : result
+    }
+
+    /// exp(-2^(k - 2)) in Q0.31, k = 0 ... 6: gemmlowp's barrel shifter constants.
+    @inline(__always)
+    static func expOfMinusPowerOfTwo(_ k: Int) -> Int32 {
+        switch k {
+        case 0: 1672461947
+        case 1: 1302514674
+        case 2: 790015084
+        case 3: 290630308
+        case 4: 39332535
+        case 5: 720401
+        default: 242
+        }
     }
 
     /// gemmlowp's exp_on_interval_between_negative_one_quarter_and_0_excl (Q0.31 in and out):
@@ -228,13 +242,9 @@ public enum Softmax {
 
     /// gemmlowp's one_over_one_plus_x_for_x_in_0_1 (Q0.31 in and out), Newton-Raphson.
     static func oneOverOnePlusX(_ a: Int32) -> Int32 {
-        // RoundingHalfSum(a, One) in 64 bits.
-        let sum = Int64(a) + Int64(Int32.max)
-        // (sum ± 1) / 2 truncated toward zero, by shifts: a 64-bit division is a libgcc call on
-        // a 32-bit microcontroller.
-        let rounded = sum + (sum >= 0 ? 1 : -1)
-        let half = rounded >= 0 ? rounded >> 1 : 0 - ((0 - rounded) >> 1)
-        let halfDenominator = Int32(truncatingIfNeeded: half)
+        // RoundingHalfSum(a, One): (a + 2^31 - 1 + 1) / 2 in 64 bits, floor(a / 2) + 2^30 in
+        // 32, but for Int32.min, whose sum -1 rounds to -2 and halves to -1.
+        let halfDenominator = a == Int32.min ? -1 : (a &>> 1) &+ (1 << 30)
         let constant48Over17: Int32 = 1515870810  // Q2.29
         let constantNeg32Over17: Int32 = -1010580540  // Q2.29
         var x = constant48Over17 &+ highMul(halfDenominator, constantNeg32Over17)

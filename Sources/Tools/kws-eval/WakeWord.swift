@@ -189,21 +189,26 @@ struct WakeWord: ParsableCommand {
                 unreadable += 1
                 continue
             } catch { throw ToolFailure("\(file): \(error)") }
-            report(file: file, invokes: invokes, detections: detections)
+            report(
+                file: file, invokes: invokes, detections: detections, model: resolved.manifest.name,
+                label: resolved.manifest.labels.first ?? resolved.manifest.name)
         }
         if unreadable > 0 { throw ToolFailure("\(unreadable) of \(files.count) file(s) could not be read (see above)") }
     }
 
-    /// Prints one file's result.
-    private func report(file: String, invokes: [UInt8], detections: [(timeMilliseconds: Int64, detection: WakeWordDetection)]) {
+    /// Prints one file's result; with --json its detections are the `Detection` events every tool prints.
+    private func report(
+        file: String, invokes: [UInt8], detections: [(timeMilliseconds: Int64, detection: WakeWordDetection)],
+        model: String, label: String
+    ) {
         let peak = invokes.max() ?? 0
         if json {
             let line = FileReport(
                 file: file, invokes: invokes.count, maxProbability: Int(peak),
                 detections: detections.map {
-                    .init(
-                        timeMs: $0.timeMilliseconds, averageProbability: Int($0.detection.averageProbability),
-                        maxProbability: Int($0.detection.maximumProbability))
+                    Detection(
+                        model: model, label: label, score: Int($0.detection.averageProbability),
+                        timeMilliseconds: $0.timeMilliseconds)
                 },
                 probabilities: probabilities ? invokes.map(Int.init) : nil)
             print(JSONWriter(snakeCaseKeys: true).text(line))
@@ -218,11 +223,6 @@ struct WakeWord: ParsableCommand {
 
     /// One file's result as --json prints it.
     private struct FileReport: Encodable {
-        struct Detection: Encodable {
-            var timeMs: Int64
-            var averageProbability: Int
-            var maxProbability: Int
-        }
         var file: String
         var invokes: Int
         var maxProbability: Int
