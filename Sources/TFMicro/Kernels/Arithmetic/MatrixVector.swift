@@ -39,11 +39,17 @@ func matrixVector(
     // A layer whose channels all shift right (`shiftsOnlyRight`) has its own copies, with
     // the shorter requantisation; each copy its own function, or their constants crowd one
     // function's registers (callgrind: 600 instructions more per okay_nabu invoke).
-    switch (shiftingRight, inputOffset == 0) {
-    case (true, true): matrixVectorUnoffsetShiftingRight(input, weights, bias, rows, columns, requantize, output)
-    case (true, false): matrixVectorShiftingRight(input, weights, bias, rows, columns, inputOffset, requantize, output)
-    case (false, true): matrixVectorUnoffsetShiftingEither(input, weights, bias, rows, columns, requantize, output)
-    case (false, false): matrixVectorShiftingEither(input, weights, bias, rows, columns, inputOffset, requantize, output)
+    // A folded bias (an offset of 0 and a bias) has copies without the add or the bias check.
+    if inputOffset == 0, let bias {
+        if shiftingRight {
+            matrixVectorUnoffsetShiftingRight(input, weights, bias, rows, columns, requantize, output)
+        } else {
+            matrixVectorUnoffsetShiftingEither(input, weights, bias, rows, columns, requantize, output)
+        }
+    } else if shiftingRight {
+        matrixVectorShiftingRight(input, weights, bias, rows, columns, inputOffset, requantize, output)
+    } else {
+        matrixVectorShiftingEither(input, weights, bias, rows, columns, inputOffset, requantize, output)
     }
 }
 
@@ -63,19 +69,19 @@ private func matrixVectorShiftingEither(
     matrixVectorColumns(input, weights, bias, rows, columns, inputOffset, requantize, false, output)
 }
 
-/// `matrixVectorShiftingRight` for an input offset of 0 (a folded bias): without the add.
+/// `matrixVectorShiftingRight` for an input offset of 0 and a bias (a folded one).
 @inline(never)
 private func matrixVectorUnoffsetShiftingRight(
-    _ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, _ bias: UnsafePointer<Int32>?, _ rows: Int,
+    _ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, _ bias: UnsafePointer<Int32>, _ rows: Int,
     _ columns: Int, _ requantize: ChannelRequantization, _ output: UnsafeMutablePointer<Int8>
 ) {
     matrixVectorColumns(input, weights, bias, rows, columns, 0, requantize, true, output)
 }
 
-/// `matrixVectorShiftingEither` for an input offset of 0 (a folded bias): without the add.
+/// `matrixVectorShiftingEither` for an input offset of 0 and a bias (a folded one).
 @inline(never)
 private func matrixVectorUnoffsetShiftingEither(
-    _ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, _ bias: UnsafePointer<Int32>?, _ rows: Int,
+    _ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, _ bias: UnsafePointer<Int32>, _ rows: Int,
     _ columns: Int, _ requantize: ChannelRequantization, _ output: UnsafeMutablePointer<Int8>
 ) {
     matrixVectorColumns(input, weights, bias, rows, columns, 0, requantize, false, output)
