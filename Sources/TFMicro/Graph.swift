@@ -7,6 +7,11 @@ struct SubgraphRecord {
     var tensors: UnsafeMutableBufferPointer<TensorRecord>
     var nodes: UnsafeMutableBufferPointer<NodeRecord>
     var invokes: UnsafeMutablePointer<InvokeRecord>
+    #if !arch(arm)
+    /// The operators `run` calls, in order, on the host: those planning left something to do
+    /// (Interpreter+SettledOperators.swift); nil to call every one.
+    var runs: UnsafeMutableBufferPointer<Int32>? = nil
+    #endif
 }
 
 /// A resource variable (TFLM's MicroResourceVariable): named by container and shared name,
@@ -39,7 +44,7 @@ extension GraphRuntime {
         var state = InvokeState(tensors: tensors, scratch: scratch, graph: graph)
         // The failure is returned, not thrown: withUnsafePointer's closure cannot throw a typed error.
         let failure = withUnsafePointer(to: &state) { (shared) -> InterpreterError? in
-            for i in nodes.indices {
+            @inline(__always) func call(_ i: Int) -> InterpreterError? {
                 // Borrowed through the pointer (see InvokeRecord).
                 let node = first + i
                 do throws(KernelError) {
@@ -47,7 +52,15 @@ extension GraphRuntime {
                 } catch {
                     return .invokeFailed(node.pointee.op, operatorIndex: i, error)
                 }
+                return nil
             }
+            #if !arch(arm)
+            if let runs = subgraph.runs {
+                for i in runs { if let failure = call(Int(i)) { return failure } }
+                return nil
+            }
+            #endif
+            for i in nodes.indices { if let failure = call(i) { return failure } }
             return nil
         }
         if let failure { throw failure }

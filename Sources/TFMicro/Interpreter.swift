@@ -71,6 +71,9 @@ public struct Interpreter: BitwiseCopyable {
         arenaBytesUsed = allocator.headStart + plannedBytes + allocator.persistentByteCount
         self.persistentArena = UnsafeMutableRawBufferPointer(
             start: allocator.separate?.baseAddress, count: allocator.separate == nil ? 0 : allocator.separateUsed)
+        #if !arch(arm)
+        listRunningOperators()
+        #endif
         resetVariableTensors()
     }
 
@@ -102,7 +105,11 @@ public struct Interpreter: BitwiseCopyable {
     /// Subgraph `s`'s records, for `s` in `0 ..< Self.subgraphCount(graph)`: subgraph 0's are
     /// the interpreter's own.
     func record(_ s: Int) -> SubgraphRecord {
-        s == 0 ? SubgraphRecord(tensors: tensors, nodes: nodes, invokes: invokes) : graph.unsafelyUnwrapped.pointee.subgraphs[s]
+        #if !arch(arm)
+        // A graph runtime's table holds subgraph 0's record too, with its run list.
+        if let graph { return graph.pointee.subgraphs[s] }
+        #endif
+        return s == 0 ? SubgraphRecord(tensors: tensors, nodes: nodes, invokes: invokes) : graph.unsafelyUnwrapped.pointee.subgraphs[s]
     }
 
     /// Allocates every subgraph's tensor and node records and reads its tensors.
@@ -128,14 +135,36 @@ public struct Interpreter: BitwiseCopyable {
             let invokeBytes = operatorCount * MemoryLayout<InvokeRecord>.stride
             guard let f = allocator.allocateTail(byteCount: invokeBytes, alignment: 16)
             else { throw arenaTooSmall(allocator, more: invokeBytes, inArena: true) }
+            let invokes = f.bindMemory(to: InvokeRecord.self, capacity: operatorCount)
+            #if arch(arm)
+            let record = SubgraphRecord(tensors: tensors, nodes: nodes, invokes: invokes)
+            #else
             let record = SubgraphRecord(
-                tensors: tensors, nodes: nodes, invokes: f.bindMemory(to: InvokeRecord.self, capacity: operatorCount))
+                tensors: tensors, nodes: nodes, invokes: invokes,
+                runs: graph == nil ? nil : try allocateRunList(operatorCount, &allocator))
+            #endif
             try readTensors(model, sub, into: tensors)
             if s == 0 { main = record }
             if let graph { (graph.pointee.subgraphs.baseAddress! + s).initialize(to: record) }
         }
         return SetupTables(model: model, graph: graph, main: main.unsafelyUnwrapped)
     }
+
+    #if !arch(arm)
+    /// A run list of `operatorCount` entries (see Interpreter+SettledOperators.swift), every
+    /// operator in order until planning settles some.
+    private static func allocateRunList(
+        _ operatorCount: Int, _ allocator: inout ArenaAllocator
+    ) throws(InterpreterError) -> UnsafeMutableBufferPointer<Int32> {
+        let runBytes = operatorCount * MemoryLayout<Int32>.stride
+        guard let r = allocator.allocatePersistent(byteCount: runBytes, alignment: 16) else {
+            throw arenaTooSmall(allocator, more: runBytes)
+        }
+        let runs = r.bindMemory(to: Int32.self, capacity: operatorCount)
+        for i in 0 ..< operatorCount { (runs + i).initialize(to: Int32(truncatingIfNeeded: i)) }
+        return UnsafeMutableBufferPointer(start: runs, count: operatorCount)
+    }
+    #endif
 
     /// Resolves and prepares every operator, subgraph by subgraph in order (TFLM's
     /// PrepareSubgraphs); returns the scratch buffers the kernels requested.

@@ -141,6 +141,41 @@ final class KernelArithmeticTests: XCTestCase {
         }
     }
 
+    /// The largest products the sixteen-channel column path forms in 16-bit lanes: weights of
+    /// -128 and 127 against inputs whose offset takes them to +-255, for the offsets at both
+    /// ends of the int8 zero points' range and one just outside it.
+    func testDepthwiseColumnPixelExtremeProducts() {
+        for (inputOffset, inputValue) in [(Int32(128), Int8(127)), (-127, -128), (-128, -128), (129, 127)] {
+            for weight in [Int8(-128), 127] {
+                let height = 9, depth = 32
+                let ins = shape(1, height, 1, depth), fs = shape(1, height, 1, depth), os = shape(1, 1, 1, depth)
+                let input = [Int8](repeating: inputValue, count: ins.elementCount)
+                let filter = (0 ..< fs.elementCount).map { $0 % 3 == 0 ? Int8(-7) : weight }
+                var multipliers = [Int32](repeating: 0, count: depth), shifts = [Int32](repeating: 0, count: depth)
+                for c in 0 ..< depth {
+                    let q = QuantizedMultiplier(Double(c + 1) / 400_000)!
+                    (multipliers[c], shifts[c]) = (q.multiplier, q.shift)
+                }
+                var result = [Int8](repeating: 0, count: depth)
+                var accumulators = [Int32](repeating: 0, count: depth)
+                multipliers.withUnsafeMutableBufferPointer { m in
+                    shifts.withUnsafeMutableBufferPointer { s in
+                        let p = DepthwiseConv2D.OpData(
+                            strideWidth: 1, strideHeight: 1, dilationWidth: 1, dilationHeight: 1, paddingWidth: 0,
+                            paddingHeight: 0, depthMultiplier: 1, inputOffset: inputOffset, outputOffset: 0,
+                            activationMin: -128, activationMax: 127, multipliers: m.baseAddress, shifts: s.baseAddress)
+                        let expected = referenceDepthwise(p, ins, input, fs, filter, nil, os, Array(m), Array(s))
+                        DepthwiseConv2D.perChannelInt8(
+                            p, inputShape: ins, input: input, filterShape: fs, filter: filter, bias: nil, outputShape: os,
+                            output: &result, accumulators: &accumulators)
+                        XCTAssertEqual(result, expected, "offset \(inputOffset), input \(inputValue), weight \(weight)")
+                        XCTAssertTrue(expected.contains { $0 != -128 && $0 != 127 }, "some output is not clamped")
+                    }
+                }
+            }
+        }
+    }
+
     func testDepthwiseFloatMatchesReferenceOrderBitForBit() {
         for _ in 0 ..< 100 {
             let height = random(1 ... 7), width = random(1 ... 7), depth = random(1 ... 2), multiplier = random(1 ... 2)

@@ -46,4 +46,51 @@ final class OutputAliasingTests: XCTestCase {
         }
         XCTAssertEqual(reads, 6)
     }
+
+    /// `invoke` passes by exactly the operators planning left nothing to do: every VAR_HANDLE,
+    /// and every STRIDED_SLICE, READ_VARIABLE and RESHAPE whose output sits where its kernel
+    /// would copy it from; a snapshot restored into the same arena skips the same ones.
+    func testOkayNabuSkipsTheOperatorsWhoseOutputsArePlacedOnTheirSources() throws {
+        let modelData = try TestData.goldenData("wakeword/okay_nabu.tflite", madeBy: "gen_wakeword.py")
+        let model = TestModel(modelData)
+        let arena = TestArena(64 * 1024)
+        let parsed = try Model(bytes: model.bytes)
+        let interpreter = try Interpreter(model: parsed, resolver: .allKernels, arena: arena.buffer)
+        let subgraph = try parsed.subgraph(0)
+        var skipped: [String: Int] = [:]
+        for i in 0 ..< interpreter.operatorCount {
+            let op = interpreter.operatorCode(i).op
+            let node = try subgraph.operator(i)
+            let placed: Bool
+            switch op {
+            case .varHandle: placed = true
+            case .reshape, .stridedSlice:
+                let input = interpreter.tensor(Int(node.inputs[0])), output = interpreter.tensor(Int(node.outputs[0]))
+                let (start, end) = (try XCTUnwrap(input.data), try XCTUnwrap(output.data))
+                placed = end >= start && end + output.byteCount <= start + input.byteCount
+            case .readVariable:
+                let output = interpreter.tensor(Int(node.outputs[0]))
+                placed = (0 ..< interpreter.resourceVariableCount).contains {
+                    interpreter.resourceVariable($0).bytes.baseAddress == output.data
+                }
+            default: placed = false
+            }
+            XCTAssertEqual(interpreter.skipsOperator(i), placed, "operator \(i) (\(op))")
+            if interpreter.skipsOperator(i) { skipped["\(op)", default: 0] += 1 }
+        }
+        XCTAssertEqual(skipped["\(BuiltinOperator.stridedSlice)"], 12)
+        XCTAssertEqual(skipped["\(BuiltinOperator.readVariable)"], 6)
+        XCTAssertEqual(skipped["\(BuiltinOperator.varHandle)"], 6)
+
+        var snapshot = [UInt8](repeating: 0, count: 64 * 1024)
+        let count = try snapshot.withUnsafeMutableBytes { try interpreter.writeSnapshot(into: $0) }
+        let restored = try snapshot.withUnsafeBytes { bytes in
+            try Interpreter(
+                snapshot: UnsafeRawBufferPointer(rebasing: bytes[0 ..< count]), model: model.bytes, resolver: .allKernels,
+                arena: arena.buffer)
+        }
+        for i in 0 ..< restored.operatorCount {
+            XCTAssertEqual(restored.skipsOperator(i), interpreter.skipsOperator(i), "restored operator \(i)")
+        }
+    }
 }

@@ -887,10 +887,57 @@ def run_tflm_all_outputs(model_bytes, inputs, output_count):
         return [interp.get_output(k) for k in range(output_count)]
 
 
-def write_streaming_cases(out_dir, number, index_lines, written, skipped):
-    """Appends the streaming-op cases; returns the next case number."""
-    g = Gen(STREAMING_SEED)
-    for builder, arg in streaming_plan():
+# ---------------------------------------------------------------------------------------------
+# Depthwise layers of the streaming models' shape (one output pixel of a one-column filter as
+# tall as the input: the host's column path, which folds the input offset into the bias when
+# no weight is -128), drawn from their own seed and numbered after the streaming cases.
+
+COLUMN_SEED = 20261206
+
+
+def case_column_depthwise(g, kind):
+    """kind: "narrow" weights in -127...127, "full" in -128...127, "edge" weights of +-127
+    against inputs and zero points at the ends of int8 (the largest 16-bit products)."""
+    rows, ch = g.int(1, 21), g.choice([16, 17, 30, 32, 60, 64, 65])
+    act = g.int(0, 3)
+    has_bias = g.rng.rand() < 0.75
+    per_channel = g.rng.rand() < 0.7
+    in_shape, f_shape, o_shape = [1, rows, 1, ch], [1, rows, 1, ch], [1, 1, 1, ch]
+    tensors, x = int8_weighted_tensors(g, in_shape, f_shape, o_shape, ch, rows, 3, per_channel,
+                                       has_bias, kind == "full")
+    if kind == "edge":
+        tensors[1].data = (g.ints(TT.INT8, f_shape, 0, 1).astype(np.int64) * 254 - 127).astype(np.int8)
+        tensors[0].zero_point = [g.choice([-128, 127])]
+        x = (g.ints(TT.INT8, in_shape, 0, 1).astype(np.int64) * 255 - 128).astype(np.int8)
+
+    def options(b):
+        fbDepthwise.Start(b)
+        fbDepthwise.AddPadding(b, 1)
+        fbDepthwise.AddStrideW(b, 1)
+        fbDepthwise.AddStrideH(b, 1)
+        fbDepthwise.AddDepthMultiplier(b, 1)
+        fbDepthwise.AddFusedActivationFunction(b, act)
+        fbDepthwise.AddDilationWFactor(b, 1)
+        fbDepthwise.AddDilationHFactor(b, 1)
+        return fbDepthwise.End(b)
+
+    n = len(tensors)
+    desc = "int8 per-%s column %s weights rows=%d ch=%d act=%s bias=%s in_zp=%d" % (
+        "channel" if per_channel else "tensor", kind, rows, ch, ACTIVATIONS[act],
+        "yes" if has_bias else "no", tensors[0].zero_point[0])
+    return ("DEPTHWISE_CONV_2D", tensors, [0, 1, 2] if has_bias else [0, 1], [n - 1],
+            Op.DEPTHWISE_CONV_2D, 3, Opt.DepthwiseConv2DOptions, options, [x], desc)
+
+
+def column_plan():
+    return [(case_column_depthwise, k) for k in ["narrow"] * 20 + ["full"] * 10 + ["edge"] * 10]
+
+
+def write_streaming_cases(out_dir, number, index_lines, written, skipped, seed=STREAMING_SEED,
+                          cases=streaming_plan):
+    """Appends the streaming-op cases (or `cases`' from `seed`); returns the next case number."""
+    g = Gen(seed)
+    for builder, arg in cases():
         (opname, tensors, op_inputs, op_outputs, opcode, version, opt_type, opt_fn, inputs,
          desc) = builder(g, arg)
         model, _ = build_model(opcode, version, tensors, op_inputs, op_outputs, opt_type, opt_fn)
@@ -1032,6 +1079,7 @@ def main():
         written[opname] += 1
         number += 1
     number = write_streaming_cases(out_dir, number, index_lines, written, skipped)
+    number = write_streaming_cases(out_dir, number, index_lines, written, skipped, COLUMN_SEED, column_plan)
     with open(os.path.join(out_dir, "index.txt"), "w") as f:
         f.write("\n".join(index_lines) + "\n")
     for op in sorted(set(written) | set(skipped)):

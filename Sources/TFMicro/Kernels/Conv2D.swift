@@ -57,6 +57,9 @@ public enum Conv2D {
         /// Every channel's `shiftsOnlyRight` holds (host only, in the padding after `arithmetic`:
         /// neither the firmware's op data nor the host's grows).
         var shiftsOnlyRight = false
+        /// Whether the layer's input offset is folded into its bias (`foldMatrixVectorBias`),
+        /// which then follows the multipliers (`outputDepth` more Int32 in their allocation).
+        var matrixVectorFolded = false
         /// The input's element count for an int8 layer `isMatrixVector` takes (0 for any other),
         /// in the same padding.
         var matrixVectorColumns: Int32 = 0
@@ -156,6 +159,13 @@ public enum Conv2D {
         #if !arch(arm)
         if data.arithmetic == .int8, geometry.isMatrixVector, let columns = Int32(exactly: geometry.inputCount) {
             data.matrixVectorColumns = columns
+            if filter.isConstant, bias?.isConstant ?? true, let weights = filter.data, let multipliers = data.multipliers {
+                foldMatrixVectorBias(
+                    weights: weights.assumingMemoryBound(to: Int8.self), bias: bias?.data.map { UnsafeRawPointer($0) },
+                    rows: geometry.outputDepth, columns: geometry.inputCount, inputOffset: data.inputOffset,
+                    into: multipliers + geometry.outputDepth)
+                data.matrixVectorFolded = true
+            }
         }
         #endif
         try context.setOpData(data)
@@ -232,7 +242,14 @@ public enum Conv2D {
                 "CONV_2D filter needs one scale, or one per output channel along dimension 0",
                 tensor: filter.index)
         }
+        #if arch(arm)
         let multipliers = try context.allocatePersistentArray(of: Int32.self, count: channels)
+        #else
+        // Room for the folded bias of a layer `isMatrixVector` takes (see `matrixVectorFolded`).
+        let folds = data.arithmetic == .int8 && data.geometry.isMatrixVector
+        let multipliers = UnsafeMutableBufferPointer(
+            rebasing: try context.allocatePersistentArray(of: Int32.self, count: folds ? 2 * channels : channels)[0 ..< channels])
+        #endif
         let shifts = try context.allocatePersistentArray(of: Int32.self, count: channels)
         try populateChannelMultipliers(
             input: input, filter: filter, output: output, channelCount: channels,
@@ -269,11 +286,15 @@ public enum Conv2D {
     static func invokeMatrixVector(_ context: InvokeContext) -> Bool {
         let data = UnsafePointer(context.mutableOpData(as: OpData.self))
         guard data.pointee.matrixVectorColumns > 0 else { return false }
+        let rows = data.pointee.geometry.outputDepth
+        let folded = data.pointee.matrixVectorFolded
         matrixVector(
             input: context.inputData(0).assumingMemoryBound(to: Int8.self),
             weights: context.inputData(1).assumingMemoryBound(to: Int8.self),
-            bias: context.optionalInputData(2)?.assumingMemoryBound(to: Int32.self), rows: data.pointee.geometry.outputDepth,
-            columns: Int(data.pointee.matrixVectorColumns), inputOffset: data.pointee.inputOffset,
+            bias: folded
+                ? UnsafePointer(data.pointee.multipliers.unsafelyUnwrapped + rows)
+                : context.optionalInputData(2).map { UnsafePointer($0.assumingMemoryBound(to: Int32.self)) }, rows: rows,
+            columns: Int(data.pointee.matrixVectorColumns), inputOffset: folded ? 0 : data.pointee.inputOffset,
             requantize: ChannelRequantization(
                 multipliers: data.pointee.multipliers.unsafelyUnwrapped, shifts: data.pointee.shifts.unsafelyUnwrapped,
                 outputOffset: data.pointee.outputOffset, activationMin: data.pointee.activationMin,

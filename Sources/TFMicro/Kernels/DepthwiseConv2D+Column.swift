@@ -22,6 +22,20 @@ extension DepthwiseConv2D {
         let filter = context.inputData(1).assumingMemoryBound(to: Int8.self)
         let bias = UnsafeRawPointer(context.optionalInputData(2))
         let output = context.outputData(0).assumingMemoryBound(to: Int8.self)
+        if p.pointee.columnPairs {
+            // The folded bias follows the multipliers (prepare's `foldColumnBias`).
+            let folded = UnsafePointer(p.pointee.multipliers.unsafelyUnwrapped + Int(p.pointee.columnDepth))
+            if p.pointee.shiftsOnlyRight {
+                columnPixelPairs(
+                    p.pointee, input: input, filter: filter, folded: folded, rows: Int(p.pointee.columnRows),
+                    depth: Int(p.pointee.columnDepth), shiftingRight: true, output: output)
+            } else {
+                columnPixelPairs(
+                    p.pointee, input: input, filter: filter, folded: folded, rows: Int(p.pointee.columnRows),
+                    depth: Int(p.pointee.columnDepth), shiftingRight: false, output: output)
+            }
+            return true
+        }
         // A constant `shiftingRight` in each copy.
         if p.pointee.shiftsOnlyRight {
             columnPixel(
@@ -47,6 +61,28 @@ extension DepthwiseConv2D {
         let requantize = ChannelRequantization(p)
         let offset = SIMD8(repeating: p.inputOffset)
         var c = 0
+        // Every int8 zero point's offset (-127 ... 128) keeps input + offset within +-255, so
+        // a weight times it is at most 128 x 255 in magnitude: exact in 16 bits.
+        if p.inputOffset >= -127 && p.inputOffset <= 128 {
+            let offset16 = Int16(truncatingIfNeeded: p.inputOffset)
+            while c < depth && depth >= 16 {
+                // As the eight-channel loop below, sixteen channels a step: the sixteen
+                // products in 16-bit lanes (one vpmullw), widened only to be added.
+                c = min(c, depth &- 16)
+                var low = bias.map { loadLittleEndian8($0 + 4 &* c) } ?? SIMD8(repeating: 0)
+                var high = bias.map { loadLittleEndian8($0 + 4 &* (c &+ 8)) } ?? SIMD8(repeating: 0)
+                var i = c
+                for _ in 0 ..< rows {
+                    let products = widen16Halves(filter + i) &* widen16Halves(input + i, offset: offset16)
+                    low &+= widen8(products.lowHalf)
+                    high &+= widen8(products.highHalf)
+                    i &+= depth
+                }
+                requantize.eight(low, channel: c, into: output + c, shiftingRight: shiftingRight)
+                requantize.eight(high, channel: c &+ 8, into: output + (c &+ 8), shiftingRight: shiftingRight)
+                c &+= 16
+            }
+        }
         while c < depth && depth >= 8 {
             // The last block of a channel count that is no multiple of eight overlaps the one
             // before and writes some channels again, with the same values.
@@ -71,5 +107,88 @@ extension DepthwiseConv2D {
             c &+= 1
         }
     }
+}
+
+extension DepthwiseConv2D {
+    /// For an `isColumnPixel` layer with constant int8 weights none of which is -128: writes
+    /// each channel's bias plus input offset x the sum of its weights into `folded` (wrapping,
+    /// as the accumulation does, so the sum stays exact modulo 2^32) and returns true; false,
+    /// writing nothing, for a layer `columnPixelPairs` cannot take.
+    static func foldColumnBias(
+        filter: UnsafePointer<Int8>?, bias: UnsafeRawPointer?, rows: Int, depth: Int, inputOffset: Int32,
+        into folded: UnsafeMutablePointer<Int32>
+    ) -> Bool {
+        guard let filter, depth >= 16 else { return false }
+        for k in 0 ..< rows &* depth where filter[k] == -128 { return false }
+        for c in 0 ..< depth {
+            var weights: Int32 = 0
+            for r in 0 ..< rows { weights = weights &+ Int32(filter[r &* depth &+ c]) }
+            let b = bias.map { Int32(littleEndian: $0.loadUnaligned(fromByteOffset: 4 &* c, as: Int32.self)) } ?? 0
+            folded[c] = b &+ inputOffset &* weights
+        }
+        return true
+    }
+
+    /// `columnPixel` with the input offset folded into the bias (`foldColumnBias`): the sum of
+    /// weight x (input + offset) is the folded bias plus the sum of weight x input. Weights
+    /// above -128 times int8 inputs are at most 127 x 128 in magnitude, so two rows' products
+    /// add up exactly in 16-bit lanes before they are widened: sixteen channels and two rows a
+    /// step.
+    @inline(__always)
+    static func columnPixelPairs(
+        _ p: OpData, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>, folded: UnsafePointer<Int32>, rows: Int,
+        depth: Int, shiftingRight: Bool, output: UnsafeMutablePointer<Int8>
+    ) {
+        let requantize = ChannelRequantization(p)
+        var c = 0
+        while c < depth {
+            // The last block of a channel count that is no multiple of sixteen overlaps the one
+            // before and writes some channels again, with the same values.
+            c = min(c, depth &- 16)
+            var low = UnsafeRawPointer(folded + c).loadUnaligned(as: SIMD8<Int32>.self)
+            var high = UnsafeRawPointer(folded + (c &+ 8)).loadUnaligned(as: SIMD8<Int32>.self)
+            var i = c
+            var r = 0
+            while r &+ 2 <= rows {
+                let products =
+                    widen16Halves(filter + i) &* widen16Halves(input + i)
+                    &+ widen16Halves(filter + (i &+ depth)) &* widen16Halves(input + (i &+ depth))
+                low &+= widen8(products.lowHalf)
+                high &+= widen8(products.highHalf)
+                i &+= depth &* 2
+                r &+= 2
+            }
+            if r < rows {
+                let products = widen16Halves(filter + i) &* widen16Halves(input + i)
+                low &+= widen8(products.lowHalf)
+                high &+= widen8(products.highHalf)
+            }
+            requantize.eight(low, channel: c, into: output + c, shiftingRight: shiftingRight)
+            requantize.eight(high, channel: c &+ 8, into: output + (c &+ 8), shiftingRight: shiftingRight)
+            c &+= 16
+        }
+    }
+}
+
+/// Sixteen int8 values in 16-bit lanes.
+@inline(__always)
+private func widen16Halves(_ p: UnsafePointer<Int8>) -> SIMD16<Int16> {
+    var v = SIMD16<Int16>()
+    for k in 0 ..< 16 { v[k] = Int16(p[k]) }
+    return v
+}
+
+/// Sixteen int8 values plus `offset` (-127 ... 128) in 16-bit lanes.
+@inline(__always)
+private func widen16Halves(_ p: UnsafePointer<Int8>, offset: Int16) -> SIMD16<Int16> {
+    var v = SIMD16<Int16>()
+    for k in 0 ..< 16 { v[k] = Int16(p[k]) &+ offset }
+    return v
+}
+
+/// Eight 16-bit values sign-extended to 32-bit lanes (one vpmovsxwd).
+@inline(__always)
+private func widen8(_ v: SIMD8<Int16>) -> SIMD8<Int32> {
+    SIMD8(Int32(v[0]), Int32(v[1]), Int32(v[2]), Int32(v[3]), Int32(v[4]), Int32(v[5]), Int32(v[6]), Int32(v[7]))
 }
 #endif

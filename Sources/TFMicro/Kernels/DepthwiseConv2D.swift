@@ -59,6 +59,9 @@ public enum DepthwiseConv2D {
         /// The input's rows and depth for an int8 `isColumnPixel` layer (0 and 0 for any other).
         var columnRows: Int32 = 0
         var columnDepth: Int32 = 0
+        /// Whether `columnPixelPairs` takes the layer; its folded bias then follows the
+        /// multipliers (`columnDepth` more Int32 in their allocation).
+        var columnPairs = false
         #endif
         /// The filter in `dualMACInt8`'s layout (persistent), when that kernel takes the layer.
         var rowFilter: UnsafePointer<Int8>?
@@ -150,7 +153,14 @@ public enum DepthwiseConv2D {
             guard filter.quantization.quantizedDimension == 3 || filter.quantization.scales.count == 1 else {
                 throw KernelError("per-channel filter quantization must be along dimension 3", tensor: filter.index)
             }
+            #if arch(arm)
             let multipliers = try context.allocatePersistentArray(of: Int32.self, count: outputDepth)
+            #else
+            let column = isColumnPixel(data, inputShape: input.shape, filterShape: filter.shape, outputShape: output.shape)
+            let multipliers = UnsafeMutableBufferPointer(
+                rebasing: try context.allocatePersistentArray(of: Int32.self, count: column ? 2 * outputDepth : outputDepth)[
+                    0 ..< outputDepth])
+            #endif
             let shifts = try context.allocatePersistentArray(of: Int32.self, count: outputDepth)
             try populateChannelMultipliers(
                 input: input, filter: filter, output: output, channelCount: outputDepth,
@@ -166,10 +176,14 @@ public enum DepthwiseConv2D {
             data.shifts = shifts.baseAddress
             data.accumulators = try context.requestScratch(byteCount: outputDepth * MemoryLayout<Int32>.stride)
             #if !arch(arm)
-            if isColumnPixel(data, inputShape: input.shape, filterShape: filter.shape, outputShape: output.shape) {
+            if column {
                 // Int32: the interpreter checked each tensor's byte size, and a dimension of one fits.
                 data.columnRows = Int32(truncatingIfNeeded: input.shape[1])
                 data.columnDepth = Int32(truncatingIfNeeded: inputDepth)
+                data.columnPairs = foldColumnBias(
+                    filter: filter.isConstant ? filter.data.map { UnsafePointer($0.assumingMemoryBound(to: Int8.self)) } : nil,
+                    bias: bias?.data.map { UnsafeRawPointer($0) }, rows: input.shape[1], depth: inputDepth,
+                    inputOffset: data.inputOffset, into: multipliers.baseAddress! + outputDepth)
             }
             data.shiftsOnlyRight = shiftsOnlyRight(
                 multipliers: multipliers.baseAddress!, shifts: shifts.baseAddress!, count: outputDepth)

@@ -13,6 +13,21 @@ extension ConvolutionGeometry {
     }
 }
 
+/// Writes row r's bias plus `inputOffset` x the sum of row r's weights into `folded[r]`
+/// (wrapping, as the accumulation does: the sum stays exact modulo 2^32), so that
+/// `matrixVector` with that bias and an input offset of 0 gives the same values.
+func foldMatrixVectorBias(
+    weights: UnsafePointer<Int8>, bias: UnsafeRawPointer?, rows: Int, columns: Int, inputOffset: Int32,
+    into folded: UnsafeMutablePointer<Int32>
+) {
+    for r in 0 ..< rows {
+        var sum: Int32 = 0
+        for k in 0 ..< columns { sum = sum &+ Int32(weights[r &* columns &+ k]) }
+        let b = bias.map { Int32(littleEndian: $0.loadUnaligned(fromByteOffset: 4 &* r, as: Int32.self)) } ?? 0
+        folded[r] = b &+ inputOffset &* sum
+    }
+}
+
 /// Per row r of an int8 matrix of `rows` x `columns`: the wrapping sum of
 /// weights[r][k] * (input[k] + inputOffset) plus bias[r], requantised to output[r]. Eight rows
 /// at a time share each widened input run (`offsetDotProduct8`); fewer than eight rows go one
@@ -24,7 +39,14 @@ func matrixVector(
     // A layer whose channels all shift right (`shiftsOnlyRight`) has its own copies, with
     // the shorter requantisation; each copy its own function, or their constants crowd one
     // function's registers (callgrind: 600 instructions more per okay_nabu invoke).
-    if shiftingRight {
+    // A folded bias (an offset of 0 and a bias) has copies without the add or the bias check.
+    if inputOffset == 0, let bias {
+        if shiftingRight {
+            matrixVectorUnoffsetShiftingRight(input, weights, bias, rows, columns, requantize, output)
+        } else {
+            matrixVectorUnoffsetShiftingEither(input, weights, bias, rows, columns, requantize, output)
+        }
+    } else if shiftingRight {
         matrixVectorShiftingRight(input, weights, bias, rows, columns, inputOffset, requantize, output)
     } else {
         matrixVectorShiftingEither(input, weights, bias, rows, columns, inputOffset, requantize, output)
@@ -47,6 +69,24 @@ private func matrixVectorShiftingEither(
     matrixVectorColumns(input, weights, bias, rows, columns, inputOffset, requantize, false, output)
 }
 
+/// `matrixVectorShiftingRight` for an input offset of 0 and a bias (a folded one).
+@inline(never)
+private func matrixVectorUnoffsetShiftingRight(
+    _ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, _ bias: UnsafePointer<Int32>, _ rows: Int,
+    _ columns: Int, _ requantize: ChannelRequantization, _ output: UnsafeMutablePointer<Int8>
+) {
+    matrixVectorColumns(input, weights, bias, rows, columns, 0, requantize, true, output)
+}
+
+/// `matrixVectorShiftingEither` for an input offset of 0 and a bias (a folded one).
+@inline(never)
+private func matrixVectorUnoffsetShiftingEither(
+    _ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, _ bias: UnsafePointer<Int32>, _ rows: Int,
+    _ columns: Int, _ requantize: ChannelRequantization, _ output: UnsafeMutablePointer<Int8>
+) {
+    matrixVectorColumns(input, weights, bias, rows, columns, 0, requantize, false, output)
+}
+
 @_transparent
 private func matrixVectorColumns(
     _ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, _ bias: UnsafePointer<Int32>?, _ rows: Int,
@@ -65,6 +105,36 @@ private func matrixVectorColumns(
     }
 }
 
+/// Eight rows' sums of weight x input over columns `from ..< columns` (fewer than sixteen, with
+/// sixteen or more in a row): one sixteen-column step over the row's last sixteen, the input
+/// bytes before `from` zeroed, so nothing outside the rows is read. For an input offset of 0.
+@inline(never)
+private func raggedEnd8(
+    _ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, columns: Int, from: Int
+) -> SIMD8<Int32> {
+    let start = columns &- 16
+    let bytes = UnsafeRawPointer(input + start).loadUnaligned(as: SIMD16<Int8>.self)
+    // Lane j is kept when j >= from - start: (from - start - 1 - j) is then negative.
+    let indices = SIMD16<Int8>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+    let keep = (SIMD16(repeating: Int8(truncatingIfNeeded: from &- start &- 1)) &- indices) &>> 7
+    let x = widen16(bytes & keep)
+    var lanes = InlineArray<8, SIMD8<Int32>>(repeating: SIMD8(repeating: 0))
+    for k in 0 ..< 8 { lanes[k] = pairSums(widen16(weights + (k &* columns &+ start)), x) }
+    let quarters = (
+        pairwiseSums(lanes[0], lanes[1]), pairwiseSums(lanes[2], lanes[3]),
+        pairwiseSums(lanes[4], lanes[5]), pairwiseSums(lanes[6], lanes[7])
+    )
+    return pairwiseSums(pairwiseSums(quarters.0, quarters.1), pairwiseSums(quarters.2, quarters.3))
+}
+
+/// Sixteen int8 values, sign-extended through int16, from a vector.
+@inline(__always)
+private func widen16(_ v: SIMD16<Int8>) -> SIMD16<Int32> {
+    var w = SIMD16<Int32>()
+    for k in 0 ..< 16 { w[k] = Int32(Int16(v[k])) }
+    return w
+}
+
 @_transparent
 private func matrixVectorRows(
     _ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, _ bias: UnsafePointer<Int32>?, _ rows: Int,
@@ -77,8 +147,16 @@ private func matrixVectorRows(
         // and writes some rows again, with the same values.
         r = min(r, rows &- 8)
         var sum = bias.map { UnsafeRawPointer($0 + r).loadUnaligned(as: SIMD8<Int32>.self) } ?? SIMD8(repeating: 0)
-        sum &+= offsetDotProduct8(
-            input, weights + r &* columns, weightStride: columns, count: columns, inputOffset: inputOffset)
+        if inputOffset == 0 && columns > 16 && columns & 7 != 0 {
+            // Without an offset, a ragged end (hey_jarvis's 60 columns) is one masked step (an
+            // end of eight keeps `offsetDotProduct8`'s eight-column step: callgrind, okay_nabu).
+            let whole = columns & ~15
+            sum &+= offsetDotProduct8(input, weights + r &* columns, weightStride: columns, count: whole, inputOffset: 0)
+            sum &+= raggedEnd8(input, weights + r &* columns, columns: columns, from: whole)
+        } else {
+            sum &+= offsetDotProduct8(
+                input, weights + r &* columns, weightStride: columns, count: columns, inputOffset: inputOffset)
+        }
         requantize.eight(sum, channel: r, into: output + r, shiftingRight: shiftingRight)
         r &+= 8
     }

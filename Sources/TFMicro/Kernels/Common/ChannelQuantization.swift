@@ -58,8 +58,14 @@ struct ChannelRequantization {
             shiftingRight ? multiplyByQuantizedMultiplierShiftingRight(acc, m, s) : multiplyByQuantizedMultiplier(acc, m, s)
         var v = scaled &+ outputOffset
         let lo = SIMD8(repeating: activationMin), hi = SIMD8(repeating: activationMax)
+        #if arch(arm)
         v.replace(with: lo, where: v .< lo)
         v.replace(with: hi, where: v .> hi)
+        #else
+        // Lane by lane: x86-64's vpmaxsd and vpminsd, where the masked replacements became a
+        // compare and a blend each.
+        for k in 0 ..< 8 { v[k] = min(max(v[k], lo[k]), hi[k]) }
+        #endif
         let bytes = SIMD8(
             Int8(truncatingIfNeeded: v[0]), Int8(truncatingIfNeeded: v[1]), Int8(truncatingIfNeeded: v[2]),
             Int8(truncatingIfNeeded: v[3]), Int8(truncatingIfNeeded: v[4]), Int8(truncatingIfNeeded: v[5]),
