@@ -9,12 +9,8 @@ import XCTest
 /// WakeWordModelTests checks the models stay exact with both.
 final class OutputAliasingTests: XCTestCase {
     func testEveryStreamingSliceOfOkayNabuSitsOnItsInput() throws {
-        let modelData = try TestData.goldenData("wakeword/okay_nabu.tflite", madeBy: "gen_wakeword.py")
-        let model = TestModel(modelData)
-        let arena = TestArena(64 * 1024)
-        let parsed = try Model(bytes: model.bytes)
-        let interpreter = try Interpreter(model: parsed, resolver: .allKernels, arena: arena.buffer)
-        let subgraph = try parsed.subgraph(0)
+        let okayNabu = try PreparedOkayNabu()
+        let (interpreter, subgraph) = (okayNabu.interpreter, okayNabu.subgraph)
         var slices = 0
         for i in 0 ..< interpreter.operatorCount where interpreter.operatorCode(i).op == .stridedSlice {
             let op = try subgraph.operator(i)
@@ -29,12 +25,8 @@ final class OutputAliasingTests: XCTestCase {
     }
 
     func testEveryStateReadOfOkayNabuSitsOnItsVariable() throws {
-        let modelData = try TestData.goldenData("wakeword/okay_nabu.tflite", madeBy: "gen_wakeword.py")
-        let model = TestModel(modelData)
-        let arena = TestArena(64 * 1024)
-        let parsed = try Model(bytes: model.bytes)
-        let interpreter = try Interpreter(model: parsed, resolver: .allKernels, arena: arena.buffer)
-        let subgraph = try parsed.subgraph(0)
+        let okayNabu = try PreparedOkayNabu()
+        let (interpreter, subgraph) = (okayNabu.interpreter, okayNabu.subgraph)
         let variables = (0 ..< interpreter.resourceVariableCount).map { interpreter.resourceVariable($0).bytes }
         var reads = 0
         for i in 0 ..< interpreter.operatorCount where interpreter.operatorCode(i).op == .readVariable {
@@ -51,12 +43,8 @@ final class OutputAliasingTests: XCTestCase {
     /// and every STRIDED_SLICE, READ_VARIABLE and RESHAPE whose output sits where its kernel
     /// would copy it from; a snapshot restored into the same arena skips the same ones.
     func testOkayNabuSkipsTheOperatorsWhoseOutputsArePlacedOnTheirSources() throws {
-        let modelData = try TestData.goldenData("wakeword/okay_nabu.tflite", madeBy: "gen_wakeword.py")
-        let model = TestModel(modelData)
-        let arena = TestArena(64 * 1024)
-        let parsed = try Model(bytes: model.bytes)
-        let interpreter = try Interpreter(model: parsed, resolver: .allKernels, arena: arena.buffer)
-        let subgraph = try parsed.subgraph(0)
+        let okayNabu = try PreparedOkayNabu()
+        let (interpreter, subgraph) = (okayNabu.interpreter, okayNabu.subgraph)
         var skipped: [String: Int] = [:]
         for i in 0 ..< interpreter.operatorCount {
             let op = interpreter.operatorCode(i).op
@@ -86,11 +74,27 @@ final class OutputAliasingTests: XCTestCase {
         let count = try snapshot.withUnsafeMutableBytes { try interpreter.writeSnapshot(into: $0) }
         let restored = try snapshot.withUnsafeBytes { bytes in
             try Interpreter(
-                snapshot: UnsafeRawBufferPointer(rebasing: bytes[0 ..< count]), model: model.bytes, resolver: .allKernels,
-                arena: arena.buffer)
+                snapshot: UnsafeRawBufferPointer(rebasing: bytes[0 ..< count]), model: okayNabu.model.bytes,
+                resolver: .allKernels, arena: okayNabu.arena.buffer)
         }
         for i in 0 ..< restored.operatorCount {
             XCTAssertEqual(restored.skipsOperator(i), interpreter.skipsOperator(i), "restored operator \(i)")
         }
+    }
+}
+
+/// okay_nabu prepared over a 64 KB arena of its own, with its first subgraph, as the tests above
+/// inspect it (the model's and the arena's buffers live as long as this value).
+private struct PreparedOkayNabu {
+    let model: TestModel
+    let arena = TestArena(64 * 1024)
+    let interpreter: Interpreter
+    let subgraph: Subgraph
+
+    init() throws {
+        model = TestModel(try TestData.goldenData("wakeword/okay_nabu.tflite", madeBy: "gen_wakeword.py"))
+        let parsed = try Model(bytes: model.bytes)
+        interpreter = try Interpreter(model: parsed, resolver: .allKernels, arena: arena.buffer)
+        subgraph = try parsed.subgraph(0)
     }
 }
