@@ -399,8 +399,9 @@ public struct Interpreter: BitwiseCopyable {
         }
     }
 
-    /// Plans tensors and scratch buffers in the head of the arena and gives each its address.
-    /// The planner's working array sits temporarily where the planned buffers will go.
+    /// Plans tensors and scratch buffers in the head of the arena and gives each its address;
+    /// returns the head's bytes. The planner's working array sits temporarily where the
+    /// planned buffers will go.
     @inline(never)
     private static func plan(
         _ tables: SetupTables, scratch: UnsafeMutableBufferPointer<ScratchRecord>, lastOperator: Int,
@@ -450,7 +451,9 @@ public struct Interpreter: BitwiseCopyable {
             scratch[i].data = head + work[k].offset
             k += 1
         }
-        return planned
+        // The head also held the working array: an arena of the reported size must fit it
+        // (more than the buffers when few are planned, as on the host's streaming models).
+        return max(planned, workBytes)
     }
 
     /// Start of the planned region (see `idleArena`): the arena's first aligned byte.
