@@ -79,6 +79,22 @@ final class MemoryPlannerTests: XCTestCase {
         XCTAssertNoThrow(try Interpreter(model: model, resolver: .allKernels, arena: exact.buffer))
     }
 
+    /// An arena of exactly `arenaBytesUsed` fits every golden kernel case, also those whose few
+    /// small buffers take less than the planner's working array, which sits where they go.
+    func testAnArenaOfExactlyTheReportedSizeFitsEveryKernelCase() throws {
+        let cases = try KernelGolden.cases()
+        XCTAssertFalse(cases.isEmpty, "no kernel cases: run \(KernelGolden.regenerate)")
+        for goldenCase in cases {
+            let url = KernelGolden.folder.appendingPathComponent(goldenCase.name + ".tflite")
+            let model = TestModel(try XCTUnwrap(FileManager.default.contents(atPath: url.path), url.path))
+            let parsed = try Model(bytes: model.bytes)
+            let big = TestArena(1 << 20)
+            let needed = try Interpreter(model: parsed, resolver: .allKernels, arena: big.buffer).arenaBytesUsed
+            let exact = TestArena(needed)
+            XCTAssertNoThrow(try Interpreter(model: parsed, resolver: .allKernels, arena: exact.buffer), goldenCase.name)
+        }
+    }
+
     func testTinyArenaFailsWithALowerBound() throws {
         let modelBytes = try TestData.microSpeech()
         let model = try Model(bytes: modelBytes)
