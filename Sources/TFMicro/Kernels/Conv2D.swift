@@ -57,7 +57,7 @@ public enum Conv2D {
         /// Every channel's `shiftsOnlyRight` holds (host only, in the padding after `arithmetic`:
         /// neither the firmware's op data nor the host's grows).
         var shiftsOnlyRight = false
-        /// Whether the layer's input offset is folded into its bias (`foldMatrixVectorBias`),
+        /// Whether the layer's input offset is folded into its bias (`foldInputOffset`),
         /// which then follows the multipliers (`outputDepth` more Int32 in their allocation).
         var matrixVectorFolded = false
         /// The input's element count for an int8 layer `isMatrixVector` takes (0 for any other),
@@ -160,10 +160,10 @@ public enum Conv2D {
         if data.arithmetic == .int8, geometry.isMatrixVector, let columns = Int32(exactly: geometry.inputCount) {
             data.matrixVectorColumns = columns
             if filter.isConstant, bias?.isConstant ?? true, let weights = filter.data, let multipliers = data.multipliers {
-                foldMatrixVectorBias(
+                foldInputOffset(
                     weights: weights.assumingMemoryBound(to: Int8.self), bias: bias?.data.map { UnsafeRawPointer($0) },
-                    rows: geometry.outputDepth, columns: geometry.inputCount, inputOffset: data.inputOffset,
-                    into: multipliers + geometry.outputDepth)
+                    channels: geometry.outputDepth, taps: geometry.inputCount, channelStride: geometry.inputCount,
+                    tapStride: 1, inputOffset: data.inputOffset, into: multipliers + geometry.outputDepth)
                 data.matrixVectorFolded = true
             }
         }

@@ -120,12 +120,9 @@ extension DepthwiseConv2D {
     ) -> Bool {
         guard let filter, depth >= 16 else { return false }
         for k in 0 ..< rows &* depth where filter[k] == -128 { return false }
-        for c in 0 ..< depth {
-            var weights: Int32 = 0
-            for r in 0 ..< rows { weights = weights &+ Int32(filter[r &* depth &+ c]) }
-            let b = bias.map { Int32(littleEndian: $0.loadUnaligned(fromByteOffset: 4 &* c, as: Int32.self)) } ?? 0
-            folded[c] = b &+ inputOffset &* weights
-        }
+        foldInputOffset(
+            weights: filter, bias: bias, channels: depth, taps: rows, channelStride: 1, tapStride: depth,
+            inputOffset: inputOffset, into: folded)
         return true
     }
 

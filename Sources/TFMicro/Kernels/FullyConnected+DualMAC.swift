@@ -40,18 +40,6 @@ extension FullyConnected {
         p.filterOffset == 0 && p.accumDepth % 4 == 0
     }
 
-    /// Each output channel's bias (0 without one; int32, may be unaligned) plus the input offset
-    /// times the sum of the channel's weights, wrapping in Int32, into `folded`.
-    static func foldInputOffset(
-        _ p: OpData, weights: UnsafePointer<Int8>, bias: UnsafeRawPointer?, into folded: UnsafeMutablePointer<Int32>
-    ) {
-        for c in 0 ..< p.outputDepth {
-            var sum: Int32 = 0
-            for d in 0 ..< p.accumDepth { sum = sum &+ Int32(weights[c &* p.accumDepth &+ d]) }
-            let base = bias.map { Int32(littleEndian: $0.loadUnaligned(fromByteOffset: 4 &* c, as: Int32.self)) } ?? 0
-            folded[c] = base &+ p.inputOffset &* sum
-        }
-    }
 }
 
 /// The sums of first[i] * input[i] and of second[i] * input[i] over `count` (a multiple of 4)

@@ -151,8 +151,9 @@ public enum FullyConnected {
                 }
                 let folded = try context.allocatePersistentArray(of: Int32.self, count: outputDepth)
                 foldInputOffset(
-                    data, weights: weights.assumingMemoryBound(to: Int8.self), bias: UnsafeRawPointer(bias?.data),
-                    into: folded.baseAddress!)
+                    weights: weights.assumingMemoryBound(to: Int8.self), bias: UnsafeRawPointer(bias?.data),
+                    channels: outputDepth, taps: data.accumDepth, channelStride: data.accumDepth, tapStride: 1,
+                    inputOffset: data.inputOffset, into: folded.baseAddress!)
                 foldedBiases = UnsafePointer(folded.baseAddress!)
             }
         case (.float32, .float32, .float32) where !int8Only:

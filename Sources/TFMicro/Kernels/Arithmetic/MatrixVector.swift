@@ -13,21 +13,6 @@ extension ConvolutionGeometry {
     }
 }
 
-/// Writes row r's bias plus `inputOffset` x the sum of row r's weights into `folded[r]`
-/// (wrapping, as the accumulation does: the sum stays exact modulo 2^32), so that
-/// `matrixVector` with that bias and an input offset of 0 gives the same values.
-func foldMatrixVectorBias(
-    weights: UnsafePointer<Int8>, bias: UnsafeRawPointer?, rows: Int, columns: Int, inputOffset: Int32,
-    into folded: UnsafeMutablePointer<Int32>
-) {
-    for r in 0 ..< rows {
-        var sum: Int32 = 0
-        for k in 0 ..< columns { sum = sum &+ Int32(weights[r &* columns &+ k]) }
-        let b = bias.map { Int32(littleEndian: $0.loadUnaligned(fromByteOffset: 4 &* r, as: Int32.self)) } ?? 0
-        folded[r] = b &+ inputOffset &* sum
-    }
-}
-
 /// Per row r of an int8 matrix of `rows` x `columns`: the wrapping sum of
 /// weights[r][k] * (input[k] + inputOffset) plus bias[r], requantised to output[r]. Eight rows
 /// at a time share each widened input run (`offsetDotProduct8`); fewer than eight rows go one
