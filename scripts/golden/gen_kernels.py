@@ -933,6 +933,59 @@ def column_plan():
     return [(case_column_depthwise, k) for k in ["narrow"] * 20 + ["full"] * 10 + ["edge"] * 10]
 
 
+# ---------------------------------------------------------------------------------------------
+# CONV_2D layers whose one output pixel's window is the whole input (the host's matrix-vector
+# path: 1x1 pointwise layers and the streaming models' first layer), with row lengths that end
+# in a partial sixteen-column step (17, 30, 60, ...) and row counts that end in a partial
+# block of eight (9, 30, 60, ...), drawn from their own seed and numbered after the column
+# depthwise cases.
+
+MATRIX_SEED = 20261207
+MATRIX_SHAPES = [(60, 60), (30, 60), (200, 30), (17, 9), (60, 30), (30, 9), (200, 9), (17, 60),
+                 (64, 64), (32, 64), (200, 32), (16, 30), (24, 17), (40, 8), (12, 7), (8, 3),
+                 (31, 31), (33, 15), (47, 10), (95, 13), (100, 24), (199, 11), (64, 9), (60, 1)]
+
+
+def case_matrix_vector(g, shape):
+    """shape: (columns, rows). 200 columns as a 5x1 filter over 40 channels (the first layer),
+    anything else a 1x1 filter; a quarter of the cases put the input zero point at an end of
+    int8 and the weights at +-127 and -128 (the largest products)."""
+    columns, rows = shape
+    kh, in_ch = (5, 40) if columns == 200 else (1, columns)
+    geo = dict(padding=1, sh=1, sw=1, dh=1, dw=1, kh=kh, kw=1, ih=kh, iw=1, oh=1, ow=1)
+    act = g.int(0, 3)
+    has_bias = g.rng.rand() < 0.75
+    per_channel = g.rng.rand() < 0.7
+    edge = g.rng.rand() < 0.25
+    in_shape, f_shape, o_shape = [1, kh, 1, in_ch], [rows, kh, 1, in_ch], [1, 1, 1, rows]
+    tensors, x = int8_weighted_tensors(g, in_shape, f_shape, o_shape, rows, columns, 0, per_channel,
+                                       has_bias, True)
+    if edge:
+        w = np.array([-128, -127, 127, 127], np.int8)[g.ints(TT.INT8, f_shape, 0, 3)]
+        zp = g.choice([-128, 127])
+        x = (g.ints(TT.INT8, in_shape, 0, 1).astype(np.int64) * 255 - 128).astype(np.int8)
+        tensors[1].data, tensors[0].zero_point = w, [zp]
+        # An output scale that keeps these large sums off the clamp: the largest channel's
+        # real value maps to about 100.
+        acc = (w.reshape(rows, -1).astype(np.int64) * (x.reshape(-1).astype(np.int64) - zp)).sum(axis=1)
+        if has_bias:
+            acc += tensors[2].data.astype(np.int64)
+        f_scales = np.resize(np.array(tensors[1].scale, np.float64), rows)
+        real = np.abs(acc) * tensors[0].scale[0] * f_scales
+        tensors[-1].scale = [float(np.float32(max(real.max(), 1e-6) / 100.0))]
+        act = 0  # the clamps would keep few of that scale's outputs
+    n = len(tensors)
+    desc = "int8 per-%s matrix-vector%s columns=%d rows=%d filter=%dx1 act=%s bias=%s in_zp=%d" % (
+        "channel" if per_channel else "tensor", " edge" if edge else "", columns, rows, kh,
+        ACTIVATIONS[act], "yes" if has_bias else "no", tensors[0].zero_point[0])
+    return ("CONV_2D", tensors, [0, 1, 2] if has_bias else [0, 1], [n - 1], Op.CONV_2D, 3,
+            Opt.Conv2DOptions, conv_options(geo, act), [x], desc)
+
+
+def matrix_plan():
+    return [(case_matrix_vector, s) for s in MATRIX_SHAPES * 2]
+
+
 def write_streaming_cases(out_dir, number, index_lines, written, skipped, seed=STREAMING_SEED,
                           cases=streaming_plan):
     """Appends the streaming-op cases (or `cases`' from `seed`); returns the next case number."""
@@ -1080,6 +1133,7 @@ def main():
         number += 1
     number = write_streaming_cases(out_dir, number, index_lines, written, skipped)
     number = write_streaming_cases(out_dir, number, index_lines, written, skipped, COLUMN_SEED, column_plan)
+    number = write_streaming_cases(out_dir, number, index_lines, written, skipped, MATRIX_SEED, matrix_plan)
     with open(os.path.join(out_dir, "index.txt"), "w") as f:
         f.write("\n".join(index_lines) + "\n")
     for op in sorted(set(written) | set(skipped)):
