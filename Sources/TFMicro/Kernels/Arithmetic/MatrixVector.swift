@@ -90,26 +90,48 @@ private func matrixVectorColumns(
     }
 }
 
-/// Eight rows' sums of weight x input over columns `from ..< columns` (fewer than sixteen, with
-/// sixteen or more in a row): one sixteen-column step over the row's last sixteen, the input
-/// bytes before `from` zeroed, so nothing outside the rows is read. For an input offset of 0.
-@inline(never)
-private func raggedEnd8(
-    _ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, columns: Int, from: Int
+/// Eight rows' sums of weight x input over `columns` (sixteen or more), for an input offset of
+/// 0: sixteen columns a step, then for a row length that is no multiple of sixteen one more
+/// step over the row's last sixteen columns, the input bytes there ANDed with `endMask`
+/// (`endMask(columns:)`: zero where the previous steps already covered them), all into the
+/// same lanes before the one reduction. Nothing outside the rows is read.
+@inline(__always)
+private func unoffsetDotProduct8(
+    _ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, columns: Int, endMask: SIMD16<Int8>
 ) -> SIMD8<Int32> {
-    let start = columns &- 16
-    let bytes = UnsafeRawPointer(input + start).loadUnaligned(as: SIMD16<Int8>.self)
-    // Lane j is kept when j >= from - start: (from - start - 1 - j) is then negative.
-    let indices = SIMD16<Int8>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
-    let keep = (SIMD16(repeating: Int8(truncatingIfNeeded: from &- start &- 1)) &- indices) &>> 7
-    let x = widen16(bytes & keep)
+    // The first step sets the lanes rather than adding to zeros (eight register clears fewer).
+    let first = widen16(input)
     var lanes = InlineArray<8, SIMD8<Int32>>(repeating: SIMD8(repeating: 0))
-    for k in 0 ..< 8 { lanes[k] = pairSums(widen16(weights + (k &* columns &+ start)), x) }
+    for k in 0 ..< 8 { lanes[k] = pairSums(widen16(weights + k &* columns), first) }
+    var i = 16
+    while i &+ 16 <= columns {
+        let x = widen16(input + i)
+        for k in 0 ..< 8 { lanes[k] &+= pairSums(widen16(weights + (k &* columns &+ i)), x) }
+        i &+= 16
+    }
+    if columns & 15 != 0 {
+        // Loaded and masked here, every block: hoisted out of the row loop, the widened
+        // bytes stayed in 32-bit lanes and the step became 32-bit multiplies and shuffles.
+        let x = widen16(UnsafeRawPointer(input + (columns &- 16)).loadUnaligned(as: SIMD16<Int8>.self) & endMask)
+        for k in 0 ..< 8 { lanes[k] &+= pairSums(widen16(weights + (k &* columns &+ columns &- 16)), x) }
+    }
+    // Lane k of the result is the wrapping sum of lanes[k]: three rounds of adding neighbours.
     let quarters = (
         pairwiseSums(lanes[0], lanes[1]), pairwiseSums(lanes[2], lanes[3]),
         pairwiseSums(lanes[4], lanes[5]), pairwiseSums(lanes[6], lanes[7])
     )
     return pairwiseSums(pairwiseSums(quarters.0, quarters.1), pairwiseSums(quarters.2, quarters.3))
+}
+
+/// For a row of `columns` (sixteen or more), which of its last sixteen columns the whole
+/// sixteen-column steps from its start do not cover: all ones there, zero elsewhere.
+// Out of line, so that the optimiser sees no pattern in the mask: knowing it, LLVM turned the
+// masked step into byte extractions, 32-bit multiplies and shuffles.
+@inline(never)
+private func endMask(columns: Int) -> SIMD16<Int8> {
+    let indices = SIMD16<Int8>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+    let covered = SIMD16(repeating: Int8(truncatingIfNeeded: 16 &- columns & 15))
+    return SIMD16(repeating: 0).replacing(with: -1, where: indices .>= covered)
 }
 
 /// Sixteen int8 values, sign-extended through int16, from a vector.
@@ -126,18 +148,18 @@ private func matrixVectorRows(
     _ columns: Int, _ inputOffset: Int32, _ requantize: ChannelRequantization, _ shiftingRight: Bool,
     _ output: UnsafeMutablePointer<Int8>
 ) {
+    // Without an offset (a folded bias) and with sixteen columns or more, every row length
+    // takes `unoffsetDotProduct8`.
+    let unoffset = inputOffset == 0 && columns >= 16
+    let mask = unoffset && columns & 15 != 0 ? endMask(columns: columns) : SIMD16()
     var r = 0
     while r < rows && rows >= 8 {
         // The last block of a row count that is no multiple of eight overlaps the one before
         // and writes some rows again, with the same values.
         r = min(r, rows &- 8)
         var sum = bias.map { UnsafeRawPointer($0 + r).loadUnaligned(as: SIMD8<Int32>.self) } ?? SIMD8(repeating: 0)
-        if inputOffset == 0 && columns > 16 && columns & 7 != 0 {
-            // Without an offset, a ragged end (hey_jarvis's 60 columns) is one masked step (an
-            // end of eight keeps `offsetDotProduct8`'s eight-column step: callgrind, okay_nabu).
-            let whole = columns & ~15
-            sum &+= offsetDotProduct8(input, weights + r &* columns, weightStride: columns, count: whole, inputOffset: 0)
-            sum &+= raggedEnd8(input, weights + r &* columns, columns: columns, from: whole)
+        if unoffset {
+            sum &+= unoffsetDotProduct8(input, weights + r &* columns, columns: columns, endMask: mask)
         } else {
             sum &+= offsetDotProduct8(
                 input, weights + r &* columns, weightStride: columns, count: columns, inputOffset: inputOffset)
