@@ -103,11 +103,19 @@ private func unoffsetDotProduct8(
     let first = widen16(input)
     var lanes = InlineArray<8, SIMD8<Int32>>(repeating: SIMD8(repeating: 0))
     for k in 0 ..< 8 { lanes[k] = pairSums(widen16(weights + k &* columns), first) }
+    // Two steps a turn: half the loop's counting and branching, and for a constant length
+    // (`matrixVectorColumns`' copies) a loop LLVM unrolls whole.
     var i = 16
-    while i &+ 16 <= columns {
+    while i &+ 32 <= columns {
         let x = widen16(input + i)
         for k in 0 ..< 8 { lanes[k] &+= pairSums(widen16(weights + (k &* columns &+ i)), x) }
-        i &+= 16
+        let y = widen16(input + (i &+ 16))
+        for k in 0 ..< 8 { lanes[k] &+= pairSums(widen16(weights + (k &* columns &+ i &+ 16)), y) }
+        i &+= 32
+    }
+    if i &+ 16 <= columns {
+        let x = widen16(input + i)
+        for k in 0 ..< 8 { lanes[k] &+= pairSums(widen16(weights + (k &* columns &+ i)), x) }
     }
     if columns & 15 != 0 {
         // Loaded and masked here, every block: hoisted out of the row loop, the widened
@@ -115,12 +123,22 @@ private func unoffsetDotProduct8(
         let x = widen16(UnsafeRawPointer(input + (columns &- 16)).loadUnaligned(as: SIMD16<Int8>.self) & endMask)
         for k in 0 ..< 8 { lanes[k] &+= pairSums(widen16(weights + (k &* columns &+ columns &- 16)), x) }
     }
-    // Lane k of the result is the wrapping sum of lanes[k]: three rounds of adding neighbours.
-    let quarters = (
-        pairwiseSums(lanes[0], lanes[1]), pairwiseSums(lanes[2], lanes[3]),
-        pairwiseSums(lanes[4], lanes[5]), pairwiseSums(lanes[6], lanes[7])
-    )
-    return pairwiseSums(pairwiseSums(quarters.0, quarters.1), pairwiseSums(quarters.2, quarters.3))
+    // Lane k of the result is the wrapping sum of lanes[k]: two rounds of adding neighbours
+    // within each 128-bit half leave rows 0-3's sums of lanes 0-3 in the low half of `low`
+    // and of lanes 4-7 in its high half (rows 4-7 likewise in `high`); adding the halves
+    // needs no lane permutes between the rounds.
+    let low = halfPairSums(halfPairSums(lanes[0], lanes[1]), halfPairSums(lanes[2], lanes[3]))
+    let high = halfPairSums(halfPairSums(lanes[4], lanes[5]), halfPairSums(lanes[6], lanes[7]))
+    return SIMD8(lowHalf: low.lowHalf, highHalf: high.lowHalf) &+ SIMD8(lowHalf: low.highHalf, highHalf: high.highHalf)
+}
+
+/// Neighbouring lanes added within each 128-bit half (x86-64's vphaddd): x's first two pair
+/// sums, y's first two, x's last two, y's last two.
+@inline(__always)
+private func halfPairSums(_ x: SIMD8<Int32>, _ y: SIMD8<Int32>) -> SIMD8<Int32> {
+    let even = SIMD8(x[0], x[2], y[0], y[2], x[4], x[6], y[4], y[6])
+    let odd = SIMD8(x[1], x[3], y[1], y[3], x[5], x[7], y[5], y[7])
+    return even &+ odd
 }
 
 /// For a row of `columns` (sixteen or more), which of its last sixteen columns the whole
@@ -153,19 +171,22 @@ private func matrixVectorRows(
     let unoffset = inputOffset == 0 && columns >= 16
     let mask = unoffset && columns & 15 != 0 ? endMask(columns: columns) : SIMD16()
     var r = 0
-    while r < rows && rows >= 8 {
-        // The last block of a row count that is no multiple of eight overlaps the one before
-        // and writes some rows again, with the same values.
-        r = min(r, rows &- 8)
-        var sum = bias.map { UnsafeRawPointer($0 + r).loadUnaligned(as: SIMD8<Int32>.self) } ?? SIMD8(repeating: 0)
-        if unoffset {
-            sum &+= unoffsetDotProduct8(input, weights + r &* columns, columns: columns, endMask: mask)
-        } else {
-            sum &+= offsetDotProduct8(
-                input, weights + r &* columns, weightStride: columns, count: columns, inputOffset: inputOffset)
-        }
-        requantize.eight(sum, channel: r, into: output + r, shiftingRight: shiftingRight)
-        r &+= 8
+    // The count checked once, not every block.
+    if rows >= 8 {
+        repeat {
+            // The last block of a row count that is no multiple of eight overlaps the one before
+            // and writes some rows again, with the same values.
+            r = min(r, rows &- 8)
+            var sum = bias.map { UnsafeRawPointer($0 + r).loadUnaligned(as: SIMD8<Int32>.self) } ?? SIMD8(repeating: 0)
+            if unoffset {
+                sum &+= unoffsetDotProduct8(input, weights + r &* columns, columns: columns, endMask: mask)
+            } else {
+                sum &+= offsetDotProduct8(
+                    input, weights + r &* columns, weightStride: columns, count: columns, inputOffset: inputOffset)
+            }
+            requantize.eight(sum, channel: r, into: output + r, shiftingRight: shiftingRight)
+            r &+= 8
+        } while r < rows
     }
     while r < rows {
         let sum = offsetDotProduct(input, weights + r &* columns, count: columns, inputOffset: inputOffset)
