@@ -947,10 +947,13 @@ MATRIX_SHAPES = [(60, 60), (30, 60), (200, 30), (17, 9), (60, 30), (30, 9), (200
 
 
 def case_matrix_vector(g, shape):
-    """shape: (columns, rows). 200 columns as a 5x1 filter over 40 channels (the first layer),
-    anything else a 1x1 filter; a quarter of the cases put the input zero point at an end of
-    int8 and the weights at +-127 and -128 (the largest products)."""
-    columns, rows = shape
+    """shape: (columns, rows[, "filter input"]). 200 columns as a 5x1 filter over 40 channels
+    (the first layer), anything else a 1x1 filter; a quarter of the cases put the input zero
+    point at an end of int8 and the weights at +-127 and -128 (the largest products). With
+    "filter input" the filter is a graph input, not a constant, so no kernel can fold the
+    input offset into the bias at prepare."""
+    columns, rows = shape[:2]
+    filter_input = shape[2:] == ("filter input",)
     kh, in_ch = (5, 40) if columns == 200 else (1, columns)
     geo = dict(padding=1, sh=1, sw=1, dh=1, dw=1, kh=kh, kw=1, ih=kh, iw=1, oh=1, ow=1)
     act = g.int(0, 3)
@@ -974,16 +977,21 @@ def case_matrix_vector(g, shape):
         real = np.abs(acc) * tensors[0].scale[0] * f_scales
         tensors[-1].scale = [float(np.float32(max(real.max(), 1e-6) / 100.0))]
         act = 0  # the clamps would keep few of that scale's outputs
+    inputs = [x]
+    if filter_input:
+        inputs.append(tensors[1].data)
+        tensors[1].data = None
     n = len(tensors)
-    desc = "int8 per-%s matrix-vector%s columns=%d rows=%d filter=%dx1 act=%s bias=%s in_zp=%d" % (
-        "channel" if per_channel else "tensor", " edge" if edge else "", columns, rows, kh,
-        ACTIVATIONS[act], "yes" if has_bias else "no", tensors[0].zero_point[0])
+    desc = "int8 per-%s matrix-vector%s%s columns=%d rows=%d filter=%dx1 act=%s bias=%s in_zp=%d" % (
+        "channel" if per_channel else "tensor", " edge" if edge else "",
+        " filter-input" if filter_input else "", columns, rows, kh, ACTIVATIONS[act],
+        "yes" if has_bias else "no", tensors[0].zero_point[0])
     return ("CONV_2D", tensors, [0, 1, 2] if has_bias else [0, 1], [n - 1], Op.CONV_2D, 3,
-            Opt.Conv2DOptions, conv_options(geo, act), [x], desc)
+            Opt.Conv2DOptions, conv_options(geo, act), inputs, desc)
 
 
 def matrix_plan():
-    return [(case_matrix_vector, s) for s in MATRIX_SHAPES * 2]
+    return [(case_matrix_vector, s) for s in MATRIX_SHAPES * 2 + [s + ("filter input",) for s in MATRIX_SHAPES]]
 
 
 def write_streaming_cases(out_dir, number, index_lines, written, skipped, seed=STREAMING_SEED,
