@@ -15,8 +15,7 @@ extension ConvolutionGeometry {
 
 /// Per row r of an int8 matrix of `rows` x `columns`: the wrapping sum of
 /// weights[r][k] * (input[k] + inputOffset) plus bias[r], requantised to output[r]. Eight rows
-/// at a time share each widened input run (`offsetDotProduct8`); fewer than eight rows go one
-/// at a time.
+/// at a time share each widened input run; fewer than eight rows go one at a time.
 func matrixVector(
     input: UnsafePointer<Int8>, weights: UnsafePointer<Int8>, bias: UnsafePointer<Int32>?, rows: Int, columns: Int,
     inputOffset: Int32, requantize: ChannelRequantization, shiftingRight: Bool, output: UnsafeMutablePointer<Int8>
@@ -24,12 +23,20 @@ func matrixVector(
     // A layer whose channels all shift right (`shiftsOnlyRight`) has its own copies, with
     // the shorter requantisation; each copy its own function, or their constants crowd one
     // function's registers (callgrind: 600 instructions more per okay_nabu invoke).
-    // A folded bias (an offset of 0 and a bias) has copies without the add or the bias check.
+    // A folded bias (an offset of 0 and a bias: every constant layer's) has copies without
+    // the add or the bias check, one per row length of the wake-word models (their first
+    // layers' 200, the pointwise 30, 32, 60 and 64): the eight rows' weights are then constant
+    // displacements from one pointer and the runs unrolled. Each length its own function:
+    // in one function the copies outgrew the optimiser's inlining budget, and the
+    // requantisation's loads and stores became calls (callgrind: alexa +531 instructions).
     if inputOffset == 0, let bias {
-        if shiftingRight {
-            matrixVectorUnoffsetShiftingRight(input, weights, bias, rows, columns, requantize, output)
-        } else {
-            matrixVectorUnoffsetShiftingEither(input, weights, bias, rows, columns, requantize, output)
+        switch columns {
+        case 30: unoffsetMatrixVector(Columns30.self, input, weights, bias, rows, columns, requantize, shiftingRight, output)
+        case 32: unoffsetMatrixVector(Columns32.self, input, weights, bias, rows, columns, requantize, shiftingRight, output)
+        case 60: unoffsetMatrixVector(Columns60.self, input, weights, bias, rows, columns, requantize, shiftingRight, output)
+        case 64: unoffsetMatrixVector(Columns64.self, input, weights, bias, rows, columns, requantize, shiftingRight, output)
+        case 200: unoffsetMatrixVector(Columns200.self, input, weights, bias, rows, columns, requantize, shiftingRight, output)
+        default: unoffsetMatrixVector(GivenColumns.self, input, weights, bias, rows, columns, requantize, shiftingRight, output)
         }
     } else if shiftingRight {
         matrixVectorShiftingRight(input, weights, bias, rows, columns, inputOffset, requantize, output)
@@ -38,12 +45,35 @@ func matrixVector(
     }
 }
 
+/// A row length that a copy of the matrix-vector loop takes as a constant, or
+/// (`GivenColumns`) the call's own.
+private protocol RowLength { static func columns(_ given: Int) -> Int }
+private enum GivenColumns: RowLength { static func columns(_ given: Int) -> Int { given } }
+private enum Columns30: RowLength { static func columns(_: Int) -> Int { 30 } }
+private enum Columns32: RowLength { static func columns(_: Int) -> Int { 32 } }
+private enum Columns60: RowLength { static func columns(_: Int) -> Int { 60 } }
+private enum Columns64: RowLength { static func columns(_: Int) -> Int { 64 } }
+private enum Columns200: RowLength { static func columns(_: Int) -> Int { 200 } }
+
+@_transparent
+private func unoffsetMatrixVector<Length: RowLength>(
+    _ length: Length.Type, _ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, _ bias: UnsafePointer<Int32>,
+    _ rows: Int, _ columns: Int, _ requantize: ChannelRequantization, _ shiftingRight: Bool,
+    _ output: UnsafeMutablePointer<Int8>
+) {
+    if shiftingRight {
+        matrixVectorUnoffsetShiftingRight(length, input, weights, bias, rows, columns, requantize, output)
+    } else {
+        matrixVectorUnoffsetShiftingEither(length, input, weights, bias, rows, columns, requantize, output)
+    }
+}
+
 @inline(never)
 private func matrixVectorShiftingRight(
     _ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, _ bias: UnsafePointer<Int32>?, _ rows: Int,
     _ columns: Int, _ inputOffset: Int32, _ requantize: ChannelRequantization, _ output: UnsafeMutablePointer<Int8>
 ) {
-    matrixVectorColumns(input, weights, bias, rows, columns, inputOffset, requantize, true, output)
+    matrixVectorRows(input, weights, bias, rows, columns, inputOffset, requantize, true, output)
 }
 
 @inline(never)
@@ -51,43 +81,27 @@ private func matrixVectorShiftingEither(
     _ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, _ bias: UnsafePointer<Int32>?, _ rows: Int,
     _ columns: Int, _ inputOffset: Int32, _ requantize: ChannelRequantization, _ output: UnsafeMutablePointer<Int8>
 ) {
-    matrixVectorColumns(input, weights, bias, rows, columns, inputOffset, requantize, false, output)
+    matrixVectorRows(input, weights, bias, rows, columns, inputOffset, requantize, false, output)
 }
 
-/// `matrixVectorShiftingRight` for an input offset of 0 and a bias (a folded one).
+/// `matrixVectorShiftingRight` for an input offset of 0 and a bias (a folded one), rows of
+/// `Length.columns(columns)`.
 @inline(never)
-private func matrixVectorUnoffsetShiftingRight(
-    _ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, _ bias: UnsafePointer<Int32>, _ rows: Int,
-    _ columns: Int, _ requantize: ChannelRequantization, _ output: UnsafeMutablePointer<Int8>
+private func matrixVectorUnoffsetShiftingRight<Length: RowLength>(
+    _: Length.Type, _ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, _ bias: UnsafePointer<Int32>,
+    _ rows: Int, _ columns: Int, _ requantize: ChannelRequantization, _ output: UnsafeMutablePointer<Int8>
 ) {
-    matrixVectorColumns(input, weights, bias, rows, columns, 0, requantize, true, output)
+    matrixVectorRows(input, weights, bias, rows, Length.columns(columns), 0, requantize, true, output)
 }
 
-/// `matrixVectorShiftingEither` for an input offset of 0 and a bias (a folded one).
+/// `matrixVectorShiftingEither` for an input offset of 0 and a bias (a folded one), rows of
+/// `Length.columns(columns)`.
 @inline(never)
-private func matrixVectorUnoffsetShiftingEither(
-    _ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, _ bias: UnsafePointer<Int32>, _ rows: Int,
-    _ columns: Int, _ requantize: ChannelRequantization, _ output: UnsafeMutablePointer<Int8>
+private func matrixVectorUnoffsetShiftingEither<Length: RowLength>(
+    _: Length.Type, _ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, _ bias: UnsafePointer<Int32>,
+    _ rows: Int, _ columns: Int, _ requantize: ChannelRequantization, _ output: UnsafeMutablePointer<Int8>
 ) {
-    matrixVectorColumns(input, weights, bias, rows, columns, 0, requantize, false, output)
-}
-
-@_transparent
-private func matrixVectorColumns(
-    _ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, _ bias: UnsafePointer<Int32>?, _ rows: Int,
-    _ columns: Int, _ inputOffset: Int32, _ requantize: ChannelRequantization, _ shiftingRight: Bool,
-    _ output: UnsafeMutablePointer<Int8>
-) {
-    // Pointwise rows of 32 and 64 (okay_nabu's, alexa's, hey_mycroft's) and okay_nabu's first
-    // layer's 200 get copies with a constant length: the eight rows' weights are then constant
-    // displacements from one pointer, and the runs unrolled (200: okay_nabu 25,406 -> 24,443
-    // instructions per invoke, callgrind). (Copies for 30 or 60 measured slower.)
-    switch columns {
-    case 32: matrixVectorRows(input, weights, bias, rows, 32, inputOffset, requantize, shiftingRight, output)
-    case 64: matrixVectorRows(input, weights, bias, rows, 64, inputOffset, requantize, shiftingRight, output)
-    case 200: matrixVectorRows(input, weights, bias, rows, 200, inputOffset, requantize, shiftingRight, output)
-    default: matrixVectorRows(input, weights, bias, rows, columns, inputOffset, requantize, shiftingRight, output)
-    }
+    matrixVectorRows(input, weights, bias, rows, Length.columns(columns), 0, requantize, false, output)
 }
 
 /// Eight rows' sums of weight x input over `columns` (sixteen or more), for an input offset of
