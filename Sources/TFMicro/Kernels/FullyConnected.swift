@@ -169,12 +169,11 @@ public enum FullyConnected {
     }
 
     static func invoke(_ context: InvokeContext) throws(KernelError) {
-        let input = context.input(0)
-        if input.type == .int8 { return try invokeInt8(context) }
+        if context.inputType(0) == .int8 { return try invokeInt8(context) }
         float32(
-            context.opData(as: OpData.self), input: UnsafeRawPointer(input.data!),
-            filter: UnsafeRawPointer(context.input(1).data!), bias: UnsafeRawPointer(context.optionalInput(2)?.data),
-            output: context.output(0).pointer(to: Float.self))
+            context.opData(as: OpData.self), input: UnsafeRawPointer(context.inputData(0)),
+            filter: UnsafeRawPointer(context.inputData(1)), bias: UnsafeRawPointer(context.optionalInputData(2)),
+            output: context.outputData(0).assumingMemoryBound(to: Float.self))
     }
 
     /// Int8 matrix-vector products. The dot product wraps like the reference's int32 sum;
@@ -185,6 +184,9 @@ public enum FullyConnected {
         bias: UnsafeRawPointer?, output: UnsafeMutablePointer<Int8>
     ) {
         #if !arch(arm)
+        if p.outputDepth == 1, p.filterOffset == 0, let offset = pairableOffset(p.inputOffset) {
+            return int8OneRow(p, input: input, filter: filter, bias: bias, output: output, inputOffset: rangeHidden(offset))
+        }
         if p.filterOffset == 0 { return int8Rows(p, input: input, filter: filter, bias: bias, output: output) }
         #endif
         int8(p, input: input, filter: filter, bias: bias, output: output, foldedBiases: nil)
