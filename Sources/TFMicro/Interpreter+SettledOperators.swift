@@ -20,9 +20,20 @@ extension Interpreter {
             let record = graph.pointee.subgraphs[s]
             guard let runs = record.runs else { continue }
             var count = 0
-            for i in record.nodes.indices where !Self.isSettled(record.nodes[i], record.tensors, graph) {
-                runs[count] = Int32(truncatingIfNeeded: i)
-                count += 1
+            // A streaming layer's ASSIGN_VARIABLE runs right after the operator it waits for
+            // (Interpreter+StreamingState.swift).
+            let deferred = { (a: Int) in
+                s == 0 && record.nodes[a].op == .assignVariable ? Self.deferredAssign(a, record.nodes, record.tensors, graph) : nil
+            }
+            for i in record.nodes.indices {
+                if !Self.isSettled(record.nodes[i], record.tensors, graph) && deferred(i) == nil {
+                    runs[count] = Int32(truncatingIfNeeded: i)
+                    count += 1
+                }
+                for a in record.nodes.indices where a < i && deferred(a) == i {
+                    runs[count] = Int32(truncatingIfNeeded: a)
+                    count += 1
+                }
             }
             graph.pointee.subgraphs[s].runs = UnsafeMutableBufferPointer(rebasing: runs[0 ..< count])
         }
