@@ -3,7 +3,8 @@
 /// models reads its variable, concatenates the state and a new frame, slices the oldest frame
 /// off, assigns the slice back, and its convolution reads the concatenation. Here the layer's
 /// ASSIGN_VARIABLE allocates the variable one frame longer than its state, the concatenation's
-/// output is placed on that buffer (the state part is already where its copy would go), and
+/// output is placed on that buffer (the state part is already where its copy would go, and
+/// the new frame's producer, when it is an operator, writes the frame after it), and
 /// the ASSIGN_VARIABLE runs after the output's last reader instead of in its place: its slice,
 /// placed in the output, moves down over the state in one overlapping move.
 ///
@@ -91,6 +92,18 @@ extension Interpreter {
             tensors[output].data = buffer
             tensors[output].firstUse = -1
             tensors[output].lastUse = -1
+            // The new frame's producer writes it after the state: the concatenation, with
+            // nothing left to copy, leaves the run list. Nothing else writes those bytes before
+            // the next invoke's producer (the moved ASSIGN_VARIABLE writes the state's only).
+            let frame = Int(nodes[layer.concatenation].inputs[1])
+            guard frame >= 0, tensors.indices.contains(frame) else { continue }
+            let x = tensors[frame]
+            guard !x.isConstant, !x.isVariable, x.byteCount == layer.frameBytes, x.firstUse >= 0,
+                x.firstUse < Int32(layer.concatenation), !isInputOrOutput(frame, of: subgraph)
+            else { continue }
+            tensors[frame].data = buffer + variable.pointee.byteCount
+            tensors[frame].firstUse = -1
+            tensors[frame].lastUse = -1
         }
     }
 
