@@ -92,19 +92,43 @@ extension Interpreter {
             tensors[output].data = buffer
             tensors[output].firstUse = -1
             tensors[output].lastUse = -1
-            // The new frame's producer writes it after the state: the concatenation, with
-            // nothing left to copy, leaves the run list. Nothing else writes those bytes before
-            // the next invoke's producer (the moved ASSIGN_VARIABLE writes the state's only).
-            let frame = Int(nodes[layer.concatenation].inputs[1])
-            guard frame >= 0, tensors.indices.contains(frame) else { continue }
-            let x = tensors[frame]
-            guard !x.isConstant, !x.isVariable, x.byteCount == layer.frameBytes, x.firstUse >= 0,
-                x.firstUse < Int32(layer.concatenation), !isInputOrOutput(frame, of: subgraph)
-            else { continue }
+            // The new frame's producer (or the caller, for a graph input) writes it after the
+            // state: the concatenation, with nothing left to copy, leaves the run list. Nothing
+            // else writes those bytes before the next invoke's producer or caller (the moved
+            // ASSIGN_VARIABLE writes the state's only).
+            guard let frame = frameSource(subgraph, layer, nodes, tensors) else { continue }
             tensors[frame].data = buffer + variable.pointee.byteCount
             tensors[frame].firstUse = -1
             tensors[frame].lastUse = -1
         }
+    }
+
+    /// The tensor whose bytes `layer`'s new frame is, to be placed after the state: the frame
+    /// itself, or what it is a reshape (or whole slice) of, when that is a graph input or
+    /// produced in subgraph 0 before the concatenation; else nil. Its aliases take their place
+    /// in it after planning.
+    private static func frameSource(
+        _ subgraph: Subgraph, _ layer: StreamingLayer, _ nodes: UnsafeMutableBufferPointer<NodeRecord>,
+        _ tensors: UnsafeMutableBufferPointer<TensorRecord>
+    ) -> Int? {
+        var frame = Int(nodes[layer.concatenation].inputs[1])
+        guard frame >= 0, tensors.indices.contains(frame) else { return nil }
+        // Each alias output has one producer, the aliasing operator.
+        var k = layer.concatenation - 1
+        while k >= 0 {
+            if let alias = outputAlias(subgraph, k, nodes[k], tensors), alias.output == frame, alias.offset == 0,
+                tensors[alias.input].byteCount == layer.frameBytes
+            {
+                frame = alias.input
+            }
+            k -= 1
+        }
+        let x = tensors[frame]
+        guard !x.isConstant, !x.isVariable, x.byteCount == layer.frameBytes, x.firstUse >= 0,
+            x.firstUse < Int32(layer.concatenation)
+        else { return nil }
+        let index = Int32(truncatingIfNeeded: frame)
+        return subgraph.outputs.contains(index) ? nil : frame
     }
 
     /// The variable of ASSIGN_VARIABLE `a` and its layer when `a` is a streaming layer's whose

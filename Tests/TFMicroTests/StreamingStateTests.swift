@@ -26,12 +26,15 @@ final class StreamingStateTests: XCTestCase {
                 XCTAssertEqual(variable.count, layer.stateBytes, "\(name) operator \(layer.concatenation)")
                 XCTAssertEqual(layer.output.data, variable.baseAddress, "\(name) CONCATENATION operator \(layer.concatenation)")
                 XCTAssertGreaterThan(layer.output.byteCount, layer.stateBytes)
-                // The new frame follows the state there (its producer writes it), but in the
-                // first layer, whose frame is the graph input (reshaped): the caller writes it.
-                // With every input in place, the CONCATENATION has nothing to do.
-                let inPlace = layer.frame.data == variable.baseAddress.map { $0 + layer.stateBytes }
-                XCTAssertEqual(inPlace, layer.concatenation != layers[0].concatenation, "\(name) operator \(layer.concatenation)")
-                XCTAssertEqual(prepared.interpreter.skipsOperator(layer.concatenation), inPlace)
+                // The new frame follows the state there (its producer writes it; the first
+                // layer's is the graph input, reshaped, which the caller writes there). With
+                // every input in place, the CONCATENATION has nothing to do.
+                let frame = variable.baseAddress.map { $0 + layer.stateBytes }
+                XCTAssertEqual(layer.frame.data, frame, "\(name) new frame of operator \(layer.concatenation)")
+                XCTAssertTrue(prepared.interpreter.skipsOperator(layer.concatenation), "\(name) operator \(layer.concatenation)")
+                if layer.concatenation == layers[0].concatenation {
+                    XCTAssertEqual(prepared.interpreter.input(0).data, frame, name)
+                }
                 // The ASSIGN_VARIABLE still runs (later), moving the slice down over the state.
                 XCTAssertFalse(prepared.interpreter.skipsOperator(layer.assign), "\(name) ASSIGN_VARIABLE operator \(layer.assign)")
             }
