@@ -14,7 +14,10 @@
 /// while the output is read, so nothing else reads or writes those bytes in between; and after
 /// every invoke the variable holds the assigned slice, as TFLM's does. The variable's size (what
 /// READ_VARIABLE, reset and applications see) stays the state's; the frame after it is the
-/// concatenation's alone.
+/// concatenation's alone. Planning checks more than prepare can (prepare sees only the
+/// operators before it): a model whose layer prepare finds but planning declines (the output
+/// a graph output, the variable read or assigned elsewhere in subgraph 0, a CALL_ONCE while the
+/// output is read) keeps its frame's bytes after the state unused.
 extension Interpreter {
     /// The operators of a streaming layer, found from its ASSIGN_VARIABLE.
     struct StreamingLayer {

@@ -61,6 +61,28 @@ final class StreamingStateTests: XCTestCase {
         }
     }
 
+    /// Resetting the variables mid-stream starts the stream over: the same inputs give the
+    /// first pass's outputs and states again (nothing of the old stream is left in the frames
+    /// after the states).
+    func testAResetStreamRepeatsItsFirstPass() throws {
+        let inputs = try TestData.goldenData("wakeword/inputs.i8", madeBy: "gen_wakeword.py")
+        for name in Self.models {
+            let prepared = try PreparedWakeWordModel(name)
+            let interpreter = prepared.interpreter
+            func pass() throws -> [[UInt8]] {
+                try (0 ..< 40).map { k in
+                    interpreter.loadInput(k, of: inputs)
+                    try interpreter.invoke()
+                    return [UInt8](interpreter.output(0).bytes)
+                        + (0 ..< interpreter.resourceVariableCount).flatMap { interpreter.resourceVariable($0).bytes }
+                }
+            }
+            let first = try pass()
+            interpreter.resetResourceVariables()
+            XCTAssertEqual(try pass(), first, name)
+        }
+    }
+
     /// The arena grew by at most the layers' frames (each rounded up to the arena's 16-byte
     /// alignment) over what it needed before: no buffer of the old size is left unused.
     func testTheArenaGrewByAtMostTheFrames() throws {
