@@ -95,15 +95,7 @@ public enum Concatenation {
             // the set-up of the loop below.
             for i in 0 ..< inputs {
                 let chunk = d.pointee.chunkBytes[i]
-                let source = context.inputData(i)
-                #if !arch(arm)
-                // A streaming layer's state is already in place (Interpreter+StreamingState.swift).
-                if source == target {
-                    target += chunk
-                    continue
-                }
-                #endif
-                copyRuns(from: source, sourceStride: chunk, to: target, targetStride: chunk, run: chunk, count: 1)
+                copyRuns(from: context.inputData(i), sourceStride: chunk, to: target, targetStride: chunk, run: chunk, count: 1)
                 target += chunk
             }
             return
