@@ -28,7 +28,8 @@ final class ByteTableTests: XCTestCase {
             let (low, high): (Int32, Int32) = output.type == .int8 ? (-128, 127) : (0, 255)
             return { byte in
                 let x = input.type == .int8 ? Int32(Int8(bitPattern: byte)) : Int32(byte)
-                let y = multiplyByQuantizedMultiplier(x - input.quantization.zeroPoint, q.multiplier, q.shift)
+                let y =
+                    multiplyByQuantizedMultiplier(x - input.quantization.zeroPoint, q.multiplier, q.shift)
                     + output.quantization.zeroPoint
                 return UInt8(truncatingIfNeeded: min(max(y, low), high))
             }

@@ -51,7 +51,8 @@ final class StreamingStateTests: XCTestCase {
                 let start = UInt(bitPattern: layer.output.data)
                 return start ..< start + UInt(layer.output.byteCount)
             }
-            let planned = UInt(bitPattern: arena.baseAddress) ..< UInt(bitPattern: arena.baseAddress) + UInt(prepared.interpreter.plannedBytes)
+            let planned =
+                UInt(bitPattern: arena.baseAddress) ..< UInt(bitPattern: arena.baseAddress) + UInt(prepared.interpreter.plannedBytes)
             let whole = UInt(bitPattern: arena.baseAddress) ..< UInt(bitPattern: arena.baseAddress) + UInt(arena.count)
             for (k, range) in ranges.enumerated() {
                 XCTAssertTrue(whole.contains(range.lowerBound) && whole.contains(range.upperBound - 1), "\(name) layer \(k)")
