@@ -70,7 +70,7 @@ final class ModelBankTests: XCTestCase {
         try samples.withUnsafeBufferPointer { try bank.process($0) { fromBank.append($0.timeMilliseconds) } }
 
         let modelBytes = ModelBytes(model.modelData)
-        let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: 128 * 1024, alignment: 16)
+        let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
         defer { arena.deallocate() }
         let frontendStorage = UnsafeMutableRawBufferPointer.allocate(
             byteCount: try Frontend.storageBytes(for: .microWakeWord), alignment: 16)

@@ -12,7 +12,7 @@ final class WakeWordSpotterTests: XCTestCase {
 
     final class Storage {
         let model: UnsafeMutableRawBufferPointer
-        let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: 128 * 1024, alignment: 16)
+        let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
         let frontend: UnsafeMutableRawBufferPointer
         init(model data: Data) throws {
             model = .allocate(byteCount: data.count, alignment: 16)

@@ -70,7 +70,7 @@ final class IdleArenaTests: XCTestCase {
         let model = TestModel(try TestData.goldenData("wakeword/okay_nabu.tflite", madeBy: "gen_wakeword.py"))
         let inputs = try TestData.goldenData("wakeword/inputs.i8", madeBy: "gen_wakeword.py")
         func outputs(scribbling: Bool) throws -> [[UInt8]] {
-            let arena = TestArena(128 * 1024)
+            let arena = TestArena(64 * 1024)
             let interpreter = try Interpreter(model: try Model(bytes: model.bytes), resolver: .allKernels, arena: arena.buffer)
             let idle = interpreter.idleArena
             assertWellPlaced(idle, in: arena.buffer, interpreter)

@@ -81,7 +81,7 @@ final class OutputAliasingTests: XCTestCase {
         XCTAssertEqual(skipped["\(BuiltinOperator.varHandle)"], 6)
         XCTAssertEqual(skipped["\(BuiltinOperator.concatenation)"], 6)
 
-        var snapshot = [UInt8](repeating: 0, count: 128 * 1024)
+        var snapshot = [UInt8](repeating: 0, count: 64 * 1024)
         let count = try snapshot.withUnsafeMutableBytes { try interpreter.writeSnapshot(into: $0) }
         let restored = try snapshot.withUnsafeBytes { bytes in
             try Interpreter(
@@ -94,11 +94,11 @@ final class OutputAliasingTests: XCTestCase {
     }
 }
 
-/// okay_nabu prepared over a 128 KB arena of its own, with its first subgraph, as the tests above
+/// okay_nabu prepared over a 64 KB arena of its own, with its first subgraph, as the tests above
 /// inspect it (the model's and the arena's buffers live as long as this value).
 private struct PreparedOkayNabu {
     let model: TestModel
-    let arena = TestArena(128 * 1024)
+    let arena = TestArena(64 * 1024)
     let interpreter: Interpreter
     let subgraph: Subgraph
 

@@ -22,7 +22,7 @@ final class ResourceVariableTests: XCTestCase {
 
     func testStreamingModelsExposeTheirSixStateVariables() throws {
         let bytes = try wakeWordModel("alexa")
-        let arena = TestArena(128 * 1024)
+        let arena = TestArena(64 * 1024)
         let interpreter = try Interpreter(model: try bytes.model, resolver: .allKernels, arena: arena.buffer)
         XCTAssertEqual(interpreter.resourceVariableCount, 6)
         let names = Set((0 ..< 6).map { interpreter.resourceVariable($0).sharedName?.string ?? "" })
@@ -47,7 +47,7 @@ final class ResourceVariableTests: XCTestCase {
 
     func testResetPutsEveryVariableBackToItsZeroPoint() throws {
         let bytes = try wakeWordModel("okay_nabu")
-        let arena = TestArena(128 * 1024)
+        let arena = TestArena(64 * 1024)
         let interpreter = try Interpreter(model: try bytes.model, resolver: .allKernels, arena: arena.buffer)
         let input = interpreter.input(0)
         for k in 0 ..< 10 {
@@ -68,14 +68,14 @@ final class ResourceVariableTests: XCTestCase {
 
     func testTwoInterpretersOfOneModelKeepSeparateState() throws {
         let bytes = try wakeWordModel("hey_mycroft")
-        let arenaA = TestArena(128 * 1024)
-        let arenaB = TestArena(128 * 1024)
+        let arenaA = TestArena(64 * 1024)
+        let arenaB = TestArena(64 * 1024)
         let a = try Interpreter(model: try bytes.model, resolver: .allKernels, arena: arenaA.buffer)
         let b = try Interpreter(model: try bytes.model, resolver: .allKernels, arena: arenaB.buffer)
         for i in 0 ..< a.input(0).byteCount { a.input(0).bytes[i] = UInt8(truncatingIfNeeded: i * 13) }
         for _ in 0 ..< 5 { try a.invoke() }
         try b.invoke()  // b's first invoke runs its own CALL_ONCE
-        let c = TestArena(128 * 1024)
+        let c = TestArena(64 * 1024)
         let reference = try Interpreter(model: try bytes.model, resolver: .allKernels, arena: c.buffer)
         try reference.invoke()
         for v in 0 ..< b.resourceVariableCount {
@@ -87,7 +87,7 @@ final class ResourceVariableTests: XCTestCase {
 
     func testEveryArenaSizeEitherWorksOrIsReportedTooSmall() throws {
         let bytes = try wakeWordModel("okay_nabu")
-        let big = TestArena(128 * 1024)
+        let big = TestArena(64 * 1024)
         let needed = try Interpreter(model: try bytes.model, resolver: .allKernels, arena: big.buffer).arenaBytesUsed
         for size in stride(from: 0, through: needed + 16, by: 97) {
             let arena = TestArena(size)
@@ -103,7 +103,7 @@ final class ResourceVariableTests: XCTestCase {
 
     func testCallOnceOfAMissingSubgraphIsRefusedInPrepare() throws {
         let bytes = try wakeWordModel("call_once_bad_index")
-        let arena = TestArena(128 * 1024)
+        let arena = TestArena(64 * 1024)
         XCTAssertThrowsError(try Interpreter(model: try bytes.model, resolver: .allKernels, arena: arena.buffer)) { error in
             guard case .prepareFailed(let op, operatorIndex: 0, _) = error as? InterpreterError, op == .callOnce else {
                 return XCTFail("expected CALL_ONCE (operator 0) to refuse the model, got \(error)")
@@ -115,7 +115,7 @@ final class ResourceVariableTests: XCTestCase {
         // tflite-micro recurses without end on this model; here the nested CALL_ONCE sees that
         // it has already started and returns, so the invoke finishes.
         let bytes = try wakeWordModel("call_once_self")
-        let arena = TestArena(128 * 1024)
+        let arena = TestArena(64 * 1024)
         let interpreter = try Interpreter(model: try bytes.model, resolver: .allKernels, arena: arena.buffer)
         try interpreter.invoke()
         try interpreter.invoke()

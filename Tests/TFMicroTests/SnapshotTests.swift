@@ -83,7 +83,7 @@ final class SnapshotTests: XCTestCase {
     func testStreamingModelRestoredGivesTheSameOutputs() throws {
         let model = TestModel(try TestData.goldenData("wakeword/okay_nabu.tflite", madeBy: "gen_wakeword.py"))
         let inputs = try TestData.goldenData("wakeword/inputs.i8", madeBy: "gen_wakeword.py")
-        let arena = TestArena(128 * 1024)
+        let arena = TestArena(64 * 1024)
         func outputs(_ interpreter: Interpreter) throws -> [[UInt8]] {
             try (0 ..< 40).map { k in
                 interpreter.loadInput(k, of: inputs)
@@ -209,7 +209,7 @@ final class SnapshotTests: XCTestCase {
     /// all of it in the arena, whatever persistent arena it is given.
     func testStreamingModelLeavesThePersistentArenaUnused() throws {
         let model = TestModel(try TestData.goldenData("wakeword/okay_nabu.tflite", madeBy: "gen_wakeword.py"))
-        let (storage, arena, otherArena) = (TestArena(128 * 1024), TestArena(128 * 1024), TestArena(128 * 1024))
+        let (storage, arena, otherArena) = (TestArena(64 * 1024), TestArena(64 * 1024), TestArena(64 * 1024))
         let plain = try Interpreter(model: try Model(bytes: model.bytes), resolver: .allKernels, arena: arena.buffer)
         let given = try Interpreter(
             model: try Model(bytes: model.bytes), resolver: .allKernels, arena: otherArena.buffer,

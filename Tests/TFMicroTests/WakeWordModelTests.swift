@@ -25,7 +25,7 @@ final class WakeWordModelTests: XCTestCase {
         XCTAssertEqual(states.count, invokes * stateBytes)
 
         let model = TestModel(modelData)
-        let arena = TestArena(128 * 1024)
+        let arena = TestArena(64 * 1024)
         let interpreter = try Interpreter(model: try Model(bytes: model.bytes), resolver: resolver, arena: arena.buffer)
         XCTAssertEqual(interpreter.input(0).type, .int8)
         XCTAssertEqual(interpreter.input(0).byteCount, Self.inputBytes)

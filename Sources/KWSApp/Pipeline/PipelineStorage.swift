@@ -7,9 +7,8 @@ import TFMicro
 /// the model's input tensor) and the recognizer's results. The portable types only refer to
 /// this memory, so whoever holds them also holds this.
 public final class PipelineStorage: @unchecked Sendable {
-    /// Generous for micro_speech and the wake-word models, whose host CONV_2D layers keep an
-    /// Int16 copy of their weights (`kws-model inspect` prints what a model needs).
-    public static let defaultArenaBytes = 128 * 1024
+    /// Generous for micro_speech and models of its size (`kws-model inspect` prints what a model needs).
+    public static let defaultArenaBytes = 64 * 1024
 
     let model: ModelBytes
     let frontendStorage: UnsafeMutableRawBufferPointer

@@ -63,9 +63,6 @@ public enum Conv2D {
         /// The input's element count for an int8 layer `isMatrixVector` takes (0 for any other),
         /// in the same padding.
         var matrixVectorColumns: Int32 = 0
-        /// A folded layer's weights as Int16 (`matrixVectorTakesWideWeights`), in the
-        /// persistent arena: the host's matrix-vector loop reads them without widening.
-        var matrixVectorWideWeights: UnsafeMutablePointer<Int16>? = nil
         #endif
         var geometry: ConvolutionGeometry
         var multipliers: UnsafeMutablePointer<Int32>?
@@ -168,13 +165,6 @@ public enum Conv2D {
                     channels: geometry.outputDepth, taps: geometry.inputCount, channelStride: geometry.inputCount,
                     tapStride: 1, inputOffset: data.inputOffset, into: multipliers + geometry.outputDepth)
                 data.matrixVectorFolded = true
-                let rows = geometry.outputDepth, columns = geometry.inputCount
-                if matrixVectorTakesWideWeights(rows: rows, columns: columns) {
-                    let wide = try context.allocatePersistentArray(of: Int16.self, count: rows * columns)
-                    let narrow = weights.assumingMemoryBound(to: Int8.self)
-                    for i in 0 ..< rows * columns { wide[i] = Int16(narrow[i]) }
-                    data.matrixVectorWideWeights = wide.baseAddress
-                }
             }
         }
         #endif
@@ -301,7 +291,6 @@ public enum Conv2D {
         matrixVector(
             input: context.inputData(0).assumingMemoryBound(to: Int8.self),
             weights: context.inputData(1).assumingMemoryBound(to: Int8.self),
-            wideWeights: UnsafePointer(data.pointee.matrixVectorWideWeights),
             bias: folded
                 ? UnsafePointer(data.pointee.multipliers.unsafelyUnwrapped + rows)
                 : context.optionalInputData(2).map { UnsafePointer($0.assumingMemoryBound(to: Int32.self)) }, rows: rows,

@@ -16,33 +16,27 @@ extension ConvolutionGeometry {
 /// Per row r of an int8 matrix of `rows` x `columns`: the wrapping sum of
 /// weights[r][k] * (input[k] + inputOffset) plus bias[r], requantised to output[r]. Eight rows
 /// at a time share each widened input run; fewer than eight rows go one at a time.
-/// `wideWeights`, when given, are the same weights as Int16 and `bias` holds the input offset
-/// folded in (`foldInputOffset`, so `inputOffset` is 0), for at least eight rows of sixteen
-/// columns or more: the multiply-adds then read the weights straight from memory, with no
-/// widening step.
 func matrixVector(
-    input: UnsafePointer<Int8>, weights: UnsafePointer<Int8>, wideWeights: UnsafePointer<Int16>?,
-    bias: UnsafePointer<Int32>?, rows: Int, columns: Int, inputOffset: Int32, requantize: ChannelRequantization,
-    shiftingRight: Bool, output: UnsafeMutablePointer<Int8>
+    input: UnsafePointer<Int8>, weights: UnsafePointer<Int8>, bias: UnsafePointer<Int32>?, rows: Int, columns: Int,
+    inputOffset: Int32, requantize: ChannelRequantization, shiftingRight: Bool, output: UnsafeMutablePointer<Int8>
 ) {
     // A layer whose channels all shift right (`shiftsOnlyRight`) has its own copies, with
     // the shorter requantisation; each copy its own function, or their constants crowd one
     // function's registers (callgrind: 600 instructions more per okay_nabu invoke).
-    // Wide weights (a folded bias) have copies without the add or the bias check, one per row
-    // length of the wake-word models (their first layers' 200, the pointwise 30, 32, 60 and
-    // 64): the eight rows' weights are then constant displacements from one pointer and the
-    // runs unrolled. Each length its own function: in one function the copies outgrew the
-    // optimiser's inlining budget, and the requantisation's loads and stores became calls
-    // (callgrind: alexa +531 instructions).
-    if let wideWeights, let bias {
-        let w = wideWeights
+    // A folded bias (an offset of 0 and a bias: every constant layer's) has copies without
+    // the add or the bias check, one per row length of the wake-word models (their first
+    // layers' 200, the pointwise 30, 32, 60 and 64): the eight rows' weights are then constant
+    // displacements from one pointer and the runs unrolled. Each length its own function:
+    // in one function the copies outgrew the optimiser's inlining budget, and the
+    // requantisation's loads and stores became calls (callgrind: alexa +531 instructions).
+    if inputOffset == 0, let bias {
         switch columns {
-        case 30: wideMatrixVector(Columns30.self, input, w, bias, rows, columns, requantize, shiftingRight, output)
-        case 32: wideMatrixVector(Columns32.self, input, w, bias, rows, columns, requantize, shiftingRight, output)
-        case 60: wideMatrixVector(Columns60.self, input, w, bias, rows, columns, requantize, shiftingRight, output)
-        case 64: wideMatrixVector(Columns64.self, input, w, bias, rows, columns, requantize, shiftingRight, output)
-        case 200: wideMatrixVector(Columns200.self, input, w, bias, rows, columns, requantize, shiftingRight, output)
-        default: wideMatrixVector(GivenColumns.self, input, w, bias, rows, columns, requantize, shiftingRight, output)
+        case 30: unoffsetMatrixVector(Columns30.self, input, weights, bias, rows, columns, requantize, shiftingRight, output)
+        case 32: unoffsetMatrixVector(Columns32.self, input, weights, bias, rows, columns, requantize, shiftingRight, output)
+        case 60: unoffsetMatrixVector(Columns60.self, input, weights, bias, rows, columns, requantize, shiftingRight, output)
+        case 64: unoffsetMatrixVector(Columns64.self, input, weights, bias, rows, columns, requantize, shiftingRight, output)
+        case 200: unoffsetMatrixVector(Columns200.self, input, weights, bias, rows, columns, requantize, shiftingRight, output)
+        default: unoffsetMatrixVector(GivenColumns.self, input, weights, bias, rows, columns, requantize, shiftingRight, output)
         }
     } else if shiftingRight {
         matrixVectorShiftingRight(input, weights, bias, rows, columns, inputOffset, requantize, output)
@@ -50,11 +44,6 @@ func matrixVector(
         matrixVectorShiftingEither(input, weights, bias, rows, columns, inputOffset, requantize, output)
     }
 }
-
-/// Whether `matrixVector` takes wide weights for a layer of this size: eight rows or more
-/// (whole blocks, the last overlapping) of sixteen columns or more (whole steps, the last
-/// masked).
-func matrixVectorTakesWideWeights(rows: Int, columns: Int) -> Bool { rows >= 8 && columns >= 16 }
 
 /// A row length that a copy of the matrix-vector loop takes as a constant, or
 /// (`GivenColumns`) the call's own.
@@ -67,15 +56,15 @@ private enum Columns64: RowLength { static func columns(_: Int) -> Int { 64 } }
 private enum Columns200: RowLength { static func columns(_: Int) -> Int { 200 } }
 
 @_transparent
-private func wideMatrixVector<Length: RowLength>(
-    _ length: Length.Type, _ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int16>, _ bias: UnsafePointer<Int32>,
+private func unoffsetMatrixVector<Length: RowLength>(
+    _ length: Length.Type, _ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, _ bias: UnsafePointer<Int32>,
     _ rows: Int, _ columns: Int, _ requantize: ChannelRequantization, _ shiftingRight: Bool,
     _ output: UnsafeMutablePointer<Int8>
 ) {
     if shiftingRight {
-        wideMatrixVectorShiftingRight(length, input, weights, bias, rows, columns, requantize, output)
+        matrixVectorUnoffsetShiftingRight(length, input, weights, bias, rows, columns, requantize, output)
     } else {
-        wideMatrixVectorShiftingEither(length, input, weights, bias, rows, columns, requantize, output)
+        matrixVectorUnoffsetShiftingEither(length, input, weights, bias, rows, columns, requantize, output)
     }
 }
 
@@ -95,58 +84,58 @@ private func matrixVectorShiftingEither(
     matrixVectorRows(input, weights, bias, rows, columns, inputOffset, requantize, false, output)
 }
 
-/// `matrixVectorShiftingRight` for wide weights and a folded bias, rows of
+/// `matrixVectorShiftingRight` for an input offset of 0 and a bias (a folded one), rows of
 /// `Length.columns(columns)`.
 @inline(never)
-private func wideMatrixVectorShiftingRight<Length: RowLength>(
-    _: Length.Type, _ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int16>, _ bias: UnsafePointer<Int32>,
+private func matrixVectorUnoffsetShiftingRight<Length: RowLength>(
+    _: Length.Type, _ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, _ bias: UnsafePointer<Int32>,
     _ rows: Int, _ columns: Int, _ requantize: ChannelRequantization, _ output: UnsafeMutablePointer<Int8>
 ) {
-    wideMatrixVectorRows(input, weights, bias, rows, Length.columns(columns), requantize, true, output)
+    matrixVectorRows(input, weights, bias, rows, Length.columns(columns), 0, requantize, true, output)
 }
 
-/// `matrixVectorShiftingEither` for wide weights and a folded bias, rows of
+/// `matrixVectorShiftingEither` for an input offset of 0 and a bias (a folded one), rows of
 /// `Length.columns(columns)`.
 @inline(never)
-private func wideMatrixVectorShiftingEither<Length: RowLength>(
-    _: Length.Type, _ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int16>, _ bias: UnsafePointer<Int32>,
+private func matrixVectorUnoffsetShiftingEither<Length: RowLength>(
+    _: Length.Type, _ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, _ bias: UnsafePointer<Int32>,
     _ rows: Int, _ columns: Int, _ requantize: ChannelRequantization, _ output: UnsafeMutablePointer<Int8>
 ) {
-    wideMatrixVectorRows(input, weights, bias, rows, Length.columns(columns), requantize, false, output)
+    matrixVectorRows(input, weights, bias, rows, Length.columns(columns), 0, requantize, false, output)
 }
 
-/// Eight rows' sums of weight x input over `columns` (sixteen or more) of Int16 weights:
-/// sixteen columns a step, then for a row length that is no multiple of sixteen one more step
-/// over the row's last sixteen columns, the input bytes there ANDed with `endMask`
+/// Eight rows' sums of weight x input over `columns` (sixteen or more), for an input offset of
+/// 0: sixteen columns a step, then for a row length that is no multiple of sixteen one more
+/// step over the row's last sixteen columns, the input bytes there ANDed with `endMask`
 /// (`endMask(columns:)`: zero where the previous steps already covered them), all into the
 /// same lanes before the one reduction. Nothing outside the rows is read.
 @inline(__always)
-private func wideDotProduct8(
-    _ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int16>, columns: Int, endMask: SIMD16<Int8>
+private func unoffsetDotProduct8(
+    _ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, columns: Int, endMask: SIMD16<Int8>
 ) -> SIMD8<Int32> {
     // The first step sets the lanes rather than adding to zeros (eight register clears fewer).
     let first = widen16(input)
     var lanes = InlineArray<8, SIMD8<Int32>>(repeating: SIMD8(repeating: 0))
-    for k in 0 ..< 8 { lanes[k] = pairSums(load16(weights + k &* columns), first) }
+    for k in 0 ..< 8 { lanes[k] = pairSums(widen16(weights + k &* columns), first) }
     // Two steps a turn: half the loop's counting and branching, and for a constant length
-    // (`matrixVector`'s copies) a loop LLVM unrolls whole.
+    // (`matrixVectorColumns`' copies) a loop LLVM unrolls whole.
     var i = 16
     while i &+ 32 <= columns {
         let x = widen16(input + i)
-        for k in 0 ..< 8 { lanes[k] &+= pairSums(load16(weights + (k &* columns &+ i)), x) }
+        for k in 0 ..< 8 { lanes[k] &+= pairSums(widen16(weights + (k &* columns &+ i)), x) }
         let y = widen16(input + (i &+ 16))
-        for k in 0 ..< 8 { lanes[k] &+= pairSums(load16(weights + (k &* columns &+ i &+ 16)), y) }
+        for k in 0 ..< 8 { lanes[k] &+= pairSums(widen16(weights + (k &* columns &+ i &+ 16)), y) }
         i &+= 32
     }
     if i &+ 16 <= columns {
         let x = widen16(input + i)
-        for k in 0 ..< 8 { lanes[k] &+= pairSums(load16(weights + (k &* columns &+ i)), x) }
+        for k in 0 ..< 8 { lanes[k] &+= pairSums(widen16(weights + (k &* columns &+ i)), x) }
     }
     if columns & 15 != 0 {
         // Loaded and masked here, every block: hoisted out of the row loop, the widened
         // bytes stayed in 32-bit lanes and the step became 32-bit multiplies and shuffles.
         let x = widen16(UnsafeRawPointer(input + (columns &- 16)).loadUnaligned(as: SIMD16<Int8>.self) & endMask)
-        for k in 0 ..< 8 { lanes[k] &+= pairSums(load16(weights + (k &* columns &+ columns &- 16)), x) }
+        for k in 0 ..< 8 { lanes[k] &+= pairSums(widen16(weights + (k &* columns &+ columns &- 16)), x) }
     }
     // Lane k of the result is the wrapping sum of lanes[k]: two rounds of adding neighbours
     // within each 128-bit half leave rows 0-3's sums of lanes 0-3 in the low half of `low`
@@ -185,49 +174,33 @@ private func widen16(_ v: SIMD16<Int8>) -> SIMD16<Int32> {
     return w
 }
 
-/// Sixteen Int16 values sign-extended to 32-bit lanes (the form `pairSums` needs: one
-/// multiply-add with the weights read from memory).
-@inline(__always)
-private func load16(_ p: UnsafePointer<Int16>) -> SIMD16<Int32> {
-    var w = SIMD16<Int32>()
-    for k in 0 ..< 16 { w[k] = Int32(p[k]) }
-    return w
-}
-
-@_transparent
-private func wideMatrixVectorRows(
-    _ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int16>, _ bias: UnsafePointer<Int32>, _ rows: Int,
-    _ columns: Int, _ requantize: ChannelRequantization, _ shiftingRight: Bool, _ output: UnsafeMutablePointer<Int8>
-) {
-    let mask = columns & 15 != 0 ? endMask(columns: columns) : SIMD16()
-    var r = 0
-    repeat {
-        // The last block of a row count that is no multiple of eight overlaps the one before
-        // and writes some rows again, with the same values.
-        r = min(r, rows &- 8)
-        let sum = UnsafeRawPointer(bias + r).loadUnaligned(as: SIMD8<Int32>.self)
-            &+ wideDotProduct8(input, weights + r &* columns, columns: columns, endMask: mask)
-        requantize.eight(sum, channel: r, into: output + r, shiftingRight: shiftingRight)
-        r &+= 8
-    } while r < rows
-}
-
 @_transparent
 private func matrixVectorRows(
     _ input: UnsafePointer<Int8>, _ weights: UnsafePointer<Int8>, _ bias: UnsafePointer<Int32>?, _ rows: Int,
     _ columns: Int, _ inputOffset: Int32, _ requantize: ChannelRequantization, _ shiftingRight: Bool,
     _ output: UnsafeMutablePointer<Int8>
 ) {
+    // Without an offset (a folded bias) and with sixteen columns or more, every row length
+    // takes `unoffsetDotProduct8`.
+    let unoffset = inputOffset == 0 && columns >= 16
+    let mask = unoffset && columns & 15 != 0 ? endMask(columns: columns) : SIMD16()
     var r = 0
-    while r < rows && rows >= 8 {
-        // The last block of a row count that is no multiple of eight overlaps the one before
-        // and writes some rows again, with the same values.
-        r = min(r, rows &- 8)
-        var sum = bias.map { UnsafeRawPointer($0 + r).loadUnaligned(as: SIMD8<Int32>.self) } ?? SIMD8(repeating: 0)
-        sum &+= offsetDotProduct8(
-            input, weights + r &* columns, weightStride: columns, count: columns, inputOffset: inputOffset)
-        requantize.eight(sum, channel: r, into: output + r, shiftingRight: shiftingRight)
-        r &+= 8
+    // The count checked once, not every block.
+    if rows >= 8 {
+        repeat {
+            // The last block of a row count that is no multiple of eight overlaps the one before
+            // and writes some rows again, with the same values.
+            r = min(r, rows &- 8)
+            var sum = bias.map { UnsafeRawPointer($0 + r).loadUnaligned(as: SIMD8<Int32>.self) } ?? SIMD8(repeating: 0)
+            if unoffset {
+                sum &+= unoffsetDotProduct8(input, weights + r &* columns, columns: columns, endMask: mask)
+            } else {
+                sum &+= offsetDotProduct8(
+                    input, weights + r &* columns, weightStride: columns, count: columns, inputOffset: inputOffset)
+            }
+            requantize.eight(sum, channel: r, into: output + r, shiftingRight: shiftingRight)
+            r &+= 8
+        } while r < rows
     }
     while r < rows {
         let sum = offsetDotProduct(input, weights + r &* columns, count: columns, inputOffset: inputOffset)
