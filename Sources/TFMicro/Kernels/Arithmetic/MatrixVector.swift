@@ -23,7 +23,7 @@ func matrixVector(
     // A layer whose channels all shift right (`shiftsOnlyRight`) has its own copies, with
     // the shorter requantisation; each copy its own function, or their constants crowd one
     // function's registers (callgrind: 600 instructions more per okay_nabu invoke).
-    // A folded bias (an offset of 0 and a bias: every constant layer's) has copies without
+    // An offset of 0 and a bias (every folded layer's) have copies without
     // the add or the bias check, one per row length of the wake-word models (their first
     // layers' 200, the pointwise 30, 32, 60 and 64): the eight rows' weights are then constant
     // displacements from one pointer and the runs unrolled. Each length its own function:
@@ -118,7 +118,7 @@ private func unoffsetDotProduct8(
     var lanes = InlineArray<8, SIMD8<Int32>>(repeating: SIMD8(repeating: 0))
     for k in 0 ..< 8 { lanes[k] = pairSums(widen16(weights + k &* columns), first) }
     // Two steps a turn: half the loop's counting and branching, and for a constant length
-    // (`matrixVectorColumns`' copies) a loop LLVM unrolls whole.
+    // (`matrixVector`'s copies) a loop LLVM unrolls whole.
     var i = 16
     while i &+ 32 <= columns {
         let x = widen16(input + i)
