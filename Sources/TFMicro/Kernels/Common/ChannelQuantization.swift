@@ -52,11 +52,7 @@ struct ChannelRequantization {
     // shorter multiply.
     @_transparent
     func eight(_ acc: SIMD8<Int32>, channel: Int, into out: UnsafeMutablePointer<Int8>, shiftingRight: Bool = false) {
-        let m = UnsafeRawPointer(multipliers + channel).loadUnaligned(as: SIMD8<Int32>.self)
-        let s = UnsafeRawPointer(shifts + channel).loadUnaligned(as: SIMD8<Int32>.self)
-        let scaled =
-            shiftingRight ? multiplyByQuantizedMultiplierShiftingRight(acc, m, s) : multiplyByQuantizedMultiplier(acc, m, s)
-        var v = scaled &+ outputOffset
+        var v = offsetScaled(acc, channel: channel, shiftingRight: shiftingRight)
         let lo = SIMD8(repeating: activationMin), hi = SIMD8(repeating: activationMax)
         #if arch(arm)
         v.replace(with: lo, where: v .< lo)
@@ -72,4 +68,82 @@ struct ChannelRequantization {
             Int8(truncatingIfNeeded: v[6]), Int8(truncatingIfNeeded: v[7]))
         UnsafeMutableRawPointer(out).storeBytes(of: bytes, as: SIMD8<Int8>.self)
     }
+
+    /// Eight channels' accumulators multiplied and shifted as the reference does, plus the
+    /// output zero point (not yet clamped).
+    @_transparent
+    func offsetScaled(_ acc: SIMD8<Int32>, channel: Int, shiftingRight: Bool) -> SIMD8<Int32> {
+        let m = UnsafeRawPointer(multipliers + channel).loadUnaligned(as: SIMD8<Int32>.self)
+        let s = UnsafeRawPointer(shifts + channel).loadUnaligned(as: SIMD8<Int32>.self)
+        let scaled =
+            shiftingRight ? multiplyByQuantizedMultiplierShiftingRight(acc, m, s) : multiplyByQuantizedMultiplier(acc, m, s)
+        return scaled &+ outputOffset
+    }
 }
+
+#if !arch(arm)
+extension ChannelRequantization {
+    /// Channels [channel, channel + 16): `eight` twice, narrowed together (one store).
+    @_transparent
+    func sixteen(
+        _ low: SIMD8<Int32>, _ high: SIMD8<Int32>, channel: Int, into out: UnsafeMutablePointer<Int8>, shiftingRight: Bool
+    ) {
+        let bytes = saturatingNarrow(
+            SIMD16(
+                lowHalf: offsetScaled(low, channel: channel, shiftingRight: shiftingRight),
+                highHalf: offsetScaled(high, channel: channel &+ 8, shiftingRight: shiftingRight)))
+        UnsafeMutableRawPointer(out).storeBytes(of: clamped(bytes), as: SIMD16<Int8>.self)
+    }
+
+    /// Channels [channel, channel + 32): `eight` four times, narrowed together (one store).
+    @_transparent
+    func thirtyTwo(
+        _ sums: (SIMD8<Int32>, SIMD8<Int32>, SIMD8<Int32>, SIMD8<Int32>), channel: Int,
+        into out: UnsafeMutablePointer<Int8>, shiftingRight: Bool
+    ) {
+        let bytes = SIMD32(
+            lowHalf: saturatingNarrow(
+                SIMD16(
+                    lowHalf: offsetScaled(sums.0, channel: channel, shiftingRight: shiftingRight),
+                    highHalf: offsetScaled(sums.1, channel: channel &+ 8, shiftingRight: shiftingRight))),
+            highHalf: saturatingNarrow(
+                SIMD16(
+                    lowHalf: offsetScaled(sums.2, channel: channel &+ 16, shiftingRight: shiftingRight),
+                    highHalf: offsetScaled(sums.3, channel: channel &+ 24, shiftingRight: shiftingRight))))
+        UnsafeMutableRawPointer(out).storeBytes(of: clamped(bytes), as: SIMD32<Int8>.self)
+    }
+
+    /// The activation clamp on narrowed values: the same as clamping the 32-bit values first,
+    /// because both bounds are int8 (every int8 output's range is) and narrowing saturates.
+    @_transparent
+    func clamped<V: SIMD<Int8>>(_ bytes: V) -> V {
+        let lo = V(repeating: Int8(truncatingIfNeeded: activationMin))
+        let hi = V(repeating: Int8(truncatingIfNeeded: activationMax))
+        var v = bytes
+        // Lane by lane: x86-64's vpmaxsb and vpminsb.
+        for k in 0 ..< V.scalarCount { v[k] = min(max(v[k], lo[k]), hi[k]) }
+        return v
+    }
+
+    /// `clamped` by halves: a loop over 32 lanes stayed a loop, through memory.
+    @_transparent
+    func clamped(_ bytes: SIMD32<Int8>) -> SIMD32<Int8> {
+        SIMD32(lowHalf: clamped(bytes.lowHalf), highHalf: clamped(bytes.highHalf))
+    }
+}
+
+// Saturation to int8 lane by lane against constant bounds, then truncation, each in its own
+// loop: x86-64 then narrows with saturating packs (vpackssdw, vpacksswb) and no separate
+// clamp. (Clamp and truncation in one loop stayed scalar, with branches.)
+
+/// Sixteen int32 values saturated to int8.
+@_transparent
+func saturatingNarrow(_ v: SIMD16<Int32>) -> SIMD16<Int8> {
+    var c = v
+    let lo = SIMD16<Int32>(repeating: -128), hi = SIMD16<Int32>(repeating: 127)
+    for k in 0 ..< 16 { c[k] = min(max(c[k], lo[k]), hi[k]) }
+    var bytes = SIMD16<Int8>()
+    for k in 0 ..< 16 { bytes[k] = Int8(truncatingIfNeeded: c[k]) }
+    return bytes
+}
+#endif
