@@ -42,7 +42,7 @@ extension Interpreter {
 
     /// Whether tensor `t` is one of the subgraph's inputs or outputs, which the caller writes
     /// or reads between invocations.
-    fileprivate static func isInputOrOutput(_ t: Int, of subgraph: Subgraph) -> Bool {
+    static func isInputOrOutput(_ t: Int, of subgraph: Subgraph) -> Bool {
         let index = Int32(truncatingIfNeeded: t)
         return subgraph.inputs.contains(index) || subgraph.outputs.contains(index)
     }
@@ -102,20 +102,16 @@ extension Interpreter {
 /// read, so every reader sees the bytes a copy would have held.
 extension Interpreter {
     /// Places each such READ_VARIABLE output of subgraph 0 on its variable and takes it out of
-    /// planning. After `mergeAliasLifetimes`, so a slice or reshape of the output counts as a
-    /// reader; the variable buffers are persistent, allocated by ASSIGN_VARIABLE's prepare.
+    /// planning, after each streaming layer's state (Interpreter+StreamingState.swift). After
+    /// `mergeAliasLifetimes`, so a slice or reshape of the output counts as a reader; the
+    /// variable buffers are persistent, allocated by ASSIGN_VARIABLE's prepare.
     static func placeVariableReads(
         _ subgraph: Subgraph, _ nodes: UnsafeMutableBufferPointer<NodeRecord>,
         _ tensors: UnsafeMutableBufferPointer<TensorRecord>, _ graph: UnsafeMutablePointer<GraphRuntime>
     ) {
-        /// The variable id a resource tensor holds (VAR_HANDLE bound it while preparing).
-        func variableID(_ t: Int32) -> Int32? {
-            guard t >= 0, tensors.indices.contains(Int(t)), let data = tensors[Int(t)].data, tensors[Int(t)].byteCount >= 4
-            else { return nil }
-            return data.loadUnaligned(as: Int32.self)
-        }
+        placeStreamingState(subgraph, nodes, tensors, graph)
         outer: for i in nodes.indices where nodes[i].op == .readVariable {
-            guard nodes[i].inputs.count == 1, nodes[i].outputs.count == 1, let id = variableID(nodes[i].inputs[0]),
+            guard nodes[i].inputs.count == 1, nodes[i].outputs.count == 1, let id = variableID(nodes[i].inputs[0], tensors),
                 let variable = graph.variable(id), let buffer = variable.pointee.buffer
             else { continue }
             let output = Int(nodes[i].outputs[0])
@@ -128,7 +124,7 @@ extension Interpreter {
                 if nodes[k].op == .assignVariable {
                     // One that writes this variable, or one whose variable is unknown, could
                     // change the bytes under a reader.
-                    guard !nodes[k].inputs.isEmpty, let written = variableID(nodes[k].inputs[0]), written != id else {
+                    guard !nodes[k].inputs.isEmpty, let written = variableID(nodes[k].inputs[0], tensors), written != id else {
                         continue outer
                     }
                 }

@@ -1,7 +1,8 @@
 #if !arch(arm)
 /// Operators that planning leaves nothing to do (on the host): a RESHAPE or STRIDED_SLICE whose
 /// output the planner placed on its input's bytes, a READ_VARIABLE whose output sits on its
-/// variable (Interpreter+Aliasing.swift), and VAR_HANDLE, whose work is all in prepare. Each
+/// variable (Interpreter+Aliasing.swift), a CONCATENATION whose inputs all sit where it would
+/// copy them (Interpreter+StreamingState.swift), and VAR_HANDLE, whose work is all in prepare. Each
 /// test is the condition under which the op's kernel does nothing, taken once: tensor
 /// addresses and variable buffers do not change after `init`, so the answer holds for every
 /// invocation, and `invoke` calls only the other operators (each subgraph's run list). Like
@@ -20,9 +21,20 @@ extension Interpreter {
             let record = graph.pointee.subgraphs[s]
             guard let runs = record.runs else { continue }
             var count = 0
-            for i in record.nodes.indices where !Self.isSettled(record.nodes[i], record.tensors, graph) {
-                runs[count] = Int32(truncatingIfNeeded: i)
-                count += 1
+            // A streaming layer's ASSIGN_VARIABLE runs right after the operator it waits for
+            // (Interpreter+StreamingState.swift).
+            let deferred = { (a: Int) in
+                s == 0 && record.nodes[a].op == .assignVariable ? Self.deferredAssign(a, record.nodes, record.tensors, graph) : nil
+            }
+            for i in record.nodes.indices {
+                if !Self.isSettled(record.nodes[i], record.tensors, graph) && deferred(i) == nil {
+                    runs[count] = Int32(truncatingIfNeeded: i)
+                    count += 1
+                }
+                for a in record.nodes.indices where a < i && deferred(a) == i {
+                    runs[count] = Int32(truncatingIfNeeded: a)
+                    count += 1
+                }
             }
             graph.pointee.subgraphs[s].runs = UnsafeMutableBufferPointer(rebasing: runs[0 ..< count])
         }
@@ -40,6 +52,7 @@ extension Interpreter {
         _ node: NodeRecord, _ tensors: UnsafeMutableBufferPointer<TensorRecord>, _ graph: UnsafeMutablePointer<GraphRuntime>?
     ) -> Bool {
         if node.op == .varHandle { return true }
+        if node.op == .concatenation { return isConcatenationInPlace(node, tensors) }
         guard node.op == .reshape || node.op == .stridedSlice || node.op == .readVariable, node.inputs.count >= 1,
             node.outputs.count == 1
         else { return false }
@@ -61,6 +74,21 @@ extension Interpreter {
             else { return false }
             return target == buffer && variable.pointee.byteCount == tensors[output].byteCount
         }
+    }
+
+    /// Whether CONCATENATION `node` (one outer step) finds every input where it would copy it
+    /// (a streaming layer's, Interpreter+StreamingState.swift).
+    static func isConcatenationInPlace(_ node: NodeRecord, _ tensors: UnsafeMutableBufferPointer<TensorRecord>) -> Bool {
+        guard node.outputs.count == 1, node.inputs.count <= Concatenation.maxInputs,
+            let data = node.opData?.assumingMemoryBound(to: Concatenation.OpData.self).pointee, data.outerCount == 1
+        else { return false }
+        let output = Int(node.outputs[0])
+        guard tensors.indices.contains(output), var target = tensors[output].data else { return false }
+        for (k, t) in node.inputs.enumerated() {
+            guard t >= 0, tensors.indices.contains(Int(t)), tensors[Int(t)].data == target else { return false }
+            target += data.chunkBytes[k]
+        }
+        return true
     }
 }
 #endif

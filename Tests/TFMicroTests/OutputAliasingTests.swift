@@ -40,8 +40,9 @@ final class OutputAliasingTests: XCTestCase {
     }
 
     /// `invoke` passes by exactly the operators planning left nothing to do: every VAR_HANDLE,
-    /// and every STRIDED_SLICE, READ_VARIABLE and RESHAPE whose output sits where its kernel
-    /// would copy it from; a snapshot restored into the same arena skips the same ones.
+    /// every STRIDED_SLICE, READ_VARIABLE and RESHAPE whose output sits where its kernel would
+    /// copy it from, and every CONCATENATION whose inputs sit where it would copy them (the
+    /// streaming layers'); a snapshot restored into the same arena skips the same ones.
     func testOkayNabuSkipsTheOperatorsWhoseOutputsArePlacedOnTheirSources() throws {
         let okayNabu = try PreparedOkayNabu()
         let (interpreter, subgraph) = (okayNabu.interpreter, okayNabu.subgraph)
@@ -61,6 +62,15 @@ final class OutputAliasingTests: XCTestCase {
                 placed = (0 ..< interpreter.resourceVariableCount).contains {
                     interpreter.resourceVariable($0).bytes.baseAddress == output.data
                 }
+            case .concatenation:
+                var target = try XCTUnwrap(interpreter.tensor(Int(node.outputs[0])).data)
+                var inPlace = true
+                for t in node.inputs {
+                    let input = interpreter.tensor(Int(t))
+                    inPlace = inPlace && input.data == target
+                    target += input.byteCount
+                }
+                placed = inPlace
             default: placed = false
             }
             XCTAssertEqual(interpreter.skipsOperator(i), placed, "operator \(i) (\(op))")
@@ -69,6 +79,7 @@ final class OutputAliasingTests: XCTestCase {
         XCTAssertEqual(skipped["\(BuiltinOperator.stridedSlice)"], 12)
         XCTAssertEqual(skipped["\(BuiltinOperator.readVariable)"], 6)
         XCTAssertEqual(skipped["\(BuiltinOperator.varHandle)"], 6)
+        XCTAssertEqual(skipped["\(BuiltinOperator.concatenation)"], 6)
 
         var snapshot = [UInt8](repeating: 0, count: 64 * 1024)
         let count = try snapshot.withUnsafeMutableBytes { try interpreter.writeSnapshot(into: $0) }

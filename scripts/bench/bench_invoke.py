@@ -8,7 +8,9 @@ Runtimes (all single-threaded, in this order): tflite-micro's PyPI interpreter, 
 perf_counter_ns, so every figure includes the Python call overhead of invoke() (a few
 hundred nanoseconds for LiteRT). Inputs are a fixed byte pattern; run time does not depend on
 the values. tflite-micro's line also gives its arena use ("arena_bytes"), as its recording
-allocator reports it.
+allocator reports it. The process pins itself to the lowest-numbered CPU it may use, as
+`kws-bench model` does (which starts it already pinned to its own CPU), so the scheduler cannot
+move a timing loop between CPUs.
 """
 import argparse
 import json
@@ -98,6 +100,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.runs < 1:
         sys.exit("error: --runs must be positive")
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     for runtime in args.runtime or RUNTIMES:
         if runtime == "tflite-micro":
             name, (median, fastest), extra = tflite_micro(args.model, args.runs)

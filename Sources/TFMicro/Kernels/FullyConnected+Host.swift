@@ -26,6 +26,37 @@ extension FullyConnected {
         }
     }
 
+    /// `int8` for a layer of one output channel (the wake-word models' last) whose weights have
+    /// no zero point and whose input offset keeps input + offset within int16 (`pairableOffset`):
+    /// each batch's output is one dot product, 32 products a step in two sets of paired 16-bit
+    /// multiply-adds, without `int8Rows`' loop over output channels.
+    static func int8OneRow(
+        _ p: OpData, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>, bias: UnsafeRawPointer?,
+        output: UnsafeMutablePointer<Int8>, inputOffset: Int16
+    ) {
+        let count = p.accumDepth
+        for b in 0 ..< p.batches {
+            let row = input + b &* count
+            var (even, odd) = (SIMD8<Int32>(repeating: 0), SIMD8<Int32>(repeating: 0))
+            var i = 0
+            while i &+ 32 <= count {
+                even &+= pairSums(widen16(filter + i), widen16(row + i, offset: inputOffset))
+                odd &+= pairSums(widen16(filter + (i &+ 16)), widen16(row + (i &+ 16), offset: inputOffset))
+                i &+= 32
+            }
+            if i &+ 16 <= count {
+                even &+= pairSums(widen16(filter + i), widen16(row + i, offset: inputOffset))
+                i &+= 16
+            }
+            var sum = laneSum(even &+ odd)
+            while i < count {
+                sum = sum &+ Int32(filter[i]) &* (Int32(row[i]) &+ Int32(inputOffset))
+                i &+= 1
+            }
+            output[b] = requantize(p, sum, bias: bias, channel: 0)
+        }
+    }
+
     /// Output `c`'s value from its dot product as `int8` computes it: bias, multiplier,
     /// output offset, clamp.
     @inline(__always)

@@ -11,8 +11,10 @@ struct ModelBenchmark: ParsableCommand {
         abstract: "Median model invoke time: Swift TFMicro vs tflite-micro and LiteRT (XNNPACK and built-in kernels).",
         discussion: """
             Runs scripts/bench/bench_invoke.py as a subprocess in the same run for the reference figures \
-            (every runtime single-threaded, the same input pattern). A ratio is the reference's median over \
-            Swift's: above 1 means Swift is faster. Build with -c release for meaningful numbers.
+            (every runtime single-threaded, the same input pattern). The benchmark and the subprocess are \
+            pinned to one CPU (--cpu), so the scheduler cannot move a timing loop between CPUs. A ratio is \
+            the reference's median over Swift's: above 1 means Swift is faster. Build with -c release for \
+            meaningful numbers.
             """)
 
     @Option(help: "Model to run (default: <shared>/models/micro_speech_quantized.tflite, shared = $KWS_SHARED or ../shared).")
@@ -30,6 +32,9 @@ struct ModelBenchmark: ParsableCommand {
     @Option(help: "The reference benchmark script.")
     var script = "scripts/bench/bench_invoke.py"
 
+    @Option(help: "CPU to pin every timing loop to (default: the lowest-numbered one this process may use).")
+    var cpu: Int?
+
     @Flag(help: "Skip the reference runtimes.")
     var swiftOnly = false
 
@@ -39,11 +44,14 @@ struct ModelBenchmark: ParsableCommand {
     func validate() throws {
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
         guard !(all && model != nil) else { throw ValidationError("pass --model or --all, not both") }
+        guard (cpu ?? 0) >= 0 else { throw ValidationError("--cpu must be a CPU number (0, 1, ...)") }
     }
 
     struct Result: Codable {
         var model: String
         var runs: Int
+        /// The CPU every timing loop ran on.
+        var cpu: Int
         var swiftMedianMicroseconds: Double
         var swiftArenaBytes: Int
         var references: [Reference]
@@ -61,6 +69,7 @@ struct ModelBenchmark: ParsableCommand {
     }
 
     func run() throws {
+        let pinned = try CPUPinning.pin(to: cpu)
         let shared = ProcessInfo.processInfo.environment["KWS_SHARED"] ?? "../shared"
         let paths: [String]
         if all {
@@ -75,7 +84,9 @@ struct ModelBenchmark: ParsableCommand {
         }
         var results: [Result] = []
         for path in paths {
-            let result = try ModelFile(path: path).withBytes { bytes in try measure(path: path, modelBytes: bytes) }
+            let result = try ModelFile(path: path).withBytes { bytes in
+                try measure(path: path, modelBytes: bytes, cpu: pinned)
+            }
             if !json { report(result) }
             results.append(result)
         }
@@ -86,7 +97,7 @@ struct ModelBenchmark: ParsableCommand {
         }
     }
 
-    private func measure(path: String, modelBytes: UnsafeRawBufferPointer) throws -> Result {
+    private func measure(path: String, modelBytes: UnsafeRawBufferPointer, cpu: Int) throws -> Result {
         let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: 1024 * 1024, alignment: 16)
         defer { arena.deallocate() }
         let interpreter: Interpreter
@@ -120,7 +131,7 @@ struct ModelBenchmark: ParsableCommand {
         }
         times.sort()
         var result = Result(
-            model: path, runs: runs, swiftMedianMicroseconds: median(times),
+            model: path, runs: runs, cpu: cpu, swiftMedianMicroseconds: median(times),
             swiftArenaBytes: interpreter.arenaBytesUsed, references: [])
         if !swiftOnly {
             if progress { FileHandle.standardError.write(Data("timing tflite-micro and LiteRT (\(runs) invokes each)...\n".utf8)) }
@@ -134,7 +145,7 @@ struct ModelBenchmark: ParsableCommand {
     }
 
     private func report(_ result: Result) {
-        print("model: \(result.model) (\(result.runs) invokes each, one thread)")
+        print("model: \(result.model) (\(result.runs) invokes each, one thread on CPU \(result.cpu))")
         print("Swift TFMicro median invoke: \(format(result.swiftMedianMicroseconds)) us (arena \(result.swiftArenaBytes) bytes)")
         for reference in result.references {
             let arena = reference.arena_bytes.map { " (arena \($0) bytes)" } ?? ""
@@ -149,7 +160,8 @@ struct ModelBenchmark: ParsableCommand {
         sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 
-    func format(_ value: Double, digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }
+    /// Two decimals: the wake-word models' invokes take 1 to 4 us, where one decimal hid 8% steps.
+    func format(_ value: Double, digits: Int = 2) -> String { String(format: "%.\(digits)f", value) }
 
     /// bench_invoke.py prints one JSON object per runtime, one per line.
     func runReferences(_ path: String) throws -> [Reference] {
