@@ -20,7 +20,6 @@ extension DepthwiseConv2D {
         guard p.pointee.columnRows > 0 else { return false }
         let input = context.inputData(0).assumingMemoryBound(to: Int8.self)
         let filter = context.inputData(1).assumingMemoryBound(to: Int8.self)
-        let bias = UnsafeRawPointer(context.optionalInputData(2))
         let output = context.outputData(0).assumingMemoryBound(to: Int8.self)
         if p.pointee.columnPairs {
             // The folded bias follows the multipliers (prepare's `foldColumnBias`).
@@ -36,6 +35,7 @@ extension DepthwiseConv2D {
             }
             return true
         }
+        let bias = UnsafeRawPointer(context.optionalInputData(2))
         // A constant `shiftingRight` in each copy.
         if p.pointee.shiftsOnlyRight {
             columnPixel(
@@ -129,42 +129,87 @@ extension DepthwiseConv2D {
     /// `columnPixel` with the input offset folded into the bias (`foldColumnBias`): the sum of
     /// weight x (input + offset) is the folded bias plus the sum of weight x input. Weights
     /// above -128 times int8 inputs are at most 127 x 128 in magnitude, so two rows' products
-    /// add up exactly in 16-bit lanes before they are widened: sixteen channels and two rows a
-    /// step.
+    /// add up exactly in 16-bit lanes before they are widened: two rows and 32 channels a step
+    /// (16 for fewer than 32 channels).
     @inline(__always)
     static func columnPixelPairs(
         _ p: OpData, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>, folded: UnsafePointer<Int32>, rows: Int,
         depth: Int, shiftingRight: Bool, output: UnsafeMutablePointer<Int8>
     ) {
         let requantize = ChannelRequantization(p)
+        let pairs = rows &>> 1, pairStride = depth &* 2, lastRow = (rows &- 1) &* depth
         var c = 0
-        while c < depth {
-            // The last block of a channel count that is no multiple of sixteen overlaps the one
-            // before and writes some channels again, with the same values.
-            c = min(c, depth &- 16)
-            var low = UnsafeRawPointer(folded + c).loadUnaligned(as: SIMD8<Int32>.self)
-            var high = UnsafeRawPointer(folded + (c &+ 8)).loadUnaligned(as: SIMD8<Int32>.self)
-            var i = c
-            var r = 0
-            while r &+ 2 <= rows {
-                let products =
-                    widen16Halves(filter + i) &* widen16Halves(input + i)
-                    &+ widen16Halves(filter + (i &+ depth)) &* widen16Halves(input + (i &+ depth))
-                low &+= widen8(products.lowHalf)
-                high &+= widen8(products.highHalf)
-                i &+= depth &* 2
-                r &+= 2
-            }
-            if r < rows {
-                let products = widen16Halves(filter + i) &* widen16Halves(input + i)
-                low &+= widen8(products.lowHalf)
-                high &+= widen8(products.highHalf)
-            }
-            requantize.eight(low, channel: c, into: output + c, shiftingRight: shiftingRight)
-            requantize.eight(high, channel: c &+ 8, into: output + (c &+ 8), shiftingRight: shiftingRight)
-            c &+= 16
+        if depth >= 32 {
+            repeat {
+                // The last block of a channel count that is no multiple of 32 overlaps the one
+                // before and writes some channels again, with the same values.
+                c = min(c, depth &- 32)
+                var sums = (
+                    loadSums(folded + c), loadSums(folded + (c &+ 8)), loadSums(folded + (c &+ 16)),
+                    loadSums(folded + (c &+ 24))
+                )
+                var i = c
+                for _ in 0 ..< pairs {
+                    let low = pairProducts(filter, input, i, depth), high = pairProducts(filter, input, i &+ 16, depth)
+                    sums.0 &+= widen8(low.lowHalf)
+                    sums.1 &+= widen8(low.highHalf)
+                    sums.2 &+= widen8(high.lowHalf)
+                    sums.3 &+= widen8(high.highHalf)
+                    i &+= pairStride
+                }
+                if rows & 1 != 0 {
+                    let low = rowProducts(filter, input, lastRow &+ c), high = rowProducts(filter, input, lastRow &+ c &+ 16)
+                    sums.0 &+= widen8(low.lowHalf)
+                    sums.1 &+= widen8(low.highHalf)
+                    sums.2 &+= widen8(high.lowHalf)
+                    sums.3 &+= widen8(high.highHalf)
+                }
+                requantize.thirtyTwo(sums, channel: c, into: output + c, shiftingRight: shiftingRight)
+                c &+= 32
+            } while c < depth
+            return
         }
+        // 16 ... 31 channels (`foldColumnBias` takes no fewer).
+        repeat {
+            c = min(c, depth &- 16)
+            var low = loadSums(folded + c), high = loadSums(folded + (c &+ 8))
+            var i = c
+            for _ in 0 ..< pairs {
+                let products = pairProducts(filter, input, i, depth)
+                low &+= widen8(products.lowHalf)
+                high &+= widen8(products.highHalf)
+                i &+= pairStride
+            }
+            if rows & 1 != 0 {
+                let products = rowProducts(filter, input, lastRow &+ c)
+                low &+= widen8(products.lowHalf)
+                high &+= widen8(products.highHalf)
+            }
+            requantize.sixteen(low, high, channel: c, into: output + c, shiftingRight: shiftingRight)
+            c &+= 16
+        } while c < depth
     }
+}
+
+/// Eight Int32 sums, from a possibly unaligned array.
+@inline(__always)
+private func loadSums(_ p: UnsafePointer<Int32>) -> SIMD8<Int32> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Int32>.self)
+}
+
+/// Sixteen channels' weight x input from index `i` of filter and input (one row).
+@inline(__always)
+private func rowProducts(_ filter: UnsafePointer<Int8>, _ input: UnsafePointer<Int8>, _ i: Int) -> SIMD16<Int16> {
+    widen16Halves(filter + i) &* widen16Halves(input + i)
+}
+
+/// `rowProducts` of the row at `i` plus that of the next row (`depth` on): exact in 16 bits
+/// for weights above -128.
+@inline(__always)
+private func pairProducts(
+    _ filter: UnsafePointer<Int8>, _ input: UnsafePointer<Int8>, _ i: Int, _ depth: Int
+) -> SIMD16<Int16> {
+    rowProducts(filter, input, i) &+ rowProducts(filter, input, i &+ depth)
 }
 
 /// Sixteen int8 values in 16-bit lanes.
