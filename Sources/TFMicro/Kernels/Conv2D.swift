@@ -304,6 +304,9 @@ public enum Conv2D {
     }
     #endif
 
+    // Inlined into the registration's closure, which the interpreter calls for every layer:
+    // as a separate function value, every layer paid a second call (as DepthwiseConv2D's).
+    @inline(__always)
     static func invoke(_ context: InvokeContext) throws(KernelError) {
         #if !arch(arm)
         if invokeMatrixVector(context) { return }
