@@ -31,7 +31,30 @@ struct GraphRuntime {
     var scratch: UnsafeMutableBufferPointer<ScratchRecord>
     var variables: UnsafeMutableBufferPointer<ResourceVariableRecord>
     var variableCount: Int
+    #if !arch(arm)
+    /// Whether the resolver's STRIDED_SLICE and CONCATENATION kernels are the built-in ones,
+    /// whose op data planning reads (`stridedSliceData`, `concatenationData`); in the record's
+    /// padding, so no arena grows.
+    var builtInStridedSlice = false
+    var builtInConcatenation = false
+    #endif
 }
+
+#if !arch(arm)
+extension GraphRuntime {
+    /// STRIDED_SLICE `node`'s op data, when the built-in kernel prepared it; else nil.
+    func stridedSliceData(_ node: NodeRecord) -> StridedSlice.OpData? {
+        guard node.op == .stridedSlice, builtInStridedSlice else { return nil }
+        return node.opData?.assumingMemoryBound(to: StridedSlice.OpData.self).pointee
+    }
+
+    /// CONCATENATION `node`'s op data, when the built-in kernel prepared it; else nil.
+    func concatenationData(_ node: NodeRecord) -> Concatenation.OpData? {
+        guard node.op == .concatenation, builtInConcatenation else { return nil }
+        return node.opData?.assumingMemoryBound(to: Concatenation.OpData.self).pointee
+    }
+}
+#endif
 
 extension GraphRuntime {
     /// Runs every operator of one subgraph once, in order.

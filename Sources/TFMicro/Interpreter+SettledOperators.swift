@@ -7,7 +7,8 @@
 /// addresses and variable buffers do not change after `init`, so the answer holds for every
 /// invocation, and `invoke` calls only the other operators (each subgraph's run list). Like
 /// the aliasing, it goes by the op's semantics (TFLM's), whichever kernel the resolver
-/// registered for it.
+/// registered for it; but the tests of STRIDED_SLICE and CONCATENATION read their built-in
+/// kernels' op data, so an application's own kernel for either always runs.
 ///
 /// Only a model with a graph runtime (more subgraphs or resource variables: the streaming
 /// ones, with a copy or more per layer) has run lists; one without (micro_speech) calls every
@@ -52,7 +53,7 @@ extension Interpreter {
         _ node: NodeRecord, _ tensors: UnsafeMutableBufferPointer<TensorRecord>, _ graph: UnsafeMutablePointer<GraphRuntime>?
     ) -> Bool {
         if node.op == .varHandle { return true }
-        if node.op == .concatenation { return isConcatenationInPlace(node, tensors) }
+        if node.op == .concatenation { return isConcatenationInPlace(node, tensors, graph) }
         guard node.op == .reshape || node.op == .stridedSlice || node.op == .readVariable, node.inputs.count >= 1,
             node.outputs.count == 1
         else { return false }
@@ -64,8 +65,7 @@ extension Interpreter {
         case .reshape:
             return target == source && tensors[output].byteCount == tensors[input].byteCount
         case .stridedSlice:
-            guard let data = node.opData?.assumingMemoryBound(to: StridedSlice.OpData.self).pointee,
-                let run = data.contiguousRun
+            guard let data = graph?.pointee.stridedSliceData(node), let run = data.contiguousRun
             else { return false }
             return target == source + run.offset && tensors[output].byteCount == run.bytes
         default:
@@ -78,9 +78,11 @@ extension Interpreter {
 
     /// Whether CONCATENATION `node` (one outer step) finds every input where it would copy it
     /// (a streaming layer's, Interpreter+StreamingState.swift).
-    static func isConcatenationInPlace(_ node: NodeRecord, _ tensors: UnsafeMutableBufferPointer<TensorRecord>) -> Bool {
+    static func isConcatenationInPlace(
+        _ node: NodeRecord, _ tensors: UnsafeMutableBufferPointer<TensorRecord>, _ graph: UnsafeMutablePointer<GraphRuntime>?
+    ) -> Bool {
         guard node.outputs.count == 1, node.inputs.count <= Concatenation.maxInputs,
-            let data = node.opData?.assumingMemoryBound(to: Concatenation.OpData.self).pointee, data.outerCount == 1
+            let data = graph?.pointee.concatenationData(node), data.outerCount == 1
         else { return false }
         let output = Int(node.outputs[0])
         guard tensors.indices.contains(output), var target = tensors[output].data else { return false }

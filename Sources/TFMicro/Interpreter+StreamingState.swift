@@ -35,7 +35,7 @@ extension Interpreter {
     /// again by planning, with the same answer.
     static func streamingLayer(
         assigning value: Int32, to id: Int32, before end: Int, _ nodes: UnsafeMutableBufferPointer<NodeRecord>,
-        _ tensors: UnsafeMutableBufferPointer<TensorRecord>
+        _ tensors: UnsafeMutableBufferPointer<TensorRecord>, _ graph: UnsafeMutablePointer<GraphRuntime>
     ) -> StreamingLayer? {
         /// The last operator before `end` (and before `limit`) with output `t`, if it is an `op`.
         func producer(_ t: Int32, _ op: BuiltinOperator, before limit: Int) -> Int? {
@@ -45,14 +45,14 @@ extension Interpreter {
             return nil
         }
         guard tensors.indices.contains(Int(value)), let p = producer(value, .stridedSlice, before: end),
-            let run = nodes[p].opData?.assumingMemoryBound(to: StridedSlice.OpData.self).pointee.contiguousRun,
+            let run = graph.pointee.stridedSliceData(nodes[p])?.contiguousRun,
             !nodes[p].inputs.isEmpty
         else { return nil }
         let state = tensors[Int(value)].byteCount
         let output = nodes[p].inputs[0]
         guard run.bytes == state, tensors.indices.contains(Int(output)), let c = producer(output, .concatenation, before: p),
             nodes[c].inputs.count == 2,
-            let data = nodes[c].opData?.assumingMemoryBound(to: Concatenation.OpData.self).pointee
+            let data = graph.pointee.concatenationData(nodes[c])
         else { return nil }
         let y = tensors[Int(output)]
         guard data.outerCount == 1, data.rowBytes == y.byteCount, data.chunkBytes[0] == state, data.chunkBytes[1] > 0,
@@ -144,7 +144,7 @@ extension Interpreter {
     ) -> (UnsafeMutablePointer<ResourceVariableRecord>, StreamingLayer)? {
         guard nodes[a].op == .assignVariable, nodes[a].inputs.count == 2, let id = variableID(nodes[a].inputs[0], tensors),
             let variable = graph.variable(id), variable.pointee.buffer != nil,
-            let layer = streamingLayer(assigning: nodes[a].inputs[1], to: id, before: a, nodes, tensors)
+            let layer = streamingLayer(assigning: nodes[a].inputs[1], to: id, before: a, nodes, tensors, graph)
         else { return nil }
         for k in nodes.indices where k != a && k != layer.read {
             guard nodes[k].op == .readVariable || nodes[k].op == .assignVariable else { continue }

@@ -64,6 +64,10 @@ public struct Interpreter: BitwiseCopyable {
         // Each phase runs out of line: on a microcontroller its locals (records, error values)
         // then occupy the stack one phase at a time, not all under every kernel's `prepare`.
         graph = try Self.allocateGraph(model, &allocator)
+        #if !arch(arm)
+        graph?.pointee.builtInStridedSlice = resolver.registration(for: .stridedSlice)?.opDataReadByPlanning ?? false
+        graph?.pointee.builtInConcatenation = resolver.registration(for: .concatenation)?.opDataReadByPlanning ?? false
+        #endif
         let tables = try Self.readSubgraphs(model, graph, &allocator)
         (tensors, nodes, invokes) = (tables.main.tensors, tables.main.nodes, tables.main.invokes)
         scratch = try Self.prepareSubgraphs(tables, resolver, &allocator)

@@ -94,6 +94,68 @@ final class OutputAliasingTests: XCTestCase {
     }
 }
 
+extension OutputAliasingTests {
+    /// An application's own kernels for STRIDED_SLICE and CONCATENATION (here the built-in
+    /// ones wrapped to count their calls) run on every invoke: planning reads those operators'
+    /// op data only where the built-in kernels prepared them, so it settles, places and skips
+    /// nothing on an application's kernel's behalf; the outputs stay the built-in kernels'.
+    func testAnApplicationsSliceAndConcatenationKernelsRunOnEveryInvoke() throws {
+        let model = TestModel(try TestData.goldenData("wakeword/okay_nabu.tflite", madeBy: "gen_wakeword.py"))
+        var resolver = OpResolver()
+        for registration in [
+            Reshape.registration, DepthwiseConv2D.registration, FullyConnected.registration, Conv2D.registration,
+            Quantize.registration, CallOnce.registration, VarHandle.registration, ReadVariable.registration,
+            AssignVariable.registration, Logistic.registration, SplitV.registration, CountingKernels.stridedSlice,
+            CountingKernels.concatenation,
+        ] {
+            try resolver.add(registration)
+        }
+        let (builtInArena, ownArena) = (TestArena(64 * 1024), TestArena(64 * 1024))
+        let builtIn = try Interpreter(model: try Model(bytes: model.bytes), resolver: .allKernels, arena: builtInArena.buffer)
+        let own = try Interpreter(model: try Model(bytes: model.bytes), resolver: resolver, arena: ownArena.buffer)
+        var counted = 0
+        for i in 0 ..< own.operatorCount where [.stridedSlice, .concatenation].contains(own.operatorCode(i).op) {
+            XCTAssertFalse(own.skipsOperator(i), "operator \(i) (\(own.operatorCode(i).op))")
+            counted += 1
+        }
+        XCTAssertEqual(counted, 21)
+        CountingKernels.calls = 0
+        for step in 0 ..< 8 {
+            for interpreter in [builtIn, own] {
+                let input = interpreter.input(0).bytes
+                for k in input.indices { input[k] = UInt8(truncatingIfNeeded: k &* 37 &+ step &* 11) }
+                try interpreter.invoke()
+            }
+            XCTAssertEqual(Array(own.output(0).bytes), Array(builtIn.output(0).bytes), "invoke \(step)")
+        }
+        XCTAssertEqual(CountingKernels.calls, 8 * counted)
+    }
+}
+
+/// The built-in STRIDED_SLICE and CONCATENATION kernels registered as an application's own,
+/// counting their calls (as a profiling wrapper would).
+private enum CountingKernels {
+    nonisolated(unsafe) static var calls = 0
+
+    static var stridedSlice: KernelRegistration {
+        KernelRegistration(op: .stridedSlice, prepare: StridedSlice.registration.prepare, invoke: countingSlice)
+    }
+
+    static var concatenation: KernelRegistration {
+        KernelRegistration(op: .concatenation, prepare: Concatenation.registration.prepare, invoke: countingConcatenation)
+    }
+
+    static func countingSlice(_ context: InvokeContext) throws(KernelError) {
+        calls += 1
+        try StridedSlice.registration.invoke(context)
+    }
+
+    static func countingConcatenation(_ context: InvokeContext) throws(KernelError) {
+        calls += 1
+        try Concatenation.registration.invoke(context)
+    }
+}
+
 /// okay_nabu prepared over a 64 KB arena of its own, with its first subgraph, as the tests above
 /// inspect it (the model's and the arena's buffers live as long as this value).
 private struct PreparedOkayNabu {

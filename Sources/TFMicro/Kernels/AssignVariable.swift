@@ -39,14 +39,15 @@ public enum AssignVariable {
     /// (Interpreter+StreamingState.swift), else 0. Only the operators up to this one are
     /// prepared, so the search for this one's index stops at the first with its inputs.
     static func streamingFrameBytes(_ context: PrepareContext, variable id: Int32) -> Int {
-        guard let main = context.graph?.pointee.subgraphs.first, main.tensors.baseAddress == context.tensors.baseAddress,
+        guard let graph = context.graph, let main = graph.pointee.subgraphs.first,
+            main.tensors.baseAddress == context.tensors.baseAddress,
             context.inputs.count == 2,
             let a = main.nodes.indices.first(where: {
                 main.nodes[$0].op == .assignVariable && main.nodes[$0].inputs.base == context.inputs.base
             })
         else { return 0 }
         let layer = Interpreter.streamingLayer(
-            assigning: context.inputs[1], to: id, before: a, main.nodes, main.tensors)
+            assigning: context.inputs[1], to: id, before: a, main.nodes, main.tensors, graph)
         return layer?.frameBytes ?? 0
     }
     #endif

@@ -3,7 +3,7 @@
 /// (float32, int8, int16, int32, int64, bool).
 public enum Concatenation {
     public static var registration: KernelRegistration {
-        KernelRegistration(op: .concatenation, prepare: prepare, invoke: invoke)
+        KernelRegistration(op: .concatenation, prepare: prepare, invoke: invoke, opDataReadByPlanning: true)
     }
 
     /// TFLM's kMaxInputNum.

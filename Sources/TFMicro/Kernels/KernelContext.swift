@@ -211,10 +211,24 @@ public struct KernelRegistration {
     public let op: BuiltinOperator
     public let prepare: Prepare
     public let invoke: Invoke
+    #if !arch(arm)
+    /// Whether this is the built-in kernel whose op data planning reads (STRIDED_SLICE's and
+    /// CONCATENATION's, on the host); never an application's own kernel for the operator.
+    let opDataReadByPlanning: Bool
+    #endif
 
     public init(op: BuiltinOperator, prepare: @escaping Prepare, invoke: @escaping Invoke) {
+        self.init(op: op, prepare: prepare, invoke: invoke, opDataReadByPlanning: false)
+    }
+
+    /// A built-in kernel's registration; `opDataReadByPlanning` as the property (ignored on the
+    /// Cortex-M, whose build does no such planning).
+    init(op: BuiltinOperator, prepare: @escaping Prepare, invoke: @escaping Invoke, opDataReadByPlanning: Bool) {
         self.op = op
         self.prepare = prepare
         self.invoke = invoke
+        #if !arch(arm)
+        self.opDataReadByPlanning = opDataReadByPlanning
+        #endif
     }
 }

@@ -4,7 +4,7 @@
 /// supports (float32, int8, int16, int32, bool) shares one path.
 public enum StridedSlice {
     public static var registration: KernelRegistration {
-        KernelRegistration(op: .stridedSlice, prepare: prepare, invoke: invoke)
+        KernelRegistration(op: .stridedSlice, prepare: prepare, invoke: invoke, opDataReadByPlanning: true)
     }
 
     static let maxInputRank = 4
