@@ -26,6 +26,13 @@ struct ModelBenchmark: ParsableCommand {
     @Option(help: "Timed invokes per runtime.")
     var runs = 2000
 
+    @Option(
+        help: """
+            Rounds: every runtime is timed this many times, Swift and the references taking turns, and each \
+            median is the median of its rounds' medians, so a slow spell of the machine moves a round, not the figure.
+            """)
+    var rounds = 1
+
     @Option(help: "Python interpreter for the reference benchmark (default: the project's .venv).")
     var python: String?
 
@@ -43,6 +50,7 @@ struct ModelBenchmark: ParsableCommand {
 
     func validate() throws {
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
+        guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1") }
         guard !(all && model != nil) else { throw ValidationError("pass --model or --all, not both") }
         guard (cpu ?? 0) >= 0 else { throw ValidationError("--cpu must be a CPU number (0, 1, ...)") }
     }
@@ -50,9 +58,12 @@ struct ModelBenchmark: ParsableCommand {
     struct Result: Codable {
         var model: String
         var runs: Int
+        var rounds: Int
         /// The CPU every timing loop ran on.
         var cpu: Int
+        /// The median of `swiftRoundMedians`.
         var swiftMedianMicroseconds: Double
+        var swiftRoundMedians: [Double]
         var swiftArenaBytes: Int
         var references: [Reference]
     }
@@ -61,7 +72,9 @@ struct ModelBenchmark: ParsableCommand {
     struct Reference: Codable {
         var id: String
         var runtime: String
+        /// With more than one round, the median of `round_medians_us`.
         var median_us: Double
+        var round_medians_us: [Double]?
         /// The runtime's arena use, where it reports one (tflite-micro).
         var arena_bytes: Int?
         /// Reference median / Swift median: above 1 means Swift is faster.
@@ -113,43 +126,65 @@ struct ModelBenchmark: ParsableCommand {
         func writeInputs() {
             for (bytes, pattern) in zip(inputs, patterns) { pattern.withUnsafeBytes { bytes.copyMemory(from: $0) } }
         }
+        /// The median of `runs` timed invokes, after 50 untimed ones.
+        func timeSwift() throws -> Double {
+            for _ in 0 ..< 50 {
+                writeInputs()
+                try interpreter.invoke()
+            }
+            var times: [Double] = []
+            times.reserveCapacity(runs)
+            let clock = ContinuousClock()
+            for _ in 0 ..< runs {
+                writeInputs()
+                let start = clock.now
+                try interpreter.invoke()
+                let elapsed = clock.now - start
+                times.append(Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6)
+            }
+            return median(times.sorted())
+        }
         let progress = isatty(STDERR_FILENO) != 0
-        if progress { FileHandle.standardError.write(Data("\(path): timing Swift TFMicro (\(runs) invokes)...\n".utf8)) }
-        for _ in 0 ..< 50 {
-            writeInputs()
-            try interpreter.invoke()
+        var swiftMedians: [Double] = []
+        var referenceRounds: [[Reference]] = []
+        for round in 1 ... rounds {
+            let label = rounds > 1 ? " (round \(round) of \(rounds))" : ""
+            if progress { FileHandle.standardError.write(Data("\(path): timing Swift TFMicro\(label), \(runs) invokes...\n".utf8)) }
+            swiftMedians.append(try timeSwift())
+            if !swiftOnly {
+                if progress {
+                    FileHandle.standardError.write(Data("timing tflite-micro and LiteRT\(label), \(runs) invokes each...\n".utf8))
+                }
+                referenceRounds.append(try runReferences(path))
+            }
         }
-        var times: [Double] = []
-        times.reserveCapacity(runs)
-        let clock = ContinuousClock()
-        for _ in 0 ..< runs {
-            writeInputs()
-            let start = clock.now
-            try interpreter.invoke()
-            let elapsed = clock.now - start
-            times.append(Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6)
-        }
-        times.sort()
-        var result = Result(
-            model: path, runs: runs, cpu: cpu, swiftMedianMicroseconds: median(times),
-            swiftArenaBytes: interpreter.arenaBytesUsed, references: [])
-        if !swiftOnly {
-            if progress { FileHandle.standardError.write(Data("timing tflite-micro and LiteRT (\(runs) invokes each)...\n".utf8)) }
-            result.references = try runReferences(path).map { reference in
+        let swiftMedian = median(swiftMedians.sorted())
+        let references = referenceRounds.first.map { first in
+            first.map { reference in
                 var reference = reference
-                reference.ratio = reference.median_us / result.swiftMedianMicroseconds
+                let medians = referenceRounds.compactMap { round in round.first { $0.id == reference.id }?.median_us }
+                if rounds > 1 {
+                    reference.median_us = median(medians.sorted())
+                    reference.round_medians_us = medians
+                }
+                reference.ratio = reference.median_us / swiftMedian
                 return reference
             }
         }
-        return result
+        return Result(
+            model: path, runs: runs, rounds: rounds, cpu: cpu, swiftMedianMicroseconds: swiftMedian,
+            swiftRoundMedians: swiftMedians, swiftArenaBytes: interpreter.arenaBytesUsed, references: references ?? [])
     }
 
     private func report(_ result: Result) {
-        print("model: \(result.model) (\(result.runs) invokes each, one thread on CPU \(result.cpu))")
-        print("Swift TFMicro median invoke: \(format(result.swiftMedianMicroseconds)) us (arena \(result.swiftArenaBytes) bytes)")
+        let rounds = result.rounds > 1 ? ", the median of \(result.rounds) rounds' medians" : ""
+        print("model: \(result.model) (\(result.runs) invokes each, one thread on CPU \(result.cpu)\(rounds))")
+        print(
+            "Swift TFMicro median invoke: \(format(result.swiftMedianMicroseconds)) us\(range(result.swiftRoundMedians))"
+                + " (arena \(result.swiftArenaBytes) bytes)")
         for reference in result.references {
             let arena = reference.arena_bytes.map { " (arena \($0) bytes)" } ?? ""
-            print("\(reference.runtime) median invoke: \(format(reference.median_us)) us\(arena)")
+            print("\(reference.runtime) median invoke: \(format(reference.median_us)) us\(range(reference.round_medians_us ?? []))\(arena)")
         }
         for reference in result.references {
             print("ratio (\(reference.runtime) / Swift): \(format(reference.ratio ?? 0, digits: 2))x")
@@ -158,6 +193,12 @@ struct ModelBenchmark: ParsableCommand {
 
     func median(_ sorted: [Double]) -> Double {
         sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+
+    /// The lowest and highest of several rounds' medians, as " (rounds 1.02 to 1.36)"; empty for one round.
+    func range(_ medians: [Double]) -> String {
+        guard medians.count > 1, let low = medians.min(), let high = medians.max() else { return "" }
+        return " (rounds \(format(low)) to \(format(high)))"
     }
 
     /// Two decimals: the wake-word models' invokes take 1 to 4 us, where one decimal hid 8% steps.
