@@ -76,7 +76,8 @@ public struct ChannelRequantization {
             Int8(truncatingIfNeeded: v[3]), Int8(truncatingIfNeeded: v[4]), Int8(truncatingIfNeeded: v[5]),
             Int8(truncatingIfNeeded: v[6]), Int8(truncatingIfNeeded: v[7]))
         #else
-        let bytes = clamped(saturatingNarrow(offsetScaled(acc, channel: channel, shiftingRight: shiftingRight)))
+        let narrow: SIMD8<Int8> = saturatingNarrow(offsetScaled(acc, channel: channel, shiftingRight: shiftingRight))
+        let bytes = clamped(narrow)
         #endif
         UnsafeMutableRawPointer(out).storeBytes(of: bytes, as: SIMD8<Int8>.self)
     }
@@ -131,10 +132,7 @@ extension ChannelRequantization {
     func sixteen(
         _ low: SIMD8<Int32>, _ high: SIMD8<Int32>, channel: Int, into out: UnsafeMutablePointer<Int8>, shiftingRight: Bool
     ) {
-        let bytes = saturatingNarrow(
-            SIMD16(
-                lowHalf: offsetScaled(low, channel: channel, shiftingRight: shiftingRight),
-                highHalf: offsetScaled(high, channel: channel &+ 8, shiftingRight: shiftingRight)))
+        let bytes = narrowed(low, high, channel: channel, shiftingRight: shiftingRight)
         UnsafeMutableRawPointer(out).storeBytes(of: clamped(bytes), as: SIMD16<Int8>.self)
     }
 
@@ -145,15 +143,19 @@ extension ChannelRequantization {
         into out: UnsafeMutablePointer<Int8>, shiftingRight: Bool
     ) {
         let bytes = SIMD32(
-            lowHalf: saturatingNarrow(
-                SIMD16(
-                    lowHalf: offsetScaled(sums.0, channel: channel, shiftingRight: shiftingRight),
-                    highHalf: offsetScaled(sums.1, channel: channel &+ 8, shiftingRight: shiftingRight))),
-            highHalf: saturatingNarrow(
-                SIMD16(
-                    lowHalf: offsetScaled(sums.2, channel: channel &+ 16, shiftingRight: shiftingRight),
-                    highHalf: offsetScaled(sums.3, channel: channel &+ 24, shiftingRight: shiftingRight))))
+            lowHalf: narrowed(sums.0, sums.1, channel: channel, shiftingRight: shiftingRight),
+            highHalf: narrowed(sums.2, sums.3, channel: channel &+ 16, shiftingRight: shiftingRight))
         UnsafeMutableRawPointer(out).storeBytes(of: clamped(bytes), as: SIMD32<Int8>.self)
+    }
+
+    /// Channels [channel, channel + 16) scaled (`offsetScaled`) and saturated to int8, not yet
+    /// clamped: `low` holds the first eight channels' sums, `high` the next eight's.
+    @_transparent
+    func narrowed(_ low: SIMD8<Int32>, _ high: SIMD8<Int32>, channel: Int, shiftingRight: Bool) -> SIMD16<Int8> {
+        saturatingNarrow(
+            SIMD16(
+                lowHalf: offsetScaled(low, channel: channel, shiftingRight: shiftingRight),
+                highHalf: offsetScaled(high, channel: channel &+ 8, shiftingRight: shiftingRight)))
     }
 
     /// The activation clamp on narrowed values: the same as clamping the 32-bit values first,
@@ -181,25 +183,15 @@ extension ChannelRequantization {
 // loop: x86-64 then narrows with saturating packs (vpackssdw, vpacksswb) and no separate
 // clamp. (Clamp and truncation in one loop stayed scalar, with branches.)
 
-/// Eight int32 values saturated to int8.
+/// Int32 values saturated to int8, lane for lane (`Narrow` has `Wide`'s lane count: eight or
+/// sixteen here).
 @_transparent
-func saturatingNarrow(_ v: SIMD8<Int32>) -> SIMD8<Int8> {
+func saturatingNarrow<Wide: SIMD<Int32>, Narrow: SIMD<Int8>>(_ v: Wide) -> Narrow {
     var c = v
-    let lo = SIMD8<Int32>(repeating: -128), hi = SIMD8<Int32>(repeating: 127)
-    for k in 0 ..< 8 { c[k] = min(max(c[k], lo[k]), hi[k]) }
-    var bytes = SIMD8<Int8>()
-    for k in 0 ..< 8 { bytes[k] = Int8(truncatingIfNeeded: c[k]) }
-    return bytes
-}
-
-/// Sixteen int32 values saturated to int8.
-@_transparent
-func saturatingNarrow(_ v: SIMD16<Int32>) -> SIMD16<Int8> {
-    var c = v
-    let lo = SIMD16<Int32>(repeating: -128), hi = SIMD16<Int32>(repeating: 127)
-    for k in 0 ..< 16 { c[k] = min(max(c[k], lo[k]), hi[k]) }
-    var bytes = SIMD16<Int8>()
-    for k in 0 ..< 16 { bytes[k] = Int8(truncatingIfNeeded: c[k]) }
+    let lo = Wide(repeating: -128), hi = Wide(repeating: 127)
+    for k in 0 ..< Wide.scalarCount { c[k] = min(max(c[k], lo[k]), hi[k]) }
+    var bytes = Narrow()
+    for k in 0 ..< Narrow.scalarCount { bytes[k] = Int8(truncatingIfNeeded: c[k]) }
     return bytes
 }
 #endif
